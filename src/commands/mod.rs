@@ -1,0 +1,32 @@
+//! One file per subcommand, each with `run(args) -> Result<Outcome>`. This is
+//! the only layer that prints; everything below it returns values.
+
+pub mod completions;
+pub mod events;
+pub mod sign;
+pub mod verify_signature;
+
+use crate::cli::Command;
+use crate::error::{Outcome, Result};
+use crate::output;
+use crate::secret::{Secret, Source};
+
+/// Runs the chosen subcommand.
+pub fn run(command: Command) -> Result<Outcome> {
+    match command {
+        Command::Sign(args) => sign::run(args),
+        Command::VerifySignature(args) => verify_signature::run(args),
+        Command::Events(args) => events::run(args),
+        Command::Completions(args) => completions::run(args),
+    }
+}
+
+/// Warns once when a secret was typed on the command line, where `ps` and the
+/// shell history see it.
+fn warn_if_on_command_line(secret: &Secret) {
+    if secret.source == Source::Flag {
+        output::warn(
+            "--secret is visible to other users in the process list; prefer WM_HOOKS_SECRET or --secret-file",
+        );
+    }
+}

@@ -1,0 +1,45 @@
+//! `wm-hooks verify-signature`: checks a `sha256=` signature against a payload,
+//! streaming it, and explains near misses with `hint:` lines on stderr.
+
+use crate::cli::VerifySignatureArgs;
+use crate::diagnosis;
+use crate::error::{Outcome, Result};
+use crate::output;
+use crate::payload::Payload;
+use crate::secret;
+use crate::signature;
+
+pub fn run(args: VerifySignatureArgs) -> Result<Outcome> {
+    let secret = secret::require(&args.secret)?;
+    super::warn_if_on_command_line(&secret);
+    let payload = Payload::from_arg(args.payload_file.as_deref());
+    let parsed = signature::parse(&args.signature);
+    let digested = payload.digest(secret.bytes())?;
+    let len = digested.len;
+
+    let hints = match &parsed {
+        Ok(expected) if digested.verifier.clone().matches(expected) => {
+            output::ok(format_args!("valid signature ({len} bytes)"));
+            return Ok(Outcome::Success);
+        }
+        Ok(expected) => {
+            output::fail(format_args!("invalid signature: it does not match the payload ({len} bytes)"));
+            payload
+                .small_body(digested)
+                .map(|body| diagnosis::mismatch(secret.bytes(), &body, expected))
+                .unwrap_or_default()
+        }
+        Err(err) => {
+            output::fail(format_args!("invalid signature: {err}"));
+            let body = payload.small_body(digested);
+            diagnosis::malformed(err, &args.signature, secret.bytes(), body.as_deref())
+        }
+    };
+    if len == 0 {
+        output::hint("the payload is empty: was the right file given, or did stdin receive nothing?");
+    }
+    for hint in hints {
+        output::hint(output::escape(&hint));
+    }
+    Ok(Outcome::Failure)
+}

@@ -1,0 +1,279 @@
+//! The event model: the three envelopes the platform sends, their sample payloads
+//! (the API document's own examples), and [`EventKind`] as a clap value so shell
+//! completions list the names.
+//!
+//! Parsing is tolerant on purpose: unknown fields are ignored, missing fields are
+//! `None`, and an event type this version does not know becomes [`Event::Unknown`]
+//! rather than an error, because the platform may add events before we do.
+
+use clap::ValueEnum;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The event types the platform documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum EventKind {
+    /// An incoming message from a WhatsApp user.
+    #[value(name = "message.received")]
+    MessageReceived,
+    /// A delivery status update for a message you sent.
+    #[value(name = "message.status")]
+    MessageStatus,
+    /// A template was approved or rejected.
+    #[value(name = "template.status")]
+    TemplateStatus,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 3] = [
+        EventKind::MessageReceived,
+        EventKind::MessageStatus,
+        EventKind::TemplateStatus,
+    ];
+
+    /// The name on the wire, as in the `event` field.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::MessageReceived => "message.received",
+            EventKind::MessageStatus => "message.status",
+            EventKind::TemplateStatus => "template.status",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// One line for `wm-hooks events`.
+    pub fn summary(self) -> &'static str {
+        match self {
+            EventKind::MessageReceived => "an incoming message from a WhatsApp user",
+            EventKind::MessageStatus => "a sent message became sent, delivered, read or failed",
+            EventKind::TemplateStatus => "a message template was approved or rejected",
+        }
+    }
+
+    /// The API document's example for this event, as its exact text.
+    pub fn sample_text(self) -> &'static str {
+        match self {
+            EventKind::MessageReceived => SAMPLE_MESSAGE_RECEIVED,
+            EventKind::MessageStatus => SAMPLE_MESSAGE_STATUS,
+            EventKind::TemplateStatus => SAMPLE_TEMPLATE_STATUS,
+        }
+    }
+
+    /// The sample as a JSON value, fields in the document's order.
+    pub fn sample(self) -> Value {
+        serde_json::from_str(self.sample_text()).expect("samples are valid JSON")
+    }
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+const SAMPLE_MESSAGE_RECEIVED: &str = r#"{
+  "event": "message.received",
+  "timestamp": "2026-01-15T10:30:00Z",
+  "data": {
+    "message_id": "msg_incoming_123",
+    "from": "5511999999999",
+    "type": "text",
+    "text": { "body": "Hi, I need help with my order" },
+    "timestamp": "2026-01-15T10:30:00Z",
+    "contact": {
+      "name": "João Silva",
+      "wa_id": "5511999999999"
+    }
+  }
+}"#;
+
+const SAMPLE_MESSAGE_STATUS: &str = r#"{
+  "event": "message.status",
+  "timestamp": "2026-01-15T10:30:05Z",
+  "data": {
+    "message_id": "msg_abc123",
+    "status": "delivered",
+    "recipient": "5511999999999",
+    "timestamp": "2026-01-15T10:30:05Z"
+  }
+}"#;
+
+const SAMPLE_TEMPLATE_STATUS: &str = r#"{
+  "event": "template.status",
+  "timestamp": "2026-01-15T12:00:00Z",
+  "data": {
+    "template_name": "order_shipped",
+    "status": "approved",
+    "language": "en"
+  }
+}"#;
+
+/// The statuses of `message.status`, in the order a message moves through them.
+pub const STATUSES: [&str; 4] = ["sent", "delivered", "read", "failed"];
+
+/// The outer shape every event shares.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Envelope {
+    pub event: String,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    #[serde(default)]
+    pub data: Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct MessageReceived {
+    pub message_id: Option<String>,
+    pub from: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub text: Option<Text>,
+    pub timestamp: Option<String>,
+    pub contact: Option<Contact>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Text {
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub wa_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct MessageStatus {
+    pub message_id: Option<String>,
+    pub status: Option<String>,
+    pub recipient: Option<String>,
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct TemplateStatus {
+    pub template_name: Option<String>,
+    pub status: Option<String>,
+    pub language: Option<String>,
+}
+
+/// A parsed event body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    MessageReceived(MessageReceived),
+    MessageStatus(MessageStatus),
+    TemplateStatus(TemplateStatus),
+    /// Any other `event` value, or a known one whose `data` has the wrong shape.
+    Unknown { event: String, data: Value },
+}
+
+impl Event {
+    /// The `event` field as sent.
+    pub fn name(&self) -> &str {
+        match self {
+            Event::MessageReceived(_) => EventKind::MessageReceived.name(),
+            Event::MessageStatus(_) => EventKind::MessageStatus.name(),
+            Event::TemplateStatus(_) => EventKind::TemplateStatus.name(),
+            Event::Unknown { event, .. } => event,
+        }
+    }
+
+    /// The `message_id` this event is about, if it has one.
+    pub fn message_id(&self) -> Option<&str> {
+        match self {
+            Event::MessageReceived(m) => m.message_id.as_deref(),
+            Event::MessageStatus(s) => s.message_id.as_deref(),
+            Event::TemplateStatus(_) | Event::Unknown { .. } => None,
+        }
+    }
+}
+
+/// Parses a body into an event. Fails only when the body is not a JSON object
+/// with a string `event` field.
+pub fn parse(body: &[u8]) -> Result<Event, serde_json::Error> {
+    let envelope: Envelope = serde_json::from_slice(body)?;
+    Ok(from_envelope(envelope))
+}
+
+pub fn from_envelope(envelope: Envelope) -> Event {
+    fn typed<T: serde::de::DeserializeOwned>(data: &Value) -> Option<T> {
+        T::deserialize(data).ok()
+    }
+    let known = match EventKind::from_name(&envelope.event) {
+        Some(EventKind::MessageReceived) => typed(&envelope.data).map(Event::MessageReceived),
+        Some(EventKind::MessageStatus) => typed(&envelope.data).map(Event::MessageStatus),
+        Some(EventKind::TemplateStatus) => typed(&envelope.data).map(Event::TemplateStatus),
+        None => None,
+    };
+    known.unwrap_or(Event::Unknown {
+        event: envelope.event,
+        data: envelope.data,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sample_parses_as_its_kind() {
+        for kind in EventKind::ALL {
+            let event = parse(kind.sample_text().as_bytes()).unwrap();
+            assert_eq!(event.name(), kind.name());
+            assert!(!matches!(event, Event::Unknown { .. }), "{kind}");
+        }
+    }
+
+    #[test]
+    fn sample_fields_are_read() {
+        let Event::MessageReceived(m) = parse(SAMPLE_MESSAGE_RECEIVED.as_bytes()).unwrap() else {
+            panic!("not message.received");
+        };
+        assert_eq!(m.contact.unwrap().name.as_deref(), Some("João Silva"));
+        assert_eq!(m.text.unwrap().body.as_deref(), Some("Hi, I need help with my order"));
+        let event = parse(SAMPLE_MESSAGE_STATUS.as_bytes()).unwrap();
+        assert_eq!(event.message_id(), Some("msg_abc123"));
+    }
+
+    #[test]
+    fn tolerant_of_unknown_fields_types_and_shapes() {
+        let extra = br#"{"event":"message.status","data":{"status":"read","new":1},"x":[]}"#;
+        let Event::MessageStatus(s) = parse(extra).unwrap() else { panic!() };
+        assert_eq!(s.status.as_deref(), Some("read"));
+        assert_eq!(s.message_id, None);
+
+        let unknown = parse(br#"{"event":"account.update","data":{"a":1}}"#).unwrap();
+        assert_eq!(unknown.name(), "account.update");
+        assert!(matches!(unknown, Event::Unknown { .. }));
+
+        let wrong_shape = parse(br#"{"event":"message.status","data":{"status":7}}"#).unwrap();
+        assert!(matches!(wrong_shape, Event::Unknown { .. }));
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_event() {
+        for body in [&b"not json"[..], b"[]", b"{}", b"{\"event\":3}", b"\xff\xfe"] {
+            assert!(parse(body).is_err(), "{body:?}");
+        }
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(deep.as_bytes()).is_err(), "deep nesting is an error, not a crash");
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::from_name(kind.name()), Some(kind));
+            let value = kind.to_possible_value().unwrap();
+            assert_eq!(value.get_name(), kind.name());
+        }
+    }
+}

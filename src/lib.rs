@@ -1,0 +1,15 @@
+//! wm-hooks: the webhook toolkit for the StartMessaging WhatsApp API.
+//!
+//! The pure core ([`signature`], [`events`], [`diagnosis`]) has no I/O; the I/O
+//! modules ([`secret`], [`payload`]) never print; [`commands`] is the only layer
+//! that talks to the person, through [`output`].
+
+pub mod cli;
+pub mod commands;
+pub mod diagnosis;
+pub mod error;
+pub mod events;
+pub mod output;
+pub mod payload;
+pub mod secret;
+pub mod signature;

@@ -1,0 +1,114 @@
+//! Where a payload comes from (`--payload-file F`, or stdin for none or `-`) and
+//! how it is read: raw bytes, never trimmed or re-serialised, and streamed in
+//! pieces so that signing or checking a file of any size uses little memory.
+//! Reads files and stdin; never prints.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::signature::Verifier;
+
+/// Bodies up to this size may be held in memory to explain a mismatch.
+pub const DIAGNOSIS_LIMIT: u64 = 16 * 1024 * 1024;
+
+const PIECE: usize = 64 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    Stdin,
+    File(PathBuf),
+}
+
+/// What streaming a payload through the HMAC produced.
+pub struct Digested {
+    pub verifier: Verifier,
+    pub len: u64,
+    /// The whole body, kept only when it came from stdin (which cannot be read
+    /// twice) and is under [`DIAGNOSIS_LIMIT`].
+    kept: Option<Vec<u8>>,
+}
+
+impl Payload {
+    /// `None` and `-` mean stdin.
+    pub fn from_arg(path: Option<&Path>) -> Payload {
+        match path {
+            Some(p) if p != Path::new("-") => Payload::File(p.to_path_buf()),
+            _ => Payload::Stdin,
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn Read>> {
+        match self {
+            Payload::Stdin => {
+                let stdin = io::stdin();
+                if stdin.is_terminal() {
+                    return Err(Error::input("no payload: stdin is a terminal").with_hint(
+                        "pass --payload-file FILE, or pipe the body in (wm-hooks sign < body.json)",
+                    ));
+                }
+                Ok(Box::new(stdin.lock()))
+            }
+            Payload::File(path) => File::open(path)
+                .map(|f| Box::new(f) as Box<dyn Read>)
+                .map_err(|e| self.read_error(&e)),
+        }
+    }
+
+    fn read_error(&self, err: &io::Error) -> Error {
+        match self {
+            Payload::Stdin => Error::input(format!("cannot read the payload from stdin: {err}")),
+            Payload::File(path) => Error::input(format!(
+                "cannot read the payload file {}: {}",
+                path.display(),
+                err
+            )),
+        }
+    }
+
+    /// Reads the whole payload into memory.
+    pub fn read_all(&self) -> Result<Vec<u8>> {
+        let mut body = Vec::new();
+        self.open()?.read_to_end(&mut body).map_err(|e| self.read_error(&e))?;
+        Ok(body)
+    }
+
+    /// Streams the payload through an HMAC keyed with `secret`.
+    pub fn digest(&self, secret: &[u8]) -> Result<Digested> {
+        let mut reader = self.open()?;
+        let mut verifier = Verifier::new(secret);
+        let mut kept = matches!(self, Payload::Stdin).then(Vec::new);
+        let mut buf = vec![0u8; PIECE];
+        let mut len = 0u64;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.read_error(&e)),
+            };
+            verifier.update(&buf[..n]);
+            len += n as u64;
+            if let Some(copy) = &mut kept {
+                if len <= DIAGNOSIS_LIMIT {
+                    copy.extend_from_slice(&buf[..n]);
+                } else {
+                    kept = None;
+                }
+            }
+        }
+        Ok(Digested { verifier, len, kept })
+    }
+
+    /// The whole body for diagnosis, when it is small enough to hold.
+    pub fn small_body(&self, digested: Digested) -> Option<Vec<u8>> {
+        if digested.len > DIAGNOSIS_LIMIT {
+            return None;
+        }
+        match self {
+            Payload::Stdin => digested.kept,
+            Payload::File(_) => self.read_all().ok(),
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! The webhook secret: where it comes from (`--secret-file`, `--secret`,
+//! `WM_HOOKS_SECRET`), how a file is read, how a new one is generated, and how
+//! it is shown (never in full). Reads files and the environment; never prints.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::cli::SecretArgs;
+use crate::error::{Error, Result};
+
+pub const ENV: &str = "WM_HOOKS_SECRET";
+
+/// Where the secret came from. `Flag` is visible to other users in the process
+/// list, so commands warn about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Flag,
+    Env,
+    File,
+    Generated,
+}
+
+/// The webhook secret. `Debug` and `masked` never show it in full.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret {
+    bytes: Vec<u8>,
+    pub source: Source,
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({}, {:?})", self.masked(), self.source)
+    }
+}
+
+impl Secret {
+    pub fn new(bytes: impl Into<Vec<u8>>, source: Source) -> Result<Secret> {
+        let bytes = bytes.into();
+        if bytes.is_empty() {
+            return Err(Error::input("the webhook secret is empty")
+                .with_hint("an empty HMAC key signs nothing worth checking; set the same secret the platform has"));
+        }
+        Ok(Secret { bytes, source })
+    }
+
+    /// 32 random bytes as 64 lower-case hex digits.
+    pub fn generate() -> Secret {
+        let mut raw = [0u8; 32];
+        getrandom::fill(&mut raw).expect("the operating system's random source works");
+        Secret { bytes: hex::encode(raw).into_bytes(), source: Source::Generated }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The secret as text, for the places that need text (the handshake's
+    /// `hub.verify_token`, the API's JSON body).
+    pub fn to_text(&self) -> Result<&str> {
+        std::str::from_utf8(&self.bytes).map_err(|_| {
+            Error::input("the webhook secret is not valid UTF-8 text")
+                .with_hint("the platform stores the secret as a JSON string; use printable text")
+        })
+    }
+
+    /// Shown in place of the secret: a few characters at each end of a long one.
+    pub fn masked(&self) -> String {
+        mask(&String::from_utf8_lossy(&self.bytes))
+    }
+}
+
+/// Masks a secret or key for display: `sk_…5678` for long values, `****` for short.
+pub fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() < 12 {
+        return "****".to_string();
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// The secret from the flags or the environment, or `None` when none is given.
+/// Precedence: `--secret-file`, `--secret`, then `WM_HOOKS_SECRET`.
+pub fn load(args: &SecretArgs) -> Result<Option<Secret>> {
+    load_with(args, |name| std::env::var_os(name))
+}
+
+fn load_with(
+    args: &SecretArgs,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Result<Option<Secret>> {
+    if let Some(path) = &args.secret_file {
+        return read_file(path).map(Some);
+    }
+    if let Some(value) = &args.secret {
+        return Secret::new(value.as_bytes(), Source::Flag).map(Some);
+    }
+    match env(ENV) {
+        Some(value) => {
+            use std::os::unix::ffi::OsStringExt;
+            Secret::new(value.into_vec(), Source::Env)
+                .map(Some)
+                .map_err(|e| Error { message: format!("{ENV} is set but empty"), ..e })
+        }
+        None => Ok(None),
+    }
+}
+
+/// Like [`load`], but a missing secret is an input error naming every way to give one.
+pub fn require(args: &SecretArgs) -> Result<Secret> {
+    load(args)?.ok_or_else(|| {
+        Error::input("no webhook secret given")
+            .with_hint(format!("set {ENV}, or pass --secret-file PATH (or --secret, which other users can see in the process list)"))
+    })
+}
+
+/// Reads a secret file as raw bytes. Exactly one trailing LF or CRLF is removed,
+/// so a secret saved by an editor works; any other whitespace is part of the key.
+pub fn read_file(path: &Path) -> Result<Secret> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::input(format!("cannot read the secret file {}: {e}", path.display()))
+    })?;
+    Secret::new(strip_one_newline(bytes), Source::File).map_err(|e| Error {
+        message: format!("the secret file {} is empty", path.display()),
+        ..e
+    })
+}
+
+fn strip_one_newline(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.ends_with(b"\r\n") {
+        bytes.truncate(bytes.len() - 2);
+    } else if bytes.ends_with(b"\n") {
+        bytes.truncate(bytes.len() - 1);
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_trailing_newline_is_stripped() {
+        let cases: [(&[u8], &[u8]); 6] = [
+            (b"abc\n", b"abc"),
+            (b"abc\r\n", b"abc"),
+            (b"abc\n\n", b"abc\n"),
+            (b"abc ", b"abc "),
+            (b" abc", b" abc"),
+            (b"abc", b"abc"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_one_newline(input.to_vec()), want);
+        }
+    }
+
+    #[test]
+    fn precedence_and_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s");
+        std::fs::write(&file, "from-file\n").unwrap();
+        let env = |_: &str| Some("from-env".into());
+        let no_env = |_: &str| None;
+
+        let args = SecretArgs { secret: Some("flag".into()), secret_file: Some(file) };
+        let s = load_with(&args, env).unwrap().unwrap();
+        assert_eq!((s.bytes(), s.source), (&b"from-file"[..], Source::File));
+
+        let args = SecretArgs { secret: Some("flag".into()), secret_file: None };
+        assert_eq!(load_with(&args, env).unwrap().unwrap().source, Source::Flag);
+
+        let args = SecretArgs::default();
+        assert_eq!(load_with(&args, env).unwrap().unwrap().bytes(), b"from-env");
+        assert_eq!(load_with(&args, no_env).unwrap(), None);
+        assert!(load_with(&args, |_: &str| Some("".into())).is_err());
+    }
+
+    #[test]
+    fn masking_never_shows_the_whole_value() {
+        assert_eq!(mask("sk_live_1234567812345678"), "sk_…5678");
+        assert_eq!(mask("short"), "****");
+        let secret = Secret::generate();
+        assert_eq!(secret.bytes().len(), 64);
+        assert!(!format!("{secret:?}").contains(std::str::from_utf8(secret.bytes()).unwrap()));
+        assert_ne!(Secret::generate(), secret);
+    }
+}
