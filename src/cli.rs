@@ -129,7 +129,9 @@ mod tests {
     #[test]
     fn event_names_parse() {
         let cli = Cli::try_parse_from(["wm-hooks", "events", "message.status"]).unwrap();
-        let Command::Events(args) = cli.command else { panic!() };
+        let Command::Events(args) = cli.command else {
+            panic!()
+        };
         assert_eq!(args.event, Some(EventKind::MessageStatus));
     }
 }

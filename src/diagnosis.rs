@@ -16,7 +16,12 @@ use crate::signature::{self, HEX_LEN, PREFIX, ParseError, Signature};
 
 /// Hints for a header value that is not a well-formed signature. With the body
 /// and secret at hand, also says whether the value would match once fixed.
-pub fn malformed(error: &ParseError, value: &str, secret: &[u8], body: Option<&[u8]>) -> Vec<String> {
+pub fn malformed(
+    error: &ParseError,
+    value: &str,
+    secret: &[u8],
+    body: Option<&[u8]>,
+) -> Vec<String> {
     let value = value.trim();
     let would_match = |digits: &str| {
         let fixed = signature::parse(&format!("{PREFIX}{digits}")).ok();
@@ -125,15 +130,30 @@ pub fn mismatch(secret: &[u8], body: &[u8], expected: &Signature) -> Vec<String>
 /// The near misses of a body, each with how it differs from the bytes checked.
 fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, String)> {
     let mut variants = Vec::new();
-    if let Some(stripped) = body.strip_suffix(b"\r\n").or_else(|| body.strip_suffix(b"\n")) {
-        variants.push((stripped.to_vec(), "without its trailing newline".to_string()));
+    if let Some(stripped) = body
+        .strip_suffix(b"\r\n")
+        .or_else(|| body.strip_suffix(b"\n"))
+    {
+        variants.push((
+            stripped.to_vec(),
+            "without its trailing newline".to_string(),
+        ));
     } else {
-        variants.push(([body, b"\n"].concat(), "with a trailing newline added".to_string()));
+        variants.push((
+            [body, b"\n"].concat(),
+            "with a trailing newline added".to_string(),
+        ));
     }
     if body.windows(2).any(|w| w == b"\r\n") {
-        variants.push((replace(body, b"\r\n", b"\n"), "with CRLF line endings turned into LF".to_string()));
+        variants.push((
+            replace(body, b"\r\n", b"\n"),
+            "with CRLF line endings turned into LF".to_string(),
+        ));
     } else if body.contains(&b'\n') {
-        variants.push((replace(body, b"\n", b"\r\n"), "with LF line endings turned into CRLF".to_string()));
+        variants.push((
+            replace(body, b"\n", b"\r\n"),
+            "with LF line endings turned into CRLF".to_string(),
+        ));
     }
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         for (style, text) in json_styles(&value) {
@@ -151,7 +171,10 @@ fn secret_variants(secret: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
     if trimmed != secret && !trimmed.is_empty() {
         variants.push((trimmed.to_vec(), "has its surrounding whitespace removed"));
     }
-    variants.push(([secret, b"\n"].concat(), "ends in a newline (a secret file read without stripping it)"));
+    variants.push((
+        [secret, b"\n"].concat(),
+        "ends in a newline (a secret file read without stripping it)",
+    ));
     variants
 }
 
@@ -163,11 +186,23 @@ fn json_styles(value: &Value) -> Vec<(&'static str, Vec<u8>)> {
     let pretty4 = serialise(value, PrettyFormatter::with_indent(b"    "));
     vec![
         ("compact JSON", compact.clone()),
-        ("compact JSON with non-ASCII as \\uXXXX escapes", ascii_escaped(&compact)),
-        ("Python's json.dumps default (spaces after , and :, \\uXXXX escapes)", ascii_escaped(&python)),
-        ("JSON with spaces after , and : (json.dumps with ensure_ascii=False)", python),
+        (
+            "compact JSON with non-ASCII as \\uXXXX escapes",
+            ascii_escaped(&compact),
+        ),
+        (
+            "Python's json.dumps default (spaces after , and :, \\uXXXX escapes)",
+            ascii_escaped(&python),
+        ),
+        (
+            "JSON with spaces after , and : (json.dumps with ensure_ascii=False)",
+            python,
+        ),
         ("pretty-printed JSON (2-space indent)", pretty2.clone()),
-        ("pretty-printed JSON (2-space indent, \\uXXXX escapes)", ascii_escaped(&pretty2)),
+        (
+            "pretty-printed JSON (2-space indent, \\uXXXX escapes)",
+            ascii_escaped(&pretty2),
+        ),
         ("pretty-printed JSON (4-space indent)", pretty4),
     ]
 }
@@ -183,10 +218,18 @@ fn serialise<F: Formatter>(value: &Value, formatter: F) -> Vec<u8> {
 struct PythonFormatter;
 
 impl Formatter for PythonFormatter {
-    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
         if first { Ok(()) } else { w.write_all(b", ") }
     }
-    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
         if first { Ok(()) } else { w.write_all(b", ") }
     }
     fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
@@ -198,7 +241,9 @@ impl Formatter for PythonFormatter {
 /// U+FFFF). In serialised JSON such characters only occur inside strings, so
 /// the result is the same JSON value.
 fn ascii_escaped(json: &[u8]) -> Vec<u8> {
-    let Ok(text) = std::str::from_utf8(json) else { return json.to_vec() };
+    let Ok(text) = std::str::from_utf8(json) else {
+        return json.to_vec();
+    };
     let mut out = String::with_capacity(json.len());
     for c in text.chars() {
         if c.is_ascii() {
@@ -253,7 +298,9 @@ mod tests {
         assert!(hints_for(body, SECRET, &with_nl)[0].contains("without its trailing newline"));
         assert!(hints_for(&with_nl, SECRET, body)[0].contains("with a trailing newline added"));
         let crlf = b"a\r\nb\r\nc";
-        assert!(hints_for(b"a\nb\nc", SECRET, crlf)[0].contains("CRLF line endings turned into LF"));
+        assert!(
+            hints_for(b"a\nb\nc", SECRET, crlf)[0].contains("CRLF line endings turned into LF")
+        );
     }
 
     #[test]
@@ -280,7 +327,11 @@ mod tests {
 
     #[test]
     fn no_match_gives_general_hints() {
-        let hints = hints_for(b"other", b"other-secret", "{\n  \"name\": \"João\"\n}".as_bytes());
+        let hints = hints_for(
+            b"other",
+            b"other-secret",
+            "{\n  \"name\": \"João\"\n}".as_bytes(),
+        );
         assert!(hints.iter().any(|h| h.contains("pretty-printed")));
         assert!(hints.iter().any(|h| h.contains("non-ASCII")));
         assert!(hints.last().unwrap().contains("same secret"));

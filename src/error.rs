@@ -15,7 +15,11 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn from_passed(passed: bool) -> Outcome {
-        if passed { Outcome::Success } else { Outcome::Failure }
+        if passed {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        }
     }
 }
 
@@ -48,7 +52,11 @@ impl fmt::Display for Error {
 
 impl Error {
     pub fn new(kind: Kind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), hint: None }
+        Error {
+            kind,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn input(message: impl Into<String>) -> Error {

@@ -173,7 +173,10 @@ pub enum Event {
     MessageStatus(MessageStatus),
     TemplateStatus(TemplateStatus),
     /// Any other `event` value, or a known one whose `data` has the wrong shape.
-    Unknown { event: String, data: Value },
+    Unknown {
+        event: String,
+        data: Value,
+    },
 }
 
 impl Event {
@@ -239,7 +242,10 @@ mod tests {
             panic!("not message.received");
         };
         assert_eq!(m.contact.unwrap().name.as_deref(), Some("João Silva"));
-        assert_eq!(m.text.unwrap().body.as_deref(), Some("Hi, I need help with my order"));
+        assert_eq!(
+            m.text.unwrap().body.as_deref(),
+            Some("Hi, I need help with my order")
+        );
         let event = parse(SAMPLE_MESSAGE_STATUS.as_bytes()).unwrap();
         assert_eq!(event.message_id(), Some("msg_abc123"));
     }
@@ -247,7 +253,9 @@ mod tests {
     #[test]
     fn tolerant_of_unknown_fields_types_and_shapes() {
         let extra = br#"{"event":"message.status","data":{"status":"read","new":1},"x":[]}"#;
-        let Event::MessageStatus(s) = parse(extra).unwrap() else { panic!() };
+        let Event::MessageStatus(s) = parse(extra).unwrap() else {
+            panic!()
+        };
         assert_eq!(s.status.as_deref(), Some("read"));
         assert_eq!(s.message_id, None);
 
@@ -261,11 +269,20 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_an_event() {
-        for body in [&b"not json"[..], b"[]", b"{}", b"{\"event\":3}", b"\xff\xfe"] {
+        for body in [
+            &b"not json"[..],
+            b"[]",
+            b"{}",
+            b"{\"event\":3}",
+            b"\xff\xfe",
+        ] {
             assert!(parse(body).is_err(), "{body:?}");
         }
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        assert!(parse(deep.as_bytes()).is_err(), "deep nesting is an error, not a crash");
+        assert!(
+            parse(deep.as_bytes()).is_err(),
+            "deep nesting is an error, not a crash"
+        );
     }
 
     #[test]

@@ -50,9 +50,8 @@ pub fn verbose() -> u8 {
 /// text from a payload or a remote server cannot move the cursor, change colours
 /// or reorder what a terminal shows. Printable Unicode passes unchanged.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    let dangerous = |c: char| {
-        c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let dangerous =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !text.chars().any(dangerous) {
         return Cow::Borrowed(text);
     }
@@ -92,7 +91,9 @@ pub fn println(line: impl std::fmt::Display) -> Result<()> {
 /// Writes raw bytes to stdout.
 pub fn print_bytes(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(bytes).and_then(|()| out.flush()).map_err(Error::stdout)
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(Error::stdout)
 }
 
 /// A line on stderr. Failing to write to stderr is ignored: there is nowhere

@@ -70,7 +70,9 @@ impl Payload {
     /// Reads the whole payload into memory.
     pub fn read_all(&self) -> Result<Vec<u8>> {
         let mut body = Vec::new();
-        self.open()?.read_to_end(&mut body).map_err(|e| self.read_error(&e))?;
+        self.open()?
+            .read_to_end(&mut body)
+            .map_err(|e| self.read_error(&e))?;
         Ok(body)
     }
 
@@ -98,7 +100,11 @@ impl Payload {
                 }
             }
         }
-        Ok(Digested { verifier, len, kept })
+        Ok(Digested {
+            verifier,
+            len,
+            kept,
+        })
     }
 
     /// The whole body for diagnosis, when it is small enough to hold.

@@ -47,7 +47,10 @@ impl Secret {
     pub fn generate() -> Secret {
         let mut raw = [0u8; 32];
         getrandom::fill(&mut raw).expect("the operating system's random source works");
-        Secret { bytes: hex::encode(raw).into_bytes(), source: Source::Generated }
+        Secret {
+            bytes: hex::encode(raw).into_bytes(),
+            source: Source::Generated,
+        }
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -101,7 +104,10 @@ fn load_with(
             use std::os::unix::ffi::OsStringExt;
             Secret::new(value.into_vec(), Source::Env)
                 .map(Some)
-                .map_err(|e| Error { message: format!("{ENV} is set but empty"), ..e })
+                .map_err(|e| Error {
+                    message: format!("{ENV} is set but empty"),
+                    ..e
+                })
         }
         None => Ok(None),
     }
@@ -119,7 +125,10 @@ pub fn require(args: &SecretArgs) -> Result<Secret> {
 /// so a secret saved by an editor works; any other whitespace is part of the key.
 pub fn read_file(path: &Path) -> Result<Secret> {
     let bytes = std::fs::read(path).map_err(|e| {
-        Error::input(format!("cannot read the secret file {}: {e}", path.display()))
+        Error::input(format!(
+            "cannot read the secret file {}: {e}",
+            path.display()
+        ))
     })?;
     Secret::new(strip_one_newline(bytes), Source::File).map_err(|e| Error {
         message: format!("the secret file {} is empty", path.display()),
@@ -163,11 +172,17 @@ mod tests {
         let env = |_: &str| Some("from-env".into());
         let no_env = |_: &str| None;
 
-        let args = SecretArgs { secret: Some("flag".into()), secret_file: Some(file) };
+        let args = SecretArgs {
+            secret: Some("flag".into()),
+            secret_file: Some(file),
+        };
         let s = load_with(&args, env).unwrap().unwrap();
         assert_eq!((s.bytes(), s.source), (&b"from-file"[..], Source::File));
 
-        let args = SecretArgs { secret: Some("flag".into()), secret_file: None };
+        let args = SecretArgs {
+            secret: Some("flag".into()),
+            secret_file: None,
+        };
         assert_eq!(load_with(&args, env).unwrap().unwrap().source, Source::Flag);
 
         let args = SecretArgs::default();

@@ -67,10 +67,16 @@ impl fmt::Display for ParseError {
             }
             ParseError::NoPrefix => write!(f, "the signature does not start with `{PREFIX}`"),
             ParseError::WrongLength(n) => {
-                write!(f, "the signature has {n} hex digits after `{PREFIX}`, not {HEX_LEN}")
+                write!(
+                    f,
+                    "the signature has {n} hex digits after `{PREFIX}`, not {HEX_LEN}"
+                )
             }
             ParseError::NotHex => {
-                write!(f, "the signature has characters after `{PREFIX}` that are not hex digits")
+                write!(
+                    f,
+                    "the signature has characters after `{PREFIX}` that are not hex digits"
+                )
             }
         }
     }
@@ -215,7 +221,11 @@ mod tests {
         for (key, data, want) in cases {
             let sig = sign(&key, &data);
             assert_eq!(hex_of(&sig), want);
-            assert!(verify(&key, &data, &parse(&format!("sha256={want}")).unwrap()));
+            assert!(verify(
+                &key,
+                &data,
+                &parse(&format!("sha256={want}")).unwrap()
+            ));
         }
     }
 
@@ -233,8 +243,14 @@ mod tests {
     fn parse_table() {
         let good = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
         assert!(parse(good).is_ok());
-        assert!(parse(&format!("  {good}\r\n")).is_ok(), "whitespace is trimmed");
-        assert_eq!(parse(&good.to_uppercase().replace("SHA256=", "sha256=")), parse(good));
+        assert!(
+            parse(&format!("  {good}\r\n")).is_ok(),
+            "whitespace is trimmed"
+        );
+        assert_eq!(
+            parse(&good.to_uppercase().replace("SHA256=", "sha256=")),
+            parse(good)
+        );
         let bare = &good[7..];
         let cases: Vec<(String, ParseError)> = vec![
             (String::new(), ParseError::Empty),
@@ -249,9 +265,15 @@ mod tests {
                 "sha1=0123456789abcdef0123456789abcdef01234567".into(),
                 ParseError::OtherAlgorithm("sha1".into()),
             ),
-            (format!("SHA256={bare}"), ParseError::OtherAlgorithm("SHA256".into())),
+            (
+                format!("SHA256={bare}"),
+                ParseError::OtherAlgorithm("SHA256".into()),
+            ),
             ("hello world".into(), ParseError::NoPrefix),
-            (format!("sha256={}", "a".repeat(20_000)), ParseError::WrongLength(20_000)),
+            (
+                format!("sha256={}", "a".repeat(20_000)),
+                ParseError::WrongLength(20_000),
+            ),
             ("x".repeat(20_000), ParseError::NoPrefix),
         ];
         for (input, want) in cases {

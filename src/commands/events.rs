@@ -7,9 +7,15 @@ use crate::output;
 
 pub fn run(args: EventsArgs) -> Result<Outcome> {
     match args.event {
-        Some(kind) => output::println(kind.sample_text())?,
+        Some(kind) => {
+            output::println(serde_json::to_string_pretty(&kind.sample()).unwrap_or_default())?
+        }
         None => {
-            let width = EventKind::ALL.iter().map(|k| k.name().len()).max().unwrap_or(0);
+            let width = EventKind::ALL
+                .iter()
+                .map(|k| k.name().len())
+                .max()
+                .unwrap_or(0);
             for kind in EventKind::ALL {
                 output::println(format_args!("{:<width$}  {}", kind.name(), kind.summary()))?;
             }

@@ -23,7 +23,9 @@ pub fn run(args: VerifySignatureArgs) -> Result<Outcome> {
             return Ok(Outcome::Success);
         }
         Ok(expected) => {
-            output::fail(format_args!("invalid signature: it does not match the payload ({len} bytes)"));
+            output::fail(format_args!(
+                "invalid signature: it does not match the payload ({len} bytes)"
+            ));
             payload
                 .small_body(digested)
                 .map(|body| diagnosis::mismatch(secret.bytes(), &body, expected))
@@ -36,7 +38,9 @@ pub fn run(args: VerifySignatureArgs) -> Result<Outcome> {
         }
     };
     if len == 0 {
-        output::hint("the payload is empty: was the right file given, or did stdin receive nothing?");
+        output::hint(
+            "the payload is empty: was the right file given, or did stdin receive nothing?",
+        );
     }
     for hint in hints {
         output::hint(output::escape(&hint));

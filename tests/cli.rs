@@ -1,0 +1,17 @@
+//! The one integration-test binary: each module under `tests/cli/` drives the
+//! real `wm-hooks` binary (or its real servers) and checks stdout, stderr and
+//! the exit code. (`#[path]` because a crate root looks for modules beside it.)
+
+#[path = "util/mod.rs"]
+mod util;
+
+#[path = "cli/completions.rs"]
+mod completions;
+#[path = "cli/events.rs"]
+mod events;
+#[path = "cli/output.rs"]
+mod output;
+#[path = "cli/sign.rs"]
+mod sign;
+#[path = "cli/verify_signature.rs"]
+mod verify_signature;

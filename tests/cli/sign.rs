@@ -1,0 +1,187 @@
+//! `wm-hooks sign`: the signature on stdout, secrets from every source, bad input.
+
+use predicates::prelude::*;
+
+use crate::util::{file_with, wm_hooks};
+
+const GITHUB_SECRET: &str = "It's a Secret to Everybody";
+const GITHUB_SIG: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+
+#[test]
+fn signs_stdin_with_the_env_secret() {
+    wm_hooks()
+        .arg("sign")
+        .env("WM_HOOKS_SECRET", GITHUB_SECRET)
+        .write_stdin("Hello, World!")
+        .assert()
+        .success()
+        .stdout(format!("{GITHUB_SIG}\n"))
+        .stderr("");
+}
+
+#[test]
+fn signs_a_file_with_a_secret_file_minus_one_newline() {
+    let (_d1, body) = file_with("Hello, World!");
+    let (_d2, secret) = file_with(format!("{GITHUB_SECRET}\r\n"));
+    wm_hooks()
+        .args(["sign", "--payload-file"])
+        .arg(&body)
+        .arg("--secret-file")
+        .arg(&secret)
+        .assert()
+        .success()
+        .stdout(format!("{GITHUB_SIG}\n"));
+}
+
+#[test]
+fn dash_means_stdin_and_bytes_are_not_trimmed() {
+    let out = wm_hooks()
+        .args(["sign", "--payload-file", "-"])
+        .env("WM_HOOKS_SECRET", GITHUB_SECRET)
+        .write_stdin("Hello, World!\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_ne!(String::from_utf8(out).unwrap(), format!("{GITHUB_SIG}\n"));
+}
+
+#[test]
+fn secret_flag_works_but_warns() {
+    wm_hooks()
+        .args(["sign", "--secret", GITHUB_SECRET])
+        .write_stdin("Hello, World!")
+        .assert()
+        .success()
+        .stdout(format!("{GITHUB_SIG}\n"))
+        .stderr(predicate::str::contains("warning: --secret is visible"))
+        .stderr(predicate::str::contains(GITHUB_SECRET).not());
+}
+
+#[test]
+fn quiet_silences_the_warning() {
+    wm_hooks()
+        .args(["-q", "sign", "--secret", GITHUB_SECRET])
+        .write_stdin("Hello, World!")
+        .assert()
+        .success()
+        .stderr("");
+}
+
+#[test]
+fn missing_secret_is_exit_2_with_a_hint() {
+    wm_hooks()
+        .arg("sign")
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "error: no webhook secret given\nhint: set WM_HOOKS_SECRET",
+        ));
+}
+
+#[test]
+fn empty_secrets_are_exit_2() {
+    let (_d, empty) = file_with("\n");
+    wm_hooks()
+        .args(["sign", "--secret-file"])
+        .arg(&empty)
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is empty"));
+    wm_hooks()
+        .arg("sign")
+        .env("WM_HOOKS_SECRET", "")
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("WM_HOOKS_SECRET is set but empty"));
+}
+
+#[test]
+fn unreadable_files_are_exit_2() {
+    wm_hooks()
+        .args(["sign", "--payload-file", "/nonexistent/body.json"])
+        .env("WM_HOOKS_SECRET", "s")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: cannot read the payload file /nonexistent/body.json",
+        ));
+    wm_hooks()
+        .args(["sign", "--secret-file", "/nonexistent/secret"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: cannot read the secret file /nonexistent/secret",
+        ));
+}
+
+#[test]
+fn empty_payload_signs_with_a_warning() {
+    wm_hooks()
+        .arg("sign")
+        .env("WM_HOOKS_SECRET", "key")
+        .write_stdin("")
+        .assert()
+        .success()
+        // HMAC-SHA256("key", "") from RFC-conformant implementations.
+        .stdout("sha256=5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0\n")
+        .stderr(predicate::str::contains("warning: the payload is empty"));
+}
+
+#[test]
+fn binary_payloads_are_signed_as_bytes() {
+    let body: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    let (_d, path) = file_with(&body);
+    let want = wm_hooks_lib_sign(b"k", &body);
+    wm_hooks()
+        .args(["sign", "--payload-file"])
+        .arg(&path)
+        .env("WM_HOOKS_SECRET", "k")
+        .assert()
+        .success()
+        .stdout(format!("{want}\n"));
+}
+
+#[test]
+fn twenty_mib_matches_openssl() {
+    let body: Vec<u8> = (0..20 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let (_d, path) = file_with(&body);
+    let openssl = std::process::Command::new("openssl")
+        .args(["dgst", "-sha256", "-hmac", "bench-secret", "-r"])
+        .arg(&path)
+        .output()
+        .expect("openssl is installed (.ci/run installs it)");
+    assert!(openssl.status.success());
+    let hex = String::from_utf8(openssl.stdout).unwrap();
+    let hex = hex.split_whitespace().next().unwrap().to_string();
+    wm_hooks()
+        .args(["sign", "--payload-file"])
+        .arg(&path)
+        .env("WM_HOOKS_SECRET", "bench-secret")
+        .assert()
+        .success()
+        .stdout(format!("sha256={hex}\n"));
+    wm_hooks()
+        .args([
+            "verify-signature",
+            "--signature",
+            &format!("sha256={hex}"),
+            "--payload-file",
+        ])
+        .arg(&path)
+        .env("WM_HOOKS_SECRET", "bench-secret")
+        .assert()
+        .success();
+}
+
+fn wm_hooks_lib_sign(secret: &[u8], body: &[u8]) -> String {
+    wm_hooks::signature::sign(secret, body).to_string()
+}

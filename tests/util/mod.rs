@@ -1,0 +1,41 @@
+//! Shared test fixtures: the binary in a cleaned environment, so that the
+//! developer's shell (NO_COLOR, WM_HOOKS_*, HOME) cannot change a result.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// `wm-hooks` with an empty environment but PATH and a temporary HOME.
+pub fn wm_hooks() -> Command {
+    let mut cmd = Command::cargo_bin("wm-hooks").expect("the binary is built");
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home());
+    cmd
+}
+
+/// A temporary directory used as HOME for every test run of this binary.
+fn home() -> PathBuf {
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    HOME.get_or_init(|| tempfile::tempdir().expect("a temp dir"))
+        .path()
+        .to_path_buf()
+}
+
+/// Writes `bytes` to a new file in a temp dir that lives as long as the handle.
+pub fn file_with(bytes: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("payload");
+    std::fs::write(&path, bytes).expect("write the file");
+    (dir, path)
+}
+
+/// The standard output of a finished command as text.
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The standard error of a finished command as text.
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
