@@ -38,9 +38,9 @@ fn configure_without_url(api_url: &str) -> assert_cmd::Command {
 }
 
 /// Neither the key nor the secret may show up anywhere, masked forms aside.
-fn assert_no_leak(output: &Output, hidden: &[&str]) {
+fn assert_no_leak(output: &Output) {
     for text in [stdout_of(output), stderr_of(output)] {
-        for value in hidden.iter().chain([&KEY, &SECRET]) {
+        for value in [KEY, SECRET] {
             assert!(!text.contains(value), "{value:?} leaked in:\n{text}");
         }
     }
@@ -83,7 +83,7 @@ fn sends_the_documented_request_and_reports_what_was_saved() {
     assert!(err.contains("events: message.received, message.status, template.status"));
     assert!(err.contains("wm-hooks verify --url"), "{err}");
     assert!(!err.contains("warning"), "{err}");
-    assert_no_leak(&out, &[]);
+    assert_no_leak(&out);
 }
 
 #[test]
@@ -118,37 +118,30 @@ fn an_unknown_event_is_exit_2_listing_the_valid_ones() {
 }
 
 #[test]
-fn json_prints_the_answer_with_the_secret_masked_if_echoed() {
+fn json_prints_the_answer_masked_or_else_what_was_saved() {
     let echoed = format!(r#"{{"id":"wh_1","url":"{HOOK}","secret":"{SECRET}","key":"{KEY}"}}"#);
-    let api = ApiServer::start([Reply::json(200, &echoed)]);
-    let out = configure(&api.url())
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        answer,
-        serde_json::json!({"id": "wh_1", "url": HOOK, "secret": "whs…1a5c", "key": "sk_…5678"})
-    );
-    assert_no_leak(&out, &[]);
-}
-
-#[test]
-fn json_without_a_json_answer_prints_what_was_saved() {
-    let api = ApiServer::start([Reply::status(204)]);
-    let out = configure(&api.url())
-        .args(["--json", "--events", "message.status"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        answer,
-        serde_json::json!({"url": HOOK, "events": ["message.status"]})
-    );
+    let cases = [
+        (
+            Reply::json(200, &echoed),
+            serde_json::json!({"id": "wh_1", "url": HOOK, "secret": "whs…1a5c", "key": "sk_…5678"}),
+        ),
+        (
+            Reply::status(204),
+            serde_json::json!({"url": HOOK, "events": ["message.status"]}),
+        ),
+    ];
+    for (reply, want) in cases {
+        let api = ApiServer::start([reply]);
+        let out = configure(&api.url())
+            .args(["--json", "--events", "message.status"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(answer, want);
+        assert_no_leak(&out);
+    }
 }
 
 #[test]
@@ -189,7 +182,7 @@ fn key_and_secret_flags_work_but_warn() {
         ))
         .get_output()
         .clone();
-    assert_no_leak(&out, &[]);
+    assert_no_leak(&out);
     assert_body(&api.requests()[0], ALL_EVENTS);
 }
 
@@ -208,21 +201,37 @@ fn a_secret_file_works() {
     assert_body(&api.requests()[0], ALL_EVENTS);
 }
 
+/// Runs `configure` (plus `args`) against an API that answers from `script`;
+/// checks the exit code, that stderr says `says` and that nothing leaked.
+/// Returns stderr and what the API received.
+fn answered(
+    script: impl IntoIterator<Item = Reply>,
+    args: &[&str],
+    code: i32,
+    says: &str,
+) -> (String, Vec<Recorded>) {
+    let api = ApiServer::start(script);
+    let out = configure(&api.url())
+        .args(args)
+        .assert()
+        .code(code)
+        .stdout("")
+        .stderr(predicate::str::contains(says))
+        .get_output()
+        .clone();
+    assert_no_leak(&out);
+    (stderr_of(&out), api.requests())
+}
+
 #[test]
 fn a_rejected_key_is_exit_1() {
     for status in [401, 403] {
-        let api = ApiServer::start([Reply::json(status, r#"{"error":"invalid api key"}"#)]);
-        let out = configure(&api.url())
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(predicate::str::starts_with(format!(
-                "error: the API key was rejected ({status}): invalid api key\nhint: check WM_HOOKS_API_KEY"
-            )))
-            .get_output()
-            .clone();
-        assert_eq!(api.requests().len(), 1, "{status} is not retried");
-        assert_no_leak(&out, &[]);
+        let answer = Reply::json(status, r#"{"error":"invalid api key"}"#);
+        let says = format!(
+            "error: the API key was rejected ({status}): invalid api key\nhint: check WM_HOOKS_API_KEY"
+        );
+        let (_, requests) = answered([answer], &[], 1, &says);
+        assert_eq!(requests.len(), 1, "{status} is not retried");
     }
 }
 
@@ -246,34 +255,28 @@ fn an_invalid_registration_is_exit_1_with_the_apis_message() {
         ),
     ];
     for (status, answer, shown) in cases {
-        let api = ApiServer::start([Reply::json(status, answer)]);
-        configure(&api.url())
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains(format!(
-                "error: the API refused the registration ({status}): {shown}"
-            )));
-        assert_eq!(api.requests().len(), 1);
+        let says = format!("error: the API refused the registration ({status}): {shown}");
+        let (_, requests) = answered([Reply::json(status, answer)], &[], 1, &says);
+        assert_eq!(requests.len(), 1);
     }
 }
 
 #[test]
 fn an_api_message_that_echoes_the_secret_is_masked() {
     let answer = format!(r#"{{"message":"secret {SECRET} is too guessable"}}"#);
-    let api = ApiServer::start([Reply::json(422, &answer)]);
-    let out = configure(&api.url())
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("secret whs…1a5c is too guessable"))
-        .get_output()
-        .clone();
-    assert_no_leak(&out, &[]);
+    answered(
+        [Reply::json(422, &answer)],
+        &[],
+        1,
+        "secret whs…1a5c is too guessable",
+    );
 }
 
 #[test]
 fn a_wrong_path_hints_at_the_api_url() {
     let api = ApiServer::start([Reply::status(404)]);
-    configure(&format!("{}/nope", api.url()))
+    configure_without_url(&format!("{}/nope", api.url()))
+        .args(["--url", HOOK])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("refused the registration (404)"))
@@ -283,41 +286,21 @@ fn a_wrong_path_hints_at_the_api_url() {
 
 #[test]
 fn a_redirect_is_not_followed() {
-    let api = ApiServer::start([
-        Reply::status(307).header("location", "https://elsewhere.example/v1/webhooks"),
-        Reply::status(200),
-    ]);
-    configure(&api.url())
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "error: the API answered 307, a redirect to https://elsewhere.example/v1/webhooks, which is not followed",
-        ));
-    assert_eq!(api.requests().len(), 1);
+    let redirect = Reply::status(307).header("location", "https://elsewhere.example/v1/webhooks");
+    let says = "error: the API answered 307, a redirect to https://elsewhere.example/v1/webhooks, which is not followed";
+    let (_, requests) = answered([redirect, Reply::status(200)], &[], 1, says);
+    assert_eq!(requests.len(), 1);
 }
 
 #[test]
 fn server_errors_are_retried_until_one_succeeds() {
-    let api = ApiServer::start([
+    let script = [
         Reply::json(500, r#"{"error":"database unavailable"}"#),
         Reply::status(503),
         Reply::json(200, SAVED),
-    ]);
-    let out = configure(&api.url())
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let requests = api.requests();
-    assert_eq!(requests.len(), 3);
-    for request in &requests {
-        assert_body(request, ALL_EVENTS);
-    }
-    let err = stderr_of(&out);
-    assert!(
-        err.contains("warning: the API answered 500: database unavailable; retry 1 of 3 in"),
-        "{err}"
-    );
+    ];
+    let says = "warning: the API answered 500: database unavailable; retry 1 of 3 in";
+    let (err, requests) = answered(script, &[], 0, says);
     assert!(
         err.contains("warning: the API answered 503; retry 2 of 3 in"),
         "{err}"
@@ -326,18 +309,18 @@ fn server_errors_are_retried_until_one_succeeds() {
         err.contains("webhook registered (after 3 attempts)"),
         "{err}"
     );
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        assert_body(request, ALL_EVENTS);
+    }
 }
 
 #[test]
 fn a_persistent_server_error_is_exit_3_after_3_retries() {
-    let api = ApiServer::start([500, 502, 500, 504, 200].map(Reply::status));
-    configure(&api.url())
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains(
-            "error: gave up after 4 attempts: the API answered 504",
-        ));
-    assert_eq!(api.requests().len(), 4);
+    let script = [500, 502, 500, 504, 200].map(Reply::status);
+    let says = "error: gave up after 4 attempts: the API answered 504";
+    let (_, requests) = answered(script, &[], 3, says);
+    assert_eq!(requests.len(), 4);
 }
 
 #[test]
@@ -356,42 +339,29 @@ fn a_closed_port_is_exit_3_after_3_retries() {
 #[test]
 fn a_timeout_is_retried_then_exit_3() {
     let slow = Reply::status(200).delay(Duration::from_secs(30));
-    let api = ApiServer::start([slow.clone(), slow.clone(), slow.clone(), slow]);
-    configure(&api.url())
-        .args(["--timeout", "300ms"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains(
-            "error: gave up after 4 attempts: no answer from the API: timed out after 300ms",
-        ));
-    assert_eq!(api.requests().len(), 4);
+    let says = "error: gave up after 4 attempts: no answer from the API: timed out after 300ms";
+    let (_, requests) = answered(vec![slow; 4], &["--timeout", "300ms"], 3, says);
+    assert_eq!(requests.len(), 4);
 }
 
 #[test]
 fn retry_after_is_honoured_and_bounded() {
-    let api = ApiServer::start([
+    let script = [
         Reply::status(429).header("retry-after", "1"),
         Reply::status(200),
-    ]);
-    configure(&api.url())
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "warning: the API answered 429; retry 1 of 3 in 1.0s, as the API asked (Retry-After)",
-        ));
-    assert_eq!(api.requests().len(), 2);
+    ];
+    let says =
+        "warning: the API answered 429; retry 1 of 3 in 1.0s, as the API asked (Retry-After)";
+    let (_, requests) = answered(script, &[], 0, says);
+    assert_eq!(requests.len(), 2);
 
-    let api = ApiServer::start([
+    let script = [
         Reply::json(429, r#"{"message":"slow down"}"#).header("retry-after", "3600"),
         Reply::status(200),
-    ]);
-    configure(&api.url())
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains(
-            "error: the API answered 429: slow down, and it asked to retry after 1h",
-        ));
-    assert_eq!(api.requests().len(), 1);
+    ];
+    let says = "error: the API answered 429: slow down, and it asked to retry after 1h";
+    let (_, requests) = answered(script, &[], 3, says);
+    assert_eq!(requests.len(), 1);
 }
 
 #[test]
@@ -440,7 +410,7 @@ fn invalid_input_is_exit_2_and_sends_nothing() {
             .stderr(predicate::str::contains(why))
             .get_output()
             .clone();
-        assert_no_leak(&out, &[]);
+        assert_no_leak(&out);
     }
     configure(&url)
         .env("WM_HOOKS_API_KEY", "")
@@ -493,7 +463,7 @@ fn dry_run_prints_a_masked_curl_and_sends_nothing() {
         )
     );
     assert!(api.requests().is_empty());
-    assert_no_leak(&out, &[]);
+    assert_no_leak(&out);
 }
 
 #[test]
@@ -552,75 +522,96 @@ fn verbose_shows_the_request_masked() {
         .stderr(predicate::str::contains("answer: 200"))
         .get_output()
         .clone();
-    assert_no_leak(&out, &[]);
+    assert_no_leak(&out);
 }
 
 /// The real binary in a pseudo-terminal, so that stdin and stderr are a
-/// terminal and dialoguer draws its prompts. Escape codes are stripped.
-fn in_terminal(api_url: &str, args: &[&str], env: &[(&str, &str)]) -> PtySession {
-    let mut cmd = wm_hooks_std();
-    cmd.args(["--color", "never", "configure", "--api-url", api_url])
-        .args(args)
-        .env("TERM", "xterm")
-        .env("WM_HOOKS_RETRY_BASE", "1ms");
-    for (name, value) in env {
-        cmd.env(name, value);
+/// terminal and dialoguer draws its prompts; escape codes are stripped and
+/// everything shown is kept, to check what never appears.
+struct Terminal {
+    session: PtySession,
+    seen: String,
+}
+
+impl Terminal {
+    fn start(api_url: &str, args: &[&str], env: &[(&str, &str)]) -> Terminal {
+        let mut cmd = wm_hooks_std();
+        cmd.args(["--color", "never", "configure", "--api-url", api_url])
+            .args(args)
+            .env("TERM", "xterm")
+            .env("WM_HOOKS_RETRY_BASE", "1ms");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        let options = Options::new()
+            .timeout_ms(Some(60_000))
+            .strip_ansi_escape_codes(true);
+        let session = spawn_with_options(cmd, options).expect("the binary starts in a pty");
+        Terminal {
+            session,
+            seen: String::new(),
+        }
     }
-    let options = Options::new()
-        .timeout_ms(Some(60_000))
-        .strip_ansi_escape_codes(true);
-    spawn_with_options(cmd, options).expect("the binary starts in a pseudo-terminal")
-}
 
-/// Reads to the end and returns the exit code and the rest of the output.
-fn finish(mut session: PtySession) -> (i32, String) {
-    let rest = session.exp_eof().expect("the binary ends");
-    match session.process().wait() {
-        Ok(WaitStatus::Exited(_, code)) => (code, rest),
-        other => panic!("unexpected end: {other:?}"),
+    /// Waits for `text`. The session reads bytes as Latin-1, so `text` is ASCII.
+    fn expect(&mut self, text: &str) {
+        match self.session.exp_string(text) {
+            Ok(before) => self.seen += &(before + text),
+            Err(err) => panic!("{err}; shown so far:\n{}", self.seen),
+        }
     }
-}
 
-/// Keys go out at once: the session's writer holds text until a newline.
-fn press(session: &mut PtySession, keys: &str) {
-    session.send(keys).unwrap();
-    session.flush().unwrap();
-}
+    /// Keys go out at once: the session's writer holds text until a newline.
+    fn press(&mut self, keys: &str) {
+        self.session.send(keys).unwrap();
+        self.session.flush().unwrap();
+    }
 
-/// Hidden input is read after the terminal is flushed (TCSAFLUSH), so a
-/// line typed before the prompt settles would be lost: give it a moment.
-fn type_hidden(session: &mut PtySession, text: &str) {
-    std::thread::sleep(Duration::from_millis(500));
-    session.send_line(text).unwrap();
+    /// Hidden input is read after the terminal is flushed (TCSAFLUSH), so a
+    /// line typed before the prompt settles would be lost: give it a moment.
+    fn type_hidden(&mut self, text: &str) {
+        std::thread::sleep(Duration::from_millis(500));
+        self.session.send_line(text).unwrap();
+    }
+
+    /// Reads to the end; the exit code and everything shown.
+    fn finish(mut self) -> (i32, String) {
+        self.seen += &self.session.exp_eof().expect("the binary ends");
+        match self.session.process().wait() {
+            Ok(WaitStatus::Exited(_, code)) => (code, self.seen),
+            other => panic!("unexpected end: {other:?}\n{}", self.seen),
+        }
+    }
+
+    /// Says yes to the confirmation; everything shown, after exit 0.
+    fn confirm(mut self) -> String {
+        self.expect("Register this webhook? [Y/n]");
+        self.press("y");
+        let (code, seen) = self.finish();
+        assert_eq!(code, 0, "{seen}");
+        seen
+    }
 }
 
 #[test]
 fn on_a_terminal_it_asks_for_each_missing_value_then_confirms() {
     let api = ApiServer::start([Reply::json(200, SAVED)]);
-    let mut s = in_terminal(&api.url(), &[], &[("WM_HOOKS_API_KEY", KEY)]);
-    let mut seen = String::new();
-    seen += &s.exp_string("Webhook URL").unwrap();
-    s.send_line("http://hooks.example.com/webhooks/whatsapp")
+    let mut t = Terminal::start(&api.url(), &[], &[("WM_HOOKS_API_KEY", KEY)]);
+    t.expect("Webhook URL");
+    t.session
+        .send_line("http://hooks.example.com/webhooks/whatsapp")
         .unwrap();
-    seen += &s.exp_string("must start with https://").unwrap();
-    s.send_line(HOOK).unwrap();
-    seen += &s.exp_string("Webhook secret").unwrap();
-    seen += &s.exp_string("generate a new one").unwrap();
-    press(&mut s, "\r");
-    seen += &s
-        .exp_string("Events (space toggles, enter accepts)")
-        .unwrap();
-    seen += &s.exp_string("template.status").unwrap();
-    press(&mut s, "\r");
-    seen += &s.exp_string("About to register:").unwrap();
-    seen += &s
-        .exp_string("a new one, shown in full once it is saved")
-        .unwrap();
-    seen += &s.exp_string("Register this webhook?").unwrap();
-    press(&mut s, "y");
-    let (code, rest) = finish(s);
-    seen += &rest;
-    assert_eq!(code, 0, "{seen}");
+    t.expect("must start with https://");
+    t.session.send_line(HOOK).unwrap();
+    t.expect("Webhook secret");
+    t.expect("generate a new one");
+    t.press("\r");
+    t.expect("Events (space toggles, enter accepts)");
+    t.expect("template.status");
+    t.press("\r");
+    t.expect("About to register:");
+    t.expect("a new one, shown in full once it is saved");
+    let seen = t.confirm();
 
     let requests = api.requests();
     assert_eq!(requests.len(), 1);
@@ -636,29 +627,24 @@ fn on_a_terminal_it_asks_for_each_missing_value_then_confirms() {
 #[test]
 fn on_a_terminal_a_typed_secret_and_key_are_hidden_and_events_can_be_unchecked() {
     let api = ApiServer::start([Reply::status(200)]);
-    let mut s = in_terminal(&api.url(), &["--url", HOOK], &[]);
-    let mut seen = String::new();
-    seen += &s.exp_string("Webhook secret").unwrap();
-    seen += &s.exp_string("type one").unwrap();
-    press(&mut s, "\x1b[B"); // arrow down: "type one"
-    press(&mut s, "\r");
-    seen += &s.exp_string("Secret").unwrap();
-    type_hidden(&mut s, SECRET);
-    seen += &s.exp_string("Repeat the secret").unwrap();
-    type_hidden(&mut s, SECRET);
-    seen += &s.exp_string("Events").unwrap();
-    seen += &s.exp_string("template.status").unwrap();
-    press(&mut s, " "); // uncheck the first, message.received
-    press(&mut s, "\r");
-    seen += &s.exp_string("StartMessaging API key").unwrap();
-    type_hidden(&mut s, KEY);
-    seen += &s.exp_string("About to register:").unwrap();
-    seen += &s.exp_string("1a5c (typed)").unwrap(); // rexpect reads bytes as Latin-1: no "…"
-    seen += &s.exp_string("Register this webhook?").unwrap();
-    press(&mut s, "y");
-    let (code, rest) = finish(s);
-    seen += &rest;
-    assert_eq!(code, 0, "{seen}");
+    let mut t = Terminal::start(&api.url(), &["--url", HOOK], &[]);
+    t.expect("Webhook secret");
+    t.expect("type one");
+    t.press("\x1b[B"); // arrow down to "type one"
+    t.press("\r");
+    t.expect("Secret");
+    t.type_hidden(SECRET);
+    t.expect("Repeat the secret");
+    t.type_hidden(SECRET);
+    t.expect("Events");
+    t.expect("template.status");
+    t.press(" "); // uncheck the first, message.received
+    t.press("\r");
+    t.expect("StartMessaging API key");
+    t.type_hidden(KEY);
+    t.expect("About to register:");
+    t.expect("1a5c (typed)");
+    let seen = t.confirm();
 
     let requests = api.requests();
     assert_eq!(requests.len(), 1);
@@ -673,25 +659,18 @@ fn on_a_terminal_a_typed_secret_and_key_are_hidden_and_events_can_be_unchecked()
 fn on_a_terminal_declining_sends_nothing_and_yes_skips_the_question() {
     let api = ApiServer::start([Reply::status(200)]);
     let env = [("WM_HOOKS_API_KEY", KEY), ("WM_HOOKS_SECRET", SECRET)];
-    let mut s = in_terminal(
-        &api.url(),
-        &["--url", HOOK, "--events", "message.status"],
-        &env,
-    );
-    s.exp_string("Register this webhook?").unwrap();
-    press(&mut s, "n");
-    let (code, rest) = finish(s);
-    assert_eq!(code, 1, "{rest}");
-    assert!(rest.contains("cancelled: nothing was sent"), "{rest}");
+    let args = ["--url", HOOK, "--events", "message.status"];
+    let mut t = Terminal::start(&api.url(), &args, &env);
+    t.expect("Register this webhook? [Y/n]");
+    t.press("n");
+    let (code, seen) = t.finish();
+    assert_eq!(code, 1, "{seen}");
+    assert!(seen.contains("cancelled: nothing was sent"), "{seen}");
     assert!(api.requests().is_empty());
 
-    let s = in_terminal(
-        &api.url(),
-        &["--url", HOOK, "--events", "message.status", "--yes"],
-        &env,
-    );
-    let (code, rest) = finish(s);
-    assert_eq!(code, 0, "{rest}");
-    assert!(!rest.contains("Register this webhook?"), "{rest}");
+    let (code, seen) =
+        Terminal::start(&api.url(), &[&args[..], &["--yes"]].concat(), &env).finish();
+    assert_eq!(code, 0, "{seen}");
+    assert!(!seen.contains("Register this webhook?"), "{seen}");
     assert_eq!(api.requests().len(), 1);
 }
