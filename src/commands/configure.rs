@@ -25,8 +25,9 @@ use crate::secret::{self, Secret, Source};
 /// retries without waiting seconds. Deliberately not in `--help`.
 const RETRY_BASE_ENV: &str = "WM_HOOKS_RETRY_BASE";
 
-const HTTPS_HINT: &str = "to register a receiver on this machine, expose it through a tunnel \
-                          (e.g. cloudflared or ngrok) and register the tunnel's https:// address";
+const HTTPS_HINT: &str = "the platform only calls HTTPS endpoints: expose a receiver on this \
+                          machine through a tunnel (e.g. cloudflared or ngrok) and register the \
+                          tunnel's https:// address";
 
 pub fn run(args: ConfigureArgs) -> Result<Outcome> {
     let env = |name: &str| std::env::var_os(name);
@@ -144,25 +145,46 @@ fn api_key(text: &str, origin: Origin) -> Result<ApiKey> {
 /// The webhook URL: absolute, `https://`, with a host. The platform calls
 /// nothing else, so anything else would only fail later at "Save & Verify".
 pub fn webhook_url(text: &str) -> Result<Url> {
-    let text = text.trim();
-    let shown = output::escape(text);
-    if !text.contains("://") {
-        return Err(Error::input(format!(
-            "the webhook URL {shown} has no scheme: write it in full, e.g. https://{shown}"
-        ))
-        .with_hint(HTTPS_HINT));
+    parse_webhook_url(text).map_err(|problem| {
+        let shown = output::escape(text.trim());
+        let hint = match problem {
+            UrlProblem::NoScheme => format!("write it in full, e.g. https://{shown}"),
+            UrlProblem::Invalid(_) => {
+                "write it in full, e.g. https://example.com/webhooks/whatsapp".to_string()
+            }
+            UrlProblem::NotHttps => HTTPS_HINT.to_string(),
+        };
+        Error::input(format!("the webhook URL {shown} {problem}")).with_hint(hint)
+    })
+}
+
+/// Why a webhook URL is refused, short enough for a prompt to show as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum UrlProblem {
+    NoScheme,
+    Invalid(String),
+    NotHttps,
+}
+
+impl std::fmt::Display for UrlProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UrlProblem::NoScheme => f.write_str("has no scheme"),
+            UrlProblem::Invalid(why) => write!(f, "is not a valid URL ({why})"),
+            UrlProblem::NotHttps => f.write_str("must start with https://"),
+        }
     }
-    let url = Url::parse(text).map_err(|err| {
-        Error::input(format!(
-            "the webhook URL {shown} is not a valid URL ({err})"
-        ))
-        .with_hint("write it in full, e.g. https://example.com/webhooks/whatsapp")
-    })?;
+}
+
+fn parse_webhook_url(text: &str) -> Result<Url, UrlProblem> {
+    let text = text.trim();
+    // `localhost:8080/hook` parses with `localhost` as its scheme: say what is meant.
+    if !text.contains("://") {
+        return Err(UrlProblem::NoScheme);
+    }
+    let url = Url::parse(text).map_err(|err| UrlProblem::Invalid(err.to_string()))?;
     if url.scheme() != "https" {
-        return Err(Error::input(format!(
-            "the webhook URL {shown} must start with https:// (the platform only calls HTTPS endpoints)"
-        ))
-        .with_hint(HTTPS_HINT));
+        return Err(UrlProblem::NotHttps);
     }
     Ok(url)
 }

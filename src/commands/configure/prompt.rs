@@ -6,7 +6,7 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Password, Select};
 use reqwest::Url;
 
-use super::webhook_url;
+use super::{parse_webhook_url, webhook_url};
 use crate::api::ApiKey;
 use crate::error::{Error, Result};
 use crate::events::EventKind;
@@ -31,7 +31,11 @@ pub fn prompt_url() -> Result<Url> {
     let text: String = answer(
         Input::with_theme(&*theme)
             .with_prompt("Webhook URL (https://…)")
-            .validate_with(|text: &String| webhook_url(text).map(drop).map_err(|e| e.message))
+            .validate_with(|text: &String| {
+                parse_webhook_url(text)
+                    .map(drop)
+                    .map_err(|problem| format!("the URL {problem}"))
+            })
             .interact_text(),
     )?;
     webhook_url(&text)
