@@ -66,11 +66,10 @@ pub fn prompt_secret() -> Result<Secret> {
 /// The events, all checked to begin with.
 pub fn prompt_events() -> Result<Vec<EventKind>> {
     let theme = theme();
-    let items = EventKind::ALL.map(|e| format!("{:<17} {}", e.name(), e.summary()));
     let picked = answer(
         MultiSelect::with_theme(&*theme)
             .with_prompt("Events (space toggles, enter accepts)")
-            .items(&items)
+            .items(EventKind::ALL.map(EventKind::name))
             .defaults(&[true; EventKind::ALL.len()])
             .interact(),
     )?;
