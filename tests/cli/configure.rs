@@ -7,7 +7,7 @@ use std::process::Output;
 use std::time::Duration;
 
 use predicates::prelude::*;
-use rexpect::process::WaitStatus;
+use rexpect::process::{Signal, WaitStatus};
 use rexpect::reader::Options;
 use rexpect::session::{PtySession, spawn_with_options};
 
@@ -673,4 +673,19 @@ fn on_a_terminal_declining_sends_nothing_and_yes_skips_the_question() {
     assert_eq!(code, 0, "{seen}");
     assert!(!seen.contains("Register this webhook?"), "{seen}");
     assert_eq!(api.requests().len(), 1);
+}
+
+#[test]
+fn on_a_terminal_ctrl_c_stops_it_and_sends_nothing() {
+    let api = ApiServer::start([Reply::status(200)]);
+    let mut t = Terminal::start(&api.url(), &["--url", HOOK], &[("WM_HOOKS_API_KEY", KEY)]);
+    t.expect("generate a new one");
+    t.press("\x03");
+    t.session.exp_eof().expect("the binary ends");
+    let status = t.session.process().wait().unwrap();
+    assert!(
+        matches!(status, WaitStatus::Signaled(_, Signal::SIGINT, _)),
+        "{status:?}"
+    );
+    assert!(api.requests().is_empty());
 }
