@@ -19,6 +19,9 @@ _wm__hooks() {
             wm__hooks,completions)
                 cmd="wm__hooks__subcmd__completions"
                 ;;
+            wm__hooks,configure)
+                cmd="wm__hooks__subcmd__configure"
+                ;;
             wm__hooks,events)
                 cmd="wm__hooks__subcmd__events"
                 ;;
@@ -33,6 +36,9 @@ _wm__hooks() {
                 ;;
             wm__hooks__subcmd__help,completions)
                 cmd="wm__hooks__subcmd__help__subcmd__completions"
+                ;;
+            wm__hooks__subcmd__help,configure)
+                cmd="wm__hooks__subcmd__help__subcmd__configure"
                 ;;
             wm__hooks__subcmd__help,events)
                 cmd="wm__hooks__subcmd__help__subcmd__events"
@@ -53,7 +59,7 @@ _wm__hooks() {
 
     case "${cmd}" in
         wm__hooks)
-            opts="-q -v -h -V --color --quiet --verbose --help --version sign verify-signature events completions help"
+            opts="-q -v -h -V --color --quiet --verbose --help --version sign verify-signature events completions configure help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -88,6 +94,52 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wm__subcmd__hooks__subcmd__configure)
+            opts="-y -q -v -h -V --url --secret --secret-file --generate-secret --events --api-key --api-url --timeout --dry-run --yes --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -W "message.received message.status template.status" -- "${cur}"))
+                    return 0
+                    ;;
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wm__subcmd__hooks__subcmd__events)
             opts="-q -v -h -V --color --quiet --verbose --help --version message.received message.status template.status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -107,7 +159,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__help)
-            opts="sign verify-signature events completions help"
+            opts="sign verify-signature events completions configure help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,6 +173,20 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__subcmd__hooks__subcmd__help__subcmd__configure)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
             cand events 'List the event types, or print one''s sample payload'
             cand completions 'Print a shell completion script'
+            cand configure 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wm-hooks;sign'= {
@@ -84,11 +85,35 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wm-hooks;configure'= {
+            cand --url 'The webhook URL the platform will call; must be https://'
+            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
+            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
+            cand --events 'Events to subscribe to, comma-separated or repeated [default: all three]'
+            cand --api-key 'The StartMessaging API key [env: WM_HOOKS_API_KEY]. Visible to other users in the process list: prefer the variable'
+            cand --api-url 'The API base URL [env: WM_HOOKS_API_URL] [default: https://api.startmessaging.com]. Plain http:// only for a local stand-in (localhost, 127.0.0.1, ::1)'
+            cand --timeout 'How long one request may take before it is retried'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --generate-secret 'Generate a new secret (32 random bytes, hex) and show it once after saving'
+            cand --dry-run 'Print the request as a curl command, key and secret masked, and send nothing'
+            cand -y 'Do not ask for confirmation before sending'
+            cand --yes 'Do not ask for confirmation before sending'
+            cand --json 'Print the API''s JSON answer on stdout'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wm-hooks;help'= {
             cand sign 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
             cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
             cand events 'List the event types, or print one''s sample payload'
             cand completions 'Print a shell completion script'
+            cand configure 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wm-hooks;help;sign'= {
@@ -98,6 +123,8 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
         &'wm-hooks;help;events'= {
         }
         &'wm-hooks;help;completions'= {
+        }
+        &'wm-hooks;help;configure'= {
         }
         &'wm-hooks;help;help'= {
         }

@@ -2,6 +2,7 @@
 //! these types implement; flag names here must not drift from it.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
@@ -58,6 +59,9 @@ pub enum Command {
     Events(EventsArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
+    /// Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks
+    /// for missing values on a terminal, never in CI
+    Configure(ConfigureArgs),
 }
 
 /// The webhook secret. Never required on the command line: the environment
@@ -109,6 +113,58 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
+#[derive(Debug, Args)]
+#[command(
+    after_help = "On a terminal, configure asks for every value not given (URL, secret, \
+                        events, API key) and for confirmation. Elsewhere nothing is asked: a \
+                        missing value is an error (exit 2).\n\n\
+                        Exit codes: 0 registered, 1 the API refused it (bad key, invalid \
+                        registration), 2 bad or missing input (nothing is sent), 3 the API could \
+                        not be reached (after 3 retries)."
+)]
+pub struct ConfigureArgs {
+    /// The webhook URL the platform will call; must be https://
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// Generate a new secret (32 random bytes, hex) and show it once after saving
+    #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
+    pub generate_secret: bool,
+    /// Events to subscribe to, comma-separated or repeated [default: all three]
+    #[arg(long, value_enum, value_name = "EVENT", value_delimiter = ',')]
+    pub events: Vec<EventKind>,
+    /// The StartMessaging API key [env: WM_HOOKS_API_KEY]. Visible to other users
+    /// in the process list: prefer the variable
+    #[arg(long, value_name = "KEY")]
+    pub api_key: Option<String>,
+    /// The API base URL [env: WM_HOOKS_API_URL] [default: https://api.startmessaging.com].
+    /// Plain http:// only for a local stand-in (localhost, 127.0.0.1, ::1)
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// How long one request may take before it is retried
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
+    pub timeout: Duration,
+    /// Print the request as a curl command, key and secret masked, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation before sending
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Print the API's JSON answer on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A positive duration such as `30s`, `1500ms` or `2m`.
+fn duration(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(d) if d.is_zero() => Err("must be longer than zero".to_string()),
+        Ok(d) => Ok(d),
+        Err(err) => Err(format!("{err} (examples: 30s, 1500ms, 2m)")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +189,49 @@ mod tests {
             panic!()
         };
         assert_eq!(args.event, Some(EventKind::MessageStatus));
+    }
+
+    #[test]
+    fn configure_events_are_comma_separated_or_repeated() {
+        let parse = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["wm-hooks", "configure"].iter().chain(args))?;
+            let Command::Configure(args) = cli.command else {
+                panic!()
+            };
+            Ok::<_, clap::Error>(args.events)
+        };
+        let want = vec![EventKind::MessageStatus, EventKind::TemplateStatus];
+        assert_eq!(
+            parse(&["--events", "message.status,template.status"]).unwrap(),
+            want
+        );
+        assert_eq!(
+            parse(&["--events", "message.status", "--events", "template.status"]).unwrap(),
+            want
+        );
+        assert_eq!(parse(&[]).unwrap(), vec![]);
+        let err = parse(&["--events", "message.sent"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+    }
+
+    #[test]
+    fn generate_secret_conflicts_with_a_given_secret() {
+        let err = Cli::try_parse_from([
+            "wm-hooks",
+            "configure",
+            "--generate-secret",
+            "--secret",
+            "s",
+        ])
+        .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration("1500ms"), Ok(Duration::from_millis(1500)));
+        assert_eq!(duration("30s"), Ok(Duration::from_secs(30)));
+        assert!(duration("0s").is_err());
+        assert!(duration("soon").is_err());
     }
 }

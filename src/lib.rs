@@ -1,9 +1,10 @@
 //! wm-hooks: the webhook toolkit for the StartMessaging WhatsApp API.
 //!
 //! The pure core ([`signature`], [`events`], [`diagnosis`]) has no I/O; the I/O
-//! modules ([`secret`], [`payload`]) never print; [`commands`] is the only layer
+//! modules ([`secret`], [`payload`], [`api`]) never print; [`commands`] is the only layer
 //! that talks to the person, through [`output`].
 
+pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod diagnosis;

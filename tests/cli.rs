@@ -7,6 +7,8 @@ mod util;
 
 #[path = "cli/completions.rs"]
 mod completions;
+#[path = "cli/configure.rs"]
+mod configure;
 #[path = "cli/events.rs"]
 mod events;
 #[path = "cli/output.rs"]

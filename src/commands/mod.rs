@@ -2,6 +2,7 @@
 //! the only layer that prints; everything below it returns values.
 
 pub mod completions;
+pub mod configure;
 pub mod events;
 pub mod sign;
 pub mod verify_signature;
@@ -18,13 +19,13 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::VerifySignature(args) => verify_signature::run(args),
         Command::Events(args) => events::run(args),
         Command::Completions(args) => completions::run(args),
+        Command::Configure(args) => configure::run(args),
     }
 }
 
 /// Runs an async command on a single-threaded tokio runtime: on two cores a
 /// current-thread runtime serves and sends faster than a multi-threaded one,
 /// and commands that need no network never start one.
-#[allow(dead_code)]
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
