@@ -3,7 +3,9 @@
 
 pub mod completions;
 pub mod events;
+pub mod send_test;
 pub mod sign;
+pub mod verify;
 pub mod verify_signature;
 
 use crate::cli::Command;
@@ -18,13 +20,14 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::VerifySignature(args) => verify_signature::run(args),
         Command::Events(args) => events::run(args),
         Command::Completions(args) => completions::run(args),
+        Command::SendTest(args) => send_test::run(*args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 
 /// Runs an async command on a single-threaded tokio runtime: on two cores a
 /// current-thread runtime serves and sends faster than a multi-threaded one,
 /// and commands that need no network never start one.
-#[allow(dead_code)]
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
