@@ -229,7 +229,7 @@ impl Problem {
                 405 => "the receiver does not take POST on this path: deliveries are POSTs to the same URL as the handshake".into(),
                 400 | 415 | 422 => "the receiver refused the body: parse it tolerantly (unknown fields and events may appear)".into(),
                 500..=599 => "the receiver failed while handling the event: see its log. The platform retries \
-                              non-2xx answers (30 s, 2 min, 15 min, 1 h, 6 h); try --retry".into(),
+                              non-2xx answers after 30 s, 2 min, 15 min, 1 h and 6 h (see --retry)".into(),
                 _ => "the platform treats any non-2xx answer as a failed delivery and retries it".into(),
             },
             Problem::Redirect { location, .. } => match location {

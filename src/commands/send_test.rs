@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{EventChoice, SendTestArgs};
 use crate::delivery::{
-    self, Item, Plan, RETRY_SCHEDULE, Report, SignatureMode, Signer, Source, Stats,
+    self, Expect, Item, Plan, RETRY_SCHEDULE, Report, SignatureMode, Signer, Source, Stats,
 };
 use crate::error::{Error, Outcome, Result};
 use crate::events::EventKind;
@@ -79,6 +79,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
         json: args.json,
         bulk,
         duplicate: args.duplicate,
+        expect: plan.expect,
         bar: bar.clone(),
     };
     let stats = super::block_on(delivery::run(
@@ -239,6 +240,7 @@ struct Printer {
     json: bool,
     bulk: bool,
     duplicate: u32,
+    expect: Expect,
     bar: ProgressBar,
 }
 
@@ -283,11 +285,15 @@ impl Printer {
         if r.attempt > 1 {
             notes.push(format!("retry {}", r.attempt - 1));
         }
-        if let Some(delivery::Problem::TooSlow { budget, .. }) = r.problem {
-            notes.push(format!(
-                "over the {} budget",
-                humantime::format_duration(*budget)
-            ));
+        match r.problem {
+            Some(delivery::Problem::TooSlow { budget, .. }) => {
+                notes.push(format!(
+                    "over the {} budget",
+                    humantime::format_duration(*budget)
+                ));
+            }
+            None if self.expect == Expect::Refused => notes.push("refused, as it should be".into()),
+            _ => {}
         }
         if !notes.is_empty() {
             let _ = write!(line, "  ({})", notes.join(", "));

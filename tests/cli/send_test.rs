@@ -242,7 +242,8 @@ fn forgeries_must_be_refused() {
             .stdout(
                 predicate::str::contains("✔ POST")
                     .and(predicate::str::contains("401 Unauthorized")),
-            );
+            )
+            .stdout(predicate::str::contains("(refused, as it should be)"));
     }
     let posts = strict.posts();
     let forged = posts[0].header("x-signature-256").unwrap();
@@ -642,4 +643,20 @@ fn bad_input_exits_2() {
         .args(["-H", "Content-Length: 3"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn a_receiver_that_closes_each_connection_gets_a_new_one() {
+    let srv = TestServer::start(|req: &server::Recorded, n| {
+        server::correct(SECRET)(req, n).header("connection", "close")
+    });
+    send_test(&srv.url(PATH))
+        .args(["--duplicate", "3"])
+        .assert()
+        .success();
+    let posts = srv.posts();
+    assert_eq!(posts.len(), 3);
+    let mut peers: Vec<_> = posts.iter().map(|p| p.peer).collect();
+    peers.dedup();
+    assert_eq!(peers.len(), 3, "one connection per request");
 }
