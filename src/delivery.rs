@@ -98,14 +98,6 @@ impl Signer {
         })
     }
 
-    pub fn mode(&self) -> SignatureMode {
-        self.mode
-    }
-
-    pub fn header(&self) -> &HeaderName {
-        &self.header
-    }
-
     /// The body with its headers. A signature header given with `--header`
     /// wins over the computed one.
     pub fn sign(&self, body: Bytes) -> Delivery {

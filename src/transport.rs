@@ -26,9 +26,6 @@ use tokio::net::TcpStream;
 use crate::error::{Error, Result};
 use crate::http_client::USER_AGENT;
 
-/// The platform's budget for an answer.
-pub const DEFAULT_BUDGET: Duration = Duration::from_secs(5);
-
 /// How much of a response body is kept; the rest is read and counted.
 pub const BODY_KEEP: usize = 64 * 1024;
 
@@ -93,11 +90,6 @@ impl Endpoint {
 
     pub fn is_https(&self) -> bool {
         self.url.scheme() == "https"
-    }
-
-    /// `host:port`, for messages about connecting.
-    pub fn address(&self) -> String {
-        format!("{}:{}", self.url.host_str().unwrap_or_default(), self.port)
     }
 
     /// The same endpoint with query parameters added (percent-encoded).
@@ -387,15 +379,11 @@ impl Failure {
         }
     }
 
-    /// As a command's error: exit 3 when the endpoint was never reached, else 1.
+    /// The command's error (exit 3) for a failure that never reached the
+    /// endpoint's HTTP server.
     pub fn to_error(&self, endpoint: &Endpoint) -> Error {
-        let message = format!("cannot reach {}: {}", endpoint.url(), self.detail);
-        let error = if self.kind.is_unreachable() {
-            Error::unreachable(message)
-        } else {
-            Error::failed(message)
-        };
-        error.with_hint(self.kind.hint())
+        Error::unreachable(format!("cannot reach {}: {}", endpoint.url(), self.detail))
+            .with_hint(self.kind.hint())
     }
 }
 
@@ -414,10 +402,6 @@ impl Session {
             endpoint,
             connection: None,
         }
-    }
-
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
     }
 
     /// Sends one request and reads the whole answer, within the client's
@@ -445,6 +429,7 @@ impl Session {
 
     async fn exchange(&mut self, request: Request<Full<Bytes>>) -> Result<Answer, Failure> {
         let mut request = request;
+        // At most two rounds: a kept-alive connection, then one new connection.
         let mut reused = true;
         loop {
             let sender = match &mut self.connection {
@@ -637,7 +622,7 @@ mod tests {
         assert_eq!(e.authority, "example.com");
         let e = Endpoint::parse("http://[::1]:9000").unwrap();
         assert_eq!((e.host.as_str(), e.port), ("::1", 9000));
-        assert_eq!((e.target.as_str(), e.address()), ("/", "[::1]:9000".into()));
+        assert_eq!(e.target, "/");
         assert_eq!(e.authority, "[::1]:9000");
     }
 

@@ -22,7 +22,7 @@ use crate::payload::Payload;
 use crate::record;
 use crate::sample::{Edit, EditError, Sample};
 use crate::secret::{self, Secret};
-use crate::transport::{Client, ClientOptions, Endpoint, status_text};
+use crate::transport::{Endpoint, status_text};
 
 pub fn run(args: SendTestArgs) -> Result<Outcome> {
     let endpoint = Arc::new(Endpoint::parse(&args.to)?);
@@ -55,15 +55,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
             secret.as_ref(),
         );
     }
-    if args.connection.insecure {
-        output::warn(
-            "--insecure: the endpoint's TLS certificate is not checked; the platform always checks it",
-        );
-    }
-    let client = Client::new(ClientOptions::with_budget(
-        args.connection.timeout,
-        args.connection.insecure,
-    ));
+    let client = super::client(&args.connection);
     let plan = Plan {
         count,
         duplicate: args.duplicate,

@@ -7,22 +7,14 @@ use crate::error::{Outcome, Result};
 use crate::handshake::{self, Check};
 use crate::output;
 use crate::secret;
-use crate::transport::{Client, ClientOptions, Endpoint};
+use crate::transport::Endpoint;
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let endpoint = Endpoint::parse(&args.url)?;
     let secret = secret::require(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let token = secret.to_text()?;
-    if args.connection.insecure {
-        output::warn(
-            "--insecure: the endpoint's TLS certificate is not checked; the platform always checks it",
-        );
-    }
-    let client = Client::new(ClientOptions::with_budget(
-        args.connection.timeout,
-        args.connection.insecure,
-    ));
+    let client = super::client(&args.connection);
     let options = handshake::Options {
         challenge: args.challenge,
         negative: !args.no_negative,
