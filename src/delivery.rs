@@ -221,7 +221,7 @@ impl Problem {
                 405 => "the receiver does not take POST on this path: deliveries are POSTs to the same URL as the handshake".into(),
                 400 | 415 | 422 => "the receiver refused the body: parse it tolerantly (unknown fields and events may appear)".into(),
                 500..=599 => "the receiver failed while handling the event: see its log. The platform retries \
-                              non-2xx answers after 30 s, 2 min, 15 min, 1 h and 6 h (see --retry)".into(),
+                              non-2xx answers after 30 s, 2 min, 15 min, 1 h and 6 h".into(),
                 _ => "the platform treats any non-2xx answer as a failed delivery and retries it".into(),
             },
             Problem::Redirect { location, .. } => match location {
@@ -395,9 +395,11 @@ pub struct Stats {
     pub failed_deliveries: u64,
     pub retries_spent: u64,
     pub elapsed: Duration,
+    /// Senders run at once, each over its own keep-alive connection.
+    pub senders: usize,
     /// Each kind of problem seen: the first example and how often.
     pub problems: Vec<(Problem, u64)>,
-    /// The first failure to connect, to name in an "unreachable" error.
+    /// The first request that got no answer, to name in an "unreachable" error.
     pub first_failure: Option<Failure>,
     latencies_us: Vec<u32>,
 }
@@ -536,6 +538,7 @@ pub async fn run(
         stats.merge(handle.await.expect("a delivery worker does not panic"));
     }
     stats.elapsed = start.elapsed();
+    stats.senders = workers;
     stats.latencies_us.sort_unstable();
     if let Some(err) = shared.error.lock().expect("not poisoned").take() {
         return Err(err);

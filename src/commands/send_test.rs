@@ -24,6 +24,10 @@ use crate::sample::{Edit, EditError, Sample};
 use crate::secret::{self, Secret};
 use crate::transport::{Endpoint, status_text};
 
+/// The most requests one run makes (before retries): each costs four bytes of
+/// latency record.
+const MAX_DELIVERIES: u64 = 10_000_000;
+
 pub fn run(args: SendTestArgs) -> Result<Outcome> {
     let endpoint = Arc::new(Endpoint::parse(&args.to)?);
     if args.retry && args.signature != SignatureMode::Valid {
@@ -45,6 +49,13 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
         &args.headers,
     )?;
     let count = args.count.unwrap_or_else(|| source.len());
+    let deliveries = count * u64::from(args.duplicate);
+    if deliveries > MAX_DELIVERIES {
+        return Err(Error::input(format!(
+            "{count} events × {} copies is more than {MAX_DELIVERIES} deliveries",
+            args.duplicate
+        )));
+    }
     if args.dry_run {
         return dry_run(
             &endpoint,
@@ -64,7 +75,6 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
         expect: args.signature.into(),
     };
     let bulk = args.count.is_some();
-    let deliveries = count * u64::from(args.duplicate);
     let bar = progress_bar(bulk && !args.json, deliveries);
     let printer = Printer {
         url: endpoint.url().to_string(),
@@ -83,8 +93,17 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
         Box::new(move |report| printer.report(report)),
     ));
     bar.finish_and_clear();
-    let stats = stats?;
+    conclude(&stats?, &args, &endpoint, deliveries)
+}
 
+/// The summary, the verdict and the hints, and the outcome they add up to.
+fn conclude(
+    stats: &Stats,
+    args: &SendTestArgs,
+    endpoint: &Endpoint,
+    deliveries: u64,
+) -> Result<Outcome> {
+    // Under --json, stdout carries only the JSON lines.
     let line = |text: String| {
         if args.json {
             output::note(text);
@@ -93,11 +112,12 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
             output::println(text)
         }
     };
+    let bulk = args.count.is_some();
     if bulk {
-        summarize(&stats, plan.concurrency.min(count as usize), line)?;
+        summarize(stats, line)?;
     }
     if bulk || deliveries > 1 {
-        verdict(&stats, deliveries, line)?;
+        verdict(stats, deliveries, line)?;
     }
     if stats.retries_spent > 0 {
         line(format!(
@@ -110,7 +130,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
             .first_failure
             .as_ref()
             .expect("an unreachable run saw a failure");
-        return Err(failure.to_error(&endpoint));
+        return Err(failure.to_error(endpoint));
     }
     let mut hints: Vec<String> = Vec::new();
     for (problem, _) in &stats.problems {
@@ -337,13 +357,13 @@ impl Printer {
     }
 }
 
-fn summarize(stats: &Stats, connections: usize, line: impl Fn(String) -> Result<()>) -> Result<()> {
+fn summarize(stats: &Stats, line: impl Fn(String) -> Result<()>) -> Result<()> {
     line(format!(
         "sent {} requests in {:.2} s over {} connection{}: {:.0} events/s",
         stats.requests,
         stats.elapsed.as_secs_f64(),
-        connections,
-        if connections == 1 { "" } else { "s" },
+        stats.senders,
+        if stats.senders == 1 { "" } else { "s" },
         stats.rate()
     ))?;
     line(format!(

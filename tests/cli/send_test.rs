@@ -323,7 +323,9 @@ fn a_5xx_fails_with_a_hint_and_the_body_escaped() {
         .stderr(predicate::str::contains(
             "hint: the receiver failed while handling the event",
         ))
-        .stderr(predicate::str::contains("--retry"));
+        .stderr(predicate::str::contains(
+            "retries non-2xx answers after 30 s",
+        ));
 }
 
 #[test]
@@ -643,6 +645,11 @@ fn bad_input_exits_2() {
         .args(["-H", "Content-Length: 3"])
         .assert()
         .code(2);
+    send_test("http://127.0.0.1:9/")
+        .args(["--count", "10000000", "--duplicate", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("more than 10000000 deliveries"));
 }
 
 #[test]
