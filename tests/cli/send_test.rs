@@ -430,13 +430,13 @@ fn a_late_2xx_is_still_too_slow() {
         server::correct(SECRET),
     ));
     send_test(&srv.url(PATH))
-        .args(["--timeout", "800ms"])
+        .args(["--timeout", "950ms"])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("✘ POST").and(predicate::str::contains("200 OK")))
-        .stdout(predicate::str::contains("(over the 800ms budget)"))
+        .stdout(predicate::str::contains("(over the 950ms budget)"))
         .stderr(predicate::str::contains(
-            "the platform gives up after 800ms: answer 2xx first",
+            "the platform gives up after 950ms: answer 2xx first",
         ));
 }
 
