@@ -28,8 +28,14 @@ _wm__hooks() {
             wm__hooks,help)
                 cmd="wm__hooks__subcmd__help"
                 ;;
+            wm__hooks,send-test)
+                cmd="wm__hooks__subcmd__send__subcmd__test"
+                ;;
             wm__hooks,sign)
                 cmd="wm__hooks__subcmd__sign"
+                ;;
+            wm__hooks,verify)
+                cmd="wm__hooks__subcmd__verify"
                 ;;
             wm__hooks,verify-signature)
                 cmd="wm__hooks__subcmd__verify__subcmd__signature"
@@ -46,8 +52,14 @@ _wm__hooks() {
             wm__hooks__subcmd__help,help)
                 cmd="wm__hooks__subcmd__help__subcmd__help"
                 ;;
+            wm__hooks__subcmd__help,send-test)
+                cmd="wm__hooks__subcmd__help__subcmd__send__subcmd__test"
+                ;;
             wm__hooks__subcmd__help,sign)
                 cmd="wm__hooks__subcmd__help__subcmd__sign"
+                ;;
+            wm__hooks__subcmd__help,verify)
+                cmd="wm__hooks__subcmd__help__subcmd__verify"
                 ;;
             wm__hooks__subcmd__help,verify-signature)
                 cmd="wm__hooks__subcmd__help__subcmd__verify__subcmd__signature"
@@ -59,7 +71,7 @@ _wm__hooks() {
 
     case "${cmd}" in
         wm__hooks)
-            opts="-q -v -h -V --color --quiet --verbose --help --version sign verify-signature events completions configure help"
+            opts="-q -v -h -V --color --quiet --verbose --help --version sign verify-signature events completions send-test verify configure help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -159,7 +171,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__help)
-            opts="sign verify-signature events completions configure help"
+            opts="sign verify-signature events completions send-test verify configure help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -228,7 +240,35 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wm__subcmd__hooks__subcmd__help__subcmd__send__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wm__subcmd__hooks__subcmd__help__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__subcmd__hooks__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -256,6 +296,96 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wm__subcmd__hooks__subcmd__send__subcmd__test)
+            opts="-H -q -v -h -V --to --secret --secret-file --set --set-new --status --text --payload-file --replay --signature --signature-header --header --duplicate --retry --retry-scale --count --concurrency --timeout --insecure --dry-run --json --color --quiet --verbose --help --version message.received message.status template.status all"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set-new)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "sent delivered read failed" -- "${cur}"))
+                    return 0
+                    ;;
+                --text)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
+                    COMPREPLY=($(compgen -W "valid invalid missing" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duplicate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-scale)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wm__subcmd__hooks__subcmd__sign)
             opts="-q -v -h -V --secret --secret-file --payload-file --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -272,6 +402,44 @@ _wm__hooks() {
                     return 0
                     ;;
                 --payload-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__subcmd__hooks__subcmd__verify)
+            opts="-q -v -h -V --url --secret --secret-file --challenge --no-negative --timeout --insecure --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --challenge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,18 +1,24 @@
 //! wm-hooks: the webhook toolkit for the StartMessaging WhatsApp API.
 //!
-//! The pure core ([`signature`], [`events`], [`diagnosis`]) has no I/O; the I/O
-//! modules ([`secret`], [`payload`], [`api`]) never print; [`commands`] is the only layer
+//! The pure core ([`signature`], [`events`], [`sample`], [`diagnosis`],
+//! [`record`]) has no I/O; the I/O modules ([`secret`], [`payload`],
+//! [`transport`], [`delivery`], [`handshake`], [`api`]) never print; [`commands`]
+//! is the only layer
 //! that talks to the person, through [`output`].
 
 pub mod api;
 pub mod cli;
 pub mod commands;
+pub mod delivery;
 pub mod diagnosis;
 pub mod error;
 pub mod events;
+pub mod handshake;
 pub mod http_client;
 pub mod output;
 pub mod payload;
 pub mod record;
+pub mod sample;
 pub mod secret;
 pub mod signature;
+pub mod transport;

@@ -13,7 +13,11 @@ mod configure;
 mod events;
 #[path = "cli/output.rs"]
 mod output;
+#[path = "cli/send_test.rs"]
+mod send_test;
 #[path = "cli/sign.rs"]
 mod sign;
+#[path = "cli/verify.rs"]
+mod verify;
 #[path = "cli/verify_signature.rs"]
 mod verify_signature;

@@ -1,5 +1,8 @@
 //! Shared test fixtures: the binary in a cleaned environment, so that the
-//! developer's shell (NO_COLOR, WM_HOOKS_*, HOME) cannot change a result.
+//! developer's shell (NO_COLOR, WM_HOOKS_*, HOME) cannot change a result;
+//! [`server`] is a recording receiver on 127.0.0.1:0.
+
+pub mod server;
 
 pub mod api_server;
 
