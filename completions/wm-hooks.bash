@@ -107,7 +107,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__configure)
-            opts="-y -q -v -h -V --url --secret --secret-file --generate-secret --events --api-key --api-url --timeout --dry-run --yes --json --color --quiet --verbose --help --version"
+            opts="-y -q -v -h -V --url --secret --secret-file --generate-secret --events --api-key --api-url --timeout --verify-first --dry-run --yes --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -149,6 +149,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --timeout 'How long one request may take before it is retried'
             cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
             cand --generate-secret 'Generate a new secret (32 random bytes, hex) and show it once after saving'
+            cand --verify-first 'Run the platform''s handshake (as `wm-hooks verify` does) against the URL first, and register nothing when it would fail the platform''s "Save & Verify"'
             cand --dry-run 'Print the request as a curl command, key and secret masked, and send nothing'
             cand -y 'Do not ask for confirmation before sending'
             cand --yes 'Do not ask for confirmation before sending'

@@ -135,6 +135,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l color -d
 always\t''
 never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l generate-secret -d 'Generate a new secret (32 random bytes, hex) and show it once after saving'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l verify-first -d 'Run the platform\'s handshake (as `wm-hooks verify` does) against the URL first, and register nothing when it would fail the platform\'s "Save & Verify"'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l dry-run -d 'Print the request as a curl command, key and secret masked, and send nothing'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s y -l yes -d 'Do not ask for confirmation before sending'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l json -d 'Print the API\'s JSON answer on stdout'

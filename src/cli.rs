@@ -306,6 +306,10 @@ pub struct ConfigureArgs {
     /// How long one request may take before it is retried
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
     pub timeout: Duration,
+    /// Run the platform's handshake (as `wm-hooks verify` does) against the URL
+    /// first, and register nothing when it would fail the platform's "Save & Verify"
+    #[arg(long, conflicts_with = "generate_secret")]
+    pub verify_first: bool,
     /// Print the request as a curl command, key and secret masked, and send nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -17,9 +17,14 @@ use crate::api::{self, Api, ApiError, ApiKey, Registration, Retry, Saved};
 use crate::cli::ConfigureArgs;
 use crate::error::{Error, Outcome, Result};
 use crate::events::EventKind;
+use crate::handshake;
 use crate::http_client;
 use crate::output;
 use crate::secret::{self, Secret, Source};
+use crate::transport::{Client, ClientOptions, Endpoint};
+
+/// How long the platform waits for the handshake's answer.
+const PLATFORM_BUDGET: Duration = Duration::from_secs(5);
 
 /// Overrides the first retry wait (e.g. `5ms`): the tests' way to exercise the
 /// retries without waiting seconds. Deliberately not in `--help`.
@@ -74,6 +79,16 @@ pub fn run(args: ConfigureArgs) -> Result<Outcome> {
         api.backoff.base = base;
     }
 
+    if args.verify_first {
+        if args.dry_run {
+            output::note("dry run: --verify-first skipped, nothing is sent");
+        } else if !verify_first(&registration)? {
+            output::fail(
+                "the endpoint would fail the platform's \"Save & Verify\": nothing was registered",
+            );
+            return Ok(Outcome::Failure);
+        }
+    }
     if args.dry_run {
         output::println(curl(&api, &registration))?;
         output::note("dry run: nothing was sent");
@@ -93,6 +108,24 @@ pub fn run(args: ConfigureArgs) -> Result<Outcome> {
         .map_err(|err| api_error(err, &api))?;
     report_saved(&registration, &saved, args.json)?;
     Ok(Outcome::Success)
+}
+
+/// Runs the handshake `wm-hooks verify` runs, with the platform's 5 s budget
+/// and certificate checks, and shows its checks on stderr. The negative probes
+/// are left to `verify`: the platform's "Save & Verify" does not send them.
+fn verify_first(registration: &Registration) -> Result<bool> {
+    let endpoint = Endpoint::parse(registration.url().as_str())?;
+    let token = registration.secret().to_text()?;
+    let client = Client::new(ClientOptions::with_budget(PLATFORM_BUDGET, false));
+    let options = handshake::Options {
+        challenge: None,
+        negative: false,
+    };
+    let report = super::block_on(handshake::check(&client, &endpoint, token, &options))?;
+    for line in super::verify::report_lines(&report) {
+        output::note(line);
+    }
+    Ok(report.passed())
 }
 
 /// Where a value came from: only the command line is visible to other users.

@@ -4,7 +4,9 @@
 
 use crate::cli::VerifyArgs;
 use crate::error::{Outcome, Result};
-use crate::handshake::{self, Check};
+use std::time::Duration;
+
+use crate::handshake::{self, Check, Report};
 use crate::output;
 use crate::secret;
 use crate::transport::Endpoint;
@@ -23,53 +25,54 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
     if args.json {
         output::println(serde_json::to_string(&report).expect("a report serialises"))?;
     } else {
-        output::println(format_args!("verify {}", report.url))?;
-        let width = report
-            .checks
-            .iter()
-            .map(|c| c.name.len())
-            .max()
-            .unwrap_or(0);
-        for check in &report.checks {
-            print_check(check, width)?;
+        for line in report_lines(&report) {
+            output::println(line)?;
         }
-        let passed = report.checks.iter().filter(|c| c.passed).count();
-        output::println(format_args!(
-            "{passed} of {} checks passed",
-            report.checks.len()
-        ))?;
     }
     Ok(Outcome::from_passed(report.passed()))
 }
 
-fn print_check(check: &Check, width: usize) -> Result<()> {
+/// The report as the lines of a ✔/✘ table: a heading, one line per check
+/// (with what was sent and expected under a failed one, and its hint), and a
+/// count. `configure --verify-first` shows the same lines.
+pub(super) fn report_lines(report: &Report) -> Vec<String> {
+    let width = report
+        .checks
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
+    let mut lines = vec![format!("verify {}", report.url)];
+    for check in &report.checks {
+        lines.extend(check_lines(check, width));
+    }
+    let passed = report.checks.iter().filter(|c| c.passed).count();
+    lines.push(format!("{passed} of {} checks passed", report.checks.len()));
+    lines
+}
+
+fn check_lines(check: &Check, width: usize) -> Vec<String> {
     let latency = check
         .latency_ms
         .map(|ms| {
             format!(
                 "  ({})",
-                output::latency(std::time::Duration::from_secs_f64(ms / 1000.0))
+                output::latency(Duration::from_secs_f64(ms / 1000.0))
             )
         })
         .unwrap_or_default();
-    output::println(format_args!(
+    let mut lines = vec![format!(
         "{} {:<width$}  {}{latency}",
         output::mark(check.passed),
         check.name,
         output::escape(&check.got)
-    ))?;
+    )];
     if !check.passed {
-        output::println(format_args!(
-            "    sent      {}",
-            output::escape(&check.sent)
-        ))?;
-        output::println(format_args!(
-            "    expected  {}",
-            output::escape(&check.expected)
-        ))?;
+        lines.push(format!("    sent      {}", output::escape(&check.sent)));
+        lines.push(format!("    expected  {}", output::escape(&check.expected)));
     }
     if let Some(hint) = &check.hint {
-        output::println(format_args!("    hint: {}", output::escape(hint)))?;
+        lines.push(format!("    hint: {}", output::escape(hint)));
     }
-    Ok(())
+    lines
 }

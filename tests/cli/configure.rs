@@ -689,3 +689,90 @@ fn on_a_terminal_ctrl_c_stops_it_and_sends_nothing() {
     );
     assert!(api.requests().is_empty());
 }
+
+mod verify_first {
+    //! `--verify-first` runs verify's handshake against the webhook URL (over
+    //! TLS with a test CA, since the URL must be https) before the PUT.
+
+    use super::*;
+    use crate::util::server::{self, TestCert, TestServer};
+
+    fn configure_hook(api_url: &str, hook: &str) -> assert_cmd::Command {
+        let mut cmd = configure_without_url(api_url);
+        cmd.args(["--url", hook, "--verify-first"]);
+        cmd
+    }
+
+    #[test]
+    fn a_passing_handshake_goes_on_to_register() {
+        let cert = TestCert::new();
+        let hook = TestServer::start_tls(&cert, server::correct(SECRET));
+        let api = ApiServer::start([Reply::json(200, SAVED)]);
+        let out = configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+            .env("SSL_CERT_FILE", &cert.ca_pem)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("✔ handshake"))
+            .stderr(predicate::str::contains("✔ webhook registered"))
+            .get_output()
+            .clone();
+        assert_no_leak(&out);
+        let gets = hook.requests();
+        assert_eq!(gets.len(), 1, "only the handshake, no negative probes");
+        assert_eq!(gets[0].query("hub.verify_token").as_deref(), Some(SECRET));
+        assert_eq!(api.requests().len(), 1);
+    }
+
+    #[test]
+    fn a_failing_handshake_registers_nothing() {
+        let cert = TestCert::new();
+        let hook = TestServer::start_tls(&cert, server::status(404));
+        let api = ApiServer::start([Reply::json(200, SAVED)]);
+        configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+            .env("SSL_CERT_FILE", &cert.ca_pem)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("✘ handshake"))
+            .stderr(predicate::str::contains("nothing was registered"));
+        assert_eq!(hook.requests().len(), 1);
+        assert!(api.requests().is_empty());
+    }
+
+    #[test]
+    fn an_untrusted_certificate_fails_like_the_platform_would() {
+        let cert = TestCert::new();
+        let hook = TestServer::start_tls(&cert, server::correct(SECRET));
+        let api = ApiServer::start([Reply::json(200, SAVED)]);
+        configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("nothing was registered"));
+        assert!(api.requests().is_empty());
+    }
+
+    #[test]
+    fn dry_run_sends_neither_the_handshake_nor_the_put() {
+        let cert = TestCert::new();
+        let hook = TestServer::start_tls(&cert, server::correct(SECRET));
+        let api = ApiServer::start([Reply::json(200, SAVED)]);
+        configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+            .arg("--dry-run")
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("--verify-first skipped"));
+        assert!(hook.requests().is_empty());
+        assert!(api.requests().is_empty());
+    }
+
+    #[test]
+    fn a_generated_secret_cannot_be_verified_first() {
+        let api = ApiServer::start([]);
+        wm_hooks()
+            .args(["configure", "--api-url", &api.url(), "--url", HOOK])
+            .args(["--generate-secret", "--verify-first"])
+            .env("WM_HOOKS_API_KEY", KEY)
+            .assert()
+            .code(2);
+        assert!(api.requests().is_empty());
+    }
+}
