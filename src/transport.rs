@@ -169,6 +169,14 @@ impl Client {
         &self.options
     }
 
+    /// The same client, waiting at least `wait` for a late answer before
+    /// giving up: for reports that must tell a late answer from none at all,
+    /// even under a budget of milliseconds.
+    pub fn waiting_at_least(mut self, wait: Duration) -> Client {
+        self.options.give_up_after = self.options.give_up_after.max(wait);
+        self
+    }
+
     fn tls_connector(&self) -> std::result::Result<tokio_rustls::TlsConnector, String> {
         self.tls
             .get_or_init(|| tls_config(self.options.insecure).map(|c| Arc::new(c).into()))
@@ -404,6 +412,14 @@ impl Session {
         }
     }
 
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
     /// Sends one request and reads the whole answer, within the client's
     /// give-up time. A request the receiver never saw, because a kept-alive
     /// connection had just closed, is sent once more on a new one.
@@ -596,6 +612,20 @@ fn tls_detail(err: &std::io::Error) -> String {
     match err.get_ref() {
         Some(inner) => format!("TLS handshake failed: {inner}"),
         None => format!("TLS handshake failed: {err}"),
+    }
+}
+
+/// What came back, in a few words: the status and the start of the body, or
+/// why nothing did. Text from the network, unescaped.
+pub fn describe(result: &Result<Answer, Failure>) -> String {
+    match result {
+        Ok(answer) if answer.body_len == 0 => format!("{}, empty body", status_text(answer.status)),
+        Ok(answer) => format!(
+            "{}, body {:?}",
+            status_text(answer.status),
+            answer.preview()
+        ),
+        Err(failure) => format!("no answer: {}", failure.detail),
     }
 }
 
