@@ -2,13 +2,14 @@
 //!
 //! The pure core ([`signature`], [`events`], [`sample`], [`diagnosis`],
 //! [`record`]) has no I/O; the I/O modules ([`secret`], [`payload`],
-//! [`transport`], [`delivery`], [`handshake`], [`api`]) never print; [`commands`]
-//! is the only layer
-//! that talks to the person, through [`output`].
+//! [`transport`], [`delivery`], [`handshake`], [`conformance`], [`api`]) never
+//! print; [`commands`] is the only layer that talks to the person, through
+//! [`output`].
 
 pub mod api;
 pub mod cli;
 pub mod commands;
+pub mod conformance;
 pub mod delivery;
 pub mod diagnosis;
 pub mod error;
