@@ -30,7 +30,7 @@ use crate::sample::{self, Edit, Sample};
 use crate::secret::Secret;
 use crate::signature;
 use crate::transport::{
-    Answer, Client, Endpoint, Failure, FailureKind, Session, describe, status_text,
+    Answer, Client, Endpoint, Failure, FailureKind, Session, describe, status_text, title_case,
 };
 
 /// One check: a stable name, whether it decides the exit code, and what it does.
@@ -122,6 +122,7 @@ impl Signing {
 
     /// What the signature header carried, for the report.
     fn shown(self, header: &HeaderName) -> String {
+        let header = title_case(header);
         match self {
             Signing::Valid => format!("{header}: sha256=<HMAC of the body with the secret>"),
             Signing::Missing => format!("no {header} header"),

@@ -20,7 +20,9 @@ use hyper::{Method, Request, StatusCode};
 use crate::error::{Error, Result};
 use crate::sample::{self, Sample};
 use crate::signature;
-use crate::transport::{Answer, Client, Endpoint, Failure, FailureKind, Session, status_text};
+use crate::transport::{
+    Answer, Client, Endpoint, Failure, FailureKind, Session, status_text, title_case,
+};
 
 pub const DEFAULT_SIGNATURE_HEADER: &str = "X-Signature-256";
 
@@ -224,6 +226,7 @@ impl Problem {
 
     /// What to do about it.
     pub fn hint(&self, signature_header: &HeaderName) -> String {
+        let signature_header = title_case(signature_header);
         match self {
             Problem::NotAccepted(status) => match status.as_u16() {
                 401 | 403 => format!(

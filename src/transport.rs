@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use reqwest::Url;
@@ -629,6 +629,22 @@ pub fn describe(result: &Result<Answer, Failure>) -> String {
     }
 }
 
+/// `x-signature-256` → `X-Signature-256`: a header's name as it goes on the
+/// wire (the connections write title case), for showing it to a person.
+pub fn title_case(name: &HeaderName) -> String {
+    name.as_str()
+        .split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A short reason phrase for a status, such as `404 Not Found`.
 pub fn status_text(status: StatusCode) -> String {
     match status.canonical_reason() {
@@ -684,6 +700,15 @@ mod tests {
         assert_eq!(r.uri(), "/webhooks/whatsapp");
         assert_eq!(r.headers()[header::HOST], "127.0.0.1:8080");
         assert_eq!(r.headers()[header::USER_AGENT], USER_AGENT);
+    }
+
+    #[test]
+    fn header_names_are_title_cased() {
+        assert_eq!(
+            title_case(&HeaderName::from_static("x-signature-256")),
+            "X-Signature-256"
+        );
+        assert_eq!(title_case(&header::CONTENT_TYPE), "Content-Type");
     }
 
     #[test]

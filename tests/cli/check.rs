@@ -300,7 +300,7 @@ fn a_receiver_that_accepts_any_signature_fails_every_forgery() {
     assert_eq!(missing["expected"], "4xx (401)");
     assert_eq!(
         missing["sent"],
-        format!("POST {PATH}  message.received, no {HEADER} header")
+        format!("POST {PATH}  message.received, no X-Signature-256 header")
     );
     assert!(
         missing["hint"]
