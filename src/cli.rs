@@ -276,12 +276,12 @@ pub struct CheckArgs {
     /// The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)
     #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
     pub signature_header: HeaderName,
-    /// Run only these checks: names or groups (handshake, signature,
-    /// signature.valid, tolerance), comma-separated or repeated
-    #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',', value_parser = check_selector())]
+    /// Run only these checks: names (see --list) or groups (handshake,
+    /// signature, signature.valid, tolerance), comma-separated or repeated
+    #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',', value_parser = check_selector(), hide_possible_values = true)]
     pub only: Vec<String>,
     /// Do not run these checks: names or groups, comma-separated or repeated
-    #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',', value_parser = check_selector())]
+    #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',', value_parser = check_selector(), hide_possible_values = true)]
     pub skip: Vec<String>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -470,6 +470,34 @@ mod tests {
             (DEFAULT_ENDPOINT, true)
         );
         assert!(Cli::try_parse_from(["wm-hooks", "verify", "--challenge", ""]).is_err());
+    }
+
+    #[test]
+    fn check_selectors_are_names_or_groups() {
+        let parse = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["wm-hooks", "check"].iter().chain(args))?;
+            let Command::Check(args) = cli.command else {
+                panic!()
+            };
+            Ok::<_, clap::Error>(args)
+        };
+        let args = parse(&[]).unwrap();
+        assert_eq!(args.url, DEFAULT_ENDPOINT);
+        assert!(args.only.is_empty() && args.skip.is_empty());
+        assert_eq!(args.signature_header, "x-signature-256");
+        let args = parse(&["--only", "handshake,budget", "--only", "signature.valid"]).unwrap();
+        assert_eq!(args.only, ["handshake", "budget", "signature.valid"]);
+        let args = parse(&["--skip", "tolerance", "idempotency"]).unwrap();
+        assert_eq!(args.skip, ["tolerance", "idempotency"]);
+        for bad in [
+            &["--only", "signatures"][..],
+            &["--skip", "signature.val"],
+            &["--only"],
+            &["--list", "--json"],
+            &["--list", "--junit", "f"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
