@@ -101,13 +101,17 @@ fn posts(
     }
 }
 
-/// The correct answer to a POST: 200 when signed with the secret, 401 when not.
-fn verified(req: &Recorded) -> Reply {
-    if signed(req) {
-        Reply::new(200, "ok")
-    } else {
-        Reply::new(401, "invalid signature")
+/// 200 when a receiver takes the signature as good, 401 when not.
+fn accept_if(good: bool) -> Reply {
+    match good {
+        true => Reply::new(200, "ok"),
+        false => Reply::new(401, "invalid signature"),
     }
+}
+
+/// The correct answer to a POST.
+fn verified(req: &Recorded) -> Reply {
+    accept_if(signed(req))
 }
 
 #[test]
@@ -318,11 +322,7 @@ fn finer_signature_mistakes_are_named_one_by_one() {
             .header(HEADER)
             .and_then(|v| v.split_once('='))
             .map(|(_, h)| h);
-        let want = hmac_header(SECRET, &req.body);
-        match hex == Some(&want[7..]) {
-            true => Reply::new(200, "ok"),
-            false => Reply::new(401, "no"),
-        }
+        accept_if(hex == Some(&hmac_header(SECRET, &req.body)[7..]))
     }));
     let lines = fails_exactly(&strips, &[], &["signature.sha1-prefix"]);
     assert!(
@@ -335,10 +335,7 @@ fn finer_signature_mistakes_are_named_one_by_one() {
     // Compares only as far as the header goes, so `sha256=` alone passes.
     let prefix = TestServer::start(posts(|req| {
         let want = hmac_header(SECRET, &req.body);
-        match req.header(HEADER) {
-            Some(v) if want.starts_with(v) => Reply::new(200, "ok"),
-            _ => Reply::new(401, "no"),
-        }
+        accept_if(req.header(HEADER).is_some_and(|v| want.starts_with(v)))
     }));
     fails_exactly(&prefix, &[], &["signature.empty"]);
 
@@ -346,10 +343,7 @@ fn finer_signature_mistakes_are_named_one_by_one() {
     let reserialises = TestServer::start(posts(|req| {
         let json: Value = serde_json::from_slice(&req.body).unwrap();
         let body = serde_json::to_vec(&json).unwrap();
-        match req.header(HEADER) == Some(&hmac_header(SECRET, &body)) {
-            true => Reply::new(200, "ok"),
-            false => Reply::new(401, "no"),
-        }
+        accept_if(req.header(HEADER) == Some(&hmac_header(SECRET, &body)))
     }));
     let lines = fails_exactly(&reserialises, &[], &["tolerance.non-ascii"]);
     assert!(
@@ -365,7 +359,7 @@ fn a_receiver_that_errors_on_a_duplicate_fails_idempotency() {
     let seen = Mutex::new(HashSet::new());
     let srv = TestServer::start(posts(move |req| {
         if !signed(req) {
-            return Reply::new(401, "no");
+            return verified(req);
         }
         let id = req.json()["data"]["message_id"]
             .as_str()
