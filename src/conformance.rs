@@ -624,23 +624,28 @@ impl Runner<'_> {
             }
         };
         let problem = results.iter().find_map(judged);
+        let accepted = results
+            .iter()
+            .any(|r| r.as_ref().is_ok_and(|a| a.status.is_success()));
         let hint = match (&problem, hint) {
             (Some(Problem::NotAccepted(_) | Problem::AcceptedForgery(_)), Some(hint)) => {
                 Some(hint.to_string())
             }
             (Some(problem), _) => Some(problem.hint(&self.header)),
+            (None, _) if expectation == Expectation::Either && accepted => Some(
+                "information only: the receiver decodes the hex before comparing, so either case \
+                 works; the platform sends lower case"
+                    .into(),
+            ),
             (None, _) if expectation == Expectation::Either => Some(
-                "information only: the platform sends lower-case hex; decoding the hex before \
-                 comparing accepts either case"
+                "information only: the platform sends lower-case hex, so refusing upper case is \
+                 fine; decoding the hex before comparing would accept either"
                     .into(),
             ),
             (None, _) => None,
         };
         let mut got = got(&results);
         if expectation == Expectation::Either {
-            let accepted = results
-                .iter()
-                .any(|r| r.as_ref().is_ok_and(|a| a.status.is_success()));
             got = format!("{}: {got}", if accepted { "accepted" } else { "refused" });
         }
         let mut sent = format!(

@@ -139,7 +139,10 @@ fn a_correct_receiver_passes_every_check() {
         )),
         "{stdout}"
     );
-    assert!(stdout.contains("hint: information only"), "{stdout}");
+    assert!(
+        stdout.contains("hint: information only: the platform sends lower-case hex, so refusing"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(&line("✔", "idempotency", "200 OK, 200 OK, 200 OK")),
         "{stdout}"
@@ -299,6 +302,8 @@ fn a_receiver_that_accepts_any_signature_fails_every_forgery() {
             .unwrap()
             .starts_with("accepted: 200 OK")
     );
+    let hint = upper["hint"].as_str().unwrap();
+    assert!(hint.contains("either case works"), "{hint}");
     let missing = &lines[6];
     assert_eq!(missing["detail"], "200 OK, body \"ok\"");
     assert_eq!(missing["expected"], "4xx (401)");
