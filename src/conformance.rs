@@ -61,8 +61,8 @@ enum Test {
         /// Sent this many times, byte for byte.
         copies: u32,
         /// What to do when the answer is wrong in the way this check is about
-        /// (a refusal of a correct delivery, or an accepted forgery); other
-        /// problems get [`Problem::hint`].
+        /// (a refusal of a correct delivery, or of a repeat when there are
+        /// copies; an accepted forgery); other problems get [`Problem::hint`].
         hint: Option<&'static str>,
     },
     Budget,
@@ -623,26 +623,18 @@ impl Runner<'_> {
                 }
             }
         };
-        let problem = results.iter().find_map(judged);
+        // The first wrong answer, and which copy got it.
+        let problem = results
+            .iter()
+            .enumerate()
+            .find_map(|(copy, result)| judged(result).map(|p| (copy, p)));
         let accepted = results
             .iter()
             .any(|r| r.as_ref().is_ok_and(|a| a.status.is_success()));
-        let hint = match (&problem, hint) {
-            (Some(Problem::NotAccepted(_) | Problem::AcceptedForgery(_)), Some(hint)) => {
-                Some(hint.to_string())
-            }
-            (Some(problem), _) => Some(problem.hint(&self.header)),
-            (None, _) if expectation == Expectation::Either && accepted => Some(
-                "information only: the receiver decodes the hex before comparing, so either case \
-                 works; the platform sends lower case"
-                    .into(),
-            ),
-            (None, _) if expectation == Expectation::Either => Some(
-                "information only: the platform sends lower-case hex, so refusing upper case is \
-                 fine; decoding the hex before comparing would accept either"
-                    .into(),
-            ),
-            (None, _) => None,
+        let hint = match &problem {
+            Some((copy, problem)) => Some(advice(problem, (*copy, copies), hint, &self.header)),
+            None if expectation == Expectation::Either => Some(information(accepted).into()),
+            None => None,
         };
         let mut got = got(&results);
         if expectation == Expectation::Either {
@@ -741,6 +733,35 @@ impl Runner<'_> {
             latency_ms: answered.last().copied().map(millis),
             failure: None,
         })
+    }
+}
+
+/// The hint for a wrong answer: the check's own `hint` when the answer is
+/// wrong in the way the check is about (with copies, a repeat refused; a
+/// first copy refused is an ordinary refusal), else the problem's.
+fn advice(
+    problem: &Problem,
+    (copy, copies): (usize, u32),
+    hint: Option<&str>,
+    header: &HeaderName,
+) -> String {
+    let about_this = copies == 1 || copy > 0;
+    match (problem, hint) {
+        (Problem::NotAccepted(_) | Problem::AcceptedForgery(_), Some(hint)) if about_this => {
+            hint.to_string()
+        }
+        _ => problem.hint(header),
+    }
+}
+
+/// What `signature.uppercase-hex`'s answer tells.
+fn information(accepted: bool) -> &'static str {
+    if accepted {
+        "information only: the receiver decodes the hex before comparing, so either case works; \
+         the platform sends lower case"
+    } else {
+        "information only: the platform sends lower-case hex, so refusing upper case is fine; \
+         decoding the hex before comparing would accept either"
     }
 }
 
@@ -957,6 +978,24 @@ mod tests {
         assert_eq!(unknown["data"]["reaction"]["emoji"], "👍");
         let status: Value = serde_json::from_slice(&render(Body::UnseenStatus)).unwrap();
         assert_eq!(status["data"]["status"], "read");
+    }
+
+    #[test]
+    fn a_check_gives_its_own_hint_for_its_own_mistake() {
+        let header = HeaderName::from_static("x-signature-256");
+        let refused = |code| Problem::NotAccepted(hyper::StatusCode::from_u16(code).unwrap());
+        let own = Some("deduplicate");
+        assert_eq!(advice(&refused(500), (1, 3), own, &header), "deduplicate");
+        assert!(advice(&refused(401), (0, 3), own, &header).contains("same secret"));
+        assert_eq!(
+            advice(&refused(413), (0, 1), Some("limit"), &header),
+            "limit"
+        );
+        let late = Problem::NoAnswer(FailureKind::Closed);
+        assert_eq!(
+            advice(&late, (0, 1), Some("limit"), &header),
+            FailureKind::Closed.hint()
+        );
     }
 
     #[test]
