@@ -249,14 +249,14 @@ fn junit_xml(url: &str, cases: &[Case], elapsed: Duration) -> String {
     let _ = writeln!(
         xml,
         r#"  <testsuite name="{}" {totals}>"#,
-        xml_escape(&format!("wm-hooks check {url}"))
+        xml_attr(&format!("wm-hooks check {url}"))
     );
     for case in cases {
         let _ = write!(
             xml,
             r#"    <testcase name="{}" classname="{}" time="{:.3}""#,
-            xml_escape(&case.name),
-            xml_escape(&case.classname),
+            xml_attr(&case.name),
+            xml_attr(&case.classname),
             case.time.as_secs_f64()
         );
         match &case.result {
@@ -265,7 +265,7 @@ fn junit_xml(url: &str, cases: &[Case], elapsed: Duration) -> String {
                 let _ = writeln!(
                     xml,
                     ">\n      <system-out>{}</system-out>\n    </testcase>",
-                    xml_escape(text)
+                    xml_text(text)
                 );
             }
             CaseResult::Failure {
@@ -277,9 +277,9 @@ fn junit_xml(url: &str, cases: &[Case], elapsed: Duration) -> String {
                 let _ = writeln!(
                     xml,
                     ">\n      <{tag} message=\"{}\" type=\"{}\">{}</{tag}>\n    </testcase>",
-                    xml_escape(message),
-                    xml_escape(&case.name),
-                    xml_escape(text)
+                    xml_attr(message),
+                    xml_attr(&case.name),
+                    xml_text(text)
                 );
             }
         }
@@ -288,11 +288,21 @@ fn junit_xml(url: &str, cases: &[Case], elapsed: Duration) -> String {
     xml
 }
 
-/// Text fit for XML 1.0 content and attribute values alike: markup characters
-/// become entities, line breaks character references (attribute values would
-/// otherwise fold them into spaces), and characters XML cannot carry at all,
-/// such as ESC, are written out as `\u{1b}` the way the terminal output shows them.
-fn xml_escape(text: &str) -> String {
+/// Text fit for XML 1.0 element content.
+fn xml_text(text: &str) -> String {
+    xml_escape(text, false)
+}
+
+/// Text fit for an XML 1.0 attribute value.
+fn xml_attr(text: &str) -> String {
+    xml_escape(text, true)
+}
+
+/// Markup characters become entities; in attribute values line breaks and
+/// tabs become character references too (a parser would fold them into
+/// spaces); characters XML cannot carry at all, such as ESC, are written out
+/// as `\u{1b}`, the way the terminal output shows them.
+fn xml_escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -301,9 +311,10 @@ fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
             '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
+            '\n' | '\t' => out.push(c),
             c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
@@ -320,15 +331,16 @@ mod tests {
     #[test]
     fn xml_escaping() {
         assert_eq!(
-            xml_escape(r#"<a href="x">&'</a>"#),
+            xml_text(r#"<a href="x">&'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
         );
-        assert_eq!(xml_escape("a\nb\tc\r"), "a&#10;b&#9;c&#13;");
+        assert_eq!(xml_attr("a\nb\tc\r"), "a&#10;b&#9;c&#13;");
+        assert_eq!(xml_text("a\nb\tc\r"), "a\nb\tc&#13;");
         assert_eq!(
-            xml_escape("\u{1b}[2J\u{0}\u{ffff}"),
+            xml_text("\u{1b}[2J\u{0}\u{ffff}"),
             "\\u{1b}[2J\\u{0}\\u{ffff}"
         );
-        assert_eq!(xml_escape("João 👋 \u{85}"), "João 👋 \u{85}");
+        assert_eq!(xml_attr("João 👋 \u{85}"), "João 👋 \u{85}");
     }
 
     #[test]
@@ -360,7 +372,7 @@ mod tests {
         assert!(xml.contains(r#"<testcase name="ok" classname="wm-hooks.check.x" time="1.500"/>"#));
         assert!(xml.contains("<system-out>fine</system-out>"));
         assert!(xml.contains(
-            r#"<failure message="200 OK, body &quot;&lt;x&gt;&quot;" type="bad">line 1&#10;line 2</failure>"#
+            "<failure message=\"200 OK, body &quot;&lt;x&gt;&quot;\" type=\"bad\">line 1\nline 2</failure>"
         ));
         assert_eq!(xml.matches("<testcase ").count(), 3);
         assert!(xml.ends_with("</testsuite>\n</testsuites>\n"));
