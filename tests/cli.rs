@@ -9,6 +9,8 @@ mod util;
 mod completions;
 #[path = "cli/events.rs"]
 mod events;
+#[path = "cli/listen.rs"]
+mod listen;
 #[path = "cli/output.rs"]
 mod output;
 #[path = "cli/sign.rs"]

@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod events;
+pub mod listen;
 pub mod sign;
 pub mod verify_signature;
 
@@ -16,6 +17,7 @@ pub fn run(command: Command) -> Result<Outcome> {
     match command {
         Command::Sign(args) => sign::run(args),
         Command::VerifySignature(args) => verify_signature::run(args),
+        Command::Listen(args) => listen::run(args),
         Command::Events(args) => events::run(args),
         Command::Completions(args) => completions::run(args),
     }
@@ -24,7 +26,6 @@ pub fn run(command: Command) -> Result<Outcome> {
 /// Runs an async command on a single-threaded tokio runtime: on two cores a
 /// current-thread runtime serves and sends faster than a multi-threaded one,
 /// and commands that need no network never start one.
-#[allow(dead_code)]
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

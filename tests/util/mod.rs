@@ -1,6 +1,8 @@
 //! Shared test fixtures: the binary in a cleaned environment, so that the
 //! developer's shell (NO_COLOR, WM_HOOKS_*, HOME) cannot change a result.
 
+pub mod listen;
+
 use std::path::PathBuf;
 
 use assert_cmd::Command;

@@ -1,0 +1,405 @@
+//! Fixtures for `wm-hooks listen`: the real binary as a [`Listener`] process
+//! (started with `--port 0`, its address read from its first stderr line, its
+//! output gathered on threads, killed on drop), a small HTTP client (reqwest on
+//! a current-thread runtime), raw TCP for deliberately broken HTTP, and an
+//! [`App`]: a hyper server standing in for the user's app behind `--forward-to`.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+
+/// The secret every listener in these tests gets, unless a test says otherwise.
+pub const SECRET: &str = "listen-test-secret";
+/// How long anything may take to happen before a test gives up: generous, for
+/// a loaded two-core machine.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+/// A running `wm-hooks listen`.
+pub struct Listener {
+    child: Child,
+    /// `http://127.0.0.1:PORT/webhooks/whatsapp`, from the first stderr line.
+    pub url: String,
+    pub addr: SocketAddr,
+    stdout: Arc<Mutex<Vec<u8>>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    readers: Vec<JoinHandle<()>>,
+    _home: tempfile::TempDir,
+}
+
+/// What a stopped listener left behind.
+pub struct Stopped {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Listener {
+    /// `wm-hooks listen --port 0 ARGS` with `WM_HOOKS_SECRET` set to [`SECRET`].
+    pub fn start(args: &[&str]) -> Listener {
+        Listener::start_with(args, &[("WM_HOOKS_SECRET", SECRET)])
+    }
+
+    /// `wm-hooks listen --port 0 ARGS` in a cleaned environment plus `env`.
+    pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Listener {
+        let home = tempfile::tempdir().expect("a temp dir");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wm-hooks"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .envs(env.iter().copied())
+            .args(["listen", "--port", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("wm-hooks starts");
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let readers = vec![
+            gather(child.stdout.take().expect("piped"), Arc::clone(&stdout)),
+            gather(child.stderr.take().expect("piped"), Arc::clone(&stderr)),
+        ];
+        let mut listener = Listener {
+            child,
+            url: String::new(),
+            addr: "0.0.0.0:0".parse().unwrap(),
+            stdout,
+            stderr,
+            readers,
+            _home: home,
+        };
+        let first = listener.first_line();
+        listener.url = first
+            .strip_prefix("Listening on ")
+            .unwrap_or_else(|| panic!("the first stderr line is {first:?}"))
+            .to_string();
+        let authority = listener.url["http://".len()..].split('/').next().unwrap();
+        listener.addr = authority.parse().expect("host:port in the first line");
+        listener
+    }
+
+    fn first_line(&mut self) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let err = self.stderr();
+            if let Some((line, _)) = err.split_once('\n') {
+                return line.to_string();
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100));
+                panic!(
+                    "listen exited ({status}) before listening: {}",
+                    self.stderr()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no first line within {PATIENCE:?}: {err}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The URL of another path on the same listener.
+    pub fn at(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until stdout satisfies `done` (the printing happens after the answer).
+    pub fn wait_stdout(&self, done: impl Fn(&str) -> bool) -> String {
+        wait_for(|| self.stdout(), done, "stdout")
+    }
+
+    /// Sends a signal by name (`TERM`, `INT`) with kill(1).
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// SIGTERM, then waits (bounded) for the exit and the last output.
+    pub fn stop(self) -> Stopped {
+        self.stop_with("TERM")
+    }
+
+    pub fn stop_with(mut self, name: &str) -> Stopped {
+        self.signal(name);
+        let deadline = Instant::now() + PATIENCE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait works") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "listen did not stop: {}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
+        }
+        Stopped {
+            code: status.code(),
+            stdout: self.stdout(),
+            stderr: self.stderr(),
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn gather(mut from: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 8192];
+        while let Ok(n) = from.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            into.lock().unwrap().extend_from_slice(&chunk[..n]);
+        }
+    })
+}
+
+/// Polls `read` until `done` holds, for at most [`PATIENCE`].
+pub fn wait_for(read: impl Fn() -> String, done: impl Fn(&str) -> bool, what: &str) -> String {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let text = read();
+        if done(&text) {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "{what} never got there:\n{text}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// An HTTP answer.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+/// One request with reqwest; header names may repeat.
+pub fn request(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Vec<u8>>,
+) -> Reply {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        map.append(
+            HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            HeaderValue::from_str(value).unwrap(),
+        );
+    }
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let body = body.into();
+    let url = url.to_string();
+    runtime().block_on(async move {
+        let client = wm_hooks::http_client::builder()
+            .timeout(PATIENCE)
+            .build()
+            .unwrap();
+        let response = client
+            .request(method, url)
+            .headers(map)
+            .body(body)
+            .send()
+            .await
+            .expect("the listener answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    })
+}
+
+/// A POST of `body` signed with `secret` in X-Signature-256.
+pub fn post_signed_with(url: &str, secret: &str, body: impl AsRef<[u8]>) -> Reply {
+    let body = body.as_ref();
+    let signature = wm_hooks::signature::sign(secret.as_bytes(), body).to_string();
+    request(
+        "POST",
+        url,
+        &[
+            ("content-type", "application/json"),
+            ("x-signature-256", &signature),
+        ],
+        body,
+    )
+}
+
+/// A POST of `body` signed with [`SECRET`].
+pub fn post_signed(url: &str, body: impl AsRef<[u8]>) -> Reply {
+    post_signed_with(url, SECRET, body)
+}
+
+pub fn get(url: &str) -> Reply {
+    request("GET", url, &[], Vec::new())
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+/// Writes raw bytes and reads until the server closes or [`PATIENCE`] passes:
+/// for HTTP that no client library would send.
+pub fn raw(addr: SocketAddr, bytes: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    // The server may answer and close before everything is written.
+    let _ = stream.write_all(bytes);
+    read_to_close(&mut stream)
+}
+
+/// Reads what the server sends until it closes the connection (or an error, or
+/// [`PATIENCE`]).
+pub fn read_to_close(stream: &mut TcpStream) -> String {
+    let mut got = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while let Ok(n) = stream.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&chunk[..n]);
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+/// What the app behind `--forward-to` received.
+pub struct Received {
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// The user's app: a hyper server on 127.0.0.1:0 that answers every request
+/// with one status and keeps what it received.
+pub struct App {
+    pub url: String,
+    pub received: Arc<Mutex<Vec<Received>>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl App {
+    pub fn start(status: u16) -> App {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let (stop, mut stopped) = tokio::sync::oneshot::channel();
+        let kept = Arc::clone(&received);
+        let thread = std::thread::spawn(move || {
+            runtime().block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                loop {
+                    let stream = tokio::select! {
+                        _ = &mut stopped => return,
+                        accepted = listener.accept() => match accepted {
+                            Ok((stream, _)) => stream,
+                            Err(_) => continue,
+                        },
+                    };
+                    let kept = Arc::clone(&kept);
+                    let service = hyper::service::service_fn(
+                        move |request: hyper::Request<hyper::body::Incoming>| {
+                            let kept = Arc::clone(&kept);
+                            async move {
+                                let (parts, body) = request.into_parts();
+                                let body = body
+                                    .collect()
+                                    .await
+                                    .map(|c| c.to_bytes())
+                                    .unwrap_or_default();
+                                kept.lock().unwrap().push(Received {
+                                    headers: parts.headers,
+                                    body,
+                                });
+                                let mut response = hyper::Response::new(Full::new(
+                                    Bytes::from_static(b"from the app"),
+                                ));
+                                *response.status_mut() =
+                                    hyper::StatusCode::from_u16(status).unwrap();
+                                Ok::<_, std::convert::Infallible>(response)
+                            }
+                        },
+                    );
+                    tokio::spawn(async move {
+                        let io = hyper_util::rt::TokioIo::new(stream);
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .serve_connection(io, service)
+                            .await;
+                    });
+                }
+            });
+        });
+        App {
+            url,
+            received,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Raises this process's soft limit on open files to its hard limit, so a test
+/// can hold a thousand connections on a box whose default is 1024.
+pub fn raise_open_file_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct they are given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
