@@ -10,7 +10,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 
-use crate::events::Event;
+use crate::events::{EventKind, Identity};
 
 /// How many deliveries and messages are remembered by default.
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -18,11 +18,11 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 /// What a delivery is, next to the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tag {
-    /// Not seen before (or not an event that carries a `message_id`).
+    /// Not seen before (or without a `message_id`).
     New,
     /// The same event, `message_id` and status arrived before.
     Duplicate,
-    /// A `message.status` whose status comes before one already seen for the message.
+    /// A `message.status` whose status comes before one already seen for its message.
     OutOfOrder,
 }
 
@@ -43,20 +43,20 @@ impl Seen {
     }
 
     /// Tags one delivery and remembers it.
-    pub fn observe(&mut self, event: &Event) -> Tag {
-        let Some(id) = event.message_id() else {
+    pub fn observe(&mut self, delivery: &Identity) -> Tag {
+        let Some(id) = delivery.message_id.as_deref() else {
             return Tag::New;
         };
-        let status = match event {
-            Event::MessageStatus(s) => s.status.as_deref(),
-            _ => None,
-        };
-        let delivery = self.keys.hash_one((event.name(), id, status));
-        if self.deliveries.contains(delivery) {
+        let status = delivery.status.as_deref();
+        let key = self.keys.hash_one((delivery.event.as_str(), id, status));
+        if self.deliveries.contains(key) {
             return Tag::Duplicate;
         }
-        self.deliveries.insert(delivery, ());
+        self.deliveries.insert(key, ());
 
+        if delivery.event != EventKind::MessageStatus.name() {
+            return Tag::New;
+        }
         let Some(step) = status.and_then(step) else {
             return Tag::New;
         };
@@ -132,23 +132,23 @@ impl<V> Bounded<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::{self, EventKind};
+    use crate::events;
 
-    fn status(id: &str, status: &str) -> Event {
+    fn status(id: &str, status: &str) -> Identity {
         let body = format!(
             r#"{{"event":"message.status","data":{{"message_id":"{id}","status":"{status}"}}}}"#
         );
-        events::parse(body.as_bytes()).unwrap()
+        events::identify(body.as_bytes()).unwrap()
     }
 
-    fn tags(seen: &mut Seen, events: &[Event]) -> Vec<Tag> {
+    fn tags(seen: &mut Seen, events: &[Identity]) -> Vec<Tag> {
         events.iter().map(|e| seen.observe(e)).collect()
     }
 
     #[test]
     fn a_repeated_delivery_is_a_duplicate() {
         let mut seen = Seen::default();
-        let sample = events::parse(EventKind::MessageReceived.sample_text().as_bytes()).unwrap();
+        let sample = events::identify(EventKind::MessageReceived.sample_text().as_bytes()).unwrap();
         let got = tags(
             &mut seen,
             &[
@@ -185,14 +185,30 @@ mod tests {
     }
 
     #[test]
-    fn events_without_a_message_id_are_never_tagged() {
+    fn only_message_ids_are_tracked_and_only_message_status_has_an_order() {
         let mut seen = Seen::default();
-        let template = events::parse(EventKind::TemplateStatus.sample_text().as_bytes()).unwrap();
-        let unknown = events::parse(br#"{"event":"x.y","data":{"message_id":"m"}}"#).unwrap();
+        let template =
+            events::identify(EventKind::TemplateStatus.sample_text().as_bytes()).unwrap();
         for _ in 0..3 {
             assert_eq!(seen.observe(&template), Tag::New);
-            assert_eq!(seen.observe(&unknown), Tag::New);
         }
+        let other = |status: &str| {
+            let body =
+                format!(r#"{{"event":"x.y","data":{{"message_id":"m","status":"{status}"}}}}"#);
+            events::identify(body.as_bytes()).unwrap()
+        };
+        assert_eq!(seen.observe(&other("read")), Tag::New);
+        assert_eq!(
+            seen.observe(&other("sent")),
+            Tag::New,
+            "no order outside message.status"
+        );
+        assert_eq!(seen.observe(&other("sent")), Tag::Duplicate);
+        assert_eq!(
+            seen.observe(&status("m", "read")),
+            Tag::New,
+            "another event type"
+        );
     }
 
     #[test]

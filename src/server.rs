@@ -10,9 +10,7 @@
 //! open connection waits in it: a reader that falls behind slows answers down
 //! instead of losing them or growing memory without end.
 
-use std::collections::BTreeMap;
 use std::convert::Infallible;
-use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -30,8 +28,8 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use crate::error::{Error, Result};
-use crate::events::{self, Event};
-use crate::record::{Record, Verdict};
+use crate::events::{self, Identity};
+use crate::record::{Borrowed, Verdict};
 use crate::secret::Secret;
 use crate::signature::{self, ParseError, Signature};
 
@@ -103,10 +101,11 @@ pub enum Outcome {
     Handshake(Handshake),
     /// A POST whose signature is missing or wrong (401).
     Rejected(Fault),
-    /// A POST with a valid signature: its event (or why the body is not one),
-    /// and what the app said when forwarding.
+    /// A POST with a valid signature: which event it is (or why the body is
+    /// not one), and what the app said when forwarding. The whole event is not
+    /// built here: only the pretty output needs it, off the answering thread.
     Verified {
-        event: std::result::Result<Event, String>,
+        event: std::result::Result<Identity, String>,
         forward: Option<Forwarded>,
     },
     /// A POST whose body was not read to the end.
@@ -238,8 +237,8 @@ impl Exchange {
         }
     }
 
-    /// The event's type, when the body was a verified event.
-    pub fn event(&self) -> Option<&Event> {
+    /// Which event the body was, when it was a verified event.
+    pub fn event(&self) -> Option<&Identity> {
         match &self.outcome {
             Outcome::Verified {
                 event: Ok(event), ..
@@ -248,34 +247,18 @@ impl Exchange {
         }
     }
 
-    /// The record line's content (CLI.md's record format).
-    pub fn record(&self) -> Record {
-        let mut headers: BTreeMap<String, String> = BTreeMap::new();
-        for (name, value) in &self.headers {
-            let value = String::from_utf8_lossy(value.as_bytes());
-            headers
-                .entry(name.as_str().to_owned())
-                .and_modify(|joined| {
-                    joined.push_str(", ");
-                    joined.push_str(&value);
-                })
-                .or_insert_with(|| value.into_owned());
-        }
-        let mut record = Record {
-            received_at: humantime::format_rfc3339_millis(self.received_at).to_string(),
-            method: self.method.to_string(),
-            path: self.path.clone(),
-            headers,
-            body: None,
-            body_base64: None,
+    /// The request as a record (CLI.md's record format), borrowed.
+    pub fn record(&self) -> Borrowed<'_> {
+        Borrowed {
+            received_at: self.received_at,
+            method: self.method.as_str(),
+            path: &self.path,
+            headers: &self.headers,
+            body: self.body.as_deref(),
             signature: self.verdict(),
-            event: self.event().map(|e| e.name().to_owned()),
+            event: self.event().map(|e| e.event.as_str()),
             status: self.status.as_u16(),
-        };
-        if let Some(body) = &self.body {
-            record.set_body(body);
         }
-        record
     }
 }
 
@@ -559,7 +542,7 @@ async fn post(
             plain(StatusCode::UNAUTHORIZED, text),
         );
     }
-    let event = events::parse(&body).map_err(|e| e.to_string());
+    let event = events::identify(&body).map_err(|e| e.to_string());
     if let Some(delay) = config.respond_delay {
         tokio::time::sleep(delay).await;
     }
@@ -742,16 +725,6 @@ fn empty(status: StatusCode) -> Answer {
     response
 }
 
-impl fmt::Debug for Exchange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Exchange")
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("status", &self.status)
-            .finish_non_exhaustive()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -847,7 +820,7 @@ mod tests {
     }
 
     #[test]
-    fn records_never_carry_the_query_and_keep_the_body_exact() {
+    fn records_join_repeated_headers_and_keep_the_body_exact() {
         let mut headers = HeaderMap::new();
         headers.append("x-a", HeaderValue::from_static("1"));
         headers.append("x-a", HeaderValue::from_static("2"));
@@ -862,7 +835,9 @@ mod tests {
             status: StatusCode::UNAUTHORIZED,
             outcome: Outcome::Rejected(Fault::Missing),
         };
-        let record = exchange.record();
+        let mut line = Vec::new();
+        exchange.record().write_line(&mut line);
+        let record = crate::record::parse_line(std::str::from_utf8(&line).unwrap()).unwrap();
         assert_eq!(record.received_at, "2026-01-15T10:30:00.123Z");
         assert_eq!(record.headers["x-a"], "1, 2");
         assert_eq!(record.signature, Verdict::Missing);

@@ -29,7 +29,6 @@ use crate::cli::ListenArgs;
 use crate::dedup::{Seen, Tag};
 use crate::error::{Error, Outcome, Result};
 use crate::output;
-use crate::record::Record;
 use crate::secret::{self, Secret, Source};
 use crate::server::{self, Exchange, Forward, Outcome as Answered, Report, ServerStats};
 
@@ -296,11 +295,8 @@ fn banner(
         ));
     }
     super::warn_if_on_command_line(&config.secret);
-    if !addr.ip().is_loopback() {
-        output::warn(format_args!(
-            "listening on {}: other machines that can reach this one can send to it",
-            addr.ip()
-        ));
+    if let Some(warning) = exposure(addr.ip()) {
+        output::warn(warning);
     }
     if let Some(forward) = &config.forward {
         if forward.secret.source == Source::Flag {
@@ -344,6 +340,18 @@ fn banner(
         "Handshake: GET {to}?hub.mode=subscribe&hub.challenge=…&hub.verify_token=<the secret>"
     ));
     output::note("Press Ctrl-C to stop.");
+}
+
+/// The warning for an address other machines can reach.
+fn exposure(ip: IpAddr) -> Option<String> {
+    let whom = if ip.is_unspecified() {
+        "every network interface"
+    } else {
+        "a network interface"
+    };
+    (!ip.is_loopback()).then(|| {
+        format!("listening on {ip}, {whom}: other machines that can reach this one can send to it")
+    })
 }
 
 /// Where a sender on this machine reaches the listener: an unspecified bind
@@ -478,11 +486,7 @@ impl Recorder {
             return;
         }
         self.line.clear();
-        let record: Record = exchange.record();
-        if serde_json::to_writer(&mut self.line, &record).is_err() {
-            return;
-        }
-        self.line.push(b'\n');
+        exchange.record().write_line(&mut self.line);
         if let Some(out) = &mut self.stdout {
             if let Err(e) = out.write_all(&self.line) {
                 self.failure = Some(Error::stdout(e));
@@ -629,7 +633,7 @@ impl Tally {
             Answered::Verified { event, forward } => {
                 self.valid += 1;
                 match event {
-                    Ok(event) => self.count_kind(event.name()),
+                    Ok(event) => self.count_kind(&event.event),
                     Err(_) => self.not_events += 1,
                 }
                 if forward.as_ref().is_some_and(|f| f.answer.is_err()) {
@@ -754,6 +758,17 @@ mod tests {
         assert_eq!(reachable(any).to_string(), "127.0.0.1:9");
         let any6 = SocketAddr::new(Ipv6Addr::UNSPECIFIED.into(), 9);
         assert_eq!(reachable(any6).to_string(), "[::1]:9");
+    }
+
+    #[test]
+    fn only_loopback_is_quiet() {
+        assert_eq!(exposure(Ipv4Addr::LOCALHOST.into()), None);
+        assert_eq!(exposure(Ipv6Addr::LOCALHOST.into()), None);
+        assert_eq!(exposure("127.0.0.2".parse().unwrap()), None);
+        let all = exposure(Ipv4Addr::UNSPECIFIED.into()).unwrap();
+        assert!(all.contains("0.0.0.0, every network interface"), "{all}");
+        assert!(exposure("192.168.1.5".parse().unwrap()).is_some());
+        assert!(exposure(Ipv6Addr::UNSPECIFIED.into()).is_some());
     }
 
     #[test]

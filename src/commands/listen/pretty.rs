@@ -13,7 +13,7 @@ use hyper::StatusCode;
 use crate::cli::ListenArgs;
 use crate::dedup::Tag;
 use crate::diagnosis;
-use crate::events::Event;
+use crate::events::{self, Event};
 use crate::output;
 use crate::secret::Secret;
 use crate::server::{
@@ -117,9 +117,17 @@ fn request(style: &Style, x: &Exchange, tag: Tag) -> String {
         Outcome::Verified { event, forward } => {
             let valid = "✔ signature valid".green();
             match event {
-                Ok(event) => {
-                    head(&mut out, kind(event), valid);
-                    for detail in details(event, style.verbose) {
+                Ok(identity) => {
+                    // The receiver only identified the event; build it here, off
+                    // the answering thread. (Only data nested past serde_json's
+                    // depth limit can fail now, and then the type is still known.)
+                    let body = x.body.as_deref().unwrap_or_default();
+                    let event = events::parse(body).unwrap_or_else(|_| Event::Unknown {
+                        event: identity.event.clone(),
+                        data: serde_json::Value::Null,
+                    });
+                    head(&mut out, kind(&event), valid);
+                    for detail in details(&event, style.verbose) {
                         line(&mut out, detail);
                     }
                 }
@@ -458,7 +466,7 @@ mod tests {
     use hyper::Method;
     use hyper::header::{HeaderMap, HeaderValue};
 
-    use crate::events::{self, EventKind};
+    use crate::events::EventKind;
     use crate::secret::Source;
 
     fn style() -> Style {
@@ -489,7 +497,7 @@ mod tests {
     }
 
     fn verified(body: &[u8]) -> Exchange {
-        let event = events::parse(body).map_err(|e| e.to_string());
+        let event = events::identify(body).map_err(|e| e.to_string());
         exchange(
             body,
             Outcome::Verified {
