@@ -86,8 +86,8 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --quiet 'Print less on stderr (errors still show)'
             cand -v 'Print more on stderr'
             cand --verbose 'Print more on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -56,6 +56,17 @@ pub enum Command {
     /// Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input
     VerifySignature(VerifySignatureArgs),
     /// Run a local webhook receiver that verifies and shows every delivery
+    #[command(
+        long_about = "Run a local webhook receiver. It answers the platform's GET \
+                            handshake, checks the signature of every POST (401 when it is missing \
+                            or wrong), answers at once, then prints each event (-v adds headers \
+                            and the whole body). With no secret given it generates one and prints \
+                            it.\n\n\
+                            The first line on stderr is `Listening on URL`. --json prints one \
+                            record line per request on stdout instead of the pretty output.\n\n\
+                            Ctrl-C or SIGTERM stops it: it finishes the requests in flight, \
+                            prints a summary and exits 0 (2 for a bad flag or a port in use)."
+    )]
     Listen(ListenArgs),
     /// List the event types, or print one's sample payload
     Events(EventsArgs),
@@ -100,13 +111,6 @@ pub struct VerifySignatureArgs {
 
 /// `wm-hooks listen`: where to listen, how to check and answer, what to print.
 #[derive(Debug, Args)]
-#[command(
-    long_about = "Run a local webhook receiver. It answers the platform's GET handshake, checks the \
-                  signature of every POST (401 when it is missing or wrong), answers at once, then \
-                  prints each event. With no secret given it generates one and prints it.\n\n\
-                  Stops on Ctrl-C or SIGTERM: finishes the requests in flight, prints a summary \
-                  and exits 0."
-)]
 pub struct ListenArgs {
     /// The address to listen on; anything but loopback is reachable from other machines
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]

@@ -726,6 +726,29 @@ fn empty(status: StatusCode) -> Answer {
 }
 
 #[cfg(test)]
+impl Exchange {
+    /// A POST to the default path at 2026-01-15T10:30:00.123Z, answered 200,
+    /// with a JSON content type: for the tests of what is made of exchanges.
+    pub(crate) fn example(body: &[u8], outcome: Outcome) -> Exchange {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        Exchange {
+            received_at: SystemTime::UNIX_EPOCH + Duration::from_millis(1_768_473_000_123),
+            peer: SocketAddr::from(([127, 0, 0, 1], 5000)),
+            method: Method::POST,
+            path: "/webhooks/whatsapp".into(),
+            headers,
+            body: Some(Bytes::copy_from_slice(body)),
+            status: StatusCode::OK,
+            outcome,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -821,20 +844,15 @@ mod tests {
 
     #[test]
     fn records_join_repeated_headers_and_keep_the_body_exact() {
-        let mut headers = HeaderMap::new();
-        headers.append("x-a", HeaderValue::from_static("1"));
-        headers.append("x-a", HeaderValue::from_static("2"));
         let body = "{\"t\":\"Jo\\u00e3o 👋\"}\n";
-        let exchange = Exchange {
-            received_at: SystemTime::UNIX_EPOCH + Duration::from_millis(1_768_473_000_123),
-            peer: "127.0.0.1:1".parse().unwrap(),
-            method: Method::POST,
-            path: "/webhooks/whatsapp".into(),
-            headers,
-            body: Some(Bytes::from(body)),
-            status: StatusCode::UNAUTHORIZED,
-            outcome: Outcome::Rejected(Fault::Missing),
-        };
+        let mut exchange = Exchange::example(body.as_bytes(), Outcome::Rejected(Fault::Missing));
+        exchange.status = StatusCode::UNAUTHORIZED;
+        exchange
+            .headers
+            .append("x-a", HeaderValue::from_static("1"));
+        exchange
+            .headers
+            .append("x-a", HeaderValue::from_static("2"));
         let mut line = Vec::new();
         exchange.record().write_line(&mut line);
         let record = crate::record::parse_line(std::str::from_utf8(&line).unwrap()).unwrap();

@@ -462,9 +462,7 @@ fn hint(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
-    use hyper::Method;
-    use hyper::header::{HeaderMap, HeaderValue};
+    use hyper::header::HeaderValue;
 
     use crate::events::EventKind;
     use crate::secret::Source;
@@ -481,24 +479,9 @@ mod tests {
         }
     }
 
-    fn exchange(body: &[u8], outcome: Outcome) -> Exchange {
-        let mut headers = HeaderMap::new();
-        headers.insert("content-type", HeaderValue::from_static("application/json"));
-        Exchange {
-            received_at: SystemTime::UNIX_EPOCH + Duration::from_millis(1_768_473_000_123),
-            peer: "127.0.0.1:5000".parse().unwrap(),
-            method: Method::POST,
-            path: "/webhooks/whatsapp".into(),
-            headers,
-            body: Some(Bytes::copy_from_slice(body)),
-            status: StatusCode::OK,
-            outcome,
-        }
-    }
-
     fn verified(body: &[u8]) -> Exchange {
         let event = events::identify(body).map_err(|e| e.to_string());
-        exchange(
+        Exchange::example(
             body,
             Outcome::Verified {
                 event,
@@ -514,45 +497,42 @@ mod tests {
 
     #[test]
     fn each_kind_shows_what_matters() {
-        let received = shown(
-            &verified(EventKind::MessageReceived.sample_text().as_bytes()),
-            Tag::New,
-        );
-        assert!(
-            received.starts_with("10:30:00.123Z  200  message.received  ✔ signature valid\n"),
-            "{received}"
-        );
-        assert!(received.contains("from João Silva (5511999999999)  msg_incoming_123"));
-        assert!(received.contains("text: Hi, I need help with my order"));
-
-        let status = shown(
-            &verified(EventKind::MessageStatus.sample_text().as_bytes()),
-            Tag::Duplicate,
-        );
-        assert!(
-            status.contains("message.status  ✔ signature valid  [duplicate]"),
-            "{status}"
-        );
-        assert!(status.contains("msg_abc123 → delivered  to 5511999999999"));
-
-        let template = shown(
-            &verified(EventKind::TemplateStatus.sample_text().as_bytes()),
-            Tag::New,
-        );
-        assert!(
-            template.contains("order_shipped (en) → approved"),
-            "{template}"
-        );
-
-        let unknown = shown(
-            &verified(br#"{"event":"x.y","data":{"a":1}}"#),
-            Tag::OutOfOrder,
-        );
-        assert!(
-            unknown.contains("x.y  ✔ signature valid  [out of order]"),
-            "{unknown}"
-        );
-        assert!(unknown.contains(r#"data: {"a":1}"#));
+        let unknown = br#"{"event":"x.y","data":{"a":1}}"#;
+        let cases: [(&[u8], Tag, &[&str]); 4] = [
+            (
+                EventKind::MessageReceived.sample_text().as_bytes(),
+                Tag::New,
+                &[
+                    "10:30:00.123Z  200  message.received  ✔ signature valid\n",
+                    "from João Silva (5511999999999)  msg_incoming_123",
+                    "text: Hi, I need help with my order",
+                ],
+            ),
+            (
+                EventKind::MessageStatus.sample_text().as_bytes(),
+                Tag::Duplicate,
+                &[
+                    "message.status  ✔ signature valid  [duplicate]\n",
+                    "msg_abc123 → delivered  to 5511999999999",
+                ],
+            ),
+            (
+                EventKind::TemplateStatus.sample_text().as_bytes(),
+                Tag::New,
+                &["order_shipped (en) → approved"],
+            ),
+            (
+                unknown,
+                Tag::OutOfOrder,
+                &["x.y  ✔ signature valid  [out of order]", r#"data: {"a":1}"#],
+            ),
+        ];
+        for (body, tag, says) in cases {
+            let text = shown(&verified(body), tag);
+            for part in says {
+                assert!(text.contains(part), "{part:?} in:\n{text}");
+            }
+        }
     }
 
     #[test]
@@ -570,7 +550,7 @@ mod tests {
     fn refusals_say_which_and_why() {
         let body = b"{\"event\":\"x\"}\n";
         let signed = crate::signature::sign(b"s3cret", &body[..body.len() - 1]);
-        let mismatch = exchange(body, Outcome::Rejected(Fault::Mismatch(signed)));
+        let mismatch = Exchange::example(body, Outcome::Rejected(Fault::Mismatch(signed)));
         let text = shown(&mismatch, Tag::New);
         assert!(text.contains("POST /webhooks/whatsapp  ✘ signature invalid: the signature does not match the body"), "{text}");
         assert!(
@@ -578,7 +558,7 @@ mod tests {
             "{text}"
         );
 
-        let mut missing = exchange(body, Outcome::Rejected(Fault::Missing));
+        let mut missing = Exchange::example(body, Outcome::Rejected(Fault::Missing));
         missing
             .headers
             .insert("x-hub-signature-256", HeaderValue::from_static("sha256=00"));
@@ -589,9 +569,9 @@ mod tests {
         );
         assert!(text.contains("x-hub-signature-256 header"));
 
-        let wrong_path = exchange(b"", Outcome::WrongPath);
+        let wrong_path = Exchange::example(b"", Outcome::WrongPath);
         assert!(shown(&wrong_path, Tag::New).contains("hint: webhooks go to /webhooks/whatsapp"));
-        let large = exchange(
+        let large = Exchange::example(
             b"",
             Outcome::Unread(Refusal::TooLarge {
                 declared: Some(5000),
