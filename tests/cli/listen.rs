@@ -12,8 +12,8 @@ use wm_hooks::events::EventKind;
 use wm_hooks::record::{self, Record, Verdict};
 
 use crate::util::listen::{
-    App, Listener, PATIENCE, SECRET, get, post_signed, post_signed_with, raise_open_file_limit,
-    raw, read_to_close, request, wait_for,
+    App, Listener, PATIENCE, SECRET, get, post_signed, post_signed_many, post_signed_with,
+    raise_open_file_limit, raw, read_to_close, request, wait_for,
 };
 use crate::util::wm_hooks;
 
@@ -165,6 +165,31 @@ fn signatures_valid_invalid_missing_repeated_and_malformed() {
         stopped
             .stderr
             .contains("5 requests: 1 valid, 4 invalid (1 without a signature)"),
+        "{}",
+        stopped.stderr
+    );
+}
+
+#[test]
+fn a_paused_terminal_never_delays_an_answer_and_dropped_blocks_are_counted() {
+    // Nothing reads stdout: its pipe fills, the terminal queue fills, and then
+    // blocks are dropped while every request is still answered.
+    let listener = Listener::start_with_paused_stdout(&["-v"]);
+    let statuses = post_signed_many(&listener.url, sample(EventKind::MessageReceived), 500);
+    assert!(statuses.iter().all(|&s| s == 200), "{statuses:?}");
+    let stopped = listener.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    assert!(
+        stopped
+            .stderr
+            .contains("Stopped after 500 requests: 500 valid"),
+        "{}",
+        stopped.stderr
+    );
+    assert!(
+        stopped
+            .stderr
+            .contains("blocks not shown: the terminal did not keep up"),
         "{}",
         stopped.stderr
     );

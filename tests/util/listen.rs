@@ -48,6 +48,16 @@ impl Listener {
 
     /// `wm-hooks listen --port 0 ARGS` in a cleaned environment plus `env`.
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Listener {
+        Listener::spawn(args, env, true)
+    }
+
+    /// Like [`Listener::start`], but nothing reads its stdout: a terminal
+    /// that is paused (its pipe fills up and writes block).
+    pub fn start_with_paused_stdout(args: &[&str]) -> Listener {
+        Listener::spawn(args, &[("WM_HOOKS_SECRET", SECRET)], false)
+    }
+
+    fn spawn(args: &[&str], env: &[(&str, &str)], read_stdout: bool) -> Listener {
         let home = tempfile::tempdir().expect("a temp dir");
         let mut child = Command::new(env!("CARGO_BIN_EXE_wm-hooks"))
             .env_clear()
@@ -63,10 +73,16 @@ impl Listener {
             .expect("wm-hooks starts");
         let stdout = Arc::new(Mutex::new(Vec::new()));
         let stderr = Arc::new(Mutex::new(Vec::new()));
-        let readers = vec![
-            gather(child.stdout.take().expect("piped"), Arc::clone(&stdout)),
-            gather(child.stderr.take().expect("piped"), Arc::clone(&stderr)),
-        ];
+        let mut readers = vec![gather(
+            child.stderr.take().expect("piped"),
+            Arc::clone(&stderr),
+        )];
+        if read_stdout {
+            readers.push(gather(
+                child.stdout.take().expect("piped"),
+                Arc::clone(&stdout),
+            ));
+        }
         let mut listener = Listener {
             child,
             url: String::new(),
@@ -242,6 +258,30 @@ pub fn request(
             headers,
             body,
         }
+    })
+}
+
+/// `count` signed POSTs of `body`, one after another on one client; their statuses.
+pub fn post_signed_many(url: &str, body: &str, count: usize) -> Vec<u16> {
+    let signature = wm_hooks::signature::sign(SECRET.as_bytes(), body.as_bytes()).to_string();
+    let (url, body) = (url.to_string(), body.to_string());
+    runtime().block_on(async move {
+        let client = wm_hooks::http_client::builder()
+            .timeout(PATIENCE)
+            .build()
+            .unwrap();
+        let mut statuses = Vec::with_capacity(count);
+        for _ in 0..count {
+            let response = client
+                .post(&url)
+                .header("x-signature-256", &signature)
+                .body(body.clone())
+                .send()
+                .await
+                .expect("the listener answers");
+            statuses.push(response.status().as_u16());
+        }
+        statuses
     })
 }
 
