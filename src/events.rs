@@ -6,6 +6,7 @@
 //! `None`, and an event type this version does not know becomes [`Event::Unknown`]
 //! rather than an error, because the platform may add events before we do.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use clap::ValueEnum;
@@ -224,15 +225,16 @@ pub struct Identity {
 /// bodies [`parse`] refuses: anything but a JSON object with a string `event`.
 pub fn identify(body: &[u8]) -> Result<Identity, serde_json::Error> {
     #[derive(Deserialize)]
-    struct Wire {
+    struct Wire<'a> {
         event: String,
-        // Typed as in `Envelope`, so that the same bodies fail here.
-        #[serde(default, rename = "timestamp")]
-        _timestamp: Option<String>,
+        // A string as in `Envelope`, so that the same bodies fail here;
+        // borrowed, since it is only checked.
+        #[serde(default, borrow, rename = "timestamp")]
+        _timestamp: Option<Cow<'a, str>>,
         #[serde(default)]
         data: Lenient,
     }
-    let wire: Wire = serde_json::from_slice(body)?;
+    let wire: Wire<'_> = serde_json::from_slice(body)?;
     Ok(Identity {
         event: wire.event,
         message_id: wire.data.message_id,
@@ -420,6 +422,8 @@ mod tests {
             br#"{"data":{"message_id":"m\u00e9","status":7,"x":{"status":"no"}},"event":"y"}"#;
         let id = identify(loose).unwrap();
         assert_eq!((id.message_id.as_deref(), id.status), (Some("mé"), None));
+        let escaped = br#"{"event":"e.x","timestamp":"2026-01-15"}"#;
+        assert_eq!(identify(escaped).unwrap().event, "e.x");
         for data in ["null", "[1,{\"a\":2}]", "\"text\"", "true", "-1.5e3", "{}"] {
             let body = format!(r#"{{"event":"e","data":{data}}}"#);
             let id = identify(body.as_bytes()).unwrap();

@@ -265,7 +265,6 @@ impl Exchange {
 /// Counts kept by the accept loop.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ServerStats {
-    pub connections: u64,
     /// Connections closed on arrival because `max_connections` were open.
     pub refused: u64,
     /// Connections still busy when the grace period ran out.
@@ -386,7 +385,6 @@ impl Server {
                 stats.refused += 1;
                 continue;
             }
-            stats.connections += 1;
             let _ = stream.set_nodelay(true);
             let service = {
                 let shared = Arc::clone(&shared);
@@ -679,7 +677,11 @@ impl Forward {
         let answer = match request.send().await {
             Ok(response) => Ok(response.status()),
             Err(e) if e.is_timeout() => Err(ForwardError::Timeout),
-            Err(e) => Err(ForwardError::Failed(causes(&e))),
+            Err(e) if e.is_connect() => Err(ForwardError::Failed(format!(
+                "cannot connect: {}",
+                root_cause(&e)
+            ))),
+            Err(e) => Err(ForwardError::Failed(root_cause(&e))),
         };
         Forwarded {
             latency: started.elapsed(),
@@ -688,19 +690,14 @@ impl Forward {
     }
 }
 
-/// An error and its causes on one line: reqwest's own message names only the URL.
-fn causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
+/// The innermost cause of an error: reqwest's own message repeats the URL and
+/// wraps the one part that says what happened ("Connection refused").
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
     }
-    text
+    cause.to_string()
 }
 
 fn plain(status: StatusCode, body: impl Into<Bytes>) -> Answer {
@@ -864,10 +861,21 @@ mod tests {
     }
 
     #[test]
-    fn causes_are_joined_once() {
-        let inner = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
-        let outer = std::io::Error::other(inner);
-        assert_eq!(causes(&outer), "refused");
+    fn the_root_cause_is_what_is_shown() {
+        #[derive(Debug)]
+        struct Wrapper(std::io::Error);
+        impl std::fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("error sending request for url (http://127.0.0.1:1/)")
+            }
+        }
+        impl std::error::Error for Wrapper {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert_eq!(root_cause(&Wrapper(refused)), "refused");
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd") && !constant_time_eq(b"abc", b"ab"));
     }

@@ -396,12 +396,28 @@ fn an_unreachable_app_gets_502_and_a_clear_line() {
     );
     let out = listener.wait_stdout(|out| out.contains("502"));
     assert!(
-        out.contains(&format!("✘ could not forward to {url}")),
+        out.contains(&format!("✘ could not forward to {url}: cannot connect: ")),
         "{out}"
     );
     assert!(out.contains("(answered 502)"), "{out}");
     let stopped = listener.stop();
     assert_eq!(row(&stopped.stderr, "forwarding failed"), "1");
+}
+
+#[test]
+fn an_app_that_never_answers_gets_504_after_the_forward_timeout() {
+    // The kernel accepts connections for a listener nobody accepts from: the
+    // request goes out and no answer ever comes.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", silent.local_addr().unwrap());
+    let listener = Listener::start(&["--forward-to", &url, "--forward-timeout", "300ms"]);
+    let reply = post_signed(&listener.url, sample(EventKind::MessageStatus));
+    assert_eq!(reply.status, 504);
+    let out = listener.wait_stdout(|out| out.contains("504"));
+    assert!(
+        out.contains("no answer within 300ms (answered 504)"),
+        "{out}"
+    );
 }
 
 #[test]
