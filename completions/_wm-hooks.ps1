@@ -35,6 +35,9 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local webhook receiver that verifies and shows every delivery')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List the event types, or print one''s sample payload')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('send-test', 'send-test', [CompletionResultType]::ParameterValue, 'Play the platform: sign sample events and POST them to your endpoint')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Run the platform''s handshake GET against your endpoint and check the answer')
+            [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -75,7 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The path that takes webhooks; other paths get 404')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed')
-            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'The header that carries the signature (any case)')
+            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'The header that carries the signature, in any case (GitHub and Meta use X-Hub-Signature-256)')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Append one JSON record line per request to FILE (never truncated)')
             [CompletionResult]::new('--respond-status', '--respond-status', [CompletionResultType]::ParameterName, 'Answer POSTs with a valid signature with this status (to test a sender''s retries)')
@@ -122,12 +125,94 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wm-hooks;send-test' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The receiver''s URL (the default is where `wm-hooks listen` listens)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set a field of the sample before signing: PATH is dotted (data.text.body), VALUE is JSON when it parses as JSON, else a string. The field must exist in one of the samples sent. Repeatable')
+            [CompletionResult]::new('--set-new', '--set-new', [CompletionResultType]::ParameterName, 'Like --set, but adds the field (and missing parent objects) when the sample lacks it; applied after every --set. Repeatable')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'The status of message.status (sets data.status)')
+            [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'The message text of message.received (sets data.text.body)')
+            [CompletionResult]::new('--payload-file', '--payload-file', [CompletionResultType]::ParameterName, 'Send this body byte for byte instead of a sample (- for stdin)')
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Send the bodies of the POSTs in a `listen --record` file, byte for byte, in order, each signed anew with the current secret')
+            [CompletionResult]::new('--signature', '--signature', [CompletionResultType]::ParameterName, 'The signature to send: a forgery (invalid) or none (missing) must be refused with a 4xx')
+            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header to every request; it replaces a default header of the same name. Repeatable')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header to every request; it replaces a default header of the same name. Repeatable')
+            [CompletionResult]::new('--duplicate', '--duplicate', [CompletionResultType]::ParameterName, 'Deliver each event N times, byte for byte (the same message_id), as the platform may')
+            [CompletionResult]::new('--retry-scale', '--retry-scale', [CompletionResultType]::ParameterName, 'Multiply the retry schedule by F: 0.001 turns 30s into 30ms')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Send N events (samples get fresh ids; a payload file or a replay repeats) and print a summary with a progress bar on a terminal')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Send over C keep-alive connections at once')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The answer budget (the platform''s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Retry a failed delivery (non-2xx, too slow, no answer) on the platform''s schedule: 30s, 2m, 15m, 1h, 6h')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the requests (body, headers, an equivalent curl command) and send nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON line per request on stdout (summaries go to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wm-hooks;verify' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The endpoint''s URL (the default is where `wm-hooks listen` listens)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed')
+            [CompletionResult]::new('--challenge', '--challenge', [CompletionResultType]::ParameterName, 'The challenge to send [default: random]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The answer budget (the platform''s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)')
+            [CompletionResult]::new('--no-negative', '--no-negative', [CompletionResultType]::ParameterName, 'Skip the negative probes (a wrong token and a wrong hub.mode must not get the challenge back)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as one JSON object on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wm-hooks;configure' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook URL the platform will call; must be https://')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed')
+            [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Events to subscribe to, comma-separated or repeated [default: all three]')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'The StartMessaging API key [env: WM_HOOKS_API_KEY]. Visible to other users in the process list: prefer the variable')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'The API base URL [env: WM_HOOKS_API_URL] [default: https://api.startmessaging.com]. Plain http:// only for a local stand-in (localhost, 127.0.0.1, ::1)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long one request may take before it is retried')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)')
+            [CompletionResult]::new('--generate-secret', '--generate-secret', [CompletionResultType]::ParameterName, 'Generate a new secret (32 random bytes, hex) and show it once after saving')
+            [CompletionResult]::new('--verify-first', '--verify-first', [CompletionResultType]::ParameterName, 'Run the platform''s handshake (as `wm-hooks verify` does) against the URL first, and register nothing when it would fail the platform''s "Save & Verify"')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request as a curl command, key and secret masked, and send nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation before sending')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation before sending')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the API''s JSON answer on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wm-hooks;help' {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the X-Signature-256 value (sha256=<hex>) for a payload')
             [CompletionResult]::new('verify-signature', 'verify-signature', [CompletionResultType]::ParameterValue, 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local webhook receiver that verifies and shows every delivery')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List the event types, or print one''s sample payload')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('send-test', 'send-test', [CompletionResultType]::ParameterValue, 'Play the platform: sign sample events and POST them to your endpoint')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Run the platform''s handshake GET against your endpoint and check the answer')
+            [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -144,6 +229,15 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;help;completions' {
+            break
+        }
+        'wm-hooks;help;send-test' {
+            break
+        }
+        'wm-hooks;help;verify' {
+            break
+        }
+        'wm-hooks;help;configure' {
             break
         }
         'wm-hooks;help;help' {

@@ -19,6 +19,9 @@ _wm__hooks() {
             wm__hooks,completions)
                 cmd="wm__hooks__subcmd__completions"
                 ;;
+            wm__hooks,configure)
+                cmd="wm__hooks__subcmd__configure"
+                ;;
             wm__hooks,events)
                 cmd="wm__hooks__subcmd__events"
                 ;;
@@ -28,14 +31,23 @@ _wm__hooks() {
             wm__hooks,listen)
                 cmd="wm__hooks__subcmd__listen"
                 ;;
+            wm__hooks,send-test)
+                cmd="wm__hooks__subcmd__send__subcmd__test"
+                ;;
             wm__hooks,sign)
                 cmd="wm__hooks__subcmd__sign"
+                ;;
+            wm__hooks,verify)
+                cmd="wm__hooks__subcmd__verify"
                 ;;
             wm__hooks,verify-signature)
                 cmd="wm__hooks__subcmd__verify__subcmd__signature"
                 ;;
             wm__hooks__subcmd__help,completions)
                 cmd="wm__hooks__subcmd__help__subcmd__completions"
+                ;;
+            wm__hooks__subcmd__help,configure)
+                cmd="wm__hooks__subcmd__help__subcmd__configure"
                 ;;
             wm__hooks__subcmd__help,events)
                 cmd="wm__hooks__subcmd__help__subcmd__events"
@@ -46,8 +58,14 @@ _wm__hooks() {
             wm__hooks__subcmd__help,listen)
                 cmd="wm__hooks__subcmd__help__subcmd__listen"
                 ;;
+            wm__hooks__subcmd__help,send-test)
+                cmd="wm__hooks__subcmd__help__subcmd__send__subcmd__test"
+                ;;
             wm__hooks__subcmd__help,sign)
                 cmd="wm__hooks__subcmd__help__subcmd__sign"
+                ;;
+            wm__hooks__subcmd__help,verify)
+                cmd="wm__hooks__subcmd__help__subcmd__verify"
                 ;;
             wm__hooks__subcmd__help,verify-signature)
                 cmd="wm__hooks__subcmd__help__subcmd__verify__subcmd__signature"
@@ -59,7 +77,7 @@ _wm__hooks() {
 
     case "${cmd}" in
         wm__hooks)
-            opts="-q -v -h -V --color --quiet --verbose --help --version sign verify-signature listen events completions help"
+            opts="-q -v -h -V --color --quiet --verbose --help --version sign verify-signature listen events completions send-test verify configure help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -94,6 +112,52 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wm__subcmd__hooks__subcmd__configure)
+            opts="-y -q -v -h -V --url --secret --secret-file --generate-secret --events --api-key --api-url --timeout --verify-first --dry-run --yes --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -W "message.received message.status template.status" -- "${cur}"))
+                    return 0
+                    ;;
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wm__subcmd__hooks__subcmd__events)
             opts="-q -v -h -V --color --quiet --verbose --help --version message.received message.status template.status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -113,7 +177,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__help)
-            opts="sign verify-signature listen events completions help"
+            opts="sign verify-signature listen events completions send-test verify configure help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -127,6 +191,20 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__subcmd__hooks__subcmd__help__subcmd__configure)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -182,7 +260,35 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wm__subcmd__hooks__subcmd__help__subcmd__send__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wm__subcmd__hooks__subcmd__help__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__subcmd__hooks__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -292,6 +398,96 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wm__subcmd__hooks__subcmd__send__subcmd__test)
+            opts="-H -q -v -h -V --to --secret --secret-file --set --set-new --status --text --payload-file --replay --signature --signature-header --header --duplicate --retry --retry-scale --count --concurrency --timeout --insecure --dry-run --json --color --quiet --verbose --help --version message.received message.status template.status all"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set-new)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "sent delivered read failed" -- "${cur}"))
+                    return 0
+                    ;;
+                --text)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
+                    COMPREPLY=($(compgen -W "valid invalid missing" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duplicate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-scale)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wm__subcmd__hooks__subcmd__sign)
             opts="-q -v -h -V --secret --secret-file --payload-file --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -308,6 +504,44 @@ _wm__hooks() {
                     return 0
                     ;;
                 --payload-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__subcmd__hooks__subcmd__verify)
+            opts="-q -v -h -V --url --secret --secret-file --challenge --no-negative --timeout --insecure --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --challenge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,6 +32,9 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand listen 'Run a local webhook receiver that verifies and shows every delivery'
             cand events 'List the event types, or print one''s sample payload'
             cand completions 'Print a shell completion script'
+            cand send-test 'Play the platform: sign sample events and POST them to your endpoint'
+            cand verify 'Run the platform''s handshake GET against your endpoint and check the answer'
+            cand configure 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wm-hooks;sign'= {
@@ -69,7 +72,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --path 'The path that takes webhooks; other paths get 404'
             cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
             cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
-            cand --signature-header 'The header that carries the signature (any case)'
+            cand --signature-header 'The header that carries the signature, in any case (GitHub and Meta use X-Hub-Signature-256)'
             cand --max-body 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413'
             cand --record 'Append one JSON record line per request to FILE (never truncated)'
             cand --respond-status 'Answer POSTs with a valid signature with this status (to test a sender''s retries)'
@@ -113,12 +116,91 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wm-hooks;send-test'= {
+            cand --to 'The receiver''s URL (the default is where `wm-hooks listen` listens)'
+            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
+            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
+            cand --set 'Set a field of the sample before signing: PATH is dotted (data.text.body), VALUE is JSON when it parses as JSON, else a string. The field must exist in one of the samples sent. Repeatable'
+            cand --set-new 'Like --set, but adds the field (and missing parent objects) when the sample lacks it; applied after every --set. Repeatable'
+            cand --status 'The status of message.status (sets data.status)'
+            cand --text 'The message text of message.received (sets data.text.body)'
+            cand --payload-file 'Send this body byte for byte instead of a sample (- for stdin)'
+            cand --replay 'Send the bodies of the POSTs in a `listen --record` file, byte for byte, in order, each signed anew with the current secret'
+            cand --signature 'The signature to send: a forgery (invalid) or none (missing) must be refused with a 4xx'
+            cand --signature-header 'The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)'
+            cand -H 'Add a header to every request; it replaces a default header of the same name. Repeatable'
+            cand --header 'Add a header to every request; it replaces a default header of the same name. Repeatable'
+            cand --duplicate 'Deliver each event N times, byte for byte (the same message_id), as the platform may'
+            cand --retry-scale 'Multiply the retry schedule by F: 0.001 turns 30s into 30ms'
+            cand --count 'Send N events (samples get fresh ids; a payload file or a replay repeats) and print a summary with a progress bar on a terminal'
+            cand --concurrency 'Send over C keep-alive connections at once'
+            cand --timeout 'The answer budget (the platform''s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --retry 'Retry a failed delivery (non-2xx, too slow, no answer) on the platform''s schedule: 30s, 2m, 15m, 1h, 6h'
+            cand --insecure 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates'
+            cand --dry-run 'Print the requests (body, headers, an equivalent curl command) and send nothing'
+            cand --json 'Print one JSON line per request on stdout (summaries go to stderr)'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wm-hooks;verify'= {
+            cand --url 'The endpoint''s URL (the default is where `wm-hooks listen` listens)'
+            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
+            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
+            cand --challenge 'The challenge to send [default: random]'
+            cand --timeout 'The answer budget (the platform''s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --no-negative 'Skip the negative probes (a wrong token and a wrong hub.mode must not get the challenge back)'
+            cand --insecure 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates'
+            cand --json 'Print the report as one JSON object on stdout'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wm-hooks;configure'= {
+            cand --url 'The webhook URL the platform will call; must be https://'
+            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
+            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
+            cand --events 'Events to subscribe to, comma-separated or repeated [default: all three]'
+            cand --api-key 'The StartMessaging API key [env: WM_HOOKS_API_KEY]. Visible to other users in the process list: prefer the variable'
+            cand --api-url 'The API base URL [env: WM_HOOKS_API_URL] [default: https://api.startmessaging.com]. Plain http:// only for a local stand-in (localhost, 127.0.0.1, ::1)'
+            cand --timeout 'How long one request may take before it is retried'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --generate-secret 'Generate a new secret (32 random bytes, hex) and show it once after saving'
+            cand --verify-first 'Run the platform''s handshake (as `wm-hooks verify` does) against the URL first, and register nothing when it would fail the platform''s "Save & Verify"'
+            cand --dry-run 'Print the request as a curl command, key and secret masked, and send nothing'
+            cand -y 'Do not ask for confirmation before sending'
+            cand --yes 'Do not ask for confirmation before sending'
+            cand --json 'Print the API''s JSON answer on stdout'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wm-hooks;help'= {
             cand sign 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
             cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
             cand listen 'Run a local webhook receiver that verifies and shows every delivery'
             cand events 'List the event types, or print one''s sample payload'
             cand completions 'Print a shell completion script'
+            cand send-test 'Play the platform: sign sample events and POST them to your endpoint'
+            cand verify 'Run the platform''s handshake GET against your endpoint and check the answer'
+            cand configure 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wm-hooks;help;sign'= {
@@ -130,6 +212,12 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
         &'wm-hooks;help;events'= {
         }
         &'wm-hooks;help;completions'= {
+        }
+        &'wm-hooks;help;send-test'= {
+        }
+        &'wm-hooks;help;verify'= {
+        }
+        &'wm-hooks;help;configure'= {
         }
         &'wm-hooks;help;help'= {
         }

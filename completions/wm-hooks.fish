@@ -36,6 +36,9 @@ complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "verify-signature"
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "listen" -d 'Run a local webhook receiver that verifies and shows every delivery'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "events" -d 'List the event types, or print one\'s sample payload'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "send-test" -d 'Play the platform: sign sample events and POST them to your endpoint'
+complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "verify" -d 'Run the platform\'s handshake GET against your endpoint and check the answer'
+complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "configure" -d 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
@@ -63,7 +66,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l port -d 'Th
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l path -d 'The path that takes webhooks; other paths get 404' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l signature-header -d 'The header that carries the signature (any case)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l signature-header -d 'The header that carries the signature, in any case (GitHub and Meta use X-Hub-Signature-256)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l max-body -d 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l record -d 'Append one JSON record line per request to FILE (never truncated)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l respond-status -d 'Answer POSTs with a valid signature with this status (to test a sender\'s retries)' -r
@@ -96,9 +99,81 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s q -l q
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions help" -f -a "sign" -d 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions help" -f -a "verify-signature" -d 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions help" -f -a "listen" -d 'Run a local webhook receiver that verifies and shows every delivery'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions help" -f -a "events" -d 'List the event types, or print one\'s sample payload'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l to -d 'The receiver\'s URL (the default is where `wm-hooks listen` listens)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l set -d 'Set a field of the sample before signing: PATH is dotted (data.text.body), VALUE is JSON when it parses as JSON, else a string. The field must exist in one of the samples sent. Repeatable' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l set-new -d 'Like --set, but adds the field (and missing parent objects) when the sample lacks it; applied after every --set. Repeatable' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l status -d 'The status of message.status (sets data.status)' -r -f -a "sent\t''
+delivered\t''
+read\t''
+failed\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l text -d 'The message text of message.received (sets data.text.body)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l payload-file -d 'Send this body byte for byte instead of a sample (- for stdin)' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l replay -d 'Send the bodies of the POSTs in a `listen --record` file, byte for byte, in order, each signed anew with the current secret' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signature -d 'The signature to send: a forgery (invalid) or none (missing) must be refused with a 4xx' -r -f -a "valid\t'`sha256=` HMAC of the body with the secret, as the platform sends'
+invalid\t'Well-formed but made with another key: a forgery to be refused'
+missing\t'No signature header at all'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signature-header -d 'The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s H -l header -d 'Add a header to every request; it replaces a default header of the same name. Repeatable' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l duplicate -d 'Deliver each event N times, byte for byte (the same message_id), as the platform may' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l retry-scale -d 'Multiply the retry schedule by F: 0.001 turns 30s into 30ms' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l count -d 'Send N events (samples get fresh ids; a payload file or a replay repeats) and print a summary with a progress bar on a terminal' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l concurrency -d 'Send over C keep-alive connections at once' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l timeout -d 'The answer budget (the platform\'s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l retry -d 'Retry a failed delivery (non-2xx, too slow, no answer) on the platform\'s schedule: 30s, 2m, 15m, 1h, 6h'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l insecure -d 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l dry-run -d 'Print the requests (body, headers, an equivalent curl command) and send nothing'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l json -d 'Print one JSON line per request on stdout (summaries go to stderr)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l url -d 'The endpoint\'s URL (the default is where `wm-hooks listen` listens)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l challenge -d 'The challenge to send [default: random]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l timeout -d 'The answer budget (the platform\'s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l no-negative -d 'Skip the negative probes (a wrong token and a wrong hub.mode must not get the challenge back)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l insecure -d 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l json -d 'Print the report as one JSON object on stdout'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l url -d 'The webhook URL the platform will call; must be https://' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l events -d 'Events to subscribe to, comma-separated or repeated [default: all three]' -r -f -a "message.received\t'An incoming message from a WhatsApp user'
+message.status\t'A delivery status update for a message you sent'
+template.status\t'A template was approved or rejected'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l api-key -d 'The StartMessaging API key [env: WM_HOOKS_API_KEY]. Visible to other users in the process list: prefer the variable' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l api-url -d 'The API base URL [env: WM_HOOKS_API_URL] [default: https://api.startmessaging.com]. Plain http:// only for a local stand-in (localhost, 127.0.0.1, ::1)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l timeout -d 'How long one request may take before it is retried' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l generate-secret -d 'Generate a new secret (32 random bytes, hex) and show it once after saving'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l verify-first -d 'Run the platform\'s handshake (as `wm-hooks verify` does) against the URL first, and register nothing when it would fail the platform\'s "Save & Verify"'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l dry-run -d 'Print the request as a curl command, key and secret masked, and send nothing'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s y -l yes -d 'Do not ask for confirmation before sending'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l json -d 'Print the API\'s JSON answer on stdout'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions send-test verify configure help" -f -a "sign" -d 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions send-test verify configure help" -f -a "verify-signature" -d 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions send-test verify configure help" -f -a "listen" -d 'Run a local webhook receiver that verifies and shows every delivery'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions send-test verify configure help" -f -a "events" -d 'List the event types, or print one\'s sample payload'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions send-test verify configure help" -f -a "completions" -d 'Print a shell completion script'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions send-test verify configure help" -f -a "send-test" -d 'Play the platform: sign sample events and POST them to your endpoint'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions send-test verify configure help" -f -a "verify" -d 'Run the platform\'s handshake GET against your endpoint and check the answer'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions send-test verify configure help" -f -a "configure" -d 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from sign verify-signature listen events completions send-test verify configure help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

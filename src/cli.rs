@@ -4,10 +4,18 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
+use hyper::header::{HeaderName, HeaderValue};
 
-use crate::events::EventKind;
+use crate::delivery::{self, DEFAULT_SIGNATURE_HEADER, SignatureMode};
+use crate::events::{EventKind, STATUSES};
+use crate::sample::Edit;
+
+/// Where `wm-hooks listen` takes deliveries by default, and so where
+/// `send-test` and `verify` go unless told otherwise.
+pub const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:8080/webhooks/whatsapp";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -72,6 +80,13 @@ pub enum Command {
     Events(EventsArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
+    /// Play the platform: sign sample events and POST them to your endpoint
+    SendTest(Box<SendTestArgs>),
+    /// Run the platform's handshake GET against your endpoint and check the answer
+    Verify(VerifyArgs),
+    /// Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks
+    /// for missing values on a terminal, never in CI
+    Configure(ConfigureArgs),
 }
 
 /// The webhook secret. Never required on the command line: the environment
@@ -123,9 +138,10 @@ pub struct ListenArgs {
     pub path: String,
     #[command(flatten)]
     pub secret: SecretArgs,
-    /// The header that carries the signature (any case)
-    #[arg(long, value_name = "NAME", default_value = "X-Signature-256")]
-    pub signature_header: String,
+    /// The header that carries the signature, in any case (GitHub and Meta use
+    /// X-Hub-Signature-256)
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
+    pub signature_header: HeaderName,
     /// The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
     pub max_body: u64,
@@ -228,6 +244,213 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
+/// How requests to an endpoint are made.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// The answer budget (the platform's is 5s): a slower answer is a failure,
+    /// even a 2xx; after twice as long, no answer is a timeout. Connecting must
+    /// also succeed within it. Examples: 5s, 300ms
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = duration)]
+    pub timeout: Duration,
+    /// Accept any TLS certificate, such as a self-signed one on your machine.
+    /// The platform always checks certificates
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "Exit codes: 0 every delivery went as the platform needs (2xx within the \
+                             budget; a 4xx for --signature invalid or missing), 1 one did not, \
+                             2 bad input, 3 the endpoint could not be reached at all."
+)]
+pub struct SendTestArgs {
+    /// The events to send (all: one of each) [default: message.received]
+    #[arg(value_name = "EVENT", value_parser = event_choice())]
+    pub events: Vec<EventChoice>,
+    /// The receiver's URL (the default is where `wm-hooks listen` listens)
+    #[arg(long, value_name = "URL", default_value = DEFAULT_ENDPOINT)]
+    pub to: String,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// Set a field of the sample before signing: PATH is dotted (data.text.body),
+    /// VALUE is JSON when it parses as JSON, else a string. The field must exist
+    /// in one of the samples sent. Repeatable
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Edit::parse)]
+    pub set: Vec<Edit>,
+    /// Like --set, but adds the field (and missing parent objects) when the
+    /// sample lacks it; applied after every --set. Repeatable
+    #[arg(long = "set-new", value_name = "PATH=VALUE", value_parser = new_edit)]
+    pub set_new: Vec<Edit>,
+    /// The status of message.status (sets data.status)
+    #[arg(long, value_name = "STATUS", value_parser = PossibleValuesParser::new(STATUSES))]
+    pub status: Option<String>,
+    /// The message text of message.received (sets data.text.body)
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Send this body byte for byte instead of a sample (- for stdin)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["events", "set", "set_new", "status", "text", "replay"])]
+    pub payload_file: Option<PathBuf>,
+    /// Send the bodies of the POSTs in a `listen --record` file, byte for byte,
+    /// in order, each signed anew with the current secret
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["events", "set", "set_new", "status", "text"])]
+    pub replay: Option<PathBuf>,
+    /// The signature to send: a forgery (invalid) or none (missing) must be
+    /// refused with a 4xx
+    #[arg(long, value_enum, value_name = "KIND", default_value_t = SignatureMode::Valid)]
+    pub signature: SignatureMode,
+    /// The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
+    pub signature_header: HeaderName,
+    /// Add a header to every request; it replaces a default header of the same
+    /// name. Repeatable
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = delivery::parse_header)]
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// Deliver each event N times, byte for byte (the same message_id), as the platform may
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub duplicate: u32,
+    /// Retry a failed delivery (non-2xx, too slow, no answer) on the platform's
+    /// schedule: 30s, 2m, 15m, 1h, 6h
+    #[arg(long)]
+    pub retry: bool,
+    /// Multiply the retry schedule by F: 0.001 turns 30s into 30ms
+    #[arg(long, value_name = "F", default_value_t = 1.0, requires = "retry", value_parser = parse_scale)]
+    pub retry_scale: f64,
+    /// Send N events (samples get fresh ids; a payload file or a replay repeats)
+    /// and print a summary with a progress bar on a terminal
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub count: Option<u64>,
+    /// Send over C keep-alive connections at once
+    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Print the requests (body, headers, an equivalent curl command) and send nothing
+    #[arg(long, conflicts_with_all = ["json", "retry"])]
+    pub dry_run: bool,
+    /// Print one JSON line per request on stdout (summaries go to stderr)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// An EVENT argument of send-test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventChoice {
+    One(EventKind),
+    All,
+}
+
+fn event_choice() -> impl TypedValueParser<Value = EventChoice> {
+    let values = EventKind::value_variants()
+        .iter()
+        .filter_map(ValueEnum::to_possible_value)
+        .chain([PossibleValue::new("all").help("One of each event")]);
+    PossibleValuesParser::new(values)
+        .map(|name| EventKind::from_name(&name).map_or(EventChoice::All, EventChoice::One))
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "Exit codes: 0 every check passed, 1 one failed, 2 bad input, \
+                             3 the endpoint could not be reached at all."
+)]
+pub struct VerifyArgs {
+    /// The endpoint's URL (the default is where `wm-hooks listen` listens)
+    #[arg(long, value_name = "URL", default_value = DEFAULT_ENDPOINT)]
+    pub url: String,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The challenge to send [default: random]
+    #[arg(long, value_name = "TEXT", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub challenge: Option<String>,
+    /// Skip the negative probes (a wrong token and a wrong hub.mode must not
+    /// get the challenge back)
+    #[arg(long)]
+    pub no_negative: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Print the report as one JSON object on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_scale(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if f > 0.0 && f <= 1.0 => Ok(f),
+        _ => Err("must be a number more than 0 and at most 1 (such as 0.001)".into()),
+    }
+}
+
+fn parse_header_name(text: &str) -> Result<HeaderName, String> {
+    HeaderName::from_bytes(text.trim().as_bytes())
+        .map_err(|_| format!("`{text}` is not a valid header name"))
+}
+
+fn new_edit(text: &str) -> Result<Edit, String> {
+    Edit::parse(text).map(|edit| Edit {
+        create: true,
+        ..edit
+    })
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "On a terminal, configure asks for every value not given (URL, secret, \
+                        events, API key) and for confirmation. Elsewhere nothing is asked: a \
+                        missing value is an error (exit 2).\n\n\
+                        Exit codes: 0 registered, 1 the API refused it (bad key, invalid \
+                        registration), 2 bad or missing input (nothing is sent), 3 the API could \
+                        not be reached (after 3 retries)."
+)]
+pub struct ConfigureArgs {
+    /// The webhook URL the platform will call; must be https://
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// Generate a new secret (32 random bytes, hex) and show it once after saving
+    #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
+    pub generate_secret: bool,
+    /// Events to subscribe to, comma-separated or repeated [default: all three]
+    #[arg(long, value_enum, value_name = "EVENT", value_delimiter = ',')]
+    pub events: Vec<EventKind>,
+    /// The StartMessaging API key [env: WM_HOOKS_API_KEY]. Visible to other users
+    /// in the process list: prefer the variable
+    #[arg(long, value_name = "KEY")]
+    pub api_key: Option<String>,
+    /// The API base URL [env: WM_HOOKS_API_URL] [default: https://api.startmessaging.com].
+    /// Plain http:// only for a local stand-in (localhost, 127.0.0.1, ::1)
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// How long one request may take before it is retried
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
+    pub timeout: Duration,
+    /// Run the platform's handshake (as `wm-hooks verify` does) against the URL
+    /// first, and register nothing when it would fail the platform's "Save & Verify"
+    #[arg(long, conflicts_with = "generate_secret")]
+    pub verify_first: bool,
+    /// Print the request as a curl command, key and secret masked, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation before sending
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Print the API's JSON answer on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A duration such as `30s`, `1500ms` or `2m`: more than zero and at most ten
+/// minutes, since every wait this tool takes must end.
+fn duration(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(d) if d.is_zero() => Err("must be longer than zero".to_string()),
+        Ok(d) if d > Duration::from_secs(600) => Err("must be at most 10m".to_string()),
+        Ok(d) => Ok(d),
+        Err(err) => Err(format!("{err} (examples: 30s, 1500ms, 2m)")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +537,113 @@ mod tests {
             panic!()
         };
         assert_eq!(args.event, Some(EventKind::MessageStatus));
+    }
+
+    fn send_test(args: &[&str]) -> Result<SendTestArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["wm-hooks", "send-test"].iter().chain(args))?;
+        let Command::SendTest(args) = cli.command else {
+            panic!()
+        };
+        Ok(*args)
+    }
+
+    #[test]
+    fn send_test_defaults_and_events() {
+        let args = send_test(&[]).unwrap();
+        assert_eq!(args.to, DEFAULT_ENDPOINT);
+        assert!(args.events.is_empty());
+        assert_eq!(args.signature_header, "x-signature-256");
+        assert_eq!(args.connection.timeout, Duration::from_secs(5));
+        let args = send_test(&["all", "message.status"]).unwrap();
+        assert_eq!(
+            args.events,
+            [EventChoice::All, EventChoice::One(EventKind::MessageStatus)]
+        );
+        assert!(send_test(&["message.sent"]).is_err());
+    }
+
+    #[test]
+    fn send_test_flag_parsers() {
+        let args = send_test(&["--timeout", "300ms", "--retry", "--retry-scale", "0.001"]).unwrap();
+        assert_eq!(args.connection.timeout, Duration::from_millis(300));
+        assert_eq!(args.retry_scale, 0.001);
+        let args = send_test(&["--set-new", "data.x=1", "--set", "data.status=read"]).unwrap();
+        assert!(args.set_new[0].create && !args.set[0].create);
+        for bad in [
+            &["--timeout", "0s"][..],
+            &["--timeout", "soon"],
+            &["--retry", "--retry-scale", "0"],
+            &["--retry", "--retry-scale", "2"],
+            &["--retry-scale", "0.1"],
+            &["--count", "0"],
+            &["--concurrency", "0"],
+            &["--duplicate", "0"],
+            &["--status", "seen"],
+            &["--signature-header", "bad name"],
+            &["--set", "nothing"],
+            &["--payload-file", "f", "message.status"],
+            &["--replay", "f", "--set", "a=1"],
+            &["--dry-run", "--json"],
+        ] {
+            assert!(send_test(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn verify_defaults() {
+        let cli = Cli::try_parse_from(["wm-hooks", "verify", "--no-negative"]).unwrap();
+        let Command::Verify(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!(
+            (args.url.as_str(), args.no_negative),
+            (DEFAULT_ENDPOINT, true)
+        );
+        assert!(Cli::try_parse_from(["wm-hooks", "verify", "--challenge", ""]).is_err());
+    }
+
+    #[test]
+    fn configure_events_are_comma_separated_or_repeated() {
+        let parse = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["wm-hooks", "configure"].iter().chain(args))?;
+            let Command::Configure(args) = cli.command else {
+                panic!()
+            };
+            Ok::<_, clap::Error>(args.events)
+        };
+        let want = vec![EventKind::MessageStatus, EventKind::TemplateStatus];
+        assert_eq!(
+            parse(&["--events", "message.status,template.status"]).unwrap(),
+            want
+        );
+        assert_eq!(
+            parse(&["--events", "message.status", "--events", "template.status"]).unwrap(),
+            want
+        );
+        assert_eq!(parse(&[]).unwrap(), vec![]);
+        let err = parse(&["--events", "message.sent"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+    }
+
+    #[test]
+    fn generate_secret_conflicts_with_a_given_secret() {
+        let err = Cli::try_parse_from([
+            "wm-hooks",
+            "configure",
+            "--generate-secret",
+            "--secret",
+            "s",
+        ])
+        .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration("1500ms"), Ok(Duration::from_millis(1500)));
+        assert_eq!(duration("30s"), Ok(Duration::from_secs(30)));
+        assert!(duration("0s").is_err());
+        assert!(duration("soon").is_err());
+        assert!(duration("11m").is_err());
     }
 }

@@ -82,6 +82,16 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
     out
 }
 
+/// A latency for people: `0.8 ms`, `212.4 ms`, `6.02 s`.
+pub fn latency(duration: std::time::Duration) -> String {
+    let ms = duration.as_secs_f64() * 1000.0;
+    if ms < 1000.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}
+
 /// Writes one line to stdout; a closed pipe becomes a quiet stop.
 pub fn println(line: impl std::fmt::Display) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -117,6 +127,15 @@ pub fn fail(message: impl std::fmt::Display) {
     note(format_args!("{} {message}", "✘".red().bold()));
 }
 
+/// ✔ or ✘, coloured, for result lines and tables on stdout.
+pub fn mark(passed: bool) -> colored::ColoredString {
+    if passed {
+        "✔".green().bold()
+    } else {
+        "✘".red().bold()
+    }
+}
+
 pub fn warn(message: impl std::fmt::Display) {
     note(format_args!("{} {message}", "warning:".yellow().bold()));
 }
@@ -146,6 +165,14 @@ mod tests {
         assert_eq!(escape("\u{7f}\u{9b}"), "\\u{7f}\\u{9b}");
         assert_eq!(escape("abc\u{202e}def"), "abc\\u{202e}def");
         assert_eq!(escape_bytes(b"ok\xff\x1b"), "ok\\xff\\u{1b}");
+    }
+
+    #[test]
+    fn latencies_read_well() {
+        use std::time::Duration;
+        assert_eq!(latency(Duration::from_micros(812)), "0.8 ms");
+        assert_eq!(latency(Duration::from_micros(212_449)), "212.4 ms");
+        assert_eq!(latency(Duration::from_millis(6020)), "6.02 s");
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub enum Source {
     Env,
     File,
     Generated,
+    /// Typed at a hidden prompt (`configure` on a terminal).
+    Prompt,
 }
 
 /// The webhook secret. `Debug` and `masked` never show it in full.

@@ -7,13 +7,19 @@ mod util;
 
 #[path = "cli/completions.rs"]
 mod completions;
+#[path = "cli/configure.rs"]
+mod configure;
 #[path = "cli/events.rs"]
 mod events;
 #[path = "cli/listen.rs"]
 mod listen;
 #[path = "cli/output.rs"]
 mod output;
+#[path = "cli/send_test.rs"]
+mod send_test;
 #[path = "cli/sign.rs"]
 mod sign;
+#[path = "cli/verify.rs"]
+mod verify;
 #[path = "cli/verify_signature.rs"]
 mod verify_signature;

@@ -21,7 +21,6 @@ use std::time::Duration;
 
 use colored::Colorize;
 use hyper::StatusCode;
-use hyper::header::HeaderName;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
@@ -121,14 +120,6 @@ async fn listen(
 fn config(args: &ListenArgs, secret: Secret) -> Result<server::Config> {
     let ip = host(&args.host)?;
     check_path(&args.path)?;
-    let signature_header =
-        HeaderName::from_bytes(args.signature_header.as_bytes()).map_err(|_| {
-            Error::input(format!(
-                "--signature-header {:?} is not a valid header name",
-                args.signature_header
-            ))
-            .with_hint("a header name is letters, digits and -, such as X-Signature-256")
-        })?;
     for (flag, value) in [
         ("--read-timeout", args.read_timeout),
         ("--forward-timeout", args.forward_timeout),
@@ -145,7 +136,7 @@ fn config(args: &ListenArgs, secret: Secret) -> Result<server::Config> {
         addr: SocketAddr::new(ip, args.port),
         path: args.path.clone(),
         secret,
-        signature_header,
+        signature_header: args.signature_header.clone(),
         max_body: args.max_body,
         read_timeout: args.read_timeout,
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
@@ -287,7 +278,9 @@ fn banner(
             match config.secret.source {
                 Source::Flag => "--secret",
                 Source::File => "--secret-file",
-                Source::Env | Source::Generated => secret::ENV,
+                Source::Env => secret::ENV,
+                Source::Prompt => "the prompt",
+                Source::Generated => "generated",
             }
         ));
         output::note(format_args!(

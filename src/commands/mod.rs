@@ -2,15 +2,19 @@
 //! the only layer that prints; everything below it returns values.
 
 pub mod completions;
+pub mod configure;
 pub mod events;
 pub mod listen;
+pub mod send_test;
 pub mod sign;
+pub mod verify;
 pub mod verify_signature;
 
-use crate::cli::Command;
+use crate::cli::{Command, ConnectionArgs};
 use crate::error::{Outcome, Result};
 use crate::output;
 use crate::secret::{Secret, Source};
+use crate::transport::{Client, ClientOptions};
 
 /// Runs the chosen subcommand.
 pub fn run(command: Command) -> Result<Outcome> {
@@ -20,6 +24,9 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Listen(args) => listen::run(args),
         Command::Events(args) => events::run(args),
         Command::Completions(args) => completions::run(args),
+        Command::Configure(args) => configure::run(args),
+        Command::SendTest(args) => send_test::run(*args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 
@@ -42,4 +49,14 @@ fn warn_if_on_command_line(secret: &Secret) {
             "--secret is visible to other users in the process list; prefer WM_HOOKS_SECRET or --secret-file",
         );
     }
+}
+
+/// The client for `--timeout` and `--insecure`, with a warning for the latter.
+fn client(args: &ConnectionArgs) -> Client {
+    if args.insecure {
+        output::warn(
+            "--insecure: the endpoint's TLS certificate is not checked; the platform always checks it",
+        );
+    }
+    Client::new(ClientOptions::with_budget(args.timeout, args.insecure))
 }

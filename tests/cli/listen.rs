@@ -12,9 +12,10 @@ use wm_hooks::events::EventKind;
 use wm_hooks::record::{self, Record, Verdict};
 
 use crate::util::listen::{
-    App, Listener, PATIENCE, SECRET, get, post_signed, post_signed_many, post_signed_with,
+    Listener, PATIENCE, SECRET, get, post_signed, post_signed_many, post_signed_with,
     raise_open_file_limit, raw, read_to_close, request, wait_for,
 };
+use crate::util::server::{self, TestServer};
 use crate::util::wm_hooks;
 
 fn sample(kind: EventKind) -> &'static str {
@@ -151,11 +152,11 @@ fn signatures_valid_invalid_missing_repeated_and_malformed() {
         "{out}"
     );
     assert!(
-        out.contains("✘ signature missing: no X-Signature-256 header"),
+        out.contains("✘ signature missing: no x-signature-256 header"),
         "{out}"
     );
     assert!(
-        out.contains("2 X-Signature-256 headers; send exactly one"),
+        out.contains("2 x-signature-256 headers; send exactly one"),
         "{out}"
     );
     assert!(out.contains("has no `sha256=` prefix"), "{out}");
@@ -348,9 +349,10 @@ fn duplicates_and_out_of_order_statuses_are_tagged_and_counted() {
 
 #[test]
 fn forward_to_resigns_for_the_app_and_answers_with_its_status() {
-    let app = App::start(202);
+    let app = TestServer::start(server::status(202));
+    let app_url = app.url("/hook");
     let listener = Listener::start_with(
-        &["--forward-to", &app.url],
+        &["--forward-to", &app_url],
         &[
             ("WM_HOOKS_SECRET", SECRET),
             ("WM_HOOKS_FORWARD_SECRET", "the-app-secret"),
@@ -364,31 +366,21 @@ fn forward_to_resigns_for_the_app_and_answers_with_its_status() {
         "unsigned: not forwarded"
     );
 
-    let received = app.received.lock().unwrap();
-    assert_eq!(received.len(), 1);
-    let got = &received[0];
-    assert_eq!(got.body, body.as_bytes(), "the same bytes");
-    assert_eq!(got.headers["content-type"], "application/json");
-    let signature =
-        wm_hooks::signature::parse(got.headers["x-signature-256"].to_str().unwrap()).unwrap();
-    assert!(wm_hooks::signature::verify(
-        b"the-app-secret",
-        &got.body,
-        &signature
-    ));
-    drop(received);
+    let posts = app.posts();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].body, body.as_bytes(), "the same bytes");
+    assert_eq!(posts[0].header("content-type"), Some("application/json"));
+    assert!(posts[0].signed_with("the-app-secret", "x-signature-256"));
     let out = listener.wait_stdout(|out| out.contains("forwarded"));
     assert!(
-        out.contains(&format!("↪ forwarded to {}: 202 in ", app.url)),
+        out.contains(&format!("↪ forwarded to {app_url}: 202 in ")),
         "{out}"
     );
 }
 
 #[test]
 fn an_unreachable_app_gets_502_and_a_clear_line() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/hook", closed.local_addr().unwrap());
-    drop(closed);
+    let url = format!("http://127.0.0.1:{}/hook", server::closed_port());
     let listener = Listener::start(&["--forward-to", &url]);
     assert_eq!(
         post_signed(&listener.url, sample(EventKind::MessageStatus)).status,

@@ -1,8 +1,8 @@
 //! Fixtures for `wm-hooks listen`: the real binary as a [`Listener`] process
 //! (started with `--port 0`, its address read from its first stderr line, its
 //! output gathered on threads, killed on drop), a small HTTP client (reqwest on
-//! a current-thread runtime), raw TCP for deliberately broken HTTP, and an
-//! [`App`]: a hyper server standing in for the user's app behind `--forward-to`.
+//! a current-thread runtime), and raw TCP for deliberately broken HTTP. The
+//! user's app behind `--forward-to` is [`super::server::TestServer`].
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -11,8 +11,6 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// The secret every listener in these tests gets, unless a test says otherwise.
@@ -30,7 +28,6 @@ pub struct Listener {
     stdout: Arc<Mutex<Vec<u8>>>,
     stderr: Arc<Mutex<Vec<u8>>>,
     readers: Vec<JoinHandle<()>>,
-    _home: tempfile::TempDir,
 }
 
 /// What a stopped listener left behind.
@@ -58,11 +55,7 @@ impl Listener {
     }
 
     fn spawn(args: &[&str], env: &[(&str, &str)], read_stdout: bool) -> Listener {
-        let home = tempfile::tempdir().expect("a temp dir");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wm-hooks"))
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home.path())
+        let mut child = super::wm_hooks_std()
             .envs(env.iter().copied())
             .args(["listen", "--port", "0"])
             .args(args)
@@ -90,7 +83,6 @@ impl Listener {
             stdout,
             stderr,
             readers,
-            _home: home,
         };
         let first = listener.first_line();
         listener.url = first
@@ -338,93 +330,6 @@ pub fn read_to_close(stream: &mut TcpStream) -> String {
         got.extend_from_slice(&chunk[..n]);
     }
     String::from_utf8_lossy(&got).into_owned()
-}
-
-/// What the app behind `--forward-to` received.
-pub struct Received {
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-/// The user's app: a hyper server on 127.0.0.1:0 that answers every request
-/// with one status and keeps what it received.
-pub struct App {
-    pub url: String,
-    pub received: Arc<Mutex<Vec<Received>>>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl App {
-    pub fn start(status: u16) -> App {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}/hook", listener.local_addr().unwrap());
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let (stop, mut stopped) = tokio::sync::oneshot::channel();
-        let kept = Arc::clone(&received);
-        let thread = std::thread::spawn(move || {
-            runtime().block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                loop {
-                    let stream = tokio::select! {
-                        _ = &mut stopped => return,
-                        accepted = listener.accept() => match accepted {
-                            Ok((stream, _)) => stream,
-                            Err(_) => continue,
-                        },
-                    };
-                    let kept = Arc::clone(&kept);
-                    let service = hyper::service::service_fn(
-                        move |request: hyper::Request<hyper::body::Incoming>| {
-                            let kept = Arc::clone(&kept);
-                            async move {
-                                let (parts, body) = request.into_parts();
-                                let body = body
-                                    .collect()
-                                    .await
-                                    .map(|c| c.to_bytes())
-                                    .unwrap_or_default();
-                                kept.lock().unwrap().push(Received {
-                                    headers: parts.headers,
-                                    body,
-                                });
-                                let mut response = hyper::Response::new(Full::new(
-                                    Bytes::from_static(b"from the app"),
-                                ));
-                                *response.status_mut() =
-                                    hyper::StatusCode::from_u16(status).unwrap();
-                                Ok::<_, std::convert::Infallible>(response)
-                            }
-                        },
-                    );
-                    tokio::spawn(async move {
-                        let io = hyper_util::rt::TokioIo::new(stream);
-                        let _ = hyper::server::conn::http1::Builder::new()
-                            .serve_connection(io, service)
-                            .await;
-                    });
-                }
-            });
-        });
-        App {
-            url,
-            received,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
 }
 
 /// Raises this process's soft limit on open files to its hard limit, so a test

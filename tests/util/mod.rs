@@ -1,5 +1,10 @@
 //! Shared test fixtures: the binary in a cleaned environment, so that the
-//! developer's shell (NO_COLOR, WM_HOOKS_*, HOME) cannot change a result.
+//! developer's shell (NO_COLOR, WM_HOOKS_*, HOME) cannot change a result;
+//! [`server`] is a recording receiver on 127.0.0.1:0.
+
+pub mod server;
+
+pub mod api_server;
 
 pub mod listen;
 
@@ -9,7 +14,13 @@ use assert_cmd::Command;
 
 /// `wm-hooks` with an empty environment but PATH and a temporary HOME.
 pub fn wm_hooks() -> Command {
-    let mut cmd = Command::cargo_bin("wm-hooks").expect("the binary is built");
+    Command::from_std(wm_hooks_std())
+}
+
+/// The same as [`wm_hooks`] as a `std::process::Command`, for runners that
+/// take one (a pseudo-terminal).
+pub fn wm_hooks_std() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("wm-hooks"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home());

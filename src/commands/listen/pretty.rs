@@ -29,7 +29,7 @@ const FIELD: usize = 200;
 /// What the blocks need to know about the listener.
 pub struct Style {
     verbose: bool,
-    /// The signature header as the person spelled it.
+    /// The signature header's name.
     header: String,
     path: String,
     secret: Secret,
@@ -42,7 +42,7 @@ impl Style {
     pub fn new(args: &ListenArgs, config: &server::Config) -> Style {
         Style {
             verbose: output::verbose() > 0,
-            header: args.signature_header.clone(),
+            header: args.signature_header.to_string(),
             path: config.path.clone(),
             secret: config.secret.clone(),
             max_body: config.max_body,
@@ -470,7 +470,7 @@ mod tests {
     fn style() -> Style {
         Style {
             verbose: false,
-            header: "X-Signature-256".into(),
+            header: "x-signature-256".into(),
             path: "/webhooks/whatsapp".into(),
             secret: Secret::new("s3cret", Source::Flag).unwrap(),
             max_body: 1024,
@@ -564,7 +564,7 @@ mod tests {
             .insert("x-hub-signature-256", HeaderValue::from_static("sha256=00"));
         let text = shown(&missing, Tag::New);
         assert!(
-            text.contains("✘ signature missing: no X-Signature-256 header"),
+            text.contains("✘ signature missing: no x-signature-256 header"),
             "{text}"
         );
         assert!(text.contains("x-hub-signature-256 header"));

@@ -1,0 +1,580 @@
+//! `wm-hooks configure`: registers the webhook with `PUT /v1/webhooks`. Values
+//! come from flags and the environment; on a terminal the missing ones are asked
+//! for ([`prompt`]), anywhere else they are an error naming the flag. Every given
+//! value is checked before anything is asked or sent. The API key and the secret
+//! are shown only masked, except a generated secret, shown once after it is saved.
+
+mod prompt;
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::Url;
+
+use crate::api::{self, Api, ApiError, ApiKey, Registration, Retry, Saved};
+use crate::cli::ConfigureArgs;
+use crate::error::{Error, Outcome, Result};
+use crate::events::EventKind;
+use crate::handshake;
+use crate::http_client;
+use crate::output;
+use crate::secret::{self, Secret, Source};
+use crate::transport::{Client, ClientOptions, Endpoint};
+
+/// How long the platform waits for the handshake's answer.
+const PLATFORM_BUDGET: Duration = Duration::from_secs(5);
+
+/// Overrides the first retry wait (e.g. `5ms`): the tests' way to exercise the
+/// retries without waiting seconds. Deliberately not in `--help`.
+const RETRY_BASE_ENV: &str = "WM_HOOKS_RETRY_BASE";
+
+const HTTPS_HINT: &str = "the platform only calls HTTPS endpoints: expose a receiver on this \
+                          machine through a tunnel (e.g. cloudflared or ngrok) and register the \
+                          tunnel's https:// address";
+
+pub fn run(args: ConfigureArgs) -> Result<Outcome> {
+    let env = |name: &str| std::env::var_os(name);
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+
+    // Everything given is checked before anything is asked or sent.
+    let base = match from_flag_or_env(args.api_url.as_deref(), api::URL_ENV, &env)? {
+        Some((text, _)) => api_base(&text)?,
+        None => Url::parse(api::DEFAULT_BASE).expect("the default API URL parses"),
+    };
+    let key = match from_flag_or_env(args.api_key.as_deref(), api::KEY_ENV, &env)? {
+        Some((text, origin)) => Some(api_key(&text, origin)?),
+        None => None,
+    };
+    let url = args.url.as_deref().map(webhook_url).transpose()?;
+    let secret = if args.generate_secret {
+        Some(Secret::generate())
+    } else {
+        secret::load(&args.secret)?
+    };
+    if let Some(secret) = &secret {
+        secret.to_text()?;
+        super::warn_if_on_command_line(secret);
+    }
+    let events = (!args.events.is_empty()).then(|| event_selection(&args.events));
+    let retry_base = retry_base(&env)?;
+
+    if !terminal {
+        require(url.is_some(), secret.is_some(), key.is_some())?;
+    }
+    let url = url.map_or_else(prompt::prompt_url, Ok)?;
+    let secret = secret.map_or_else(prompt::prompt_secret, Ok)?;
+    let events = match events {
+        Some(events) => events,
+        None if terminal => prompt::prompt_events()?,
+        None => EventKind::ALL.to_vec(),
+    };
+    let key = key.map_or_else(prompt::prompt_api_key, Ok)?;
+
+    let registration = Registration::new(url, secret, events)?;
+    let mut api = Api::new(&base, key);
+    api.timeout = args.timeout;
+    if let Some(base) = retry_base {
+        api.backoff.base = base;
+    }
+
+    if args.verify_first {
+        if args.dry_run {
+            output::note("dry run: --verify-first skipped, nothing is sent");
+        } else if !verify_first(&registration)? {
+            output::fail(
+                "the endpoint would fail the platform's \"Save & Verify\": nothing was registered",
+            );
+            return Ok(Outcome::Failure);
+        }
+    }
+    if args.dry_run {
+        output::println(curl(&api, &registration))?;
+        output::note("dry run: nothing was sent");
+        return Ok(Outcome::Success);
+    }
+    if terminal && !args.yes {
+        output::eprintln(summary(&api, &registration));
+        if !prompt::confirm("Register this webhook?")? {
+            output::fail("cancelled: nothing was sent");
+            return Ok(Outcome::Failure);
+        }
+    }
+    if output::verbose() > 0 {
+        output::note(format_args!("sending:\n{}", curl(&api, &registration)));
+    }
+    let saved = super::block_on(api.put_webhook(&registration, report_retry))
+        .map_err(|err| api_error(err, &api))?;
+    report_saved(&registration, &saved, args.json)?;
+    Ok(Outcome::Success)
+}
+
+/// Runs the handshake `wm-hooks verify` runs, with the platform's 5 s budget
+/// and certificate checks, and shows its checks on stderr. The negative probes
+/// are left to `verify`: the platform's "Save & Verify" does not send them.
+fn verify_first(registration: &Registration) -> Result<bool> {
+    let endpoint = Endpoint::parse(registration.url().as_str())?;
+    let token = registration.secret().to_text()?;
+    let client = Client::new(ClientOptions::with_budget(PLATFORM_BUDGET, false));
+    let options = handshake::Options {
+        challenge: None,
+        negative: false,
+    };
+    let report = super::block_on(handshake::check(&client, &endpoint, token, &options))?;
+    for line in super::verify::report_lines(&report) {
+        output::note(line);
+    }
+    Ok(report.passed())
+}
+
+/// Where a value came from: only the command line is visible to other users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Flag,
+    Env,
+}
+
+/// The flag's value, else the environment variable's. A variable that is set
+/// but empty is a mistake worth stopping for, as for `WM_HOOKS_SECRET`.
+fn from_flag_or_env(
+    flag: Option<&str>,
+    name: &str,
+    env: &dyn Fn(&str) -> Option<OsString>,
+) -> Result<Option<(String, Origin)>> {
+    if let Some(value) = flag {
+        return Ok(Some((value.to_string(), Origin::Flag)));
+    }
+    match env(name) {
+        None => Ok(None),
+        Some(value) if value.is_empty() => Err(Error::input(format!("{name} is set but empty"))
+            .with_hint("unset it, or give it a value")),
+        Some(value) => value
+            .into_string()
+            .map(|text| Some((text, Origin::Env)))
+            .map_err(|_| Error::input(format!("{name} is not valid UTF-8"))),
+    }
+}
+
+fn api_key(text: &str, origin: Origin) -> Result<ApiKey> {
+    let from = match origin {
+        Origin::Flag => "--api-key",
+        Origin::Env => api::KEY_ENV,
+    };
+    let key = ApiKey::new(text).ok_or_else(|| {
+        Error::input(format!(
+            "the API key from {from} is empty or has spaces or control characters"
+        ))
+    })?;
+    if origin == Origin::Flag {
+        output::warn(format_args!(
+            "--api-key is visible to other users in the process list; prefer {}",
+            api::KEY_ENV
+        ));
+    }
+    Ok(key)
+}
+
+/// The webhook URL: absolute, `https://`, with a host. The platform calls
+/// nothing else, so anything else would only fail later at "Save & Verify".
+pub fn webhook_url(text: &str) -> Result<Url> {
+    parse_webhook_url(text).map_err(|problem| {
+        let shown = output::escape(text.trim());
+        let hint = match problem {
+            UrlProblem::NoScheme => format!("write it in full, e.g. https://{shown}"),
+            UrlProblem::Invalid(_) => {
+                "write it in full, e.g. https://example.com/webhooks/whatsapp".to_string()
+            }
+            UrlProblem::NotHttps => HTTPS_HINT.to_string(),
+        };
+        Error::input(format!("the webhook URL {shown} {problem}")).with_hint(hint)
+    })
+}
+
+/// Why a webhook URL is refused, short enough for a prompt to show as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum UrlProblem {
+    NoScheme,
+    Invalid(String),
+    NotHttps,
+}
+
+impl std::fmt::Display for UrlProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UrlProblem::NoScheme => f.write_str("has no scheme"),
+            UrlProblem::Invalid(why) => write!(f, "is not a valid URL ({why})"),
+            UrlProblem::NotHttps => f.write_str("must start with https://"),
+        }
+    }
+}
+
+fn parse_webhook_url(text: &str) -> Result<Url, UrlProblem> {
+    let text = text.trim();
+    // `localhost:8080/hook` parses with `localhost` as its scheme: say what is meant.
+    if !text.contains("://") {
+        return Err(UrlProblem::NoScheme);
+    }
+    let url = Url::parse(text).map_err(|err| UrlProblem::Invalid(err.to_string()))?;
+    if url.scheme() != "https" {
+        return Err(UrlProblem::NotHttps);
+    }
+    Ok(url)
+}
+
+/// The API's base URL: `https://`, or plain `http://` for a stand-in on this
+/// machine only, so that the key never crosses a network in the clear.
+pub fn api_base(text: &str) -> Result<Url> {
+    let text = text.trim();
+    let shown = output::escape(text);
+    let url = Url::parse(text).map_err(|err| {
+        Error::input(format!("the API URL {shown} is not a valid URL ({err})")).with_hint(format!(
+            "use the API's base URL, e.g. {}",
+            api::DEFAULT_BASE
+        ))
+    })?;
+    let allowed = match url.scheme() {
+        "https" => true,
+        "http" => is_loopback(&url),
+        _ => false,
+    };
+    if !allowed {
+        return Err(Error::input(format!("the API URL {shown} must use https://"))
+            .with_hint("plain http:// is allowed only for a stand-in on this machine (localhost, 127.0.0.1, [::1]): the API key must not cross a network in the clear"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::input(format!(
+            "the API URL {shown} must not have a query or a fragment"
+        ))
+        .with_hint(format!("give only the base, e.g. {}", api::DEFAULT_BASE)));
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The events to register: each once, in the order given; all of them when none is.
+pub fn event_selection(given: &[EventKind]) -> Vec<EventKind> {
+    if given.is_empty() {
+        return EventKind::ALL.to_vec();
+    }
+    let mut chosen = Vec::with_capacity(given.len());
+    for &event in given {
+        if !chosen.contains(&event) {
+            chosen.push(event);
+        }
+    }
+    chosen
+}
+
+fn retry_base(env: &dyn Fn(&str) -> Option<OsString>) -> Result<Option<Duration>> {
+    let Some(value) = env(RETRY_BASE_ENV) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .and_then(|text| humantime::parse_duration(text).ok())
+        .map(Some)
+        .ok_or_else(|| Error::input(format!("{RETRY_BASE_ENV} is not a duration such as 250ms")))
+}
+
+/// Without a terminal nothing is asked: every missing value is named at once,
+/// with the flag and the variable that give it.
+fn require(url: bool, secret: bool, key: bool) -> Result<()> {
+    let missing: Vec<&str> = [
+        (url, "the webhook URL (--url URL)"),
+        (
+            secret,
+            "the webhook secret (WM_HOOKS_SECRET, --secret-file PATH, --generate-secret or --secret)",
+        ),
+        (key, "the API key (WM_HOOKS_API_KEY or --api-key)"),
+    ]
+    .into_iter()
+    .filter_map(|(given, what)| (!given).then_some(what))
+    .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::input(format!("missing {}", missing.join(", ")))
+        .with_hint("configure asks for missing values only when stdin and stderr are a terminal; in CI give them as flags or environment variables"))
+}
+
+/// The request as a curl command, with the key and the secret masked: what
+/// `--dry-run` prints and `-v` shows before sending.
+fn curl(api: &Api, registration: &Registration) -> String {
+    let quote = |text: &str| format!("'{}'", text.replace('\'', r"'\''"));
+    format!(
+        "curl -X PUT {} \\\n  -H {} \\\n  -H {} \\\n  -H {} \\\n  --data {}",
+        quote(api.endpoint().as_str()),
+        quote(&format!("Authorization: Bearer {}", api.key().masked())),
+        quote("Content-Type: application/json"),
+        quote(&format!("User-Agent: {}", http_client::USER_AGENT)),
+        quote(&registration.masked_body().to_string()),
+    )
+}
+
+/// What is about to be sent, for the confirmation on a terminal.
+fn summary(api: &Api, registration: &Registration) -> String {
+    let secret = registration.secret();
+    let secret_line = match secret.source {
+        Source::Generated => "a new one, shown in full once it is saved".to_string(),
+        Source::Flag => format!("{} (from --secret)", secret.masked()),
+        Source::Env => format!("{} (from {})", secret.masked(), secret::ENV),
+        Source::File => format!("{} (from --secret-file)", secret.masked()),
+        Source::Prompt => format!("{} (typed)", secret.masked()),
+    };
+    format!(
+        "About to register:\n  url:     {}\n  events:  {}\n  secret:  {secret_line}\n  API:     PUT {} (key {})",
+        registration.url(),
+        names(registration.events()),
+        api.endpoint(),
+        api.key().masked(),
+    )
+}
+
+fn names(events: &[EventKind]) -> String {
+    let names: Vec<&str> = events.iter().map(|e| e.name()).collect();
+    names.join(", ")
+}
+
+fn report_retry(retry: &Retry) {
+    let asked = if retry.asked {
+        ", as the API asked (Retry-After)"
+    } else {
+        ""
+    };
+    output::warn(format_args!(
+        "{}; retry {} of {} in {}{asked}",
+        output::escape(&retry.failure.to_string()),
+        retry.number,
+        retry.of,
+        short(retry.wait),
+    ));
+}
+
+/// `850ms`, `2.4s`: a wait as people read it.
+fn short(wait: Duration) -> String {
+    if wait < Duration::from_secs(1) {
+        format!("{}ms", wait.as_millis())
+    } else {
+        format!("{:.1}s", wait.as_secs_f64())
+    }
+}
+
+fn api_error(err: ApiError, api: &Api) -> Error {
+    let message = output::escape(&err.to_string()).into_owned();
+    match err {
+        ApiError::Rejected { .. } => Error::failed(message).with_hint(format!(
+            "check {} (or --api-key): it must be a valid key for {}",
+            api::KEY_ENV,
+            api.endpoint()
+        )),
+        ApiError::Refused {
+            status: 404 | 405, ..
+        } => Error::failed(message).with_hint(format!(
+            "the request went to {}: is --api-url the API's base URL?",
+            api.endpoint()
+        )),
+        ApiError::Refused { .. } => Error::failed(message),
+        ApiError::Redirected { .. } => Error::failed(message).with_hint(
+            "check --api-url: the key is never sent on to another address, so give the final one",
+        ),
+        ApiError::GaveUp { .. } | ApiError::WaitTooLong { .. } => Error::unreachable(message)
+            .with_hint("check the network and --api-url, then try again later"),
+        ApiError::Client(_) => Error::failed(message),
+    }
+}
+
+fn report_saved(registration: &Registration, saved: &Saved, json: bool) -> Result<()> {
+    if json {
+        // No JSON from the API (a 204): what was saved, the secret left out.
+        let answer = saved.answer.clone().unwrap_or_else(|| {
+            let events: Vec<&str> = registration.events().iter().map(|e| e.name()).collect();
+            serde_json::json!({ "url": registration.url().as_str(), "events": events })
+        });
+        output::println(serde_json::to_string_pretty(&answer).expect("JSON values serialise"))?;
+    }
+    let retried = match saved.attempts {
+        1 => String::new(),
+        n => format!(" (after {n} attempts)"),
+    };
+    output::ok(format_args!(
+        "webhook registered{retried}: {}",
+        registration.url()
+    ));
+    output::note(format_args!("  events: {}", names(registration.events())));
+    let secret = registration.secret();
+    if secret.source == Source::Generated {
+        // Printed even under --quiet: this is the only copy.
+        output::eprintln(format_args!(
+            "  secret: {}",
+            String::from_utf8_lossy(secret.bytes())
+        ));
+        output::eprintln(format_args!(
+            "  store this secret now (e.g. as {} where your receiver runs): it is not shown again",
+            secret::ENV
+        ));
+    }
+    if output::verbose() > 0 {
+        output::note(format_args!("  answer: {}", saved.status));
+    }
+    output::hint(format_args!(
+        "next, `wm-hooks verify --url {}` runs the platform's handshake check, and `wm-hooks listen` shows events as they arrive",
+        registration.url()
+    ));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Kind;
+
+    #[test]
+    fn webhook_urls_must_be_absolute_https() {
+        let ok = [
+            (
+                "https://example.com/webhooks/whatsapp",
+                "https://example.com/webhooks/whatsapp",
+            ),
+            (
+                " https://Example.COM:8443/h?x=1 ",
+                "https://example.com:8443/h?x=1",
+            ),
+            ("https://example.com", "https://example.com/"),
+            ("https://[2001:db8::1]/hook", "https://[2001:db8::1]/hook"),
+        ];
+        for (text, want) in ok {
+            assert_eq!(webhook_url(text).unwrap().as_str(), want);
+        }
+        let bad = [
+            ("http://example.com/hook", "must start with https://"),
+            ("example.com/hook", "has no scheme"),
+            ("localhost:8080/hook", "has no scheme"),
+            ("ftp://example.com/", "must start with https://"),
+            ("https://", "is not a valid URL"),
+            ("https://exa mple.com/", "is not a valid URL"),
+            ("", "has no scheme"),
+        ];
+        for (text, why) in bad {
+            let err = webhook_url(text).unwrap_err();
+            assert_eq!(err.kind, Kind::Input, "{text:?}");
+            assert!(err.message.contains(why), "{text:?}: {}", err.message);
+            assert!(err.hint.is_some(), "{text:?}");
+        }
+        let err = webhook_url("http://example.com/\u{1b}[2J").unwrap_err();
+        assert!(!err.message.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn api_urls_need_https_except_on_loopback() {
+        let ok = [
+            "https://api.startmessaging.com",
+            "https://staging.example.com/base/",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://localhost:9000",
+            "http://LOCALHOST",
+            "http://[::1]:8080",
+        ];
+        for text in ok {
+            assert!(api_base(text).is_ok(), "{text}");
+        }
+        let bad = [
+            "http://api.startmessaging.com",
+            "http://10.0.0.1",
+            "http://[::2]/",
+            "http://localhost.example.com",
+            "ftp://127.0.0.1",
+            "api.startmessaging.com",
+            "https://api.startmessaging.com/?x=1",
+            "https://api.startmessaging.com/#top",
+        ];
+        for text in bad {
+            let err = api_base(text).unwrap_err();
+            assert_eq!(err.kind, Kind::Input, "{text}");
+        }
+    }
+
+    #[test]
+    fn event_selection_defaults_to_all_and_drops_repeats() {
+        use EventKind::*;
+        assert_eq!(event_selection(&[]), EventKind::ALL);
+        assert_eq!(event_selection(&[TemplateStatus]), [TemplateStatus]);
+        assert_eq!(
+            event_selection(&[MessageStatus, MessageReceived, MessageStatus]),
+            [MessageStatus, MessageReceived]
+        );
+    }
+
+    #[test]
+    fn flags_win_over_the_environment_and_empty_variables_are_errors() {
+        let env = |name: &str| (name == "SET").then(|| OsString::from("from-env"));
+        let got = |flag| from_flag_or_env(flag, "SET", &env).unwrap();
+        assert_eq!(got(Some("flag")), Some(("flag".into(), Origin::Flag)));
+        assert_eq!(got(None), Some(("from-env".into(), Origin::Env)));
+        assert_eq!(from_flag_or_env(None, "UNSET", &env).unwrap(), None);
+        let empty = |_: &str| Some(OsString::new());
+        let err = from_flag_or_env(None, "SET", &empty).unwrap_err();
+        assert_eq!(err.message, "SET is set but empty");
+    }
+
+    #[test]
+    fn retry_base_is_a_duration() {
+        let set = |value: &'static str| move |_: &str| Some(OsString::from(value));
+        assert_eq!(retry_base(&|_| None).unwrap(), None);
+        assert_eq!(
+            retry_base(&set("5ms")).unwrap(),
+            Some(Duration::from_millis(5))
+        );
+        assert!(retry_base(&set("fast")).is_err());
+    }
+
+    #[test]
+    fn waits_read_short() {
+        assert_eq!(short(Duration::from_micros(850_400)), "850ms");
+        assert_eq!(short(Duration::from_millis(2449)), "2.4s");
+        assert_eq!(short(Duration::from_secs(60)), "60.0s");
+    }
+
+    #[test]
+    fn missing_values_are_named_together() {
+        assert!(require(true, true, true).is_ok());
+        let err = require(false, true, false).unwrap_err();
+        assert_eq!(err.kind, Kind::Input);
+        assert_eq!(
+            err.message,
+            "missing the webhook URL (--url URL), the API key (WM_HOOKS_API_KEY or --api-key)"
+        );
+    }
+
+    #[test]
+    fn the_curl_command_masks_the_key_and_the_secret() {
+        let key = ApiKey::new("sk_live_1234567812345678").unwrap();
+        let api = Api::new(&Url::parse("https://api.startmessaging.com").unwrap(), key);
+        let secret = Secret::new("whsec_abcdefghijklmnop", Source::Env).unwrap();
+        let url = Url::parse("https://example.com/it's").unwrap();
+        let registration = Registration::new(url, secret, vec![EventKind::MessageStatus]).unwrap();
+        assert_eq!(
+            curl(&api, &registration),
+            format!(
+                "curl -X PUT 'https://api.startmessaging.com/v1/webhooks' \\\n  \
+                 -H 'Authorization: Bearer sk_…5678' \\\n  \
+                 -H 'Content-Type: application/json' \\\n  \
+                 -H 'User-Agent: {}' \\\n  \
+                 --data '{{\"url\":\"https://example.com/it'\\''s\",\"secret\":\"whs…mnop\",\"events\":[\"message.status\"]}}'",
+                http_client::USER_AGENT
+            )
+        );
+        let shown = summary(&api, &registration);
+        assert!(shown.contains("whs…mnop (from WM_HOOKS_SECRET)"), "{shown}");
+        assert!(!shown.contains("sk_live_1234567812345678"));
+    }
+}

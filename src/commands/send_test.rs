@@ -1,0 +1,560 @@
+//! `wm-hooks send-test`: plays the platform against an endpoint. Builds the
+//! bodies (samples with edits, a payload file, or the POSTs of a record file),
+//! hands them to [`delivery::run`], and prints a line per request, or under
+//! `--count` a progress bar and a summary; then hints for what went wrong.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use hyper::header::{self, HeaderName, HeaderValue};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{EventChoice, SendTestArgs};
+use crate::delivery::{
+    self, Expect, Item, Plan, RETRY_SCHEDULE, Report, SignatureMode, Signer, Source, Stats,
+};
+use crate::error::{Error, Outcome, Result};
+use crate::events::EventKind;
+use crate::output;
+use crate::payload::Payload;
+use crate::record;
+use crate::sample::{Edit, EditError, Sample};
+use crate::secret::{self, Secret};
+use crate::transport::{Endpoint, status_text};
+
+/// The most requests one run makes (before retries): each costs four bytes of
+/// latency record.
+const MAX_DELIVERIES: u64 = 10_000_000;
+
+pub fn run(args: SendTestArgs) -> Result<Outcome> {
+    let endpoint = Arc::new(Endpoint::parse(&args.to)?);
+    if args.retry && args.signature != SignatureMode::Valid {
+        return Err(Error::input("--retry needs a valid signature")
+            .with_hint("the platform retries only its own deliveries, which are always signed"));
+    }
+    let secret = match args.signature {
+        SignatureMode::Valid => Some(secret::require(&args.secret)?),
+        SignatureMode::Invalid | SignatureMode::Missing => secret::load(&args.secret)?,
+    };
+    if let Some(secret) = &secret {
+        super::warn_if_on_command_line(secret);
+    }
+    let source = source(&args)?;
+    let signer = Signer::new(
+        args.signature,
+        args.signature_header.clone(),
+        secret.as_ref().map(Secret::bytes),
+        &args.headers,
+    )?;
+    let count = args.count.unwrap_or_else(|| source.len());
+    let deliveries = count * u64::from(args.duplicate);
+    if deliveries > MAX_DELIVERIES {
+        return Err(Error::input(format!(
+            "{count} events × {} copies is more than {MAX_DELIVERIES} deliveries",
+            args.duplicate
+        )));
+    }
+    if args.dry_run {
+        return dry_run(
+            &endpoint,
+            &signer,
+            &source,
+            count,
+            args.duplicate,
+            secret.as_ref(),
+        );
+    }
+    let client = super::client(&args.connection);
+    let plan = Plan {
+        count,
+        duplicate: args.duplicate,
+        concurrency: args.concurrency.into(),
+        retry_scale: args.retry.then_some(args.retry_scale),
+        expect: args.signature.into(),
+    };
+    let bulk = args.count.is_some();
+    let bar = progress_bar(bulk && !args.json, deliveries);
+    let printer = Printer {
+        url: endpoint.url().to_string(),
+        json: args.json,
+        bulk,
+        duplicate: args.duplicate,
+        expect: plan.expect,
+        bar: bar.clone(),
+    };
+    let stats = super::block_on(delivery::run(
+        client,
+        endpoint.clone(),
+        signer,
+        source,
+        plan,
+        Box::new(move |report| printer.report(report)),
+    ));
+    bar.finish_and_clear();
+    conclude(&stats?, &args, &endpoint, deliveries)
+}
+
+/// The summary, the verdict and the hints, and the outcome they add up to.
+fn conclude(
+    stats: &Stats,
+    args: &SendTestArgs,
+    endpoint: &Endpoint,
+    deliveries: u64,
+) -> Result<Outcome> {
+    // Under --json, stdout carries only the JSON lines.
+    let line = |text: String| {
+        if args.json {
+            output::note(text);
+            Ok(())
+        } else {
+            output::println(text)
+        }
+    };
+    let bulk = args.count.is_some();
+    if bulk {
+        summarize(stats, line)?;
+    }
+    if bulk || deliveries > 1 {
+        verdict(stats, deliveries, line)?;
+    }
+    if stats.retries_spent > 0 {
+        line(format!(
+            "{} the 5th retry failed too: the platform would now mark the webhook as failing and email an alert",
+            output::mark(false)
+        ))?;
+    }
+    if stats.never_reached() {
+        let failure = stats
+            .first_failure
+            .as_ref()
+            .expect("an unreachable run saw a failure");
+        return Err(failure.to_error(endpoint));
+    }
+    let mut hints: Vec<String> = Vec::new();
+    for (problem, _) in &stats.problems {
+        let hint = problem.hint(&args.signature_header);
+        if !hints.contains(&hint) {
+            output::hint(&hint);
+            hints.push(hint);
+        }
+    }
+    Ok(Outcome::from_passed(stats.failed_deliveries == 0))
+}
+
+/// The bodies to send, from the flags.
+fn source(args: &SendTestArgs) -> Result<Source> {
+    if let Some(path) = &args.replay {
+        return replay(path);
+    }
+    if let Some(path) = &args.payload_file {
+        let body = Payload::from_arg(Some(path)).read_all()?;
+        if body.is_empty() {
+            output::warn("the payload is empty; webhook deliveries always have a body");
+        }
+        return Ok(Source::Fixed(vec![Item::from_body(body)]));
+    }
+    let mut kinds = Vec::new();
+    for choice in &args.events {
+        match choice {
+            EventChoice::One(kind) => kinds.push(*kind),
+            EventChoice::All => kinds.extend(EventKind::ALL),
+        }
+    }
+    if kinds.is_empty() {
+        kinds.push(EventKind::MessageReceived);
+    }
+    let mut edits: Vec<Edit> = args.set.iter().chain(&args.set_new).cloned().collect();
+    let shorthands = [
+        (&args.status, "data.status", EventKind::MessageStatus),
+        (&args.text, "data.text.body", EventKind::MessageReceived),
+    ];
+    for (value, path, kind) in shorthands {
+        if let Some(value) = value {
+            edits.push(Edit {
+                path: path.into(),
+                value: value.as_str().into(),
+                create: false,
+                only: Some(kind),
+            });
+        }
+    }
+    let samples = Sample::build(&kinds, &edits).map_err(|err| {
+        let hint = match &err {
+            EditError::NotFound { .. } => "--set-new PATH=VALUE adds a field the sample lacks",
+            EditError::NotAContainer { .. } => "set the parent field to a JSON object instead",
+            EditError::EventNotSelected { event, .. } => {
+                return Error::input(err.to_string())
+                    .with_hint(format!("add {event} to the events to send"));
+            }
+        };
+        Error::input(err.to_string()).with_hint(hint)
+    })?;
+    Ok(Source::samples(samples))
+}
+
+/// The bodies of the POSTs in a record file, in order.
+fn replay(path: &Path) -> Result<Source> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::input(format!(
+            "cannot read the record file {}: {e}",
+            path.display()
+        ))
+    })?;
+    let mut items = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = || format!("{} line {}", path.display(), number + 1);
+        let record = record::parse_line(line).map_err(|e| {
+            Error::input(format!("{} is not a record: {e}", at()))
+                .with_hint("record files are written by `wm-hooks listen --record FILE`")
+        })?;
+        if record.method != "POST" {
+            continue;
+        }
+        let body = record.body_bytes().map_err(|e| {
+            Error::input(format!(
+                "{} has a body_base64 that is not base64: {e}",
+                at()
+            ))
+        })?;
+        items.push(Item::from_body(body));
+    }
+    if items.is_empty() {
+        return Err(Error::input(format!(
+            "{} has no POST requests to replay",
+            path.display()
+        )));
+    }
+    Ok(Source::Fixed(items))
+}
+
+fn progress_bar(wanted: bool, len: u64) -> ProgressBar {
+    use std::io::IsTerminal;
+    if !wanted || output::quiet() || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} events  {per_sec}  {elapsed}")
+            .expect("the template is valid"),
+    );
+    bar
+}
+
+/// Turns each report into output; runs on the sender's task, so it is cheap
+/// under `--count`.
+struct Printer {
+    url: String,
+    json: bool,
+    bulk: bool,
+    duplicate: u32,
+    expect: Expect,
+    bar: ProgressBar,
+}
+
+impl Printer {
+    fn report(&self, r: &Report) -> Result<()> {
+        if r.retry_in.is_none() {
+            self.bar.inc(1);
+        }
+        if self.json {
+            return output::println(self.json_line(r));
+        }
+        if self.bulk {
+            return Ok(());
+        }
+        let mut line = format!("{} POST {}  ", output::mark(r.problem.is_none()), self.url);
+        match r.result {
+            Ok(answer) => {
+                let _ = write!(
+                    line,
+                    "{}  {}",
+                    status_text(answer.status),
+                    output::latency(answer.latency)
+                );
+            }
+            Err(failure) => {
+                let _ = write!(
+                    line,
+                    "no answer: {}  {}",
+                    failure.detail,
+                    output::latency(failure.latency)
+                );
+            }
+        }
+        for part in [&r.item.event, &r.item.message_id].into_iter().flatten() {
+            line.push_str("  ");
+            line.push_str(&output::escape(part));
+        }
+        let mut notes = Vec::new();
+        if self.duplicate > 1 {
+            notes.push(format!("copy {} of {}", r.copy + 1, self.duplicate));
+        }
+        if r.attempt > 1 {
+            notes.push(format!("retry {}", r.attempt - 1));
+        }
+        match r.problem {
+            Some(delivery::Problem::TooSlow { budget, .. }) => {
+                notes.push(format!(
+                    "over the {} budget",
+                    humantime::format_duration(*budget)
+                ));
+            }
+            None if self.expect == Expect::Refused => notes.push("refused, as it should be".into()),
+            _ => {}
+        }
+        if !notes.is_empty() {
+            let _ = write!(line, "  ({})", notes.join(", "));
+        }
+        output::println(line)?;
+        if let Ok(answer) = r.result {
+            if answer.body_len > 0 {
+                let cut = if answer.is_cut() { "…" } else { "" };
+                output::println(format_args!(
+                    "  body: {}{cut}",
+                    output::escape_bytes(answer.head())
+                ))?;
+            }
+        }
+        if let Some(wait) = r.retry_in {
+            let retry = r.attempt as usize;
+            output::println(format_args!(
+                "  retry {retry} of {} in {} (the platform waits {})",
+                RETRY_SCHEDULE.len(),
+                humantime::format_duration(wait),
+                humantime::format_duration(RETRY_SCHEDULE[retry - 1]),
+            ))?;
+        }
+        Ok(())
+    }
+
+    fn json_line(&self, r: &Report) -> String {
+        let answer = r.result.as_ref().ok();
+        let latency = match r.result {
+            Ok(answer) => answer.latency,
+            Err(failure) => failure.latency,
+        };
+        serde_json::json!({
+            "method": "POST",
+            "url": self.url,
+            "event": r.item.event,
+            "message_id": r.item.message_id,
+            "copy": r.copy + 1,
+            "attempt": r.attempt,
+            "status": answer.map(|a| a.status.as_u16()),
+            "latency_ms": (latency.as_secs_f64() * 1e6).round() / 1e3,
+            "passed": r.problem.is_none(),
+            "problem": r.problem.map(|p| p.name()),
+            "error": r.result.as_ref().err().map(|f| &f.detail),
+            "body": answer.map(|a| a.preview()),
+            "retry_in_ms": r.retry_in.map(|d| d.as_secs_f64() * 1e3),
+        })
+        .to_string()
+    }
+}
+
+fn summarize(stats: &Stats, line: impl Fn(String) -> Result<()>) -> Result<()> {
+    line(format!(
+        "sent {} requests in {:.2} s over {} connection{}: {:.0} events/s",
+        stats.requests,
+        stats.elapsed.as_secs_f64(),
+        stats.senders,
+        if stats.senders == 1 { "" } else { "s" },
+        stats.rate()
+    ))?;
+    line(format!(
+        "2xx {}  non-2xx {}  too slow {}  errors {}",
+        stats.success, stats.non_success, stats.too_slow, stats.errors
+    ))?;
+    if let (Some(p50), Some(p99), Some(max)) = (
+        stats.percentile(0.5),
+        stats.percentile(0.99),
+        stats.max_latency(),
+    ) {
+        line(format!(
+            "latency p50 {}  p99 {}  max {}",
+            output::latency(p50),
+            output::latency(p99),
+            output::latency(max)
+        ))?;
+    }
+    Ok(())
+}
+
+fn verdict(stats: &Stats, deliveries: u64, line: impl Fn(String) -> Result<()>) -> Result<()> {
+    if stats.failed_deliveries == 0 {
+        return line(format!(
+            "{} all {deliveries} deliveries passed",
+            output::mark(true)
+        ));
+    }
+    line(format!(
+        "{} {} of {deliveries} deliveries failed",
+        output::mark(false),
+        stats.failed_deliveries
+    ))?;
+    for (problem, n) in &stats.problems {
+        line(format!("  {} ×{n}", problem.label()))?;
+    }
+    Ok(())
+}
+
+/// Prints each request that would be sent and an equivalent curl command.
+fn dry_run(
+    endpoint: &Endpoint,
+    signer: &Signer,
+    source: &Source,
+    count: u64,
+    duplicate: u32,
+    secret: Option<&Secret>,
+) -> Result<Outcome> {
+    let secret_text = secret.map(|s| String::from_utf8_lossy(s.bytes()).into_owned());
+    let mut masked = false;
+    for index in 0..count {
+        let item = source.item(index, SystemTime::now());
+        let request = signer.sign(item.body.clone()).request(endpoint);
+        if index > 0 {
+            output::println("")?;
+        }
+        output::println(format_args!("POST {}", endpoint.url()))?;
+        let mut curl = format!(
+            "curl -sS -X POST {}",
+            shell_quote(endpoint.url().as_str().as_bytes())
+        );
+        for (name, value) in request.headers() {
+            let (shown, hidden) = shown_value(name, value, secret_text.as_deref());
+            masked |= hidden;
+            let header = format!("{}: {shown}", title_case(name));
+            output::println(output::escape(&header))?;
+            if name != header::HOST {
+                let _ = write!(curl, " -H {}", shell_quote(header.as_bytes()));
+            }
+        }
+        output::println("")?;
+        for body_line in item.body.split(|&b| b == b'\n') {
+            output::println(output::escape_bytes(body_line))?;
+        }
+        output::println("")?;
+        let _ = write!(curl, " --data-binary {}", shell_quote(&item.body));
+        output::println(curl)?;
+        if duplicate > 1 {
+            output::note(format_args!("(sent {duplicate} times, byte for byte)"));
+        }
+    }
+    if masked {
+        output::hint(
+            "values that look like credentials are masked: put them back in the curl command",
+        );
+    }
+    output::note("dry run: nothing was sent");
+    Ok(Outcome::Success)
+}
+
+/// A header value for display: credentials and the secret are masked.
+fn shown_value(name: &HeaderName, value: &HeaderValue, secret: Option<&str>) -> (String, bool) {
+    let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+    let credential = [
+        header::AUTHORIZATION,
+        header::PROXY_AUTHORIZATION,
+        header::COOKIE,
+    ]
+    .contains(name)
+        || name.as_str() == "x-api-key"
+        || secret.is_some_and(|s| text.contains(s));
+    if credential {
+        (secret::mask(&text), true)
+    } else {
+        (text, false)
+    }
+}
+
+/// `x-signature-256` → `X-Signature-256`, as the headers are sent.
+fn title_case(name: &HeaderName) -> String {
+    name.as_str()
+        .split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Quotes bytes for a POSIX shell: single quotes when the bytes are text a
+/// terminal shows safely, else bash's `$'…'` with `\xNN` escapes, so the
+/// command reproduces the exact bytes and prints no control characters.
+fn shell_quote(bytes: &[u8]) -> String {
+    let safe_text = std::str::from_utf8(bytes).ok().filter(|text| {
+        text.split(['\n', '\t'])
+            .all(|part| matches!(output::escape(part), std::borrow::Cow::Borrowed(_)))
+    });
+    if let Some(text) = safe_text {
+        return format!("'{}'", text.replace('\'', r"'\''"));
+    }
+    let mut out = String::from("$'");
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\'' => out.push_str("\\'"),
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quoting_keeps_bytes_and_terminals_safe() {
+        assert_eq!(shell_quote(b"{\"a\":\"b\"}"), "'{\"a\":\"b\"}'");
+        assert_eq!(shell_quote(b"it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("João\n".as_bytes()), "'João\n'");
+        assert_eq!(shell_quote(b"a\x1b[2Jb"), r"$'a\x1b[2Jb'");
+        assert_eq!(shell_quote(b"\xff'\\"), r"$'\xff\'\\'");
+    }
+
+    #[test]
+    fn credentials_are_masked_in_dry_runs() {
+        let auth = HeaderValue::from_static("Bearer sk_live_1234567890abcdef");
+        assert_eq!(
+            shown_value(&header::AUTHORIZATION, &auth, None),
+            ("Bea…cdef".to_string(), true)
+        );
+        let plain = HeaderValue::from_static("hello");
+        assert_eq!(
+            shown_value(&HeaderName::from_static("x-env"), &plain, Some("topsecret")),
+            ("hello".to_string(), false)
+        );
+        let leaked = HeaderValue::from_static("topsecret-value");
+        assert!(
+            shown_value(
+                &HeaderName::from_static("x-env"),
+                &leaked,
+                Some("topsecret")
+            )
+            .1
+        );
+    }
+
+    #[test]
+    fn header_names_are_title_cased() {
+        assert_eq!(
+            title_case(&HeaderName::from_static("x-signature-256")),
+            "X-Signature-256"
+        );
+        assert_eq!(title_case(&header::CONTENT_TYPE), "Content-Type");
+    }
+}

@@ -1,0 +1,78 @@
+//! `wm-hooks verify`: runs the platform's handshake (and the negative probes)
+//! through [`handshake::check`] and prints the checks as a ✔/✘ table, with
+//! what was sent, what was expected and a hint under each failed one.
+
+use crate::cli::VerifyArgs;
+use crate::error::{Outcome, Result};
+use std::time::Duration;
+
+use crate::handshake::{self, Check, Report};
+use crate::output;
+use crate::secret;
+use crate::transport::Endpoint;
+
+pub fn run(args: VerifyArgs) -> Result<Outcome> {
+    let endpoint = Endpoint::parse(&args.url)?;
+    let secret = secret::require(&args.secret)?;
+    super::warn_if_on_command_line(&secret);
+    let token = secret.to_text()?;
+    let client = super::client(&args.connection);
+    let options = handshake::Options {
+        challenge: args.challenge,
+        negative: !args.no_negative,
+    };
+    let report = super::block_on(handshake::check(&client, &endpoint, token, &options))?;
+    if args.json {
+        output::println(serde_json::to_string(&report).expect("a report serialises"))?;
+    } else {
+        for line in report_lines(&report) {
+            output::println(line)?;
+        }
+    }
+    Ok(Outcome::from_passed(report.passed()))
+}
+
+/// The report as the lines of a ✔/✘ table: a heading, one line per check
+/// (with what was sent and expected under a failed one, and its hint), and a
+/// count. `configure --verify-first` shows the same lines.
+pub(super) fn report_lines(report: &Report) -> Vec<String> {
+    let width = report
+        .checks
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
+    let mut lines = vec![format!("verify {}", report.url)];
+    for check in &report.checks {
+        lines.extend(check_lines(check, width));
+    }
+    let passed = report.checks.iter().filter(|c| c.passed).count();
+    lines.push(format!("{passed} of {} checks passed", report.checks.len()));
+    lines
+}
+
+fn check_lines(check: &Check, width: usize) -> Vec<String> {
+    let latency = check
+        .latency_ms
+        .map(|ms| {
+            format!(
+                "  ({})",
+                output::latency(Duration::from_secs_f64(ms / 1000.0))
+            )
+        })
+        .unwrap_or_default();
+    let mut lines = vec![format!(
+        "{} {:<width$}  {}{latency}",
+        output::mark(check.passed),
+        check.name,
+        output::escape(&check.got)
+    )];
+    if !check.passed {
+        lines.push(format!("    sent      {}", output::escape(&check.sent)));
+        lines.push(format!("    expected  {}", output::escape(&check.expected)));
+    }
+    if let Some(hint) = &check.hint {
+        lines.push(format!("    hint: {}", output::escape(hint)));
+    }
+    lines
+}

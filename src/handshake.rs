@@ -1,0 +1,379 @@
+//! The platform's webhook handshake, run against an endpoint: the GET it sends
+//! when a webhook is saved (`hub.mode=subscribe`, a challenge, the secret as
+//! `hub.verify_token`), which passes only on a 200 whose body is exactly the
+//! challenge; and two negative probes (a wrong token, a wrong mode) that must
+//! not get the challenge back. Each probe becomes a [`Check`] saying what was
+//! sent, what was expected, what came back, and a hint for the usual mistakes.
+//!
+//! Used by `verify`, and meant for `check` and `configure --verify-first`.
+//! Never prints; the secret never appears in a report.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use hyper::header::{self, HeaderMap};
+use hyper::{Method, StatusCode};
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::transport::{Answer, Client, Endpoint, Failure, FailureKind, Session, status_text};
+
+/// How the handshake is run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The challenge to send; a random one when `None`.
+    pub challenge: Option<String>,
+    /// Also send a wrong token and a wrong mode, which must be refused.
+    pub negative: bool,
+}
+
+/// One probe and its verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub passed: bool,
+    /// The request, with the secret replaced by `<the secret>`.
+    pub sent: String,
+    pub expected: String,
+    /// What came back: the status and the start of the body, or why nothing did.
+    /// Text from the network, unescaped.
+    pub got: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<f64>,
+}
+
+/// Every check run against one endpoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub url: String,
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.passed)
+    }
+}
+
+/// Runs the handshake (and the negative probes when asked) against `endpoint`
+/// with `token` as the verify token. An endpoint that cannot be reached at all
+/// is an error (exit 3); every other outcome is a report.
+pub async fn check(
+    client: &Client,
+    endpoint: &Endpoint,
+    token: &str,
+    options: &Options,
+) -> Result<Report> {
+    let budget = client.options().budget;
+    let mut session = Session::new(client.clone(), Arc::new(endpoint.clone()));
+    let challenge = options.challenge.clone().unwrap_or_else(random_text);
+    let sent = probe(&mut session, endpoint, "subscribe", &challenge, token).await;
+    if let Err(failure) = &sent {
+        if failure.kind.is_unreachable() {
+            return Err(failure.to_error(endpoint));
+        }
+    }
+    let shown = |mode: &str, challenge: &str, token: &str| {
+        format!(
+            "GET {}?hub.mode={mode}&hub.challenge={challenge}&hub.verify_token={token}",
+            endpoint.url().path()
+        )
+    };
+    let answered = sent.is_ok();
+    let mut checks = vec![Check {
+        name: "handshake",
+        sent: shown("subscribe", &challenge, "<the secret>"),
+        expected: format!("200 with the body exactly {challenge:?}"),
+        ..judge_handshake(&sent, &challenge, budget)
+    }];
+    if options.negative && answered {
+        let wrong_token = format!("wrong-{}", random_text());
+        let other = random_text();
+        let sent = probe(&mut session, endpoint, "subscribe", &other, &wrong_token).await;
+        checks.push(Check {
+            name: "wrong token refused",
+            sent: shown("subscribe", &other, "<a wrong token>"),
+            expected: "no challenge in the answer (403)".into(),
+            ..judge_refusal(
+                &sent,
+                &other,
+                "the endpoint echoes the challenge for any token, so anyone could register it as \
+                 their webhook: compare hub.verify_token with your secret and answer 403 when they differ",
+            )
+        });
+        let other = random_text();
+        let sent = probe(&mut session, endpoint, "unsubscribe", &other, token).await;
+        checks.push(Check {
+            name: "wrong hub.mode refused",
+            sent: shown("unsubscribe", &other, "<the secret>"),
+            expected: "no challenge in the answer (403)".into(),
+            ..judge_refusal(
+                &sent,
+                &other,
+                "the endpoint echoes the challenge whatever hub.mode is: answer only hub.mode=subscribe",
+            )
+        });
+    }
+    Ok(Report {
+        url: endpoint.url().to_string(),
+        checks,
+    })
+}
+
+async fn probe(
+    session: &mut Session,
+    endpoint: &Endpoint,
+    mode: &str,
+    challenge: &str,
+    token: &str,
+) -> std::result::Result<Answer, Failure> {
+    let target = endpoint.with_query(&[
+        ("hub.mode", mode),
+        ("hub.challenge", challenge),
+        ("hub.verify_token", token),
+    ]);
+    session
+        .send(target.request(Method::GET, HeaderMap::new(), Bytes::new()))
+        .await
+}
+
+/// 24 random hex digits.
+fn random_text() -> String {
+    let mut raw = [0u8; 12];
+    getrandom::fill(&mut raw).expect("the operating system's random source works");
+    hex::encode(raw)
+}
+
+/// The check's verdict fields, before its name and request are filled in.
+fn verdict(
+    passed: bool,
+    result: &std::result::Result<Answer, Failure>,
+    hint: Option<String>,
+) -> Check {
+    Check {
+        name: "",
+        passed,
+        sent: String::new(),
+        expected: String::new(),
+        got: describe(result),
+        hint,
+        latency_ms: result
+            .as_ref()
+            .ok()
+            .map(|a| a.latency.as_secs_f64() * 1000.0),
+    }
+}
+
+fn describe(result: &std::result::Result<Answer, Failure>) -> String {
+    match result {
+        Ok(answer) if answer.body_len == 0 => format!("{}, empty body", status_text(answer.status)),
+        Ok(answer) => format!(
+            "{}, body {:?}",
+            status_text(answer.status),
+            answer.preview()
+        ),
+        Err(failure) => format!("no answer: {}", failure.detail),
+    }
+}
+
+fn judge_handshake(
+    result: &std::result::Result<Answer, Failure>,
+    challenge: &str,
+    budget: Duration,
+) -> Check {
+    let answer = match result {
+        Ok(answer) => answer,
+        Err(failure) => {
+            let hint = match failure.kind {
+                FailureKind::Timeout => format!(
+                    "the platform waits {} for the handshake: answer the GET at once",
+                    humantime::format_duration(budget)
+                ),
+                kind => kind.hint().to_string(),
+            };
+            return verdict(false, result, Some(hint));
+        }
+    };
+    let content_type = answer
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let mut hint = diagnose(
+        answer.status,
+        content_type,
+        &answer.body,
+        challenge,
+        answer
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+    );
+    if hint.is_none() && answer.latency > budget {
+        hint = Some(format!(
+            "the answer took longer than the platform's {}: answer the GET at once",
+            humantime::format_duration(budget)
+        ));
+    }
+    verdict(hint.is_none(), result, hint)
+}
+
+/// Why a handshake answer is wrong, as a hint; `None` when it is right.
+fn diagnose(
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &[u8],
+    challenge: &str,
+    location: Option<&str>,
+) -> Option<String> {
+    let exact = body == challenge.as_bytes();
+    if status == StatusCode::OK && exact {
+        return None;
+    }
+    let hint = match status.as_u16() {
+        300..=399 => match location {
+            Some(to) => format!("the platform does not follow redirects: register the final URL ({to})"),
+            None => "the platform does not follow redirects: register the final URL".into(),
+        },
+        404 => "nothing answers GET on this path: route GETs on the webhook URL to the handshake".into(),
+        405 => "GET is not allowed on this path: the handshake is a GET to the same URL the events are POSTed to".into(),
+        401 | 403 => "the endpoint refused the right token: does it compare hub.verify_token with the same \
+                      secret, exactly (no trimming, no case change)?"
+            .into(),
+        400 => "the endpoint did not take the query: read hub.mode, hub.challenge and hub.verify_token \
+                from the query string (PHP turns the dots into underscores: $_GET['hub_challenge'])"
+            .into(),
+        500..=599 => "the endpoint failed on the handshake: see its log".into(),
+        200 => diagnose_body(content_type, body, challenge),
+        _ if exact => format!("answer with status 200, not {}", status_text(status)),
+        _ => "answer 200 with the challenge as the whole body".into(),
+    };
+    Some(hint)
+}
+
+fn diagnose_body(content_type: Option<&str>, body: &[u8], challenge: &str) -> String {
+    let text = String::from_utf8_lossy(body);
+    let json = serde_json::from_slice::<serde_json::Value>(body).ok();
+    let looks_html = content_type.is_some_and(|t| t.to_ascii_lowercase().contains("html"))
+        || text.trim_start().starts_with('<');
+    if body.is_empty() {
+        "the body is empty: send hub.challenge back as the body".into()
+    } else if text.trim() == challenge {
+        "the challenge has whitespace around it (a trailing newline?): send exactly the challenge, \
+         as res.send(challenge) does and println/echo do not"
+            .into()
+    } else if json.as_ref().and_then(|v| v.as_str()) == Some(challenge) {
+        "the challenge is in quotes (sent as a JSON string): send it as plain text".into()
+    } else if json.is_some() && text.contains(challenge) {
+        "the challenge is wrapped in JSON: the body must be the challenge alone, as plain text"
+            .into()
+    } else if looks_html {
+        "the endpoint answered with an HTML page: the GET reached a web page, not the webhook handler \
+         (a default route, a login page, a 404 page served with 200?)"
+            .into()
+    } else if text.contains(challenge) {
+        "the body has other text around the challenge: send the challenge alone".into()
+    } else {
+        "the body is not the challenge: echo hub.challenge exactly".into()
+    }
+}
+
+/// A negative probe passes when the challenge does not come back with a 2xx.
+fn judge_refusal(
+    result: &std::result::Result<Answer, Failure>,
+    challenge: &str,
+    hint: &str,
+) -> Check {
+    let leaked = result.as_ref().is_ok_and(|answer| {
+        answer.status.is_success() && String::from_utf8_lossy(&answer.body).contains(challenge)
+    });
+    verdict(!leaked, result, leaked.then(|| hint.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hint(status: u16, body: &str) -> Option<String> {
+        diagnose(
+            StatusCode::from_u16(status).unwrap(),
+            None,
+            body.as_bytes(),
+            "c4a1",
+            None,
+        )
+    }
+
+    #[test]
+    fn only_200_with_exactly_the_challenge_passes() {
+        assert_eq!(hint(200, "c4a1"), None);
+        assert!(hint(200, "c4a2").is_some());
+        assert!(
+            hint(201, "c4a1")
+                .unwrap()
+                .contains("status 200, not 201 Created")
+        );
+    }
+
+    #[test]
+    fn common_mistakes_are_named() {
+        let cases = [
+            (200, "c4a1\n", "whitespace"),
+            (200, "\"c4a1\"", "quotes"),
+            (200, r#"{"challenge":"c4a1"}"#, "wrapped in JSON"),
+            (200, "<!doctype html><p>Welcome</p>", "HTML page"),
+            (200, "", "empty"),
+            (200, "challenge=c4a1", "other text around"),
+            (200, "OK", "not the challenge"),
+            (404, "Not Found", "nothing answers GET"),
+            (405, "", "GET is not allowed"),
+            (403, "Forbidden", "refused the right token"),
+            (400, "", "$_GET"),
+            (500, "", "see its log"),
+            (302, "", "redirects"),
+            (204, "", "answer 200"),
+        ];
+        for (status, body, want) in cases {
+            let got = hint(status, body).unwrap_or_default();
+            assert!(got.contains(want), "{status} {body:?}: {got}");
+        }
+        let html = diagnose(
+            StatusCode::OK,
+            Some("text/html; charset=utf-8"),
+            b"hi",
+            "c4a1",
+            None,
+        );
+        assert!(html.unwrap().contains("HTML"));
+        let moved = diagnose(
+            StatusCode::MOVED_PERMANENTLY,
+            None,
+            b"",
+            "c",
+            Some("https://x/y"),
+        );
+        assert!(moved.unwrap().contains("(https://x/y)"));
+    }
+
+    #[test]
+    fn refusals_fail_only_when_the_challenge_comes_back() {
+        let answer = |status: u16, body: &'static str| {
+            Ok(Answer {
+                status: StatusCode::from_u16(status).unwrap(),
+                headers: HeaderMap::new(),
+                body: Bytes::from_static(body.as_bytes()),
+                body_len: body.len() as u64,
+                latency: Duration::from_millis(1),
+            })
+        };
+        assert!(judge_refusal(&answer(403, "Forbidden"), "c4a1", "h").passed);
+        assert!(judge_refusal(&answer(200, "OK"), "c4a1", "h").passed);
+        assert!(judge_refusal(&answer(400, "c4a1"), "c4a1", "h").passed);
+        let leaked = judge_refusal(&answer(200, r#"{"c":"c4a1"}"#), "c4a1", "h");
+        assert!(!leaked.passed);
+        assert_eq!(leaked.hint.as_deref(), Some("h"));
+        assert_eq!(leaked.got, r#"200 OK, body "{\"c\":\"c4a1\"}""#);
+    }
+}

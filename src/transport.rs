@@ -1,0 +1,666 @@
+//! HTTP/1.1 to a webhook receiver, the way the platform calls one: over TCP or
+//! TLS (certificates checked against the system's roots unless `--insecure`),
+//! redirects never followed, every answer timed, and every way of not getting
+//! an answer sorted into a [`FailureKind`] a person can act on. A [`Session`]
+//! is one keep-alive connection that reconnects when the receiver closes it.
+//!
+//! This is hyper's own `client::conn::http1`, not a pooled client: the bulk
+//! sender runs one session per connection, which measured about twice the
+//! events per CPU second of reqwest on this project's two-core benchmark box.
+//! Never prints.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use reqwest::Url;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use tokio::net::TcpStream;
+
+use crate::error::{Error, Result};
+use crate::http_client::USER_AGENT;
+
+/// How much of a response body is kept; the rest is read and counted.
+pub const BODY_KEEP: usize = 64 * 1024;
+
+/// Where deliveries go: an `http` or `https` URL, checked once.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    url: Url,
+    host: String,
+    port: u16,
+    authority: HeaderValue,
+    target: String,
+}
+
+impl Endpoint {
+    /// Parses a receiver URL; anything but an absolute http(s) URL with a host
+    /// is an input error.
+    pub fn parse(text: &str) -> Result<Endpoint> {
+        let url = Url::parse(text.trim()).map_err(|e| {
+            Error::input(format!("`{text}` is not a URL: {e}"))
+                .with_hint("give the whole URL, such as http://127.0.0.1:8080/webhooks/whatsapp")
+        })?;
+        Endpoint::from_url(url)
+    }
+
+    fn from_url(mut url: Url) -> Result<Endpoint> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::input(format!("`{url}` is not an http or https URL"))
+                .with_hint("webhook endpoints are https:// (or http:// on your own machine)"));
+        }
+        url.set_fragment(None);
+        let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
+            return Err(Error::input(format!("`{url}` has no host")));
+        };
+        // IPv6 literals come bracketed, as in the URL; sockets and TLS want them bare.
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let port = url.port_or_known_default().unwrap_or(80);
+        let authority = match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_string(),
+        };
+        let authority = HeaderValue::from_str(&authority)
+            .map_err(|_| Error::input(format!("`{url}` has a host that cannot be sent")))?;
+        let target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        };
+        Ok(Endpoint {
+            url,
+            host,
+            port,
+            authority,
+            target,
+        })
+    }
+
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.url.scheme() == "https"
+    }
+
+    /// The same endpoint with query parameters added (percent-encoded).
+    pub fn with_query(&self, pairs: &[(&str, &str)]) -> Endpoint {
+        let mut url = self.url.clone();
+        url.query_pairs_mut().extend_pairs(pairs);
+        Endpoint::from_url(url).expect("adding a query keeps a valid endpoint valid")
+    }
+
+    /// A request for this endpoint: origin-form target, `Host` and `User-Agent`
+    /// unless `headers` already has them.
+    pub fn request(
+        &self,
+        method: Method,
+        mut headers: HeaderMap,
+        body: Bytes,
+    ) -> Request<Full<Bytes>> {
+        headers
+            .entry(header::HOST)
+            .or_insert_with(|| self.authority.clone());
+        headers
+            .entry(header::USER_AGENT)
+            .or_insert(HeaderValue::from_static(USER_AGENT));
+        let mut request = Request::new(Full::new(body));
+        *request.method_mut() = method;
+        *request.uri_mut() = self
+            .target
+            .parse()
+            .expect("a parsed URL's path and query form a valid request target");
+        *request.headers_mut() = headers;
+        request
+    }
+}
+
+/// How the client connects and how long it waits.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientOptions {
+    /// Accept any certificate (a self-signed local one); the platform never does.
+    pub insecure: bool,
+    /// The answer budget: longer is "too slow". Connecting (TCP and TLS) must
+    /// also finish within it, or the endpoint counts as unreachable.
+    pub budget: Duration,
+    /// How long to wait for a late answer before giving up, so that a slow
+    /// receiver is reported with its status rather than as silent.
+    pub give_up_after: Duration,
+}
+
+impl ClientOptions {
+    /// The budget, and twice it before giving up on an answer.
+    pub fn with_budget(budget: Duration, insecure: bool) -> ClientOptions {
+        ClientOptions {
+            insecure,
+            budget,
+            give_up_after: budget.saturating_mul(2),
+        }
+    }
+}
+
+/// Connection settings shared by every session; cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    options: ClientOptions,
+    /// Built on the first https connection: loading the system's roots costs
+    /// milliseconds that plain-http runs need not pay.
+    tls: Arc<OnceLock<std::result::Result<tokio_rustls::TlsConnector, String>>>,
+}
+
+impl Client {
+    pub fn new(options: ClientOptions) -> Client {
+        Client {
+            options,
+            tls: Arc::default(),
+        }
+    }
+
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    fn tls_connector(&self) -> std::result::Result<tokio_rustls::TlsConnector, String> {
+        self.tls
+            .get_or_init(|| tls_config(self.options.insecure).map(|c| Arc::new(c).into()))
+            .clone()
+    }
+}
+
+fn tls_config(insecure: bool) -> std::result::Result<rustls::ClientConfig, String> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?;
+    let mut config = if insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
+            .with_no_client_auth()
+    } else {
+        builder
+            .with_platform_verifier()
+            .map_err(|e| format!("cannot load the system's root certificates: {e}"))?
+            .with_no_client_auth()
+    };
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// `--insecure`: any certificate is accepted, but the handshake signatures are
+/// still checked, so the connection is at least to the key that was presented.
+#[derive(Debug)]
+struct AnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// An HTTP answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The first [`BODY_KEEP`] bytes of the body.
+    pub body: Bytes,
+    /// The whole body's length.
+    pub body_len: u64,
+    /// From sending the request (connecting included, for a new connection) to
+    /// the end of the body.
+    pub latency: Duration,
+}
+
+/// How much of a body a person is shown.
+pub const PREVIEW: usize = 200;
+
+impl Answer {
+    /// The first [`PREVIEW`] bytes of the body, unescaped.
+    pub fn head(&self) -> &[u8] {
+        &self.body[..self.body.len().min(PREVIEW)]
+    }
+
+    /// Whether the body is longer than [`Answer::head`].
+    pub fn is_cut(&self) -> bool {
+        self.body_len > PREVIEW as u64
+    }
+
+    /// [`Answer::head`] as text (invalid UTF-8 replaced), `…` when cut.
+    /// Not escaped: printing it is the caller's concern.
+    pub fn preview(&self) -> String {
+        let text = String::from_utf8_lossy(self.head());
+        if self.is_cut() {
+            format!("{text}…")
+        } else {
+            text.into_owned()
+        }
+    }
+}
+
+/// Why no answer came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// The host name did not resolve.
+    Dns,
+    /// Nothing listens on the port.
+    Refused,
+    /// TCP or TLS did not connect within the budget.
+    ConnectTimeout,
+    /// Any other error while connecting (network unreachable, reset).
+    Connect,
+    /// The TLS handshake failed: a certificate not trusted, or not TLS at all.
+    Tls,
+    /// Connected, but no whole answer before giving up.
+    Timeout,
+    /// The connection closed or reset before a whole answer.
+    Closed,
+    /// The answer was not valid HTTP/1.
+    Protocol,
+}
+
+impl FailureKind {
+    /// Never reached the receiver's HTTP server at all.
+    pub fn is_unreachable(self) -> bool {
+        matches!(
+            self,
+            FailureKind::Dns
+                | FailureKind::Refused
+                | FailureKind::ConnectTimeout
+                | FailureKind::Connect
+        )
+    }
+
+    /// The name in `--json` output.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureKind::Dns => "dns",
+            FailureKind::Refused => "refused",
+            FailureKind::ConnectTimeout => "connect-timeout",
+            FailureKind::Connect => "connect",
+            FailureKind::Tls => "tls",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Closed => "closed",
+            FailureKind::Protocol => "protocol",
+        }
+    }
+
+    /// What to do about it.
+    pub fn hint(self) -> &'static str {
+        match self {
+            FailureKind::Dns => "check the host name in the URL",
+            FailureKind::Refused => {
+                "nothing listens there: is the receiver running? (`wm-hooks listen` runs one on the default address)"
+            }
+            FailureKind::ConnectTimeout => {
+                "nothing answered the connection: a firewall, or the wrong host or port?"
+            }
+            FailureKind::Connect => "the connection failed: check the host and port",
+            FailureKind::Tls => {
+                "the platform delivers only to a certificate it trusts; for a self-signed certificate \
+                 on your own machine add --insecure. An http server behind an https:// URL fails this way too"
+            }
+            FailureKind::Timeout => "the platform waits only so long for an answer",
+            FailureKind::Closed => {
+                "the receiver closed the connection without a whole answer: see its log (did it crash?)"
+            }
+            FailureKind::Protocol => {
+                "the answer is not HTTP/1.1: an https server behind an http:// URL?"
+            }
+        }
+    }
+}
+
+/// No answer, and why.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub kind: FailureKind,
+    /// What happened, in words, without the URL.
+    pub detail: String,
+    pub latency: Duration,
+}
+
+impl Failure {
+    fn new(kind: FailureKind, detail: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            detail: detail.into(),
+            latency: Duration::ZERO,
+        }
+    }
+
+    /// The command's error (exit 3) for a failure that never reached the
+    /// endpoint's HTTP server.
+    pub fn to_error(&self, endpoint: &Endpoint) -> Error {
+        Error::unreachable(format!("cannot reach {}: {}", endpoint.url(), self.detail))
+            .with_hint(self.kind.hint())
+    }
+}
+
+/// One keep-alive connection to an endpoint, opened on first use and again
+/// whenever the receiver has closed it.
+pub struct Session {
+    client: Client,
+    endpoint: Arc<Endpoint>,
+    connection: Option<SendRequest<Full<Bytes>>>,
+}
+
+impl Session {
+    pub fn new(client: Client, endpoint: Arc<Endpoint>) -> Session {
+        Session {
+            client,
+            endpoint,
+            connection: None,
+        }
+    }
+
+    /// Sends one request and reads the whole answer, within the client's
+    /// give-up time. A request the receiver never saw, because a kept-alive
+    /// connection had just closed, is sent once more on a new one.
+    pub async fn send(&mut self, request: Request<Full<Bytes>>) -> Result<Answer, Failure> {
+        let start = Instant::now();
+        let give_up = self.client.options.give_up_after;
+        let result = match tokio::time::timeout(give_up, self.exchange(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::new(
+                FailureKind::Timeout,
+                format!("timed out after {}", humantime::format_duration(give_up)),
+            )),
+        };
+        let latency = start.elapsed();
+        if result.is_err() {
+            self.connection = None;
+        }
+        match result {
+            Ok(answer) => Ok(Answer { latency, ..answer }),
+            Err(failure) => Err(Failure { latency, ..failure }),
+        }
+    }
+
+    async fn exchange(&mut self, request: Request<Full<Bytes>>) -> Result<Answer, Failure> {
+        let mut request = request;
+        // At most two rounds: a kept-alive connection, then one new connection.
+        let mut reused = true;
+        loop {
+            let sender = match &mut self.connection {
+                Some(sender) if !sender.is_closed() => sender,
+                _ => {
+                    reused = false;
+                    self.connection.insert(self.connect().await?)
+                }
+            };
+            if sender.ready().await.is_err() {
+                self.connection = None;
+                if reused {
+                    continue;
+                }
+                return Err(Failure::new(
+                    FailureKind::Closed,
+                    "the connection closed before the request was sent",
+                ));
+            }
+            let response = match sender.try_send_request(request).await {
+                Ok(response) => response,
+                Err(mut err) => {
+                    self.connection = None;
+                    match err.take_message() {
+                        // Never sent: safe to send again, once, on a new connection.
+                        Some(unsent) if reused => {
+                            request = unsent;
+                            reused = false;
+                            continue;
+                        }
+                        _ => return Err(classify(err.error())),
+                    }
+                }
+            };
+            let keep_alive = !response
+                .headers()
+                .get(header::CONNECTION)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
+            let (parts, body) = response.into_parts();
+            let (body, body_len) = read_body(body).await?;
+            if !keep_alive {
+                self.connection = None;
+            }
+            return Ok(Answer {
+                status: parts.status,
+                headers: parts.headers,
+                body,
+                body_len,
+                latency: Duration::ZERO,
+            });
+        }
+    }
+
+    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Failure> {
+        let budget = self.client.options.budget;
+        let connecting = async {
+            let tcp = connect_tcp(&self.endpoint).await?;
+            if self.endpoint.is_https() {
+                let connector = self
+                    .client
+                    .tls_connector()
+                    .map_err(|e| Failure::new(FailureKind::Tls, e))?;
+                let name = ServerName::try_from(self.endpoint.host.clone())
+                    .map_err(|e| Failure::new(FailureKind::Tls, e.to_string()))?;
+                let tls = connector
+                    .connect(name, tcp)
+                    .await
+                    .map_err(|e| Failure::new(FailureKind::Tls, tls_detail(&e)))?;
+                handshake(tls).await
+            } else {
+                handshake(tcp).await
+            }
+        };
+        tokio::time::timeout(budget, connecting)
+            .await
+            .unwrap_or_else(|_| {
+                Err(Failure::new(
+                    FailureKind::ConnectTimeout,
+                    format!(
+                        "could not connect within {}",
+                        humantime::format_duration(budget)
+                    ),
+                ))
+            })
+    }
+}
+
+async fn connect_tcp(endpoint: &Endpoint) -> Result<TcpStream, Failure> {
+    let addresses: Vec<SocketAddr> =
+        tokio::net::lookup_host((endpoint.host.as_str(), endpoint.port))
+            .await
+            .map_err(|e| {
+                Failure::new(
+                    FailureKind::Dns,
+                    format!("cannot resolve {}: {e}", endpoint.host),
+                )
+            })?
+            .collect();
+    let mut last = Failure::new(
+        FailureKind::Dns,
+        format!("{} has no address", endpoint.host),
+    );
+    for address in addresses {
+        match TcpStream::connect(address).await {
+            Ok(stream) => {
+                // Small requests must not wait for Nagle's algorithm.
+                let _ = stream.set_nodelay(true);
+                return Ok(stream);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                last = Failure::new(FailureKind::Refused, "connection refused");
+            }
+            Err(e) => last = Failure::new(FailureKind::Connect, e.to_string()),
+        }
+    }
+    Err(last)
+}
+
+async fn handshake<T>(io: T) -> Result<SendRequest<Full<Bytes>>, Failure>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
+{
+    let (sender, connection) = http1::Builder::new()
+        .title_case_headers(true)
+        .handshake(TokioIo::new(io))
+        .await
+        .map_err(|e| classify(&e))?;
+    // Ends when the connection closes or the sender is dropped.
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+/// Reads a body to its end, keeping the first [`BODY_KEEP`] bytes.
+async fn read_body(mut body: hyper::body::Incoming) -> Result<(Bytes, u64), Failure> {
+    let mut kept = BytesMut::new();
+    let mut len = 0u64;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| classify(&e))?;
+        if let Ok(data) = frame.into_data() {
+            len += data.len() as u64;
+            let room = BODY_KEEP.saturating_sub(kept.len());
+            kept.extend_from_slice(&data[..data.len().min(room)]);
+        }
+    }
+    Ok((kept.freeze(), len))
+}
+
+fn classify(err: &hyper::Error) -> Failure {
+    let kind = if err.is_parse() || err.is_parse_status() || err.is_parse_too_large() {
+        FailureKind::Protocol
+    } else {
+        FailureKind::Closed
+    };
+    let mut detail = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        detail = format!("{detail}: {cause}");
+        source = cause.source();
+    }
+    Failure::new(kind, detail)
+}
+
+fn tls_detail(err: &std::io::Error) -> String {
+    match err.get_ref() {
+        Some(inner) => format!("TLS handshake failed: {inner}"),
+        None => format!("TLS handshake failed: {err}"),
+    }
+}
+
+/// A short reason phrase for a status, such as `404 Not Found`.
+pub fn status_text(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_parse_and_keep_their_query() {
+        let e = Endpoint::parse("https://example.com/hook?x=1#frag").unwrap();
+        assert_eq!(
+            (e.host.as_str(), e.port, e.is_https()),
+            ("example.com", 443, true)
+        );
+        assert_eq!(e.target, "/hook?x=1");
+        assert_eq!(e.authority, "example.com");
+        let e = Endpoint::parse("http://[::1]:9000").unwrap();
+        assert_eq!((e.host.as_str(), e.port), ("::1", 9000));
+        assert_eq!(e.target, "/");
+        assert_eq!(e.authority, "[::1]:9000");
+    }
+
+    #[test]
+    fn bad_endpoints_are_input_errors() {
+        for text in [
+            "",
+            "example.com/hook",
+            "ftp://example.com/",
+            "http://",
+            "mailto:a@b",
+        ] {
+            let err = Endpoint::parse(text).unwrap_err();
+            assert_eq!(err.kind, crate::error::Kind::Input, "{text}");
+        }
+    }
+
+    #[test]
+    fn query_pairs_are_added_and_encoded() {
+        let e = Endpoint::parse("http://h/p?a=1").unwrap();
+        let e = e.with_query(&[("hub.verify_token", "a b&c=d")]);
+        assert_eq!(e.target, "/p?a=1&hub.verify_token=a+b%26c%3Dd");
+    }
+
+    #[test]
+    fn requests_are_origin_form_with_host() {
+        let e = Endpoint::parse("http://127.0.0.1:8080/webhooks/whatsapp").unwrap();
+        let r = e.request(Method::POST, HeaderMap::new(), Bytes::from_static(b"{}"));
+        assert_eq!(r.uri(), "/webhooks/whatsapp");
+        assert_eq!(r.headers()[header::HOST], "127.0.0.1:8080");
+        assert_eq!(r.headers()[header::USER_AGENT], USER_AGENT);
+    }
+
+    #[test]
+    fn unreachable_kinds() {
+        assert!(FailureKind::Refused.is_unreachable());
+        assert!(FailureKind::Dns.is_unreachable());
+        assert!(!FailureKind::Timeout.is_unreachable());
+        assert!(!FailureKind::Tls.is_unreachable());
+    }
+}

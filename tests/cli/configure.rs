@@ -1,0 +1,778 @@
+//! `wm-hooks configure` against a scripted stand-in API on 127.0.0.1: the exact
+//! request, every kind of answer and its exit code, retries, no request for bad
+//! input or `--dry-run`, no prompt without a terminal, the prompts themselves
+//! in a pseudo-terminal, and never the key or the secret in the output.
+
+use std::process::Output;
+use std::time::Duration;
+
+use predicates::prelude::*;
+use rexpect::process::{Signal, WaitStatus};
+use rexpect::reader::Options;
+use rexpect::session::{PtySession, spawn_with_options};
+
+use crate::util::api_server::{ApiServer, Recorded, Reply, closed_port_url};
+use crate::util::{file_with, stderr_of, stdout_of, wm_hooks, wm_hooks_std};
+
+const KEY: &str = "sk_live_4f8a2c9e1b7d3f6a5678";
+const SECRET: &str = "whsec_9c1e4b7a2d8f3e6b1a5c";
+const HOOK: &str = "https://hooks.example.com/webhooks/whatsapp";
+const ALL_EVENTS: &str = r#"["message.received","message.status","template.status"]"#;
+const SAVED: &str = r#"{"url":"https://hooks.example.com/webhooks/whatsapp","events":["message.received","message.status","template.status"],"status":"active"}"#;
+
+/// `configure` with everything given (key and secret through the environment)
+/// and retries that wait milliseconds, not seconds.
+fn configure(api_url: &str) -> assert_cmd::Command {
+    let mut cmd = configure_without_url(api_url);
+    cmd.args(["--url", HOOK]);
+    cmd
+}
+
+fn configure_without_url(api_url: &str) -> assert_cmd::Command {
+    let mut cmd = wm_hooks();
+    cmd.args(["configure", "--api-url", api_url])
+        .env("WM_HOOKS_API_KEY", KEY)
+        .env("WM_HOOKS_SECRET", SECRET)
+        .env("WM_HOOKS_RETRY_BASE", "1ms");
+    cmd
+}
+
+/// Neither the key nor the secret may show up anywhere, masked forms aside.
+fn assert_no_leak(output: &Output) {
+    for text in [stdout_of(output), stderr_of(output)] {
+        for value in [KEY, SECRET] {
+            assert!(!text.contains(value), "{value:?} leaked in:\n{text}");
+        }
+    }
+}
+
+/// The body must be exactly the documented JSON, field order included.
+fn assert_body(request: &Recorded, events: &str) {
+    assert_eq!(
+        request.body_text(),
+        format!(r#"{{"url":"{HOOK}","secret":"{SECRET}","events":{events}}}"#)
+    );
+}
+
+#[test]
+fn sends_the_documented_request_and_reports_what_was_saved() {
+    let api = ApiServer::start([Reply::json(200, SAVED)]);
+    let out = configure(&api.url())
+        .assert()
+        .success()
+        .stdout("")
+        .get_output()
+        .clone();
+    let requests = api.requests();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method, "PUT");
+    assert_eq!(request.target, "/v1/webhooks");
+    let bearer = format!("Bearer {KEY}");
+    assert_eq!(request.header("authorization"), Some(bearer.as_str()));
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    let agent = concat!("wm-hooks/", env!("CARGO_PKG_VERSION"));
+    assert_eq!(request.header("user-agent"), Some(agent));
+    assert_body(request, ALL_EVENTS);
+
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(&format!("✔ webhook registered: {HOOK}")),
+        "{err}"
+    );
+    assert!(err.contains("events: message.received, message.status, template.status"));
+    assert!(err.contains("wm-hooks verify --url"), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    assert_no_leak(&out);
+}
+
+#[test]
+fn events_are_comma_separated_or_repeated_and_kept_in_order() {
+    let api = ApiServer::start([Reply::status(204), Reply::status(204)]);
+    configure(&api.url())
+        .args(["--events", "template.status,message.status"])
+        .assert()
+        .success();
+    configure(&api.url())
+        .args(["--events", "template.status", "--events", "message.status"])
+        .args(["--events", "template.status"])
+        .assert()
+        .success();
+    for request in api.requests() {
+        assert_body(&request, r#"["template.status","message.status"]"#);
+    }
+}
+
+#[test]
+fn an_unknown_event_is_exit_2_listing_the_valid_ones() {
+    let api = ApiServer::start([]);
+    configure(&api.url())
+        .args(["--events", "message.received,message.sent"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("'message.sent'"))
+        .stderr(predicate::str::contains(
+            "[possible values: message.received, message.status, template.status]",
+        ));
+    assert!(api.requests().is_empty());
+}
+
+#[test]
+fn json_prints_the_answer_masked_or_else_what_was_saved() {
+    let echoed = format!(r#"{{"id":"wh_1","url":"{HOOK}","secret":"{SECRET}","key":"{KEY}"}}"#);
+    let cases = [
+        (
+            Reply::json(200, &echoed),
+            serde_json::json!({"id": "wh_1", "url": HOOK, "secret": "whs…1a5c", "key": "sk_…5678"}),
+        ),
+        (
+            Reply::status(204),
+            serde_json::json!({"url": HOOK, "events": ["message.status"]}),
+        ),
+    ];
+    for (reply, want) in cases {
+        let api = ApiServer::start([reply]);
+        let out = configure(&api.url())
+            .args(["--json", "--events", "message.status"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(answer, want);
+        assert_no_leak(&out);
+    }
+}
+
+#[test]
+fn a_generated_secret_is_sent_and_shown_once_even_when_quiet() {
+    let api = ApiServer::start([Reply::json(200, SAVED)]);
+    let out = wm_hooks()
+        .args(["-q", "configure", "--generate-secret", "--url", HOOK])
+        .args(["--api-url", &api.url()])
+        .env("WM_HOOKS_API_KEY", KEY)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let requests = api.requests();
+    let sent: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let secret = sent["secret"].as_str().unwrap();
+    assert_eq!(secret.len(), 64);
+    assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
+    let err = stderr_of(&out);
+    assert_eq!(err.matches(secret).count(), 1, "{err}");
+    assert!(err.contains("WM_HOOKS_SECRET"), "{err}");
+    assert!(!err.contains("✔"), "-q hides the rest: {err}");
+}
+
+#[test]
+fn key_and_secret_flags_work_but_warn() {
+    let api = ApiServer::start([Reply::status(200)]);
+    let out = wm_hooks()
+        .args(["configure", "--url", HOOK, "--api-url", &api.url()])
+        .args(["--api-key", KEY, "--secret", SECRET])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: --api-key is visible to other users in the process list",
+        ))
+        .stderr(predicate::str::contains(
+            "warning: --secret is visible to other users in the process list",
+        ))
+        .get_output()
+        .clone();
+    assert_no_leak(&out);
+    assert_body(&api.requests()[0], ALL_EVENTS);
+}
+
+#[test]
+fn a_secret_file_works() {
+    let (_dir, file) = file_with(format!("{SECRET}\n"));
+    let api = ApiServer::start([Reply::status(200)]);
+    wm_hooks()
+        .args(["configure", "--url", HOOK, "--api-url", &api.url()])
+        .arg("--secret-file")
+        .arg(&file)
+        .env("WM_HOOKS_API_KEY", KEY)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    assert_body(&api.requests()[0], ALL_EVENTS);
+}
+
+/// Runs `configure` (plus `args`) against an API that answers from `script`;
+/// checks the exit code, that stderr says `says` and that nothing leaked.
+/// Returns stderr and what the API received.
+fn answered(
+    script: impl IntoIterator<Item = Reply>,
+    args: &[&str],
+    code: i32,
+    says: &str,
+) -> (String, Vec<Recorded>) {
+    let api = ApiServer::start(script);
+    let out = configure(&api.url())
+        .args(args)
+        .assert()
+        .code(code)
+        .stdout("")
+        .stderr(predicate::str::contains(says))
+        .get_output()
+        .clone();
+    assert_no_leak(&out);
+    (stderr_of(&out), api.requests())
+}
+
+#[test]
+fn a_rejected_key_is_exit_1() {
+    for status in [401, 403] {
+        let answer = Reply::json(status, r#"{"error":"invalid api key"}"#);
+        let says = format!(
+            "error: the API key was rejected ({status}): invalid api key\nhint: check WM_HOOKS_API_KEY"
+        );
+        let (_, requests) = answered([answer], &[], 1, &says);
+        assert_eq!(requests.len(), 1, "{status} is not retried");
+    }
+}
+
+#[test]
+fn an_invalid_registration_is_exit_1_with_the_apis_message() {
+    let cases = [
+        (
+            422,
+            r#"{"error":{"code":"invalid_url","message":"url did not answer the verification request"}}"#,
+            "url did not answer the verification request",
+        ),
+        (
+            400,
+            r#"{"message":"events must not be empty"}"#,
+            "events must not be empty",
+        ),
+        (
+            422,
+            "plain text: try again \u{1b}[31mlater",
+            "plain text: try again \\u{1b}[31mlater",
+        ),
+    ];
+    for (status, answer, shown) in cases {
+        let says = format!("error: the API refused the registration ({status}): {shown}");
+        let (_, requests) = answered([Reply::json(status, answer)], &[], 1, &says);
+        assert_eq!(requests.len(), 1);
+    }
+}
+
+#[test]
+fn an_api_message_that_echoes_the_secret_is_masked() {
+    let answer = format!(r#"{{"message":"secret {SECRET} is too guessable"}}"#);
+    answered(
+        [Reply::json(422, &answer)],
+        &[],
+        1,
+        "secret whs…1a5c is too guessable",
+    );
+}
+
+#[test]
+fn a_wrong_path_hints_at_the_api_url() {
+    let api = ApiServer::start([Reply::status(404)]);
+    configure_without_url(&format!("{}/nope", api.url()))
+        .args(["--url", HOOK])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("refused the registration (404)"))
+        .stderr(predicate::str::contains("is --api-url the API's base URL?"));
+    assert_eq!(api.requests()[0].target, "/nope/v1/webhooks");
+}
+
+#[test]
+fn a_redirect_is_not_followed() {
+    let redirect = Reply::status(307).header("location", "https://elsewhere.example/v1/webhooks");
+    let says = "error: the API answered 307, a redirect to https://elsewhere.example/v1/webhooks, which is not followed";
+    let (_, requests) = answered([redirect, Reply::status(200)], &[], 1, says);
+    assert_eq!(requests.len(), 1);
+}
+
+#[test]
+fn server_errors_are_retried_until_one_succeeds() {
+    let script = [
+        Reply::json(500, r#"{"error":"database unavailable"}"#),
+        Reply::status(503),
+        Reply::json(200, SAVED),
+    ];
+    let says = "warning: the API answered 500: database unavailable; retry 1 of 3 in";
+    let (err, requests) = answered(script, &[], 0, says);
+    assert!(
+        err.contains("warning: the API answered 503; retry 2 of 3 in"),
+        "{err}"
+    );
+    assert!(
+        err.contains("webhook registered (after 3 attempts)"),
+        "{err}"
+    );
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        assert_body(request, ALL_EVENTS);
+    }
+}
+
+#[test]
+fn a_persistent_server_error_is_exit_3_after_3_retries() {
+    let script = [500, 502, 500, 504, 200].map(Reply::status);
+    let says = "error: gave up after 4 attempts: the API answered 504";
+    let (_, requests) = answered(script, &[], 3, says);
+    assert_eq!(requests.len(), 4);
+}
+
+#[test]
+fn a_closed_port_is_exit_3_after_3_retries() {
+    let out = configure(&closed_port_url())
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "error: gave up after 4 attempts: no answer from the API:",
+        ))
+        .get_output()
+        .clone();
+    assert_eq!(stderr_of(&out).matches("warning: no answer").count(), 3);
+}
+
+#[test]
+fn a_timeout_is_retried_then_exit_3() {
+    let slow = Reply::status(200).delay(Duration::from_secs(30));
+    let says = "error: gave up after 4 attempts: no answer from the API: timed out after 300ms";
+    let (_, requests) = answered(vec![slow; 4], &["--timeout", "300ms"], 3, says);
+    assert_eq!(requests.len(), 4);
+}
+
+#[test]
+fn retry_after_is_honoured_and_bounded() {
+    let script = [
+        Reply::status(429).header("retry-after", "1"),
+        Reply::status(200),
+    ];
+    let says =
+        "warning: the API answered 429; retry 1 of 3 in 1.0s, as the API asked (Retry-After)";
+    let (_, requests) = answered(script, &[], 0, says);
+    assert_eq!(requests.len(), 2);
+
+    let script = [
+        Reply::json(429, r#"{"message":"slow down"}"#).header("retry-after", "3600"),
+        Reply::status(200),
+    ];
+    let says = "error: the API answered 429: slow down, and it asked to retry after 1h";
+    let (_, requests) = answered(script, &[], 3, says);
+    assert_eq!(requests.len(), 1);
+}
+
+#[test]
+fn invalid_input_is_exit_2_and_sends_nothing() {
+    let api = ApiServer::start([]);
+    let url = api.url();
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["--url", "http://hooks.example.com/w", "--api-url", &url],
+            "must start with https://",
+        ),
+        (
+            &["--url", "hooks.example.com/w", "--api-url", &url],
+            "has no scheme",
+        ),
+        (
+            &["--url", "https://exa mple.com/", "--api-url", &url],
+            "is not a valid URL",
+        ),
+        (
+            &["--url", HOOK, "--api-url", "http://api.startmessaging.com"],
+            "must use https://",
+        ),
+        (
+            &["--url", HOOK, "--api-url", "ftp://127.0.0.1"],
+            "must use https://",
+        ),
+        (
+            &["--url", HOOK, "--api-url", &url, "--api-key", "sk live"],
+            "has spaces or control",
+        ),
+        (
+            &["--url", HOOK, "--api-url", &url, "--timeout", "0s"],
+            "must be longer than zero",
+        ),
+    ];
+    for (args, why) in cases {
+        let out = wm_hooks()
+            .arg("configure")
+            .args(args)
+            .env("WM_HOOKS_API_KEY", KEY)
+            .env("WM_HOOKS_SECRET", SECRET)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(why))
+            .get_output()
+            .clone();
+        assert_no_leak(&out);
+    }
+    configure(&url)
+        .env("WM_HOOKS_API_KEY", "")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "WM_HOOKS_API_KEY is set but empty",
+        ));
+    configure(&url)
+        .args(["--generate-secret", "--secret", "x"])
+        .assert()
+        .code(2);
+    let (_dir, file) = file_with([0xff, 0xfe, 0x00]);
+    configure(&url)
+        .arg("--secret-file")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not valid UTF-8"));
+    assert!(api.requests().is_empty());
+}
+
+#[test]
+fn the_http_hint_suggests_a_tunnel() {
+    configure_without_url("http://127.0.0.1:1")
+        .args(["--url", "http://localhost:8080/webhooks/whatsapp"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("hint: ").and(predicate::str::contains("tunnel")));
+}
+
+#[test]
+fn dry_run_prints_a_masked_curl_and_sends_nothing() {
+    let api = ApiServer::start([]);
+    let out = configure(&api.url())
+        .args(["--dry-run", "--events", "message.status"])
+        .assert()
+        .success()
+        .stderr("dry run: nothing was sent\n")
+        .get_output()
+        .clone();
+    assert_eq!(
+        stdout_of(&out),
+        format!(
+            "curl -X PUT '{}/v1/webhooks' \\\n  -H 'Authorization: Bearer sk_…5678' \\\n  \
+             -H 'Content-Type: application/json' \\\n  -H 'User-Agent: wm-hooks/{}' \\\n  \
+             --data '{{\"url\":\"{HOOK}\",\"secret\":\"whs…1a5c\",\"events\":[\"message.status\"]}}'\n",
+            api.url(),
+            env!("CARGO_PKG_VERSION"),
+        )
+    );
+    assert!(api.requests().is_empty());
+    assert_no_leak(&out);
+}
+
+#[test]
+fn the_api_url_comes_from_the_environment_too() {
+    let api = ApiServer::start([Reply::status(200)]);
+    wm_hooks()
+        .args(["configure", "--url", HOOK])
+        .env("WM_HOOKS_API_URL", format!("{}/", api.url()))
+        .env("WM_HOOKS_API_KEY", KEY)
+        .env("WM_HOOKS_SECRET", SECRET)
+        .assert()
+        .success();
+    assert_eq!(api.requests()[0].target, "/v1/webhooks");
+}
+
+#[test]
+fn without_a_terminal_nothing_is_asked_and_missing_values_are_named() {
+    let api = ApiServer::start([]);
+    let out = wm_hooks()
+        .args(["configure", "--api-url", &api.url()])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stdout("")
+        .get_output()
+        .clone();
+    assert_eq!(
+        stderr_of(&out),
+        "error: missing the webhook URL (--url URL), the webhook secret (WM_HOOKS_SECRET, \
+         --secret-file PATH, --generate-secret or --secret), the API key (WM_HOOKS_API_KEY or \
+         --api-key)\nhint: configure asks for missing values only when stdin and stderr are a \
+         terminal; in CI give them as flags or environment variables\n"
+    );
+    wm_hooks()
+        .args(["configure", "--url", HOOK, "--api-url", &api.url()])
+        .env("WM_HOOKS_SECRET", SECRET)
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: missing the API key (WM_HOOKS_API_KEY or --api-key)\n",
+        ));
+    assert!(api.requests().is_empty());
+}
+
+#[test]
+fn verbose_shows_the_request_masked() {
+    let api = ApiServer::start([Reply::status(200)]);
+    let out = configure(&api.url())
+        .arg("-v")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("sending:\ncurl -X PUT"))
+        .stderr(predicate::str::contains("Authorization: Bearer sk_…5678"))
+        .stderr(predicate::str::contains(r#""secret":"whs…1a5c""#))
+        .stderr(predicate::str::contains("answer: 200"))
+        .get_output()
+        .clone();
+    assert_no_leak(&out);
+}
+
+/// The real binary in a pseudo-terminal, so that stdin and stderr are a
+/// terminal and dialoguer draws its prompts; escape codes are stripped and
+/// everything shown is kept, to check what never appears.
+struct Terminal {
+    session: PtySession,
+    seen: String,
+}
+
+impl Terminal {
+    fn start(api_url: &str, args: &[&str], env: &[(&str, &str)]) -> Terminal {
+        let mut cmd = wm_hooks_std();
+        cmd.args(["--color", "never", "configure", "--api-url", api_url])
+            .args(args)
+            .env("TERM", "xterm")
+            .env("WM_HOOKS_RETRY_BASE", "1ms");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        let options = Options::new()
+            .timeout_ms(Some(60_000))
+            .strip_ansi_escape_codes(true);
+        let session = spawn_with_options(cmd, options).expect("the binary starts in a pty");
+        Terminal {
+            session,
+            seen: String::new(),
+        }
+    }
+
+    /// Waits for `text`. The session reads bytes as Latin-1, so `text` is ASCII.
+    fn expect(&mut self, text: &str) {
+        match self.session.exp_string(text) {
+            Ok(before) => self.seen += &(before + text),
+            Err(err) => panic!("{err}; shown so far:\n{}", self.seen),
+        }
+    }
+
+    /// Keys go out at once: the session's writer holds text until a newline.
+    fn press(&mut self, keys: &str) {
+        self.session.send(keys).unwrap();
+        self.session.flush().unwrap();
+    }
+
+    /// Hidden input is read after the terminal is flushed (TCSAFLUSH), so a
+    /// line typed before the prompt settles would be lost: give it a moment.
+    fn type_hidden(&mut self, text: &str) {
+        std::thread::sleep(Duration::from_millis(500));
+        self.session.send_line(text).unwrap();
+    }
+
+    /// Reads to the end; the exit code and everything shown.
+    fn finish(mut self) -> (i32, String) {
+        self.seen += &self.session.exp_eof().expect("the binary ends");
+        match self.session.process().wait() {
+            Ok(WaitStatus::Exited(_, code)) => (code, self.seen),
+            other => panic!("unexpected end: {other:?}\n{}", self.seen),
+        }
+    }
+
+    /// Says yes to the confirmation; everything shown, after exit 0.
+    fn confirm(mut self) -> String {
+        self.expect("Register this webhook? [Y/n]");
+        self.press("y");
+        let (code, seen) = self.finish();
+        assert_eq!(code, 0, "{seen}");
+        seen
+    }
+}
+
+#[test]
+fn on_a_terminal_it_asks_for_each_missing_value_then_confirms() {
+    let api = ApiServer::start([Reply::json(200, SAVED)]);
+    let mut t = Terminal::start(&api.url(), &[], &[("WM_HOOKS_API_KEY", KEY)]);
+    t.expect("Webhook URL");
+    t.session
+        .send_line("http://hooks.example.com/webhooks/whatsapp")
+        .unwrap();
+    t.expect("must start with https://");
+    t.session.send_line(HOOK).unwrap();
+    t.expect("Webhook secret");
+    t.expect("generate a new one");
+    t.press("\r");
+    t.expect("Events (space toggles, enter accepts)");
+    t.expect("template.status");
+    t.press("\r");
+    t.expect("About to register:");
+    t.expect("a new one, shown in full once it is saved");
+    let seen = t.confirm();
+
+    let requests = api.requests();
+    assert_eq!(requests.len(), 1);
+    let sent: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(sent["url"], HOOK);
+    assert_eq!(sent["events"].to_string(), ALL_EVENTS);
+    let secret = sent["secret"].as_str().unwrap();
+    assert!(seen.contains(&format!("secret: {secret}")), "{seen}");
+    assert!(seen.contains("webhook registered"), "{seen}");
+    assert!(!seen.contains(KEY));
+}
+
+#[test]
+fn on_a_terminal_a_typed_secret_and_key_are_hidden_and_events_can_be_unchecked() {
+    let api = ApiServer::start([Reply::status(200)]);
+    let mut t = Terminal::start(&api.url(), &["--url", HOOK], &[]);
+    t.expect("Webhook secret");
+    t.expect("type one");
+    t.press("\x1b[B"); // arrow down to "type one"
+    t.press("\r");
+    t.expect("Secret");
+    t.type_hidden(SECRET);
+    t.expect("Repeat the secret");
+    t.type_hidden(SECRET);
+    t.expect("Events");
+    t.expect("template.status");
+    t.press(" "); // uncheck the first, message.received
+    t.press("\r");
+    t.expect("StartMessaging API key");
+    t.type_hidden(KEY);
+    t.expect("About to register:");
+    t.expect("1a5c (typed)");
+    let seen = t.confirm();
+
+    let requests = api.requests();
+    assert_eq!(requests.len(), 1);
+    assert_body(&requests[0], r#"["message.status","template.status"]"#);
+    let bearer = format!("Bearer {KEY}");
+    assert_eq!(requests[0].header("authorization"), Some(bearer.as_str()));
+    assert!(!seen.contains(SECRET), "{seen}");
+    assert!(!seen.contains(KEY), "{seen}");
+}
+
+#[test]
+fn on_a_terminal_declining_sends_nothing_and_yes_skips_the_question() {
+    let api = ApiServer::start([Reply::status(200)]);
+    let env = [("WM_HOOKS_API_KEY", KEY), ("WM_HOOKS_SECRET", SECRET)];
+    let args = ["--url", HOOK, "--events", "message.status"];
+    let mut t = Terminal::start(&api.url(), &args, &env);
+    t.expect("Register this webhook? [Y/n]");
+    t.press("n");
+    let (code, seen) = t.finish();
+    assert_eq!(code, 1, "{seen}");
+    assert!(seen.contains("cancelled: nothing was sent"), "{seen}");
+    assert!(api.requests().is_empty());
+
+    let (code, seen) =
+        Terminal::start(&api.url(), &[&args[..], &["--yes"]].concat(), &env).finish();
+    assert_eq!(code, 0, "{seen}");
+    assert!(!seen.contains("Register this webhook?"), "{seen}");
+    assert_eq!(api.requests().len(), 1);
+}
+
+#[test]
+fn on_a_terminal_ctrl_c_stops_it_and_sends_nothing() {
+    let api = ApiServer::start([Reply::status(200)]);
+    let mut t = Terminal::start(&api.url(), &["--url", HOOK], &[("WM_HOOKS_API_KEY", KEY)]);
+    t.expect("generate a new one");
+    t.press("\x03");
+    t.session.exp_eof().expect("the binary ends");
+    let status = t.session.process().wait().unwrap();
+    assert!(
+        matches!(status, WaitStatus::Signaled(_, Signal::SIGINT, _)),
+        "{status:?}"
+    );
+    assert!(api.requests().is_empty());
+}
+
+mod verify_first {
+    //! `--verify-first` runs verify's handshake against the webhook URL (over
+    //! TLS with a test CA, since the URL must be https) before the PUT.
+
+    use super::*;
+    use crate::util::server::{self, TestCert, TestServer};
+
+    fn configure_hook(api_url: &str, hook: &str) -> assert_cmd::Command {
+        let mut cmd = configure_without_url(api_url);
+        cmd.args(["--url", hook, "--verify-first"]);
+        cmd
+    }
+
+    #[test]
+    fn a_passing_handshake_goes_on_to_register() {
+        let cert = TestCert::new();
+        let hook = TestServer::start_tls(&cert, server::correct(SECRET));
+        let api = ApiServer::start([Reply::json(200, SAVED)]);
+        let out = configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+            .env("SSL_CERT_FILE", &cert.ca_pem)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("✔ handshake"))
+            .stderr(predicate::str::contains("✔ webhook registered"))
+            .get_output()
+            .clone();
+        assert_no_leak(&out);
+        let gets = hook.requests();
+        assert_eq!(gets.len(), 1, "only the handshake, no negative probes");
+        assert_eq!(gets[0].query("hub.verify_token").as_deref(), Some(SECRET));
+        assert_eq!(api.requests().len(), 1);
+    }
+
+    #[test]
+    fn a_failing_handshake_registers_nothing() {
+        let cert = TestCert::new();
+        let hook = TestServer::start_tls(&cert, server::status(404));
+        let api = ApiServer::start([Reply::json(200, SAVED)]);
+        configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+            .env("SSL_CERT_FILE", &cert.ca_pem)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("✘ handshake"))
+            .stderr(predicate::str::contains("nothing was registered"));
+        assert_eq!(hook.requests().len(), 1);
+        assert!(api.requests().is_empty());
+    }
+
+    #[test]
+    fn an_untrusted_certificate_fails_like_the_platform_would() {
+        let cert = TestCert::new();
+        let hook = TestServer::start_tls(&cert, server::correct(SECRET));
+        let api = ApiServer::start([Reply::json(200, SAVED)]);
+        configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("nothing was registered"));
+        assert!(api.requests().is_empty());
+    }
+
+    #[test]
+    fn dry_run_sends_neither_the_handshake_nor_the_put() {
+        let cert = TestCert::new();
+        let hook = TestServer::start_tls(&cert, server::correct(SECRET));
+        let api = ApiServer::start([Reply::json(200, SAVED)]);
+        configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+            .arg("--dry-run")
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("--verify-first skipped"));
+        assert!(hook.requests().is_empty());
+        assert!(api.requests().is_empty());
+    }
+
+    #[test]
+    fn a_generated_secret_cannot_be_verified_first() {
+        let api = ApiServer::start([]);
+        wm_hooks()
+            .args(["configure", "--api-url", &api.url(), "--url", HOOK])
+            .args(["--generate-secret", "--verify-first"])
+            .env("WM_HOOKS_API_KEY", KEY)
+            .assert()
+            .code(2);
+        assert!(api.requests().is_empty());
+    }
+}

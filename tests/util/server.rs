@@ -1,0 +1,434 @@
+//! A recording webhook receiver for the tests: hyper on 127.0.0.1:0 (plain or
+//! TLS), on its own thread and runtime, that records every request (method,
+//! target, headers, body, arrival time) and answers as its behaviour says:
+//! correctly, or in one of the broken ways real receivers are broken.
+//! Signatures are checked with hmac and sha2 directly, independent of the
+//! crate under test.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use hmac::{Hmac, Mac};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{HeaderMap, Request, Response};
+use hyper_util::rt::TokioIo;
+use sha2::Sha256;
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    /// Path and query, as sent.
+    pub target: String,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    pub at: Instant,
+    /// The client's address: one per connection.
+    pub peer: SocketAddr,
+}
+
+impl Recorded {
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
+    }
+
+    /// A query parameter, percent-decoded.
+    pub fn query(&self, name: &str) -> Option<String> {
+        let url = reqwest::Url::parse(&format!("http://x{}", self.target)).ok()?;
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("the body is JSON")
+    }
+
+    /// Whether `header` carries `sha256=<hex HMAC-SHA256(secret, body)>`.
+    pub fn signed_with(&self, secret: &str, header: &str) -> bool {
+        self.header(header) == Some(&hmac_header(secret, &self.body))
+    }
+}
+
+/// `sha256=<lowercase hex HMAC-SHA256(secret, body)>`, computed here.
+pub fn hmac_header(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// An answer: status, body, extra headers, and how long to wait before it.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub headers: Vec<(&'static str, String)>,
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            status,
+            body: body.into(),
+            headers: Vec::new(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn after(mut self, delay: Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+}
+
+/// Decides the answer to a request; the second argument counts requests from 0.
+pub type Behavior = dyn Fn(&Recorded, usize) -> Reply + Send + Sync;
+
+/// A receiver that does everything right: the handshake answers exactly the
+/// challenge for the right token and mode (403 otherwise); a POST is 200 when
+/// its X-Signature-256 is right and 401 when not.
+pub fn correct(secret: &str) -> impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static {
+    let secret = secret.to_string();
+    move |req, _| {
+        if req.method == "GET" {
+            handshake(req, &secret, |c| Reply::new(200, c))
+        } else if req.signed_with(&secret, "x-signature-256") {
+            Reply::new(200, "ok")
+        } else {
+            Reply::new(401, "invalid signature")
+        }
+    }
+}
+
+/// The right handshake logic with a chosen way of answering the challenge.
+pub fn handshake(req: &Recorded, secret: &str, answer: impl Fn(String) -> Reply) -> Reply {
+    let challenge = req.query("hub.challenge").unwrap_or_default();
+    if req.query("hub.mode").as_deref() == Some("subscribe")
+        && req.query("hub.verify_token").as_deref() == Some(secret)
+    {
+        answer(challenge)
+    } else {
+        Reply::new(403, "Forbidden")
+    }
+}
+
+/// Echoes the challenge for any token and mode, and takes any POST.
+pub fn accepts_anything() -> impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static {
+    |req, _| match req.query("hub.challenge") {
+        Some(challenge) => Reply::new(200, challenge),
+        None => Reply::new(200, "ok"),
+    }
+}
+
+/// Always answers with this status.
+pub fn status(code: u16) -> impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static {
+    move |_, _| Reply::new(code, format!("status {code}"))
+}
+
+/// Answers like `inner`, but only after `delay`.
+pub fn slow(
+    delay: Duration,
+    inner: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+) -> impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static {
+    move |req, n| inner(req, n).after(delay)
+}
+
+/// A running test server; stops when dropped.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    scheme: &'static str,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub fn start(
+        behavior: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        TestServer::spawn(Arc::new(behavior), None)
+    }
+
+    /// The same over TLS with the given certificate.
+    pub fn start_tls(
+        cert: &TestCert,
+        behavior: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![cert.leaf_der.clone().into()],
+                rustls::pki_types::PrivateKeyDer::Pkcs8(cert.key_der.clone().into()),
+            )
+            .expect("the test certificate is usable");
+        TestServer::spawn(Arc::new(behavior), Some(Arc::new(config).into()))
+    }
+
+    fn spawn(behavior: Arc<Behavior>, tls: Option<tokio_rustls::TlsAcceptor>) -> TestServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let recorded = requests.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(serve(listener, behavior, tls, recorded, stopped));
+        });
+        TestServer {
+            addr,
+            scheme,
+            requests,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}://{}{path}", self.scheme, self.addr)
+    }
+
+    /// Every request so far, in order of arrival.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// The POSTs so far.
+    pub fn posts(&self) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .collect()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn serve(
+    listener: std::net::TcpListener,
+    behavior: Arc<Behavior>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    mut stopped: tokio::sync::oneshot::Receiver<()>,
+) {
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = &mut stopped => return,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(_) => continue,
+            },
+        };
+        let behavior = behavior.clone();
+        let requests = requests.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            let service =
+                service_fn(move |req| answer(req, peer, behavior.clone(), requests.clone()));
+            match tls {
+                Some(acceptor) => {
+                    // A client that refuses the certificate ends the handshake: nothing to serve.
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        let _ = http1::Builder::new()
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
+                    }
+                }
+                None => {
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                }
+            }
+        });
+    }
+}
+
+async fn answer(
+    req: Request<Incoming>,
+    peer: SocketAddr,
+    behavior: Arc<Behavior>,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
+    let recorded = Recorded {
+        method: parts.method.to_string(),
+        target: parts
+            .uri
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        headers: parts.headers,
+        body,
+        at: Instant::now(),
+        peer,
+    };
+    let index = {
+        let mut all = requests.lock().unwrap();
+        all.push(recorded.clone());
+        all.len() - 1
+    };
+    let reply = behavior(&recorded, index);
+    tokio::time::sleep(reply.delay).await;
+    let mut response = Response::builder().status(reply.status);
+    for (name, value) in reply.headers {
+        response = response.header(name, value);
+    }
+    Ok(response.body(Full::new(Bytes::from(reply.body))).unwrap())
+}
+
+/// A test CA and a leaf certificate for 127.0.0.1 and localhost it signed,
+/// made with the openssl command (which CI installs).
+pub struct TestCert {
+    _dir: tempfile::TempDir,
+    /// The CA in PEM, for SSL_CERT_FILE.
+    pub ca_pem: PathBuf,
+    pub leaf_der: Vec<u8>,
+    pub key_der: Vec<u8>,
+}
+
+impl TestCert {
+    pub fn new() -> TestCert {
+        let dir = tempfile::tempdir().unwrap();
+        let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+        std::fs::write(
+            p("leaf.ext"),
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        let openssl = |args: &[&str]| {
+            let out = std::process::Command::new("openssl")
+                .args(args)
+                .output()
+                .expect("the openssl command runs");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        let (ca_key, ca_pem) = (p("ca.key"), p("ca.pem"));
+        openssl(
+            &[
+                &[
+                    "req", "-x509", "-days", "2", "-keyout", &ca_key, "-out", &ca_pem,
+                ][..],
+                &ec,
+                &[
+                    "-subj",
+                    "/CN=wm-hooks test CA",
+                    "-addext",
+                    "basicConstraints=critical,CA:TRUE",
+                    "-addext",
+                    "keyUsage=critical,keyCertSign",
+                ],
+            ]
+            .concat(),
+        );
+        let (leaf_key, csr) = (p("leaf.key"), p("leaf.csr"));
+        openssl(
+            &[
+                &[
+                    "req",
+                    "-keyout",
+                    &leaf_key,
+                    "-out",
+                    &csr,
+                    "-subj",
+                    "/CN=localhost",
+                ][..],
+                &ec,
+            ]
+            .concat(),
+        );
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &ca_pem,
+            "-CAkey",
+            &ca_key,
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            &p("leaf.ext"),
+            "-outform",
+            "DER",
+            "-out",
+            &p("leaf.der"),
+        ]);
+        openssl(&[
+            "pkcs8",
+            "-topk8",
+            "-nocrypt",
+            "-in",
+            &leaf_key,
+            "-outform",
+            "DER",
+            "-out",
+            &p("key.der"),
+        ]);
+        TestCert {
+            ca_pem: dir.path().join("ca.pem"),
+            leaf_der: std::fs::read(p("leaf.der")).unwrap(),
+            key_der: std::fs::read(p("key.der")).unwrap(),
+            _dir: dir,
+        }
+    }
+}
+
+/// A port on 127.0.0.1 where nothing listens: bound, then closed.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
