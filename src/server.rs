@@ -295,7 +295,7 @@ pub async fn bind(mut config: Config) -> Result<Server> {
             _ => error,
         }
     })?;
-    let fds = open_file_limit().saturating_sub(RESERVED_FDS);
+    let fds = raise_open_file_limit().saturating_sub(RESERVED_FDS);
     // A forwarded request holds a second descriptor: the connection to the app.
     let fds = if config.forward.is_some() {
         fds / 2
@@ -310,7 +310,7 @@ pub async fn bind(mut config: Config) -> Result<Server> {
 /// Raises this process's soft limit on open files to its hard limit, as Go's
 /// runtime does, so a thousand idle connections do not exhaust a default
 /// 1024, and returns the limit now in force.
-fn open_file_limit() -> u64 {
+pub fn raise_open_file_limit() -> u64 {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,

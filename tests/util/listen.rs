@@ -331,20 +331,3 @@ pub fn read_to_close(stream: &mut TcpStream) -> String {
     }
     String::from_utf8_lossy(&got).into_owned()
 }
-
-/// Raises this process's soft limit on open files to its hard limit, so a test
-/// can hold a thousand connections on a box whose default is 1024.
-pub fn raise_open_file_limit() {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit and setrlimit only read and write the struct they are given.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
-        {
-            limit.rlim_cur = limit.rlim_max;
-            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-        }
-    }
-}
