@@ -1,14 +1,15 @@
 //! wm-hooks: the webhook toolkit for the StartMessaging WhatsApp API.
 //!
 //! The pure core ([`signature`], [`events`], [`sample`], [`diagnosis`],
-//! [`record`]) has no I/O; the I/O modules ([`secret`], [`payload`],
-//! [`transport`], [`delivery`], [`handshake`], [`api`]) never print; [`commands`]
-//! is the only layer
+//! [`record`], [`dedup`]) has no I/O; the I/O modules ([`secret`], [`payload`],
+//! [`transport`], [`delivery`], [`handshake`], [`api`], [`server`]) never print;
+//! [`commands`] is the only layer
 //! that talks to the person, through [`output`].
 
 pub mod api;
 pub mod cli;
 pub mod commands;
+pub mod dedup;
 pub mod delivery;
 pub mod diagnosis;
 pub mod error;
@@ -20,5 +21,6 @@ pub mod payload;
 pub mod record;
 pub mod sample;
 pub mod secret;
+pub mod server;
 pub mod signature;
 pub mod transport;
