@@ -29,6 +29,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --version 'Print version'
             cand sign 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
             cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
+            cand listen 'Run a local webhook receiver that verifies and shows every delivery'
             cand events 'List the event types, or print one''s sample payload'
             cand completions 'Print a shell completion script'
             cand send-test 'Play the platform: sign sample events and POST them to your endpoint'
@@ -63,6 +64,34 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --verbose 'Print more on stderr'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wm-hooks;listen'= {
+            cand --host 'The address to listen on; anything but loopback is reachable from other machines'
+            cand --port 'The port to listen on; 0 picks a free one'
+            cand --path 'The path that takes webhooks; other paths get 404'
+            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
+            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
+            cand --signature-header 'The header that carries the signature, in any case (GitHub and Meta use X-Hub-Signature-256)'
+            cand --max-body 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413'
+            cand --record 'Append one JSON record line per request to FILE (never truncated)'
+            cand --respond-status 'Answer POSTs with a valid signature with this status (to test a sender''s retries)'
+            cand --respond-delay 'Wait this long before answering POSTs with a valid signature (150ms, 2s, 1m)'
+            cand --forward-to 'Forward each POST with a valid signature to your app, re-signed, and answer with its status'
+            cand --forward-secret 'Sign forwarded requests with this secret instead of the listener''s [env: WM_HOOKS_FORWARD_SECRET]; prefer the variable or --forward-secret-file'
+            cand --forward-secret-file 'Read the forwarding secret from a file (one trailing newline is removed)'
+            cand --forward-timeout 'How long to wait for the app''s answer before answering 504'
+            cand --read-timeout 'How long a client may take to send a request''s headers, and then its body; an idle keep-alive connection is closed after it too'
+            cand --max-connections 'Open connections served at once; more are closed as they arrive'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --json 'Print one JSON record line per request on stdout instead of the pretty output'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -189,6 +218,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
         &'wm-hooks;help'= {
             cand sign 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
             cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
+            cand listen 'Run a local webhook receiver that verifies and shows every delivery'
             cand events 'List the event types, or print one''s sample payload'
             cand completions 'Print a shell completion script'
             cand send-test 'Play the platform: sign sample events and POST them to your endpoint'
@@ -200,6 +230,8 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
         &'wm-hooks;help;sign'= {
         }
         &'wm-hooks;help;verify-signature'= {
+        }
+        &'wm-hooks;help;listen'= {
         }
         &'wm-hooks;help;events'= {
         }

@@ -113,13 +113,6 @@ pub fn mismatch(secret: &[u8], body: &[u8], expected: &Signature) -> Vec<String>
                 .to_string(),
         );
     }
-    if !body.is_ascii() && std::str::from_utf8(body).is_ok() {
-        hints.push(
-            "the payload has non-ASCII characters; a sender that escapes them as \\uXXXX \
-             (Python's json.dumps default) signs different bytes than it sends"
-                .to_string(),
-        );
-    }
     hints.push(
         "check that both sides use the same secret and that the payload is the raw request body, byte for byte"
             .to_string(),
@@ -333,7 +326,8 @@ mod tests {
             "{\n  \"name\": \"João\"\n}".as_bytes(),
         );
         assert!(hints.iter().any(|h| h.contains("pretty-printed")));
-        assert!(hints.iter().any(|h| h.contains("non-ASCII")));
+        // \uXXXX escaping was tried as a variant: no guess about it without a match.
+        assert!(!hints.iter().any(|h| h.contains("non-ASCII")));
         assert!(hints.last().unwrap().contains("same secret"));
     }
 

@@ -6,8 +6,12 @@
 //! `None`, and an event type this version does not know becomes [`Event::Unknown`]
 //! rather than an error, because the platform may add events before we do.
 
+use std::borrow::Cow;
+use std::fmt;
+
 use clap::ValueEnum;
 use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// The event types the platform documents.
@@ -207,6 +211,116 @@ pub fn parse(body: &[u8]) -> Result<Event, serde_json::Error> {
     Ok(from_envelope(envelope))
 }
 
+/// What tells deliveries apart: the event type, and the `message_id` and
+/// `status` in its data when they are strings (whatever the type).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub event: String,
+    pub message_id: Option<String>,
+    pub status: Option<String>,
+}
+
+/// Reads a body's [`Identity`] in one pass that builds no event: what a
+/// receiver under load needs to answer, record and deduplicate. Refuses the
+/// bodies [`parse`] refuses: anything but a JSON object with a string `event`.
+pub fn identify(body: &[u8]) -> Result<Identity, serde_json::Error> {
+    #[derive(Deserialize)]
+    struct Wire<'a> {
+        event: String,
+        // A string as in `Envelope`, so that the same bodies fail here;
+        // borrowed, since it is only checked.
+        #[serde(default, borrow, rename = "timestamp")]
+        _timestamp: Option<Cow<'a, str>>,
+        #[serde(default)]
+        data: Lenient,
+    }
+    let wire: Wire<'_> = serde_json::from_slice(body)?;
+    Ok(Identity {
+        event: wire.event,
+        message_id: wire.data.message_id,
+        status: wire.data.status,
+    })
+}
+
+/// Any JSON value, read leniently: a string's text, or an object's
+/// `message_id` and `status` strings; everything else is read past unbuilt.
+#[derive(Default)]
+struct Lenient {
+    text: Option<String>,
+    message_id: Option<String>,
+    status: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> Visitor<'de> for LenientVisitor {
+    type Value = Lenient;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Lenient, E> {
+        Ok(Lenient {
+            text: Some(text.to_owned()),
+            ..Lenient::default()
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lenient, A::Error> {
+        #[derive(Deserialize)]
+        #[serde(field_identifier, rename_all = "snake_case")]
+        enum Field {
+            MessageId,
+            Status,
+            #[serde(other)]
+            Other,
+        }
+        let mut found = Lenient::default();
+        while let Some(field) = map.next_key::<Field>()? {
+            match field {
+                Field::MessageId => found.message_id = map.next_value::<Lenient>()?.text,
+                Field::Status => found.status = map.next_value::<Lenient>()?.text,
+                Field::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Lenient::default())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Lenient, E> {
+        Ok(Lenient::default())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Lenient, E> {
+        Ok(Lenient::default())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Lenient, E> {
+        Ok(Lenient::default())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Lenient, E> {
+        Ok(Lenient::default())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Lenient, E> {
+        Ok(Lenient::default())
+    }
+}
+
 pub fn from_envelope(envelope: Envelope) -> Event {
     fn typed<T: serde::de::DeserializeOwned>(data: &Value) -> Option<T> {
         T::deserialize(data).ok()
@@ -269,20 +383,52 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_an_event() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         for body in [
             &b"not json"[..],
             b"[]",
             b"{}",
             b"{\"event\":3}",
             b"\xff\xfe",
+            b"{\"event\":\"e\",\"timestamp\":5}",
+            b"{\"event\":\"e\",\"data\":{},\"data\":{}}",
+            b"{\"event\":\"e\",\"data\":{\"status\":\"a\"}",
+            // Deep nesting is an error, not a crash.
+            deep.as_bytes(),
         ] {
-            assert!(parse(body).is_err(), "{body:?}");
+            let shown = String::from_utf8_lossy(&body[..body.len().min(40)]);
+            assert!(parse(body).is_err(), "{shown}");
+            assert!(identify(body).is_err(), "identify refuses it too: {shown}");
         }
-        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        assert!(
-            parse(deep.as_bytes()).is_err(),
-            "deep nesting is an error, not a crash"
+    }
+
+    #[test]
+    fn identify_reads_the_keys_leniently() {
+        let id = identify(EventKind::MessageStatus.sample_text().as_bytes()).unwrap();
+        assert_eq!(
+            (
+                id.event.as_str(),
+                id.message_id.as_deref(),
+                id.status.as_deref()
+            ),
+            ("message.status", Some("msg_abc123"), Some("delivered"))
         );
+        let id = identify(EventKind::MessageReceived.sample_text().as_bytes()).unwrap();
+        assert_eq!(
+            (id.message_id.as_deref(), id.status),
+            (Some("msg_incoming_123"), None)
+        );
+        let loose =
+            br#"{"data":{"message_id":"m\u00e9","status":7,"x":{"status":"no"}},"event":"y"}"#;
+        let id = identify(loose).unwrap();
+        assert_eq!((id.message_id.as_deref(), id.status), (Some("mé"), None));
+        let escaped = br#"{"event":"e.x","timestamp":"2026-01-15"}"#;
+        assert_eq!(identify(escaped).unwrap().event, "e.x");
+        for data in ["null", "[1,{\"a\":2}]", "\"text\"", "true", "-1.5e3", "{}"] {
+            let body = format!(r#"{{"event":"e","data":{data}}}"#);
+            let id = identify(body.as_bytes()).unwrap();
+            assert_eq!((id.message_id, id.status), (None, None), "{data}");
+        }
     }
 
     #[test]

@@ -3,10 +3,14 @@
 //! Pure: turns requests into lines and lines into bodies; no I/O.
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
+use std::time::SystemTime;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde::{Deserialize, Serialize};
+use hyper::header::{HeaderMap, HeaderName};
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// What the receiver concluded about a request's signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +74,87 @@ impl Record {
     }
 }
 
+/// A record borrowed from a request as it was received. `listen` writes its
+/// lines from these without building a [`Record`], whose owned strings and map
+/// cost more than the rest of a request; the line is the one the same `Record`
+/// would give (a test holds the two together).
+pub struct Borrowed<'a> {
+    pub received_at: SystemTime,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: &'a HeaderMap,
+    pub body: Option<&'a [u8]>,
+    pub signature: Verdict,
+    pub event: Option<&'a str>,
+    pub status: u16,
+}
+
+impl Borrowed<'_> {
+    /// Appends the record as one line of JSON, and the newline.
+    pub fn write_line(&self, out: &mut Vec<u8>) {
+        serde_json::to_writer(&mut *out, self).expect("a record always serialises");
+        out.push(b'\n');
+    }
+}
+
+impl Serialize for Borrowed<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut record = serializer.serialize_struct("Record", 8)?;
+        record.serialize_field(
+            "received_at",
+            &AsText(humantime::format_rfc3339_millis(self.received_at)),
+        )?;
+        record.serialize_field("method", self.method)?;
+        record.serialize_field("path", self.path)?;
+        record.serialize_field("headers", &Headers(self.headers))?;
+        match self.body.map(std::str::from_utf8) {
+            Some(Ok(text)) => record.serialize_field("body", text)?,
+            Some(Err(_)) => {
+                let bytes = self.body.unwrap_or_default();
+                record.serialize_field("body_base64", &STANDARD.encode(bytes))?
+            }
+            None => {}
+        }
+        record.serialize_field("signature", &self.signature)?;
+        record.serialize_field("event", &self.event)?;
+        record.serialize_field("status", &self.status)?;
+        record.end()
+    }
+}
+
+/// Serialises through `Display`, without an intermediate `String`.
+struct AsText<T>(T);
+
+impl<T: Display> Serialize for AsText<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+/// Headers as [`Record::headers`] holds them: names sorted, repeated values
+/// joined with `, `, bytes that are not UTF-8 replaced.
+struct Headers<'a>(&'a HeaderMap);
+
+impl Serialize for Headers<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut names: Vec<&HeaderName> = self.0.keys().collect();
+        names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+        let mut map = serializer.serialize_map(Some(names.len()))?;
+        for name in names {
+            let mut values = self.0.get_all(name).iter();
+            let first = values.next().map(|v| String::from_utf8_lossy(v.as_bytes()));
+            let mut joined = first.unwrap_or_default();
+            for value in values {
+                let joined = joined.to_mut();
+                joined.push_str(", ");
+                joined.push_str(&String::from_utf8_lossy(value.as_bytes()));
+            }
+            map.serialize_entry(name.as_str(), &joined)?;
+        }
+        map.end()
+    }
+}
+
 /// Parses one line of a record file.
 pub fn parse_line(line: &str) -> Result<Record, serde_json::Error> {
     serde_json::from_str(line)
@@ -114,6 +199,59 @@ mod tests {
         let line = r.to_line();
         assert!(line.contains("body_base64") && !line.contains(r#""body":"#));
         assert_eq!(parse_line(&line).unwrap().body_bytes().unwrap(), body);
+    }
+
+    #[test]
+    fn borrowed_lines_are_the_lines_of_records() {
+        use hyper::header::HeaderValue;
+        let mut headers = HeaderMap::new();
+        headers.append("x-b", HeaderValue::from_static("2"));
+        headers.append("content-type", HeaderValue::from_static("application/json"));
+        headers.append("x-b", HeaderValue::from_static("3"));
+        headers.append("x-raw", HeaderValue::from_bytes(b"a\xffb").unwrap());
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1_768_473_000_123);
+        let bodies: [Option<&[u8]>; 4] = [
+            Some(b"{\"t\":\"Jo\\u00e3o \xf0\x9f\x91\x8b \\n\\\"\"}\n"),
+            Some(b"\x00\xff\xfe{"),
+            Some(b""),
+            None,
+        ];
+        for (body, event) in bodies
+            .into_iter()
+            .zip([Some("message.received"), None, None, None])
+        {
+            let borrowed = Borrowed {
+                received_at: at,
+                method: "POST",
+                path: "/webhooks/whatsapp",
+                headers: &headers,
+                body,
+                signature: Verdict::Invalid,
+                event,
+                status: 401,
+            };
+            let mut line = Vec::new();
+            borrowed.write_line(&mut line);
+            let mut owned = Record {
+                received_at: "2026-01-15T10:30:00.123Z".into(),
+                method: "POST".into(),
+                path: "/webhooks/whatsapp".into(),
+                headers: BTreeMap::from([
+                    ("content-type".into(), "application/json".into()),
+                    ("x-b".into(), "2, 3".into()),
+                    ("x-raw".into(), "a\u{fffd}b".into()),
+                ]),
+                body: None,
+                body_base64: None,
+                signature: Verdict::Invalid,
+                event: event.map(String::from),
+                status: 401,
+            };
+            if let Some(body) = body {
+                owned.set_body(body);
+            }
+            assert_eq!(String::from_utf8(line).unwrap(), owned.to_line() + "\n");
+        }
     }
 
     #[test]

@@ -88,26 +88,35 @@ pub fn mask(value: &str) -> String {
 /// The secret from the flags or the environment, or `None` when none is given.
 /// Precedence: `--secret-file`, `--secret`, then `WM_HOOKS_SECRET`.
 pub fn load(args: &SecretArgs) -> Result<Option<Secret>> {
-    load_with(args, |name| std::env::var_os(name))
+    load_from(args.secret.as_deref(), args.secret_file.as_deref(), ENV)
+}
+
+/// A secret from a flag's value, a file or an environment variable, in that
+/// order of precedence (a file beats the flag, the flag beats the variable):
+/// the one rule for every secret a command takes.
+pub fn load_from(flag: Option<&str>, file: Option<&Path>, var: &str) -> Result<Option<Secret>> {
+    load_with(flag, file, var, |name| std::env::var_os(name))
 }
 
 fn load_with(
-    args: &SecretArgs,
+    flag: Option<&str>,
+    file: Option<&Path>,
+    var: &str,
     env: impl Fn(&str) -> Option<std::ffi::OsString>,
 ) -> Result<Option<Secret>> {
-    if let Some(path) = &args.secret_file {
+    if let Some(path) = file {
         return read_file(path).map(Some);
     }
-    if let Some(value) = &args.secret {
+    if let Some(value) = flag {
         return Secret::new(value.as_bytes(), Source::Flag).map(Some);
     }
-    match env(ENV) {
+    match env(var) {
         Some(value) => {
             use std::os::unix::ffi::OsStringExt;
             Secret::new(value.into_vec(), Source::Env)
                 .map(Some)
                 .map_err(|e| Error {
-                    message: format!("{ENV} is set but empty"),
+                    message: format!("{var} is set but empty"),
                     ..e
                 })
         }
@@ -174,23 +183,17 @@ mod tests {
         let env = |_: &str| Some("from-env".into());
         let no_env = |_: &str| None;
 
-        let args = SecretArgs {
-            secret: Some("flag".into()),
-            secret_file: Some(file),
-        };
-        let s = load_with(&args, env).unwrap().unwrap();
+        let s = load_with(Some("flag"), Some(&file), ENV, env)
+            .unwrap()
+            .unwrap();
         assert_eq!((s.bytes(), s.source), (&b"from-file"[..], Source::File));
-
-        let args = SecretArgs {
-            secret: Some("flag".into()),
-            secret_file: None,
-        };
-        assert_eq!(load_with(&args, env).unwrap().unwrap().source, Source::Flag);
-
-        let args = SecretArgs::default();
-        assert_eq!(load_with(&args, env).unwrap().unwrap().bytes(), b"from-env");
-        assert_eq!(load_with(&args, no_env).unwrap(), None);
-        assert!(load_with(&args, |_: &str| Some("".into())).is_err());
+        let s = load_with(Some("flag"), None, ENV, env).unwrap().unwrap();
+        assert_eq!(s.source, Source::Flag);
+        let s = load_with(None, None, ENV, env).unwrap().unwrap();
+        assert_eq!(s.bytes(), b"from-env");
+        assert_eq!(load_with(None, None, ENV, no_env).unwrap(), None);
+        let empty = load_with(None, None, "OTHER_VAR", |_: &str| Some("".into()));
+        assert_eq!(empty.unwrap_err().message, "OTHER_VAR is set but empty");
     }
 
     #[test]

@@ -13,6 +13,8 @@ mod completions;
 mod configure;
 #[path = "cli/events.rs"]
 mod events;
+#[path = "cli/listen.rs"]
+mod listen;
 #[path = "cli/output.rs"]
 mod output;
 #[path = "cli/send_test.rs"]

@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod configure;
 pub mod events;
+pub mod listen;
 pub mod send_test;
 pub mod sign;
 pub mod verify;
@@ -21,6 +22,7 @@ pub fn run(command: Command) -> Result<Outcome> {
     match command {
         Command::Sign(args) => sign::run(args),
         Command::VerifySignature(args) => verify_signature::run(args),
+        Command::Listen(args) => listen::run(args),
         Command::Events(args) => events::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Configure(args) => configure::run(args),

@@ -6,6 +6,8 @@ pub mod server;
 
 pub mod api_server;
 
+pub mod listen;
+
 use std::path::PathBuf;
 
 use assert_cmd::Command;

@@ -1,0 +1,819 @@
+//! `wm-hooks listen`: turns the flags into a [`server::Config`], prints the
+//! banner, runs the receiver until Ctrl-C or SIGTERM, shows and records every
+//! request it hands on, and prints a summary at the end.
+//!
+//! Two paths leave the receiver's channel, built for different promises. Record
+//! lines (`--json`, `--record`) are written by a task on the receiver's own
+//! runtime through a buffered writer and are never dropped: a writer that cannot
+//! keep up slows the answers instead. Pretty blocks go to a terminal thread
+//! through a small queue that drops (and counts) blocks when it is full, so a
+//! slow or paused terminal never delays a sender.
+
+mod pretty;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{self as std_mpsc, SyncSender, TrySendError};
+use std::time::Duration;
+
+use colored::Colorize;
+use hyper::StatusCode;
+use tokio::signal::unix::{Signal, SignalKind, signal};
+use tokio::sync::{mpsc, watch};
+
+use crate::cli::ListenArgs;
+use crate::dedup::{Seen, Tag};
+use crate::error::{Error, Outcome, Result};
+use crate::output;
+use crate::secret::{self, Secret, Source};
+use crate::server::{self, Exchange, Forward, Outcome as Answered, Report, ServerStats};
+
+/// The environment variable `--forward-to` reads its own secret from.
+pub const FORWARD_SECRET_ENV: &str = "WM_HOOKS_FORWARD_SECRET";
+/// Requests handed on and not yet recorded; at most one per open connection
+/// waits here, so this only bounds a burst.
+const QUEUE: usize = 1024;
+/// Pretty blocks waiting for the terminal; more are dropped and counted.
+const TERMINAL_QUEUE: usize = 256;
+/// How long a stop waits for requests in flight.
+const GRACE: Duration = Duration::from_secs(5);
+/// How long the summary waits for the terminal to take the last blocks.
+const TERMINAL_DRAIN: Duration = Duration::from_secs(2);
+/// Record lines gathered before a write to stdout.
+const STDOUT_BUFFER: usize = 64 * 1024;
+
+/// A stop asked for: by a signal, or by a reader that went away.
+type Stop = Arc<watch::Sender<u32>>;
+
+pub fn run(args: ListenArgs) -> Result<Outcome> {
+    let secret = secret::load(&args.secret)?;
+    let generated = secret.is_none();
+    let config = config(&args, secret.unwrap_or_else(Secret::generate))?;
+    let record = args.record.as_deref().map(open_record).transpose()?;
+    super::block_on(listen(args, config, record, generated))
+}
+
+async fn listen(
+    args: ListenArgs,
+    config: server::Config,
+    record: Option<File>,
+    generated: bool,
+) -> Result<Outcome> {
+    // Installed before the first line, so a script that signals as soon as it
+    // reads it gets a clean stop and not the default death.
+    let interrupt = install(SignalKind::interrupt())?;
+    let terminate = install(SignalKind::terminate())?;
+    let asked_connections = config.max_connections;
+    let server = server::bind(config).await?;
+    let config = server.config();
+    let url = format!("http://{}{}", server.local_addr(), config.path);
+    output::eprintln(format_args!("Listening on {url}"));
+    banner(
+        &args,
+        config,
+        server.local_addr(),
+        generated,
+        asked_connections,
+    );
+
+    let stop: Stop = Arc::new(watch::Sender::new(0));
+    let printer = if args.json {
+        None
+    } else {
+        Some(Printer::start(
+            pretty::Style::new(&args, config),
+            Arc::clone(&stop),
+        )?)
+    };
+    let recorder = Recorder::new(args.json, record, args.record.as_deref())?;
+    let (reports, queue) = mpsc::channel(QUEUE);
+    let consumer = Consumer {
+        seen: Seen::default(),
+        tally: Tally::default(),
+        recorder,
+        printer,
+        stop: Arc::clone(&stop),
+    };
+    let consumer = tokio::spawn(consumer.run(queue));
+    let signals = tokio::spawn(watch_signals(interrupt, terminate, Arc::clone(&stop)));
+
+    let stats = server.run(reports, stop.subscribe()).await;
+    signals.abort();
+    let consumer = consumer
+        .await
+        .map_err(|e| Error::failed(format!("the output task failed: {e}")))?;
+    let dropped = consumer.printer.map_or(0, Printer::finish);
+    let failure = consumer.recorder.finish();
+    for line in summary(&consumer.tally, &stats, dropped) {
+        output::note(line);
+    }
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(Outcome::Success),
+    }
+}
+
+/// The flags, checked, as the receiver's configuration.
+fn config(args: &ListenArgs, secret: Secret) -> Result<server::Config> {
+    let ip = host(&args.host)?;
+    check_path(&args.path)?;
+    for (flag, value) in [
+        ("--read-timeout", args.read_timeout),
+        ("--forward-timeout", args.forward_timeout),
+    ] {
+        if value.is_zero() {
+            return Err(Error::input(format!("{flag} must be longer than 0")));
+        }
+    }
+    let forward = match &args.forward_to {
+        Some(url) => Some(forward(url, args, &secret)?),
+        None => None,
+    };
+    Ok(server::Config {
+        addr: SocketAddr::new(ip, args.port),
+        path: args.path.clone(),
+        secret,
+        signature_header: args.signature_header.clone(),
+        max_body: args.max_body,
+        read_timeout: args.read_timeout,
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        respond_status: args
+            .respond_status
+            .and_then(|code| StatusCode::from_u16(code).ok()),
+        respond_delay: args.respond_delay,
+        forward,
+        grace: GRACE,
+    })
+}
+
+/// `--host`: an IP address (v6 with or without brackets) or `localhost`.
+fn host(text: &str) -> Result<IpAddr> {
+    if text.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    text.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .map_err(|_| {
+            Error::input(format!("--host {text:?} is not an IP address"))
+                .with_hint("use 127.0.0.1 (this machine only), ::1, or 0.0.0.0 (every interface)")
+        })
+}
+
+fn check_path(path: &str) -> Result<()> {
+    let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#');
+    if path.starts_with('/') && !path.contains(bad) {
+        return Ok(());
+    }
+    Err(Error::input(format!(
+        "--path {:?} is not a URL path",
+        output::escape(path)
+    ))
+    .with_hint("a path starts with / and has no spaces, ? or #, such as /webhooks/whatsapp"))
+}
+
+fn forward(url: &str, args: &ListenArgs, secret: &Secret) -> Result<Forward> {
+    let hint = "give your app's whole URL, such as http://127.0.0.1:3000/webhooks/whatsapp";
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        Error::input(format!("--forward-to {url:?} is not a URL: {e}")).with_hint(hint)
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::input(format!(
+            "--forward-to {url:?} is not an http:// or https:// URL"
+        ))
+        .with_hint(hint));
+    }
+    let own = &args.forward_secret;
+    let secret = secret::load_from(
+        own.forward_secret.as_deref(),
+        own.forward_secret_file.as_deref(),
+        FORWARD_SECRET_ENV,
+    )?
+    .unwrap_or_else(|| secret.clone());
+    let client = crate::http_client::builder()
+        .timeout(args.forward_timeout)
+        .build()
+        .map_err(|e| Error::failed(format!("cannot set up the HTTP client: {e}")))?;
+    Ok(Forward {
+        url: parsed,
+        secret,
+        client,
+    })
+}
+
+fn open_record(path: &Path) -> Result<File> {
+    // Append, never truncate: a record holds deliveries nobody can send again.
+    File::options()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| {
+            Error::input(format!(
+                "cannot open the record file {}: {e}",
+                path.display()
+            ))
+        })
+}
+
+fn install(kind: SignalKind) -> Result<Signal> {
+    signal(kind).map_err(|e| Error::failed(format!("cannot handle signals: {e}")))
+}
+
+/// The first Ctrl-C or SIGTERM stops gracefully; the next one stops at once.
+async fn watch_signals(mut interrupt: Signal, mut terminate: Signal, stop: Stop) {
+    loop {
+        let received = tokio::select! {
+            got = interrupt.recv() => got,
+            got = terminate.recv() => got,
+        };
+        if received.is_none() {
+            return;
+        }
+        stop.send_modify(|asked| *asked += 1);
+        if *stop.borrow() == 1 {
+            output::note(format_args!(
+                "Stopping: finishing the requests in flight (up to {}s; Ctrl-C again stops now)",
+                GRACE.as_secs()
+            ));
+        }
+    }
+}
+
+/// Everything after the first line: the secret, how to send a test event, and
+/// warnings about the flags.
+fn banner(
+    args: &ListenArgs,
+    config: &server::Config,
+    addr: SocketAddr,
+    generated: bool,
+    asked_connections: usize,
+) {
+    let to = format!("http://{}{}", reachable(addr), config.path);
+    let send_test = match (&config.secret.source, &args.secret.secret_file) {
+        (Source::File, Some(path)) => format!(
+            "wm-hooks send-test --secret-file {} --to {}",
+            shell_word(&path.display().to_string()),
+            shell_word(&to)
+        ),
+        _ => format!("wm-hooks send-test --to {}", shell_word(&to)),
+    };
+    if generated {
+        // Printed in full once, like `stripe listen` does: it exists only here.
+        // Without it, nothing can sign for this receiver, so -q keeps it.
+        let secret = config.secret.to_text().unwrap_or_default();
+        output::eprintln(format_args!(
+            "{} generated for this session; in the sender's shell:",
+            "Webhook secret".bold()
+        ));
+        output::eprintln(format_args!("export {}={secret}", secret::ENV));
+        output::note(format_args!("Send a signed test event: {send_test}"));
+    } else {
+        output::note(format_args!(
+            "{}: {} (from {})",
+            "Webhook secret".bold(),
+            config.secret.masked(),
+            match config.secret.source {
+                Source::Flag => "--secret",
+                Source::File => "--secret-file",
+                Source::Env => secret::ENV,
+                Source::Prompt => "the prompt",
+                Source::Generated => "generated",
+            }
+        ));
+        output::note(format_args!(
+            "Send a signed test event (with the same secret): {send_test}"
+        ));
+    }
+    super::warn_if_on_command_line(&config.secret);
+    if let Some(warning) = exposure(addr.ip()) {
+        output::warn(warning);
+    }
+    if let Some(forward) = &config.forward {
+        if forward.secret.source == Source::Flag {
+            output::warn(format!(
+                "--forward-secret is visible to other users in the process list; prefer {FORWARD_SECRET_ENV} or --forward-secret-file"
+            ));
+        }
+        let signed = if forward.secret == config.secret {
+            "the same secret"
+        } else {
+            "the forwarding secret"
+        };
+        output::note(format_args!(
+            "Forwarding valid POSTs to {} (signed with {signed}); senders get its status",
+            shown_url(&forward.url)
+        ));
+        if forward.url.port_or_known_default() == Some(addr.port())
+            && forward_host_is_here(&forward.url, addr.ip())
+        {
+            output::warn("--forward-to points at this listener itself: every POST would loop");
+        }
+    }
+    match (config.respond_status, config.respond_delay) {
+        (None, None) => {}
+        (status, delay) => output::note(format_args!(
+            "Answering valid POSTs with {}{}",
+            status.map_or("the usual status".to_string(), |s| s.as_u16().to_string()),
+            delay.map_or(String::new(), |d| format!(
+                " after {}",
+                humantime::format_duration(d)
+            )),
+        )),
+    }
+    if config.max_connections < asked_connections {
+        output::warn(format_args!(
+            "serving at most {} connections at once: the open file limit allows no more",
+            config.max_connections
+        ));
+    }
+    output::note(format_args!(
+        "Handshake: GET {to}?hub.mode=subscribe&hub.challenge=…&hub.verify_token=<the secret>"
+    ));
+    output::note("Press Ctrl-C to stop.");
+}
+
+/// The warning for an address other machines can reach.
+fn exposure(ip: IpAddr) -> Option<String> {
+    let whom = if ip.is_unspecified() {
+        "every network interface"
+    } else {
+        "a network interface"
+    };
+    (!ip.is_loopback()).then(|| {
+        format!("listening on {ip}, {whom}: other machines that can reach this one can send to it")
+    })
+}
+
+/// Where a sender on this machine reaches the listener: an unspecified bind
+/// address (0.0.0.0, ::) is reached through loopback.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), addr.port())
+        }
+        _ => addr,
+    }
+}
+
+fn forward_host_is_here(url: &reqwest::Url, ip: IpAddr) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.parse::<IpAddr>()
+        .is_ok_and(|target| target == ip || target.is_loopback() || ip.is_unspecified())
+}
+
+/// A URL for display: a password in it is masked.
+fn shown_url(url: &reqwest::Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("****"));
+    }
+    output::escape(shown.as_str()).into_owned()
+}
+
+/// Quotes a word for a POSIX shell when it needs quoting.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Takes every report off the queue: tags it, counts it, records it, and
+/// passes it to the terminal.
+struct Consumer {
+    seen: Seen,
+    tally: Tally,
+    recorder: Recorder,
+    printer: Option<Printer>,
+    stop: Stop,
+}
+
+impl Consumer {
+    async fn run(mut self, mut queue: mpsc::Receiver<Report>) -> Consumer {
+        while let Some(report) = queue.recv().await {
+            self.take(report);
+            // The runtime has one thread: while this drains, nothing is added,
+            // so the loop ends, and one write carries the whole batch.
+            while let Ok(report) = queue.try_recv() {
+                self.take(report);
+            }
+            self.recorder.flush();
+            if self.recorder.failed() {
+                self.stop.send_modify(|asked| *asked = (*asked).max(1));
+            }
+        }
+        self
+    }
+
+    fn take(&mut self, report: Report) {
+        let tag = match &report {
+            Report::Request(exchange) => {
+                let tag = exchange.event().map_or(Tag::New, |e| self.seen.observe(e));
+                self.tally.count(exchange, tag);
+                self.recorder.write(exchange);
+                tag
+            }
+            Report::Malformed { .. } => {
+                self.tally.malformed += 1;
+                Tag::New
+            }
+        };
+        if let Some(printer) = &mut self.printer {
+            printer.show(report, tag);
+        }
+    }
+}
+
+/// The record sinks: stdout under `--json` (buffered, written when the queue
+/// runs dry) and the `--record` file (each line in one write, as it comes, so
+/// a crash loses at most the line in flight).
+struct Recorder {
+    stdout: Option<BufWriter<File>>,
+    file: Option<(File, String)>,
+    line: Vec<u8>,
+    failure: Option<Error>,
+}
+
+impl Recorder {
+    fn new(json: bool, file: Option<File>, path: Option<&Path>) -> Result<Recorder> {
+        let stdout = if json {
+            // A handle of our own on fd 1: std's stdout flushes at every newline.
+            use std::os::fd::AsFd;
+            let fd = std::io::stdout()
+                .as_fd()
+                .try_clone_to_owned()
+                .map_err(Error::stdout)?;
+            Some(BufWriter::with_capacity(STDOUT_BUFFER, File::from(fd)))
+        } else {
+            None
+        };
+        let name = path.map_or(String::new(), |p| p.display().to_string());
+        Ok(Recorder {
+            stdout,
+            file: file.map(|f| (f, name)),
+            line: Vec::with_capacity(2048),
+            failure: None,
+        })
+    }
+
+    fn failed(&self) -> bool {
+        self.failure.is_some()
+    }
+
+    fn write(&mut self, exchange: &Exchange) {
+        if self.failed() || (self.stdout.is_none() && self.file.is_none()) {
+            return;
+        }
+        self.line.clear();
+        exchange.record().write_line(&mut self.line);
+        if let Some(out) = &mut self.stdout {
+            if let Err(e) = out.write_all(&self.line) {
+                self.failure = Some(Error::stdout(e));
+                return;
+            }
+        }
+        if let Some((file, name)) = &mut self.file {
+            if let Err(e) = file.write_all(&self.line) {
+                self.failure = Some(Error::failed(format!(
+                    "cannot write to the record file {name}: {e}"
+                )));
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.failed() {
+            return;
+        }
+        if let Some(out) = &mut self.stdout {
+            if let Err(e) = out.flush() {
+                self.failure = Some(Error::stdout(e));
+            }
+        }
+    }
+
+    /// Flushes what is left; the error that stopped recording, if one did.
+    fn finish(mut self) -> Option<Error> {
+        self.flush();
+        if let Some((file, _)) = &self.file {
+            let _ = file.sync_data();
+        }
+        self.failure.take()
+    }
+}
+
+/// What the terminal thread is given: a report, its tag, and how many blocks
+/// were dropped just before it.
+struct Shown {
+    report: Report,
+    tag: Tag,
+    dropped_before: u64,
+}
+
+/// The terminal thread and its drop-when-full queue.
+struct Printer {
+    queue: SyncSender<Shown>,
+    done: std_mpsc::Receiver<()>,
+    dropped: u64,
+    dropped_since: u64,
+}
+
+impl Printer {
+    fn start(style: pretty::Style, stop: Stop) -> Result<Printer> {
+        let (queue, blocks) = std_mpsc::sync_channel::<Shown>(TERMINAL_QUEUE);
+        let (finished, done) = std_mpsc::channel();
+        std::thread::Builder::new()
+            .name("terminal".into())
+            .spawn(move || {
+                for shown in blocks {
+                    let mut text = String::new();
+                    if shown.dropped_before > 0 {
+                        text.push_str(&pretty::dropped(shown.dropped_before));
+                    }
+                    text.push_str(&pretty::block(&style, &shown.report, shown.tag));
+                    if output::print_bytes(text.as_bytes()).is_err() {
+                        // The reader went away (`listen | head`): stop listening too.
+                        stop.send_modify(|asked| *asked = (*asked).max(1));
+                        break;
+                    }
+                }
+                let _ = finished.send(());
+            })
+            .map_err(|e| Error::failed(format!("cannot start the output thread: {e}")))?;
+        Ok(Printer {
+            queue,
+            done,
+            dropped: 0,
+            dropped_since: 0,
+        })
+    }
+
+    fn show(&mut self, report: Report, tag: Tag) {
+        let shown = Shown {
+            report,
+            tag,
+            dropped_before: self.dropped_since,
+        };
+        match self.queue.try_send(shown) {
+            Ok(()) => self.dropped_since = 0,
+            Err(TrySendError::Full(_)) => {
+                self.dropped += 1;
+                self.dropped_since += 1;
+            }
+            Err(TrySendError::Disconnected(_)) => {}
+        }
+    }
+
+    /// Lets the terminal take what is queued (for a bounded time); the number
+    /// of blocks dropped.
+    fn finish(self) -> u64 {
+        let Printer {
+            queue,
+            done,
+            dropped,
+            ..
+        } = self;
+        drop(queue);
+        let _ = done.recv_timeout(TERMINAL_DRAIN);
+        dropped
+    }
+}
+
+/// Counts for the summary.
+#[derive(Debug, Default)]
+struct Tally {
+    requests: u64,
+    valid: u64,
+    invalid: u64,
+    missing: u64,
+    duplicates: u64,
+    out_of_order: u64,
+    not_events: u64,
+    handshakes: u64,
+    handshakes_passed: u64,
+    unread: u64,
+    wrong_path: u64,
+    wrong_method: u64,
+    malformed: u64,
+    forward_failures: u64,
+    /// Verified events per type, in order of first arrival; bounded, since a
+    /// sender picks the names.
+    kinds: Vec<(String, u64)>,
+    other_kinds: u64,
+}
+
+/// Distinct event types counted by name; any more are counted together.
+const MAX_KINDS: usize = 16;
+
+impl Tally {
+    fn count(&mut self, exchange: &Exchange, tag: Tag) {
+        self.requests += 1;
+        match &exchange.outcome {
+            Answered::Verified { event, forward } => {
+                self.valid += 1;
+                match event {
+                    Ok(event) => self.count_kind(&event.event),
+                    Err(_) => self.not_events += 1,
+                }
+                if forward.as_ref().is_some_and(|f| f.answer.is_err()) {
+                    self.forward_failures += 1;
+                }
+            }
+            Answered::Rejected(fault) => {
+                self.invalid += 1;
+                if *fault == server::Fault::Missing {
+                    self.missing += 1;
+                }
+            }
+            Answered::Handshake(handshake) => {
+                self.handshakes += 1;
+                if handshake.status().is_success() {
+                    self.handshakes_passed += 1;
+                }
+            }
+            Answered::Unread(_) => self.unread += 1,
+            Answered::WrongPath => self.wrong_path += 1,
+            Answered::WrongMethod => self.wrong_method += 1,
+        }
+        match tag {
+            Tag::New => {}
+            Tag::Duplicate => self.duplicates += 1,
+            Tag::OutOfOrder => self.out_of_order += 1,
+        }
+    }
+
+    fn count_kind(&mut self, name: &str) {
+        if let Some((_, n)) = self.kinds.iter_mut().find(|(kind, _)| kind == name) {
+            *n += 1;
+        } else if self.kinds.len() < MAX_KINDS {
+            self.kinds.push((name.to_string(), 1));
+        } else {
+            self.other_kinds += 1;
+        }
+    }
+}
+
+/// `1 duplicate`, `2 duplicates`.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The summary printed at the end.
+fn summary(tally: &Tally, stats: &ServerStats, dropped: u64) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{} {}: {} valid, {} invalid ({} without a signature), {}, {} out of order",
+        "Stopped after".bold(),
+        plural(tally.requests, "request", "requests"),
+        tally.valid,
+        tally.invalid,
+        tally.missing,
+        plural(tally.duplicates, "duplicate", "duplicates"),
+        tally.out_of_order,
+    )];
+    let mut rows: Vec<(String, String)> = tally
+        .kinds
+        .iter()
+        .map(|(kind, n)| (output::escape(kind).into_owned(), n.to_string()))
+        .collect();
+    if tally.other_kinds > 0 {
+        rows.push(("other event types".into(), tally.other_kinds.to_string()));
+    }
+    if tally.not_events > 0 {
+        rows.push(("not an event".into(), tally.not_events.to_string()));
+    }
+    if tally.handshakes > 0 {
+        rows.push((
+            "handshakes".into(),
+            format!("{} ({} passed)", tally.handshakes, tally.handshakes_passed),
+        ));
+    }
+    let others = [
+        (tally.wrong_path, "wrong path"),
+        (tally.wrong_method, "wrong method"),
+        (
+            tally.unread,
+            "body refused (too large, too slow or broken off)",
+        ),
+        (tally.malformed, "not HTTP"),
+        (tally.forward_failures, "forwarding failed"),
+        (stats.refused, "connections refused at the limit"),
+        (stats.abandoned, "connections cut at shutdown"),
+    ];
+    for (n, what) in others {
+        if n > 0 {
+            rows.push((what.to_string(), n.to_string()));
+        }
+    }
+    let width = rows
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .max()
+        .unwrap_or(0);
+    lines.extend(
+        rows.into_iter()
+            .map(|(name, n)| format!("  {name:<width$}  {n}")),
+    );
+    if dropped > 0 {
+        lines.push(format!(
+            "  {} not shown: the terminal did not keep up (the record, if any, has them all)",
+            plural(dropped, "block", "blocks")
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_parse() {
+        assert_eq!(host("localhost").unwrap(), IpAddr::V4(Ipv4Addr::LOCALHOST));
+        assert_eq!(host("::1").unwrap(), IpAddr::V6(Ipv6Addr::LOCALHOST));
+        assert_eq!(host("[::1]").unwrap(), IpAddr::V6(Ipv6Addr::LOCALHOST));
+        assert_eq!(host("0.0.0.0").unwrap(), IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        assert!(host("example.com").is_err() && host("").is_err());
+        let any = SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), 9);
+        assert_eq!(reachable(any).to_string(), "127.0.0.1:9");
+        let any6 = SocketAddr::new(Ipv6Addr::UNSPECIFIED.into(), 9);
+        assert_eq!(reachable(any6).to_string(), "[::1]:9");
+    }
+
+    #[test]
+    fn only_loopback_is_quiet() {
+        assert_eq!(exposure(Ipv4Addr::LOCALHOST.into()), None);
+        assert_eq!(exposure(Ipv6Addr::LOCALHOST.into()), None);
+        assert_eq!(exposure("127.0.0.2".parse().unwrap()), None);
+        let all = exposure(Ipv4Addr::UNSPECIFIED.into()).unwrap();
+        assert!(all.contains("0.0.0.0, every network interface"), "{all}");
+        assert!(exposure("192.168.1.5".parse().unwrap()).is_some());
+        assert!(exposure(Ipv6Addr::UNSPECIFIED.into()).is_some());
+    }
+
+    #[test]
+    fn paths_are_checked() {
+        assert!(check_path("/webhooks/whatsapp").is_ok());
+        assert!(check_path("/").is_ok());
+        for bad in ["webhooks", "/a b", "/a?b", "/a#b", "/a\nb", ""] {
+            assert!(check_path(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn shell_words_are_quoted_when_needed() {
+        assert_eq!(
+            shell_word("http://127.0.0.1:8080/a"),
+            "http://127.0.0.1:8080/a"
+        );
+        assert_eq!(shell_word("/tmp/my secret"), "'/tmp/my secret'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn urls_are_shown_without_passwords() {
+        let url = reqwest::Url::parse("http://me:hunter2@127.0.0.1:3000/x").unwrap();
+        assert_eq!(shown_url(&url), "http://me:****@127.0.0.1:3000/x");
+        let here = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        assert!(forward_host_is_here(&url, here));
+        let away = reqwest::Url::parse("http://10.1.2.3:3000/").unwrap();
+        assert!(!forward_host_is_here(&away, here));
+    }
+
+    #[test]
+    fn kinds_are_bounded_and_summary_counts() {
+        let mut tally = Tally::default();
+        for i in 0..MAX_KINDS + 3 {
+            tally.count_kind(&format!("kind.{i}"));
+        }
+        tally.count_kind("kind.0");
+        assert_eq!(tally.kinds.len(), MAX_KINDS);
+        assert_eq!(tally.kinds[0].1, 2);
+        assert_eq!(tally.other_kinds, 3);
+        tally.requests = 3;
+        tally.duplicates = 1;
+        let lines = summary(&tally, &ServerStats::default(), 2);
+        assert!(lines[0].contains("3 requests: 0 valid"), "{}", lines[0]);
+        assert!(lines[0].contains("1 duplicate,"));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("other event types") && l.ends_with('3'))
+        );
+        assert!(lines.last().unwrap().contains("2 blocks not shown"));
+    }
+}

@@ -1,0 +1,603 @@
+//! The pretty blocks `listen` prints: one per request, a head line with the
+//! time (UTC), the status answered, what arrived and the signature verdict,
+//! then a few indented lines about the event. Coloured by kind and readable
+//! without colour; everything that came from the network goes through
+//! [`output::escape`] first. Builds strings; the terminal thread writes them.
+
+use std::fmt::Write as _;
+use std::time::{Duration, SystemTime};
+
+use colored::{ColoredString, Colorize};
+use hyper::StatusCode;
+
+use crate::cli::ListenArgs;
+use crate::dedup::Tag;
+use crate::diagnosis;
+use crate::events::{self, Event};
+use crate::output;
+use crate::secret::Secret;
+use crate::server::{
+    self, Exchange, Fault, ForwardError, Forwarded, Handshake, Outcome, Refusal, Report,
+};
+
+/// Bodies larger than this are not searched for near-miss signatures: the
+/// search recomputes HMACs over variants of the body.
+const DIAGNOSIS_LIMIT: usize = 64 * 1024;
+/// Characters of a payload field shown before it is cut (whole under -v).
+const FIELD: usize = 200;
+
+/// What the blocks need to know about the listener.
+pub struct Style {
+    verbose: bool,
+    /// The signature header's name.
+    header: String,
+    path: String,
+    secret: Secret,
+    max_body: u64,
+    read_timeout: Duration,
+    forward: Option<(String, Duration)>,
+}
+
+impl Style {
+    pub fn new(args: &ListenArgs, config: &server::Config) -> Style {
+        Style {
+            verbose: output::verbose() > 0,
+            header: args.signature_header.to_string(),
+            path: config.path.clone(),
+            secret: config.secret.clone(),
+            max_body: config.max_body,
+            read_timeout: config.read_timeout,
+            forward: config
+                .forward
+                .as_ref()
+                .map(|f| (super::shown_url(&f.url), args.forward_timeout)),
+        }
+    }
+}
+
+/// The block for one report.
+pub fn block(style: &Style, report: &Report, tag: Tag) -> String {
+    match report {
+        Report::Request(exchange) => request(style, exchange, tag),
+        Report::Malformed { at, peer, error } => {
+            let mut out = String::new();
+            let what = if error.is_parse_too_large() {
+                "a request head over 64 KiB (answered 431)".to_string()
+            } else {
+                format!("something that is not HTTP/1.1 ({error})")
+            };
+            let _ = writeln!(
+                out,
+                "{}  {}  {}",
+                clock(*at),
+                "---".red().bold(),
+                format!("✘ {peer} sent {what}").red()
+            );
+            if !error.is_parse_too_large() {
+                line(
+                    &mut out,
+                    hint("was it an https:// URL, or a client that is not speaking HTTP/1.1?"),
+                );
+            }
+            out
+        }
+    }
+}
+
+/// The notice printed where blocks were dropped.
+pub fn dropped(n: u64) -> String {
+    format!(
+        "{}\n",
+        format!("… {n} more not shown here: the terminal did not keep up").yellow()
+    )
+}
+
+fn request(style: &Style, x: &Exchange, tag: Tag) -> String {
+    let mut out = String::new();
+    let head = |out: &mut String, what: String, verdict: ColoredString| {
+        let _ = write!(
+            out,
+            "{}  {}  {what}  {verdict}",
+            clock(x.received_at),
+            status(x.status)
+        );
+        match tag {
+            Tag::New => {}
+            Tag::Duplicate => {
+                let _ = write!(out, "  {}", "[duplicate]".yellow().bold());
+            }
+            Tag::OutOfOrder => {
+                let _ = write!(out, "  {}", "[out of order]".magenta().bold());
+            }
+        }
+        out.push('\n');
+    };
+    let request_line = format!("{} {}", x.method, output::escape(&x.path));
+    match &x.outcome {
+        Outcome::Verified { event, forward } => {
+            let valid = "✔ signature valid".green();
+            match event {
+                Ok(identity) => {
+                    // The receiver only identified the event; build it here, off
+                    // the answering thread. (Only data nested past serde_json's
+                    // depth limit can fail now, and then the type is still known.)
+                    let body = x.body.as_deref().unwrap_or_default();
+                    let event = events::parse(body).unwrap_or_else(|_| Event::Unknown {
+                        event: identity.event.clone(),
+                        data: serde_json::Value::Null,
+                    });
+                    head(&mut out, kind(&event), valid);
+                    for detail in details(&event, style.verbose) {
+                        line(&mut out, detail);
+                    }
+                }
+                Err(why) => {
+                    head(&mut out, request_line, valid);
+                    line(
+                        &mut out,
+                        format!("✘ not a JSON event: {}", output::escape(why))
+                            .red()
+                            .to_string(),
+                    );
+                }
+            }
+            if let Some(forwarded) = forward {
+                line(&mut out, forward_line(style, forwarded));
+            }
+        }
+        Outcome::Rejected(fault) => {
+            let verdict = match fault {
+                Fault::Missing => "✘ signature missing",
+                _ => "✘ signature invalid",
+            };
+            let why = fault.describe(&style.header);
+            head(
+                &mut out,
+                request_line,
+                format!("{verdict}: {why}").red().bold(),
+            );
+            for text in near_misses(style, x, fault) {
+                line(&mut out, hint(&output::escape(&text)));
+            }
+        }
+        Outcome::Handshake(handshake) => {
+            let (verdict, ok) = handshake_verdict(handshake);
+            let verdict = if ok {
+                verdict.green()
+            } else {
+                verdict.red().bold()
+            };
+            head(&mut out, "GET handshake".to_string(), verdict);
+        }
+        Outcome::Unread(refusal) => {
+            let why = match refusal {
+                Refusal::TooLarge { declared: Some(n) } => format!(
+                    "✘ a body of {n} bytes is over the {} byte limit (--max-body)",
+                    style.max_body
+                ),
+                Refusal::TooLarge { declared: None } => format!(
+                    "✘ the body grew past the {} byte limit (--max-body)",
+                    style.max_body
+                ),
+                Refusal::Timeout => format!(
+                    "✘ the body did not arrive within {} (--read-timeout)",
+                    humantime::format_duration(style.read_timeout)
+                ),
+                Refusal::Broken(why) => format!("✘ the body broke off: {}", output::escape(why)),
+            };
+            head(&mut out, request_line, why.red().bold());
+        }
+        Outcome::WrongPath => {
+            head(&mut out, request_line, "✘ nothing here".red().bold());
+            line(&mut out, hint(&format!("webhooks go to {}", style.path)));
+        }
+        Outcome::WrongMethod => {
+            let why = "✘ method not allowed: GET is the handshake, POST an event";
+            head(&mut out, request_line, why.red().bold());
+        }
+    }
+    if style.verbose {
+        verbose(&mut out, x);
+    }
+    out
+}
+
+/// `10:30:00.123Z`: the time of day in UTC, to the millisecond.
+fn clock(at: SystemTime) -> ColoredString {
+    let stamp = humantime::format_rfc3339_millis(at).to_string();
+    stamp.get(11..).unwrap_or(&stamp).to_string().dimmed()
+}
+
+fn status(status: StatusCode) -> ColoredString {
+    let code = status.as_u16().to_string();
+    if status.is_success() {
+        code.green().bold()
+    } else {
+        code.red().bold()
+    }
+}
+
+fn kind(event: &Event) -> String {
+    let name = output::escape(event.name()).into_owned();
+    match event {
+        Event::MessageReceived(_) => name.cyan().bold(),
+        Event::MessageStatus(_) => name.blue().bold(),
+        Event::TemplateStatus(_) => name.magenta().bold(),
+        Event::Unknown { .. } => name.bold(),
+    }
+    .to_string()
+}
+
+/// Escaped, and cut to [`FIELD`] characters unless everything was asked for.
+fn field(text: &str, whole: bool) -> String {
+    let escaped = output::escape(text);
+    if whole || escaped.chars().count() <= FIELD {
+        return escaped.into_owned();
+    }
+    let cut: String = escaped.chars().take(FIELD).collect();
+    format!("{cut}…")
+}
+
+fn details(event: &Event, whole: bool) -> Vec<String> {
+    let shown = |text: Option<&String>, missing: &str| match text {
+        Some(text) => field(text, whole),
+        None => missing.dimmed().to_string(),
+    };
+    match event {
+        Event::MessageReceived(m) => {
+            let contact = m.contact.as_ref();
+            let name = contact.and_then(|c| c.name.as_ref());
+            let number = m.from.as_ref().or(contact.and_then(|c| c.wa_id.as_ref()));
+            let from = match (name, number) {
+                (Some(name), Some(number)) => {
+                    format!("{} ({})", field(name, whole).bold(), field(number, whole))
+                }
+                (Some(name), None) => field(name, whole).bold().to_string(),
+                (None, number) => shown(number, "an unknown sender"),
+            };
+            let kind = shown(m.kind.as_ref(), "message");
+            let text = m.text.as_ref().and_then(|t| t.body.as_ref());
+            let mut lines = vec![format!("from {from}  {}", id(m.message_id.as_ref()))];
+            lines.push(match text {
+                Some(text) => format!("{kind}: {}", field(text, whole)),
+                None => format!("{kind} (no text)"),
+            });
+            lines
+        }
+        Event::MessageStatus(s) => {
+            let to = s
+                .recipient
+                .as_ref()
+                .map_or(String::new(), |r| format!("  to {}", field(r, whole)));
+            vec![format!(
+                "{} → {}{to}",
+                shown(s.message_id.as_ref(), "(no message_id)"),
+                message_status(s.status.as_deref(), whole)
+            )]
+        }
+        Event::TemplateStatus(t) => {
+            let language = t
+                .language
+                .as_ref()
+                .map_or(String::new(), |l| format!(" ({})", field(l, whole)));
+            vec![format!(
+                "{}{language} → {}",
+                shown(t.template_name.as_ref(), "(no template_name)"),
+                template_status(t.status.as_deref(), whole)
+            )]
+        }
+        Event::Unknown { data, .. } => {
+            let compact = serde_json::to_string(data).unwrap_or_default();
+            vec![format!(
+                "{} {}",
+                "unknown event type; data:".dimmed(),
+                field(&compact, whole)
+            )]
+        }
+    }
+}
+
+fn id(message_id: Option<&String>) -> String {
+    message_id.map_or(String::new(), |id| output::escape(id).dimmed().to_string())
+}
+
+/// Each status its own colour, so a glance tells them apart.
+fn message_status(status: Option<&str>, whole: bool) -> String {
+    let Some(status) = status else {
+        return "(no status)".dimmed().to_string();
+    };
+    let text = field(status, whole);
+    match status {
+        "sent" => text.yellow().bold(),
+        "delivered" => text.cyan().bold(),
+        "read" => text.green().bold(),
+        "failed" => text.red().bold(),
+        _ => text.bold(),
+    }
+    .to_string()
+}
+
+fn template_status(status: Option<&str>, whole: bool) -> String {
+    let Some(status) = status else {
+        return "(no status)".dimmed().to_string();
+    };
+    let text = field(status, whole);
+    match status.to_ascii_lowercase().as_str() {
+        "approved" => text.green().bold(),
+        "rejected" => text.red().bold(),
+        _ => text.yellow().bold(),
+    }
+    .to_string()
+}
+
+fn handshake_verdict(handshake: &Handshake) -> (String, bool) {
+    match handshake {
+        Handshake::Accepted { challenge } => (
+            format!(
+                "✔ token matches; challenge {:?} echoed",
+                field(challenge, false)
+            ),
+            true,
+        ),
+        Handshake::WrongMode(None) => ("✘ refused: no hub.mode in the query".into(), false),
+        Handshake::WrongMode(Some(mode)) => (
+            format!(
+                "✘ refused: hub.mode is {:?}, not \"subscribe\"",
+                field(mode, false)
+            ),
+            false,
+        ),
+        Handshake::WrongToken { given: true } => (
+            "✘ refused: hub.verify_token is not the secret".into(),
+            false,
+        ),
+        Handshake::WrongToken { given: false } => {
+            ("✘ refused: no hub.verify_token in the query".into(), false)
+        }
+        Handshake::NoChallenge => ("✘ no hub.challenge to echo".into(), false),
+        Handshake::ChallengeTooLong(n) => (
+            format!(
+                "✘ hub.challenge has {n} bytes, more than {}",
+                server::MAX_CHALLENGE
+            ),
+            false,
+        ),
+    }
+}
+
+fn forward_line(style: &Style, forwarded: &Forwarded) -> String {
+    let (url, timeout) = style
+        .forward
+        .as_ref()
+        .map_or(("the app", Duration::ZERO), |(url, t)| (url.as_str(), *t));
+    let ms = forwarded.latency.as_secs_f64() * 1000.0;
+    match &forwarded.answer {
+        Ok(answer) => format!("↪ forwarded to {url}: {} in {ms:.1} ms", status(*answer)),
+        Err(ForwardError::Timeout) => format!(
+            "✘ forwarded to {url}: no answer within {} (answered 504)",
+            humantime::format_duration(timeout)
+        )
+        .red()
+        .to_string(),
+        Err(ForwardError::Failed(why)) => format!(
+            "✘ could not forward to {url}: {} (answered 502)",
+            output::escape(why)
+        )
+        .red()
+        .to_string(),
+    }
+}
+
+/// Near-miss hints for a refused signature: which small change to the body,
+/// secret or header would have matched (never the valid signature itself).
+fn near_misses(style: &Style, x: &Exchange, fault: &Fault) -> Vec<String> {
+    let body = x.body.as_deref().filter(|b| b.len() <= DIAGNOSIS_LIMIT);
+    let secret = style.secret.bytes();
+    match fault {
+        Fault::Mismatch(signature) => body.map_or_else(Vec::new, |body| {
+            diagnosis::mismatch(secret, body, signature)
+        }),
+        Fault::Malformed(error) => {
+            let value = x
+                .headers
+                .get(style.header.as_str())
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default();
+            diagnosis::malformed(error, &value, secret, body)
+        }
+        Fault::Missing => x
+            .headers
+            .keys()
+            .filter(|name| name.as_str().contains("signature"))
+            .map(|name| {
+                format!(
+                    "the request has a {} header: is that where the sender signs? (--signature-header)",
+                    name.as_str()
+                )
+            })
+            .collect(),
+        Fault::Repeated(_) => Vec::new(),
+    }
+}
+
+/// `-v`: every header, then the body, pretty-printed when it is JSON.
+fn verbose(out: &mut String, x: &Exchange) {
+    line(out, "headers:".dimmed().to_string());
+    for (name, value) in &x.headers {
+        let _ = writeln!(
+            out,
+            "      {}: {}",
+            name.as_str().dimmed(),
+            output::escape_bytes(value.as_bytes())
+        );
+    }
+    let Some(body) = &x.body else {
+        return;
+    };
+    line(
+        out,
+        format!("body ({} bytes):", body.len()).dimmed().to_string(),
+    );
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(json) => {
+            let pretty = serde_json::to_string_pretty(&json).unwrap_or_default();
+            for text in pretty.lines() {
+                let _ = writeln!(out, "      {}", output::escape(text));
+            }
+        }
+        Err(_) => {
+            let _ = writeln!(out, "      {}", output::escape_bytes(body));
+        }
+    }
+}
+
+fn line(out: &mut String, text: impl std::fmt::Display) {
+    let _ = writeln!(out, "    {text}");
+}
+
+fn hint(text: &str) -> String {
+    format!("{} {text}", "hint:".cyan().bold())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hyper::header::HeaderValue;
+
+    use crate::events::EventKind;
+    use crate::secret::Source;
+
+    fn style() -> Style {
+        Style {
+            verbose: false,
+            header: "x-signature-256".into(),
+            path: "/webhooks/whatsapp".into(),
+            secret: Secret::new("s3cret", Source::Flag).unwrap(),
+            max_body: 1024,
+            read_timeout: Duration::from_secs(10),
+            forward: None,
+        }
+    }
+
+    fn verified(body: &[u8]) -> Exchange {
+        let event = events::identify(body).map_err(|e| e.to_string());
+        Exchange::example(
+            body,
+            Outcome::Verified {
+                event,
+                forward: None,
+            },
+        )
+    }
+
+    fn shown(x: &Exchange, tag: Tag) -> String {
+        colored::control::set_override(false);
+        request(&style(), x, tag)
+    }
+
+    #[test]
+    fn each_kind_shows_what_matters() {
+        let unknown = br#"{"event":"x.y","data":{"a":1}}"#;
+        let cases: [(&[u8], Tag, &[&str]); 4] = [
+            (
+                EventKind::MessageReceived.sample_text().as_bytes(),
+                Tag::New,
+                &[
+                    "10:30:00.123Z  200  message.received  ✔ signature valid\n",
+                    "from João Silva (5511999999999)  msg_incoming_123",
+                    "text: Hi, I need help with my order",
+                ],
+            ),
+            (
+                EventKind::MessageStatus.sample_text().as_bytes(),
+                Tag::Duplicate,
+                &[
+                    "message.status  ✔ signature valid  [duplicate]\n",
+                    "msg_abc123 → delivered  to 5511999999999",
+                ],
+            ),
+            (
+                EventKind::TemplateStatus.sample_text().as_bytes(),
+                Tag::New,
+                &["order_shipped (en) → approved"],
+            ),
+            (
+                unknown,
+                Tag::OutOfOrder,
+                &["x.y  ✔ signature valid  [out of order]", r#"data: {"a":1}"#],
+            ),
+        ];
+        for (body, tag, says) in cases {
+            let text = shown(&verified(body), tag);
+            for part in says {
+                assert!(text.contains(part), "{part:?} in:\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn escapes_from_the_payload_never_reach_the_terminal() {
+        let body = "{\"event\":\"message.received\",\"data\":{\"text\":{\"body\":\"\\u001b[2Jgone\\u202e\"},\"from\":\"\\u001b]0;x\\u0007\"}}";
+        let text = shown(&verified(body.as_bytes()), Tag::New);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'),
+            "{text:?}"
+        );
+        assert!(text.contains("\\u{1b}[2Jgone\\u{202e}"));
+    }
+
+    #[test]
+    fn refusals_say_which_and_why() {
+        let body = b"{\"event\":\"x\"}\n";
+        let signed = crate::signature::sign(b"s3cret", &body[..body.len() - 1]);
+        let mismatch = Exchange::example(body, Outcome::Rejected(Fault::Mismatch(signed)));
+        let text = shown(&mismatch, Tag::New);
+        assert!(text.contains("POST /webhooks/whatsapp  ✘ signature invalid: the signature does not match the body"), "{text}");
+        assert!(
+            text.contains("hint: the signature matches the payload"),
+            "{text}"
+        );
+
+        let mut missing = Exchange::example(body, Outcome::Rejected(Fault::Missing));
+        missing
+            .headers
+            .insert("x-hub-signature-256", HeaderValue::from_static("sha256=00"));
+        let text = shown(&missing, Tag::New);
+        assert!(
+            text.contains("✘ signature missing: no x-signature-256 header"),
+            "{text}"
+        );
+        assert!(text.contains("x-hub-signature-256 header"));
+
+        let wrong_path = Exchange::example(b"", Outcome::WrongPath);
+        assert!(shown(&wrong_path, Tag::New).contains("hint: webhooks go to /webhooks/whatsapp"));
+        let large = Exchange::example(
+            b"",
+            Outcome::Unread(Refusal::TooLarge {
+                declared: Some(5000),
+            }),
+        );
+        assert!(
+            shown(&large, Tag::New).contains("a body of 5000 bytes is over the 1024 byte limit")
+        );
+    }
+
+    #[test]
+    fn long_fields_are_cut_unless_verbose() {
+        let long = "x".repeat(FIELD + 50);
+        assert_eq!(field(&long, false).chars().count(), FIELD + 1);
+        assert_eq!(field(&long, true), long);
+        let mut x = verified(EventKind::TemplateStatus.sample_text().as_bytes());
+        x.headers.insert("x-evil", HeaderValue::from_static("a"));
+        let mut verbose_style = style();
+        verbose_style.verbose = true;
+        colored::control::set_override(false);
+        let text = request(&verbose_style, &x, Tag::New);
+        assert!(text.contains("      x-evil: a"));
+        assert!(text.contains("body ("), "{text}");
+        assert!(
+            text.contains("        \"template_name\": \"order_shipped\","),
+            "{text}"
+        );
+    }
+}

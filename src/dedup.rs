@@ -1,0 +1,227 @@
+//! Spots repeated and out-of-order deliveries, as a receiver that deduplicates
+//! by `message_id` would see them: the same event, message and status again is
+//! a duplicate (the platform retries whatever was not answered 2xx in time), and
+//! a status that moves a message backwards (read, then delivered) is out of order.
+//!
+//! Pure, with bounded memory: it remembers the last `capacity` deliveries and
+//! messages as 64-bit keyed hashes, not their text, so 100 000 of each cost a
+//! few MiB whatever the ids look like, and a sender cannot aim for collisions.
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, RandomState};
+
+use crate::events::{EventKind, Identity};
+
+/// How many deliveries and messages are remembered by default.
+pub const DEFAULT_CAPACITY: usize = 100_000;
+
+/// What a delivery is, next to the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    /// Not seen before (or without a `message_id`).
+    New,
+    /// The same event, `message_id` and status arrived before.
+    Duplicate,
+    /// A `message.status` whose status comes before one already seen for its message.
+    OutOfOrder,
+}
+
+/// The deliveries seen so far.
+pub struct Seen {
+    keys: RandomState,
+    deliveries: Bounded<()>,
+    furthest: Bounded<u8>,
+}
+
+impl Seen {
+    pub fn new(capacity: usize) -> Seen {
+        Seen {
+            keys: RandomState::new(),
+            deliveries: Bounded::new(capacity),
+            furthest: Bounded::new(capacity),
+        }
+    }
+
+    /// Tags one delivery and remembers it.
+    pub fn observe(&mut self, delivery: &Identity) -> Tag {
+        let Some(id) = delivery.message_id.as_deref() else {
+            return Tag::New;
+        };
+        let status = delivery.status.as_deref();
+        let key = self.keys.hash_one((delivery.event.as_str(), id, status));
+        if self.deliveries.contains(key) {
+            return Tag::Duplicate;
+        }
+        self.deliveries.insert(key, ());
+
+        if delivery.event != EventKind::MessageStatus.name() {
+            return Tag::New;
+        }
+        let Some(step) = status.and_then(step) else {
+            return Tag::New;
+        };
+        let message = self.keys.hash_one(id);
+        match self.furthest.get_mut(message) {
+            Some(furthest) if step < *furthest => Tag::OutOfOrder,
+            Some(furthest) => {
+                *furthest = step;
+                Tag::New
+            }
+            None => {
+                self.furthest.insert(message, step);
+                Tag::New
+            }
+        }
+    }
+}
+
+impl Default for Seen {
+    fn default() -> Seen {
+        Seen::new(DEFAULT_CAPACITY)
+    }
+}
+
+/// How far along `sent → delivered → read` a status is. `failed` ends the
+/// journey like `read` does: anything but another end after it is backwards.
+fn step(status: &str) -> Option<u8> {
+    match status {
+        "sent" => Some(0),
+        "delivered" => Some(1),
+        "read" | "failed" => Some(2),
+        _ => None,
+    }
+}
+
+/// A map that forgets its oldest key once it holds `capacity`.
+struct Bounded<V> {
+    map: HashMap<u64, V>,
+    order: VecDeque<u64>,
+    capacity: usize,
+}
+
+impl<V> Bounded<V> {
+    fn new(capacity: usize) -> Self {
+        Bounded {
+            map: HashMap::new(),
+            order: VecDeque::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    fn contains(&self, key: u64) -> bool {
+        self.map.contains_key(&key)
+    }
+
+    fn get_mut(&mut self, key: u64) -> Option<&mut V> {
+        self.map.get_mut(&key)
+    }
+
+    fn insert(&mut self, key: u64, value: V) {
+        if self.map.insert(key, value).is_some() {
+            return;
+        }
+        self.order.push_back(key);
+        if self.order.len() > self.capacity {
+            if let Some(oldest) = self.order.pop_front() {
+                self.map.remove(&oldest);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events;
+
+    fn status(id: &str, status: &str) -> Identity {
+        let body = format!(
+            r#"{{"event":"message.status","data":{{"message_id":"{id}","status":"{status}"}}}}"#
+        );
+        events::identify(body.as_bytes()).unwrap()
+    }
+
+    fn tags(seen: &mut Seen, events: &[Identity]) -> Vec<Tag> {
+        events.iter().map(|e| seen.observe(e)).collect()
+    }
+
+    #[test]
+    fn a_repeated_delivery_is_a_duplicate() {
+        let mut seen = Seen::default();
+        let sample = events::identify(EventKind::MessageReceived.sample_text().as_bytes()).unwrap();
+        let got = tags(
+            &mut seen,
+            &[
+                sample.clone(),
+                sample,
+                status("m1", "sent"),
+                status("m1", "sent"),
+                status("m1", "delivered"),
+                status("m2", "sent"),
+            ],
+        );
+        use Tag::*;
+        assert_eq!(got, [New, Duplicate, New, Duplicate, New, New]);
+    }
+
+    #[test]
+    fn a_status_that_goes_backwards_is_out_of_order() {
+        let mut seen = Seen::default();
+        let got = tags(
+            &mut seen,
+            &[
+                status("m", "read"),
+                status("m", "delivered"),
+                status("m", "sent"),
+                status("m", "failed"),
+                status("m", "delivered"),
+                status("other", "delivered"),
+                status("m", "mystery"),
+            ],
+        );
+        use Tag::*;
+        // The repeat of `delivered` is a duplicate first: that is the retry's cause.
+        assert_eq!(got, [New, OutOfOrder, OutOfOrder, New, Duplicate, New, New]);
+    }
+
+    #[test]
+    fn only_message_ids_are_tracked_and_only_message_status_has_an_order() {
+        let mut seen = Seen::default();
+        let template =
+            events::identify(EventKind::TemplateStatus.sample_text().as_bytes()).unwrap();
+        for _ in 0..3 {
+            assert_eq!(seen.observe(&template), Tag::New);
+        }
+        let other = |status: &str| {
+            let body =
+                format!(r#"{{"event":"x.y","data":{{"message_id":"m","status":"{status}"}}}}"#);
+            events::identify(body.as_bytes()).unwrap()
+        };
+        assert_eq!(seen.observe(&other("read")), Tag::New);
+        assert_eq!(
+            seen.observe(&other("sent")),
+            Tag::New,
+            "no order outside message.status"
+        );
+        assert_eq!(seen.observe(&other("sent")), Tag::Duplicate);
+        assert_eq!(
+            seen.observe(&status("m", "read")),
+            Tag::New,
+            "another event type"
+        );
+    }
+
+    #[test]
+    fn memory_is_bounded_and_the_oldest_is_forgotten() {
+        let mut seen = Seen::new(2);
+        for id in ["a", "b", "c"] {
+            assert_eq!(seen.observe(&status(id, "read")), Tag::New);
+        }
+        assert!(seen.deliveries.map.len() <= 2 && seen.deliveries.order.len() <= 2);
+        assert!(seen.furthest.map.len() <= 2);
+        // "a" was forgotten: its repeat and its older status are news again.
+        assert_eq!(seen.observe(&status("a", "read")), Tag::New);
+        assert_eq!(seen.observe(&status("c", "read")), Tag::Duplicate);
+        assert_eq!(seen.observe(&status("c", "sent")), Tag::OutOfOrder);
+    }
+}
