@@ -2,7 +2,8 @@
 //! one passes every check, and each broken one (one per check family, and a
 //! few finer mistakes) fails exactly the checks about its mistake; what goes
 //! on the wire; the card, `--json` and `--junit`; `--only`/`--skip`; a hung
-//! and a closed endpoint; and the exit codes.
+//! and a closed endpoint; the exit codes; and `wm-hooks listen` run as a
+//! process, which must pass every check.
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Mutex;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use predicates::prelude::*;
 use serde_json::Value;
 
+use crate::util::listen::{self, Listener};
 use crate::util::server::{self, Recorded, Reply, TestServer, closed_port, hmac_header};
 use crate::util::{file_with, stderr_of, stdout_of, wm_hooks};
 
@@ -239,6 +241,43 @@ fn what_goes_on_the_wire() {
     assert!(posts[16..].iter().all(signed));
     // One keep-alive connection for the whole run.
     assert!(requests.iter().all(|r| r.peer == requests[0].peer));
+}
+
+#[test]
+fn wm_hooks_listen_passes_every_check() {
+    let listener = Listener::start(&["--json"]);
+    let (code, lines) = run_json(
+        wm_hooks()
+            .args(["check", "--url", &listener.url])
+            .env("WM_HOOKS_SECRET", listen::SECRET),
+    );
+    assert_eq!(names(&lines, true), set(&[]), "{lines:#?}");
+    assert_eq!(names(&lines, false), set(&ALL));
+    assert_eq!(code, 0);
+    // listen decodes the hex, so upper case is accepted.
+    assert!(
+        lines[11]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("accepted: 2")
+    );
+    // listen saw every request: 3 handshake GETs and 19 deliveries.
+    let records = listener.wait_stdout(|out| out.lines().count() >= 22);
+    let signatures: Vec<String> = records
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap()["signature"].to_string())
+        .collect();
+    let count = |verdict: &str| signatures.iter().filter(|s| *s == verdict).count();
+    assert_eq!(
+        (
+            count("\"valid\""),
+            count("\"invalid\""),
+            count("\"missing\"")
+        ),
+        (14, 4, 1),
+        "{records}"
+    );
+    assert_eq!(signatures.len(), 22, "{records}");
 }
 
 #[test]
