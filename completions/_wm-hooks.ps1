@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('send-test', 'send-test', [CompletionResultType]::ParameterValue, 'Play the platform: sign sample events and POST them to your endpoint')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Run the platform''s handshake GET against your endpoint and check the answer')
             [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Play the platform''s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -204,6 +205,29 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wm-hooks;check' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The endpoint''s URL (the default is where `wm-hooks listen` listens)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed')
+            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks: names (see --list) or groups (handshake, signature, signature.valid, tolerance), comma-separated or repeated')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Do not run these checks: names or groups, comma-separated or repeated')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The answer budget (the platform''s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Also write the results as JUnit XML to FILE, for CI test reports')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per check on stdout instead of the card')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the (selected) checks and what each is for; send nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wm-hooks;help' {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the X-Signature-256 value (sha256=<hex>) for a payload')
             [CompletionResult]::new('verify-signature', 'verify-signature', [CompletionResultType]::ParameterValue, 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input')
@@ -213,6 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('send-test', 'send-test', [CompletionResultType]::ParameterValue, 'Play the platform: sign sample events and POST them to your endpoint')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Run the platform''s handshake GET against your endpoint and check the answer')
             [CompletionResult]::new('configure', 'configure', [CompletionResultType]::ParameterValue, 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Play the platform''s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -238,6 +263,9 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;help;configure' {
+            break
+        }
+        'wm-hooks;help;check' {
             break
         }
         'wm-hooks;help;help' {

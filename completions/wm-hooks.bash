@@ -16,6 +16,9 @@ _wm__hooks() {
             ",$1")
                 cmd="wm__hooks"
                 ;;
+            wm__hooks,check)
+                cmd="wm__hooks__subcmd__check"
+                ;;
             wm__hooks,completions)
                 cmd="wm__hooks__subcmd__completions"
                 ;;
@@ -42,6 +45,9 @@ _wm__hooks() {
                 ;;
             wm__hooks,verify-signature)
                 cmd="wm__hooks__subcmd__verify__subcmd__signature"
+                ;;
+            wm__hooks__subcmd__help,check)
+                cmd="wm__hooks__subcmd__help__subcmd__check"
                 ;;
             wm__hooks__subcmd__help,completions)
                 cmd="wm__hooks__subcmd__help__subcmd__completions"
@@ -77,12 +83,62 @@ _wm__hooks() {
 
     case "${cmd}" in
         wm__hooks)
-            opts="-q -v -h -V --color --quiet --verbose --help --version sign verify-signature listen events completions send-test verify configure help"
+            opts="-q -v -h -V --color --quiet --verbose --help --version sign verify-signature listen events completions send-test verify configure check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__subcmd__hooks__subcmd__check)
+            opts="-q -v -h -V --url --secret --secret-file --signature-header --only --skip --timeout --insecure --json --junit --list --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --only)
+                    COMPREPLY=($(compgen -W "handshake handshake.challenge handshake.wrong-token handshake.wrong-mode signature signature.valid signature.valid.message-received signature.valid.message-status signature.valid.template-status signature.missing signature.wrong-secret signature.tampered-body signature.sha1-prefix signature.empty signature.uppercase-hex idempotency tolerance tolerance.unknown-event tolerance.unseen-status tolerance.large-body tolerance.non-ascii budget" -- "${cur}"))
+                    return 0
+                    ;;
+                --skip)
+                    COMPREPLY=($(compgen -W "handshake handshake.challenge handshake.wrong-token handshake.wrong-mode signature signature.valid signature.valid.message-received signature.valid.message-status signature.valid.template-status signature.missing signature.wrong-secret signature.tampered-body signature.sha1-prefix signature.empty signature.uppercase-hex idempotency tolerance tolerance.unknown-event tolerance.unseen-status tolerance.large-body tolerance.non-ascii budget" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -177,8 +233,22 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__help)
-            opts="sign verify-signature listen events completions send-test verify configure help"
+            opts="sign verify-signature listen events completions send-test verify configure check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__subcmd__hooks__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -87,6 +87,9 @@ pub enum Command {
     /// Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks
     /// for missing values on a terminal, never in CI
     Configure(ConfigureArgs),
+    /// Play the platform's whole contract against your endpoint (handshake,
+    /// signatures, duplicates, tolerance, the 5 s budget) and print a report card
+    Check(CheckArgs),
 }
 
 /// The webhook secret. Never required on the command line: the environment
@@ -374,6 +377,54 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "Checks run in a fixed order over one keep-alive connection; `--list` \
+                       names them and says why each matters. Each request waits for the budget \
+                       (--timeout) and a late answer at least 2s more; after two requests in a \
+                       row get no answer, the remaining checks are not sent.\n\n\
+                       Exit codes: 0 every required check passed, 1 one failed, 2 bad input, \
+                       3 the endpoint could not be reached at all."
+)]
+pub struct CheckArgs {
+    /// The endpoint's URL (the default is where `wm-hooks listen` listens)
+    #[arg(long, value_name = "URL", default_value = DEFAULT_ENDPOINT)]
+    pub url: String,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
+    pub signature_header: HeaderName,
+    /// Run only these checks: names (see --list) or groups (handshake,
+    /// signature, signature.valid, tolerance), comma-separated or repeated
+    #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',', value_parser = check_selector(), hide_possible_values = true)]
+    pub only: Vec<String>,
+    /// Do not run these checks: names or groups, comma-separated or repeated
+    #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',', value_parser = check_selector(), hide_possible_values = true)]
+    pub skip: Vec<String>,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Print one JSON object per check on stdout instead of the card
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the results as JUnit XML to FILE, for CI test reports
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// List the (selected) checks and what each is for; send nothing
+    #[arg(long, conflicts_with_all = ["json", "junit"])]
+    pub list: bool,
+}
+
+/// A check name or group for `--only` and `--skip`; the possible values make
+/// clap list them on a typo and the completions offer them.
+fn check_selector() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        crate::conformance::selectors()
+            .into_iter()
+            .map(|(word, about)| PossibleValue::new(word).help(about)),
+    )
+}
+
 fn parse_scale(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(f) if f > 0.0 && f <= 1.0 => Ok(f),
@@ -600,6 +651,34 @@ mod tests {
             (DEFAULT_ENDPOINT, true)
         );
         assert!(Cli::try_parse_from(["wm-hooks", "verify", "--challenge", ""]).is_err());
+    }
+
+    #[test]
+    fn check_selectors_are_names_or_groups() {
+        let parse = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["wm-hooks", "check"].iter().chain(args))?;
+            let Command::Check(args) = cli.command else {
+                panic!()
+            };
+            Ok::<_, clap::Error>(args)
+        };
+        let args = parse(&[]).unwrap();
+        assert_eq!(args.url, DEFAULT_ENDPOINT);
+        assert!(args.only.is_empty() && args.skip.is_empty());
+        assert_eq!(args.signature_header, "x-signature-256");
+        let args = parse(&["--only", "handshake,budget", "--only", "signature.valid"]).unwrap();
+        assert_eq!(args.only, ["handshake", "budget", "signature.valid"]);
+        let args = parse(&["--skip", "tolerance", "idempotency"]).unwrap();
+        assert_eq!(args.skip, ["tolerance", "idempotency"]);
+        for bad in [
+            &["--only", "signatures"][..],
+            &["--skip", "signature.val"],
+            &["--only"],
+            &["--list", "--json"],
+            &["--list", "--junit", "f"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -20,7 +20,9 @@ use hyper::{Method, Request, StatusCode};
 use crate::error::{Error, Result};
 use crate::sample::{self, Sample};
 use crate::signature;
-use crate::transport::{Answer, Client, Endpoint, Failure, FailureKind, Session, status_text};
+use crate::transport::{
+    Answer, Client, Endpoint, Failure, FailureKind, Session, status_text, title_case,
+};
 
 pub const DEFAULT_SIGNATURE_HEADER: &str = "X-Signature-256";
 
@@ -124,6 +126,20 @@ impl Delivery {
     pub fn request(&self, endpoint: &Endpoint) -> Request<Full<Bytes>> {
         endpoint.request(Method::POST, self.headers.clone(), self.body.clone())
     }
+
+    /// The same headers, signature included, over a body with one byte
+    /// changed after signing, as a man in the middle would send it: the last
+    /// ASCII digit moves by one (never to a `0`, so a JSON body stays valid
+    /// JSON). `None` when the body has no digit.
+    pub fn tampered(&self) -> Option<Delivery> {
+        let at = self.body.iter().rposition(u8::is_ascii_digit)?;
+        let mut body = self.body.to_vec();
+        body[at] = if body[at] == b'9' { b'8' } else { body[at] + 1 };
+        Some(Delivery {
+            body: body.into(),
+            headers: self.headers.clone(),
+        })
+    }
 }
 
 /// Parses a `--header 'Name: value'`.
@@ -210,6 +226,7 @@ impl Problem {
 
     /// What to do about it.
     pub fn hint(&self, signature_header: &HeaderName) -> String {
+        let signature_header = title_case(signature_header);
         match self {
             Problem::NotAccepted(status) => match status.as_u16() {
                 401 | 403 => format!(
@@ -277,6 +294,14 @@ pub fn judge(
     }
 }
 
+/// A random prefix for one run's message ids (8 hex digits), so that they
+/// do not clash with an earlier run's.
+pub fn run_prefix() -> String {
+    let mut raw = [0u8; 4];
+    getrandom::fill(&mut raw).expect("the operating system's random source works");
+    hex::encode(raw)
+}
+
 /// One body to deliver, with what it is about.
 #[derive(Debug, Clone)]
 pub struct Item {
@@ -309,11 +334,9 @@ pub enum Source {
 impl Source {
     /// Samples, with a random prefix for this run's message ids.
     pub fn samples(samples: Vec<Sample>) -> Source {
-        let mut raw = [0u8; 4];
-        getrandom::fill(&mut raw).expect("the operating system's random source works");
         Source::Samples {
             samples,
-            run: hex::encode(raw),
+            run: run_prefix(),
         }
     }
 
@@ -713,6 +736,26 @@ mod tests {
             .sign(body);
         assert!(!missing.headers.contains_key(&name));
         assert!(Signer::new(SignatureMode::Valid, name, None, &[]).is_err());
+    }
+
+    #[test]
+    fn tampering_changes_one_digit_and_keeps_the_signature() {
+        let name = HeaderName::from_static("x-signature-256");
+        let signer = Signer::new(SignatureMode::Valid, name.clone(), Some(b"k"), &[]).unwrap();
+        for (body, want) in [
+            (
+                &br#"{"n":10,"id":"a9b"}"#[..],
+                &br#"{"n":10,"id":"a8b"}"#[..],
+            ),
+            (br#"{"n":10}"#, br#"{"n":11}"#),
+            (br#"{"n":3.5e2}"#, br#"{"n":3.5e3}"#),
+        ] {
+            let signed = signer.sign(Bytes::from_static(body));
+            let tampered = signed.tampered().unwrap();
+            assert_eq!(&tampered.body[..], want);
+            assert_eq!(tampered.headers, signed.headers);
+        }
+        assert!(signer.sign(Bytes::from_static(b"{}")).tampered().is_none());
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! when a webhook is saved (`hub.mode=subscribe`, a challenge, the secret as
 //! `hub.verify_token`), which passes only on a 200 whose body is exactly the
 //! challenge; and two negative probes (a wrong token, a wrong mode) that must
-//! not get the challenge back. Each probe becomes a [`Check`] saying what was
-//! sent, what was expected, what came back, and a hint for the usual mistakes.
+//! not get the challenge back. Each [`Probe`] becomes a [`Check`] saying what
+//! was sent, what was expected, what came back, and a hint for the usual
+//! mistakes.
 //!
-//! Used by `verify`, and meant for `check` and `configure --verify-first`.
-//! Never prints; the secret never appears in a report.
+//! Used by `verify`, `configure --verify-first` and `check`. Never prints; the
+//! secret never appears in a report.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +18,9 @@ use hyper::{Method, StatusCode};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::transport::{Answer, Client, Endpoint, Failure, FailureKind, Session, status_text};
+use crate::transport::{
+    Answer, Client, Endpoint, Failure, FailureKind, Session, describe, status_text,
+};
 
 /// How the handshake is run.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +29,28 @@ pub struct Options {
     pub challenge: Option<String>,
     /// Also send a wrong token and a wrong mode, which must be refused.
     pub negative: bool,
+}
+
+/// One GET of the handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// The platform's own: the right token, `hub.mode=subscribe`.
+    Challenge,
+    /// A wrong token, which must not get the challenge back.
+    WrongToken,
+    /// `hub.mode=unsubscribe` with the right token, which must not either.
+    WrongMode,
+}
+
+impl Probe {
+    /// The check's name in `verify`'s report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Probe::Challenge => "handshake",
+            Probe::WrongToken => "wrong token refused",
+            Probe::WrongMode => "wrong hub.mode refused",
+        }
+    }
 }
 
 /// One probe and its verdict.
@@ -43,6 +68,9 @@ pub struct Check {
     pub hint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<f64>,
+    /// Why no answer came, when none did.
+    #[serde(skip)]
+    pub failure: Option<Failure>,
 }
 
 /// Every check run against one endpoint.
@@ -67,55 +95,23 @@ pub async fn check(
     token: &str,
     options: &Options,
 ) -> Result<Report> {
-    let budget = client.options().budget;
     let mut session = Session::new(client.clone(), Arc::new(endpoint.clone()));
-    let challenge = options.challenge.clone().unwrap_or_else(random_text);
-    let sent = probe(&mut session, endpoint, "subscribe", &challenge, token).await;
-    if let Err(failure) = &sent {
-        if failure.kind.is_unreachable() {
-            return Err(failure.to_error(endpoint));
-        }
+    let first = probe(
+        &mut session,
+        token,
+        Probe::Challenge,
+        options.challenge.as_deref(),
+    )
+    .await;
+    if let Some(failure) = first.failure.as_ref().filter(|f| f.kind.is_unreachable()) {
+        return Err(failure.to_error(endpoint));
     }
-    let shown = |mode: &str, challenge: &str, token: &str| {
-        format!(
-            "GET {}?hub.mode={mode}&hub.challenge={challenge}&hub.verify_token={token}",
-            endpoint.url().path()
-        )
-    };
-    let answered = sent.is_ok();
-    let mut checks = vec![Check {
-        name: "handshake",
-        sent: shown("subscribe", &challenge, "<the secret>"),
-        expected: format!("200 with the body exactly {challenge:?}"),
-        ..judge_handshake(&sent, &challenge, budget)
-    }];
+    let answered = first.failure.is_none();
+    let mut checks = vec![first];
     if options.negative && answered {
-        let wrong_token = format!("wrong-{}", random_text());
-        let other = random_text();
-        let sent = probe(&mut session, endpoint, "subscribe", &other, &wrong_token).await;
-        checks.push(Check {
-            name: "wrong token refused",
-            sent: shown("subscribe", &other, "<a wrong token>"),
-            expected: "no challenge in the answer (403)".into(),
-            ..judge_refusal(
-                &sent,
-                &other,
-                "the endpoint echoes the challenge for any token, so anyone could register it as \
-                 their webhook: compare hub.verify_token with your secret and answer 403 when they differ",
-            )
-        });
-        let other = random_text();
-        let sent = probe(&mut session, endpoint, "unsubscribe", &other, token).await;
-        checks.push(Check {
-            name: "wrong hub.mode refused",
-            sent: shown("unsubscribe", &other, "<the secret>"),
-            expected: "no challenge in the answer (403)".into(),
-            ..judge_refusal(
-                &sent,
-                &other,
-                "the endpoint echoes the challenge whatever hub.mode is: answer only hub.mode=subscribe",
-            )
-        });
+        for negative in [Probe::WrongToken, Probe::WrongMode] {
+            checks.push(probe(&mut session, token, negative, None).await);
+        }
     }
     Ok(Report {
         url: endpoint.url().to_string(),
@@ -123,21 +119,63 @@ pub async fn check(
     })
 }
 
-async fn probe(
+/// Sends one probe over `session` (with `challenge`, or a random one) and
+/// judges the answer.
+pub async fn probe(
     session: &mut Session,
-    endpoint: &Endpoint,
-    mode: &str,
-    challenge: &str,
     token: &str,
-) -> std::result::Result<Answer, Failure> {
-    let target = endpoint.with_query(&[
+    which: Probe,
+    challenge: Option<&str>,
+) -> Check {
+    let challenge = challenge.map_or_else(random_text, str::to_string);
+    let wrong_token = format!("wrong-{}", random_text());
+    let (mode, token, shown_token) = match which {
+        Probe::Challenge => ("subscribe", token, "<the secret>"),
+        Probe::WrongToken => ("subscribe", wrong_token.as_str(), "<a wrong token>"),
+        Probe::WrongMode => ("unsubscribe", token, "<the secret>"),
+    };
+    let target = session.endpoint().with_query(&[
         ("hub.mode", mode),
-        ("hub.challenge", challenge),
+        ("hub.challenge", &challenge),
         ("hub.verify_token", token),
     ]);
-    session
+    let sent = format!(
+        "GET {}?hub.mode={mode}&hub.challenge={challenge}&hub.verify_token={shown_token}",
+        session.endpoint().url().path()
+    );
+    let result = session
         .send(target.request(Method::GET, HeaderMap::new(), Bytes::new()))
-        .await
+        .await;
+    let budget = session.client().options().budget;
+    let (expected, verdict) = match which {
+        Probe::Challenge => (
+            format!("200 with the body exactly {challenge:?}"),
+            judge_handshake(&result, &challenge, budget),
+        ),
+        Probe::WrongToken => (
+            "no challenge in the answer (403)".to_string(),
+            judge_refusal(
+                &result,
+                &challenge,
+                "the endpoint echoes the challenge for any token, so anyone could register it as \
+                 their webhook: compare hub.verify_token with your secret and answer 403 when they differ",
+            ),
+        ),
+        Probe::WrongMode => (
+            "no challenge in the answer (403)".to_string(),
+            judge_refusal(
+                &result,
+                &challenge,
+                "the endpoint echoes the challenge whatever hub.mode is: answer only hub.mode=subscribe",
+            ),
+        ),
+    };
+    Check {
+        name: which.name(),
+        sent,
+        expected,
+        ..verdict
+    }
 }
 
 /// 24 random hex digits.
@@ -164,18 +202,7 @@ fn verdict(
             .as_ref()
             .ok()
             .map(|a| a.latency.as_secs_f64() * 1000.0),
-    }
-}
-
-fn describe(result: &std::result::Result<Answer, Failure>) -> String {
-    match result {
-        Ok(answer) if answer.body_len == 0 => format!("{}, empty body", status_text(answer.status)),
-        Ok(answer) => format!(
-            "{}, body {:?}",
-            status_text(answer.status),
-            answer.preview()
-        ),
-        Err(failure) => format!("no answer: {}", failure.detail),
+        failure: result.as_ref().err().cloned(),
     }
 }
 
@@ -280,16 +307,21 @@ fn diagnose_body(content_type: Option<&str>, body: &[u8], challenge: &str) -> St
     }
 }
 
-/// A negative probe passes when the challenge does not come back with a 2xx.
+/// A negative probe passes when an answer comes without the challenge in a
+/// 2xx; no answer at all proves nothing.
 fn judge_refusal(
     result: &std::result::Result<Answer, Failure>,
     challenge: &str,
     hint: &str,
 ) -> Check {
-    let leaked = result.as_ref().is_ok_and(|answer| {
-        answer.status.is_success() && String::from_utf8_lossy(&answer.body).contains(challenge)
-    });
-    verdict(!leaked, result, leaked.then(|| hint.to_string()))
+    match result {
+        Ok(answer) => {
+            let leaked = answer.status.is_success()
+                && String::from_utf8_lossy(&answer.body).contains(challenge);
+            verdict(!leaked, result, leaked.then(|| hint.to_string()))
+        }
+        Err(failure) => verdict(false, result, Some(failure.kind.hint().to_string())),
+    }
 }
 
 #[cfg(test)]
@@ -375,5 +407,13 @@ mod tests {
         assert!(!leaked.passed);
         assert_eq!(leaked.hint.as_deref(), Some("h"));
         assert_eq!(leaked.got, r#"200 OK, body "{\"c\":\"c4a1\"}""#);
+        let silent = Err(Failure {
+            kind: FailureKind::Timeout,
+            detail: "timed out after 10s".into(),
+            latency: Duration::from_secs(10),
+        });
+        let unanswered = judge_refusal(&silent, "c4a1", "h");
+        assert!(!unanswered.passed);
+        assert_eq!(unanswered.got, "no answer: timed out after 10s");
     }
 }

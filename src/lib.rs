@@ -2,13 +2,14 @@
 //!
 //! The pure core ([`signature`], [`events`], [`sample`], [`diagnosis`],
 //! [`record`], [`dedup`]) has no I/O; the I/O modules ([`secret`], [`payload`],
-//! [`transport`], [`delivery`], [`handshake`], [`api`], [`server`]) never print;
-//! [`commands`] is the only layer
-//! that talks to the person, through [`output`].
+//! [`transport`], [`delivery`], [`handshake`], [`conformance`], [`api`],
+//! [`server`]) never print; [`commands`] is the only layer that talks to the
+//! person, through [`output`].
 
 pub mod api;
 pub mod cli;
 pub mod commands;
+pub mod conformance;
 pub mod dedup;
 pub mod delivery;
 pub mod diagnosis;

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use reqwest::Url;
@@ -167,6 +167,14 @@ impl Client {
 
     pub fn options(&self) -> &ClientOptions {
         &self.options
+    }
+
+    /// The same client, waiting at least `wait` for a late answer before
+    /// giving up: for reports that must tell a late answer from none at all,
+    /// even under a budget of milliseconds.
+    pub fn waiting_at_least(mut self, wait: Duration) -> Client {
+        self.options.give_up_after = self.options.give_up_after.max(wait);
+        self
     }
 
     fn tls_connector(&self) -> std::result::Result<tokio_rustls::TlsConnector, String> {
@@ -404,6 +412,14 @@ impl Session {
         }
     }
 
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
     /// Sends one request and reads the whole answer, within the client's
     /// give-up time. A request the receiver never saw, because a kept-alive
     /// connection had just closed, is sent once more on a new one.
@@ -599,6 +615,36 @@ fn tls_detail(err: &std::io::Error) -> String {
     }
 }
 
+/// What came back, in a few words: the status and the start of the body, or
+/// why nothing did. Text from the network, unescaped.
+pub fn describe(result: &Result<Answer, Failure>) -> String {
+    match result {
+        Ok(answer) if answer.body_len == 0 => format!("{}, empty body", status_text(answer.status)),
+        Ok(answer) => format!(
+            "{}, body {:?}",
+            status_text(answer.status),
+            answer.preview()
+        ),
+        Err(failure) => format!("no answer: {}", failure.detail),
+    }
+}
+
+/// `x-signature-256` → `X-Signature-256`: a header's name as it goes on the
+/// wire (the connections write title case), for showing it to a person.
+pub fn title_case(name: &HeaderName) -> String {
+    name.as_str()
+        .split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A short reason phrase for a status, such as `404 Not Found`.
 pub fn status_text(status: StatusCode) -> String {
     match status.canonical_reason() {
@@ -654,6 +700,15 @@ mod tests {
         assert_eq!(r.uri(), "/webhooks/whatsapp");
         assert_eq!(r.headers()[header::HOST], "127.0.0.1:8080");
         assert_eq!(r.headers()[header::USER_AGENT], USER_AGENT);
+    }
+
+    #[test]
+    fn header_names_are_title_cased() {
+        assert_eq!(
+            title_case(&HeaderName::from_static("x-signature-256")),
+            "X-Signature-256"
+        );
+        assert_eq!(title_case(&header::CONTENT_TYPE), "Content-Type");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 #[path = "util/mod.rs"]
 mod util;
 
+#[path = "cli/check.rs"]
+mod check;
 #[path = "cli/completions.rs"]
 mod completions;
 #[path = "cli/configure.rs"]

@@ -1,6 +1,7 @@
 //! One file per subcommand, each with `run(args) -> Result<Outcome>`. This is
 //! the only layer that prints; everything below it returns values.
 
+pub mod check;
 pub mod completions;
 pub mod configure;
 pub mod events;
@@ -27,6 +28,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Configure(args) => configure::run(args),
         Command::SendTest(args) => send_test::run(*args),
         Command::Verify(args) => verify::run(args),
+        Command::Check(args) => check::run(args),
     }
 }
 

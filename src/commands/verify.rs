@@ -51,7 +51,10 @@ pub(super) fn report_lines(report: &Report) -> Vec<String> {
     lines
 }
 
-fn check_lines(check: &Check, width: usize) -> Vec<String> {
+/// One check's lines: ✔/✘, the name padded to `width`, what came back and its
+/// latency; what was sent and expected under a failed one (that sent
+/// anything); its hint. `check` prints its card with the same lines.
+pub(super) fn check_lines(check: &Check, width: usize) -> Vec<String> {
     let latency = check
         .latency_ms
         .map(|ms| {
@@ -67,7 +70,7 @@ fn check_lines(check: &Check, width: usize) -> Vec<String> {
         check.name,
         output::escape(&check.got)
     )];
-    if !check.passed {
+    if !check.passed && !check.sent.is_empty() {
         lines.push(format!("    sent      {}", output::escape(&check.sent)));
         lines.push(format!("    expected  {}", output::escape(&check.expected)));
     }

@@ -1,0 +1,380 @@
+//! `wm-hooks check`: runs the checks of [`conformance`] against an endpoint
+//! and prints a report card (a ✔/✘ line per check as soon as it is done, with
+//! what was sent, expected and a hint under a failed one, then a verdict), or
+//! one JSON object per check; `--junit FILE` also writes JUnit XML for CI.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::cli::CheckArgs;
+use crate::conformance::{self, Finding, Spec};
+use crate::error::{Error, Kind, Outcome, Result};
+use crate::output;
+use crate::secret;
+use crate::transport::Endpoint;
+
+/// How much longer than the budget a late answer is awaited, at least: long
+/// enough to tell a slow receiver (which fails `budget` only) from a silent one.
+const LATE_MARGIN: Duration = Duration::from_secs(2);
+
+pub fn run(args: CheckArgs) -> Result<Outcome> {
+    let checks = conformance::select(&args.only, &args.skip);
+    if checks.is_empty() {
+        return Err(Error::input("--only and --skip leave no check to run")
+            .with_hint("`wm-hooks check --list` names the checks and their groups"));
+    }
+    if args.list {
+        return list(&checks);
+    }
+    let endpoint = Arc::new(Endpoint::parse(&args.url)?);
+    let secret = secret::require(&args.secret)?;
+    super::warn_if_on_command_line(&secret);
+    let junit = args.junit.as_deref().map(Junit::create).transpose()?;
+    let budget = args.connection.timeout;
+    let client = super::client(&args.connection).waiting_at_least(budget + LATE_MARGIN);
+    let url = endpoint.url().to_string();
+    if !args.json {
+        output::println(format_args!("check {url}"))?;
+    }
+    let width = checks.iter().map(|spec| spec.name.len()).max().unwrap_or(0);
+    let json = args.json;
+    let mut show = |finding: &Finding| {
+        if json {
+            return output::println(json_line(finding));
+        }
+        super::verify::check_lines(&finding.check, width)
+            .into_iter()
+            .try_for_each(output::println)
+    };
+    let start = Instant::now();
+    let findings = super::block_on(conformance::run(
+        client,
+        endpoint,
+        &secret,
+        args.signature_header.clone(),
+        &checks,
+        &mut show,
+    ));
+    let elapsed = start.elapsed();
+    let findings = match findings {
+        Ok(findings) => findings,
+        Err(err) => {
+            if let (Some(junit), Kind::Unreachable) = (junit, err.kind) {
+                junit.write(&junit_xml(&url, &[unreachable_case(&err)], elapsed))?;
+            }
+            return Err(err);
+        }
+    };
+    let verdict = verdict(&findings, elapsed);
+    if json {
+        output::note(verdict);
+    } else {
+        output::println(verdict)?;
+    }
+    if let Some(junit) = junit {
+        let cases: Vec<Case> = findings.iter().map(Case::from).collect();
+        junit.write(&junit_xml(&url, &cases, elapsed))?;
+    }
+    Ok(Outcome::from_passed(
+        !findings.iter().any(Finding::fails_run),
+    ))
+}
+
+/// `--list`: each check with what it is for.
+fn list(checks: &[&Spec]) -> Result<Outcome> {
+    let width = checks.iter().map(|spec| spec.name.len()).max().unwrap_or(0);
+    for spec in checks {
+        output::println(format_args!("{:<width$}  {}", spec.name, spec.about))?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// The last line: how many required checks passed, which failed, and how
+/// many were not sent.
+fn verdict(findings: &[Finding], elapsed: Duration) -> String {
+    let required = findings.iter().filter(|f| f.spec.required).count();
+    let failed: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.fails_run() && f.ran)
+        .map(|f| f.spec.name)
+        .collect();
+    let not_run = findings.iter().filter(|f| !f.ran).count();
+    let passed = findings
+        .iter()
+        .filter(|f| f.spec.required && f.check.passed);
+    let mut line = format!(
+        "{} of {required} required checks passed in {:.2} s",
+        passed.count(),
+        elapsed.as_secs_f64()
+    );
+    if !failed.is_empty() {
+        let _ = write!(line, "; failed: {}", failed.join(", "));
+    }
+    if not_run > 0 {
+        let _ = write!(line, "; {not_run} not run (the endpoint stopped answering)");
+    }
+    line
+}
+
+fn json_line(finding: &Finding) -> String {
+    let check = &finding.check;
+    serde_json::json!({
+        "name": finding.spec.name,
+        "passed": check.passed,
+        "required": finding.spec.required,
+        "latency_ms": check.latency_ms.map(|ms| (ms * 1000.0).round() / 1000.0),
+        "detail": check.got,
+        "sent": check.sent,
+        "expected": check.expected,
+        "hint": check.hint,
+    })
+    .to_string()
+}
+
+/// The report file, created before anything is sent so that a bad path
+/// fails at once (exit 2).
+struct Junit {
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+impl Junit {
+    fn create(path: &Path) -> Result<Junit> {
+        let file = std::fs::File::create(path).map_err(|e| Junit::error(path, &e))?;
+        Ok(Junit {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    fn write(mut self, xml: &str) -> Result<()> {
+        use std::io::Write;
+        self.file
+            .write_all(xml.as_bytes())
+            .and_then(|()| self.file.flush())
+            .map_err(|e| Junit::error(&self.path, &e))
+    }
+
+    fn error(path: &Path, err: &std::io::Error) -> Error {
+        Error::input(format!(
+            "cannot write the JUnit report {}: {err}",
+            path.display()
+        ))
+    }
+}
+
+/// One `<testcase>`.
+struct Case {
+    name: String,
+    classname: String,
+    time: Duration,
+    result: CaseResult,
+}
+
+enum CaseResult {
+    Passed,
+    /// Information for the reader that neither passes nor fails the build.
+    Output(String),
+    /// `<failure>` (the endpoint answered wrongly) or `<error>` (it could not be asked).
+    Failure {
+        error: bool,
+        message: String,
+        text: String,
+    },
+}
+
+impl From<&Finding> for Case {
+    fn from(finding: &Finding) -> Case {
+        let check = &finding.check;
+        let mut text = format!(
+            "sent      {}\nexpected  {}\ngot       {}",
+            check.sent, check.expected, check.got
+        );
+        if let Some(hint) = &check.hint {
+            let _ = write!(text, "\nhint      {hint}");
+        }
+        let result = if finding.fails_run() {
+            CaseResult::Failure {
+                error: false,
+                message: check.got.clone(),
+                text,
+            }
+        } else if !finding.spec.required {
+            CaseResult::Output(text)
+        } else {
+            CaseResult::Passed
+        };
+        Case {
+            name: finding.spec.name.to_string(),
+            classname: format!("wm-hooks.check.{}", finding.spec.group()),
+            time: Duration::from_secs_f64(check.latency_ms.unwrap_or(0.0) / 1000.0),
+            result,
+        }
+    }
+}
+
+fn unreachable_case(err: &Error) -> Case {
+    Case {
+        name: "reachable".into(),
+        classname: "wm-hooks.check".into(),
+        time: Duration::ZERO,
+        result: CaseResult::Failure {
+            error: true,
+            message: err.message.clone(),
+            text: err.hint.clone().unwrap_or_default(),
+        },
+    }
+}
+
+/// JUnit XML as Jenkins, GitLab and GitHub's test reporters read it: one
+/// suite for the endpoint, one case per check.
+fn junit_xml(url: &str, cases: &[Case], elapsed: Duration) -> String {
+    let count = |error: bool| {
+        cases
+            .iter()
+            .filter(|c| matches!(c.result, CaseResult::Failure { error: e, .. } if e == error))
+            .count()
+    };
+    let totals = format!(
+        r#"tests="{}" failures="{}" errors="{}" time="{:.3}""#,
+        cases.len(),
+        count(false),
+        count(true),
+        elapsed.as_secs_f64()
+    );
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(xml, r#"<testsuites name="wm-hooks check" {totals}>"#);
+    let _ = writeln!(
+        xml,
+        r#"  <testsuite name="{}" {totals}>"#,
+        xml_attr(&format!("wm-hooks check {url}"))
+    );
+    for case in cases {
+        let _ = write!(
+            xml,
+            r#"    <testcase name="{}" classname="{}" time="{:.3}""#,
+            xml_attr(&case.name),
+            xml_attr(&case.classname),
+            case.time.as_secs_f64()
+        );
+        match &case.result {
+            CaseResult::Passed => xml.push_str("/>\n"),
+            CaseResult::Output(text) => {
+                let _ = writeln!(
+                    xml,
+                    ">\n      <system-out>{}</system-out>\n    </testcase>",
+                    xml_text(text)
+                );
+            }
+            CaseResult::Failure {
+                error,
+                message,
+                text,
+            } => {
+                let tag = if *error { "error" } else { "failure" };
+                let _ = writeln!(
+                    xml,
+                    ">\n      <{tag} message=\"{}\" type=\"{}\">{}</{tag}>\n    </testcase>",
+                    xml_attr(message),
+                    xml_attr(&case.name),
+                    xml_text(text)
+                );
+            }
+        }
+    }
+    xml.push_str("  </testsuite>\n</testsuites>\n");
+    xml
+}
+
+/// Text fit for XML 1.0 element content.
+fn xml_text(text: &str) -> String {
+    xml_escape(text, false)
+}
+
+/// Text fit for an XML 1.0 attribute value.
+fn xml_attr(text: &str) -> String {
+    xml_escape(text, true)
+}
+
+/// Markup characters become entities; in attribute values line breaks and
+/// tabs become character references too (a parser would fold them into
+/// spaces); characters XML cannot carry at all, such as ESC, are written out
+/// as `\u{1b}`, the way the terminal output shows them.
+fn xml_escape(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' | '\t' => out.push(c),
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escaping() {
+        assert_eq!(
+            xml_text(r#"<a href="x">&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
+        );
+        assert_eq!(xml_attr("a\nb\tc\r"), "a&#10;b&#9;c&#13;");
+        assert_eq!(xml_text("a\nb\tc\r"), "a\nb\tc&#13;");
+        assert_eq!(
+            xml_text("\u{1b}[2J\u{0}\u{ffff}"),
+            "\\u{1b}[2J\\u{0}\\u{ffff}"
+        );
+        assert_eq!(xml_attr("João 👋 \u{85}"), "João 👋 \u{85}");
+    }
+
+    #[test]
+    fn junit_counts_failures_and_errors() {
+        let case = |name: &str, result| Case {
+            name: name.into(),
+            classname: "wm-hooks.check.x".into(),
+            time: Duration::from_millis(1500),
+            result,
+        };
+        let xml = junit_xml(
+            "http://h/p?a=1&b=2",
+            &[
+                case("ok", CaseResult::Passed),
+                case("info", CaseResult::Output("fine".into())),
+                case(
+                    "bad",
+                    CaseResult::Failure {
+                        error: false,
+                        message: "200 OK, body \"<x>\"".into(),
+                        text: "line 1\nline 2".into(),
+                    },
+                ),
+            ],
+            Duration::from_millis(2),
+        );
+        assert!(xml.contains(r#"tests="3" failures="1" errors="0" time="0.002""#));
+        assert!(xml.contains(r#"<testsuite name="wm-hooks check http://h/p?a=1&amp;b=2""#));
+        assert!(xml.contains(r#"<testcase name="ok" classname="wm-hooks.check.x" time="1.500"/>"#));
+        assert!(xml.contains("<system-out>fine</system-out>"));
+        assert!(xml.contains(
+            "<failure message=\"200 OK, body &quot;&lt;x&gt;&quot;\" type=\"bad\">line 1\nline 2</failure>"
+        ));
+        assert_eq!(xml.matches("<testcase ").count(), 3);
+        assert!(xml.ends_with("</testsuite>\n</testsuites>\n"));
+    }
+}

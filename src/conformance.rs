@@ -1,0 +1,1032 @@
+//! The platform's webhook contract as a list of checks, and the runner that
+//! plays them against an endpoint: the handshake (through
+//! [`handshake::probe`]), correctly and wrongly signed deliveries (through
+//! [`delivery`]'s signer and judge), duplicates, bodies a receiver has not seen
+//! before, and the answer budget. Each check has a stable name for
+//! `--only`/`--skip`, `--json` and JUnit, and ends as a [`Check`] saying what
+//! was sent, what was expected, what came back and what to do about it.
+//!
+//! Checks run one after another over one keep-alive connection, in the order
+//! of [`CHECKS`], each judged on its own concern: a delivery check looks at the
+//! status only, and `budget` alone at the time (so a slow receiver fails
+//! `budget`, not everything). Every request is bounded by the client's give-up
+//! time, and once two requests in a row got no answer the remaining checks are
+//! not sent, so a hung endpoint costs two timeouts, not twenty. Never prints.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use hyper::header::{HeaderName, HeaderValue};
+use serde_json::{Value, json};
+
+use crate::delivery::{self, Delivery, Expect, Problem, SignatureMode, Signer};
+use crate::error::Result;
+use crate::events::EventKind;
+use crate::handshake::{self, Check, Probe};
+use crate::output;
+use crate::sample::{self, Edit, Sample};
+use crate::secret::Secret;
+use crate::signature;
+use crate::transport::{
+    Answer, Client, Endpoint, Failure, FailureKind, Session, describe, status_text, title_case,
+};
+
+/// One check: a stable name, whether it decides the exit code, and what it does.
+#[derive(Debug)]
+pub struct Spec {
+    /// Dotted: the part before the first dot is its group.
+    pub name: &'static str,
+    /// A failed required check fails the run; the others are information.
+    pub required: bool,
+    /// What it sends and why that matters, in one sentence.
+    pub about: &'static str,
+    test: Test,
+}
+
+impl Spec {
+    /// `handshake` for `handshake.challenge`; a name without a dot is its own group.
+    pub fn group(&self) -> &'static str {
+        self.name.split('.').next().unwrap_or(self.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Test {
+    Handshake(Probe),
+    Deliver {
+        body: Body,
+        signing: Signing,
+        /// Sent this many times, byte for byte.
+        copies: u32,
+        /// What to do when the answer is wrong in the way this check is about
+        /// (a refusal of a correct delivery, or of a repeat when there are
+        /// copies; an accepted forgery); other problems get [`Problem::hint`].
+        hint: Option<&'static str>,
+    },
+    Budget,
+}
+
+/// What a delivery carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// The API document's sample for this event, with a fresh id and time.
+    Sample(EventKind),
+    /// An event type the platform has not documented (yet).
+    UnknownEvent,
+    /// A `read` status for a message id the receiver never saw.
+    UnseenStatus,
+    /// A `message.received` of exactly [`LARGE_BODY`] bytes.
+    Large,
+    /// A `message.received` whose text is [`NON_ASCII_TEXT`].
+    NonAscii,
+}
+
+/// How a delivery is signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signing {
+    /// As the platform signs: `sha256=` and the lower-case hex HMAC.
+    Valid,
+    /// No signature header.
+    Missing,
+    /// A well-formed signature made with another key.
+    WrongSecret,
+    /// Signed, then one body byte changed.
+    Tampered,
+    /// The right digest behind `sha1=`.
+    Sha1Prefix,
+    /// `sha256=` and no digest.
+    Empty,
+    /// The right digest in upper-case hex.
+    UpperHex,
+}
+
+/// How a delivery should be answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expectation {
+    Accepted,
+    Refused,
+    /// Either is fine; which one it was is information.
+    Either,
+}
+
+impl Signing {
+    fn expectation(self) -> Expectation {
+        match self {
+            Signing::Valid => Expectation::Accepted,
+            Signing::UpperHex => Expectation::Either,
+            _ => Expectation::Refused,
+        }
+    }
+
+    /// What the signature header carried, for the report.
+    fn shown(self, header: &HeaderName) -> String {
+        let header = title_case(header);
+        match self {
+            Signing::Valid => format!("{header}: sha256=<HMAC of the body with the secret>"),
+            Signing::Missing => format!("no {header} header"),
+            Signing::WrongSecret => format!("{header}: sha256=<HMAC with another secret>"),
+            Signing::Tampered => {
+                format!("{header}: sha256=<HMAC with the secret>, then one body byte changed")
+            }
+            Signing::Sha1Prefix => format!("{header}: sha1=<the right digest>"),
+            Signing::Empty => format!("{header}: sha256="),
+            Signing::UpperHex => format!("{header}: sha256=<the right digest in upper-case hex>"),
+        }
+    }
+}
+
+/// The size of `tolerance.large-body`'s body: 512 KiB.
+pub const LARGE_BODY: usize = 512 * 1024;
+
+/// The message text of `tolerance.non-ascii`, as JSON text: accents and emoji
+/// as raw UTF-8, and the same kind of characters as `\u` escapes (a surrogate
+/// pair among them) and an escaped slash. A receiver that verifies a
+/// re-serialised body rather than the raw bytes fails here, since no JSON
+/// library writes these bytes back as they came.
+pub const NON_ASCII_TEXT: &str =
+    r#""Olá, João! Grüße aus Köln, ça va? 👋🏽 ☕ \u00e4\u00f6\u00fc \ud83d\ude00 \"quoted\" a\/b""#;
+
+/// Every check, in the order they run.
+pub static CHECKS: [Spec; 18] = [
+    Spec {
+        name: "handshake.challenge",
+        required: true,
+        about: "the platform's GET with the right token gets 200 and exactly the challenge: \
+                without it the webhook cannot be saved",
+        test: Test::Handshake(Probe::Challenge),
+    },
+    Spec {
+        name: "handshake.wrong-token",
+        required: true,
+        about: "a wrong hub.verify_token does not get the challenge back: otherwise anyone \
+                could register your endpoint as their webhook",
+        test: Test::Handshake(Probe::WrongToken),
+    },
+    Spec {
+        name: "handshake.wrong-mode",
+        required: true,
+        about: "a hub.mode other than subscribe does not get the challenge back",
+        test: Test::Handshake(Probe::WrongMode),
+    },
+    Spec {
+        name: "signature.valid.message-received",
+        required: true,
+        about: "a correctly signed message.received gets 2xx",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::MessageReceived),
+            signing: Signing::Valid,
+            copies: 1,
+            hint: None,
+        },
+    },
+    Spec {
+        name: "signature.valid.message-status",
+        required: true,
+        about: "a correctly signed message.status gets 2xx",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::MessageStatus),
+            signing: Signing::Valid,
+            copies: 1,
+            hint: None,
+        },
+    },
+    Spec {
+        name: "signature.valid.template-status",
+        required: true,
+        about: "a correctly signed template.status gets 2xx",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::TemplateStatus),
+            signing: Signing::Valid,
+            copies: 1,
+            hint: None,
+        },
+    },
+    Spec {
+        name: "signature.missing",
+        required: true,
+        about: "a delivery without a signature header gets 4xx: skipping the check when the \
+                header is absent lets anyone post events",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::MessageReceived),
+            signing: Signing::Missing,
+            copies: 1,
+            hint: None,
+        },
+    },
+    Spec {
+        name: "signature.wrong-secret",
+        required: true,
+        about: "a well-formed signature made with another secret gets 4xx",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::MessageReceived),
+            signing: Signing::WrongSecret,
+            copies: 1,
+            hint: None,
+        },
+    },
+    Spec {
+        name: "signature.tampered-body",
+        required: true,
+        about: "a correctly signed body with one byte changed afterwards gets 4xx: the HMAC \
+                must cover the raw body of this very request",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::MessageReceived),
+            signing: Signing::Tampered,
+            copies: 1,
+            hint: Some(
+                "the receiver accepted a body changed after signing: compute the HMAC over the raw \
+                 bytes of this request's body and compare it with the header",
+            ),
+        },
+    },
+    Spec {
+        name: "signature.sha1-prefix",
+        required: true,
+        about: "the right digest behind `sha1=` gets 4xx: a receiver that strips any prefix \
+                accepts another algorithm's name",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::MessageReceived),
+            signing: Signing::Sha1Prefix,
+            copies: 1,
+            hint: Some(
+                "the receiver accepted `sha1=` in front of the digest: require exactly `sha256=` \
+                 rather than stripping whatever comes before the `=`",
+            ),
+        },
+    },
+    Spec {
+        name: "signature.empty",
+        required: true,
+        about: "`sha256=` with no digest gets 4xx: a comparison that stops at the shorter value \
+                accepts it",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::MessageReceived),
+            signing: Signing::Empty,
+            copies: 1,
+            hint: Some(
+                "the receiver accepted an empty digest: compare the whole 64-digit digest, in \
+                 constant time, and refuse a value of another length (401)",
+            ),
+        },
+    },
+    Spec {
+        name: "signature.uppercase-hex",
+        required: false,
+        about: "information: whether the right digest in upper-case hex is accepted. The \
+                platform sends lower case, so either answer is fine",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::MessageReceived),
+            signing: Signing::UpperHex,
+            copies: 1,
+            hint: None,
+        },
+    },
+    Spec {
+        name: "idempotency",
+        required: true,
+        about: "the same message.received delivered three times, byte for byte, gets 2xx each \
+                time: the platform may deliver twice, and an error on a repeat starts a retry storm",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::MessageReceived),
+            signing: Signing::Valid,
+            copies: 3,
+            hint: Some(
+                "the receiver failed on a repeated delivery: deduplicate by data.message_id and \
+                 answer 2xx to a repeat; an error makes the platform retry the same event again",
+            ),
+        },
+    },
+    Spec {
+        name: "tolerance.unknown-event",
+        required: true,
+        about: "a correctly signed event of a type the platform may add later gets 2xx",
+        test: Test::Deliver {
+            body: Body::UnknownEvent,
+            signing: Signing::Valid,
+            copies: 1,
+            hint: Some(
+                "the receiver refused an event type it does not know: answer 2xx and ignore it, \
+                 or the platform retries it for hours and then marks the webhook failing",
+            ),
+        },
+    },
+    Spec {
+        name: "tolerance.unseen-status",
+        required: true,
+        about: "a status update for a message id the receiver never saw gets 2xx",
+        test: Test::Deliver {
+            body: Body::UnseenStatus,
+            signing: Signing::Valid,
+            copies: 1,
+            hint: Some(
+                "the receiver refused a status for a message it does not know (sent from another \
+                 system, or before its records began): answer 2xx and ignore it",
+            ),
+        },
+    },
+    Spec {
+        name: "tolerance.large-body",
+        required: true,
+        about: "a correctly signed 512 KiB body gets 2xx: body-size limits such as Express's \
+                100 KB default refuse it",
+        test: Test::Deliver {
+            body: Body::Large,
+            signing: Signing::Valid,
+            copies: 1,
+            hint: Some(
+                "the receiver refused a 512 KiB body: raise its body-size limit; a 401 here can \
+                 mean the HMAC was computed over a truncated body",
+            ),
+        },
+    },
+    Spec {
+        name: "tolerance.non-ascii",
+        required: true,
+        about: "a correctly signed text with emoji, accents and \\u escapes gets 2xx: the HMAC \
+                must be computed over the raw bytes, not over re-serialised JSON",
+        test: Test::Deliver {
+            body: Body::NonAscii,
+            signing: Signing::Valid,
+            copies: 1,
+            hint: Some(
+                "the receiver refused a body with emoji, accents and \\u escapes: compute the HMAC \
+                 over the raw body bytes before parsing, never over re-serialised JSON \
+                 (JSON.stringify, json.dumps) or decoded text",
+            ),
+        },
+    },
+    Spec {
+        name: "budget",
+        required: true,
+        about: "every correctly signed delivery is answered within the budget (the platform's \
+                5 s): slower answers count as failures and are retried",
+        test: Test::Budget,
+    },
+];
+
+/// Whether `selector` picks the check `name`: the name itself, or a group
+/// prefix ending at a dot (`signature` and `signature.valid` pick
+/// `signature.valid.message-status`).
+pub fn matches(selector: &str, name: &str) -> bool {
+    name.strip_prefix(selector)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// Every word `--only` and `--skip` accept, with what it selects: each group
+/// (before its members) and each check.
+pub fn selectors() -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    for spec in &CHECKS {
+        let dots = spec.name.match_indices('.').map(|(at, _)| at);
+        for group in dots.map(|at| &spec.name[..at]) {
+            if !out.iter().any(|(seen, _)| *seen == group) {
+                out.push((group, format!("every {group}.* check")));
+            }
+        }
+        out.push((spec.name, spec.about.to_string()));
+    }
+    out
+}
+
+/// The checks `only` (all when empty) picks and `skip` does not, in run order.
+pub fn select(only: &[String], skip: &[String]) -> Vec<&'static Spec> {
+    let picked = |list: &[String], spec: &Spec| list.iter().any(|s| matches(s, spec.name));
+    CHECKS
+        .iter()
+        .filter(|spec| only.is_empty() || picked(only, spec))
+        .filter(|spec| !picked(skip, spec))
+        .collect()
+}
+
+/// One check's result.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub spec: &'static Spec,
+    /// Named after the spec.
+    pub check: Check,
+    /// False when nothing was sent because the endpoint had stopped answering.
+    pub ran: bool,
+}
+
+impl Finding {
+    /// A required check that did not pass: this fails the run.
+    pub fn fails_run(&self) -> bool {
+        self.spec.required && !self.check.passed
+    }
+}
+
+/// Called with each finding as soon as its check is done; an error stops the run.
+pub type OnFinding<'a> = dyn FnMut(&Finding) -> Result<()> + 'a;
+
+/// Runs `checks` against `endpoint`, in order. An endpoint whose first request
+/// cannot even connect is an error (exit 3) and nothing more is sent; a
+/// secret that is not text is an input error before anything is sent.
+pub async fn run(
+    client: Client,
+    endpoint: Arc<Endpoint>,
+    secret: &Secret,
+    header: HeaderName,
+    checks: &[&'static Spec],
+    on_finding: &mut OnFinding<'_>,
+) -> Result<Vec<Finding>> {
+    let signer = |mode| Signer::new(mode, header.clone(), Some(secret.bytes()), &[]);
+    let mut runner = Runner {
+        session: Session::new(client, endpoint),
+        token: secret.to_text()?,
+        key: secret.bytes(),
+        valid: signer(SignatureMode::Valid)?,
+        invalid: signer(SignatureMode::Invalid)?,
+        missing: signer(SignatureMode::Missing)?,
+        header: header.clone(),
+        run: delivery::run_prefix(),
+        ids: 0,
+        requests: 0,
+        silent_in_a_row: 0,
+        timed: Vec::new(),
+    };
+    let mut findings = Vec::new();
+    for &spec in checks {
+        let ran = runner.silent_in_a_row < SILENT_LIMIT;
+        let check = if !ran {
+            not_run()
+        } else {
+            match spec.test {
+                Test::Handshake(probe) => runner.handshake(probe).await?,
+                Test::Deliver {
+                    body,
+                    signing,
+                    copies,
+                    hint,
+                } => runner.deliver(spec, body, signing, copies, hint).await?,
+                Test::Budget => runner.budget().await?,
+            }
+        };
+        let finding = Finding {
+            spec,
+            check: Check {
+                name: spec.name,
+                ..check
+            },
+            ran,
+        };
+        on_finding(&finding)?;
+        findings.push(finding);
+    }
+    Ok(findings)
+}
+
+/// After this many requests in a row got no answer in time, the endpoint is
+/// taken as hung and the remaining checks are not sent.
+const SILENT_LIMIT: u32 = 2;
+
+/// A check that was not sent because the endpoint stopped answering.
+fn not_run() -> Check {
+    Check {
+        name: "",
+        passed: false,
+        sent: String::new(),
+        expected: String::new(),
+        got: format!("not run: the last {SILENT_LIMIT} requests got no answer in time"),
+        hint: None,
+        latency_ms: None,
+        failure: None,
+    }
+}
+
+struct Runner<'a> {
+    session: Session,
+    token: &'a str,
+    key: &'a [u8],
+    valid: Signer,
+    invalid: Signer,
+    missing: Signer,
+    header: HeaderName,
+    /// This run's message-id prefix, and how many ids it has handed out.
+    run: String,
+    ids: u64,
+    requests: u64,
+    silent_in_a_row: u32,
+    /// Every correctly signed delivery so far, for `budget`: the check that
+    /// sent it and the answer's time, or why none came.
+    timed: Vec<(&'static str, std::result::Result<Answer, Failure>)>,
+}
+
+impl Runner<'_> {
+    /// Counts a request's result: the first one failing to connect ends the
+    /// run (exit 3), and answers that never came are counted in a row.
+    fn note(&mut self, failure: Option<&Failure>) -> Result<()> {
+        self.requests += 1;
+        match failure {
+            Some(f) if self.requests == 1 && f.kind.is_unreachable() => {
+                return Err(f.to_error(self.session.endpoint()));
+            }
+            Some(f) if f.kind == FailureKind::Timeout => self.silent_in_a_row += 1,
+            _ => self.silent_in_a_row = 0,
+        }
+        Ok(())
+    }
+
+    async fn handshake(&mut self, probe: Probe) -> Result<Check> {
+        let check = handshake::probe(&mut self.session, self.token, probe, None).await;
+        self.note(check.failure.as_ref())?;
+        Ok(check)
+    }
+
+    fn next_id(&mut self) -> String {
+        self.ids += 1;
+        sample::message_id(&self.run, self.ids)
+    }
+
+    fn delivery(&mut self, body: Body, signing: Signing) -> Delivery {
+        let body = Bytes::from(body.render(&self.next_id(), SystemTime::now()));
+        let with_value = |delivery: Delivery, value: String| {
+            let mut delivery = delivery;
+            let value = HeaderValue::from_str(&value).expect("sha and hex digits are header-safe");
+            delivery.headers.insert(self.header.clone(), value);
+            delivery
+        };
+        let digest = || *signature::sign(self.key, &body).as_bytes();
+        match signing {
+            Signing::Valid => self.valid.sign(body),
+            Signing::Missing => self.missing.sign(body),
+            Signing::WrongSecret => self.invalid.sign(body),
+            Signing::Tampered => self
+                .valid
+                .sign(body)
+                .tampered()
+                .expect("every body has digits: its timestamps"),
+            Signing::Sha1Prefix => {
+                let value = format!("sha1={}", hex::encode(digest()));
+                with_value(self.valid.sign(body), value)
+            }
+            Signing::Empty => with_value(self.valid.sign(body), signature::PREFIX.into()),
+            Signing::UpperHex => {
+                let value = format!("{}{}", signature::PREFIX, hex::encode_upper(digest()));
+                with_value(self.valid.sign(body), value)
+            }
+        }
+    }
+
+    /// Sends `delivery` up to `copies` times, stopping at the first request
+    /// without an answer; correctly signed ones are kept for `budget`.
+    async fn send(
+        &mut self,
+        name: &'static str,
+        delivery: &Delivery,
+        copies: u32,
+        timed: bool,
+    ) -> Result<Vec<std::result::Result<Answer, Failure>>> {
+        let mut results = Vec::new();
+        for _ in 0..copies {
+            let request = delivery.request(self.session.endpoint());
+            let result = self.session.send(request).await;
+            self.note(result.as_ref().err())?;
+            if timed {
+                self.timed.push((name, result.clone()));
+            }
+            let answered = result.is_ok();
+            results.push(result);
+            if !answered {
+                break;
+            }
+        }
+        Ok(results)
+    }
+
+    async fn deliver(
+        &mut self,
+        spec: &'static Spec,
+        body: Body,
+        signing: Signing,
+        copies: u32,
+        hint: Option<&'static str>,
+    ) -> Result<Check> {
+        let delivery = self.delivery(body, signing);
+        let expectation = signing.expectation();
+        let results = self
+            .send(
+                spec.name,
+                &delivery,
+                copies,
+                expectation == Expectation::Accepted,
+            )
+            .await?;
+        // Time is `budget`'s concern: here only the answer counts.
+        let judged = |result| match expectation {
+            Expectation::Accepted => delivery::judge(result, Expect::Accepted, Duration::MAX),
+            Expectation::Refused | Expectation::Either => {
+                match delivery::judge(result, Expect::Refused, Duration::MAX) {
+                    Some(Problem::AcceptedForgery(_)) if expectation == Expectation::Either => None,
+                    problem => problem,
+                }
+            }
+        };
+        // The first wrong answer, and which copy got it.
+        let problem = results
+            .iter()
+            .enumerate()
+            .find_map(|(copy, result)| judged(result).map(|p| (copy, p)));
+        let accepted = results
+            .iter()
+            .any(|r| r.as_ref().is_ok_and(|a| a.status.is_success()));
+        let hint = match &problem {
+            Some((copy, problem)) => Some(advice(problem, (*copy, copies), hint, &self.header)),
+            None if expectation == Expectation::Either => Some(information(accepted).into()),
+            None => None,
+        };
+        let mut got = got(&results);
+        if expectation == Expectation::Either {
+            got = format!("{}: {got}", if accepted { "accepted" } else { "refused" });
+        }
+        let mut sent = format!(
+            "POST {}  {}, {}",
+            self.session.endpoint().url().path(),
+            body.shown(),
+            signing.shown(&self.header)
+        );
+        if copies > 1 {
+            let _ = write!(sent, ", {copies} times byte for byte");
+        }
+        let expected = match expectation {
+            Expectation::Accepted if copies > 1 => "2xx each time".to_string(),
+            Expectation::Accepted => "2xx".into(),
+            Expectation::Refused => "4xx (401)".into(),
+            Expectation::Either => "2xx or 4xx".into(),
+        };
+        Ok(Check {
+            name: spec.name,
+            passed: problem.is_none(),
+            sent,
+            expected,
+            got,
+            hint,
+            latency_ms: slowest(&results).map(millis),
+            failure: results.iter().find_map(|r| r.as_ref().err().cloned()),
+        })
+    }
+
+    /// One correctly signed delivery of each event, then every correctly
+    /// signed delivery of the run timed against the budget.
+    async fn budget(&mut self) -> Result<Check> {
+        let earlier = self.timed.len();
+        for kind in EventKind::ALL {
+            let delivery = self.delivery(Body::Sample(kind), Signing::Valid);
+            self.send("budget", &delivery, 1, true).await?;
+            if self.silent_in_a_row >= SILENT_LIMIT {
+                break;
+            }
+        }
+        let budget = self.session.client().options().budget;
+        let mut answered: Vec<Duration> = Vec::new();
+        let mut late = Vec::new();
+        let mut problem = None;
+        for (name, result) in &self.timed {
+            let too_late = match result {
+                Ok(answer) => {
+                    answered.push(answer.latency);
+                    (answer.latency > budget).then_some(Problem::TooSlow {
+                        status: answer.status,
+                        budget,
+                    })
+                }
+                Err(failure) => (failure.kind == FailureKind::Timeout)
+                    .then_some(Problem::NoAnswer(FailureKind::Timeout)),
+            };
+            if let Some(too_late) = too_late {
+                late.push(match result {
+                    Ok(answer) => format!("{name} {}", output::latency(answer.latency)),
+                    Err(_) => format!("{name} no answer"),
+                });
+                problem.get_or_insert(too_late);
+            }
+        }
+        answered.sort_unstable();
+        let mut got = match answered.last() {
+            Some(max) => format!(
+                "p50 {}, max {} over {} deliveries",
+                output::latency(answered[(answered.len() - 1) / 2]),
+                output::latency(*max),
+                answered.len()
+            ),
+            None => "no delivery was answered".to_string(),
+        };
+        if !late.is_empty() {
+            got = format!(
+                "{} over {}: {}; {got}",
+                late.len(),
+                humantime::format_duration(budget),
+                late.join(", ")
+            );
+        }
+        Ok(Check {
+            name: "budget",
+            passed: late.is_empty() && !answered.is_empty(),
+            sent: format!(
+                "one correctly signed delivery of each event type, timed with the {earlier} \
+                 correctly signed deliveries before it"
+            ),
+            expected: format!("every answer within {}", humantime::format_duration(budget)),
+            got,
+            hint: problem.map(|p| p.hint(&self.header)),
+            latency_ms: answered.last().copied().map(millis),
+            failure: None,
+        })
+    }
+}
+
+/// The hint for a wrong answer: the check's own `hint` when the answer is
+/// wrong in the way the check is about (with copies, a repeat refused; a
+/// first copy refused is an ordinary refusal), else the problem's.
+fn advice(
+    problem: &Problem,
+    (copy, copies): (usize, u32),
+    hint: Option<&str>,
+    header: &HeaderName,
+) -> String {
+    let about_this = copies == 1 || copy > 0;
+    match (problem, hint) {
+        (Problem::NotAccepted(_) | Problem::AcceptedForgery(_), Some(hint)) if about_this => {
+            hint.to_string()
+        }
+        _ => problem.hint(header),
+    }
+}
+
+/// What `signature.uppercase-hex`'s answer tells.
+fn information(accepted: bool) -> &'static str {
+    if accepted {
+        "information only: the receiver decodes the hex before comparing, so either case works; \
+         the platform sends lower case"
+    } else {
+        "information only: the platform sends lower-case hex, so refusing upper case is fine; \
+         decoding the hex before comparing would accept either"
+    }
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn slowest(results: &[std::result::Result<Answer, Failure>]) -> Option<Duration> {
+    results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().map(|a| a.latency))
+        .max()
+}
+
+/// What came back: one answer described, or for copies their statuses and the
+/// first one that was not 2xx described.
+fn got(results: &[std::result::Result<Answer, Failure>]) -> String {
+    if let [only] = results {
+        return describe(only);
+    }
+    let statuses: Vec<String> = results
+        .iter()
+        .map(|r| match r {
+            Ok(answer) => status_text(answer.status),
+            Err(failure) => format!("no answer ({})", failure.kind.name()),
+        })
+        .collect();
+    let mut text = statuses.join(", ");
+    let wrong = results
+        .iter()
+        .position(|r| !r.as_ref().is_ok_and(|a| a.status.is_success()));
+    if let Some(at) = wrong {
+        let _ = write!(text, "; copy {}: {}", at + 1, describe(&results[at]));
+    }
+    text
+}
+
+impl Body {
+    /// The body, compact JSON with a fresh `message_id` and timestamps.
+    fn render(self, message_id: &str, now: SystemTime) -> Vec<u8> {
+        let edit = |path: &str, value: Value, create: bool| Edit {
+            path: path.into(),
+            value,
+            create,
+            only: None,
+        };
+        // A text spliced in after rendering: serde_json would not write it as given.
+        let placeholder = || edit("data.text.body", json!(PLACEHOLDER), false);
+        let (kind, edits) = match self {
+            Body::Sample(kind) => (kind, vec![]),
+            Body::UnknownEvent => (
+                EventKind::MessageReceived,
+                vec![
+                    edit("event", json!(UNKNOWN_EVENT), false),
+                    edit(
+                        "data.reaction",
+                        json!({"emoji": "👍", "message_id": "msg_abc123"}),
+                        true,
+                    ),
+                ],
+            ),
+            Body::UnseenStatus => (
+                EventKind::MessageStatus,
+                vec![edit("data.status", json!("read"), false)],
+            ),
+            Body::Large | Body::NonAscii => (EventKind::MessageReceived, vec![placeholder()]),
+        };
+        let sample = Sample::build(&[kind], &edits)
+            .expect("the checks' edits fit the samples")
+            .remove(0);
+        let (body, _) = sample.body(message_id, now);
+        let text = match self {
+            Body::NonAscii => NON_ASCII_TEXT.to_string(),
+            Body::Large => {
+                let room = LARGE_BODY - (body.len() - json!(PLACEHOLDER).to_string().len()) - 2;
+                let filler = "a long message, ".chars().cycle().take(room);
+                format!("\"{}\"", filler.collect::<String>())
+            }
+            _ => return body,
+        };
+        splice(
+            &body,
+            json!(PLACEHOLDER).to_string().as_bytes(),
+            text.as_bytes(),
+        )
+    }
+
+    /// What the body is, for the report.
+    fn shown(self) -> String {
+        match self {
+            Body::Sample(kind) => kind.name().to_string(),
+            Body::UnknownEvent => format!("an undocumented event ({UNKNOWN_EVENT})"),
+            Body::UnseenStatus => "message.status `read` for a message id never sent".into(),
+            Body::Large => format!("message.received of {} KiB", LARGE_BODY / 1024),
+            Body::NonAscii => "message.received with emoji, accents and \\u escapes".into(),
+        }
+    }
+}
+
+/// The event type of `tolerance.unknown-event`.
+const UNKNOWN_EVENT: &str = "message.reaction";
+
+/// Marks where [`Body::render`] splices a text in; NUL characters cannot
+/// clash with anything a sample holds.
+const PLACEHOLDER: &str = "\u{0}text\u{0}";
+
+/// `body` with the first `from` replaced by `to`.
+fn splice(body: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let at = body
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("the placeholder is in the rendered body");
+    [&body[..at], to, &body[at + from.len()..]].concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(body: Body) -> Vec<u8> {
+        body.render("msg_test_x_1", SystemTime::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn names_are_unique_dotted_words() {
+        for (i, spec) in CHECKS.iter().enumerate() {
+            assert!(
+                spec.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.".contains(&b)),
+                "{}",
+                spec.name
+            );
+            assert!(CHECKS[..i].iter().all(|other| other.name != spec.name));
+        }
+        assert_eq!(
+            CHECKS.iter().filter(|s| !s.required).count(),
+            1,
+            "only the upper-case hex check is information"
+        );
+        assert_eq!(
+            CHECKS.last().unwrap().name,
+            "budget",
+            "budget times the rest"
+        );
+    }
+
+    #[test]
+    fn selectors_are_groups_and_names() {
+        assert!(matches("signature", "signature.valid.message-status"));
+        assert!(matches("signature.valid", "signature.valid.message-status"));
+        assert!(matches("budget", "budget"));
+        assert!(!matches("signature.val", "signature.valid.message-status"));
+        assert!(!matches("handshake.challenge.x", "handshake.challenge"));
+        let words: Vec<&str> = selectors().into_iter().map(|(w, _)| w).collect();
+        assert_eq!(
+            &words[..6],
+            [
+                "handshake",
+                "handshake.challenge",
+                "handshake.wrong-token",
+                "handshake.wrong-mode",
+                "signature",
+                "signature.valid"
+            ]
+        );
+        assert!(words.contains(&"tolerance") && words.contains(&"idempotency"));
+        assert_eq!(words.len(), CHECKS.len() + 4);
+    }
+
+    #[test]
+    fn selection_keeps_the_run_order() {
+        let names = |only: &[&str], skip: &[&str]| -> Vec<&str> {
+            let own = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            select(&own(only), &own(skip))
+                .iter()
+                .map(|s| s.name)
+                .collect()
+        };
+        assert_eq!(names(&[], &[]).len(), CHECKS.len());
+        assert_eq!(
+            names(&["budget", "handshake.challenge"], &[]),
+            ["handshake.challenge", "budget"]
+        );
+        assert_eq!(
+            names(&["signature.valid"], &["signature.valid.template-status"]),
+            [
+                "signature.valid.message-received",
+                "signature.valid.message-status"
+            ]
+        );
+        assert_eq!(
+            names(&[], &["signature", "tolerance", "handshake"]),
+            ["idempotency", "budget"]
+        );
+        assert!(names(&["budget"], &["budget"]).is_empty());
+    }
+
+    #[test]
+    fn bodies_are_events_with_the_fresh_id() {
+        for body in [
+            Body::Sample(EventKind::MessageReceived),
+            Body::UnknownEvent,
+            Body::UnseenStatus,
+            Body::Large,
+            Body::NonAscii,
+        ] {
+            let doc: Value = serde_json::from_slice(&render(body)).unwrap();
+            assert_eq!(doc["data"]["message_id"], "msg_test_x_1", "{body:?}");
+            assert_eq!(doc["timestamp"], "1970-01-01T00:00:00Z");
+        }
+        let unknown: Value = serde_json::from_slice(&render(Body::UnknownEvent)).unwrap();
+        assert_eq!(unknown["event"], "message.reaction");
+        assert_eq!(unknown["data"]["reaction"]["emoji"], "👍");
+        let status: Value = serde_json::from_slice(&render(Body::UnseenStatus)).unwrap();
+        assert_eq!(status["data"]["status"], "read");
+    }
+
+    #[test]
+    fn a_check_gives_its_own_hint_for_its_own_mistake() {
+        let header = HeaderName::from_static("x-signature-256");
+        let refused = |code| Problem::NotAccepted(hyper::StatusCode::from_u16(code).unwrap());
+        let own = Some("deduplicate");
+        assert_eq!(advice(&refused(500), (1, 3), own, &header), "deduplicate");
+        assert!(advice(&refused(401), (0, 3), own, &header).contains("same secret"));
+        assert_eq!(
+            advice(&refused(413), (0, 1), Some("limit"), &header),
+            "limit"
+        );
+        let late = Problem::NoAnswer(FailureKind::Closed);
+        assert_eq!(
+            advice(&late, (0, 1), Some("limit"), &header),
+            FailureKind::Closed.hint()
+        );
+    }
+
+    #[test]
+    fn the_large_body_is_exactly_512_kib() {
+        let body = render(Body::Large);
+        assert_eq!(body.len(), LARGE_BODY);
+        let doc: Value = serde_json::from_slice(&body).unwrap();
+        assert!(
+            doc["data"]["text"]["body"]
+                .as_str()
+                .unwrap()
+                .starts_with("a long message, ")
+        );
+    }
+
+    #[test]
+    fn the_non_ascii_text_is_sent_as_written() {
+        let body = render(Body::NonAscii);
+        let text = String::from_utf8(body.clone()).unwrap();
+        assert!(
+            text.contains(r#"\u00e4\u00f6\u00fc \ud83d\ude00"#),
+            "{text}"
+        );
+        assert!(text.contains("João! Grüße") && text.contains("👋🏽"));
+        let doc: Value = serde_json::from_slice(&body).unwrap();
+        let decoded = doc["data"]["text"]["body"].as_str().unwrap();
+        assert!(decoded.contains("äöü 😀 \"quoted\" a/b"), "{decoded}");
+        assert_ne!(
+            serde_json::to_vec(&doc).unwrap(),
+            body,
+            "re-serialising changes the bytes"
+        );
+    }
+}

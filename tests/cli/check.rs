@@ -1,0 +1,777 @@
+//! `wm-hooks check` against receivers started here on 127.0.0.1:0: a correct
+//! one passes every check, and each broken one (one per check family, and a
+//! few finer mistakes) fails exactly the checks about its mistake; what goes
+//! on the wire; the card, `--json` and `--junit`; `--only`/`--skip`; a hung
+//! and a closed endpoint; the exit codes; and `wm-hooks listen` run as a
+//! process, which must pass every check.
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::util::listen::{self, Listener};
+use crate::util::server::{self, Recorded, Reply, TestServer, closed_port, hmac_header};
+use crate::util::{file_with, stderr_of, stdout_of, wm_hooks};
+
+const SECRET: &str = "whsec_check_0123456789abcdef";
+const PATH: &str = "/webhooks/whatsapp";
+const HEADER: &str = "x-signature-256";
+
+/// Every check, in the order they run.
+const ALL: [&str; 18] = [
+    "handshake.challenge",
+    "handshake.wrong-token",
+    "handshake.wrong-mode",
+    "signature.valid.message-received",
+    "signature.valid.message-status",
+    "signature.valid.template-status",
+    "signature.missing",
+    "signature.wrong-secret",
+    "signature.tampered-body",
+    "signature.sha1-prefix",
+    "signature.empty",
+    "signature.uppercase-hex",
+    "idempotency",
+    "tolerance.unknown-event",
+    "tolerance.unseen-status",
+    "tolerance.large-body",
+    "tolerance.non-ascii",
+    "budget",
+];
+
+fn check(url: &str) -> assert_cmd::Command {
+    let mut cmd = wm_hooks();
+    cmd.args(["check", "--url", url])
+        .env("WM_HOOKS_SECRET", SECRET);
+    cmd
+}
+
+/// Runs `check --json` and returns the exit code and one object per check.
+fn run_json(cmd: &mut assert_cmd::Command) -> (i32, Vec<Value>) {
+    let out = cmd.arg("--json").output().unwrap();
+    let lines = stdout_of(&out)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is a JSON object"))
+        .collect();
+    (out.status.code().unwrap(), lines)
+}
+
+fn names(lines: &[Value], failed: bool) -> BTreeSet<String> {
+    lines
+        .iter()
+        .filter(|l| !failed || l["passed"] == false)
+        .map(|l| l["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+/// Runs every check against `srv` and asserts that exactly `broken` fail,
+/// with exit 1 (or 0 when none do).
+fn fails_exactly(srv: &TestServer, extra: &[&str], broken: &[&str]) -> Vec<Value> {
+    let (code, lines) = run_json(check(&srv.url(PATH)).args(extra));
+    assert_eq!(names(&lines, false).len(), ALL.len(), "{lines:#?}");
+    assert_eq!(names(&lines, true), set(broken), "{lines:#?}");
+    assert_eq!(code, if broken.is_empty() { 0 } else { 1 });
+    lines
+}
+
+/// The start of a card line: the names are padded to the longest one's width.
+fn line(mark: &str, name: &str, got: &str) -> String {
+    format!("{mark} {name:<32}  {got}")
+}
+
+/// Asserts that a JSON line's `key` holds `text`.
+fn says(line: &Value, key: &str, text: &str) {
+    let value = line[key].as_str().unwrap_or_default();
+    assert!(value.contains(text), "{key} {value:?} lacks {text:?}");
+}
+
+fn signed(req: &Recorded) -> bool {
+    req.signed_with(SECRET, HEADER)
+}
+
+/// A receiver that is correct but for how it answers a POST.
+fn posts(
+    answer: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+) -> impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static {
+    move |req, _| {
+        if req.method == "GET" {
+            server::handshake(req, SECRET, |c| Reply::new(200, c))
+        } else {
+            answer(req)
+        }
+    }
+}
+
+/// 200 when a receiver takes the signature as good, 401 when not.
+fn accept_if(good: bool) -> Reply {
+    match good {
+        true => Reply::new(200, "ok"),
+        false => Reply::new(401, "invalid signature"),
+    }
+}
+
+/// The correct answer to a POST.
+fn verified(req: &Recorded) -> Reply {
+    accept_if(signed(req))
+}
+
+#[test]
+fn a_correct_receiver_passes_every_check() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let out = check(&srv.url(PATH))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.starts_with(&format!("check {}\n", srv.url(PATH))),
+        "{stdout}"
+    );
+    for name in ALL {
+        assert!(stdout.contains(&format!("✔ {name} ")), "{name}: {stdout}");
+    }
+    assert!(!stdout.contains('✘'), "{stdout}");
+    assert!(
+        stdout.contains(&line(
+            "✔",
+            "signature.uppercase-hex",
+            "refused: 401 Unauthorized"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("hint: information only: the platform sends lower-case hex, so refusing"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&line("✔", "idempotency", "200 OK, 200 OK, 200 OK")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("p50 "), "{stdout}");
+    assert!(
+        stdout.contains("17 of 17 required checks passed in "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(SECRET) && !stderr_of(&out).contains(SECRET));
+}
+
+#[test]
+fn what_goes_on_the_wire() {
+    let srv = TestServer::start(server::correct(SECRET));
+    check(&srv.url(PATH)).assert().success();
+    let requests = srv.requests();
+    let gets: Vec<&Recorded> = requests.iter().filter(|r| r.method == "GET").collect();
+    assert_eq!(gets.len(), 3);
+    assert_eq!(gets[0].query("hub.verify_token").as_deref(), Some(SECRET));
+    assert_ne!(gets[1].query("hub.verify_token").as_deref(), Some(SECRET));
+    assert_eq!(gets[2].query("hub.mode").as_deref(), Some("unsubscribe"));
+
+    let posts = srv.posts();
+    // 3 valid, 5 forged, upper-case hex, 3 copies, 4 tolerance, 3 for the budget.
+    assert_eq!(posts.len(), 19);
+    assert!(posts.iter().all(|p| p.path() == PATH));
+    assert!(
+        posts
+            .iter()
+            .all(|p| p.header("content-type") == Some("application/json"))
+    );
+    assert_eq!(posts.iter().filter(|p| signed(p)).count(), 13);
+    let header = |p: &Recorded| p.header(HEADER).map(str::to_string);
+    let right = |p: &Recorded| hmac_header(SECRET, &p.body);
+    let events: Vec<String> = posts[..3]
+        .iter()
+        .map(|p| p.json()["event"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        events,
+        ["message.received", "message.status", "template.status"]
+    );
+    assert_eq!(header(&posts[3]), None, "signature.missing");
+    assert!(
+        header(&posts[4]).unwrap().starts_with("sha256="),
+        "wrong secret"
+    );
+    assert!(!signed(&posts[4]));
+    // Tampered: one digit of the body differs from what was signed.
+    let tampered = &posts[5];
+    assert!(!signed(tampered));
+    let original = (0..tampered.body.len())
+        .filter(|&i| tampered.body[i].is_ascii_digit())
+        .flat_map(|i| (b'0'..=b'9').map(move |d| (i, d)))
+        .any(|(i, d)| {
+            let mut body = tampered.body.clone();
+            body[i] = d;
+            hmac_header(SECRET, &body) == header(tampered).unwrap()
+        });
+    assert!(
+        original,
+        "the tampered body differs from a signed one by one digit"
+    );
+    assert_eq!(
+        header(&posts[6]).unwrap(),
+        right(&posts[6]).replace("sha256=", "sha1=")
+    );
+    assert_eq!(header(&posts[7]).as_deref(), Some("sha256="));
+    assert_eq!(
+        header(&posts[8]).unwrap(),
+        format!("sha256={}", right(&posts[8])[7..].to_uppercase())
+    );
+    // Idempotency: the same bytes three times.
+    assert!(posts[9].body == posts[10].body && posts[10].body == posts[11].body);
+    assert!(signed(&posts[9]));
+    let tolerance = &posts[12..16];
+    assert!(tolerance.iter().all(signed));
+    assert_eq!(tolerance[0].json()["event"], "message.reaction");
+    assert_eq!(tolerance[1].json()["data"]["status"], "read");
+    assert_eq!(tolerance[2].body.len(), 512 * 1024);
+    let text = String::from_utf8(tolerance[3].body.clone()).unwrap();
+    assert!(text.contains(r"\u00e4") && text.contains("👋🏽"), "{text}");
+    // Every message id is fresh but the copies'.
+    let ids: HashSet<String> = posts
+        .iter()
+        .filter_map(|p| p.json()["data"]["message_id"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        ids.len(),
+        19 - 2 - 2,
+        "two copies repeat, template.status has no id"
+    );
+    assert!(posts[16..].iter().all(signed));
+    // One keep-alive connection for the whole run.
+    assert!(requests.iter().all(|r| r.peer == requests[0].peer));
+}
+
+#[test]
+fn wm_hooks_listen_passes_every_check() {
+    let listener = Listener::start(&["--json"]);
+    let (code, lines) = run_json(
+        wm_hooks()
+            .args(["check", "--url", &listener.url])
+            .env("WM_HOOKS_SECRET", listen::SECRET),
+    );
+    assert_eq!(names(&lines, true), set(&[]), "{lines:#?}");
+    assert_eq!(names(&lines, false), set(&ALL));
+    assert_eq!(code, 0);
+    // listen decodes the hex, so upper case is accepted.
+    says(&lines[11], "detail", "accepted: 2");
+    // listen saw every request: 3 handshake GETs and 19 deliveries.
+    let records = listener.wait_stdout(|out| out.lines().count() >= 22);
+    let signatures: Vec<String> = records
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap()["signature"].to_string())
+        .collect();
+    let count = |verdict: &str| signatures.iter().filter(|s| *s == verdict).count();
+    assert_eq!(
+        (
+            count("\"valid\""),
+            count("\"invalid\""),
+            count("\"missing\"")
+        ),
+        (14, 4, 1),
+        "{records}"
+    );
+    assert_eq!(signatures.len(), 22, "{records}");
+}
+
+#[test]
+fn a_receiver_that_ignores_the_token_fails_the_token_check() {
+    let srv = TestServer::start(|req: &Recorded, _| {
+        if req.method == "POST" {
+            verified(req)
+        } else if req.query("hub.mode").as_deref() == Some("subscribe") {
+            Reply::new(200, req.query("hub.challenge").unwrap_or_default())
+        } else {
+            Reply::new(403, "Forbidden")
+        }
+    });
+    let lines = fails_exactly(&srv, &[], &["handshake.wrong-token"]);
+    says(&lines[1], "hint", "anyone could register it");
+    assert_eq!(lines[1]["required"], true);
+}
+
+#[test]
+fn a_receiver_that_ignores_the_mode_fails_the_mode_check() {
+    let srv = TestServer::start(|req: &Recorded, _| {
+        if req.method == "POST" {
+            verified(req)
+        } else if req.query("hub.verify_token").as_deref() == Some(SECRET) {
+            Reply::new(200, req.query("hub.challenge").unwrap_or_default())
+        } else {
+            Reply::new(403, "Forbidden")
+        }
+    });
+    fails_exactly(&srv, &[], &["handshake.wrong-mode"]);
+}
+
+#[test]
+fn a_receiver_that_accepts_any_signature_fails_every_forgery() {
+    let srv = TestServer::start(posts(|_| Reply::new(200, "ok")));
+    let lines = fails_exactly(
+        &srv,
+        &[],
+        &[
+            "signature.missing",
+            "signature.wrong-secret",
+            "signature.tampered-body",
+            "signature.sha1-prefix",
+            "signature.empty",
+        ],
+    );
+    let upper = &lines[11];
+    assert_eq!(upper["name"], "signature.uppercase-hex");
+    assert_eq!(
+        (&upper["passed"], &upper["required"]),
+        (&Value::Bool(true), &Value::Bool(false))
+    );
+    says(upper, "detail", "accepted: 200 OK");
+    says(upper, "hint", "either case works");
+    let missing = &lines[6];
+    assert_eq!(missing["detail"], "200 OK, body \"ok\"");
+    assert_eq!(missing["expected"], "4xx (401)");
+    assert_eq!(
+        missing["sent"],
+        format!("POST {PATH}  message.received, no X-Signature-256 header")
+    );
+    says(missing, "hint", "anyone can forge events");
+}
+
+#[test]
+fn finer_signature_mistakes_are_named_one_by_one() {
+    // Strips whatever comes before the `=`, so `sha1=` passes.
+    let strips = TestServer::start(posts(|req| {
+        let hex = req
+            .header(HEADER)
+            .and_then(|v| v.split_once('='))
+            .map(|(_, h)| h);
+        accept_if(hex == Some(&hmac_header(SECRET, &req.body)[7..]))
+    }));
+    let lines = fails_exactly(&strips, &[], &["signature.sha1-prefix"]);
+    says(&lines[9], "hint", "require exactly `sha256=`");
+
+    // Compares only as far as the header goes, so `sha256=` alone passes.
+    let prefix = TestServer::start(posts(|req| {
+        let want = hmac_header(SECRET, &req.body);
+        accept_if(req.header(HEADER).is_some_and(|v| want.starts_with(v)))
+    }));
+    fails_exactly(&prefix, &[], &["signature.empty"]);
+
+    // Hashes the JSON re-serialised, not the raw bytes.
+    let reserialises = TestServer::start(posts(|req| {
+        let json: Value = serde_json::from_slice(&req.body).unwrap();
+        let body = serde_json::to_vec(&json).unwrap();
+        accept_if(req.header(HEADER) == Some(&hmac_header(SECRET, &body)))
+    }));
+    let lines = fails_exactly(&reserialises, &[], &["tolerance.non-ascii"]);
+    says(&lines[16], "hint", "never over re-serialised JSON");
+}
+
+#[test]
+fn a_receiver_that_errors_on_a_duplicate_fails_idempotency() {
+    let seen = Mutex::new(HashSet::new());
+    let srv = TestServer::start(posts(move |req| {
+        if !signed(req) {
+            return verified(req);
+        }
+        let id = req.json()["data"]["message_id"]
+            .as_str()
+            .map(str::to_string);
+        match id {
+            Some(id) if !seen.lock().unwrap().insert(id.clone()) => {
+                Reply::new(500, "duplicate key")
+            }
+            _ => Reply::new(200, "ok"),
+        }
+    }));
+    let lines = fails_exactly(&srv, &[], &["idempotency"]);
+    let idempotency = &lines[12];
+    assert_eq!(
+        idempotency["detail"],
+        "200 OK, 500 Internal Server Error, 500 Internal Server Error; \
+         copy 2: 500 Internal Server Error, body \"duplicate key\""
+    );
+    says(idempotency, "sent", "3 times byte for byte");
+    says(idempotency, "hint", "deduplicate by data.message_id");
+}
+
+#[test]
+fn a_receiver_that_rejects_unknown_events_fails_that_tolerance() {
+    let srv = TestServer::start(posts(|req| {
+        let known = ["message.received", "message.status", "template.status"];
+        match req.json()["event"].as_str() {
+            Some(event) if !known.contains(&event) => Reply::new(400, "unknown event"),
+            _ => verified(req),
+        }
+    }));
+    let lines = fails_exactly(&srv, &[], &["tolerance.unknown-event"]);
+    says(&lines[13], "hint", "answer 2xx and ignore it");
+}
+
+#[test]
+fn a_receiver_with_a_small_body_limit_fails_the_large_body() {
+    let srv = TestServer::start(posts(|req| match req.body.len() > 100_000 {
+        true => Reply::new(413, "Payload Too Large"),
+        false => verified(req),
+    }));
+    fails_exactly(&srv, &[], &["tolerance.large-body"]);
+}
+
+#[test]
+fn a_slow_receiver_fails_the_budget_only() {
+    // Does its slow work (a lookup) before answering status updates.
+    let srv = TestServer::start(posts(|req| {
+        let reply = verified(req);
+        match req.json()["event"] == "message.status" {
+            true => reply.after(Duration::from_secs(1)),
+            false => reply,
+        }
+    }));
+    let lines = fails_exactly(&srv, &["--timeout", "300ms"], &["budget"]);
+    let budget = &lines[17];
+    let detail = budget["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("3 over 300ms: signature.valid.message-status 1.0"),
+        "{detail}"
+    );
+    assert!(detail.contains(", tolerance.unseen-status 1.0"), "{detail}");
+    assert!(detail.contains(", budget 1.0"), "{detail}");
+    assert!(detail.contains("over 13 deliveries"), "{detail}");
+    says(budget, "hint", "answer 2xx first");
+    assert!(budget["latency_ms"].as_f64().unwrap() >= 1000.0);
+    // The slow check itself passed: its status was right.
+    assert_eq!(lines[4]["passed"], true);
+}
+
+#[test]
+fn a_hung_receiver_costs_two_timeouts_then_the_rest_is_not_sent() {
+    let srv = TestServer::start(server::slow(
+        Duration::from_secs(30),
+        server::correct(SECRET),
+    ));
+    let out = check(&srv.url(PATH))
+        .args(["--timeout", "100ms"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.contains(&line(
+            "✘",
+            "handshake.challenge",
+            "no answer: timed out after 2s 100ms"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("✘ handshake.wrong-token"), "{stdout}");
+    assert!(
+        stdout.contains(&line(
+            "✘",
+            "budget",
+            "not run: the last 2 requests got no answer in time"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("0 of 17 required checks passed in "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "; failed: handshake.challenge, handshake.wrong-token; \
+             16 not run (the endpoint stopped answering)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("    sent      \n"),
+        "nothing sent, nothing shown: {stdout}"
+    );
+    assert_eq!(srv.requests().len(), 2);
+}
+
+#[test]
+fn a_closed_port_is_unreachable_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("report.xml");
+    let url = format!("http://127.0.0.1:{}{PATH}", closed_port());
+    let out = check(&url)
+        .arg("--junit")
+        .arg(&junit)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(format!(
+            "error: cannot reach {url}: connection refused"
+        )))
+        .stderr(predicate::str::contains("hint: nothing listens there"))
+        .get_output()
+        .clone();
+    assert!(!stdout_of(&out).contains('✘'), "no check ran");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let counts = well_formed(&xml);
+    assert_eq!(
+        (counts.testcases, counts.failures, counts.errors),
+        (1, 0, 1),
+        "{xml}"
+    );
+    assert!(xml.contains("connection refused"), "{xml}");
+}
+
+#[test]
+fn only_and_skip_take_names_and_groups() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let (code, lines) = run_json(check(&srv.url(PATH)).args(["--only", "handshake"]));
+    assert_eq!(code, 0);
+    assert_eq!(names(&lines, false), set(&ALL[..3]));
+    assert!(srv.posts().is_empty());
+
+    let (_, lines) = run_json(check(&srv.url(PATH)).args([
+        "--only",
+        "signature.valid,budget",
+        "--skip",
+        "signature.valid.template-status",
+    ]));
+    let got: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        got,
+        [
+            "signature.valid.message-received",
+            "signature.valid.message-status",
+            "budget"
+        ]
+    );
+
+    let (_, lines) = run_json(check(&srv.url(PATH)).args([
+        "--skip",
+        "signature",
+        "tolerance",
+        "--skip",
+        "handshake.wrong-mode",
+    ]));
+    let got: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        got,
+        [
+            "handshake.challenge",
+            "handshake.wrong-token",
+            "idempotency",
+            "budget"
+        ]
+    );
+}
+
+#[test]
+fn unknown_check_names_are_usage_errors_that_list_the_names() {
+    wm_hooks()
+        .args(["check", "--only", "signatures"])
+        .env("WM_HOOKS_SECRET", SECRET)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'signatures'"))
+        .stderr(predicate::str::contains(
+            "handshake, handshake.challenge, handshake.wrong-token",
+        ))
+        .stderr(predicate::str::contains("tolerance.non-ascii, budget"));
+    wm_hooks()
+        .args(["check", "--only", "budget", "--skip", "budget"])
+        .env("WM_HOOKS_SECRET", SECRET)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("leave no check to run"));
+}
+
+#[test]
+fn the_secret_is_required() {
+    wm_hooks()
+        .args(["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: no webhook secret given"))
+        .stderr(predicate::str::contains("hint: set WM_HOOKS_SECRET"));
+}
+
+#[test]
+fn list_names_every_check_without_a_secret() {
+    let out = wm_hooks()
+        .args(["check", "--list"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let listed: Vec<String> = stdout_of(&out)
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
+    assert_eq!(listed, ALL);
+    wm_hooks()
+        .args(["check", "--list", "--only", "tolerance"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tolerance.large-body"))
+        .stdout(predicate::str::contains("handshake").not());
+}
+
+#[test]
+fn json_lines_have_a_fixed_shape() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let (code, lines) = run_json(&mut check(&srv.url(PATH)));
+    assert_eq!(code, 0);
+    let got: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(got, ALL);
+    for line in &lines {
+        let keys: Vec<&str> = line
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "name",
+                "passed",
+                "required",
+                "latency_ms",
+                "detail",
+                "sent",
+                "expected",
+                "hint"
+            ]
+        );
+        assert!(line["latency_ms"].as_f64().unwrap() >= 0.0, "{line}");
+        assert!(line["detail"].is_string() && line["passed"] == true);
+    }
+    assert_eq!(lines[0]["hint"], Value::Null);
+}
+
+#[test]
+fn the_junit_report_is_well_formed_and_escaped() {
+    let srv = TestServer::start(posts(|_| Reply::new(200, r#"<ok & "fine">"#)));
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("report.xml");
+    check(&srv.url(PATH))
+        .arg("--junit")
+        .arg(&junit)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "12 of 17 required checks passed in ",
+        ))
+        .stdout(predicate::str::contains(
+            "; failed: signature.missing, signature.wrong-secret, signature.tampered-body, \
+             signature.sha1-prefix, signature.empty",
+        ));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let counts = well_formed(&xml);
+    assert_eq!(
+        (counts.testcases, counts.failures, counts.errors),
+        (18, 5, 0),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"tests="18" failures="5" errors="0""#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<failure message="200 OK, body &quot;&lt;ok &amp; \&quot;fine\&quot;&gt;&quot;" type="signature.missing">"#),
+        "{xml}"
+    );
+    assert!(!xml.contains("<ok"), "{xml}");
+    assert!(xml.contains(r#"<testcase name="budget" classname="wm-hooks.check.budget""#));
+    assert!(
+        xml.contains("<system-out>sent      POST"),
+        "information goes to system-out"
+    );
+}
+
+#[test]
+fn an_unwritable_junit_path_fails_before_anything_is_sent() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let (_dir, file) = file_with("not a directory");
+    check(&srv.url(PATH))
+        .arg("--junit")
+        .arg(file.join("report.xml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write the JUnit report"));
+    assert!(srv.requests().is_empty());
+}
+
+/// Element counts of a document that [`well_formed`] accepted.
+struct Counts {
+    testcases: usize,
+    failures: usize,
+    errors: usize,
+}
+
+/// A minimal XML check: tags balance, attribute values are quoted, and text
+/// and values hold no raw `<` and only known entities.
+fn well_formed(xml: &str) -> Counts {
+    let entities = |text: &str| {
+        let mut rest = text;
+        while let Some(at) = rest.find('&') {
+            rest = &rest[at + 1..];
+            let end = rest.find(';').expect("an entity ends with ;");
+            let name = &rest[..end];
+            assert!(
+                ["amp", "lt", "gt", "quot", "apos"].contains(&name)
+                    || name
+                        .strip_prefix('#')
+                        .is_some_and(|n| n.parse::<u32>().is_ok()),
+                "unknown entity &{name};"
+            );
+        }
+    };
+    let body = xml
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .expect("an XML declaration");
+    let mut stack: Vec<String> = Vec::new();
+    let mut counts = Counts {
+        testcases: 0,
+        failures: 0,
+        errors: 0,
+    };
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        entities(&rest[..open]);
+        let close = rest[open..].find('>').expect("a tag ends") + open;
+        let tag = &rest[open + 1..close];
+        rest = &rest[close + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name), "balanced </{name}>");
+            continue;
+        }
+        let empty = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        let (name, mut attrs) = tag.split_once(' ').unwrap_or((tag, ""));
+        while !attrs.trim().is_empty() {
+            let (key, value) = attrs.trim_start().split_once("=\"").expect("key=\"value\"");
+            assert!(key.bytes().all(|b| b.is_ascii_alphanumeric()), "{key}");
+            let end = value.find('"').expect("a closing quote");
+            assert!(!value[..end].contains('<'), "{value}");
+            entities(&value[..end]);
+            attrs = &value[end + 1..];
+        }
+        match name {
+            "testcase" => counts.testcases += 1,
+            "failure" => counts.failures += 1,
+            "error" => counts.errors += 1,
+            _ => {}
+        }
+        if !empty {
+            stack.push(name.to_string());
+        }
+    }
+    assert!(
+        stack.is_empty() && rest.trim().is_empty(),
+        "unclosed {stack:?}"
+    );
+    counts
+}
