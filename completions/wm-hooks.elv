@@ -27,45 +27,16 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand sign 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
-            cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
             cand listen 'Run a local webhook receiver that verifies and shows every delivery'
-            cand events 'List the event types, or print one''s sample payload'
-            cand completions 'Print a shell completion script'
             cand send-test 'Play the platform: sign sample events and POST them to your endpoint'
             cand verify 'Run the platform''s handshake GET against your endpoint and check the answer'
-            cand configure 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
             cand check 'Play the platform''s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card'
+            cand configure 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
+            cand sign 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
+            cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
+            cand events 'List the event types, or print one''s sample payload'
+            cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'wm-hooks;sign'= {
-            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
-            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
-            cand --payload-file 'The payload to sign, read as raw bytes (stdin when absent or -)'
-            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
-            cand -q 'Print less on stderr (errors still show)'
-            cand --quiet 'Print less on stderr (errors still show)'
-            cand -v 'Print more on stderr'
-            cand --verbose 'Print more on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wm-hooks;verify-signature'= {
-            cand --signature 'The header value to check: sha256= and 64 hex digits (either case)'
-            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
-            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
-            cand --payload-file 'The payload, read as raw bytes (stdin when absent or -)'
-            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
-            cand -q 'Print less on stderr (errors still show)'
-            cand --quiet 'Print less on stderr (errors still show)'
-            cand -v 'Print more on stderr'
-            cand --verbose 'Print more on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'wm-hooks;listen'= {
             cand --host 'The address to listen on; anything but loopback is reachable from other machines'
@@ -92,28 +63,6 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --verbose 'Print more on stderr'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wm-hooks;events'= {
-            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
-            cand -q 'Print less on stderr (errors still show)'
-            cand --quiet 'Print less on stderr (errors still show)'
-            cand -v 'Print more on stderr'
-            cand --verbose 'Print more on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wm-hooks;completions'= {
-            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
-            cand -q 'Print less on stderr (errors still show)'
-            cand --quiet 'Print less on stderr (errors still show)'
-            cand -v 'Print more on stderr'
-            cand --verbose 'Print more on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -169,6 +118,28 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wm-hooks;check'= {
+            cand --url 'The endpoint''s URL (the default is where `wm-hooks listen` listens)'
+            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
+            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
+            cand --signature-header 'The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)'
+            cand --only 'Run only these checks: names (see --list) or groups (handshake, signature, signature.valid, tolerance), comma-separated or repeated'
+            cand --skip 'Do not run these checks: names or groups, comma-separated or repeated'
+            cand --timeout 'The answer budget (the platform''s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms'
+            cand --junit 'Also write the results as JUnit XML to FILE, for CI test reports'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --insecure 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates'
+            cand --json 'Print one JSON object per check on stdout instead of the card'
+            cand --list 'List the (selected) checks and what each is for; send nothing'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wm-hooks;configure'= {
             cand --url 'The webhook URL the platform will call; must be https://'
             cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
@@ -193,19 +164,37 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'wm-hooks;check'= {
-            cand --url 'The endpoint''s URL (the default is where `wm-hooks listen` listens)'
+        &'wm-hooks;sign'= {
             cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
             cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
-            cand --signature-header 'The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)'
-            cand --only 'Run only these checks: names (see --list) or groups (handshake, signature, signature.valid, tolerance), comma-separated or repeated'
-            cand --skip 'Do not run these checks: names or groups, comma-separated or repeated'
-            cand --timeout 'The answer budget (the platform''s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms'
-            cand --junit 'Also write the results as JUnit XML to FILE, for CI test reports'
+            cand --payload-file 'The payload to sign, read as raw bytes (stdin when absent or -)'
             cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
-            cand --insecure 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates'
-            cand --json 'Print one JSON object per check on stdout instead of the card'
-            cand --list 'List the (selected) checks and what each is for; send nothing'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wm-hooks;verify-signature'= {
+            cand --signature 'The header value to check: sha256= and 64 hex digits (either case)'
+            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
+            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
+            cand --payload-file 'The payload, read as raw bytes (stdin when absent or -)'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wm-hooks;events'= {
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
             cand -q 'Print less on stderr (errors still show)'
             cand --quiet 'Print less on stderr (errors still show)'
             cand -v 'Print more on stderr'
@@ -215,35 +204,46 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wm-hooks;completions'= {
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wm-hooks;help'= {
-            cand sign 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
-            cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
             cand listen 'Run a local webhook receiver that verifies and shows every delivery'
-            cand events 'List the event types, or print one''s sample payload'
-            cand completions 'Print a shell completion script'
             cand send-test 'Play the platform: sign sample events and POST them to your endpoint'
             cand verify 'Run the platform''s handshake GET against your endpoint and check the answer'
-            cand configure 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
             cand check 'Play the platform''s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card'
+            cand configure 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
+            cand sign 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
+            cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
+            cand events 'List the event types, or print one''s sample payload'
+            cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
-        &'wm-hooks;help;sign'= {
-        }
-        &'wm-hooks;help;verify-signature'= {
-        }
         &'wm-hooks;help;listen'= {
-        }
-        &'wm-hooks;help;events'= {
-        }
-        &'wm-hooks;help;completions'= {
         }
         &'wm-hooks;help;send-test'= {
         }
         &'wm-hooks;help;verify'= {
         }
+        &'wm-hooks;help;check'= {
+        }
         &'wm-hooks;help;configure'= {
         }
-        &'wm-hooks;help;check'= {
+        &'wm-hooks;help;sign'= {
+        }
+        &'wm-hooks;help;verify-signature'= {
+        }
+        &'wm-hooks;help;events'= {
+        }
+        &'wm-hooks;help;completions'= {
         }
         &'wm-hooks;help;help'= {
         }

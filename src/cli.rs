@@ -22,8 +22,13 @@ pub const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:8080/webhooks/whatsapp";
     name = "wm-hooks",
     version,
     about = "Webhook toolkit for the StartMessaging WhatsApp API",
-    long_about = "Webhook toolkit for the StartMessaging WhatsApp API: sign and verify \
-                  X-Signature-256 signatures, list sample events, and generate shell completions.\n\n\
+    long_about = "Webhook toolkit for the StartMessaging WhatsApp API: a local receiver \
+                  (listen), the platform's deliveries and handshake played against your endpoint \
+                  (send-test, verify), a conformance report (check), registration through the \
+                  API (configure), and X-Signature-256 signing and checking for scripts \
+                  (sign, verify-signature).\n\n\
+                  Secrets come from WM_HOOKS_SECRET or --secret-file; the API key from \
+                  WM_HOOKS_API_KEY.\n\n\
                   Exit codes: 0 success, 1 the thing checked is wrong, 2 usage or input error, \
                   3 could not reach it.",
     propagate_version = true,
@@ -59,10 +64,6 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the X-Signature-256 value (sha256=<hex>) for a payload
-    Sign(SignArgs),
-    /// Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input
-    VerifySignature(VerifySignatureArgs),
     /// Run a local webhook receiver that verifies and shows every delivery
     #[command(
         long_about = "Run a local webhook receiver. It answers the platform's GET \
@@ -76,20 +77,24 @@ pub enum Command {
                             prints a summary and exits 0 (2 for a bad flag or a port in use)."
     )]
     Listen(ListenArgs),
-    /// List the event types, or print one's sample payload
-    Events(EventsArgs),
-    /// Print a shell completion script
-    Completions(CompletionsArgs),
     /// Play the platform: sign sample events and POST them to your endpoint
     SendTest(Box<SendTestArgs>),
     /// Run the platform's handshake GET against your endpoint and check the answer
     Verify(VerifyArgs),
-    /// Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks
-    /// for missing values on a terminal, never in CI
-    Configure(ConfigureArgs),
     /// Play the platform's whole contract against your endpoint (handshake,
     /// signatures, duplicates, tolerance, the 5 s budget) and print a report card
     Check(CheckArgs),
+    /// Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks
+    /// for missing values on a terminal, never in CI
+    Configure(ConfigureArgs),
+    /// Print the X-Signature-256 value (sha256=<hex>) for a payload
+    Sign(SignArgs),
+    /// Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input
+    VerifySignature(VerifySignatureArgs),
+    /// List the event types, or print one's sample payload
+    Events(EventsArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
 }
 
 /// The webhook secret. Never required on the command line: the environment
