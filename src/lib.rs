@@ -1,10 +1,12 @@
 //! wm-hooks: the webhook toolkit for the StartMessaging WhatsApp API.
 //!
-//! The pure core ([`signature`], [`events`], [`sample`], [`diagnosis`],
-//! [`record`], [`dedup`]) has no I/O; the I/O modules ([`secret`], [`payload`],
-//! [`transport`], [`delivery`], [`handshake`], [`conformance`], [`api`],
-//! [`server`]) never print; [`commands`] is the only layer that talks to the
-//! person, through [`output`].
+//! The pure core ([`signature`], [`diagnosis`], [`events`], [`sample`],
+//! [`record`], [`dedup`]) has no I/O. The I/O modules never print: [`server`]
+//! (listen's receiver), [`transport`], [`delivery`], [`handshake`] and
+//! [`conformance`] (the sending side of send-test, verify and check), [`api`]
+//! and [`http_client`] (the StartMessaging API), [`secret`] and [`payload`].
+//! [`commands`] is the only layer that talks to the person, through [`output`];
+//! [`error`] maps every outcome to an exit code.
 
 pub mod api;
 pub mod cli;
