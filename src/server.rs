@@ -32,6 +32,7 @@ use crate::events::{self, Identity};
 use crate::record::{Borrowed, Verdict};
 use crate::secret::Secret;
 use crate::signature::{self, ParseError, Signature};
+use crate::transport::title_case;
 
 /// The longest `hub.challenge` echoed back; a longer one gets 400.
 pub const MAX_CHALLENGE: usize = 256;
@@ -127,7 +128,9 @@ pub enum Fault {
 
 impl Fault {
     /// One phrase saying what was wrong, naming the header as the person spelled it.
-    pub fn describe(&self, header: &str) -> String {
+    /// What is wrong, naming the header as it goes on the wire (`X-Signature-256`).
+    pub fn describe(&self, header: &HeaderName) -> String {
+        let header = title_case(header);
         match self {
             Fault::Missing => format!("no {header} header"),
             Fault::Repeated(n) => format!("{n} {header} headers; send exactly one"),
@@ -532,7 +535,7 @@ async fn post(
     ) {
         let text = format!(
             "Unauthorized: {}\n",
-            fault.describe(config.signature_header.as_str())
+            fault.describe(&config.signature_header)
         );
         return (
             Outcome::Rejected(fault),

@@ -1,6 +1,6 @@
 //! `wm-hooks configure`: registers the webhook with `PUT /v1/webhooks`. Values
 //! come from flags and the environment; on a terminal the missing ones are asked
-//! for ([`prompt`]), anywhere else they are an error naming the flag. Every given
+//! for (`prompt`), anywhere else they are an error naming the flag. Every given
 //! value is checked before anything is asked or sent. The API key and the secret
 //! are shown only masked, except a generated secret, shown once after it is saved.
 

@@ -152,11 +152,11 @@ fn signatures_valid_invalid_missing_repeated_and_malformed() {
         "{out}"
     );
     assert!(
-        out.contains("✘ signature missing: no x-signature-256 header"),
+        out.contains("✘ signature missing: no X-Signature-256 header"),
         "{out}"
     );
     assert!(
-        out.contains("2 x-signature-256 headers; send exactly one"),
+        out.contains("2 X-Signature-256 headers; send exactly one"),
         "{out}"
     );
     assert!(out.contains("has no `sha256=` prefix"), "{out}");
@@ -205,9 +205,9 @@ fn the_signature_header_is_a_flag_in_any_case() {
     assert_eq!(with("X-HUB-SIGNATURE-256"), 200);
     assert_eq!(with("X-Signature-256"), 401);
     let out = listener.wait_stdout(|out| out.contains("401"));
-    assert!(out.contains("no x-hub-signature-256 header"), "{out}");
+    assert!(out.contains("no X-Hub-Signature-256 header"), "{out}");
     assert!(
-        out.contains("hint: the request has a x-signature-256 header"),
+        out.contains("hint: the request carries X-Signature-256"),
         "{out}"
     );
 }

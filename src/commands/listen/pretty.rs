@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use colored::{ColoredString, Colorize};
 use hyper::StatusCode;
+use hyper::header::HeaderName;
 
 use crate::cli::ListenArgs;
 use crate::dedup::Tag;
@@ -19,6 +20,7 @@ use crate::secret::Secret;
 use crate::server::{
     self, Exchange, Fault, ForwardError, Forwarded, Handshake, Outcome, Refusal, Report,
 };
+use crate::transport::title_case;
 
 /// Bodies larger than this are not searched for near-miss signatures: the
 /// search recomputes HMACs over variants of the body.
@@ -30,7 +32,7 @@ const FIELD: usize = 200;
 pub struct Style {
     verbose: bool,
     /// The signature header's name.
-    header: String,
+    header: HeaderName,
     path: String,
     secret: Secret,
     max_body: u64,
@@ -42,7 +44,7 @@ impl Style {
     pub fn new(args: &ListenArgs, config: &server::Config) -> Style {
         Style {
             verbose: output::verbose() > 0,
-            header: args.signature_header.to_string(),
+            header: args.signature_header.clone(),
             path: config.path.clone(),
             secret: config.secret.clone(),
             max_body: config.max_body,
@@ -400,7 +402,7 @@ fn near_misses(style: &Style, x: &Exchange, fault: &Fault) -> Vec<String> {
         Fault::Malformed(error) => {
             let value = x
                 .headers
-                .get(style.header.as_str())
+                .get(&style.header)
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
                 .unwrap_or_default();
             diagnosis::malformed(error, &value, secret, body)
@@ -411,8 +413,8 @@ fn near_misses(style: &Style, x: &Exchange, fault: &Fault) -> Vec<String> {
             .filter(|name| name.as_str().contains("signature"))
             .map(|name| {
                 format!(
-                    "the request has a {} header: is that where the sender signs? (--signature-header)",
-                    name.as_str()
+                    "the request carries {}: is that where the sender signs? (--signature-header)",
+                    title_case(name)
                 )
             })
             .collect(),
@@ -470,7 +472,7 @@ mod tests {
     fn style() -> Style {
         Style {
             verbose: false,
-            header: "x-signature-256".into(),
+            header: HeaderName::from_static("x-signature-256"),
             path: "/webhooks/whatsapp".into(),
             secret: Secret::new("s3cret", Source::Flag).unwrap(),
             max_body: 1024,
@@ -564,10 +566,10 @@ mod tests {
             .insert("x-hub-signature-256", HeaderValue::from_static("sha256=00"));
         let text = shown(&missing, Tag::New);
         assert!(
-            text.contains("✘ signature missing: no x-signature-256 header"),
+            text.contains("✘ signature missing: no X-Signature-256 header"),
             "{text}"
         );
-        assert!(text.contains("x-hub-signature-256 header"));
+        assert!(text.contains("the request carries X-Hub-Signature-256"));
 
         let wrong_path = Exchange::example(b"", Outcome::WrongPath);
         assert!(shown(&wrong_path, Tag::New).contains("hint: webhooks go to /webhooks/whatsapp"));
