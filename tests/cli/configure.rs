@@ -11,7 +11,7 @@ use rexpect::process::{Signal, WaitStatus};
 use rexpect::reader::Options;
 use rexpect::session::{PtySession, spawn_with_options};
 
-use crate::util::api_server::{ApiServer, Recorded, Reply, closed_port_url};
+use crate::util::server::{Recorded, Reply, TestCert, TestServer, closed_port, scripted};
 use crate::util::{file_with, stderr_of, stdout_of, wm_hooks, wm_hooks_std};
 
 const KEY: &str = "sk_live_4f8a2c9e1b7d3f6a5678";
@@ -56,8 +56,8 @@ fn assert_body(request: &Recorded, events: &str) {
 
 #[test]
 fn sends_the_documented_request_and_reports_what_was_saved() {
-    let api = ApiServer::start([Reply::json(200, SAVED)]);
-    let out = configure(&api.url())
+    let api = TestServer::start(scripted([Reply::json(200, SAVED)]));
+    let out = configure(&api.url(""))
         .assert()
         .success()
         .stdout("")
@@ -88,12 +88,12 @@ fn sends_the_documented_request_and_reports_what_was_saved() {
 
 #[test]
 fn events_are_comma_separated_or_repeated_and_kept_in_order() {
-    let api = ApiServer::start([Reply::status(204), Reply::status(204)]);
-    configure(&api.url())
+    let api = TestServer::start(scripted([Reply::status(204), Reply::status(204)]));
+    configure(&api.url(""))
         .args(["--events", "template.status,message.status"])
         .assert()
         .success();
-    configure(&api.url())
+    configure(&api.url(""))
         .args(["--events", "template.status", "--events", "message.status"])
         .args(["--events", "template.status"])
         .assert()
@@ -105,8 +105,8 @@ fn events_are_comma_separated_or_repeated_and_kept_in_order() {
 
 #[test]
 fn an_unknown_event_is_exit_2_listing_the_valid_ones() {
-    let api = ApiServer::start([]);
-    configure(&api.url())
+    let api = TestServer::start(scripted([]));
+    configure(&api.url(""))
         .args(["--events", "message.received,message.sent"])
         .assert()
         .code(2)
@@ -131,8 +131,8 @@ fn json_prints_the_answer_masked_or_else_what_was_saved() {
         ),
     ];
     for (reply, want) in cases {
-        let api = ApiServer::start([reply]);
-        let out = configure(&api.url())
+        let api = TestServer::start(scripted([reply]));
+        let out = configure(&api.url(""))
             .args(["--json", "--events", "message.status"])
             .assert()
             .success()
@@ -146,10 +146,10 @@ fn json_prints_the_answer_masked_or_else_what_was_saved() {
 
 #[test]
 fn a_generated_secret_is_sent_and_shown_once_even_when_quiet() {
-    let api = ApiServer::start([Reply::json(200, SAVED)]);
+    let api = TestServer::start(scripted([Reply::json(200, SAVED)]));
     let out = wm_hooks()
         .args(["-q", "configure", "--generate-secret", "--url", HOOK])
-        .args(["--api-url", &api.url()])
+        .args(["--api-url", &api.url("")])
         .env("WM_HOOKS_API_KEY", KEY)
         .assert()
         .success()
@@ -168,9 +168,9 @@ fn a_generated_secret_is_sent_and_shown_once_even_when_quiet() {
 
 #[test]
 fn key_and_secret_flags_work_but_warn() {
-    let api = ApiServer::start([Reply::status(200)]);
+    let api = TestServer::start(scripted([Reply::status(200)]));
     let out = wm_hooks()
-        .args(["configure", "--url", HOOK, "--api-url", &api.url()])
+        .args(["configure", "--url", HOOK, "--api-url", &api.url("")])
         .args(["--api-key", KEY, "--secret", SECRET])
         .assert()
         .success()
@@ -189,9 +189,9 @@ fn key_and_secret_flags_work_but_warn() {
 #[test]
 fn a_secret_file_works() {
     let (_dir, file) = file_with(format!("{SECRET}\n"));
-    let api = ApiServer::start([Reply::status(200)]);
+    let api = TestServer::start(scripted([Reply::status(200)]));
     wm_hooks()
-        .args(["configure", "--url", HOOK, "--api-url", &api.url()])
+        .args(["configure", "--url", HOOK, "--api-url", &api.url("")])
         .arg("--secret-file")
         .arg(&file)
         .env("WM_HOOKS_API_KEY", KEY)
@@ -210,8 +210,8 @@ fn answered(
     code: i32,
     says: &str,
 ) -> (String, Vec<Recorded>) {
-    let api = ApiServer::start(script);
-    let out = configure(&api.url())
+    let api = TestServer::start(scripted(script));
+    let out = configure(&api.url(""))
         .args(args)
         .assert()
         .code(code)
@@ -274,8 +274,8 @@ fn an_api_message_that_echoes_the_secret_is_masked() {
 
 #[test]
 fn a_wrong_path_hints_at_the_api_url() {
-    let api = ApiServer::start([Reply::status(404)]);
-    configure_without_url(&format!("{}/nope", api.url()))
+    let api = TestServer::start(scripted([Reply::status(404)]));
+    configure_without_url(&api.url("/nope"))
         .args(["--url", HOOK])
         .assert()
         .code(1)
@@ -325,7 +325,7 @@ fn a_persistent_server_error_is_exit_3_after_3_retries() {
 
 #[test]
 fn a_closed_port_is_exit_3_after_3_retries() {
-    let out = configure(&closed_port_url())
+    let out = configure(&format!("http://127.0.0.1:{}", closed_port()))
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
@@ -338,7 +338,7 @@ fn a_closed_port_is_exit_3_after_3_retries() {
 
 #[test]
 fn a_timeout_is_retried_then_exit_3() {
-    let slow = Reply::status(200).delay(Duration::from_secs(30));
+    let slow = Reply::status(200).after(Duration::from_secs(30));
     let says = "error: gave up after 4 attempts: no answer from the API: timed out after 300ms";
     let (_, requests) = answered(vec![slow; 4], &["--timeout", "300ms"], 3, says);
     assert_eq!(requests.len(), 4);
@@ -366,8 +366,8 @@ fn retry_after_is_honoured_and_bounded() {
 
 #[test]
 fn invalid_input_is_exit_2_and_sends_nothing() {
-    let api = ApiServer::start([]);
-    let url = api.url();
+    let api = TestServer::start(scripted([]));
+    let url = api.url("");
     let cases: [(&[&str], &str); 7] = [
         (
             &["--url", "http://hooks.example.com/w", "--api-url", &url],
@@ -444,8 +444,8 @@ fn the_http_hint_suggests_a_tunnel() {
 
 #[test]
 fn dry_run_prints_a_masked_curl_and_sends_nothing() {
-    let api = ApiServer::start([]);
-    let out = configure(&api.url())
+    let api = TestServer::start(scripted([]));
+    let out = configure(&api.url(""))
         .args(["--dry-run", "--events", "message.status"])
         .assert()
         .success()
@@ -458,7 +458,7 @@ fn dry_run_prints_a_masked_curl_and_sends_nothing() {
             "curl -X PUT '{}/v1/webhooks' \\\n  -H 'Authorization: Bearer sk_…5678' \\\n  \
              -H 'Content-Type: application/json' \\\n  -H 'User-Agent: wm-hooks/{}' \\\n  \
              --data '{{\"url\":\"{HOOK}\",\"secret\":\"whs…1a5c\",\"events\":[\"message.status\"]}}'\n",
-            api.url(),
+            api.url(""),
             env!("CARGO_PKG_VERSION"),
         )
     );
@@ -468,10 +468,10 @@ fn dry_run_prints_a_masked_curl_and_sends_nothing() {
 
 #[test]
 fn the_api_url_comes_from_the_environment_too() {
-    let api = ApiServer::start([Reply::status(200)]);
+    let api = TestServer::start(scripted([Reply::status(200)]));
     wm_hooks()
         .args(["configure", "--url", HOOK])
-        .env("WM_HOOKS_API_URL", format!("{}/", api.url()))
+        .env("WM_HOOKS_API_URL", format!("{}/", api.url("")))
         .env("WM_HOOKS_API_KEY", KEY)
         .env("WM_HOOKS_SECRET", SECRET)
         .assert()
@@ -481,9 +481,9 @@ fn the_api_url_comes_from_the_environment_too() {
 
 #[test]
 fn without_a_terminal_nothing_is_asked_and_missing_values_are_named() {
-    let api = ApiServer::start([]);
+    let api = TestServer::start(scripted([]));
     let out = wm_hooks()
-        .args(["configure", "--api-url", &api.url()])
+        .args(["configure", "--api-url", &api.url("")])
         .write_stdin("")
         .assert()
         .code(2)
@@ -498,7 +498,7 @@ fn without_a_terminal_nothing_is_asked_and_missing_values_are_named() {
          terminal; in CI give them as flags or environment variables\n"
     );
     wm_hooks()
-        .args(["configure", "--url", HOOK, "--api-url", &api.url()])
+        .args(["configure", "--url", HOOK, "--api-url", &api.url("")])
         .env("WM_HOOKS_SECRET", SECRET)
         .write_stdin("")
         .assert()
@@ -511,8 +511,8 @@ fn without_a_terminal_nothing_is_asked_and_missing_values_are_named() {
 
 #[test]
 fn verbose_shows_the_request_masked() {
-    let api = ApiServer::start([Reply::status(200)]);
-    let out = configure(&api.url())
+    let api = TestServer::start(scripted([Reply::status(200)]));
+    let out = configure(&api.url(""))
         .arg("-v")
         .assert()
         .success()
@@ -595,8 +595,8 @@ impl Terminal {
 
 #[test]
 fn on_a_terminal_it_asks_for_each_missing_value_then_confirms() {
-    let api = ApiServer::start([Reply::json(200, SAVED)]);
-    let mut t = Terminal::start(&api.url(), &[], &[("WM_HOOKS_API_KEY", KEY)]);
+    let api = TestServer::start(scripted([Reply::json(200, SAVED)]));
+    let mut t = Terminal::start(&api.url(""), &[], &[("WM_HOOKS_API_KEY", KEY)]);
     t.expect("Webhook URL");
     t.session
         .send_line("http://hooks.example.com/webhooks/whatsapp")
@@ -626,8 +626,8 @@ fn on_a_terminal_it_asks_for_each_missing_value_then_confirms() {
 
 #[test]
 fn on_a_terminal_a_typed_secret_and_key_are_hidden_and_events_can_be_unchecked() {
-    let api = ApiServer::start([Reply::status(200)]);
-    let mut t = Terminal::start(&api.url(), &["--url", HOOK], &[]);
+    let api = TestServer::start(scripted([Reply::status(200)]));
+    let mut t = Terminal::start(&api.url(""), &["--url", HOOK], &[]);
     t.expect("Webhook secret");
     t.expect("type one");
     t.press("\x1b[B"); // arrow down to "type one"
@@ -657,10 +657,10 @@ fn on_a_terminal_a_typed_secret_and_key_are_hidden_and_events_can_be_unchecked()
 
 #[test]
 fn on_a_terminal_declining_sends_nothing_and_yes_skips_the_question() {
-    let api = ApiServer::start([Reply::status(200)]);
+    let api = TestServer::start(scripted([Reply::status(200)]));
     let env = [("WM_HOOKS_API_KEY", KEY), ("WM_HOOKS_SECRET", SECRET)];
     let args = ["--url", HOOK, "--events", "message.status"];
-    let mut t = Terminal::start(&api.url(), &args, &env);
+    let mut t = Terminal::start(&api.url(""), &args, &env);
     t.expect("Register this webhook? [Y/n]");
     t.press("n");
     let (code, seen) = t.finish();
@@ -669,7 +669,7 @@ fn on_a_terminal_declining_sends_nothing_and_yes_skips_the_question() {
     assert!(api.requests().is_empty());
 
     let (code, seen) =
-        Terminal::start(&api.url(), &[&args[..], &["--yes"]].concat(), &env).finish();
+        Terminal::start(&api.url(""), &[&args[..], &["--yes"]].concat(), &env).finish();
     assert_eq!(code, 0, "{seen}");
     assert!(!seen.contains("Register this webhook?"), "{seen}");
     assert_eq!(api.requests().len(), 1);
@@ -677,8 +677,8 @@ fn on_a_terminal_declining_sends_nothing_and_yes_skips_the_question() {
 
 #[test]
 fn on_a_terminal_ctrl_c_stops_it_and_sends_nothing() {
-    let api = ApiServer::start([Reply::status(200)]);
-    let mut t = Terminal::start(&api.url(), &["--url", HOOK], &[("WM_HOOKS_API_KEY", KEY)]);
+    let api = TestServer::start(scripted([Reply::status(200)]));
+    let mut t = Terminal::start(&api.url(""), &["--url", HOOK], &[("WM_HOOKS_API_KEY", KEY)]);
     t.expect("generate a new one");
     t.press("\x03");
     t.session.exp_eof().expect("the binary ends");
@@ -695,7 +695,7 @@ mod verify_first {
     //! TLS with a test CA, since the URL must be https) before the PUT.
 
     use super::*;
-    use crate::util::server::{self, TestCert, TestServer};
+    use crate::util::server;
 
     fn configure_hook(api_url: &str, hook: &str) -> assert_cmd::Command {
         let mut cmd = configure_without_url(api_url);
@@ -707,8 +707,8 @@ mod verify_first {
     fn a_passing_handshake_goes_on_to_register() {
         let cert = TestCert::new();
         let hook = TestServer::start_tls(&cert, server::correct(SECRET));
-        let api = ApiServer::start([Reply::json(200, SAVED)]);
-        let out = configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+        let api = TestServer::start(scripted([Reply::json(200, SAVED)]));
+        let out = configure_hook(&api.url(""), &hook.url("/webhooks/whatsapp"))
             .env("SSL_CERT_FILE", &cert.ca_pem)
             .assert()
             .success()
@@ -727,8 +727,8 @@ mod verify_first {
     fn a_failing_handshake_registers_nothing() {
         let cert = TestCert::new();
         let hook = TestServer::start_tls(&cert, server::status(404));
-        let api = ApiServer::start([Reply::json(200, SAVED)]);
-        configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+        let api = TestServer::start(scripted([Reply::json(200, SAVED)]));
+        configure_hook(&api.url(""), &hook.url("/webhooks/whatsapp"))
             .env("SSL_CERT_FILE", &cert.ca_pem)
             .assert()
             .code(1)
@@ -742,8 +742,8 @@ mod verify_first {
     fn an_untrusted_certificate_fails_like_the_platform_would() {
         let cert = TestCert::new();
         let hook = TestServer::start_tls(&cert, server::correct(SECRET));
-        let api = ApiServer::start([Reply::json(200, SAVED)]);
-        configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+        let api = TestServer::start(scripted([Reply::json(200, SAVED)]));
+        configure_hook(&api.url(""), &hook.url("/webhooks/whatsapp"))
             .assert()
             .code(1)
             .stderr(predicate::str::contains("nothing was registered"));
@@ -754,8 +754,8 @@ mod verify_first {
     fn dry_run_sends_neither_the_handshake_nor_the_put() {
         let cert = TestCert::new();
         let hook = TestServer::start_tls(&cert, server::correct(SECRET));
-        let api = ApiServer::start([Reply::json(200, SAVED)]);
-        configure_hook(&api.url(), &hook.url("/webhooks/whatsapp"))
+        let api = TestServer::start(scripted([Reply::json(200, SAVED)]));
+        configure_hook(&api.url(""), &hook.url("/webhooks/whatsapp"))
             .arg("--dry-run")
             .assert()
             .success()
@@ -766,9 +766,9 @@ mod verify_first {
 
     #[test]
     fn a_generated_secret_cannot_be_verified_first() {
-        let api = ApiServer::start([]);
+        let api = TestServer::start(scripted([]));
         wm_hooks()
-            .args(["configure", "--api-url", &api.url(), "--url", HOOK])
+            .args(["configure", "--api-url", &api.url(""), "--url", HOOK])
             .args(["--generate-secret", "--verify-first"])
             .env("WM_HOOKS_API_KEY", KEY)
             .assert()

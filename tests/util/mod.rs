@@ -1,10 +1,9 @@
 //! Shared test fixtures: the binary in a cleaned environment, so that the
 //! developer's shell (NO_COLOR, WM_HOOKS_*, HOME) cannot change a result;
-//! [`server`] is a recording receiver on 127.0.0.1:0.
+//! [`server`] is a recording receiver on 127.0.0.1:0, which also stands in
+//! for the StartMessaging API with [`server::scripted`] answers.
 
 pub mod server;
-
-pub mod api_server;
 
 pub mod listen;
 

@@ -51,6 +51,11 @@ impl Recorded {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The body as text, invalid UTF-8 replaced.
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
     /// The body as JSON.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).expect("the body is JSON")
@@ -86,6 +91,16 @@ impl Reply {
             headers: Vec::new(),
             delay: Duration::ZERO,
         }
+    }
+
+    /// This status with no body and no headers.
+    pub fn status(status: u16) -> Reply {
+        Reply::new(status, Vec::new())
+    }
+
+    /// A JSON answer, as an API sends it.
+    pub fn json(status: u16, body: &str) -> Reply {
+        Reply::new(status, body).header("content-type", "application/json")
     }
 
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
@@ -141,6 +156,23 @@ pub fn accepts_anything() -> impl Fn(&Recorded, usize) -> Reply + Send + Sync + 
 /// Always answers with this status.
 pub fn status(code: u16) -> impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static {
     move |_, _| Reply::new(code, format!("status {code}"))
+}
+
+/// Answered once a script is used up, so a test counting requests sees the extra one.
+pub const UNSCRIPTED: u16 = 599;
+
+/// Gives these answers in order of arrival, then [`UNSCRIPTED`] to every
+/// request after them: a stand-in API scripted by the test.
+pub fn scripted(
+    replies: impl IntoIterator<Item = Reply>,
+) -> impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static {
+    let replies: Vec<Reply> = replies.into_iter().collect();
+    move |_, n| {
+        replies
+            .get(n)
+            .cloned()
+            .unwrap_or_else(|| Reply::status(UNSCRIPTED))
+    }
 }
 
 /// Answers like `inner`, but only after `delay`.
