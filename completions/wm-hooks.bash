@@ -101,12 +101,16 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__check)
-            opts="-q -v -h -V --url --secret --secret-file --signature-header --only --skip --timeout --insecure --json --junit --list --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --signature-header --only --skip --timeout --insecure --json --junit --list --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -139,10 +143,6 @@ _wm__hooks() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -169,12 +169,16 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__configure)
-            opts="-y -q -v -h -V --url --secret --secret-file --generate-secret --events --api-key --api-url --timeout --verify-first --dry-run --yes --json --color --quiet --verbose --help --version"
+            opts="-q -v -y -h -V --color --quiet --verbose --url --secret --secret-file --generate-secret --events --api-key --api-url --timeout --verify-first --dry-run --yes --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -201,10 +205,6 @@ _wm__hooks() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -387,12 +387,16 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__listen)
-            opts="-q -v -h -V --host --port --path --secret --secret-file --signature-header --max-body --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --read-timeout --max-connections --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --signature-header --max-body --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --read-timeout --max-connections --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -457,10 +461,6 @@ _wm__hooks() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -469,12 +469,16 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__send__subcmd__test)
-            opts="-H -q -v -h -V --to --secret --secret-file --set --set-new --status --text --payload-file --replay --signature --signature-header --header --duplicate --retry --retry-scale --count --concurrency --timeout --insecure --dry-run --json --color --quiet --verbose --help --version message.received message.status template.status all"
+            opts="-q -v -H -h -V --color --quiet --verbose --to --secret --secret-file --set --set-new --status --text --payload-file --replay --signature --signature-header --header --duplicate --retry --retry-scale --count --concurrency --timeout --insecure --dry-run --json --help --version message.received message.status template.status all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -547,10 +551,6 @@ _wm__hooks() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -559,12 +559,16 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__sign)
-            opts="-q -v -h -V --secret --secret-file --payload-file --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --secret --secret-file --payload-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -577,10 +581,6 @@ _wm__hooks() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -589,12 +589,16 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__verify)
-            opts="-q -v -h -V --url --secret --secret-file --challenge --no-negative --timeout --insecure --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --challenge --no-negative --timeout --insecure --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -615,10 +619,6 @@ _wm__hooks() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -627,12 +627,16 @@ _wm__hooks() {
             return 0
             ;;
         wm__subcmd__hooks__subcmd__verify__subcmd__signature)
-            opts="-q -v -h -V --signature --secret --secret-file --payload-file --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --signature --secret --secret-file --payload-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -647,10 +651,6 @@ _wm__hooks() {
                     ;;
                 --payload-file)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -41,6 +41,9 @@ complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "verify-signature"
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "events" -d 'List the event types, or print one\'s sample payload'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l host -d 'The address to listen on; anything but loopback is reachable from other machines' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l port -d 'The port to listen on; 0 picks a free one' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l path -d 'The path that takes webhooks; other paths get 404' -r
@@ -57,14 +60,14 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l forward-sec
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l forward-timeout -d 'How long to wait for the app\'s answer before answering 504' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l read-timeout -d 'How long a client may take to send a request\'s headers, and then its body; an idle keep-alive connection is closed after it too' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l max-connections -d 'Open connections served at once; more are closed as they arrive' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l json -d 'Print one JSON record line per request on stdout instead of the pretty output'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l json -d 'Print one JSON record line per request on stdout instead of the pretty output'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l to -d 'The receiver\'s URL (the default is where `wm-hooks listen` listens)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
@@ -87,32 +90,32 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l retry-sc
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l count -d 'Send N events (samples get fresh ids; a payload file or a replay repeats) and print a summary with a progress bar on a terminal' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l concurrency -d 'Send over C keep-alive connections at once' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l timeout -d 'The answer budget (the platform\'s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l retry -d 'Retry a failed delivery (non-2xx, too slow, no answer) on the platform\'s schedule: 30s, 2m, 15m, 1h, 6h'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l insecure -d 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l dry-run -d 'Print the requests (body, headers, an equivalent curl command) and send nothing'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l json -d 'Print one JSON line per request on stdout (summaries go to stderr)'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s q -l quiet -d 'Print less on stderr (errors still show)'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l url -d 'The endpoint\'s URL (the default is where `wm-hooks listen` listens)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l challenge -d 'The challenge to send [default: random]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l timeout -d 'The answer budget (the platform\'s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l no-negative -d 'Skip the negative probes (a wrong token and a wrong hub.mode must not get the challenge back)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l insecure -d 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l json -d 'Print the report as one JSON object on stdout'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s q -l quiet -d 'Print less on stderr (errors still show)'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l url -d 'The endpoint\'s URL (the default is where `wm-hooks listen` listens)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
@@ -163,16 +166,16 @@ tolerance.non-ascii\t'a correctly signed text with emoji, accents and \\u escape
 budget\t'every correctly signed delivery is answered within the budget (the platform\'s 5 s): slower answers count as failures and are retried'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l timeout -d 'The answer budget (the platform\'s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l junit -d 'Also write the results as JUnit XML to FILE, for CI test reports' -r -F
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l insecure -d 'Accept any TLS certificate, such as a self-signed one on your machine. The platform always checks certificates'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l json -d 'Print one JSON object per check on stdout instead of the card'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l list -d 'List the (selected) checks and what each is for; send nothing'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -s q -l quiet -d 'Print less on stderr (errors still show)'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l url -d 'The webhook URL the platform will call; must be https://' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
@@ -182,35 +185,32 @@ template.status\t'A template was approved or rejected'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l api-key -d 'The StartMessaging API key [env: WM_HOOKS_API_KEY]. Visible to other users in the process list: prefer the variable' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l api-url -d 'The API base URL [env: WM_HOOKS_API_URL] [default: https://api.startmessaging.com]. Plain http:// only for a local stand-in (localhost, 127.0.0.1, ::1)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l timeout -d 'How long one request may take before it is retried' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l generate-secret -d 'Generate a new secret (32 random bytes, hex) and show it once after saving'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l verify-first -d 'Run the platform\'s handshake (as `wm-hooks verify` does) against the URL first, and register nothing when it would fail the platform\'s "Save & Verify"'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l dry-run -d 'Print the request as a curl command, key and secret masked, and send nothing'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s y -l yes -d 'Do not ask for confirmation before sending'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l json -d 'Print the API\'s JSON answer on stdout'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s q -l quiet -d 'Print less on stderr (errors still show)'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s V -l version -d 'Print version'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l payload-file -d 'The payload to sign, read as raw bytes (stdin when absent or -)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l payload-file -d 'The payload to sign, read as raw bytes (stdin when absent or -)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -s h -l help -d 'Print help'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l signature -d 'The header value to check: sha256= and 64 hex digits (either case)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l payload-file -d 'The payload, read as raw bytes (stdin when absent or -)' -r -F
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -s h -l help -d 'Print help'

@@ -41,7 +41,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Listed after each command's own flags in its help (`next_display_order`).
 #[derive(Debug, Args)]
+#[command(next_display_order = 1000)]
 pub struct Global {
     /// When to colour output: auto colours on a terminal unless NO_COLOR is set
     /// (CLICOLOR_FORCE forces it)
@@ -62,7 +64,12 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `defer`: a subcommand's arguments are built only when it is the one invoked,
+/// which keeps start-up short for the one-process-per-check commands. (Args
+/// structs therefore carry `//` comments: a `///` one would replace the
+/// subcommand's about text once the deferred arguments are built.)
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Run a local webhook receiver that verifies and shows every delivery
     #[command(
@@ -97,8 +104,8 @@ pub enum Command {
     Completions(CompletionsArgs),
 }
 
-/// The webhook secret. Never required on the command line: the environment
-/// variable or a file work everywhere.
+// The webhook secret. Never required on the command line: the environment
+// variable or a file work everywhere.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SecretArgs {
     /// The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the
@@ -132,7 +139,7 @@ pub struct VerifySignatureArgs {
     pub payload_file: Option<PathBuf>,
 }
 
-/// `wm-hooks listen`: where to listen, how to check and answer, what to print.
+// `wm-hooks listen`: where to listen, how to check and answer, what to print.
 #[derive(Debug, Args)]
 pub struct ListenArgs {
     /// The address to listen on; anything but loopback is reachable from other machines
@@ -183,7 +190,7 @@ pub struct ListenArgs {
     pub max_connections: u32,
 }
 
-/// The secret `--forward-to` signs with, when it differs from the listener's.
+// The secret `--forward-to` signs with, when it differs from the listener's.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ForwardSecretArgs {
     /// Sign forwarded requests with this secret instead of the listener's
@@ -252,7 +259,7 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-/// How requests to an endpoint are made.
+// How requests to an endpoint are made.
 #[derive(Debug, Clone, Args)]
 pub struct ConnectionArgs {
     /// The answer budget (the platform's is 5s): a slower answer is a failure,
