@@ -146,7 +146,7 @@ fn signatures_valid_invalid_missing_repeated_and_malformed() {
         401
     );
     assert_eq!(send(&[("x-signature-256", &good[7..])]), 401);
-    let out = listener.wait_stdout(|out| out.matches("401").count() == 4);
+    let out = listener.wait_stdout(|out| out.matches("Z  401  ").count() == 4);
     assert!(
         out.contains("✘ signature invalid: the signature does not match the body"),
         "{out}"
@@ -204,7 +204,7 @@ fn the_signature_header_is_a_flag_in_any_case() {
     let with = |name: &str| request("POST", &listener.url, &[(name, &signature)], body).status;
     assert_eq!(with("X-HUB-SIGNATURE-256"), 200);
     assert_eq!(with("X-Signature-256"), 401);
-    let out = listener.wait_stdout(|out| out.contains("401"));
+    let out = listener.wait_stdout(|out| out.contains("Z  401  "));
     assert!(out.contains("no X-Hub-Signature-256 header"), "{out}");
     assert!(
         out.contains("hint: the request carries X-Signature-256"),
@@ -243,7 +243,7 @@ fn the_body_limit_holds_for_declared_chunked_and_huge_bodies() {
         post_signed(url, sample(EventKind::MessageReceived)).status,
         200
     );
-    let out = listener.wait_stdout(|out| out.matches("413").count() == 3);
+    let out = listener.wait_stdout(|out| out.matches("Z  413  ").count() == 3);
     assert!(
         out.contains("a body of 52428800 bytes is over the 1024 byte limit"),
         "{out}"
@@ -386,7 +386,7 @@ fn an_unreachable_app_gets_502_and_a_clear_line() {
         post_signed(&listener.url, sample(EventKind::MessageStatus)).status,
         502
     );
-    let out = listener.wait_stdout(|out| out.contains("502"));
+    let out = listener.wait_stdout(|out| out.contains("Z  502  "));
     assert!(
         out.contains(&format!("✘ could not forward to {url}: cannot connect: ")),
         "{out}"
@@ -405,7 +405,7 @@ fn an_app_that_never_answers_gets_504_after_the_forward_timeout() {
     let listener = Listener::start(&["--forward-to", &url, "--forward-timeout", "300ms"]);
     let reply = post_signed(&listener.url, sample(EventKind::MessageStatus));
     assert_eq!(reply.status, 504);
-    let out = listener.wait_stdout(|out| out.contains("504"));
+    let out = listener.wait_stdout(|out| out.contains("Z  504  "));
     assert!(
         out.contains("no answer within 300ms (answered 504)"),
         "{out}"
@@ -467,7 +467,7 @@ fn slow_clients_do_not_block_a_normal_request_and_time_out() {
         idle_answer.starts_with("HTTP/1.1 403"),
         "answered, then closed when idle: {idle_answer}"
     );
-    let out = listener.wait_stdout(|out| out.contains("408"));
+    let out = listener.wait_stdout(|out| out.contains("Z  408  "));
     assert!(
         out.contains("the body did not arrive within 1s (--read-timeout)"),
         "{out}"
@@ -544,7 +544,7 @@ fn wrong_path_and_method_say_where_to_go() {
     let put = request("PUT", &listener.url, &[], "x");
     assert_eq!(put.status, 405);
     assert_eq!(put.headers["allow"], "GET, POST");
-    let out = listener.wait_stdout(|out| out.contains("405"));
+    let out = listener.wait_stdout(|out| out.contains("Z  405  "));
     assert!(
         out.contains("POST /webhooks/whatsapp  ✘ nothing here"),
         "{out}"
@@ -585,7 +585,7 @@ fn bad_flags_are_exit_2_with_a_reason() {
         ),
         (
             &["--read-timeout", "0s"],
-            "--read-timeout must be longer than 0",
+            "for '--read-timeout <DURATION>': must be longer than zero",
         ),
         (&["--host", "example.com"], "is not an IP address"),
         (
