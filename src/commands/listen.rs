@@ -120,14 +120,6 @@ async fn listen(
 fn config(args: &ListenArgs, secret: Secret) -> Result<server::Config> {
     let ip = host(&args.host)?;
     check_path(&args.path)?;
-    for (flag, value) in [
-        ("--read-timeout", args.read_timeout),
-        ("--forward-timeout", args.forward_timeout),
-    ] {
-        if value.is_zero() {
-            return Err(Error::input(format!("{flag} must be longer than 0")));
-        }
-    }
     let forward = match &args.forward_to {
         Some(url) => Some(forward(url, args, &secret)?),
         None => None,
