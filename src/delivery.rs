@@ -297,9 +297,7 @@ pub fn judge(
 /// A random prefix for one run's message ids (8 hex digits), so that they
 /// do not clash with an earlier run's.
 pub fn run_prefix() -> String {
-    let mut raw = [0u8; 4];
-    getrandom::fill(&mut raw).expect("the operating system's random source works");
-    hex::encode(raw)
+    crate::secret::random_hex(4)
 }
 
 /// One body to deliver, with what it is about.

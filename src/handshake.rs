@@ -180,9 +180,7 @@ pub async fn probe(
 
 /// 24 random hex digits.
 fn random_text() -> String {
-    let mut raw = [0u8; 12];
-    getrandom::fill(&mut raw).expect("the operating system's random source works");
-    hex::encode(raw)
+    crate::secret::random_hex(12)
 }
 
 /// The check's verdict fields, before its name and request are filled in.

@@ -47,10 +47,8 @@ impl Secret {
 
     /// 32 random bytes as 64 lower-case hex digits.
     pub fn generate() -> Secret {
-        let mut raw = [0u8; 32];
-        getrandom::fill(&mut raw).expect("the operating system's random source works");
         Secret {
-            bytes: hex::encode(raw).into_bytes(),
+            bytes: random_hex(32).into_bytes(),
             source: Source::Generated,
         }
     }
@@ -72,6 +70,14 @@ impl Secret {
     pub fn masked(&self) -> String {
         mask(&String::from_utf8_lossy(&self.bytes))
     }
+}
+
+/// `bytes` random bytes from the operating system, as lower-case hex: secrets,
+/// challenges and the run prefix of message ids all come from here.
+pub fn random_hex(bytes: usize) -> String {
+    let mut raw = vec![0u8; bytes];
+    getrandom::fill(&mut raw).expect("the operating system's random source works");
+    hex::encode(raw)
 }
 
 /// Masks a secret or key for display: `sk_…5678` for long values, `****` for short.

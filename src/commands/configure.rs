@@ -167,10 +167,7 @@ fn api_key(text: &str, origin: Origin) -> Result<ApiKey> {
         ))
     })?;
     if origin == Origin::Flag {
-        output::warn(format_args!(
-            "--api-key is visible to other users in the process list; prefer {}",
-            api::KEY_ENV
-        ));
+        super::warn_visible("--api-key", api::KEY_ENV);
     }
     Ok(key)
 }

@@ -285,9 +285,10 @@ fn banner(
     }
     if let Some(forward) = &config.forward {
         if forward.secret.source == Source::Flag {
-            output::warn(format!(
-                "--forward-secret is visible to other users in the process list; prefer {FORWARD_SECRET_ENV} or --forward-secret-file"
-            ));
+            super::warn_visible(
+                "--forward-secret",
+                &format!("{FORWARD_SECRET_ENV} or --forward-secret-file"),
+            );
         }
         let signed = if forward.secret == config.secret {
             "the same secret"

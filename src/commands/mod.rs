@@ -47,10 +47,15 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// shell history see it.
 fn warn_if_on_command_line(secret: &Secret) {
     if secret.source == Source::Flag {
-        output::warn(
-            "--secret is visible to other users in the process list; prefer WM_HOOKS_SECRET or --secret-file",
-        );
+        warn_visible("--secret", "WM_HOOKS_SECRET or --secret-file");
     }
+}
+
+/// The one warning for a secret value given as `flag`, naming what to use instead.
+fn warn_visible(flag: &str, instead: &str) {
+    output::warn(format_args!(
+        "{flag} is visible to other users in the process list; prefer {instead}"
+    ));
 }
 
 /// The client for `--timeout` and `--insecure`, with a warning for the latter.
