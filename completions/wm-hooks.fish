@@ -179,9 +179,9 @@ never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l url -d 'The webhook URL the platform will call; must be https://' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l events -d 'Events to subscribe to, comma-separated or repeated [default: all three]' -r -f -a "message.received\t'An incoming message from a WhatsApp user'
-message.status\t'A delivery status update for a message you sent'
-template.status\t'A template was approved or rejected'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l events -d 'Events to subscribe to, comma-separated or repeated [default: all three]' -r -f -a "message.received\t'an incoming message from a WhatsApp user'
+message.status\t'a sent message became sent, delivered, read or failed'
+template.status\t'a message template was approved or rejected'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l api-key -d 'The StartMessaging API key [env: WM_HOOKS_API_KEY]. Visible to other users in the process list: prefer the variable' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l api-url -d 'The API base URL [env: WM_HOOKS_API_URL] [default: https://api.startmessaging.com]. Plain http:// only for a local stand-in (localhost, 127.0.0.1, ::1)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l timeout -d 'How long one request may take before it is retried' -r

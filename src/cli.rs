@@ -11,6 +11,7 @@ use hyper::header::{HeaderName, HeaderValue};
 
 use crate::delivery::{self, DEFAULT_SIGNATURE_HEADER, SignatureMode};
 use crate::events::{EventKind, STATUSES};
+pub use crate::output::ColorChoice;
 use crate::sample::Edit;
 
 /// Where `wm-hooks listen` takes deliveries by default, and so where
@@ -57,11 +58,39 @@ pub struct Global {
     pub verbose: u8,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
+// The core's plain enums become flag values here, so only this file knows clap.
+impl ValueEnum for ColorChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[ColorChoice::Auto, ColorChoice::Always, ColorChoice::Never]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            ColorChoice::Auto => "auto",
+            ColorChoice::Always => "always",
+            ColorChoice::Never => "never",
+        }))
+    }
+}
+
+impl ValueEnum for EventKind {
+    fn value_variants<'a>() -> &'a [Self] {
+        &EventKind::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.summary()))
+    }
+}
+
+impl ValueEnum for SignatureMode {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SignatureMode::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.summary()))
+    }
 }
 
 /// `defer`: a subcommand's arguments are built only when it is the one invoked,

@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use clap::ValueEnum;
 use http_body_util::Full;
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Request, StatusCode};
@@ -43,15 +42,40 @@ pub fn retry_delay(retry: usize, scale: f64) -> Option<Duration> {
 }
 
 /// What signature a delivery carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SignatureMode {
-    /// `sha256=` HMAC of the body with the secret, as the platform sends.
     Valid,
-    /// Well-formed but made with another key: a forgery to be refused.
     Invalid,
-    /// No signature header at all.
     Missing,
+}
+
+impl SignatureMode {
+    pub const ALL: [SignatureMode; 3] = [
+        SignatureMode::Valid,
+        SignatureMode::Invalid,
+        SignatureMode::Missing,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SignatureMode::Valid => "valid",
+            SignatureMode::Invalid => "invalid",
+            SignatureMode::Missing => "missing",
+        }
+    }
+
+    pub fn summary(self) -> &'static str {
+        match self {
+            SignatureMode::Valid => {
+                "`sha256=` HMAC of the body with the secret, as the platform sends"
+            }
+            SignatureMode::Invalid => {
+                "Well-formed but made with another key: a forgery to be refused"
+            }
+            SignatureMode::Missing => "No signature header at all",
+        }
+    }
 }
 
 /// Signs bodies and adds the delivery headers.

@@ -1,6 +1,6 @@
 //! The event model: the three envelopes the platform sends, their sample payloads
-//! (the API document's own examples), and [`EventKind`] as a clap value so shell
-//! completions list the names.
+//! (the API document's own examples), and [`EventKind`] with its names and
+//! one-line summaries (which `cli` offers as flag values).
 //!
 //! Parsing is tolerant on purpose: unknown fields are ignored, missing fields are
 //! `None`, and an event type this version does not know becomes [`Event::Unknown`]
@@ -9,22 +9,15 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use clap::ValueEnum;
 use serde::Deserialize;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// The event types the platform documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
-    /// An incoming message from a WhatsApp user.
-    #[value(name = "message.received")]
     MessageReceived,
-    /// A delivery status update for a message you sent.
-    #[value(name = "message.status")]
     MessageStatus,
-    /// A template was approved or rejected.
-    #[value(name = "template.status")]
     TemplateStatus,
 }
 
@@ -48,7 +41,7 @@ impl EventKind {
         EventKind::ALL.into_iter().find(|kind| kind.name() == name)
     }
 
-    /// One line for `wm-hooks events`.
+    /// One line for `wm-hooks events` and for the flag values in `--help`.
     pub fn summary(self) -> &'static str {
         match self {
             EventKind::MessageReceived => "an incoming message from a WhatsApp user",
@@ -435,8 +428,6 @@ mod tests {
     fn names_round_trip() {
         for kind in EventKind::ALL {
             assert_eq!(EventKind::from_name(kind.name()), Some(kind));
-            let value = kind.to_possible_value().unwrap();
-            assert_eq!(value.get_name(), kind.name());
         }
     }
 }

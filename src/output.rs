@@ -9,8 +9,15 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use colored::Colorize;
 
-use crate::cli::ColorChoice;
 use crate::error::{Error, Result};
+
+/// When to colour output, as the user chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 static VERBOSE: AtomicU8 = AtomicU8::new(0);

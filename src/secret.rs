@@ -5,7 +5,6 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::cli::SecretArgs;
 use crate::error::{Error, Result};
 
 pub const ENV: &str = "WM_HOOKS_SECRET";
@@ -91,12 +90,6 @@ pub fn mask(value: &str) -> String {
     format!("{head}…{tail}")
 }
 
-/// The secret from the flags or the environment, or `None` when none is given.
-/// Precedence: `--secret-file`, `--secret`, then `WM_HOOKS_SECRET`.
-pub fn load(args: &SecretArgs) -> Result<Option<Secret>> {
-    load_from(args.secret.as_deref(), args.secret_file.as_deref(), ENV)
-}
-
 /// A secret from a flag's value, a file or an environment variable, in that
 /// order of precedence (a file beats the flag, the flag beats the variable):
 /// the one rule for every secret a command takes.
@@ -130,12 +123,11 @@ fn load_with(
     }
 }
 
-/// Like [`load`], but a missing secret is an input error naming every way to give one.
-pub fn require(args: &SecretArgs) -> Result<Secret> {
-    load(args)?.ok_or_else(|| {
-        Error::input("no webhook secret given")
-            .with_hint(format!("set {ENV}, or pass --secret-file PATH (or --secret, which other users can see in the process list)"))
-    })
+/// The input error for a command that needs the webhook secret and got none,
+/// naming every way to give one.
+pub fn missing() -> Error {
+    Error::input("no webhook secret given")
+        .with_hint(format!("set {ENV}, or pass --secret-file PATH (or --secret, which other users can see in the process list)"))
 }
 
 /// Reads a secret file as raw bytes. Exactly one trailing LF or CRLF is removed,

@@ -12,7 +12,6 @@ use crate::cli::CheckArgs;
 use crate::conformance::{self, Finding, Spec};
 use crate::error::{Error, Kind, Outcome, Result};
 use crate::output;
-use crate::secret;
 use crate::transport::Endpoint;
 
 /// How much longer than the budget a late answer is awaited, at least: long
@@ -29,7 +28,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         return list(&checks);
     }
     let endpoint = Arc::new(Endpoint::parse(&args.url)?);
-    let secret = secret::require(&args.secret)?;
+    let secret = super::require_secret(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let junit = args.junit.as_deref().map(Junit::create).transpose()?;
     let budget = args.connection.timeout;

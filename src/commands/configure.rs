@@ -51,7 +51,7 @@ pub fn run(args: ConfigureArgs) -> Result<Outcome> {
     let secret = if args.generate_secret {
         Some(Secret::generate())
     } else {
-        secret::load(&args.secret)?
+        super::load_secret(&args.secret)?
     };
     if let Some(secret) = &secret {
         secret.to_text()?;

@@ -49,7 +49,7 @@ const STDOUT_BUFFER: usize = 64 * 1024;
 type Stop = Arc<watch::Sender<u32>>;
 
 pub fn run(args: ListenArgs) -> Result<Outcome> {
-    let secret = secret::load(&args.secret)?;
+    let secret = super::load_secret(&args.secret)?;
     let generated = secret.is_none();
     let config = config(&args, secret.unwrap_or_else(Secret::generate))?;
     let record = args.record.as_deref().map(open_record).transpose()?;

@@ -11,10 +11,10 @@ pub mod sign;
 pub mod verify;
 pub mod verify_signature;
 
-use crate::cli::{Command, ConnectionArgs};
+use crate::cli::{Command, ConnectionArgs, SecretArgs};
 use crate::error::{Outcome, Result};
 use crate::output;
-use crate::secret::{Secret, Source};
+use crate::secret::{self, Secret, Source};
 use crate::transport::{Client, ClientOptions};
 
 /// Runs the chosen subcommand.
@@ -41,6 +41,21 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .build()
         .expect("a tokio runtime starts")
         .block_on(future)
+}
+
+/// The webhook secret from `--secret-file`, `--secret` or `WM_HOOKS_SECRET`
+/// (in that order of precedence), or `None` when none is given.
+fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
+    secret::load_from(
+        args.secret.as_deref(),
+        args.secret_file.as_deref(),
+        secret::ENV,
+    )
+}
+
+/// Like [`load_secret`], but a missing secret is an input error.
+fn require_secret(args: &SecretArgs) -> Result<Secret> {
+    load_secret(args)?.ok_or_else(secret::missing)
 }
 
 /// Warns once when a secret was typed on the command line, where `ps` and the

@@ -35,8 +35,8 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
             .with_hint("the platform retries only its own deliveries, which are always signed"));
     }
     let secret = match args.signature {
-        SignatureMode::Valid => Some(secret::require(&args.secret)?),
-        SignatureMode::Invalid | SignatureMode::Missing => secret::load(&args.secret)?,
+        SignatureMode::Valid => Some(super::require_secret(&args.secret)?),
+        SignatureMode::Invalid | SignatureMode::Missing => super::load_secret(&args.secret)?,
     };
     if let Some(secret) = &secret {
         super::warn_if_on_command_line(secret);

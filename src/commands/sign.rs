@@ -4,10 +4,9 @@ use crate::cli::SignArgs;
 use crate::error::{Outcome, Result};
 use crate::output;
 use crate::payload::Payload;
-use crate::secret;
 
 pub fn run(args: SignArgs) -> Result<Outcome> {
-    let secret = secret::require(&args.secret)?;
+    let secret = super::require_secret(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let payload = Payload::from_arg(args.payload_file.as_deref());
     let digested = payload.digest(secret.bytes())?;

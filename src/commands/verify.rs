@@ -8,12 +8,11 @@ use std::time::Duration;
 
 use crate::handshake::{self, Check, Report};
 use crate::output;
-use crate::secret;
 use crate::transport::Endpoint;
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let endpoint = Endpoint::parse(&args.url)?;
-    let secret = secret::require(&args.secret)?;
+    let secret = super::require_secret(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let token = secret.to_text()?;
     let client = super::client(&args.connection);

@@ -6,11 +6,10 @@ use crate::diagnosis;
 use crate::error::{Outcome, Result};
 use crate::output;
 use crate::payload::Payload;
-use crate::secret;
 use crate::signature;
 
 pub fn run(args: VerifySignatureArgs) -> Result<Outcome> {
-    let secret = secret::require(&args.secret)?;
+    let secret = super::require_secret(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let payload = Payload::from_arg(args.payload_file.as_deref());
     let parsed = signature::parse(&args.signature);
