@@ -9,10 +9,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use hyper::header::{HeaderName, HeaderValue};
 
-use crate::delivery::{self, DEFAULT_SIGNATURE_HEADER, SignatureMode};
-use crate::events::{EventKind, STATUSES};
+use crate::contract::events::{EventKind, STATUSES};
+use crate::contract::sample::Edit;
 pub use crate::output::ColorChoice;
-use crate::sample::Edit;
+use crate::platform::delivery::{self, DEFAULT_SIGNATURE_HEADER, SignatureMode};
 
 /// Where `wm-hooks listen` takes deliveries by default, and so where
 /// `send-test` and `verify` go unless told otherwise.
@@ -454,7 +454,7 @@ pub struct CheckArgs {
 /// clap list them on a typo and the completions offer them.
 fn check_selector() -> PossibleValuesParser {
     PossibleValuesParser::new(
-        crate::conformance::selectors()
+        crate::platform::conformance::selectors()
             .into_iter()
             .map(|(word, about)| PossibleValue::new(word).help(about)),
     )

@@ -1,29 +1,23 @@
 //! wm-hooks: the webhook toolkit for the StartMessaging WhatsApp API.
 //!
-//! The pure core ([`signature`], [`diagnosis`], [`events`], [`sample`],
-//! [`record`], [`dedup`]) has no I/O. The I/O modules never print: [`server`]
-//! (listen's receiver), [`transport`], [`delivery`], [`handshake`] and
-//! [`conformance`] (the sending side of send-test, verify and check), [`api`]
-//! and [`http_client`] (the StartMessaging API), [`secret`] and [`payload`].
-//! [`commands`] is the only layer that talks to the person, through [`output`];
-//! [`error`] maps every outcome to an exit code.
+//! The folders are the layers, and imports point down them:
+//! [`commands`] (one file per verb, the only code that prints, through
+//! [`output`]) → [`platform`] (playing the platform: deliveries, handshake,
+//! conformance checks, the StartMessaging API) and [`http`] (the receiver's
+//! server, the platform-side sender, the reqwest client) → [`contract`] (pure:
+//! signature, diagnosis, events, samples, records, dedup). [`input`] reads the
+//! secret and payloads; [`text`] escapes and formats text for
+//! every layer; [`error`] maps every outcome to an exit code. [`cli`]
+//! holds every clap type and is read only by `main` and [`commands`]: the
+//! layers below take plain values. Durable stores for `ingest` will live in
+//! `store/` beside them.
 
-pub mod api;
 pub mod cli;
 pub mod commands;
-pub mod conformance;
-pub mod dedup;
-pub mod delivery;
-pub mod diagnosis;
+pub mod contract;
 pub mod error;
-pub mod events;
-pub mod handshake;
-pub mod http_client;
+pub mod http;
+pub mod input;
 pub mod output;
-pub mod payload;
-pub mod record;
-pub mod sample;
-pub mod secret;
-pub mod server;
-pub mod signature;
-pub mod transport;
+pub mod platform;
+pub mod text;

@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cli::CheckArgs;
-use crate::conformance::{self, Finding, Spec};
 use crate::error::{Error, Kind, Outcome, Result};
+use crate::http::sender::Endpoint;
 use crate::output;
-use crate::transport::Endpoint;
+use crate::platform::conformance::{self, Finding, Spec};
 
 /// How much longer than the budget a late answer is awaited, at least: long
 /// enough to tell a slow receiver (which fails `budget` only) from a silent one.

@@ -13,15 +13,15 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::api::{self, Api, ApiError, ApiKey, Registration, Retry, Saved};
 use crate::cli::ConfigureArgs;
+use crate::contract::events::EventKind;
 use crate::error::{Error, Outcome, Result};
-use crate::events::EventKind;
-use crate::handshake;
-use crate::http_client;
+use crate::http::client;
+use crate::http::sender::{Client, ClientOptions, Endpoint};
+use crate::input::secret::{self, Secret, Source};
 use crate::output;
-use crate::secret::{self, Secret, Source};
-use crate::transport::{Client, ClientOptions, Endpoint};
+use crate::platform::api::{self, Api, ApiError, ApiKey, Registration, Retry, Saved};
+use crate::platform::handshake;
 
 /// How long the platform waits for the handshake's answer.
 const PLATFORM_BUDGET: Duration = Duration::from_secs(5);
@@ -312,7 +312,7 @@ fn curl(api: &Api, registration: &Registration) -> String {
         quote(api.endpoint().as_str()),
         quote(&format!("Authorization: Bearer {}", api.key().masked())),
         quote("Content-Type: application/json"),
-        quote(&format!("User-Agent: {}", http_client::USER_AGENT)),
+        quote(&format!("User-Agent: {}", client::USER_AGENT)),
         quote(&registration.masked_body().to_string()),
     )
 }
@@ -567,7 +567,7 @@ mod tests {
                  -H 'Content-Type: application/json' \\\n  \
                  -H 'User-Agent: {}' \\\n  \
                  --data '{{\"url\":\"https://example.com/it'\\''s\",\"secret\":\"whs…mnop\",\"events\":[\"message.status\"]}}'",
-                http_client::USER_AGENT
+                client::USER_AGENT
             )
         );
         let shown = summary(&api, &registration);

@@ -1,8 +1,8 @@
 //! `wm-hooks events`: lists the event types, or prints one sample as pretty JSON.
 
 use crate::cli::EventsArgs;
+use crate::contract::events::EventKind;
 use crate::error::{Outcome, Result};
-use crate::events::EventKind;
 use crate::output;
 
 pub fn run(args: EventsArgs) -> Result<Outcome> {

@@ -25,11 +25,11 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
 use crate::cli::ListenArgs;
-use crate::dedup::{Seen, Tag};
+use crate::contract::dedup::{Seen, Tag};
 use crate::error::{Error, Outcome, Result};
+use crate::http::server::{self, Exchange, Forward, Outcome as Answered, Report, ServerStats};
+use crate::input::secret::{self, Secret, Source};
 use crate::output;
-use crate::secret::{self, Secret, Source};
-use crate::server::{self, Exchange, Forward, Outcome as Answered, Report, ServerStats};
 
 /// The environment variable `--forward-to` reads its own secret from.
 pub const FORWARD_SECRET_ENV: &str = "WM_HOOKS_FORWARD_SECRET";
@@ -185,7 +185,7 @@ fn forward(url: &str, args: &ListenArgs, secret: &Secret) -> Result<Forward> {
         FORWARD_SECRET_ENV,
     )?
     .unwrap_or_else(|| secret.clone());
-    let client = crate::http_client::builder()
+    let client = crate::http::client::builder()
         .timeout(args.forward_timeout)
         .build()
         .map_err(|e| Error::failed(format!("cannot set up the HTTP client: {e}")))?;

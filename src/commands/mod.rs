@@ -13,9 +13,9 @@ pub mod verify_signature;
 
 use crate::cli::{Command, ConnectionArgs, SecretArgs};
 use crate::error::{Outcome, Result};
+use crate::http::sender::{Client, ClientOptions};
+use crate::input::secret::{self, Secret, Source};
 use crate::output;
-use crate::secret::{self, Secret, Source};
-use crate::transport::{Client, ClientOptions};
 
 /// Runs the chosen subcommand.
 pub fn run(command: Command) -> Result<Outcome> {

@@ -12,17 +12,18 @@ use hyper::header::{self, HeaderName, HeaderValue};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{EventChoice, SendTestArgs};
-use crate::delivery::{
+use crate::contract::events::EventKind;
+use crate::contract::record;
+use crate::contract::sample::{Edit, EditError, Sample};
+use crate::error::{Error, Outcome, Result};
+use crate::http::sender::Endpoint;
+use crate::http::{status_text, title_case};
+use crate::input::payload::Payload;
+use crate::input::secret::{self, Secret};
+use crate::output;
+use crate::platform::delivery::{
     self, Expect, Item, Plan, RETRY_SCHEDULE, Report, SignatureMode, Signer, Source, Stats,
 };
-use crate::error::{Error, Outcome, Result};
-use crate::events::EventKind;
-use crate::output;
-use crate::payload::Payload;
-use crate::record;
-use crate::sample::{Edit, EditError, Sample};
-use crate::secret::{self, Secret};
-use crate::transport::{Endpoint, status_text, title_case};
 
 /// The most requests one run makes (before retries): each costs four bytes of
 /// latency record.

@@ -2,8 +2,8 @@
 
 use crate::cli::SignArgs;
 use crate::error::{Outcome, Result};
+use crate::input::payload::Payload;
 use crate::output;
-use crate::payload::Payload;
 
 pub fn run(args: SignArgs) -> Result<Outcome> {
     let secret = super::require_secret(&args.secret)?;

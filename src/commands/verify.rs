@@ -6,9 +6,9 @@ use crate::cli::VerifyArgs;
 use crate::error::{Outcome, Result};
 use std::time::Duration;
 
-use crate::handshake::{self, Check, Report};
+use crate::http::sender::Endpoint;
 use crate::output;
-use crate::transport::Endpoint;
+use crate::platform::handshake::{self, Check, Report};
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let endpoint = Endpoint::parse(&args.url)?;

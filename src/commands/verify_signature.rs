@@ -2,11 +2,11 @@
 //! streaming it, and explains near misses with `hint:` lines on stderr.
 
 use crate::cli::VerifySignatureArgs;
-use crate::diagnosis;
+use crate::contract::diagnosis;
+use crate::contract::signature;
 use crate::error::{Outcome, Result};
+use crate::input::payload::Payload;
 use crate::output;
-use crate::payload::Payload;
-use crate::signature;
 
 pub fn run(args: VerifySignatureArgs) -> Result<Outcome> {
     let secret = super::require_secret(&args.secret)?;

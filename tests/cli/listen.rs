@@ -8,8 +8,8 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
-use wm_hooks::events::EventKind;
-use wm_hooks::record::{self, Record, Verdict};
+use wm_hooks::contract::events::EventKind;
+use wm_hooks::contract::record::{self, Record, Verdict};
 
 use crate::util::listen::{
     Listener, PATIENCE, SECRET, get, post_signed, post_signed_many, post_signed_with, raw,
@@ -134,8 +134,8 @@ fn signatures_valid_invalid_missing_repeated_and_malformed() {
     let listener = Listener::start(&[]);
     let url = &listener.url;
     let body = sample(EventKind::MessageStatus);
-    let good = wm_hooks::signature::sign(SECRET.as_bytes(), body.as_bytes()).to_string();
-    let wrong = wm_hooks::signature::sign(b"another secret", body.as_bytes()).to_string();
+    let good = wm_hooks::contract::signature::sign(SECRET.as_bytes(), body.as_bytes()).to_string();
+    let wrong = wm_hooks::contract::signature::sign(b"another secret", body.as_bytes()).to_string();
     let send = |headers: &[(&str, &str)]| request("POST", url, headers, body).status;
 
     assert_eq!(send(&[("x-signature-256", &good)]), 200);
@@ -200,7 +200,8 @@ fn a_paused_terminal_never_delays_an_answer_and_dropped_blocks_are_counted() {
 fn the_signature_header_is_a_flag_in_any_case() {
     let listener = Listener::start(&["--signature-header", "x-hub-signature-256"]);
     let body = sample(EventKind::TemplateStatus);
-    let signature = wm_hooks::signature::sign(SECRET.as_bytes(), body.as_bytes()).to_string();
+    let signature =
+        wm_hooks::contract::signature::sign(SECRET.as_bytes(), body.as_bytes()).to_string();
     let with = |name: &str| request("POST", &listener.url, &[(name, &signature)], body).status;
     assert_eq!(with("X-HUB-SIGNATURE-256"), 200);
     assert_eq!(with("X-Signature-256"), 401);
@@ -477,7 +478,7 @@ fn slow_clients_do_not_block_a_normal_request_and_time_out() {
 #[test]
 fn a_thousand_idle_connections_do_not_stop_it_serving() {
     // The test holds the thousand client ends itself.
-    wm_hooks::server::raise_open_file_limit();
+    wm_hooks::http::server::raise_open_file_limit();
     let listener = Listener::start(&[]);
     let idle: Vec<TcpStream> = (0..1000)
         .map(|_| TcpStream::connect(listener.addr).expect("connect"))

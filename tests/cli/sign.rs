@@ -183,5 +183,5 @@ fn twenty_mib_matches_openssl() {
 }
 
 fn wm_hooks_lib_sign(secret: &[u8], body: &[u8]) -> String {
-    wm_hooks::signature::sign(secret, body).to_string()
+    wm_hooks::contract::signature::sign(secret, body).to_string()
 }

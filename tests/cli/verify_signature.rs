@@ -128,7 +128,8 @@ fn trailing_newline_near_miss() {
         ))
         .get_output()
         .clone();
-    let correct = wm_hooks::signature::sign(SECRET.as_bytes(), b"Hello, World!\n").to_string();
+    let correct =
+        wm_hooks::contract::signature::sign(SECRET.as_bytes(), b"Hello, World!\n").to_string();
     assert!(
         !stderr_of(&out).contains(&correct[7..]),
         "a hint never prints the valid signature"
@@ -137,12 +138,12 @@ fn trailing_newline_near_miss() {
 
 #[test]
 fn crlf_and_secret_whitespace_near_misses() {
-    let sig = wm_hooks::signature::sign(SECRET.as_bytes(), b"a\nb\n").to_string();
+    let sig = wm_hooks::contract::signature::sign(SECRET.as_bytes(), b"a\nb\n").to_string();
     verify(&sig, "a\r\nb\r\n")
         .code(1)
         .stderr(predicate::str::contains("CRLF line endings turned into LF"));
 
-    let sig = wm_hooks::signature::sign(b"secret", b"body").to_string();
+    let sig = wm_hooks::contract::signature::sign(b"secret", b"body").to_string();
     wm_hooks()
         .args(["verify-signature", "--signature", &sig])
         .env("WM_HOOKS_SECRET", " secret ")
@@ -157,7 +158,8 @@ fn crlf_and_secret_whitespace_near_misses() {
 #[test]
 fn pretty_printed_and_escaped_json_near_misses() {
     let compact = r#"{"event":"message.received","data":{"name":"João"}}"#;
-    let sig = wm_hooks::signature::sign(SECRET.as_bytes(), compact.as_bytes()).to_string();
+    let sig =
+        wm_hooks::contract::signature::sign(SECRET.as_bytes(), compact.as_bytes()).to_string();
     let pretty =
         "{\n  \"event\": \"message.received\",\n  \"data\": {\n    \"name\": \"João\"\n  }\n}";
     verify(&sig, pretty)
@@ -165,7 +167,7 @@ fn pretty_printed_and_escaped_json_near_misses() {
         .stderr(predicate::str::contains("re-serialised as compact JSON"));
 
     let python = r#"{"event": "message.received", "data": {"name": "Jo\u00e3o"}}"#;
-    let sig = wm_hooks::signature::sign(SECRET.as_bytes(), python.as_bytes()).to_string();
+    let sig = wm_hooks::contract::signature::sign(SECRET.as_bytes(), python.as_bytes()).to_string();
     verify(&sig, compact)
         .code(1)
         .stderr(predicate::str::contains("Python's json.dumps default"));
@@ -202,7 +204,7 @@ fn missing_signature_flag_is_a_usage_error() {
 
 #[test]
 fn empty_payload_is_checked_and_flagged() {
-    let sig = wm_hooks::signature::sign(SECRET.as_bytes(), b"").to_string();
+    let sig = wm_hooks::contract::signature::sign(SECRET.as_bytes(), b"").to_string();
     verify(&sig, "").success();
     verify(&format!("sha256={HEX}"), "")
         .code(1)
@@ -212,7 +214,7 @@ fn empty_payload_is_checked_and_flagged() {
 #[test]
 fn binary_payload_is_verified_as_bytes() {
     let body: Vec<u8> = vec![0, 0xff, 0xfe, 0x1b, b'\n', 0x80];
-    let sig = wm_hooks::signature::sign(SECRET.as_bytes(), &body).to_string();
+    let sig = wm_hooks::contract::signature::sign(SECRET.as_bytes(), &body).to_string();
     verify(&sig, body.clone()).success();
     verify(&format!("sha256={HEX}"), body).code(1);
 }

@@ -231,7 +231,7 @@ pub fn request(
     let body = body.into();
     let url = url.to_string();
     runtime().block_on(async move {
-        let client = wm_hooks::http_client::builder()
+        let client = wm_hooks::http::client::builder()
             .timeout(PATIENCE)
             .build()
             .unwrap();
@@ -255,10 +255,11 @@ pub fn request(
 
 /// `count` signed POSTs of `body`, one after another on one client; their statuses.
 pub fn post_signed_many(url: &str, body: &str, count: usize) -> Vec<u16> {
-    let signature = wm_hooks::signature::sign(SECRET.as_bytes(), body.as_bytes()).to_string();
+    let signature =
+        wm_hooks::contract::signature::sign(SECRET.as_bytes(), body.as_bytes()).to_string();
     let (url, body) = (url.to_string(), body.to_string());
     runtime().block_on(async move {
-        let client = wm_hooks::http_client::builder()
+        let client = wm_hooks::http::client::builder()
             .timeout(PATIENCE)
             .build()
             .unwrap();
@@ -280,7 +281,7 @@ pub fn post_signed_many(url: &str, body: &str, count: usize) -> Vec<u16> {
 /// A POST of `body` signed with `secret` in X-Signature-256.
 pub fn post_signed_with(url: &str, secret: &str, body: impl AsRef<[u8]>) -> Reply {
     let body = body.as_ref();
-    let signature = wm_hooks::signature::sign(secret.as_bytes(), body).to_string();
+    let signature = wm_hooks::contract::signature::sign(secret.as_bytes(), body).to_string();
     request(
         "POST",
         url,

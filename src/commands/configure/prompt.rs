@@ -7,10 +7,10 @@ use dialoguer::{Confirm, Input, MultiSelect, Password, Select};
 use reqwest::Url;
 
 use super::{parse_webhook_url, webhook_url};
-use crate::api::ApiKey;
+use crate::contract::events::EventKind;
 use crate::error::{Error, Result};
-use crate::events::EventKind;
-use crate::secret::{Secret, Source};
+use crate::input::secret::{Secret, Source};
+use crate::platform::api::ApiKey;
 
 /// Colours follow `--color`, like everything else on stderr.
 fn theme() -> Box<dyn Theme> {

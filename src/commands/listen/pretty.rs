@@ -12,15 +12,15 @@ use hyper::StatusCode;
 use hyper::header::HeaderName;
 
 use crate::cli::ListenArgs;
-use crate::dedup::Tag;
-use crate::diagnosis;
-use crate::events::{self, Event};
-use crate::output;
-use crate::secret::Secret;
-use crate::server::{
+use crate::contract::dedup::Tag;
+use crate::contract::diagnosis;
+use crate::contract::events::{self, Event};
+use crate::http::server::{
     self, Exchange, Fault, ForwardError, Forwarded, Handshake, Outcome, Refusal, Report,
 };
-use crate::transport::title_case;
+use crate::http::title_case;
+use crate::input::secret::Secret;
+use crate::output;
 
 /// Bodies larger than this are not searched for near-miss signatures: the
 /// search recomputes HMACs over variants of the body.
@@ -466,8 +466,8 @@ mod tests {
     use super::*;
     use hyper::header::HeaderValue;
 
-    use crate::events::EventKind;
-    use crate::secret::Source;
+    use crate::contract::events::EventKind;
+    use crate::input::secret::Source;
 
     fn style() -> Style {
         Style {
@@ -551,7 +551,7 @@ mod tests {
     #[test]
     fn refusals_say_which_and_why() {
         let body = b"{\"event\":\"x\"}\n";
-        let signed = crate::signature::sign(b"s3cret", &body[..body.len() - 1]);
+        let signed = crate::contract::signature::sign(b"s3cret", &body[..body.len() - 1]);
         let mismatch = Exchange::example(body, Outcome::Rejected(Fault::Mismatch(signed)));
         let text = shown(&mismatch, Tag::New);
         assert!(text.contains("POST /webhooks/whatsapp  ✘ signature invalid: the signature does not match the body"), "{text}");

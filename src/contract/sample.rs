@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use crate::events::EventKind;
+use crate::contract::events::EventKind;
 
 /// The fields made fresh for every event, when the sample has them and no edit
 /// set them: JSON pointer, dotted path, and what goes there.

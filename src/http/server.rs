@@ -28,12 +28,12 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
+use crate::contract::events::{self, Identity};
+use crate::contract::record::{Borrowed, Verdict};
+use crate::contract::signature::{self, ParseError, Signature};
 use crate::error::{Error, Result};
-use crate::events::{self, Identity};
-use crate::record::{Borrowed, Verdict};
-use crate::secret::Secret;
-use crate::signature::{self, ParseError, Signature};
-use crate::transport::title_case;
+use crate::http::title_case;
+use crate::input::secret::Secret;
 
 /// The longest `hub.challenge` echoed back; a longer one gets 400.
 pub const MAX_CHALLENGE: usize = 256;
@@ -69,7 +69,7 @@ pub struct Forward {
     pub url: reqwest::Url,
     /// Signs the forwarded body (the listener's own secret unless told otherwise).
     pub secret: Secret,
-    /// Built by the caller from `http_client::builder()`, with its timeout.
+    /// Built by the caller from `client::builder()`, with its timeout.
     pub client: reqwest::Client,
 }
 
@@ -856,7 +856,8 @@ mod tests {
             .append("x-a", HeaderValue::from_static("2"));
         let mut line = Vec::new();
         exchange.record().write_line(&mut line);
-        let record = crate::record::parse_line(std::str::from_utf8(&line).unwrap()).unwrap();
+        let record =
+            crate::contract::record::parse_line(std::str::from_utf8(&line).unwrap()).unwrap();
         assert_eq!(record.received_at, "2026-01-15T10:30:00.123Z");
         assert_eq!(record.headers["x-a"], "1, 2");
         assert_eq!(record.signature, Verdict::Missing);

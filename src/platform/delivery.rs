@@ -16,12 +16,11 @@ use http_body_util::Full;
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Request, StatusCode};
 
+use crate::contract::sample::{self, Sample};
+use crate::contract::signature;
 use crate::error::{Error, Result};
-use crate::sample::{self, Sample};
-use crate::signature;
-use crate::transport::{
-    Answer, Client, Endpoint, Failure, FailureKind, Session, status_text, title_case,
-};
+use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Session};
+use crate::http::{status_text, title_case};
 
 pub const DEFAULT_SIGNATURE_HEADER: &str = "X-Signature-256";
 
@@ -102,7 +101,9 @@ impl Signer {
             (SignatureMode::Valid, None) => {
                 return Err(Error::input("a valid signature needs the webhook secret"));
             }
-            (SignatureMode::Invalid, _) => crate::secret::Secret::generate().bytes().to_vec(),
+            (SignatureMode::Invalid, _) => {
+                crate::input::secret::Secret::generate().bytes().to_vec()
+            }
             (SignatureMode::Missing, _) => Vec::new(),
         };
         let mut headers = HeaderMap::new();
@@ -321,7 +322,7 @@ pub fn judge(
 /// A random prefix for one run's message ids (8 hex digits), so that they
 /// do not clash with an earlier run's.
 pub fn run_prefix() -> String {
-    crate::secret::random_hex(4)
+    crate::input::secret::random_hex(4)
 }
 
 /// One body to deliver, with what it is about.
@@ -335,7 +336,7 @@ pub struct Item {
 impl Item {
     /// A body given as bytes; its event and id are read from it when it is an event.
     pub fn from_body(body: Vec<u8>) -> Item {
-        let parsed = crate::events::parse(&body).ok();
+        let parsed = crate::contract::events::parse(&body).ok();
         Item {
             event: parsed.as_ref().map(|e| e.name().to_string()),
             message_id: parsed.and_then(|e| e.message_id().map(str::to_string)),

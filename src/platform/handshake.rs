@@ -18,9 +18,8 @@ use hyper::{Method, StatusCode};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::transport::{
-    Answer, Client, Endpoint, Failure, FailureKind, Session, describe, status_text,
-};
+use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Session, describe};
+use crate::http::status_text;
 
 /// How the handshake is run.
 #[derive(Debug, Clone, Default)]
@@ -180,7 +179,7 @@ pub async fn probe(
 
 /// 24 random hex digits.
 fn random_text() -> String {
-    crate::secret::random_hex(12)
+    crate::input::secret::random_hex(12)
 }
 
 /// The check's verdict fields, before its name and request are filled in.

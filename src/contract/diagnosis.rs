@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_json::ser::{Formatter, PrettyFormatter, Serializer};
 
-use crate::signature::{self, HEX_LEN, PREFIX, ParseError, Signature};
+use crate::contract::signature::{self, HEX_LEN, PREFIX, ParseError, Signature};
 
 /// Hints for a header value that is not a well-formed signature. With the body
 /// and secret at hand, also says whether the value would match once fixed.
@@ -270,7 +270,7 @@ fn replace(body: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signature::sign;
+    use crate::contract::signature::sign;
 
     const SECRET: &[u8] = b"test-secret";
 
@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn json_style_near_misses() {
-        let value = crate::events::EventKind::MessageReceived.sample();
+        let value = crate::contract::events::EventKind::MessageReceived.sample();
         let pretty = serde_json::to_string_pretty(&value).unwrap();
         let compact = serde_json::to_vec(&value).unwrap();
         assert!(hints_for(&compact, SECRET, pretty.as_bytes())[0].contains("compact JSON"));

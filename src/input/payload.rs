@@ -7,8 +7,8 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
+use crate::contract::signature::Verifier;
 use crate::error::{Error, Result};
-use crate::signature::Verifier;
 
 /// Bodies up to this size may be held in memory to explain a mismatch.
 pub const DIAGNOSIS_LIMIT: u64 = 16 * 1024 * 1024;

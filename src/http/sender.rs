@@ -16,15 +16,16 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use reqwest::Url;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use tokio::net::TcpStream;
 
+use super::status_text;
 use crate::error::{Error, Result};
-use crate::http_client::USER_AGENT;
+use crate::http::client::USER_AGENT;
 
 /// How much of a response body is kept; the rest is read and counted.
 pub const BODY_KEEP: usize = 64 * 1024;
@@ -629,30 +630,6 @@ pub fn describe(result: &Result<Answer, Failure>) -> String {
     }
 }
 
-/// `x-signature-256` → `X-Signature-256`: a header's name as it goes on the
-/// wire (the connections write title case), for showing it to a person.
-pub fn title_case(name: &HeaderName) -> String {
-    name.as_str()
-        .split('-')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-/// A short reason phrase for a status, such as `404 Not Found`.
-pub fn status_text(status: StatusCode) -> String {
-    match status.canonical_reason() {
-        Some(reason) => format!("{} {reason}", status.as_u16()),
-        None => status.as_u16().to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -700,15 +677,6 @@ mod tests {
         assert_eq!(r.uri(), "/webhooks/whatsapp");
         assert_eq!(r.headers()[header::HOST], "127.0.0.1:8080");
         assert_eq!(r.headers()[header::USER_AGENT], USER_AGENT);
-    }
-
-    #[test]
-    fn header_names_are_title_cased() {
-        assert_eq!(
-            title_case(&HeaderName::from_static("x-signature-256")),
-            "X-Signature-256"
-        );
-        assert_eq!(title_case(&header::CONTENT_TYPE), "Content-Type");
     }
 
     #[test]

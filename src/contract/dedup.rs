@@ -10,7 +10,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 
-use crate::events::{EventKind, Identity};
+use crate::contract::events::{EventKind, Identity};
 
 /// How many deliveries and messages are remembered by default.
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -132,7 +132,7 @@ impl<V> Bounded<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events;
+    use crate::contract::events;
 
     fn status(id: &str, status: &str) -> Identity {
         let body = format!(

@@ -21,17 +21,16 @@ use bytes::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
-use crate::delivery::{self, Delivery, Expect, Problem, SignatureMode, Signer};
+use crate::contract::events::EventKind;
+use crate::contract::sample::{self, Edit, Sample};
+use crate::contract::signature;
 use crate::error::Result;
-use crate::events::EventKind;
-use crate::handshake::{self, Check, Probe};
-use crate::output;
-use crate::sample::{self, Edit, Sample};
-use crate::secret::Secret;
-use crate::signature;
-use crate::transport::{
-    Answer, Client, Endpoint, Failure, FailureKind, Session, describe, status_text, title_case,
-};
+use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Session, describe};
+use crate::http::{status_text, title_case};
+use crate::input::secret::Secret;
+use crate::platform::delivery::{self, Delivery, Expect, Problem, SignatureMode, Signer};
+use crate::platform::handshake::{self, Check, Probe};
+use crate::text;
 
 /// One check: a stable name, whether it decides the exit code, and what it does.
 #[derive(Debug)]
@@ -696,7 +695,7 @@ impl Runner<'_> {
             };
             if let Some(too_late) = too_late {
                 late.push(match result {
-                    Ok(answer) => format!("{name} {}", output::latency(answer.latency)),
+                    Ok(answer) => format!("{name} {}", text::latency(answer.latency)),
                     Err(_) => format!("{name} no answer"),
                 });
                 problem.get_or_insert(too_late);
@@ -706,8 +705,8 @@ impl Runner<'_> {
         let mut got = match answered.last() {
             Some(max) => format!(
                 "p50 {}, max {} over {} deliveries",
-                output::latency(answered[(answered.len() - 1) / 2]),
-                output::latency(*max),
+                text::latency(answered[(answered.len() - 1) / 2]),
+                text::latency(*max),
                 answered.len()
             ),
             None => "no delivery was answered".to_string(),

@@ -1,5 +1,5 @@
 //! The StartMessaging API client: registers a webhook with `PUT {api}/v1/webhooks`
-//! through the shared reqwest setup ([`http_client::builder`]: rustls, certificate
+//! through the shared reqwest setup ([`client::builder`]: rustls, certificate
 //! checks on, redirects not followed), retries what may pass on a second try
 //! (429, 5xx, no answer at all) with exponential backoff, jitter and the server's
 //! `Retry-After`, and turns every answer into a typed result. Never prints. The
@@ -13,10 +13,10 @@ use reqwest::Url;
 use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde_json::Value;
 
+use crate::contract::events::EventKind;
 use crate::error::Result;
-use crate::events::EventKind;
-use crate::http_client;
-use crate::secret::{self, Secret};
+use crate::http::client;
+use crate::input::secret::{self, Secret};
 
 pub const DEFAULT_BASE: &str = "https://api.startmessaging.com";
 pub const KEY_ENV: &str = "WM_HOOKS_API_KEY";
@@ -184,7 +184,7 @@ impl Api {
         registration: &Registration,
         mut on_retry: impl FnMut(&Retry),
     ) -> Result<Saved, ApiError> {
-        let client = http_client::builder()
+        let client = client::builder()
             .timeout(self.timeout)
             .build()
             .map_err(|err| ApiError::Client(innermost(&err)))?;
@@ -518,7 +518,7 @@ fn days_since_epoch(year: u64, month: u64, day: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Source;
+    use crate::input::secret::Source;
 
     fn key() -> ApiKey {
         ApiKey::new("sk_live_1234567812345678").unwrap()
