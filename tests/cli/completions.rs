@@ -107,7 +107,11 @@ fn bash_offers(line: &str) -> Vec<String> {
         .arg(line)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     lines(&out.stdout)
 }
 
@@ -120,7 +124,11 @@ fn fish_offers(line: &str) -> Vec<String> {
         .arg(line)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Each line is `candidate<TAB>description`.
     lines(&out.stdout)
         .into_iter()
@@ -166,7 +174,8 @@ PS1='zsh-ready> '
         .env("WM_DIR", dir.path());
     let options = Options::new().timeout_ms(Some(60_000));
     let mut zsh = spawn_with_options(cmd, options).expect("zsh starts in a pty");
-    zsh.send_line(&format!("source {}", setup.display())).unwrap();
+    zsh.send_line(&format!("source {}", setup.display()))
+        .unwrap();
     zsh.exp_string("zsh-ready> ").expect("zsh reads the setup");
     let mut offers = Vec::new();
     for (n, line) in lines_typed.iter().enumerate() {
@@ -178,7 +187,8 @@ PS1='zsh-ready> '
         // marker's output shows, the completion has run.
         zsh.send(&format!("{line}\t")).unwrap();
         zsh.send("\x15").unwrap();
-        zsh.send_line(&format!("print done-$(( {n} + 1000 ))")).unwrap();
+        zsh.send_line(&format!("print done-$(( {n} + 1000 ))"))
+            .unwrap();
         zsh.exp_string(&format!("done-{}", n + 1000))
             .expect("zsh finishes the completion");
         offers.push(lines(&std::fs::read(&out).unwrap_or_default()));
@@ -204,11 +214,20 @@ const STATUSES: &str = "wm-hooks send-test --status ";
 fn assert_completes(shell: &str, flag: &[String], names: &[String], statuses: &[String]) {
     assert!(flag.iter().any(|c| c == "--status"), "{shell}: {flag:?}");
     for name in ["signature", "signature.valid", "signature.wrong-secret"] {
-        assert!(names.iter().any(|c| c == name), "{shell}: {name} in {names:?}");
+        assert!(
+            names.iter().any(|c| c == name),
+            "{shell}: {name} in {names:?}"
+        );
     }
-    assert!(!names.iter().any(|c| c == "handshake"), "{shell}: {names:?}");
+    assert!(
+        !names.iter().any(|c| c == "handshake"),
+        "{shell}: {names:?}"
+    );
     for status in ["sent", "delivered", "read", "failed"] {
-        assert!(statuses.iter().any(|c| c == status), "{shell}: {statuses:?}");
+        assert!(
+            statuses.iter().any(|c| c == status),
+            "{shell}: {statuses:?}"
+        );
     }
 }
 
