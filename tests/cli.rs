@@ -17,6 +17,8 @@ mod events;
 mod listen;
 #[path = "cli/listen_record.rs"]
 mod listen_record;
+#[path = "cli/masking.rs"]
+mod masking;
 #[path = "cli/output.rs"]
 mod output;
 #[path = "cli/report.rs"]

@@ -65,7 +65,7 @@ impl Secret {
         })
     }
 
-    /// Shown in place of the secret: a few characters at each end of a long one.
+    /// Shown in place of the secret: see [`mask`].
     pub fn masked(&self) -> String {
         mask(&String::from_utf8_lossy(&self.bytes))
     }
@@ -79,15 +79,31 @@ pub fn random_hex(bytes: usize) -> String {
     hex::encode(raw)
 }
 
-/// Masks a secret or key for display: `sk_…5678` for long values, `****` for short.
+/// Prefixes that say what kind of value follows, and are the same in every
+/// such value: shown unmasked.
+const PUBLIC_PREFIXES: [&str; 5] = ["sk_live_", "sk_test_", "pk_live_", "pk_test_", "whsec_"];
+/// The shortest private part shown in any way: shorter ones are `****` only.
+const MASK_MIN: usize = 16;
+/// Characters of a long value's end shown, to tell values apart.
+const MASK_TAIL: usize = 4;
+
+/// The one masking rule for every secret and API key shown anywhere: a value
+/// whose private part (what follows a known public prefix such as `sk_live_`
+/// or `whsec_`) has fewer than 16 characters is `****`; a longer one shows the
+/// prefix, `…` and its last 4 characters (`sk_live_…c2b1`, `…c2b1`), escaped
+/// for the terminal.
 pub fn mask(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    if chars.len() < 12 {
+    let prefix = PUBLIC_PREFIXES
+        .iter()
+        .find(|p| value.starts_with(**p))
+        .map_or("", |p| *p);
+    let private = &value[prefix.len()..];
+    let count = private.chars().count();
+    if count < MASK_MIN {
         return "****".to_string();
     }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
+    let tail: String = private.chars().skip(count - MASK_TAIL).collect();
+    format!("{prefix}…{}", crate::text::escape(&tail))
 }
 
 /// A secret from a flag's value, a file or an environment variable, in that
@@ -196,8 +212,20 @@ mod tests {
 
     #[test]
     fn masking_never_shows_the_whole_value() {
-        assert_eq!(mask("sk_live_1234567812345678"), "sk_…5678");
+        assert_eq!(mask("sk_live_1234567812345678"), "sk_live_…5678");
+        assert_eq!(mask("whsec_0123456789abcdef"), "whsec_…cdef");
+        assert_eq!(mask("0123456789abcdef"), "…cdef");
+        assert_eq!(mask("abcdefghijkl"), "****", "12 characters show nothing");
+        assert_eq!(mask("0123456789abcde"), "****");
+        assert_eq!(
+            mask("sk_live_12345678"),
+            "****",
+            "the private part is short"
+        );
         assert_eq!(mask("short"), "****");
+        assert_eq!(mask(""), "****");
+        assert_eq!(mask("0123456789abcdef\u{1b}[1"), "…f\\u{1b}[1");
+        assert_eq!(mask("ééééééééééééééééxyzé"), "…xyzé");
         let secret = Secret::generate();
         assert_eq!(secret.bytes().len(), 64);
         assert!(!format!("{secret:?}").contains(std::str::from_utf8(secret.bytes()).unwrap()));
