@@ -177,6 +177,86 @@ pub trait Store: Send + Sync + 'static {
     fn ping(&self) -> impl Future<Output = Result<()>> + Send;
 }
 
+/// Either store, chosen by URL at run time.
+pub enum Opened {
+    Sqlite(sqlite::SqliteStore),
+    // Boxed: the Redis client's state is large, and one store lives per process.
+    Redis(Box<redis::RedisStore>),
+}
+
+/// Opens the store a URL names; for Redis, as consumer group `group`. A Redis
+/// connection is made lazily: call [`Store::ping`] to know it answers.
+pub fn open(url: &StoreUrl, group: &str) -> Result<Opened> {
+    match url {
+        StoreUrl::Sqlite(path) => sqlite::SqliteStore::open(path).map(Opened::Sqlite),
+        StoreUrl::Redis(redis) => redis::RedisStore::connect(redis, group, &url.to_string())
+            .map(|store| Opened::Redis(Box::new(store))),
+    }
+}
+
+impl Opened {
+    /// Readies the store for `deliver`: the Redis consumer group is created
+    /// (from the stream's start) unless it exists.
+    pub async fn prepare_delivery(&self) -> Result<()> {
+        match self {
+            Opened::Sqlite(_) => Ok(()),
+            Opened::Redis(store) => store.create_group().await,
+        }
+    }
+}
+
+/// The store from a flag, else [`STORE_ENV`], else [`DEFAULT_STORE`].
+pub fn resolve(flag: Option<&StoreUrl>) -> Result<StoreUrl> {
+    if let Some(url) = flag {
+        return Ok(url.clone());
+    }
+    match std::env::var(STORE_ENV) {
+        Ok(text) if !text.trim().is_empty() => {
+            StoreUrl::parse(&text).map_err(|e| Error::input(format!("{STORE_ENV}: {e}")))
+        }
+        _ => Ok(StoreUrl::parse(DEFAULT_STORE).expect("the default store URL parses")),
+    }
+}
+
+macro_rules! either {
+    ($self:ident, $store:ident => $call:expr) => {
+        match $self {
+            Opened::Sqlite($store) => $call.await,
+            Opened::Redis($store) => $call.await,
+        }
+    };
+}
+
+impl Store for Opened {
+    async fn append(&self, entry: NewEntry, window: Duration) -> Result<Appended> {
+        either!(self, s => s.append(entry, window))
+    }
+    async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {
+        either!(self, s => s.claim(consumer, max, lease))
+    }
+    async fn delivered(&self, id: &str) -> Result<()> {
+        either!(self, s => s.delivered(id))
+    }
+    async fn retry(&self, id: &str, attempts: u32, after: Duration, error: &str) -> Result<()> {
+        either!(self, s => s.retry(id, attempts, after, error))
+    }
+    async fn bury(&self, entry: &Entry, attempts: u32, error: &str) -> Result<()> {
+        either!(self, s => s.bury(entry, attempts, error))
+    }
+    async fn stats(&self) -> Result<Stats> {
+        either!(self, s => s.stats())
+    }
+    async fn dead(&self, limit: usize) -> Result<Vec<DeadLetter>> {
+        either!(self, s => s.dead(limit))
+    }
+    async fn redrive(&self, ids: &[String]) -> Result<u64> {
+        either!(self, s => s.redrive(ids))
+    }
+    async fn ping(&self) -> Result<()> {
+        either!(self, s => s.ping())
+    }
+}
+
 /// Milliseconds since the epoch, the stores' clock.
 pub fn now_ms() -> i64 {
     millis(SystemTime::now())

@@ -397,23 +397,22 @@ impl Store for RedisStore {
 
     async fn stats(&self) -> Result<Stats> {
         let mut connection = self.connection.clone();
-        let ((stored, duplicates), (delivered, dead), retrying): (
-            (Option<u64>, Option<u64>),
-            (Option<u64>, Option<i64>),
-            u64,
-        ) = redis::pipe()
-            .cmd("HMGET")
-            .arg(&self.keys.stats)
-            .arg("stored")
-            .arg("duplicates")
-            .cmd("HMGET")
-            .arg(&self.keys.delivery)
-            .arg("delivered")
-            .arg("dead")
-            .zcard(&self.keys.retry)
-            .query_async(&mut connection)
-            .await
-            .map_err(|e| self.failed(e))?;
+        type Counts = (Option<u64>, Option<u64>);
+        type Delivery = (Option<u64>, Option<i64>);
+        let ((stored, duplicates), (delivered, dead), retrying): (Counts, Delivery, u64) =
+            redis::pipe()
+                .cmd("HMGET")
+                .arg(&self.keys.stats)
+                .arg("stored")
+                .arg("duplicates")
+                .cmd("HMGET")
+                .arg(&self.keys.delivery)
+                .arg("delivered")
+                .arg("dead")
+                .zcard(&self.keys.retry)
+                .query_async(&mut connection)
+                .await
+                .map_err(|e| self.failed(e))?;
         let (stored, delivered) = (stored.unwrap_or(0), delivered.unwrap_or(0));
         let dead = u64::try_from(dead.unwrap_or(0)).unwrap_or(0);
         Ok(Stats {
