@@ -146,15 +146,35 @@ pub fn missing() -> Error {
         .with_hint(format!("set {ENV}, or pass --secret-file PATH (or --secret, which other users can see in the process list)"))
 }
 
-/// Reads a secret file as raw bytes. Exactly one trailing LF or CRLF is removed,
-/// so a secret saved by an editor works; any other whitespace is part of the key.
+/// The largest secret file read; a larger one (`/dev/zero`, a log picked by
+/// mistake) is an input error rather than memory without end.
+pub const MAX_FILE: u64 = 64 * 1024;
+
+/// Reads a secret file as raw bytes, at most [`MAX_FILE`] of them. Exactly one
+/// trailing LF or CRLF is removed, so a secret saved by an editor works; any
+/// other whitespace is part of the key.
 pub fn read_file(path: &Path) -> Result<Secret> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    use std::io::Read;
+    let failed = |e: std::io::Error| {
         Error::input(format!(
             "cannot read the secret file {}: {e}",
             path.display()
         ))
-    })?;
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(failed)?
+        .take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(Error::input(format!(
+            "the secret file {} is larger than {} KiB",
+            path.display(),
+            MAX_FILE / 1024
+        ))
+        .with_hint("a webhook secret is a short line of text; is this the right file?"));
+    }
     Secret::new(strip_one_newline(bytes), Source::File).map_err(|e| Error {
         message: format!("the secret file {} is empty", path.display()),
         ..e
@@ -187,6 +207,28 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(strip_one_newline(input.to_vec()), want);
         }
+    }
+
+    #[test]
+    fn secret_files_are_read_within_a_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s");
+        std::fs::write(&file, vec![b'a'; MAX_FILE as usize]).unwrap();
+        assert_eq!(read_file(&file).unwrap().bytes().len(), MAX_FILE as usize);
+        std::fs::write(&file, vec![b'a'; MAX_FILE as usize + 1]).unwrap();
+        let error = read_file(&file).unwrap_err();
+        assert!(
+            error.message.contains("larger than 64 KiB"),
+            "{}",
+            error.message
+        );
+        // An endless file ends too.
+        let error = read_file(Path::new("/dev/zero")).unwrap_err();
+        assert!(
+            error.message.contains("larger than 64 KiB"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
