@@ -621,3 +621,18 @@ fn a_port_in_use_is_exit_2_with_a_hint() {
         .stderr(predicate::str::contains("cannot listen on 127.0.0.1:"))
         .stderr(predicate::str::contains("--port 0"));
 }
+
+#[test]
+fn a_body_the_display_cannot_read_is_not_answered_200() {
+    // A lone surrogate outside message_id used to get 200 and be counted as
+    // message.received, while the block said it was no event.
+    let listener = Listener::start(&["--json"]);
+    let body =
+        r#"{"event":"message.received","data":{"message_id":"m1","text":{"body":"\ud800"}}}"#;
+    let reply = post_signed(&listener.url, body);
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert!(reply.body.contains("not a JSON event"), "{}", reply.body);
+    let out = listener.wait_stdout(|out| out.lines().count() == 1);
+    let line = record::parse_line(out.trim_end()).unwrap();
+    assert_eq!((line.event, line.status), (None, 400));
+}
