@@ -15,6 +15,8 @@ mod configure;
 mod deliver;
 #[path = "cli/events.rs"]
 mod events;
+#[path = "cli/ingest.rs"]
+mod ingest;
 #[path = "cli/listen.rs"]
 mod listen;
 #[path = "cli/listen_record.rs"]
