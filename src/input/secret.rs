@@ -21,6 +21,20 @@ pub enum Source {
     Prompt,
 }
 
+impl Source {
+    /// Where the secret came from, for a diagnosis that says "ours came from
+    /// ...". Every new source names itself here.
+    pub fn origin(self) -> String {
+        match self {
+            Source::Flag => "--secret".into(),
+            Source::Env => ENV.into(),
+            Source::File => "the file given with --secret-file".into(),
+            Source::Generated => "a secret generated for this run".into(),
+            Source::Prompt => "the prompt".into(),
+        }
+    }
+}
+
 /// The webhook secret. `Debug` and `masked` never show it in full.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret {

@@ -8,3 +8,4 @@ pub mod conformance;
 pub mod delivery;
 pub mod handshake;
 pub mod report;
+pub mod root_cause;
