@@ -11,6 +11,8 @@ mod check;
 mod completions;
 #[path = "cli/configure.rs"]
 mod configure;
+#[path = "cli/diagnosis.rs"]
+mod diagnosis;
 #[path = "cli/events.rs"]
 mod events;
 #[path = "cli/listen.rs"]

@@ -123,10 +123,11 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
         .chain(observed.forged.bodies())
         .find_map(|body| signature_header_in(body, ours.header));
     let handshake_passed = observed.handshake.is_some_and(|(passed, _)| passed);
+    // A signature header the answer names beats every other reading.
+    if let Some(theirs) = named.filter(|_| signed.all_in(&[400, 401, 403, 422])) {
+        return Some(other_header(signed, &theirs, &header));
+    }
     if signed.all_in(&[401, 403]) {
-        if let Some(theirs) = named {
-            return Some(other_header(signed, &theirs, &header));
-        }
         if handshake_passed {
             return Some(format!(
                 "every correctly signed delivery got {} while the handshake with the same secret \
@@ -150,10 +151,26 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
             ours.secret.origin()
         ));
     }
-    if signed.all_in(&[400, 422]) {
-        if let Some(theirs) = named {
-            return Some(other_header(signed, &theirs, &header));
+    if let (Some((status, body)), Some((forged, _))) = (signed.single(), observed.forged.single()) {
+        if status == forged && status.is_client_error() && !matches!(status.as_u16(), 404 | 405) {
+            let says = match body.trim() {
+                "" => String::new(),
+                _ => format!(" (its answer says {body:?})"),
+            };
+            let add = match header_in(body) {
+                Some(name) => format!("its answer names {name}: `-H '{name}: VALUE'` sends it"),
+                None => "if it needs a header the platform does not send, `-H 'NAME: VALUE'` \
+                         adds one"
+                    .into(),
+            };
+            return Some(format!(
+                "every delivery got {} whatever its signature: the endpoint refuses them before it \
+                 checks the signature{says}; {add}",
+                status_text(status)
+            ));
         }
+    }
+    if signed.all_in(&[400, 422]) {
         let forged_refused = observed.forged.all_in(&[401, 403]);
         let body = signed.bodies().find(|b| !b.trim().is_empty());
         if forged_refused || body.is_some_and(names_a_field) {
@@ -162,22 +179,13 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
                 .unwrap_or_default();
             return Some(format!(
                 "the endpoint rejects the StartMessaging event shape: every correctly signed \
-                 delivery got {} although the signatures are checked{says}",
-                signed.statuses()
-            ));
-        }
-    }
-    if let (Some((status, body)), Some((forged, _))) = (signed.single(), observed.forged.single()) {
-        if status == forged && status.is_client_error() && !matches!(status.as_u16(), 404 | 405) {
-            let says = match body.trim() {
-                "" => String::new(),
-                _ => format!(" (its answer says {body:?})"),
-            };
-            return Some(format!(
-                "every delivery got {} whatever its signature: the endpoint refuses them before it \
-                 checks the signature{says}; if it needs a header the platform does not send, `-H \
-                 'NAME: VALUE'` adds one",
-                status_text(status)
+                 delivery got {}{}{says}",
+                signed.statuses(),
+                if forged_refused {
+                    " although the signatures are checked"
+                } else {
+                    ""
+                }
             ));
         }
     }
@@ -235,6 +243,21 @@ fn signature_header_in(body: &str, ours: &HeaderName) -> Option<String> {
         }
     }
     None
+}
+
+/// A header name (`x-...`) that an answer body mentions, title-cased.
+fn header_in(body: &str) -> Option<String> {
+    let lower = body.to_ascii_lowercase();
+    let is_part = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    lower.match_indices("x-").find_map(|(at, _)| {
+        let starts_word = lower[..at].chars().next_back().is_none_or(|c| !is_part(c));
+        let end = lower[at..]
+            .find(|c: char| !is_part(c))
+            .map_or(lower.len(), |i| at + i);
+        let name = HeaderName::from_bytes(&lower.as_bytes()[at..end]).ok();
+        name.filter(|_| starts_word && end > at + 2)
+            .map(|n| title_case(&n))
+    })
 }
 
 /// Whether an answer reads like a validation error about a field.
