@@ -17,6 +17,8 @@ mod diagnosis;
 mod events;
 #[path = "cli/listen.rs"]
 mod listen;
+#[path = "cli/listen_record.rs"]
+mod listen_record;
 #[path = "cli/output.rs"]
 mod output;
 #[path = "cli/report.rs"]

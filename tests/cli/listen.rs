@@ -576,10 +576,14 @@ fn escapes_in_payloads_never_reach_the_terminal_even_in_colour() {
 
 #[test]
 fn bad_flags_are_exit_2_with_a_reason() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (&["--path", "webhooks"], "is not a URL path"),
         (&["--signature-header", "a b"], "is not a valid header name"),
         (&["--max-body", "0"], "more than 0 bytes"),
+        (
+            &["--max-body", "10TB"],
+            "use B, KiB, MiB, GiB (powers of 1024) or KB, MB, GB",
+        ),
         (
             &["--forward-to", "ftp://127.0.0.1/"],
             "not an http:// or https:// URL",
@@ -616,4 +620,19 @@ fn a_port_in_use_is_exit_2_with_a_hint() {
         .code(2)
         .stderr(predicate::str::contains("cannot listen on 127.0.0.1:"))
         .stderr(predicate::str::contains("--port 0"));
+}
+
+#[test]
+fn a_body_the_display_cannot_read_is_not_answered_200() {
+    // A lone surrogate outside message_id used to get 200 and be counted as
+    // message.received, while the block said it was no event.
+    let listener = Listener::start(&["--json"]);
+    let body =
+        r#"{"event":"message.received","data":{"message_id":"m1","text":{"body":"\ud800"}}}"#;
+    let reply = post_signed(&listener.url, body);
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert!(reply.body.contains("not a JSON event"), "{}", reply.body);
+    let out = listener.wait_stdout(|out| out.lines().count() == 1);
+    let line = record::parse_line(out.trim_end()).unwrap();
+    assert_eq!((line.event, line.status), (None, 400));
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::{Event, EventKind, Identity};
@@ -66,8 +66,11 @@ pub fn parse(body: &[u8]) -> Result<Event, serde_json::Error> {
 }
 
 /// Reads a body's [`Identity`] in one pass that builds no event: what a
-/// receiver under load needs to answer, record and deduplicate. Refuses the
-/// bodies [`parse`] refuses: anything but a JSON object with a string `event`.
+/// receiver under load needs to answer, record and deduplicate. Refuses exactly
+/// the bodies [`parse`] refuses (anything but a JSON object with a string
+/// `event`, and any JSON `parse` cannot read, such as a lone surrogate `\ud800`
+/// or a number out of range inside `data`), and finds the [`identity`] of the
+/// envelope `parse` reads; a differential test holds the two together.
 pub fn identify(body: &[u8]) -> Result<Identity, serde_json::Error> {
     #[derive(Deserialize)]
     struct Wire<'a> {
@@ -87,8 +90,26 @@ pub fn identify(body: &[u8]) -> Result<Identity, serde_json::Error> {
     })
 }
 
+/// The identity of an envelope: its event type, and the `message_id` and
+/// `status` of its data when they are strings.
+pub fn identity(envelope: &Envelope) -> Identity {
+    let text = |key: &str| {
+        envelope
+            .data
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    Identity {
+        event: envelope.event.clone(),
+        message_id: text("message_id"),
+        status: text("status"),
+    }
+}
+
 /// Any JSON value, read leniently: a string's text, or an object's
-/// `message_id` and `status` strings; everything else is read past unbuilt.
+/// `message_id` and `status` strings; everything else is read past unbuilt,
+/// but checked as [`Value`] would check it.
 #[derive(Default)]
 struct Lenient {
     text: Option<String>,
@@ -133,7 +154,7 @@ impl<'de> Visitor<'de> for LenientVisitor {
                 Field::MessageId => found.message_id = map.next_value::<Lenient>()?.text,
                 Field::Status => found.status = map.next_value::<Lenient>()?.text,
                 Field::Other => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value::<Checked>()?;
                 }
             }
         }
@@ -141,7 +162,7 @@ impl<'de> Visitor<'de> for LenientVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq.next_element::<Checked>()?.is_some() {}
         Ok(Lenient::default())
     }
 
@@ -166,6 +187,62 @@ impl<'de> Visitor<'de> for LenientVisitor {
     }
 }
 
+/// Any JSON value, read and dropped, but read as [`Value`] reads it: strings
+/// decoded (so a lone surrogate or bad UTF-8 is an error, as it is for
+/// [`parse`]) and numbers converted (so `1e400` is one). `IgnoredAny` skips
+/// both unchecked, and so used to accept bodies [`parse`] refuses.
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(CheckedVisitor)
+    }
+}
+
+struct CheckedVisitor;
+
+impl<'de> Visitor<'de> for CheckedVisitor {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+}
+
 pub fn from_envelope(envelope: Envelope) -> Event {
     fn typed<T: serde::de::DeserializeOwned>(data: &Value) -> Option<T> {
         T::deserialize(data).ok()
@@ -185,6 +262,23 @@ pub fn from_envelope(envelope: Envelope) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// `identify` finds the identity of the very envelope `parse` reads.
+        #[test]
+        fn identify_is_the_identity_of_the_parsed_envelope(body in super::super::bodies()) {
+            let read: Result<Envelope, _> = serde_json::from_slice(&body);
+            prop_assert_eq!(
+                identify(&body).ok(),
+                read.ok().map(|envelope| identity(&envelope)),
+                "{:?}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+    }
 
     #[test]
     fn every_sample_parses_as_its_kind() {
@@ -238,6 +332,11 @@ mod tests {
             b"{\"event\":\"e\",\"timestamp\":5}",
             b"{\"event\":\"e\",\"data\":{},\"data\":{}}",
             b"{\"event\":\"e\",\"data\":{\"status\":\"a\"}",
+            // What only a full read of `data` finds: `parse` and `identify` agree.
+            br#"{"event":"message.received","data":{"text":"\ud800"}}"#,
+            br#"{"event":"e","data":{"n":1e400}}"#,
+            br#"{"event":"e","data":[{"k":"\udc00"}]}"#,
+            b"{\"event\":\"e\",\"data\":{\"t\":\"\xff\"}}",
             // Deep nesting is an error, not a crash.
             deep.as_bytes(),
         ] {
