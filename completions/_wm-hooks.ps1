@@ -66,6 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('--new-secret', '--new-secret', [CompletionResultType]::ParameterName, 'Generate a fresh secret instead of reusing the saved one, and save it in its place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON record line per request on stdout instead of the pretty output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

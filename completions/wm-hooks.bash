@@ -584,7 +584,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__listen)
-            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --signature-header --max-body --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --read-timeout --max-connections --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --new-secret --signature-header --max-body --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --read-timeout --max-connections --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

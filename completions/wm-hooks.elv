@@ -62,6 +62,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --quiet 'Print less on stderr (errors still show)'
             cand -v 'Print more on stderr'
             cand --verbose 'Print more on stderr'
+            cand --new-secret 'Generate a fresh secret instead of reusing the saved one, and save it in its place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)'
             cand --json 'Print one JSON record line per request on stdout instead of the pretty output'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

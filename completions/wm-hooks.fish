@@ -64,6 +64,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l read-timeou
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l max-connections -d 'Open connections served at once; more are closed as they arrive' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l new-secret -d 'Generate a fresh secret instead of reusing the saved one, and save it in its place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l json -d 'Print one JSON record line per request on stdout instead of the pretty output'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s V -l version -d 'Print version'

@@ -107,8 +107,11 @@ pub enum Command {
         long_about = "Run a local webhook receiver. It answers the platform's GET \
                             handshake, checks the signature of every POST (401 when it is missing \
                             or wrong), answers at once, then prints each event (-v adds headers \
-                            and the whole body). With no secret given it generates one and prints \
-                            it.\n\n\
+                            and the whole body). With no secret given it uses the one it saved \
+                            before ($XDG_STATE_HOME/wm-hooks/secret, else \
+                            ~/.local/state/wm-hooks/secret, mode 0600), or generates one, saves \
+                            it there and prints it once; send-test, verify and check use that \
+                            saved secret when given none.\n\n\
                             The first line on stderr is `Listening on URL`. --json prints one \
                             record line per request on stdout instead of the pretty output.\n\n\
                             Ctrl-C or SIGTERM stops it: it finishes the requests in flight, \
@@ -204,6 +207,10 @@ pub struct ListenArgs {
     pub path: String,
     #[command(flatten)]
     pub secret: SecretArgs,
+    /// Generate a fresh secret instead of reusing the saved one, and save it in its
+    /// place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)
+    #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
+    pub new_secret: bool,
     /// The header that carries the signature, in any case (GitHub and Meta use
     /// X-Hub-Signature-256)
     #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]

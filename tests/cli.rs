@@ -25,6 +25,8 @@ mod listen_record;
 mod output;
 #[path = "cli/report.rs"]
 mod report;
+#[path = "cli/saved_secret.rs"]
+mod saved_secret;
 #[path = "cli/send_test.rs"]
 mod send_test;
 #[path = "cli/sign.rs"]

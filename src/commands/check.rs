@@ -40,7 +40,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         ))
         .with_hint("--signature-header NAME chooses the header the signature goes in"));
     }
-    let secret = super::require_secret(&args.secret)?;
+    let secret = super::require_secret_or_saved(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let junit = args.junit.as_deref().map(Junit::create).transpose()?;
     let budget = args.connection.timeout;

@@ -17,6 +17,7 @@ mod recorder;
 
 use std::fs::File;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self as std_mpsc, SyncSender, TrySendError};
 use std::time::Duration;
@@ -51,18 +52,53 @@ const TERMINAL_DRAIN: Duration = Duration::from_secs(2);
 type Stop = Arc<watch::Sender<u32>>;
 
 pub fn run(args: ListenArgs) -> Result<Outcome> {
-    let secret = super::load_secret(&args.secret)?;
-    let generated = secret.is_none();
-    let config = config(&args, secret.unwrap_or_else(Secret::generate))?;
+    let (secret, origin) = session_secret(&args)?;
+    let config = config(&args, secret)?;
     let record = args.record.as_deref().map(recorder::open).transpose()?;
-    super::block_on(listen(args, config, record, generated))
+    super::block_on(listen(args, config, record, origin))
+}
+
+/// Where this session's secret came from, for the banner.
+enum Origin {
+    /// A flag, a file or WM_HOOKS_SECRET.
+    Given,
+    /// The one saved by an earlier run, at this path.
+    Saved(PathBuf),
+    /// Made now; saved at this path, unless there was nowhere to save it.
+    Generated(Option<PathBuf>),
+}
+
+/// The secret given, else the one saved by an earlier run (unless
+/// `--new-secret`), else a new one, saved for the next run and the senders.
+/// A secret that cannot be saved still serves this session, with a warning.
+fn session_secret(args: &ListenArgs) -> Result<(Secret, Origin)> {
+    if let Some(given) = super::load_secret(&args.secret)? {
+        return Ok((given, Origin::Given));
+    }
+    let Some(path) = secret::saved_path() else {
+        output::warn("neither HOME nor XDG_STATE_HOME is set: the generated secret is not saved");
+        return Ok((Secret::generate(), Origin::Generated(None)));
+    };
+    if !args.new_secret {
+        if let Some(saved) = secret::load_saved(&path)? {
+            return Ok((saved, Origin::Saved(path)));
+        }
+    }
+    let fresh = Secret::generate();
+    match secret::save(&fresh, &path) {
+        Ok(()) => Ok((fresh, Origin::Generated(Some(path)))),
+        Err(err) => {
+            output::warn(format_args!("{}; it serves this session only", err.message));
+            Ok((fresh, Origin::Generated(None)))
+        }
+    }
 }
 
 async fn listen(
     args: ListenArgs,
     config: server::Config,
     record: Option<(File, u64)>,
-    generated: bool,
+    origin: Origin,
 ) -> Result<Outcome> {
     // Installed before the first line, so a script that signals as soon as it
     // reads it gets a clean stop and not the default death.
@@ -77,7 +113,7 @@ async fn listen(
         &args,
         config,
         server.local_addr(),
-        generated,
+        &origin,
         asked_connections,
     );
 
@@ -242,7 +278,7 @@ fn banner(
     args: &ListenArgs,
     config: &server::Config,
     addr: SocketAddr,
-    generated: bool,
+    origin: &Origin,
     asked_connections: usize,
 ) {
     let to = format!("http://{}{}", reachable(addr), config.path);
@@ -254,16 +290,33 @@ fn banner(
         ),
         _ => format!("wm-hooks send-test --to {}", shell_word(&to)),
     };
-    if generated {
-        // Printed in full once, like `stripe listen` does: it exists only here.
-        // Without it, nothing can sign for this receiver, so -q keeps it.
+    if let Origin::Generated(saved) = origin {
+        // Printed in full once, like `stripe listen` does: a sender that is not
+        // wm-hooks on this machine has no other way to get it, so -q keeps it.
         let secret = config.secret.to_text().unwrap_or_default();
-        output::eprintln(format_args!(
-            "{} generated for this session; in the sender's shell:",
-            "Webhook secret".bold()
-        ));
+        match saved {
+            Some(path) => output::eprintln(format_args!(
+                "{} generated and saved in {} (wm-hooks on this machine uses it); for other senders:",
+                "Webhook secret".bold(),
+                path.display()
+            )),
+            None => output::eprintln(format_args!(
+                "{} generated for this session; in the sender's shell:",
+                "Webhook secret".bold()
+            )),
+        }
         output::eprintln(format_args!("export {}={secret}", secret::ENV));
         output::note(format_args!("Send a signed test event: {send_test}"));
+    } else if let Origin::Saved(path) = origin {
+        output::note(format_args!(
+            "{}: {} (the one saved in {}; --new-secret makes a fresh one)",
+            "Webhook secret".bold(),
+            config.secret.masked(),
+            path.display()
+        ));
+        output::note(format_args!(
+            "Send a signed test event (with the same secret): {send_test}"
+        ));
     } else {
         output::note(format_args!(
             "{}: {} (from {})",
@@ -275,10 +328,18 @@ fn banner(
                 Source::Env => secret::ENV,
                 Source::Prompt => "the prompt",
                 Source::Generated => "generated",
+                Source::Saved => "the saved secret",
             }
         ));
         output::note(format_args!(
             "Send a signed test event (with the same secret): {send_test}"
+        ));
+    }
+    if args.new_secret && matches!(origin, Origin::Given) {
+        // Only the variable can get here: clap refuses --new-secret with a flag.
+        output::warn(format_args!(
+            "--new-secret: {} is set and wins; nothing was generated",
+            secret::ENV
         ));
     }
     super::warn_if_on_command_line(&config.secret);

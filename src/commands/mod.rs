@@ -67,6 +67,38 @@ fn require_secret(args: &SecretArgs) -> Result<Secret> {
     load_secret(args)?.ok_or_else(secret::missing)
 }
 
+/// For the commands that play the platform against a receiver (`send-test`,
+/// `verify`, `check`): the secret given, else the one `wm-hooks listen` saved
+/// on this machine, said in one line so a wrong one is easy to trace.
+fn secret_or_saved(args: &SecretArgs) -> Result<Option<Secret>> {
+    if let Some(given) = load_secret(args)? {
+        return Ok(Some(given));
+    }
+    let Some(path) = secret::saved_path() else {
+        return Ok(None);
+    };
+    let saved = secret::load_saved(&path)?;
+    if saved.is_some() {
+        output::note(format_args!(
+            "secret: the one `wm-hooks listen` saved in {}",
+            path.display()
+        ));
+    }
+    Ok(saved)
+}
+
+/// Like [`secret_or_saved`], but a missing secret is an input error.
+fn require_secret_or_saved(args: &SecretArgs) -> Result<Secret> {
+    secret_or_saved(args)?.ok_or_else(|| {
+        let err = secret::missing();
+        let hint = format!(
+            "{}; or start `wm-hooks listen` once on this machine: these commands then use the secret it saves",
+            err.hint.as_deref().unwrap_or_default()
+        );
+        err.with_hint(hint)
+    })
+}
+
 /// Warns once when a secret was typed on the command line, where `ps` and the
 /// shell history see it.
 fn warn_if_on_command_line(secret: &Secret) {

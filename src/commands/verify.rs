@@ -13,7 +13,7 @@ use crate::platform::report::{Check, Summary, Verdict};
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let endpoint = Endpoint::parse(&args.url)?;
-    let secret = super::require_secret(&args.secret)?;
+    let secret = super::require_secret_or_saved(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let token = secret.to_text()?;
     let client = super::client(&args.connection, Some(&secret));

@@ -145,8 +145,8 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
         };
         return Some(format!(
             "the endpoint uses a different secret: every correctly signed delivery got {}{handshake}. \
-             Ours came from {}; `wm-hooks listen` generates a new secret each time it starts without \
-             one, so a restarted listen no longer has the secret it printed before",
+             Ours came from {}; a `wm-hooks listen` restarted with another secret (--new-secret, \
+             --secret, or on another machine) no longer has the one it printed before",
             signed.statuses(),
             ours.secret.origin()
         ));
@@ -312,7 +312,7 @@ mod tests {
             Some((false, 403)),
         );
         assert!(text.starts_with("the endpoint uses a different secret: every correctly signed delivery got 401 Unauthorized, and the handshake's right token got 403 Forbidden. Ours came from WM_HOOKS_SECRET"), "{text}");
-        assert!(text.contains("restarted listen"), "{text}");
+        assert!(text.contains("restarted with another secret"), "{text}");
         let text = diagnosed(&[(401, "")], &[(401, "")], Some((true, 200)));
         assert!(
             text.contains("while the handshake with the same secret passed"),

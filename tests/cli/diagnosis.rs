@@ -62,9 +62,9 @@ fn another_secret_is_said_once_first_naming_where_ours_came_from() {
     assert_eq!(code, 1);
     let cause = "root cause: the endpoint uses a different secret: every correctly signed \
                  delivery got 401 Unauthorized, and the handshake's right token got 403 \
-                 Forbidden. Ours came from WM_HOOKS_SECRET; `wm-hooks listen` generates a new \
-                 secret each time it starts without one, so a restarted listen no longer has the \
-                 secret it printed before";
+                 Forbidden. Ours came from WM_HOOKS_SECRET; a `wm-hooks listen` restarted with \
+                 another secret (--new-secret, --secret, or on another machine) no longer has the \
+                 one it printed before";
     assert_eq!(lines[1], cause, "{lines:#?}");
     assert_eq!(
         lines
@@ -105,6 +105,27 @@ fn another_secret_is_said_once_first_naming_where_ours_came_from() {
     assert!(
         from_file.contains("Ours came from the file given with --secret-file;"),
         "{from_file}"
+    );
+    // The secret listen saved is named with its path.
+    let state = tempfile::tempdir().unwrap();
+    let saved = state.path().join("wm-hooks").join("secret");
+    std::fs::create_dir_all(saved.parent().unwrap()).unwrap();
+    std::fs::write(&saved, SECRET).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&saved, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let from_saved = root_cause_of(
+        wm_hooks()
+            .args(["check", "--url", &srv.url(PATH)])
+            .env("XDG_STATE_HOME", state.path()),
+    );
+    assert!(
+        from_saved.contains(&format!(
+            "Ours came from the secret `wm-hooks listen` saved in {};",
+            saved.display()
+        )),
+        "{from_saved}"
     );
     // send-test, whose deliveries all fail alike, says the same.
     let out = wm_hooks()
