@@ -17,6 +17,8 @@ mod deliver;
 mod diagnosis;
 #[path = "cli/events.rs"]
 mod events;
+#[path = "cli/ingest.rs"]
+mod ingest;
 #[path = "cli/listen.rs"]
 mod listen;
 #[path = "cli/listen_record.rs"]

@@ -40,16 +40,16 @@ use crate::output;
 pub const FORWARD_SECRET_ENV: &str = "WM_HOOKS_FORWARD_SECRET";
 /// Requests handed on and not yet recorded; at most one per open connection
 /// waits here, so this only bounds a burst.
-const QUEUE: usize = 1024;
+pub(super) const QUEUE: usize = 1024;
 /// Pretty blocks waiting for the terminal; more are dropped and counted.
 const TERMINAL_QUEUE: usize = 256;
 /// How long a stop waits for requests in flight.
-const GRACE: Duration = Duration::from_secs(5);
+pub(super) const GRACE: Duration = Duration::from_secs(5);
 /// How long the summary waits for the terminal to take the last blocks.
 const TERMINAL_DRAIN: Duration = Duration::from_secs(2);
 
 /// A stop asked for: by a signal, or by a reader that went away.
-type Stop = Arc<watch::Sender<u32>>;
+pub(super) type Stop = Arc<watch::Sender<u32>>;
 
 pub fn run(args: ListenArgs) -> Result<Outcome> {
     let (secret, origin) = session_secret(&args)?;
@@ -180,6 +180,7 @@ fn config(args: &ListenArgs, secret: Secret) -> Result<server::Config> {
         addr: SocketAddr::new(ip, args.port),
         path: args.path.clone(),
         secret,
+        previous_secret: None,
         signature_header: args.signature_header.clone(),
         max_body: args.max_body,
         read_timeout: args.read_timeout,
@@ -194,7 +195,7 @@ fn config(args: &ListenArgs, secret: Secret) -> Result<server::Config> {
 }
 
 /// `--host`: an IP address (v6 with or without brackets) or `localhost`.
-fn host(text: &str) -> Result<IpAddr> {
+pub(super) fn host(text: &str) -> Result<IpAddr> {
     if text.eq_ignore_ascii_case("localhost") {
         return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
     }
@@ -207,7 +208,7 @@ fn host(text: &str) -> Result<IpAddr> {
         })
 }
 
-fn check_path(path: &str) -> Result<()> {
+pub(super) fn check_path(path: &str) -> Result<()> {
     let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#');
     if path.starts_with('/') && !path.contains(bad) {
         return Ok(());
@@ -248,12 +249,12 @@ fn forward(url: &str, args: &ListenArgs, secret: &Secret) -> Result<Forward> {
     })
 }
 
-fn install(kind: SignalKind) -> Result<Signal> {
+pub(super) fn install(kind: SignalKind) -> Result<Signal> {
     signal(kind).map_err(|e| Error::failed(format!("cannot handle signals: {e}")))
 }
 
 /// The first Ctrl-C or SIGTERM stops gracefully; the next one stops at once.
-async fn watch_signals(mut interrupt: Signal, mut terminate: Signal, stop: Stop) {
+pub(super) async fn watch_signals(mut interrupt: Signal, mut terminate: Signal, stop: Stop) {
     loop {
         let received = tokio::select! {
             got = interrupt.recv() => got,
@@ -392,7 +393,7 @@ fn banner(
 }
 
 /// The warning for an address other machines can reach.
-fn exposure(ip: IpAddr) -> Option<String> {
+pub(super) fn exposure(ip: IpAddr) -> Option<String> {
     let whom = if ip.is_unspecified() {
         "every network interface"
     } else {
@@ -627,7 +628,7 @@ impl Tally {
     fn count(&mut self, exchange: &Exchange, tag: Tag) {
         self.requests += 1;
         match &exchange.outcome {
-            Answered::Verified { event, forward } => {
+            Answered::Verified { event, forward, .. } => {
                 self.valid += 1;
                 match event {
                     Ok(event) => self.count_kind(&event.event),

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod configure;
 pub mod deliver;
 pub mod events;
+pub mod ingest;
 pub mod listen;
 pub mod send_test;
 pub mod sign;
@@ -30,6 +31,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Sign(args) => sign::run(args),
         Command::VerifySignature(args) => verify_signature::run(args),
         Command::Listen(args) => listen::run(args),
+        Command::Ingest(args) => ingest::run(*args),
         Command::Events(args) => events::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Configure(args) => configure::run(args),

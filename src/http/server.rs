@@ -60,6 +60,8 @@ pub struct Config {
     /// The one path that takes webhooks.
     pub path: String,
     pub secret: Secret,
+    /// Also accepted during a rotation (`ingest --previous-secret`).
+    pub previous_secret: Option<Secret>,
     pub signature_header: HeaderName,
     pub max_body: u64,
     /// Deadline for a request's head (and for an idle keep-alive connection),
@@ -169,11 +171,13 @@ pub enum Outcome {
     /// A POST whose signature is missing or wrong (401).
     Rejected(Fault),
     /// A POST with a valid signature: which event it is (or why the body is
-    /// not one), and what the app said when forwarding. The whole event is not
-    /// built here: only the pretty output needs it, off the answering thread.
+    /// not one), what the app said when forwarding, and whether the previous
+    /// secret (during a rotation) signed it. The whole event is not built
+    /// here: only the pretty output needs it, off the answering thread.
     Verified {
         event: std::result::Result<Identity, String>,
         forward: Option<Forwarded>,
+        previous_secret: bool,
     },
     /// A POST whose body was not read to the end.
     Unread(Refusal),
@@ -614,12 +618,25 @@ async fn post(
             return (Outcome::Unread(refusal), None, response);
         }
     };
-    if let Err(fault) = check_signature(
+    let mut previous_secret = false;
+    let checked = check_signature(
         headers,
         &config.signature_header,
         config.secret.bytes(),
         &body,
-    ) {
+    );
+    let checked = match (checked, &config.previous_secret) {
+        (Err(Fault::Mismatch(signature)), Some(previous)) => {
+            previous_secret = signature::verify(previous.bytes(), &body, &signature);
+            if previous_secret {
+                Ok(())
+            } else {
+                Err(Fault::Mismatch(signature))
+            }
+        }
+        (checked, _) => checked,
+    };
+    if let Err(fault) = checked {
         let text = format!(
             "Unauthorized: {}\n",
             fault.describe(&config.signature_header)
@@ -654,7 +671,12 @@ async fn post(
             ),
         },
     };
-    (Outcome::Verified { event, forward }, Some(body), response)
+    let outcome = Outcome::Verified {
+        event,
+        forward,
+        previous_secret,
+    };
+    (outcome, Some(body), response)
 }
 
 /// Reads a whole body, refusing it as soon as it is known to be too large:
@@ -964,6 +986,7 @@ mod tests {
                 addr: SocketAddr::from(([127, 0, 0, 1], 0)),
                 path: "/hook".into(),
                 secret: Secret::new(SECRET, crate::input::secret::Source::Flag).unwrap(),
+                previous_secret: None,
                 signature_header: HeaderName::from_static("x-signature-256"),
                 max_body: 1024,
                 read_timeout: Duration::from_secs(10),

@@ -116,7 +116,7 @@ fn request(style: &Style, x: &Exchange, tag: Tag) -> String {
     };
     let request_line = format!("{} {}", x.method, output::escape(&x.path));
     match &x.outcome {
-        Outcome::Verified { event, forward } => {
+        Outcome::Verified { event, forward, .. } => {
             let valid = "✔ signature valid".green();
             match event {
                 Ok(identity) => {
@@ -491,6 +491,7 @@ mod tests {
             Outcome::Verified {
                 event,
                 forward: None,
+                previous_secret: false,
             },
         )
     }
