@@ -244,7 +244,16 @@ pub(crate) fn shown_value(
         || name.as_str() == "x-api-key"
         || secret.is_some_and(|s| text.contains(s));
     if credential {
-        (secret::mask(&text), true)
+        // `Bearer sk_live_…cdef`: the scheme is no secret.
+        let shown = match text.split_once(' ') {
+            Some((scheme, token))
+                if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
+            {
+                format!("{scheme} {}", secret::mask(token))
+            }
+            _ => secret::mask(&text),
+        };
+        (shown, true)
     } else {
         (text, false)
     }
@@ -259,7 +268,7 @@ mod tests {
         let auth = HeaderValue::from_static("Bearer sk_live_1234567890abcdef");
         assert_eq!(
             shown_value(&header::AUTHORIZATION, &auth, None),
-            ("Bea…cdef".to_string(), true)
+            ("Bearer sk_live_…cdef".to_string(), true)
         );
         let plain = HeaderValue::from_static("hello");
         assert_eq!(
@@ -284,9 +293,9 @@ mod tests {
                 .parse()
                 .unwrap();
         let shown = masked_target(&uri, Some("s3cret&token=x y/é"));
-        assert_eq!(shown, "/h?hub.mode=subscribe&hub.verify_token=s3c… y/é&x=1");
+        assert_eq!(shown, "/h?hub.mode=subscribe&hub.verify_token=… y/é&x=1");
         let uri: hyper::Uri = "/h?a=topsecretvalue".parse().unwrap();
-        assert_eq!(masked_target(&uri, Some("topsecretvalue")), "/h?a=top…alue");
+        assert_eq!(masked_target(&uri, Some("topsecretvalue")), "/h?a=****");
         let plain: hyper::Uri = "/h".parse().unwrap();
         assert_eq!(masked_target(&plain, None), "/h");
     }

@@ -388,7 +388,7 @@ fn verbose_shows_the_exchange_with_the_secret_masked() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("&hub.verify_token=whs…cdef HTTP/1.1\n"),
+        stderr.contains("&hub.verify_token=whsec_…cdef HTTP/1.1\n"),
         "{stderr}"
     );
     assert!(stderr.contains("> POST /webhooks/whatsapp HTTP/1.1\n> Content-Type: application/json\n> X-Signature-256: sha256="), "{stderr}");
@@ -422,7 +422,10 @@ fn verbose_shows_the_exchange_with_the_secret_masked() {
         stderr.contains("> X-Signature-256: ")
             && stderr.contains(&hmac_header(SECRET, body.as_bytes()))
     );
-    assert!(stderr.contains("> Authorization: Bea…mnop\n"), "{stderr}");
+    assert!(
+        stderr.contains("> Authorization: Bearer sk_live_…mnop\n"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("sk_live_abcdefghijklmnop") && !stderr.contains(SECRET));
 
     let out = wm_hooks()
