@@ -803,6 +803,27 @@ mod tests {
     use super::*;
     use clap::CommandFactory;
 
+    proptest::proptest! {
+        /// Size and duration flags take any text without panicking, and what
+        /// they accept is within their bounds.
+        #[test]
+        fn size_and_duration_flags_take_any_text(
+            text in "\\PC{0,24}",
+            number in proptest::num::u64::ANY,
+            unit in "(|b|k|kib|m|MiB|g|gib|kb|mb|GB|s|ms|m|h|d|y|ns| x)",
+        ) {
+            for text in [text, format!("{number}{unit}"), format!(" {number} {unit} ")] {
+                if let Ok(size) = parse_size(&text) {
+                    proptest::prop_assert!(size > 0);
+                }
+                if let Ok(wait) = duration(&text) {
+                    proptest::prop_assert!(!wait.is_zero() && wait <= Duration::from_secs(600));
+                }
+                let _ = parse_header_name(&text);
+            }
+        }
+    }
+
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();

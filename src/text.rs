@@ -4,12 +4,13 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// Escapes control characters (C0, C1, DEL) and bidirectional overrides so that
-/// text from a payload or a remote server cannot move the cursor, change colours
-/// or reorder what a terminal shows. Printable Unicode passes unchanged.
+/// Escapes control characters (C0, C1, DEL), every format character (Unicode
+/// category Cf: bidi controls and marks, zero-width characters, the BOM) and
+/// the line and paragraph separators (Zl, Zp), so that text from a payload or
+/// a remote server cannot move the cursor, change colours, reorder what a
+/// terminal shows or hide a character in it. Printable Unicode passes unchanged.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    let dangerous =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let dangerous = |c: char| c.is_control() || invisible(c);
     if !text.chars().any(dangerous) {
         return Cow::Borrowed(text);
     }
@@ -26,6 +27,34 @@ pub fn escape(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Unicode 15.1's general category Cf (format), and Zl and Zp.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
 }
 
 /// Escapes bytes that may not be UTF-8: invalid sequences become `\xNN`.
@@ -64,6 +93,19 @@ mod tests {
         assert_eq!(escape("line\nnext\r\t"), "line\\nnext\\r\\t");
         assert_eq!(escape("\u{7f}\u{9b}"), "\\u{7f}\\u{9b}");
         assert_eq!(escape("abc\u{202e}def"), "abc\\u{202e}def");
+        for invisible in [
+            '\u{200e}',
+            '\u{200f}',
+            '\u{61c}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{feff}',
+            '\u{200b}',
+            '\u{e0041}',
+        ] {
+            let shown = escape(&format!("a{invisible}b")).into_owned();
+            assert_eq!(shown, format!("a\\u{{{:x}}}b", invisible as u32));
+        }
         assert_eq!(escape_bytes(b"ok\xff\x1b"), "ok\\xff\\u{1b}");
     }
 

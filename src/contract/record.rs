@@ -170,6 +170,30 @@ pub fn parse_line(line: &str) -> Result<Record, serde_json::Error> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The record line reader takes any line without panicking, and a
+        /// line it reads gives its body back (or a decoding error).
+        #[test]
+        fn any_line_is_read_or_refused(
+            line in "\\PC{0,64}",
+            body in "\\PC{0,16}",
+            base64 in "[A-Za-z0-9+/=]{0,12}",
+            status in proptest::num::u16::ANY,
+        ) {
+            let _ = parse_line(&line);
+            let built = format!(
+                r#"{{"received_at":"x","method":"POST","path":"/","headers":{{}},"body":{},"body_base64":"{base64}","signature":"valid","event":null,"status":{status}}}"#,
+                serde_json::Value::String(body.clone())
+            );
+            let record = parse_line(&built).unwrap();
+            proptest::prop_assert_eq!(record.body_bytes().unwrap(), body.into_bytes());
+            let without_text = built.replacen(r#""body":"#, r#""other":"#, 1);
+            if let Ok(record) = parse_line(&without_text) {
+                let _ = record.body_bytes();
+            }
+        }
+    }
+
     fn record() -> Record {
         Record {
             received_at: "2026-01-15T10:30:00.123Z".into(),

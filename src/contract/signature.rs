@@ -88,11 +88,12 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// Parses a header value. Surrounding whitespace is ignored, the prefix must be
+/// Parses a header value. Surrounding ASCII whitespace is ignored (HTTP's
+/// optional whitespace; Unicode spaces such as NBSP are not), the prefix must be
 /// exactly `sha256=`, and the 64 digits may be upper or lower case: the value is
 /// decoded before it is compared, so case cannot change the verdict.
 pub fn parse(value: &str) -> Result<Signature, ParseError> {
-    let value = value.trim();
+    let value = value.trim_ascii();
     if value.is_empty() {
         return Err(ParseError::Empty);
     }
@@ -251,6 +252,13 @@ mod tests {
             parse(&format!("  {good}\r\n")).is_ok(),
             "whitespace is trimmed"
         );
+        for unicode_space in ['\u{a0}', '\u{2028}', '\u{85}', '\u{3000}'] {
+            assert_eq!(
+                parse(&format!("{good}{unicode_space}")),
+                Err(ParseError::NotHex),
+                "{unicode_space:?} is not HTTP whitespace"
+            );
+        }
         assert_eq!(
             parse(&good.to_uppercase().replace("SHA256=", "sha256=")),
             parse(good)

@@ -244,6 +244,9 @@ pub enum Handshake {
     NoChallenge,
     /// A challenge of this many bytes, over [`MAX_CHALLENGE`]: 400.
     ChallengeTooLong(usize),
+    /// A challenge whose decoded bytes are not UTF-8 (`%FF`): 400, since
+    /// echoing it as text would change it.
+    ChallengeNotText,
 }
 
 impl Handshake {
@@ -251,7 +254,9 @@ impl Handshake {
         match self {
             Handshake::Accepted { .. } => StatusCode::OK,
             Handshake::WrongMode(_) | Handshake::WrongToken { .. } => StatusCode::FORBIDDEN,
-            Handshake::NoChallenge | Handshake::ChallengeTooLong(_) => StatusCode::BAD_REQUEST,
+            Handshake::NoChallenge
+            | Handshake::ChallengeTooLong(_)
+            | Handshake::ChallengeNotText => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -270,6 +275,10 @@ impl Handshake {
                 StatusCode::BAD_REQUEST,
                 format!("Bad Request: hub.challenge has {n} bytes, more than {MAX_CHALLENGE}\n"),
             ),
+            Handshake::ChallengeNotText => plain(
+                StatusCode::BAD_REQUEST,
+                "Bad Request: hub.challenge does not decode to UTF-8 text\n",
+            ),
         }
     }
 }
@@ -286,6 +295,9 @@ pub enum ForwardError {
     Timeout,
     /// Could not connect, or the connection failed: 502 to the sender.
     Failed(String),
+    /// The app answered a status that cannot be passed on (a 1xx, such as
+    /// `101 Switching Protocols`, or one outside 100–599): 502 to the sender.
+    BadStatus(u16),
 }
 
 impl Forwarded {
@@ -294,7 +306,7 @@ impl Forwarded {
         match &self.answer {
             Ok(status) => *status,
             Err(ForwardError::Timeout) => StatusCode::GATEWAY_TIMEOUT,
-            Err(ForwardError::Failed(_)) => StatusCode::BAD_GATEWAY,
+            Err(ForwardError::Failed(_) | ForwardError::BadStatus(_)) => StatusCode::BAD_GATEWAY,
         }
     }
 }
@@ -723,7 +735,7 @@ pub fn check_signature(
 
 /// Decides the handshake from the request's query string.
 pub fn handshake(query: Option<&str>, secret: &[u8]) -> Handshake {
-    let (mut mode, mut challenge, mut token) = (None, None, None);
+    let (mut mode, mut challenge, mut token) = (None::<Vec<u8>>, None, None::<Vec<u8>>);
     for (key, value) in query_pairs(query.unwrap_or("")) {
         let slot = match key.as_str() {
             "hub.mode" => &mut mode,
@@ -733,11 +745,12 @@ pub fn handshake(query: Option<&str>, secret: &[u8]) -> Handshake {
         };
         slot.get_or_insert(value);
     }
-    if mode.as_deref() != Some("subscribe") {
+    if mode.as_deref() != Some(b"subscribe".as_slice()) {
+        let mode = mode.map(|m| String::from_utf8_lossy(&m).into_owned());
         return Handshake::WrongMode(mode);
     }
     match token {
-        Some(token) if constant_time_eq(token.as_bytes(), secret) => {}
+        Some(token) if constant_time_eq(&token, secret) => {}
         token => {
             return Handshake::WrongToken {
                 given: token.is_some(),
@@ -749,17 +762,31 @@ pub fn handshake(query: Option<&str>, secret: &[u8]) -> Handshake {
         Some(challenge) if challenge.len() > MAX_CHALLENGE => {
             Handshake::ChallengeTooLong(challenge.len())
         }
-        Some(challenge) => Handshake::Accepted { challenge },
+        Some(challenge) => match String::from_utf8(challenge) {
+            Ok(challenge) => Handshake::Accepted { challenge },
+            Err(_) => Handshake::ChallengeNotText,
+        },
     }
 }
 
-/// Decodes `application/x-www-form-urlencoded` pairs with the url crate's rules
-/// (`+` is a space, `%XX` a byte, bad UTF-8 replaced).
-fn query_pairs(query: &str) -> Vec<(String, String)> {
-    let mut url = reqwest::Url::parse("http://localhost/").expect("a constant URL parses");
-    url.set_query(Some(query));
-    url.query_pairs()
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+/// Decodes `application/x-www-form-urlencoded` pairs (`+` is a space, `%XX` a
+/// byte): names as text (bad UTF-8 replaced, so they never match), values as
+/// the exact bytes, so a challenge is echoed exactly or refused.
+fn query_pairs(query: &str) -> Vec<(String, Vec<u8>)> {
+    let decode = |part: &str| -> Vec<u8> {
+        let spaced = part.replace('+', " ");
+        percent_encoding::percent_decode_str(&spaced).collect()
+    };
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                String::from_utf8_lossy(&decode(key)).into_owned(),
+                decode(value),
+            )
+        })
         .collect()
 }
 
@@ -787,7 +814,12 @@ impl Forward {
         }
         let started = Instant::now();
         let answer = match request.send().await {
-            Ok(response) => Ok(response.status()),
+            // Only a final status the sender can take: a 1xx is an interim
+            // answer (a 101 would switch the sender's connection to nothing).
+            Ok(response) if (200..=599).contains(&response.status().as_u16()) => {
+                Ok(response.status())
+            }
+            Ok(response) => Err(ForwardError::BadStatus(response.status().as_u16())),
             Err(e) if e.is_timeout() => Err(ForwardError::Timeout),
             Err(e) if e.is_connect() => Err(ForwardError::Failed(format!(
                 "cannot connect: {}",
@@ -905,6 +937,17 @@ mod tests {
                 NoChallenge,
             ),
             (Some(&long), ChallengeTooLong(MAX_CHALLENGE + 1)),
+            (
+                // Echoed as text, %FF would come back as U+FFFD.
+                Some("hub.mode=subscribe&hub.verify_token=s3cret&hub.challenge=a%FFb"),
+                ChallengeNotText,
+            ),
+            (
+                Some("hub.mode=subscribe&hub.verify_token=s3cret&hub.challenge=%E2%9C%94+ok"),
+                Accepted {
+                    challenge: "✔ ok".into(),
+                },
+            ),
             (
                 // The first of a repeated parameter counts.
                 Some(

@@ -662,6 +662,20 @@ async fn worker(shared: Arc<Shared>) -> Stats {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// `-H NAME: VALUE` takes any text without panicking; what it accepts
+        /// is a valid header.
+        #[test]
+        fn header_values_take_any_text(name in "\\PC{0,12}", value in "\\PC{0,24}", raw in "\\PC{0,32}") {
+            for text in [format!("{name}: {value}"), raw] {
+                if let Ok((name, value)) = parse_header(&text) {
+                    proptest::prop_assert!(!name.as_str().is_empty());
+                    proptest::prop_assert!(HeaderValue::from_bytes(value.as_bytes()).is_ok());
+                }
+            }
+        }
+    }
+
     fn answer(status: u16, latency_ms: u64) -> std::result::Result<Answer, Failure> {
         Ok(Answer {
             status: StatusCode::from_u16(status).unwrap(),

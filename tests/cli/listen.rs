@@ -654,3 +654,57 @@ fn a_body_the_display_cannot_read_is_not_answered_200() {
     let line = record::parse_line(out.trim_end()).unwrap();
     assert_eq!((line.event, line.status), (None, 400));
 }
+
+/// An app on raw TCP that answers every request with `head` (and keeps the
+/// connection open), for statuses no HTTP library would send.
+fn raw_app(head: &'static str) -> String {
+    use std::io::Read;
+    let app = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", app.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in app.incoming().take(8) {
+            let Ok(mut stream) = stream else { return };
+            std::thread::spawn(move || {
+                stream.set_read_timeout(Some(PATIENCE)).unwrap();
+                let mut seen = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while let Ok(n) = stream.read(&mut chunk) {
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&chunk[..n]);
+                    // One answer per request head (bodies here hold no blank line).
+                    while let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                        seen.drain(..end + 4);
+                        let _ = stream.write_all(head.as_bytes());
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn an_app_status_that_is_not_final_is_a_502_with_a_hint() {
+    // A 101 used to reach the sender with no Upgrade (and the next request on
+    // its connection was never answered); a 999 went through as it was.
+    for (head, says) in [
+        (
+            "HTTP/1.1 101 Switching Protocols\r\n\r\n",
+            "101 Switching Protocols tries to upgrade the connection",
+        ),
+        (
+            "HTTP/1.1 999 Odd\r\ncontent-length: 0\r\n\r\n",
+            "HTTP defines statuses 100 to 599 only",
+        ),
+    ] {
+        let app = raw_app(head);
+        let listener = Listener::start(&["--forward-to", &app]);
+        let statuses = post_signed_many(&listener.url, sample(EventKind::MessageStatus), 2);
+        assert_eq!(statuses, [502, 502], "{head:?}");
+        let out = listener.wait_stdout(|out| out.matches("(answered 502)").count() == 2);
+        assert!(out.contains(says), "{out}");
+        assert!(out.contains("which is not a final status"), "{out}");
+    }
+}

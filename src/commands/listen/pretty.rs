@@ -145,6 +145,17 @@ fn request(style: &Style, x: &Exchange, tag: Tag) -> String {
             }
             if let Some(forwarded) = forward {
                 line(&mut out, forward_line(style, forwarded));
+                if let Err(ForwardError::BadStatus(code)) = &forwarded.answer {
+                    let why = match code {
+                        101 => "101 Switching Protocols tries to upgrade the connection",
+                        100..=199 => "a 1xx is an interim answer, never a final one",
+                        _ => "HTTP defines statuses 100 to 599 only",
+                    };
+                    line(
+                        &mut out,
+                        hint(&format!("{why}; a webhook is answered 2xx, 4xx or 5xx")),
+                    );
+                }
             }
         }
         Outcome::Rejected(fault) => {
@@ -357,6 +368,10 @@ fn handshake_verdict(handshake: &Handshake) -> (String, bool) {
             ("✘ refused: no hub.verify_token in the query".into(), false)
         }
         Handshake::NoChallenge => ("✘ no hub.challenge to echo".into(), false),
+        Handshake::ChallengeNotText => (
+            "✘ hub.challenge does not decode to UTF-8 text, so it cannot be echoed exactly".into(),
+            false,
+        ),
         Handshake::ChallengeTooLong(n) => (
             format!(
                 "✘ hub.challenge has {n} bytes, more than {}",
@@ -387,6 +402,12 @@ fn forward_line(style: &Style, forwarded: &Forwarded) -> String {
         Err(ForwardError::Failed(why)) => format!(
             "✘ could not forward to {url}: {} (answered 502)",
             output::escape(why)
+        )
+        .red()
+        .to_string(),
+        Err(ForwardError::BadStatus(code)) => format!(
+            "✘ forwarded to {url}: the app answered {code}, which is not a final status \
+             (answered 502)"
         )
         .red()
         .to_string(),
