@@ -21,6 +21,8 @@ mod ingest;
 mod listen;
 #[path = "cli/listen_record.rs"]
 mod listen_record;
+#[path = "cli/masking.rs"]
+mod masking;
 #[path = "cli/output.rs"]
 mod output;
 #[path = "cli/report.rs"]

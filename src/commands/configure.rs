@@ -564,15 +564,18 @@ mod tests {
             curl(&api, &registration),
             format!(
                 "curl -X PUT 'https://api.startmessaging.com/v1/webhooks' \\\n  \
-                 -H 'Authorization: Bearer sk_…5678' \\\n  \
+                 -H 'Authorization: Bearer sk_live_…5678' \\\n  \
                  -H 'Content-Type: application/json' \\\n  \
                  -H 'User-Agent: {}' \\\n  \
-                 --data '{{\"url\":\"https://example.com/it'\\''s\",\"secret\":\"whs…mnop\",\"events\":[\"message.status\"]}}'",
+                 --data '{{\"url\":\"https://example.com/it'\\''s\",\"secret\":\"whsec_…mnop\",\"events\":[\"message.status\"]}}'",
                 client::USER_AGENT
             )
         );
         let shown = summary(&api, &registration);
-        assert!(shown.contains("whs…mnop (from WM_HOOKS_SECRET)"), "{shown}");
+        assert!(
+            shown.contains("whsec_…mnop (from WM_HOOKS_SECRET)"),
+            "{shown}"
+        );
         assert!(!shown.contains("sk_live_1234567812345678"));
     }
 }

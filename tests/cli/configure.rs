@@ -123,7 +123,7 @@ fn json_prints_the_answer_masked_or_else_what_was_saved() {
     let cases = [
         (
             Reply::json(200, &echoed),
-            serde_json::json!({"id": "wh_1", "url": HOOK, "secret": "whs…1a5c", "key": "sk_…5678"}),
+            serde_json::json!({"id": "wh_1", "url": HOOK, "secret": "whsec_…1a5c", "key": "sk_live_…5678"}),
         ),
         (
             Reply::status(204),
@@ -268,7 +268,7 @@ fn an_api_message_that_echoes_the_secret_is_masked() {
         [Reply::json(422, &answer)],
         &[],
         1,
-        "secret whs…1a5c is too guessable",
+        "secret whsec_…1a5c is too guessable",
     );
 }
 
@@ -455,9 +455,9 @@ fn dry_run_prints_a_masked_curl_and_sends_nothing() {
     assert_eq!(
         stdout_of(&out),
         format!(
-            "curl -X PUT '{}/v1/webhooks' \\\n  -H 'Authorization: Bearer sk_…5678' \\\n  \
+            "curl -X PUT '{}/v1/webhooks' \\\n  -H 'Authorization: Bearer sk_live_…5678' \\\n  \
              -H 'Content-Type: application/json' \\\n  -H 'User-Agent: wm-hooks/{}' \\\n  \
-             --data '{{\"url\":\"{HOOK}\",\"secret\":\"whs…1a5c\",\"events\":[\"message.status\"]}}'\n",
+             --data '{{\"url\":\"{HOOK}\",\"secret\":\"whsec_…1a5c\",\"events\":[\"message.status\"]}}'\n",
             api.url(""),
             env!("CARGO_PKG_VERSION"),
         )
@@ -517,8 +517,10 @@ fn verbose_shows_the_request_masked() {
         .assert()
         .success()
         .stderr(predicate::str::contains("sending:\ncurl -X PUT"))
-        .stderr(predicate::str::contains("Authorization: Bearer sk_…5678"))
-        .stderr(predicate::str::contains(r#""secret":"whs…1a5c""#))
+        .stderr(predicate::str::contains(
+            "Authorization: Bearer sk_live_…5678",
+        ))
+        .stderr(predicate::str::contains(r#""secret":"whsec_…1a5c""#))
         .stderr(predicate::str::contains("answer: 200"))
         .get_output()
         .clone();
@@ -774,5 +776,77 @@ mod verify_first {
             .assert()
             .code(2);
         assert!(api.requests().is_empty());
+    }
+}
+
+/// No run of `length` characters of `value` after its public prefix appears in `text`.
+fn assert_no_part(text: &str, value: &str, prefix: &str, length: usize) {
+    let private = &value[prefix.len()..];
+    for start in 0..=private.len() - length {
+        let part = &private[start..start + length];
+        assert!(
+            !text.contains(part),
+            "{part:?} of {value:?} shown in:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_key_or_secret_across_the_message_cut_is_still_masked() {
+    // The API's text is cut at 300 characters for showing; a value that
+    // straddles the cut used to escape the redactor, less its last character.
+    for (value, prefix, status) in [(KEY, "sk_live_", 400), (SECRET, "whsec_", 422)] {
+        // The cut falls at every character of the value, and just either side.
+        for pad in 300 - value.len() - 1..=301 {
+            let text = format!("{}{value} and the rest", "E".repeat(pad));
+            let answer = Reply::new(status, text).header("content-type", "text/plain");
+            let api = TestServer::start(scripted([answer]));
+            let out = configure(&api.url(""))
+                .args(["-y", "-v"])
+                .assert()
+                .code(1)
+                .get_output()
+                .clone();
+            assert_no_leak(&out);
+            let err = stderr_of(&out);
+            assert_no_part(&err, value, prefix, 5);
+        }
+    }
+}
+
+#[test]
+fn a_far_future_retry_after_on_a_200_is_ignored() {
+    // Used to panic after the API had stored the generated secret.
+    let saved =
+        Reply::json(200, SAVED).header("retry-after", "Mon, 01 Jan 380000000000 00:00:00 GMT");
+    let api = TestServer::start(scripted([saved]));
+    let out = wm_hooks()
+        .args(["configure", "--generate-secret", "--url", HOOK])
+        .args(["--api-url", &api.url("")])
+        .env("WM_HOOKS_API_KEY", KEY)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("webhook registered") && err.contains("  secret: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_absurd_retry_after_is_capped_and_shown_readably() {
+    for asked in [
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "99999999999999999999999999",
+    ] {
+        let script = [
+            Reply::status(503).header("retry-after", asked),
+            Reply::status(200),
+        ];
+        let says = "error: the API answered 503, and it asked to retry after 1h or more";
+        let (_, requests) = answered(script, &[], 3, says);
+        assert_eq!(requests.len(), 1);
     }
 }
