@@ -179,38 +179,77 @@ pub fn load_saved(path: &Path) -> Result<Option<Secret>> {
 }
 
 /// Saves `secret` at `path` (its folder made if need be, 0700), readable by the
-/// owner only (0600), replacing what was there. Written to a temporary file and
-/// renamed, so a reader never sees half a secret and no other user ever can.
+/// owner only (0600), replacing what was there.
 pub fn save(secret: &Secret, path: &Path) -> Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-
-    let failed = |e: std::io::Error| {
-        Error::failed(format!("cannot save the secret in {}: {e}", path.display()))
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
+    use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
-        .create(dir)
-        .map_err(failed)?;
-    let temporary = dir.join(format!(".secret.{}", random_hex(8)));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&temporary)
-        .and_then(|mut file| {
-            file.write_all(&secret.bytes)?;
-            file.write_all(b"\n")?;
-            file.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temporary, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(failed(e));
+        .create(path.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| cannot_save(path, &e))?;
+    Pending::stage(secret, path, true)?.commit()
+}
+
+fn cannot_save(path: &Path, err: &std::io::Error) -> Error {
+    Error::failed(format!(
+        "cannot save the secret in {}: {err}",
+        path.display()
+    ))
+}
+
+/// A secret written (0600) to a temporary file beside `path`, not yet in its
+/// place: [`Pending::commit`] puts it there at once, so a reader never sees
+/// half a secret; dropped uncommitted, it leaves nothing behind.
+pub struct Pending {
+    temporary: PathBuf,
+    path: PathBuf,
+    replace: bool,
+}
+
+impl Pending {
+    /// Writes the secret and a newline; `replace` lets the commit overwrite
+    /// an existing `path`, else the commit refuses it.
+    pub fn stage(secret: &Secret, path: &Path, replace: bool) -> Result<Pending> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let name = format!(".wm-hooks-secret.{}", random_hex(8));
+        let temporary = dir.map_or_else(|| PathBuf::from(&name), |d| d.join(&name));
+        let pending = Pending {
+            temporary,
+            path: path.to_path_buf(),
+            replace,
+        };
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&pending.temporary)
+            .and_then(|mut file| {
+                file.write_all(&secret.bytes)?;
+                file.write_all(b"\n")?;
+                file.sync_all()
+            })
+            .map_err(|e| cannot_save(path, &e))?;
+        Ok(pending)
     }
-    Ok(())
+
+    /// Moves the secret into place: a rename, or without `replace` a hard
+    /// link, which fails rather than overwrite a file that appeared since.
+    pub fn commit(self) -> Result<()> {
+        let placed = if self.replace {
+            std::fs::rename(&self.temporary, &self.path)
+        } else {
+            std::fs::hard_link(&self.temporary, &self.path)
+        };
+        placed.map_err(|e| cannot_save(&self.path, &e))
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.temporary);
+    }
 }
 
 /// The largest secret file read; a larger one (`/dev/zero`, a log picked by
