@@ -16,7 +16,7 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let secret = super::require_secret_or_saved(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let token = secret.to_text()?;
-    let client = super::client(&args.connection);
+    let client = super::client(&args.connection, Some(&secret));
     let options = handshake::Options {
         challenge: args.challenge,
         negative: !args.no_negative,
