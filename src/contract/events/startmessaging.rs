@@ -244,8 +244,12 @@ impl<'de> Visitor<'de> for CheckedVisitor {
 }
 
 pub fn from_envelope(envelope: Envelope) -> Event {
+    // An object only: serde would also fill a struct from an array, by
+    // position, which `identify` (reading keys) does not.
     fn typed<T: serde::de::DeserializeOwned>(data: &Value) -> Option<T> {
-        T::deserialize(data).ok()
+        data.is_object()
+            .then(|| T::deserialize(data).ok())
+            .flatten()
     }
     let known = match EventKind::from_name(&envelope.event) {
         Some(EventKind::MessageReceived) => typed(&envelope.data).map(Event::MessageReceived),
@@ -318,6 +322,9 @@ mod tests {
 
         let wrong_shape = parse(br#"{"event":"message.status","data":{"status":7}}"#).unwrap();
         assert!(matches!(wrong_shape, Event::Unknown { .. }));
+        // Not by position: an array is no message, whatever serde allows.
+        let by_position = parse(br#"{"event":"message.received","data":["m1"]}"#).unwrap();
+        assert!(matches!(by_position, Event::Unknown { .. }));
     }
 
     #[test]
