@@ -190,6 +190,7 @@ fn config(args: &ListenArgs, secret: Secret) -> Result<server::Config> {
             .and_then(|code| StatusCode::from_u16(code).ok()),
         respond_delay: args.respond_delay,
         forward,
+        tls: None,
         grace: GRACE,
     })
 }
