@@ -15,6 +15,8 @@ mod configure;
 mod events;
 #[path = "cli/listen.rs"]
 mod listen;
+#[path = "cli/meta.rs"]
+mod meta;
 #[path = "cli/output.rs"]
 mod output;
 #[path = "cli/send_test.rs"]

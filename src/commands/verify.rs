@@ -12,9 +12,8 @@ use crate::platform::handshake::{self, Check, Report};
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let endpoint = Endpoint::parse(&args.url)?;
-    let secret = super::require_secret(&args.secret)?;
-    super::warn_if_on_command_line(&secret);
-    let token = secret.to_text()?;
+    let token = super::handshake_token(&args.verify_token, &args.secret)?;
+    let token = token.to_text()?;
     let client = super::client(&args.connection);
     let options = handshake::Options {
         challenge: args.challenge,

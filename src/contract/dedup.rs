@@ -138,7 +138,7 @@ mod tests {
         let body = format!(
             r#"{{"event":"message.status","data":{{"message_id":"{id}","status":"{status}"}}}}"#
         );
-        events::identify(body.as_bytes()).unwrap()
+        events::identify(body.as_bytes()).unwrap().updates.remove(0)
     }
 
     fn tags(seen: &mut Seen, events: &[Identity]) -> Vec<Tag> {
@@ -148,7 +148,10 @@ mod tests {
     #[test]
     fn a_repeated_delivery_is_a_duplicate() {
         let mut seen = Seen::default();
-        let sample = events::identify(EventKind::MessageReceived.sample_text().as_bytes()).unwrap();
+        let sample = events::identify(EventKind::MessageReceived.sample_text().as_bytes())
+            .unwrap()
+            .updates
+            .remove(0);
         let got = tags(
             &mut seen,
             &[
@@ -187,15 +190,17 @@ mod tests {
     #[test]
     fn only_message_ids_are_tracked_and_only_message_status_has_an_order() {
         let mut seen = Seen::default();
-        let template =
-            events::identify(EventKind::TemplateStatus.sample_text().as_bytes()).unwrap();
+        let template = events::identify(EventKind::TemplateStatus.sample_text().as_bytes())
+            .unwrap()
+            .updates
+            .remove(0);
         for _ in 0..3 {
             assert_eq!(seen.observe(&template), Tag::New);
         }
         let other = |status: &str| {
             let body =
                 format!(r#"{{"event":"x.y","data":{{"message_id":"m","status":"{status}"}}}}"#);
-            events::identify(body.as_bytes()).unwrap()
+            events::identify(body.as_bytes()).unwrap().updates.remove(0)
         };
         assert_eq!(seen.observe(&other("read")), Tag::New);
         assert_eq!(
