@@ -100,7 +100,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__check)
+        wm__hooks__subcmd__check)
             opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --signature-header --only --skip --timeout --insecure --json --junit --list --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -150,7 +150,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__completions)
+        wm__hooks__subcmd__completions)
             opts="-q -v -h -V --color --quiet --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -168,7 +168,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__configure)
+        wm__hooks__subcmd__configure)
             opts="-q -v -y -h -V --color --quiet --verbose --url --secret --secret-file --generate-secret --events --api-key --api-url --timeout --verify-first --dry-run --yes --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -214,7 +214,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__events)
+        wm__hooks__subcmd__events)
             opts="-q -v -h -V --color --quiet --verbose --type --reply --status --template-status --profile --help --version message.received message.status template.status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -252,7 +252,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help)
+        wm__hooks__subcmd__help)
             opts="listen send-test verify check configure sign verify-signature events completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -266,7 +266,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help__subcmd__check)
+        wm__hooks__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -280,7 +280,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help__subcmd__completions)
+        wm__hooks__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -294,7 +294,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help__subcmd__configure)
+        wm__hooks__subcmd__help__subcmd__configure)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -308,7 +308,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help__subcmd__events)
+        wm__hooks__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -322,7 +322,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help__subcmd__help)
+        wm__hooks__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -336,7 +336,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help__subcmd__listen)
+        wm__hooks__subcmd__help__subcmd__listen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -350,7 +350,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help__subcmd__send__subcmd__test)
+        wm__hooks__subcmd__help__subcmd__send__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -364,7 +364,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help__subcmd__sign)
+        wm__hooks__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -378,7 +378,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help__subcmd__verify)
+        wm__hooks__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -392,7 +392,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__help__subcmd__verify__subcmd__signature)
+        wm__hooks__subcmd__help__subcmd__verify__subcmd__signature)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -406,7 +406,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__listen)
+        wm__hooks__subcmd__listen)
             opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --verify-token --verify-token-file --profile --signature-header --max-body --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --read-timeout --max-connections --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -500,7 +500,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__send__subcmd__test)
+        wm__hooks__subcmd__send__subcmd__test)
             opts="-q -v -H -h -V --color --quiet --verbose --to --secret --secret-file --set --set-new --type --reply --status --template-status --text --profile --batch --payload-file --payload-dir --replay --signature --signature-header --header --duplicate --retry --retry-scale --count --concurrency --timeout --insecure --dry-run --json --help --version message.received message.status template.status all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -614,7 +614,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__sign)
+        wm__hooks__subcmd__sign)
             opts="-q -v -h -V --color --quiet --verbose --secret --secret-file --payload-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -644,7 +644,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__verify)
+        wm__hooks__subcmd__verify)
             opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --verify-token --verify-token-file --challenge --no-negative --timeout --insecure --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -690,7 +690,7 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wm__subcmd__hooks__subcmd__verify__subcmd__signature)
+        wm__hooks__subcmd__verify__subcmd__signature)
             opts="-q -v -h -V --color --quiet --verbose --signature --secret --secret-file --payload-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -451,7 +451,8 @@ pub struct SendTestArgs {
     /// Print the requests (body, headers, an equivalent curl command) and send nothing
     #[arg(long, conflicts_with_all = ["json", "retry"])]
     pub dry_run: bool,
-    /// Print one JSON line per request on stdout (summaries go to stderr)
+    /// Print one JSON line per request and a summary line on stdout (the
+    /// report format of check and verify; the text summary goes to stderr)
     #[arg(long)]
     pub json: bool,
 }
@@ -494,7 +495,8 @@ pub struct VerifyArgs {
     pub no_negative: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
-    /// Print the report as one JSON object on stdout
+    /// Print one JSON line per check and a summary line on stdout (the report
+    /// format of check and send-test)
     #[arg(long)]
     pub json: bool,
 }
@@ -526,7 +528,8 @@ pub struct CheckArgs {
     pub skip: Vec<String>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
-    /// Print one JSON object per check on stdout instead of the card
+    /// Print one JSON line per check and a summary line on stdout instead of
+    /// the card (the report format of verify and send-test)
     #[arg(long)]
     pub json: bool,
     /// Also write the results as JUnit XML to FILE, for CI test reports

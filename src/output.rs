@@ -96,6 +96,17 @@ pub fn mark(passed: bool) -> colored::ColoredString {
     }
 }
 
+/// The mark of a report line: ✔ pass, ✘ fail, ? inconclusive, - skipped.
+pub fn verdict_mark(verdict: crate::platform::report::Verdict) -> colored::ColoredString {
+    use crate::platform::report::Verdict;
+    match verdict {
+        Verdict::Pass => mark(true),
+        Verdict::Fail => mark(false),
+        Verdict::Inconclusive => "?".yellow().bold(),
+        Verdict::Skipped => "-".dimmed(),
+    }
+}
+
 pub fn warn(message: impl std::fmt::Display) {
     note(format_args!("{} {message}", "warning:".yellow().bold()));
 }

@@ -19,6 +19,8 @@ mod listen;
 mod meta;
 #[path = "cli/output.rs"]
 mod output;
+#[path = "cli/report.rs"]
+mod report;
 #[path = "cli/send_test.rs"]
 mod send_test;
 #[path = "cli/sign.rs"]

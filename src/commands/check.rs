@@ -13,6 +13,7 @@ use crate::error::{Error, Kind, Outcome, Result};
 use crate::http::sender::Endpoint;
 use crate::output;
 use crate::platform::conformance::{self, Finding, Spec};
+use crate::platform::report::{Check, Summary, Verdict};
 
 /// How much longer than the budget a late answer is awaited, at least: long
 /// enough to tell a slow receiver (which fails `budget` only) from a silent one.
@@ -41,7 +42,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     let json = args.json;
     let mut show = |finding: &Finding| {
         if json {
-            return output::println(json_line(finding));
+            return output::println(finding.check.json());
         }
         super::verify::check_lines(&finding.check, width)
             .into_iter()
@@ -67,7 +68,10 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         }
     };
     let verdict = verdict(&findings, elapsed);
+    let lines: Vec<Check> = findings.iter().map(|f| f.check.clone()).collect();
+    let summary = Summary::of(&lines, &url, elapsed);
     if json {
+        output::println(summary.json())?;
         output::note(verdict);
     } else {
         output::println(verdict)?;
@@ -76,9 +80,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         let cases: Vec<Case> = findings.iter().map(Case::from).collect();
         junit.write(&junit_xml(&url, &cases, elapsed))?;
     }
-    Ok(Outcome::from_passed(
-        !findings.iter().any(Finding::fails_run),
-    ))
+    Ok(Outcome::from_passed(summary.passed()))
 }
 
 /// `--list`: each check with what it is for.
@@ -90,46 +92,39 @@ fn list(checks: &[&Spec]) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The last line: how many required checks passed, which failed, and how
-/// many were not sent.
+/// The last line: how many required checks passed, which failed, which
+/// proved nothing, and how many were not sent.
 fn verdict(findings: &[Finding], elapsed: Duration) -> String {
     let required = findings.iter().filter(|f| f.spec.required).count();
-    let failed: Vec<&str> = findings
+    let named = |verdict: Verdict| -> Vec<&str> {
+        findings
+            .iter()
+            .filter(|f| f.spec.required && f.check.result == verdict)
+            .map(|f| f.spec.name)
+            .collect()
+    };
+    let not_run = findings
         .iter()
-        .filter(|f| f.fails_run() && f.ran)
-        .map(|f| f.spec.name)
-        .collect();
-    let not_run = findings.iter().filter(|f| !f.ran).count();
-    let passed = findings
-        .iter()
-        .filter(|f| f.spec.required && f.check.passed);
+        .filter(|f| f.check.result == Verdict::Skipped)
+        .count();
     let mut line = format!(
         "{} of {required} required checks passed in {:.2} s",
-        passed.count(),
+        named(Verdict::Pass).len(),
         elapsed.as_secs_f64()
     );
-    if !failed.is_empty() {
-        let _ = write!(line, "; failed: {}", failed.join(", "));
+    for (verdict, label) in [
+        (Verdict::Fail, "failed"),
+        (Verdict::Inconclusive, "inconclusive"),
+    ] {
+        let names = named(verdict);
+        if !names.is_empty() {
+            let _ = write!(line, "; {label}: {}", names.join(", "));
+        }
     }
     if not_run > 0 {
         let _ = write!(line, "; {not_run} not run (the endpoint stopped answering)");
     }
     line
-}
-
-fn json_line(finding: &Finding) -> String {
-    let check = &finding.check;
-    serde_json::json!({
-        "name": finding.spec.name,
-        "passed": check.passed,
-        "required": finding.spec.required,
-        "latency_ms": check.latency_ms.map(|ms| (ms * 1000.0).round() / 1000.0),
-        "detail": check.got,
-        "sent": check.sent,
-        "expected": check.expected,
-        "hint": check.hint,
-    })
-    .to_string()
 }
 
 /// The report file, created before anything is sent so that a bad path
@@ -176,6 +171,8 @@ enum CaseResult {
     Passed,
     /// Information for the reader that neither passes nor fails the build.
     Output(String),
+    /// Not run, and why.
+    Skipped(String),
     /// `<failure>` (the endpoint answered wrongly) or `<error>` (it could not be asked).
     Failure {
         error: bool,
@@ -195,11 +192,19 @@ impl From<&Finding> for Case {
             let _ = write!(text, "\nhint      {hint}");
         }
         let result = if finding.fails_run() {
+            // An inconclusive check fails the build like a failed one, but
+            // its message says it proved nothing rather than that it broke.
+            let message = match check.result {
+                Verdict::Inconclusive => format!("inconclusive: {}", check.got),
+                _ => check.got.clone(),
+            };
             CaseResult::Failure {
                 error: false,
-                message: check.got.clone(),
+                message,
                 text,
             }
+        } else if check.result == Verdict::Skipped {
+            CaseResult::Skipped(check.got.clone())
         } else if !finding.spec.required {
             CaseResult::Output(text)
         } else {
@@ -260,6 +265,13 @@ fn junit_xml(url: &str, cases: &[Case], elapsed: Duration) -> String {
         );
         match &case.result {
             CaseResult::Passed => xml.push_str("/>\n"),
+            CaseResult::Skipped(why) => {
+                let _ = writeln!(
+                    xml,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    xml_attr(why)
+                );
+            }
             CaseResult::Output(text) => {
                 let _ = writeln!(
                     xml,

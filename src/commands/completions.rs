@@ -1,10 +1,13 @@
-//! `wm-hooks completions SHELL`: prints the completion script clap_complete makes.
+//! `wm-hooks completions SHELL`: prints the completion script clap_complete
+//! makes, with the one repair bash's script needs for a hyphenated name.
 
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs};
 use crate::error::{Outcome, Result};
 use crate::output;
+
+const BIN: &str = "wm-hooks";
 
 pub fn run(args: CompletionsArgs) -> Result<Outcome> {
     output::print_bytes(&script(args.shell))?;
@@ -14,6 +17,58 @@ pub fn run(args: CompletionsArgs) -> Result<Outcome> {
 /// The completion script for a shell, as committed under `completions/`.
 pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "wm-hooks", &mut out);
+    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
+    if shell == clap_complete::Shell::Bash {
+        out = repair_bash(&out, BIN);
+    }
     out
+}
+
+/// clap_complete's bash script tracks the subcommand as `wm__hooks__subcmd__…`
+/// but labels its cases `wm__subcmd__hooks__…` (the hyphen in the binary's
+/// name is escaped two ways; clap-rs/clap#6421), so no subcommand's flags ever
+/// complete. Relabelling the cases to the tracked name repairs it.
+fn repair_bash(script: &[u8], bin: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(script);
+    let tracked = bin.replace('-', "__");
+    let labelled = bin.replace('-', "__subcmd__");
+    if tracked == labelled {
+        return script.to_vec();
+    }
+    let mut repaired = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        // Only case labels (`        wm__subcmd__hooks__…)`) are wrong;
+        // the function name and `cmd=` values are already the tracked form.
+        let label = line.trim_start();
+        if label.starts_with(&labelled) && label.trim_end().ends_with(')') {
+            repaired.push_str(&line.replacen(&labelled, &tracked, 1));
+        } else {
+            repaired.push_str(line);
+        }
+    }
+    repaired.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bash_case_label_is_a_name_the_script_tracks() {
+        let script = String::from_utf8(script(clap_complete::Shell::Bash)).unwrap();
+        assert!(!script.contains("wm__subcmd__hooks"));
+        let tracked: Vec<&str> = script
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("cmd=\""))
+            .map(|l| l.trim_end_matches('"'))
+            .filter(|name| !name.is_empty())
+            .collect();
+        assert!(tracked.contains(&"wm__hooks__subcmd__send__subcmd__test"));
+        for name in &tracked {
+            assert!(
+                script.contains(&format!("        {name})\n")),
+                "no case for {name}"
+            );
+        }
+    }
 }

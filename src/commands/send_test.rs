@@ -17,7 +17,7 @@ use crate::contract::profile::Profile;
 use crate::contract::record;
 use crate::contract::sample::{Edit, EditError, Sample, Template};
 use crate::error::{Error, Outcome, Result};
-use crate::http::sender::Endpoint;
+use crate::http::sender::{Endpoint, describe};
 use crate::http::{status_text, title_case};
 use crate::input::payload::Payload;
 use crate::input::secret::{self, Secret};
@@ -25,6 +25,7 @@ use crate::output;
 use crate::platform::delivery::{
     self, Expect, Item, Plan, RETRY_SCHEDULE, Report, SignatureMode, Signer, Source, Stats,
 };
+use crate::platform::report::{self, Check, DeliveryFields, LineType, Summary, Verdict};
 
 /// The most requests one run makes (before retries): each costs four bytes of
 /// latency record.
@@ -82,6 +83,10 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     let bar = progress_bar(bulk && !args.json, deliveries);
     let printer = Printer {
         url: endpoint.url().to_string(),
+        path: endpoint.url().path().to_string(),
+        header: header.clone(),
+        mode: args.signature,
+        budget: args.connection.timeout,
         json: args.json,
         bulk,
         duplicate: args.duplicate,
@@ -97,7 +102,17 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
         Box::new(move |report| printer.report(report)),
     ));
     bar.finish_and_clear();
-    conclude(&stats?, &args, &header, &endpoint, deliveries)
+    let stats = stats?;
+    if args.json {
+        let summary = Summary::new(
+            stats.failed_deliveries == 0 && !stats.never_reached(),
+            [stats.passed, stats.failed_deliveries, 0, 0],
+            endpoint.url().as_str(),
+            stats.elapsed,
+        );
+        output::println(summary.json())?;
+    }
+    conclude(&stats, &args, &header, &endpoint, deliveries)
 }
 
 /// The summary, the verdict and the hints, and the outcome they add up to.
@@ -307,6 +322,10 @@ fn progress_bar(wanted: bool, len: u64) -> ProgressBar {
 /// under `--count`.
 struct Printer {
     url: String,
+    path: String,
+    header: HeaderName,
+    mode: SignatureMode,
+    budget: std::time::Duration,
     json: bool,
     bulk: bool,
     duplicate: u32,
@@ -393,29 +412,48 @@ impl Printer {
         Ok(())
     }
 
+    /// The delivery as a report line, in the format `check` and `verify` use.
     fn json_line(&self, r: &Report) -> String {
-        let answer = r.result.as_ref().ok();
         let latency = match r.result {
             Ok(answer) => answer.latency,
             Err(failure) => failure.latency,
         };
-        serde_json::json!({
-            "method": "POST",
-            "url": self.url,
-            "event": r.item.event,
-            "message_id": r.item.message_id,
-            "updates": r.item.updates,
-            "copy": r.copy + 1,
-            "attempt": r.attempt,
-            "status": answer.map(|a| a.status.as_u16()),
-            "latency_ms": (latency.as_secs_f64() * 1e6).round() / 1e3,
-            "passed": r.problem.is_none(),
-            "problem": r.problem.map(|p| p.name()),
-            "error": r.result.as_ref().err().map(|f| &f.detail),
-            "body": answer.map(|a| a.preview()),
-            "retry_in_ms": r.retry_in.map(|d| d.as_secs_f64() * 1e3),
-        })
-        .to_string()
+        let header = title_case(&self.header);
+        let signed = match self.mode {
+            SignatureMode::Valid => format!("{header}: sha256=<HMAC of the body with the secret>"),
+            SignatureMode::Invalid => format!("{header}: sha256=<HMAC with another secret>"),
+            SignatureMode::Missing => format!("no {header} header"),
+        };
+        let event = r.item.event.as_deref().unwrap_or("a payload");
+        let what = match r.item.updates {
+            0 | 1 => event.to_string(),
+            n => format!("{event} and {} more updates in one delivery", n - 1),
+        };
+        let budget = humantime::format_duration(self.budget);
+        let check = Check {
+            kind: LineType::Delivery,
+            result: Verdict::from_passed(r.problem.is_none()),
+            sent: format!("POST {}  {what}, {signed}", self.path),
+            expected: match self.expect {
+                Expect::Accepted => format!("2xx within {budget}"),
+                Expect::Refused => format!("4xx (401) within {budget}"),
+            },
+            got: describe(r.result),
+            hint: r.problem.map(|p| p.hint(&self.header)),
+            latency_ms: Some(report::millis(latency)),
+            delivery: Some(DeliveryFields {
+                url: self.url.clone(),
+                event: r.item.event.clone(),
+                message_id: r.item.message_id.clone(),
+                copy: r.copy + 1,
+                attempt: r.attempt,
+                status: r.result.as_ref().ok().map(|a| a.status.as_u16()),
+                problem: r.problem.map(|p| p.name()),
+                retry_in_ms: r.retry_in.map(|d| report::round_ms(report::millis(d))),
+            }),
+            ..Check::new(r.item.event.as_deref().unwrap_or("payload"), true)
+        };
+        check.json()
     }
 }
 

@@ -2,13 +2,14 @@
 //! through [`handshake::check`] and prints the checks as a ✔/✘ table, with
 //! what was sent, what was expected and a hint under each failed one.
 
+use std::time::{Duration, Instant};
+
 use crate::cli::VerifyArgs;
 use crate::error::{Outcome, Result};
-use std::time::Duration;
-
 use crate::http::sender::Endpoint;
 use crate::output;
-use crate::platform::handshake::{self, Check, Report};
+use crate::platform::handshake::{self, Report};
+use crate::platform::report::{Check, Summary, Verdict};
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let endpoint = Endpoint::parse(&args.url)?;
@@ -19,9 +20,13 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
         challenge: args.challenge,
         negative: !args.no_negative,
     };
+    let start = Instant::now();
     let report = super::block_on(handshake::check(&client, &endpoint, token, &options))?;
     if args.json {
-        output::println(serde_json::to_string(&report).expect("a report serialises"))?;
+        for check in &report.checks {
+            output::println(check.json())?;
+        }
+        output::println(Summary::of(&report.checks, &report.url, start.elapsed()).json())?;
     } else {
         for line in report_lines(&report) {
             output::println(line)?;
@@ -34,18 +39,18 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
 /// (with what was sent and expected under a failed one, and its hint), and a
 /// count. `configure --verify-first` shows the same lines.
 pub(super) fn report_lines(report: &Report) -> Vec<String> {
-    let width = report
+    let mut lines = vec![format!("verify {}", report.url)];
+    let run: Vec<&Check> = report
         .checks
         .iter()
-        .map(|c| c.name.len())
-        .max()
-        .unwrap_or(0);
-    let mut lines = vec![format!("verify {}", report.url)];
-    for check in &report.checks {
+        .filter(|c| c.result != Verdict::Skipped)
+        .collect();
+    let width = run.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    for check in &run {
         lines.extend(check_lines(check, width));
     }
-    let passed = report.checks.iter().filter(|c| c.passed).count();
-    lines.push(format!("{passed} of {} checks passed", report.checks.len()));
+    let passed = run.iter().filter(|c| c.passed()).count();
+    lines.push(format!("{passed} of {} checks passed", run.len()));
     lines
 }
 
@@ -64,11 +69,11 @@ pub(super) fn check_lines(check: &Check, width: usize) -> Vec<String> {
         .unwrap_or_default();
     let mut lines = vec![format!(
         "{} {:<width$}  {}{latency}",
-        output::mark(check.passed),
+        output::verdict_mark(check.result),
         check.name,
         output::escape(&check.got)
     )];
-    if !check.passed && !check.sent.is_empty() {
+    if !check.passed() && !check.sent.is_empty() {
         lines.push(format!("    sent      {}", output::escape(&check.sent)));
         lines.push(format!("    expected  {}", output::escape(&check.expected)));
     }

@@ -29,7 +29,8 @@ use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Sessio
 use crate::http::{status_text, title_case};
 use crate::input::secret::Secret;
 use crate::platform::delivery::{self, Delivery, Expect, Problem, SignatureMode, Signer};
-use crate::platform::handshake::{self, Check, Probe};
+use crate::platform::handshake::{self, Probe};
+use crate::platform::report::{self, Check, Verdict};
 use crate::text;
 
 /// One check: a stable name, whether it decides the exit code, and what it does.
@@ -403,16 +404,15 @@ pub fn select(only: &[String], skip: &[String]) -> Vec<&'static Spec> {
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub spec: &'static Spec,
-    /// Named after the spec.
+    /// Named after the spec; `skipped` when nothing was sent because the
+    /// endpoint had stopped answering.
     pub check: Check,
-    /// False when nothing was sent because the endpoint had stopped answering.
-    pub ran: bool,
 }
 
 impl Finding {
     /// A required check that did not pass: this fails the run.
     pub fn fails_run(&self) -> bool {
-        self.spec.required && !self.check.passed
+        self.check.fails_run()
     }
 }
 
@@ -444,12 +444,18 @@ pub async fn run(
         requests: 0,
         silent_in_a_row: 0,
         timed: Vec::new(),
+        handshake_control: None,
+        delivery_controls: Vec::new(),
     };
     let mut findings = Vec::new();
     for &spec in checks {
         let ran = runner.silent_in_a_row < SILENT_LIMIT;
         let check = if !ran {
-            not_run()
+            Check::skipped(
+                spec.name,
+                spec.required,
+                format!("not run: the last {SILENT_LIMIT} requests got no answer in time"),
+            )
         } else {
             match spec.test {
                 Test::Handshake(probe) => runner.handshake(probe).await?,
@@ -465,10 +471,10 @@ pub async fn run(
         let finding = Finding {
             spec,
             check: Check {
-                name: spec.name,
+                name: spec.name.to_string(),
+                required: spec.required,
                 ..check
             },
-            ran,
         };
         on_finding(&finding)?;
         findings.push(finding);
@@ -480,18 +486,13 @@ pub async fn run(
 /// taken as hung and the remaining checks are not sent.
 const SILENT_LIMIT: u32 = 2;
 
-/// A check that was not sent because the endpoint stopped answering.
-fn not_run() -> Check {
-    Check {
-        name: "",
-        passed: false,
-        sent: String::new(),
-        expected: String::new(),
-        got: format!("not run: the last {SILENT_LIMIT} requests got no answer in time"),
-        hint: None,
-        latency_ms: None,
-        failure: None,
-    }
+/// How a control (the valid request a negative check leans on) was answered:
+/// the check that sent it, and what was wrong with its answer, if anything.
+#[derive(Debug, Clone)]
+struct Control {
+    name: &'static str,
+    problem: Option<Problem>,
+    got: String,
 }
 
 struct Runner<'a> {
@@ -510,6 +511,11 @@ struct Runner<'a> {
     /// Every correctly signed delivery so far, for `budget`: the check that
     /// sent it and the answer's time, or why none came.
     timed: Vec<(&'static str, std::result::Result<Answer, Failure>)>,
+    /// `handshake.challenge`'s check, once run.
+    handshake_control: Option<Check>,
+    /// The last correctly signed delivery of each body, for the negative
+    /// checks that send the same body mis-signed.
+    delivery_controls: Vec<(Body, Control)>,
 }
 
 impl Runner<'_> {
@@ -528,9 +534,46 @@ impl Runner<'_> {
     }
 
     async fn handshake(&mut self, probe: Probe) -> Result<Check> {
+        if probe != Probe::Challenge && self.handshake_control.is_none() {
+            // Not selected: sent anyway, unreported, since the negatives lean on it.
+            let control =
+                handshake::probe(&mut self.session, self.token, Probe::Challenge, None).await;
+            self.note(control.failure.as_ref())?;
+            self.handshake_control = Some(control);
+        }
         let check = handshake::probe(&mut self.session, self.token, probe, None).await;
         self.note(check.failure.as_ref())?;
-        Ok(check)
+        Ok(match &self.handshake_control {
+            Some(control) if probe != Probe::Challenge => {
+                handshake::against_control(check, control)
+            }
+            _ => {
+                self.handshake_control = Some(check.clone());
+                check
+            }
+        })
+    }
+
+    /// How the last correctly signed delivery of `body` was answered; one is
+    /// sent (unreported) when no check has sent one yet.
+    async fn control(&mut self, body: Body) -> Result<Control> {
+        if let Some((_, control)) = self
+            .delivery_controls
+            .iter()
+            .rev()
+            .find(|(b, _)| *b == body)
+        {
+            return Ok(control.clone());
+        }
+        let delivery = self.delivery(body, Signing::Valid);
+        let results = self.send("control", &delivery, 1, false).await?;
+        let control = Control {
+            name: "a correctly signed delivery of the same body",
+            problem: delivery::judge(&results[0], Expect::Accepted, Duration::MAX),
+            got: got(&results),
+        };
+        self.delivery_controls.push((body, control.clone()));
+        Ok(control)
     }
 
     fn next_id(&mut self) -> String {
@@ -602,8 +645,14 @@ impl Runner<'_> {
         copies: u32,
         hint: Option<&'static str>,
     ) -> Result<Check> {
-        let delivery = self.delivery(body, signing);
         let expectation = signing.expectation();
+        // A refusal is judged against the valid delivery of the same body,
+        // sent first when no earlier check has sent it.
+        let control = match expectation {
+            Expectation::Refused => Some(self.control(body).await?),
+            _ => None,
+        };
+        let delivery = self.delivery(body, signing);
         let results = self
             .send(
                 spec.name,
@@ -639,6 +688,36 @@ impl Runner<'_> {
         if expectation == Expectation::Either {
             got = format!("{}: {got}", if accepted { "accepted" } else { "refused" });
         }
+        let mut result = Verdict::from_passed(problem.is_none());
+        let mut hint = hint;
+        match expectation {
+            Expectation::Accepted => {
+                let control = Control {
+                    name: spec.name,
+                    problem: problem.as_ref().map(|(_, p)| p.clone()),
+                    got: got.clone(),
+                };
+                self.delivery_controls.push((body, control));
+            }
+            Expectation::Refused => {
+                let control = control.expect("fetched for a refusal");
+                result = result.against_control(control.problem.is_none());
+                if result == Verdict::Inconclusive {
+                    let _ = write!(
+                        got,
+                        "; proves nothing: {} got {} too",
+                        control.name, control.got
+                    );
+                    let why = control.problem.as_ref().map(|p| p.hint(&self.header));
+                    hint = Some(format!(
+                        "a refusal proves nothing while the correctly signed delivery is refused                          too: fix {} first{}",
+                        control.name,
+                        why.map(|w| format!(" ({w})")).unwrap_or_default()
+                    ));
+                }
+            }
+            Expectation::Either => {}
+        }
         let mut sent = format!(
             "POST {}  {}, {}",
             self.session.endpoint().url().path(),
@@ -655,14 +734,14 @@ impl Runner<'_> {
             Expectation::Either => "2xx or 4xx".into(),
         };
         Ok(Check {
-            name: spec.name,
-            passed: problem.is_none(),
+            result,
             sent,
             expected,
             got,
             hint,
-            latency_ms: slowest(&results).map(millis),
+            latency_ms: slowest(&results).map(report::millis),
             failure: results.iter().find_map(|r| r.as_ref().err().cloned()),
+            ..Check::new(spec.name, spec.required)
         })
     }
 
@@ -720,8 +799,7 @@ impl Runner<'_> {
             );
         }
         Ok(Check {
-            name: "budget",
-            passed: late.is_empty() && !answered.is_empty(),
+            result: Verdict::from_passed(late.is_empty() && !answered.is_empty()),
             sent: format!(
                 "one correctly signed delivery of each event type, timed with the {earlier} \
                  correctly signed deliveries before it"
@@ -729,8 +807,8 @@ impl Runner<'_> {
             expected: format!("every answer within {}", humantime::format_duration(budget)),
             got,
             hint: problem.map(|p| p.hint(&self.header)),
-            latency_ms: answered.last().copied().map(millis),
-            failure: None,
+            latency_ms: answered.last().copied().map(report::millis),
+            ..Check::new("budget", true)
         })
     }
 }
@@ -762,10 +840,6 @@ fn information(accepted: bool) -> &'static str {
         "information only: the platform sends lower-case hex, so refusing upper case is fine; \
          decoding the hex before comparing would accept either"
     }
-}
-
-fn millis(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
 }
 
 fn slowest(results: &[std::result::Result<Answer, Failure>]) -> Option<Duration> {

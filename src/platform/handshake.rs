@@ -12,14 +12,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use hyper::header::{self, HeaderMap};
-use hyper::{Method, StatusCode};
-use serde::Serialize;
-
 use crate::error::Result;
 use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Session, describe};
 use crate::http::status_text;
+use crate::platform::report::{self, Check, Verdict};
+use bytes::Bytes;
+use hyper::header::{self, HeaderMap};
+use hyper::{Method, StatusCode};
 
 /// How the handshake is run.
 #[derive(Debug, Clone, Default)]
@@ -42,46 +41,47 @@ pub enum Probe {
 }
 
 impl Probe {
-    /// The check's name in `verify`'s report.
+    /// The check's name, the same in `verify` and `check`.
     pub fn name(self) -> &'static str {
         match self {
-            Probe::Challenge => "handshake",
-            Probe::WrongToken => "wrong token refused",
-            Probe::WrongMode => "wrong hub.mode refused",
+            Probe::Challenge => "handshake.challenge",
+            Probe::WrongToken => "handshake.wrong-token",
+            Probe::WrongMode => "handshake.wrong-mode",
         }
     }
+
+    pub const NEGATIVE: [Probe; 2] = [Probe::WrongToken, Probe::WrongMode];
 }
 
-/// One probe and its verdict.
-#[derive(Debug, Clone, Serialize)]
-pub struct Check {
-    pub name: &'static str,
-    pub passed: bool,
-    /// The request, with the secret replaced by `<the secret>`.
-    pub sent: String,
-    pub expected: String,
-    /// What came back: the status and the start of the body, or why nothing did.
-    /// Text from the network, unescaped.
-    pub got: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latency_ms: Option<f64>,
-    /// Why no answer came, when none did.
-    #[serde(skip)]
-    pub failure: Option<Failure>,
+/// A negative probe's check once the handshake's own result is known: a
+/// refusal proves nothing when the right token was refused too.
+pub fn against_control(mut check: Check, control: &Check) -> Check {
+    let result = check.result.against_control(control.passed());
+    if result == Verdict::Inconclusive && check.result != result {
+        check.got = format!(
+            "{}; proves nothing: the right token was not answered with the challenge either ({})",
+            check.got, control.name
+        );
+        check.hint = Some(format!(
+            "fix {} first: a refusal of a wrong request shows something only when the right one passes",
+            control.name
+        ));
+    }
+    check.result = result;
+    check
 }
 
 /// Every check run against one endpoint.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Report {
     pub url: String,
+    /// The handshake, then each negative probe (`skipped` when not sent).
     pub checks: Vec<Check>,
 }
 
 impl Report {
     pub fn passed(&self) -> bool {
-        self.checks.iter().all(|c| c.passed)
+        !self.checks.iter().any(Check::fails_run)
     }
 }
 
@@ -106,12 +106,22 @@ pub async fn check(
         return Err(failure.to_error(endpoint));
     }
     let answered = first.failure.is_none();
-    let mut checks = vec![first];
-    if options.negative && answered {
-        for negative in [Probe::WrongToken, Probe::WrongMode] {
-            checks.push(probe(&mut session, token, negative, None).await);
-        }
+    let mut checks = Vec::new();
+    for negative in Probe::NEGATIVE {
+        let check = match (options.negative, answered) {
+            (false, _) => Check::skipped(negative.name(), true, "not sent: --no-negative"),
+            (true, false) => Check::skipped(
+                negative.name(),
+                true,
+                "not sent: the handshake got no answer",
+            ),
+            (true, true) => {
+                against_control(probe(&mut session, token, negative, None).await, &first)
+            }
+        };
+        checks.push(check);
     }
+    checks.insert(0, first);
     Ok(Report {
         url: endpoint.url().to_string(),
         checks,
@@ -170,7 +180,7 @@ pub async fn probe(
         ),
     };
     Check {
-        name: which.name(),
+        name: which.name().to_string(),
         sent,
         expected,
         ..verdict
@@ -189,17 +199,12 @@ fn verdict(
     hint: Option<String>,
 ) -> Check {
     Check {
-        name: "",
-        passed,
-        sent: String::new(),
-        expected: String::new(),
+        result: Verdict::from_passed(passed),
         got: describe(result),
         hint,
-        latency_ms: result
-            .as_ref()
-            .ok()
-            .map(|a| a.latency.as_secs_f64() * 1000.0),
+        latency_ms: result.as_ref().ok().map(|a| report::millis(a.latency)),
         failure: result.as_ref().err().cloned(),
+        ..Check::new("", true)
     }
 }
 
@@ -397,11 +402,11 @@ mod tests {
                 latency: Duration::from_millis(1),
             })
         };
-        assert!(judge_refusal(&answer(403, "Forbidden"), "c4a1", "h").passed);
-        assert!(judge_refusal(&answer(200, "OK"), "c4a1", "h").passed);
-        assert!(judge_refusal(&answer(400, "c4a1"), "c4a1", "h").passed);
+        assert!(judge_refusal(&answer(403, "Forbidden"), "c4a1", "h").passed());
+        assert!(judge_refusal(&answer(200, "OK"), "c4a1", "h").passed());
+        assert!(judge_refusal(&answer(400, "c4a1"), "c4a1", "h").passed());
         let leaked = judge_refusal(&answer(200, r#"{"c":"c4a1"}"#), "c4a1", "h");
-        assert!(!leaked.passed);
+        assert!(!leaked.passed());
         assert_eq!(leaked.hint.as_deref(), Some("h"));
         assert_eq!(leaked.got, r#"200 OK, body "{\"c\":\"c4a1\"}""#);
         let silent = Err(Failure {
@@ -410,7 +415,7 @@ mod tests {
             latency: Duration::from_secs(10),
         });
         let unanswered = judge_refusal(&silent, "c4a1", "h");
-        assert!(!unanswered.passed);
+        assert!(!unanswered.passed());
         assert_eq!(unanswered.got, "no answer: timed out after 10s");
     }
 }

@@ -7,3 +7,4 @@ pub mod api;
 pub mod conformance;
 pub mod delivery;
 pub mod handshake;
+pub mod report;

@@ -49,8 +49,22 @@ fn check(url: &str) -> assert_cmd::Command {
     cmd
 }
 
-/// Runs `check --json` and returns the exit code and one object per check.
+/// Runs `check --json` and returns the exit code and one object per check
+/// (the summary line, checked against the rest, left off).
 fn run_json(cmd: &mut assert_cmd::Command) -> (i32, Vec<Value>) {
+    let (code, mut lines) = run_json_all(cmd);
+    let summary = lines.pop().expect("a summary line");
+    assert_eq!(summary["type"], "summary", "{summary}");
+    let count = |result: &str| lines.iter().filter(|l| l["result"] == result).count();
+    assert_eq!(summary["passed"], count("pass"));
+    assert_eq!(summary["failed"], count("fail"));
+    assert_eq!(summary["inconclusive"], count("inconclusive"));
+    assert_eq!(summary["result"], if code == 0 { "pass" } else { "fail" });
+    (code, lines)
+}
+
+/// Every line of `check --json`, the summary included.
+fn run_json_all(cmd: &mut assert_cmd::Command) -> (i32, Vec<Value>) {
     let out = cmd.arg("--json").output().unwrap();
     let lines = stdout_of(&out)
         .lines()
@@ -62,7 +76,7 @@ fn run_json(cmd: &mut assert_cmd::Command) -> (i32, Vec<Value>) {
 fn names(lines: &[Value], failed: bool) -> BTreeSet<String> {
     lines
         .iter()
-        .filter(|l| !failed || l["passed"] == false)
+        .filter(|l| !failed || l["result"] != "pass")
         .map(|l| l["name"].as_str().unwrap().to_string())
         .collect()
 }
@@ -261,7 +275,7 @@ fn wm_hooks_listen_passes_every_check() {
     assert_eq!(names(&lines, false), set(&ALL));
     assert_eq!(code, 0);
     // listen decodes the hex, so upper case is accepted.
-    says(&lines[11], "detail", "accepted: 2");
+    says(&lines[11], "got", "accepted: 2");
     // listen saw every request: 3 handshake GETs and 19 deliveries.
     let records = listener.wait_stdout(|out| out.lines().count() >= 22);
     let signatures: Vec<String> = records
@@ -279,6 +293,84 @@ fn wm_hooks_listen_passes_every_check() {
         "{records}"
     );
     assert_eq!(signatures.len(), 22, "{records}");
+}
+
+/// The `result` of each check, by name.
+fn results(lines: &[Value]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .map(|l| {
+            let field = |k: &str| l[k].as_str().unwrap().to_string();
+            (field("name"), field("result"))
+        })
+        .collect()
+}
+
+fn expect_results(lines: &[Value], want: &[(&str, &str)]) {
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(n, r)| (n.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(results(lines), want, "{lines:#?}");
+}
+
+#[test]
+fn a_receiver_with_another_secret_makes_every_refusal_inconclusive() {
+    let srv = TestServer::start(server::correct("the secret of a restarted listen"));
+    let (code, lines) = run_json(&mut check(&srv.url(PATH)));
+    assert_eq!(code, 1);
+    expect_results(
+        &lines,
+        &[
+            ("handshake.challenge", "fail"),
+            ("handshake.wrong-token", "inconclusive"),
+            ("handshake.wrong-mode", "inconclusive"),
+            ("signature.valid.message-received", "fail"),
+            ("signature.valid.message-status", "fail"),
+            ("signature.valid.template-status", "fail"),
+            ("signature.missing", "inconclusive"),
+            ("signature.wrong-secret", "inconclusive"),
+            ("signature.tampered-body", "inconclusive"),
+            ("signature.sha1-prefix", "inconclusive"),
+            ("signature.empty", "inconclusive"),
+            ("signature.uppercase-hex", "pass"),
+            ("idempotency", "fail"),
+            ("tolerance.unknown-event", "fail"),
+            ("tolerance.unseen-status", "fail"),
+            ("tolerance.large-body", "fail"),
+            ("tolerance.non-ascii", "fail"),
+            ("budget", "pass"),
+        ],
+    );
+    let missing = &lines[6];
+    says(
+        missing,
+        "got",
+        "401 Unauthorized, body \"invalid signature\"; proves nothing: \
+         signature.valid.message-received got 401 Unauthorized",
+    );
+    says(
+        missing,
+        "hint",
+        "fix signature.valid.message-received first",
+    );
+    assert_eq!(missing["passed"], false);
+}
+
+#[test]
+fn a_negative_check_run_alone_sends_its_own_control() {
+    let srv = TestServer::start(server::status(400));
+    let (code, lines) = run_json(check(&srv.url(PATH)).args(["--only", "signature.missing"]));
+    assert_eq!(code, 1);
+    expect_results(&lines, &[("signature.missing", "inconclusive")]);
+    let posts = srv.posts();
+    assert_eq!(posts.len(), 2, "the control, then the check");
+    assert!(signed(&posts[0]) && posts[1].header(HEADER).is_none());
+    // A correct receiver passes it, with the same control sent first.
+    let good = TestServer::start(server::correct(SECRET));
+    let (code, lines) = run_json(check(&good.url(PATH)).args(["--only", "signature.missing"]));
+    assert_eq!(code, 0);
+    expect_results(&lines, &[("signature.missing", "pass")]);
 }
 
 #[test]
@@ -328,13 +420,13 @@ fn a_receiver_that_accepts_any_signature_fails_every_forgery() {
     let upper = &lines[11];
     assert_eq!(upper["name"], "signature.uppercase-hex");
     assert_eq!(
-        (&upper["passed"], &upper["required"]),
-        (&Value::Bool(true), &Value::Bool(false))
+        (&upper["result"], &upper["required"]),
+        (&Value::from("pass"), &Value::Bool(false))
     );
-    says(upper, "detail", "accepted: 200 OK");
+    says(upper, "got", "accepted: 200 OK");
     says(upper, "hint", "either case works");
     let missing = &lines[6];
-    assert_eq!(missing["detail"], "200 OK, body \"ok\"");
+    assert_eq!(missing["got"], "200 OK, body \"ok\"");
     assert_eq!(missing["expected"], "4xx (401)");
     assert_eq!(
         missing["sent"],
@@ -393,7 +485,7 @@ fn a_receiver_that_errors_on_a_duplicate_fails_idempotency() {
     let lines = fails_exactly(&srv, &[], &["idempotency"]);
     let idempotency = &lines[12];
     assert_eq!(
-        idempotency["detail"],
+        idempotency["got"],
         "200 OK, 500 Internal Server Error, 500 Internal Server Error; \
          copy 2: 500 Internal Server Error, body \"duplicate key\""
     );
@@ -435,7 +527,7 @@ fn a_slow_receiver_fails_the_budget_only() {
     }));
     let lines = fails_exactly(&srv, &["--timeout", "300ms"], &["budget"]);
     let budget = &lines[17];
-    let detail = budget["detail"].as_str().unwrap();
+    let detail = budget["got"].as_str().unwrap();
     assert!(
         detail.starts_with("3 over 300ms: signature.valid.message-status 1.0"),
         "{detail}"
@@ -446,7 +538,7 @@ fn a_slow_receiver_fails_the_budget_only() {
     says(budget, "hint", "answer 2xx first");
     assert!(budget["latency_ms"].as_f64().unwrap() >= 1000.0);
     // The slow check itself passed: its status was right.
-    assert_eq!(lines[4]["passed"], true);
+    assert_eq!(lines[4]["result"], "pass");
 }
 
 #[test]
@@ -473,7 +565,7 @@ fn a_hung_receiver_costs_two_timeouts_then_the_rest_is_not_sent() {
     assert!(stdout.contains("✘ handshake.wrong-token"), "{stdout}");
     assert!(
         stdout.contains(&line(
-            "✘",
+            "-",
             "budget",
             "not run: the last 2 requests got no answer in time"
         )),
@@ -635,18 +727,20 @@ fn json_lines_have_a_fixed_shape() {
         assert_eq!(
             keys,
             [
+                "type",
                 "name",
+                "result",
                 "passed",
                 "required",
                 "latency_ms",
-                "detail",
                 "sent",
                 "expected",
+                "got",
                 "hint"
             ]
         );
         assert!(line["latency_ms"].as_f64().unwrap() >= 0.0, "{line}");
-        assert!(line["detail"].is_string() && line["passed"] == true);
+        assert!(line["got"].is_string() && line["passed"] == true);
     }
     assert_eq!(lines[0]["hint"], Value::Null);
 }

@@ -538,13 +538,21 @@ fn json_prints_one_line_per_request() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 3);
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[1]["type"], "delivery");
+    assert_eq!(lines[1]["name"], "message.status");
     assert_eq!(lines[1]["event"], "message.status");
     assert_eq!(lines[1]["status"], 200);
+    assert_eq!(lines[1]["result"], "pass");
     assert_eq!(lines[1]["passed"], true);
-    assert_eq!(lines[1]["body"], "ok");
+    assert_eq!(lines[1]["got"], "200 OK, body \"ok\"");
     assert_eq!(lines[1]["url"], srv.url(PATH));
     assert_eq!(lines[2]["message_id"], Value::Null);
+    assert_eq!(lines[3]["type"], "summary");
+    assert_eq!(
+        (&lines[3]["result"], &lines[3]["passed"]),
+        (&"pass".into(), &3.into())
+    );
     assert!(stderr_of(&out).contains("all 3 deliveries passed"));
 }
 

@@ -34,15 +34,15 @@ fn a_correct_endpoint_passes_every_check() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("✔ handshake               200 OK, body \""),
+        stdout.contains("✔ handshake.challenge    200 OK, body \""),
         "{stdout}"
     );
     assert!(
-        stdout.contains("✔ wrong token refused     403 Forbidden"),
+        stdout.contains("✔ handshake.wrong-token  403 Forbidden"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("✔ wrong hub.mode refused  403 Forbidden"),
+        stdout.contains("✔ handshake.wrong-mode   403 Forbidden"),
         "{stdout}"
     );
     assert!(stdout.contains("3 of 3 checks passed"), "{stdout}");
@@ -86,9 +86,9 @@ fn an_endpoint_that_echoes_any_token_fails() {
     verify(&srv.url(PATH))
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("✔ handshake"))
-        .stdout(predicate::str::contains("✘ wrong token refused"))
-        .stdout(predicate::str::contains("✘ wrong hub.mode refused"))
+        .stdout(predicate::str::contains("✔ handshake.challenge"))
+        .stdout(predicate::str::contains("✘ handshake.wrong-token"))
+        .stdout(predicate::str::contains("✘ handshake.wrong-mode"))
         .stdout(predicate::str::contains("anyone could register it"))
         .stdout(predicate::str::contains(
             "sent      GET /webhooks/whatsapp?hub.mode=subscribe",
@@ -148,7 +148,7 @@ fn common_mistakes_get_a_hint() {
         verify(&srv.url(PATH))
             .assert()
             .code(1)
-            .stdout(predicate::str::contains("✘ handshake"))
+            .stdout(predicate::str::contains("✘ handshake.challenge"))
             .stdout(predicate::str::contains(
                 "expected  200 with the body exactly",
             ))
@@ -187,7 +187,7 @@ fn a_slow_endpoint_times_out() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "✘ handshake  no answer: timed out after 400ms",
+            "✘ handshake.challenge  no answer: timed out after 400ms",
         ))
         .stdout(predicate::str::contains("answer the GET at once"))
         .stdout(predicate::str::contains("0 of 1 checks passed"));
@@ -210,28 +210,87 @@ fn an_unreachable_endpoint_exits_3() {
         )));
 }
 
-#[test]
-fn json_prints_the_report() {
-    let srv = TestServer::start(server::accepts_anything());
+/// `verify --json`'s lines, after asserting its exit code.
+fn json_lines(srv: &TestServer, code: i32) -> Vec<serde_json::Value> {
     let out = verify(&srv.url(PATH))
         .arg("--json")
         .assert()
-        .code(1)
+        .code(code)
         .get_output()
         .clone();
-    let report: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
-    assert_eq!(report["url"], srv.url(PATH));
-    let checks = report["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 3);
-    assert_eq!(checks[0]["name"], "handshake");
-    assert_eq!(checks[0]["passed"], true);
-    assert_eq!(checks[1]["passed"], false);
+    stdout_of(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn json_prints_a_line_per_check_and_a_summary() {
+    let srv = TestServer::start(server::accepts_anything());
+    let lines = json_lines(&srv, 1);
+    assert_eq!(lines.len(), 4);
+    let names: Vec<&str> = lines[..3]
+        .iter()
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "handshake.challenge",
+            "handshake.wrong-token",
+            "handshake.wrong-mode"
+        ]
+    );
+    assert_eq!(lines[0]["result"], "pass");
+    assert_eq!(lines[1]["result"], "fail");
     assert!(
-        checks[1]["hint"]
+        lines[1]["hint"]
             .as_str()
             .unwrap()
             .contains("anyone could register")
     );
+    let summary = &lines[3];
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["result"], "fail");
+    assert_eq!(
+        (&summary["passed"], &summary["failed"]),
+        (&1.into(), &2.into())
+    );
+    assert_eq!(summary["url"], srv.url(PATH));
+}
+
+#[test]
+fn a_refused_handshake_makes_the_negative_probes_inconclusive() {
+    // 403 to everything: refusing a wrong token proves nothing then.
+    let srv = TestServer::start(server::status(403));
+    let lines = json_lines(&srv, 1);
+    let results: Vec<&str> = lines[..3]
+        .iter()
+        .map(|l| l["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(results, ["fail", "inconclusive", "inconclusive"]);
+    assert!(
+        lines[1]["got"]
+            .as_str()
+            .unwrap()
+            .contains("proves nothing: the right token was not answered with the challenge either (handshake.challenge)"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1]["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("fix handshake.challenge first")
+    );
+    assert_eq!(lines[3]["inconclusive"], 2);
+    verify(&srv.url(PATH))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "? handshake.wrong-token  403 Forbidden",
+        ))
+        .stdout(predicate::str::contains("0 of 3 checks passed"));
 }
 
 #[test]
