@@ -304,6 +304,9 @@ pub struct SampleArgs {
     pub template_status: Option<TemplateUpdate>,
 }
 
+/// The units [`parse_size`] accepts, as its errors name them.
+const SIZE_UNITS: &str = "KiB, MiB, GiB (powers of 1024) or KB, MB, GB (powers of 1000)";
+
 /// A byte count: digits, then optionally B, K/KiB, M/MiB, G/GiB (powers of 1024)
 /// or KB, MB, GB (powers of 1000), in any case.
 fn parse_size(text: &str) -> Result<u64, String> {
@@ -312,9 +315,9 @@ fn parse_size(text: &str) -> Result<u64, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
-    let number: u64 = digits.parse().map_err(|_| {
-        format!("`{text}` is not a size: use bytes, or a number with KiB, MiB or GiB")
-    })?;
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: use bytes, or a number with {SIZE_UNITS}"))?;
     let multiple: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kib" => 1 << 10,
@@ -324,9 +327,7 @@ fn parse_size(text: &str) -> Result<u64, String> {
         "mb" => 1_000_000,
         "gb" => 1_000_000_000,
         other => {
-            return Err(format!(
-                "unknown size unit `{other}`: use B, KiB, MiB or GiB"
-            ));
+            return Err(format!("unknown size unit `{other}`: use B, {SIZE_UNITS}"));
         }
     };
     match number.checked_mul(multiple) {
@@ -671,6 +672,10 @@ mod tests {
             "18446744073709551615G",
         ] {
             assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        // Every error names the decimal units too, since they are accepted.
+        for bad in ["1PiB", "MiB"] {
+            assert!(parse_size(bad).unwrap_err().contains("KB, MB, GB"), "{bad}");
         }
     }
 

@@ -40,10 +40,13 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
     out
 }
 
-/// A latency for people: `0.8 ms`, `212.4 ms`, `6.02 s`.
+/// A latency for people: `38 µs`, `212.4 ms`, `6.02 s`. Below a millisecond
+/// (a local receiver's usual answer) microseconds, so it never reads `0.0 ms`.
 pub fn latency(duration: std::time::Duration) -> String {
     let ms = duration.as_secs_f64() * 1000.0;
-    if ms < 1000.0 {
+    if duration < std::time::Duration::from_millis(1) {
+        format!("{} µs", duration.as_micros())
+    } else if ms < 1000.0 {
         format!("{ms:.1} ms")
     } else {
         format!("{:.2} s", ms / 1000.0)
@@ -67,7 +70,9 @@ mod tests {
     #[test]
     fn latencies_read_well() {
         use std::time::Duration;
-        assert_eq!(latency(Duration::from_micros(812)), "0.8 ms");
+        assert_eq!(latency(Duration::from_micros(812)), "812 µs");
+        assert_eq!(latency(Duration::from_nanos(38_900)), "38 µs");
+        assert_eq!(latency(Duration::from_micros(1000)), "1.0 ms");
         assert_eq!(latency(Duration::from_micros(212_449)), "212.4 ms");
         assert_eq!(latency(Duration::from_millis(6020)), "6.02 s");
     }

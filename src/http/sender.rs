@@ -310,6 +310,9 @@ pub enum FailureKind {
     Connect,
     /// The TLS handshake failed: a certificate not trusted, or not TLS at all.
     Tls,
+    /// The TLS handshake failed with the certificate unchecked (`--insecure`),
+    /// so trust was not the cause.
+    TlsUnchecked,
     /// Connected, but no whole answer before giving up.
     Timeout,
     /// The connection closed or reset before a whole answer.
@@ -337,7 +340,7 @@ impl FailureKind {
             FailureKind::Refused => "refused",
             FailureKind::ConnectTimeout => "connect-timeout",
             FailureKind::Connect => "connect",
-            FailureKind::Tls => "tls",
+            FailureKind::Tls | FailureKind::TlsUnchecked => "tls",
             FailureKind::Timeout => "timeout",
             FailureKind::Closed => "closed",
             FailureKind::Protocol => "protocol",
@@ -358,6 +361,10 @@ impl FailureKind {
             FailureKind::Tls => {
                 "the platform delivers only to a certificate it trusts; for a self-signed certificate \
                  on your own machine add --insecure. An http server behind an https:// URL fails this way too"
+            }
+            FailureKind::TlsUnchecked => {
+                "--insecure skips the certificate check, so the handshake failed for another reason: \
+                 an http server behind an https:// URL, or no TLS version in common (1.2 or 1.3)"
             }
             FailureKind::Timeout => "the platform waits only so long for an answer",
             FailureKind::Closed => {
@@ -511,10 +518,15 @@ impl Session {
                     .map_err(|e| Failure::new(FailureKind::Tls, e))?;
                 let name = ServerName::try_from(self.endpoint.host.clone())
                     .map_err(|e| Failure::new(FailureKind::Tls, e.to_string()))?;
+                let kind = if self.client.options.insecure {
+                    FailureKind::TlsUnchecked
+                } else {
+                    FailureKind::Tls
+                };
                 let tls = connector
                     .connect(name, tcp)
                     .await
-                    .map_err(|e| Failure::new(FailureKind::Tls, tls_detail(&e)))?;
+                    .map_err(|e| Failure::new(kind, tls_detail(&e)))?;
                 handshake(tls).await
             } else {
                 handshake(tcp).await
@@ -621,11 +633,15 @@ fn tls_detail(err: &std::io::Error) -> String {
 pub fn describe(result: &Result<Answer, Failure>) -> String {
     match result {
         Ok(answer) if answer.body_len == 0 => format!("{}, empty body", status_text(answer.status)),
-        Ok(answer) => format!(
-            "{}, body {:?}",
-            status_text(answer.status),
-            answer.preview()
-        ),
+        // The newline most bodies end with would show as a literal `\n`.
+        Ok(answer) => {
+            let preview = answer.preview();
+            let shown = preview
+                .strip_suffix('\n')
+                .map(|p| p.strip_suffix('\r').unwrap_or(p))
+                .unwrap_or(&preview);
+            format!("{}, body {shown:?}", status_text(answer.status))
+        }
         Err(failure) => format!("no answer: {}", failure.detail),
     }
 }
@@ -677,6 +693,28 @@ mod tests {
         assert_eq!(r.uri(), "/webhooks/whatsapp");
         assert_eq!(r.headers()[header::HOST], "127.0.0.1:8080");
         assert_eq!(r.headers()[header::USER_AGENT], USER_AGENT);
+    }
+
+    #[test]
+    fn a_described_body_drops_its_final_newline() {
+        let answer = |body: &'static [u8]| {
+            Ok(Answer {
+                status: StatusCode::UNAUTHORIZED,
+                headers: HeaderMap::new(),
+                body: Bytes::from_static(body),
+                body_len: body.len() as u64,
+                latency: Duration::ZERO,
+            })
+        };
+        assert_eq!(
+            describe(&answer(b"no\r\n")),
+            r#"401 Unauthorized, body "no""#
+        );
+        assert_eq!(
+            describe(&answer(b"a\nb\n")),
+            r#"401 Unauthorized, body "a\nb""#
+        );
+        assert_eq!(describe(&answer(b"")), "401 Unauthorized, empty body");
     }
 
     #[test]

@@ -590,10 +590,14 @@ fn escapes_in_payloads_never_reach_the_terminal_even_in_colour() {
 
 #[test]
 fn bad_flags_are_exit_2_with_a_reason() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (&["--path", "webhooks"], "is not a URL path"),
         (&["--signature-header", "a b"], "is not a valid header name"),
         (&["--max-body", "0"], "more than 0 bytes"),
+        (
+            &["--max-body", "10TB"],
+            "use B, KiB, MiB, GiB (powers of 1024) or KB, MB, GB",
+        ),
         (
             &["--forward-to", "ftp://127.0.0.1/"],
             "not an http:// or https:// URL",

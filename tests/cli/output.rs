@@ -2,7 +2,48 @@
 
 use predicates::prelude::*;
 
-use crate::util::wm_hooks;
+use crate::util::server::{self, TestServer};
+use crate::util::{stderr_of, stdout_of, wm_hooks};
+
+/// Every line that turns a colour on also turns it off before its end, and
+/// no line starts by resetting a colour the line before left on: a pager or
+/// `grep` that shows one line never bleeds colour into the next.
+fn assert_colour_closes_on_each_line(text: &str) {
+    for line in text.lines() {
+        assert!(!line.starts_with("\u{1b}[0m"), "{line:?}");
+        if let Some(last) = line.rfind("\u{1b}[") {
+            assert!(line[last..].starts_with("\u{1b}[0m"), "{line:?}");
+        }
+    }
+}
+
+#[test]
+fn color_always_closes_each_colour_on_its_line() {
+    const SECRET: &str = "whsec_colour_0123456789abcdef";
+    let good = TestServer::start(server::correct(SECRET));
+    let bad = TestServer::start(server::status(500));
+    let runs: [&[&str]; 4] = [
+        &["send-test", "all", "--to", &good.url("/h")],
+        &["send-test", "--duplicate", "2", "--to", &bad.url("/h")],
+        &["check", "--only", "signature", "--url", &bad.url("/h")],
+        &["verify", "--url", &bad.url("/h")],
+    ];
+    for args in runs {
+        let out = wm_hooks()
+            .args(["--color", "always"])
+            .args(args)
+            .env("WM_HOOKS_SECRET", SECRET)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (stdout_of(&out), stderr_of(&out));
+        assert!(
+            stdout.contains("\u{1b}[") || stderr.contains("\u{1b}["),
+            "{args:?}"
+        );
+        assert_colour_closes_on_each_line(&stdout);
+        assert_colour_closes_on_each_line(&stderr);
+    }
+}
 
 #[test]
 fn color_always_colours_and_never_does_not() {

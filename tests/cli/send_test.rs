@@ -634,6 +634,81 @@ fn tls_certificates_are_checked_unless_insecure() {
 }
 
 #[test]
+fn with_insecure_a_failed_handshake_is_not_blamed_on_the_certificate() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let url = srv.url(PATH).replacen("http://", "https://", 1);
+    let out = send_test(&url)
+        .arg("--insecure")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no answer: TLS handshake failed"))
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(!err.contains("add --insecure"), "{err}");
+    assert!(
+        err.contains("an http server behind an https:// URL"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_dry_run_with_insecure_gives_curl_k() {
+    let out = send_test("https://127.0.0.1:9/hook")
+        .args(["--dry-run", "--insecure"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = stdout_of(&out);
+    assert!(stdout.contains("curl -sS -k -X POST"), "{stdout}");
+    let plain = send_test("https://127.0.0.1:9/hook")
+        .arg("--dry-run")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(!stdout_of(&plain).contains(" -k "));
+}
+
+#[test]
+fn concurrency_beyond_the_events_is_said_not_ignored() {
+    let srv = TestServer::start(server::correct(SECRET));
+    send_test(&srv.url(PATH))
+        .args(["all", "--concurrency", "8"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: --concurrency 8: only 3 events to send, so 3 connections; --count N sends more",
+        ));
+    assert_eq!(srv.posts().len(), 3);
+    send_test(&srv.url(PATH))
+        .args(["all", "--concurrency", "3"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("--concurrency").not());
+}
+
+#[test]
+fn an_answer_body_shows_as_lines_not_escaped_newlines() {
+    let srv = TestServer::start(server::scripted([Reply::new(
+        400,
+        "bad signature\nsee the log\n",
+    )]));
+    let out = send_test(&srv.url(PATH))
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.contains("  body: bad signature\n        see the log\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\\n"), "{stdout}");
+}
+
+#[test]
 fn bad_input_exits_2() {
     wm_hooks()
         .args(["send-test", "--to", "http://127.0.0.1:9/"])

@@ -527,9 +527,12 @@ fn forward_line(style: &Style, forwarded: &Forwarded) -> String {
         .forward
         .as_ref()
         .map_or(("the app", Duration::ZERO), |(url, t)| (url.as_str(), *t));
-    let ms = forwarded.latency.as_secs_f64() * 1000.0;
     match &forwarded.answer {
-        Ok(answer) => format!("↪ forwarded to {url}: {} in {ms:.1} ms", status(*answer)),
+        Ok(answer) => format!(
+            "↪ forwarded to {url}: {} in {}",
+            status(*answer),
+            output::latency(forwarded.latency)
+        ),
         Err(ForwardError::Timeout) => format!(
             "✘ forwarded to {url}: no answer within {} (answered 504)",
             humantime::format_duration(timeout)
