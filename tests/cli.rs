@@ -15,6 +15,8 @@ mod configure;
 mod events;
 #[path = "cli/listen.rs"]
 mod listen;
+#[path = "cli/listen_record.rs"]
+mod listen_record;
 #[path = "cli/meta.rs"]
 mod meta;
 #[path = "cli/output.rs"]

@@ -4,17 +4,19 @@
 //!
 //! Two paths leave the receiver's channel, built for different promises. Record
 //! lines (`--json`, `--record`) are written by a task on the receiver's own
-//! runtime through a buffered writer and are never dropped: a writer that cannot
-//! keep up slows the answers instead. Pretty blocks go to a terminal thread
-//! through a small queue that drops (and counts) blocks when it is full, so a
-//! slow or paused terminal never delays a sender.
+//! runtime, a batch (every request waiting) in one write, and are never
+//! dropped: a request is acknowledged to the receiver, and so answered, only
+//! once its line is written whole; a failed write answers 503 and stops the
+//! listener. A writer that cannot keep up slows the answers instead. Pretty
+//! blocks go to a terminal thread through a small queue that drops (and
+//! counts) blocks when it is full, so a slow or paused terminal never delays a
+//! sender.
 
 mod pretty;
+mod recorder;
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc::{self as std_mpsc, SyncSender, TrySendError};
 use std::time::Duration;
@@ -30,7 +32,9 @@ use crate::cli::ListenArgs;
 use crate::contract::dedup::{Seen, Tag};
 use crate::contract::profile::Profile;
 use crate::error::{Error, Outcome, Result};
-use crate::http::server::{self, Exchange, Forward, Outcome as Answered, Report, ServerStats};
+use crate::http::server::{
+    self, Exchange, Forward, Handled, Handoff, Outcome as Answered, Report, ServerStats,
+};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
 
@@ -45,8 +49,6 @@ const TERMINAL_QUEUE: usize = 256;
 const GRACE: Duration = Duration::from_secs(5);
 /// How long the summary waits for the terminal to take the last blocks.
 const TERMINAL_DRAIN: Duration = Duration::from_secs(2);
-/// Record lines gathered before a write to stdout.
-const STDOUT_BUFFER: usize = 64 * 1024;
 
 /// A stop asked for: by a signal, or by a reader that went away.
 type Stop = Arc<watch::Sender<u32>>;
@@ -56,7 +58,7 @@ pub fn run(args: ListenArgs) -> Result<Outcome> {
     let secret = super::load_secret(&args.secret)?;
     let generated = secret.is_none();
     let config = config(&args, profile, secret.unwrap_or_else(Secret::generate))?;
-    let record = args.record.as_deref().map(open_record).transpose()?;
+    let record = args.record.as_deref().map(recorder::open).transpose()?;
     super::block_on(listen(args, profile, config, record, generated))
 }
 
@@ -64,7 +66,7 @@ async fn listen(
     args: ListenArgs,
     profile: Profile,
     config: server::Config,
-    record: Option<File>,
+    record: Option<(File, u64)>,
     generated: bool,
 ) -> Result<Outcome> {
     // Installed before the first line, so a script that signals as soon as it
@@ -94,7 +96,21 @@ async fn listen(
             Arc::clone(&stop),
         )?)
     };
-    let recorder = Recorder::new(args.json, record, args.record.as_deref())?;
+    let record = match (record, args.record.as_deref()) {
+        (Some((file, cut)), Some(path)) => {
+            if cut > 0 {
+                output::warn(format_args!(
+                    "the record file {} ended in a partial line ({}) from an interrupted \
+                     write; removed it, so the file holds whole JSON lines only",
+                    path.display(),
+                    plural(cut, "byte", "bytes")
+                ));
+            }
+            Some((file, path))
+        }
+        _ => None,
+    };
+    let recorder = recorder::Recorder::new(args.json, record)?;
     let (reports, queue) = mpsc::channel(QUEUE);
     let consumer = Consumer {
         seen: Seen::default(),
@@ -130,11 +146,11 @@ fn config(args: &ListenArgs, profile: Profile, secret: Secret) -> Result<server:
         Some(url) => Some(forward(url, args, &secret)?),
         None => None,
     };
-    let verify_token = super::load_verify_token(&args.verify_token)?;
     Ok(server::Config {
         addr: SocketAddr::new(ip, args.port),
         path: args.path.clone(),
-        verify_token: verify_token.unwrap_or_else(|| secret.clone()),
+        verify_token: super::load_verify_token(&args.verify_token)?
+            .unwrap_or_else(|| secret.clone()),
         secret,
         signature_header: super::signature_header(args.signature_header.as_ref(), profile),
         max_body: args.max_body,
@@ -202,20 +218,6 @@ fn forward(url: &str, args: &ListenArgs, secret: &Secret) -> Result<Forward> {
         secret,
         client,
     })
-}
-
-fn open_record(path: &Path) -> Result<File> {
-    // Append, never truncate: a record holds deliveries nobody can send again.
-    File::options()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| {
-            Error::input(format!(
-                "cannot open the record file {}: {e}",
-                path.display()
-            ))
-        })
 }
 
 fn install(kind: SignalKind) -> Result<Signal> {
@@ -423,21 +425,22 @@ fn shell_word(word: &str) -> String {
 struct Consumer {
     seen: Seen,
     tally: Tally,
-    recorder: Recorder,
+    recorder: recorder::Recorder,
     printer: Option<Printer>,
     stop: Stop,
 }
 
 impl Consumer {
-    async fn run(mut self, mut queue: mpsc::Receiver<Report>) -> Consumer {
-        while let Some(report) = queue.recv().await {
-            self.take(report);
+    async fn run(mut self, mut queue: mpsc::Receiver<Handoff>) -> Consumer {
+        let mut batch = Vec::new();
+        while let Some(handoff) = queue.recv().await {
+            batch.push(handoff);
             // The runtime has one thread: while this drains, nothing is added,
             // so the loop ends, and one write carries the whole batch.
-            while let Ok(report) = queue.try_recv() {
-                self.take(report);
+            while let Ok(handoff) = queue.try_recv() {
+                batch.push(handoff);
             }
-            self.recorder.flush();
+            self.take(&mut batch);
             if self.recorder.failed() {
                 self.stop.send_modify(|asked| *asked = (*asked).max(1));
             }
@@ -445,103 +448,48 @@ impl Consumer {
         self
     }
 
-    fn take(&mut self, report: Report) {
-        let tags = match &report {
-            Report::Request(exchange) => {
-                // One tag per update: a batch may repeat an earlier delivery's.
-                let tags: Vec<Tag> = exchange.event().map_or_else(Vec::new, |ids| {
-                    ids.updates.iter().map(|id| self.seen.observe(id)).collect()
-                });
-                self.tally.count(exchange, &tags);
-                self.recorder.write(exchange);
-                tags
-            }
-            Report::Malformed { .. } => {
-                self.tally.malformed += 1;
-                Vec::new()
-            }
-        };
-        if let Some(printer) = &mut self.printer {
-            printer.show(report, tags);
-        }
-    }
-}
-
-/// The record sinks: stdout under `--json` (buffered, written when the queue
-/// runs dry) and the `--record` file (each line in one write, as it comes, so
-/// a crash loses at most the line in flight).
-struct Recorder {
-    stdout: Option<BufWriter<File>>,
-    file: Option<(File, String)>,
-    line: Vec<u8>,
-    failure: Option<Error>,
-}
-
-impl Recorder {
-    fn new(json: bool, file: Option<File>, path: Option<&Path>) -> Result<Recorder> {
-        let stdout = if json {
-            // A handle of our own on fd 1: std's stdout flushes at every newline.
-            use std::os::fd::AsFd;
-            let fd = std::io::stdout()
-                .as_fd()
-                .try_clone_to_owned()
-                .map_err(Error::stdout)?;
-            Some(BufWriter::with_capacity(STDOUT_BUFFER, File::from(fd)))
-        } else {
-            None
-        };
-        let name = path.map_or(String::new(), |p| p.display().to_string());
-        Ok(Recorder {
-            stdout,
-            file: file.map(|f| (f, name)),
-            line: Vec::with_capacity(2048),
-            failure: None,
-        })
-    }
-
-    fn failed(&self) -> bool {
-        self.failure.is_some()
-    }
-
-    fn write(&mut self, exchange: &Exchange) {
-        if self.failed() || (self.stdout.is_none() && self.file.is_none()) {
-            return;
-        }
-        self.line.clear();
-        exchange.record().write_line(&mut self.line);
-        if let Some(out) = &mut self.stdout {
-            if let Err(e) = out.write_all(&self.line) {
-                self.failure = Some(Error::stdout(e));
-                return;
+    /// Records a batch, acknowledges each request (done when its line is
+    /// written whole), then counts and shows them as answered.
+    fn take(&mut self, batch: &mut Vec<Handoff>) {
+        for handoff in batch.iter() {
+            if let Report::Request(exchange) = &handoff.report {
+                self.recorder.add(exchange);
             }
         }
-        if let Some((file, name)) = &mut self.file {
-            if let Err(e) = file.write_all(&self.line) {
-                self.failure = Some(Error::failed(format!(
-                    "cannot write to the record file {name}: {e}"
-                )));
+        let mut kept = self.recorder.commit();
+        for Handoff { mut report, ack } in batch.drain(..) {
+            let tags = match &mut report {
+                Report::Request(exchange) => {
+                    let handled = if kept > 0 {
+                        kept -= 1;
+                        Handled::Done
+                    } else {
+                        exchange.status = server::UNAVAILABLE;
+                        Handled::Failed
+                    };
+                    ack.send(handled);
+                    // One tag per update: a batch may repeat an earlier delivery's.
+                    let tags: Vec<Tag> = match (handled, exchange.event()) {
+                        (Handled::Done, Some(ids)) => {
+                            ids.updates.iter().map(|id| self.seen.observe(id)).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    self.tally.count(exchange, &tags);
+                    if handled == Handled::Failed {
+                        self.tally.unrecorded += 1;
+                    }
+                    tags
+                }
+                Report::Malformed { .. } => {
+                    self.tally.malformed += 1;
+                    Vec::new()
+                }
+            };
+            if let Some(printer) = &mut self.printer {
+                printer.show(report, tags);
             }
         }
-    }
-
-    fn flush(&mut self) {
-        if self.failed() {
-            return;
-        }
-        if let Some(out) = &mut self.stdout {
-            if let Err(e) = out.flush() {
-                self.failure = Some(Error::stdout(e));
-            }
-        }
-    }
-
-    /// Flushes what is left; the error that stopped recording, if one did.
-    fn finish(mut self) -> Option<Error> {
-        self.flush();
-        if let Some((file, _)) = &self.file {
-            let _ = file.sync_data();
-        }
-        self.failure.take()
     }
 }
 
@@ -640,6 +588,8 @@ struct Tally {
     wrong_method: u64,
     malformed: u64,
     forward_failures: u64,
+    /// Answered 503: their line could not be written.
+    unrecorded: u64,
     /// Verified events per type, in order of first arrival; bounded, since a
     /// sender picks the names.
     kinds: Vec<(String, u64)>,
@@ -746,6 +696,7 @@ fn summary(tally: &Tally, stats: &ServerStats, dropped: u64) -> Vec<String> {
         ),
         (tally.malformed, "not HTTP"),
         (tally.forward_failures, "forwarding failed"),
+        (tally.unrecorded, "answered 503: not recorded"),
         (stats.refused, "connections refused at the limit"),
         (stats.abandoned, "connections cut at shutdown"),
     ];

@@ -635,3 +635,18 @@ fn a_port_in_use_is_exit_2_with_a_hint() {
         .stderr(predicate::str::contains("cannot listen on 127.0.0.1:"))
         .stderr(predicate::str::contains("--port 0"));
 }
+
+#[test]
+fn a_body_the_display_cannot_read_is_recorded_as_no_event() {
+    // A lone surrogate outside message_id used to be counted as
+    // message.received, while the block said it was no event. Correctly
+    // signed, it is answered 2xx (CLI.md), and recorded as no event.
+    let listener = Listener::start(&["--json"]);
+    let body =
+        r#"{"event":"message.received","data":{"message_id":"m1","text":{"body":"\ud800"}}}"#;
+    let reply = post_signed(&listener.url, body);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let out = listener.wait_stdout(|out| out.lines().count() == 1);
+    let line = record::parse_line(out.trim_end()).unwrap();
+    assert_eq!((line.event, line.status), (None, 200));
+}

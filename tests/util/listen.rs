@@ -30,6 +30,15 @@ pub struct Listener {
     readers: Vec<JoinHandle<()>>,
 }
 
+/// What becomes of a listener's stdout.
+enum Stdout {
+    /// Gathered on a thread.
+    Read,
+    /// A pipe nobody reads.
+    Paused,
+    File(std::fs::File),
+}
+
 /// What a stopped listener left behind.
 pub struct Stopped {
     pub code: Option<i32>,
@@ -45,22 +54,32 @@ impl Listener {
 
     /// `wm-hooks listen --port 0 ARGS` in a cleaned environment plus `env`.
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Listener {
-        Listener::spawn(args, env, true)
+        Listener::spawn(args, env, Stdout::Read)
     }
 
     /// Like [`Listener::start`], but nothing reads its stdout: a terminal
     /// that is paused (its pipe fills up and writes block).
     pub fn start_with_paused_stdout(args: &[&str]) -> Listener {
-        Listener::spawn(args, &[("WM_HOOKS_SECRET", SECRET)], false)
+        Listener::spawn(args, &[("WM_HOOKS_SECRET", SECRET)], Stdout::Paused)
     }
 
-    fn spawn(args: &[&str], env: &[(&str, &str)], read_stdout: bool) -> Listener {
+    /// Like [`Listener::start`], with stdout redirected to `file` (`> file`).
+    pub fn start_with_stdout_file(args: &[&str], file: std::fs::File) -> Listener {
+        Listener::spawn(args, &[("WM_HOOKS_SECRET", SECRET)], Stdout::File(file))
+    }
+
+    fn spawn(args: &[&str], env: &[(&str, &str)], out: Stdout) -> Listener {
+        let read_stdout = matches!(out, Stdout::Read);
+        let stdout = match out {
+            Stdout::File(file) => Stdio::from(file),
+            Stdout::Read | Stdout::Paused => Stdio::piped(),
+        };
         let mut child = super::wm_hooks_std()
             .envs(env.iter().copied())
             .args(["listen", "--port", "0"])
             .args(args)
             .stdin(Stdio::null())
-            .stdout(Stdio::piped())
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .spawn()
             .expect("wm-hooks starts");
@@ -275,6 +294,51 @@ pub fn post_signed_many(url: &str, body: &str, count: usize) -> Vec<u16> {
             statuses.push(response.status().as_u16());
         }
         statuses
+    })
+}
+
+/// Signed POSTs of `bodies` over `connections` concurrent clients: each body's
+/// status, or `None` when the connection failed (a listener that stopped).
+pub fn post_signed_concurrently(
+    url: &str,
+    bodies: Vec<String>,
+    connections: usize,
+) -> Vec<(String, Option<u16>)> {
+    let url = url.to_string();
+    runtime().block_on(async move {
+        let client = wm_hooks::http::client::builder()
+            .timeout(PATIENCE)
+            .pool_max_idle_per_host(connections)
+            .build()
+            .unwrap();
+        let bodies = Arc::new(Mutex::new(bodies));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..connections {
+            let (client, url, bodies) = (client.clone(), url.clone(), Arc::clone(&bodies));
+            tasks.spawn(async move {
+                let mut answers = Vec::new();
+                loop {
+                    let Some(body) = bodies.lock().unwrap().pop() else {
+                        return answers;
+                    };
+                    let signature =
+                        wm_hooks::contract::signature::sign(SECRET.as_bytes(), body.as_bytes());
+                    let sent = client
+                        .post(&url)
+                        .header("x-signature-256", signature.to_string())
+                        .header("content-type", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await;
+                    answers.push((body, sent.ok().map(|r| r.status().as_u16())));
+                }
+            });
+        }
+        let mut answers = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            answers.extend(done.expect("a sender task"));
+        }
+        answers
     })
 }
 

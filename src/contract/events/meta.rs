@@ -17,7 +17,9 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+
+use super::startmessaging::Checked;
 use serde_json::Value;
 
 use super::{
@@ -272,7 +274,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
                 Ok(List(Some(items)))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<List<T>, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                while map.next_entry::<Checked, Checked>()?.is_some() {}
                 Ok(List(None))
             }
             scalars!(List(None));
@@ -309,7 +311,7 @@ impl<'de, T: Object> Deserialize<'de> for Found<T> {
                 Ok(Found(object))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Found<T>, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                while seq.next_element::<Checked>()?.is_some() {}
                 Ok(Found(T::default()))
             }
             scalars!(Found(T::default()));
@@ -324,7 +326,7 @@ fn text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<String>, A::Error>
 }
 
 fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(|_| ())
+    map.next_value::<Checked>().map(|_| ())
 }
 
 /// An entry: the identities of its `changes`.

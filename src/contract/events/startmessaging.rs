@@ -5,7 +5,7 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::{Event, Identity, Update};
@@ -63,7 +63,8 @@ pub(super) fn update(event: String, data: Value) -> Update {
 }
 
 /// Any JSON value, read leniently: a string's text, or an object's
-/// `message_id` and `status` strings; everything else is read past unbuilt.
+/// `message_id` and `status` strings; everything else is read past unbuilt,
+/// but checked as [`Value`] would check it.
 #[derive(Default)]
 pub(super) struct Lenient {
     pub(super) text: Option<String>,
@@ -108,7 +109,7 @@ impl<'de> Visitor<'de> for LenientVisitor {
                 Field::MessageId => found.message_id = map.next_value::<Lenient>()?.text,
                 Field::Status => found.status = map.next_value::<Lenient>()?.text,
                 Field::Other => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value::<Checked>()?;
                 }
             }
         }
@@ -116,7 +117,7 @@ impl<'de> Visitor<'de> for LenientVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq.next_element::<Checked>()?.is_some() {}
         Ok(Lenient::default())
     }
 
@@ -138,6 +139,62 @@ impl<'de> Visitor<'de> for LenientVisitor {
 
     fn visit_unit<E: de::Error>(self) -> Result<Lenient, E> {
         Ok(Lenient::default())
+    }
+}
+
+/// Any JSON value, read and dropped, but read as [`Value`] reads it: strings
+/// decoded (so a lone surrogate or bad UTF-8 is an error, as it is for
+/// [`parse`]) and numbers converted (so `1e400` is one). `IgnoredAny` skips
+/// both unchecked, and so used to accept bodies [`parse`] refuses.
+pub(super) struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(CheckedVisitor)
+    }
+}
+
+struct CheckedVisitor;
+
+impl<'de> Visitor<'de> for CheckedVisitor {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
+        Ok(Checked)
     }
 }
 
@@ -211,6 +268,13 @@ mod tests {
             b"{\"event\":\"e\",\"timestamp\":5}",
             b"{\"event\":\"e\",\"data\":{},\"data\":{}}",
             b"{\"event\":\"e\",\"data\":{\"status\":\"a\"}",
+            // What only a full read of `data` finds: `parse` and `identify` agree.
+            br#"{"event":"message.received","data":{"text":"\ud800"}}"#,
+            br#"{"event":"e","data":{"n":1e400}}"#,
+            br#"{"event":"e","data":[{"k":"\udc00"}]}"#,
+            b"{\"event\":\"e\",\"data\":{\"t\":\"\xff\"}}",
+            br#"{"object":"whatsapp_business_account","entry":[{"x":"\ud800"}]}"#,
+            br#"{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"n":1e400}}]}]}"#,
             // Deep nesting is an error, not a crash.
             deep.as_bytes(),
         ] {

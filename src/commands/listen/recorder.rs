@@ -1,0 +1,259 @@
+//! The record sinks of `listen`: stdout under `--json` and the `--record`
+//! file. Lines are gathered a batch at a time (every request waiting in the
+//! receiver's channel) and go out in one `write` per sink; the caller learns how
+//! many of the batch's lines were written whole, and acknowledges exactly those
+//! to the receiver (the rest are answered 503). A write that fails part way
+//! through leaves no torn line: the sink, when it is a regular file, is cut back
+//! to the end of the last whole line. A record file that already ends in a torn
+//! line (a crash, an older version) is repaired when it is opened.
+
+use std::fs::File;
+use std::io::{self, Seek, SeekFrom, Write};
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::http::server::Exchange;
+
+/// How much of a file is read at a time while looking for its last newline.
+const REPAIR_CHUNK: usize = 64 * 1024;
+
+/// Where record lines go.
+pub struct Recorder {
+    sinks: Vec<Sink>,
+    /// The lines of the batch being gathered.
+    batch: Vec<u8>,
+    /// Where each line of the batch ends in `batch`.
+    ends: Vec<usize>,
+    failure: Option<Error>,
+}
+
+struct Sink {
+    file: File,
+    /// What the sink is, for the error line.
+    what: Target,
+}
+
+enum Target {
+    Stdout,
+    File(String),
+}
+
+impl Recorder {
+    /// `json`: write to stdout. `file`: the record file, opened with [`open`].
+    pub fn new(json: bool, file: Option<(File, &Path)>) -> Result<Recorder> {
+        let mut sinks = Vec::new();
+        if json {
+            // A handle of our own on fd 1: std's stdout flushes at every newline.
+            use std::os::fd::AsFd;
+            let fd = std::io::stdout()
+                .as_fd()
+                .try_clone_to_owned()
+                .map_err(Error::stdout)?;
+            sinks.push(Sink {
+                file: File::from(fd),
+                what: Target::Stdout,
+            });
+        }
+        if let Some((file, path)) = file {
+            sinks.push(Sink {
+                file,
+                what: Target::File(path.display().to_string()),
+            });
+        }
+        Ok(Recorder {
+            sinks,
+            batch: Vec::with_capacity(64 * 1024),
+            ends: Vec::new(),
+            failure: None,
+        })
+    }
+
+    pub fn failed(&self) -> bool {
+        self.failure.is_some()
+    }
+
+    /// Adds the exchange's line to the batch.
+    pub fn add(&mut self, exchange: &Exchange) {
+        if !self.sinks.is_empty() && !self.failed() {
+            exchange.record().write_line(&mut self.batch);
+        }
+        self.ends.push(self.batch.len());
+    }
+
+    /// Writes the batch, one write per sink; how many of its lines (counted
+    /// from the first added) are now written whole in every sink. After a
+    /// failure that is none, ever again.
+    pub fn commit(&mut self) -> usize {
+        let lines = self.ends.len();
+        let kept = if self.failed() {
+            0
+        } else {
+            let mut whole = self.batch.len();
+            for sink in &mut self.sinks {
+                // A later sink gets only what every earlier sink took whole.
+                let batch = &self.batch[..whole];
+                let (written, result) = write_counted(&mut sink.file, batch);
+                if let Err(e) = result {
+                    let last = self.ends.iter().copied().take_while(|&end| end <= written);
+                    let boundary = last.last().unwrap_or(0);
+                    // Best effort: a pipe cannot be cut, and the error below is
+                    // what the user must see.
+                    let _ = cut_back(&mut sink.file, (written - boundary) as u64);
+                    whole = boundary;
+                    self.failure = Some(sink.error(e));
+                    if whole == 0 {
+                        break;
+                    }
+                }
+            }
+            self.ends.iter().take_while(|&&end| end <= whole).count()
+        };
+        debug_assert!(kept <= lines);
+        self.batch.clear();
+        self.ends.clear();
+        kept
+    }
+
+    /// Syncs the record file; the error that stopped recording, if one did.
+    pub fn finish(mut self) -> Option<Error> {
+        for sink in &self.sinks {
+            if matches!(sink.what, Target::File(_)) {
+                let _ = sink.file.sync_data();
+            }
+        }
+        self.failure.take()
+    }
+}
+
+impl Sink {
+    fn error(&self, e: io::Error) -> Error {
+        match &self.what {
+            Target::Stdout => Error::stdout(e),
+            Target::File(name) => {
+                Error::failed(format!("cannot write to the record file {name}: {e}"))
+            }
+        }
+    }
+}
+
+/// Writes `bytes` with as many `write` calls as it takes: how many were
+/// written, and the error that stopped it.
+fn write_counted(file: &mut File, bytes: &[u8]) -> (usize, io::Result<()>) {
+    let mut written = 0;
+    while written < bytes.len() {
+        match file.write(&bytes[written..]) {
+            Ok(0) => return (written, Err(io::ErrorKind::WriteZero.into())),
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (written, Err(e)),
+        }
+    }
+    (written, Ok(()))
+}
+
+/// Removes the last `torn` bytes written to a regular file, when they are its
+/// end (they are, unless someone else writes to it too).
+fn cut_back(file: &mut File, torn: u64) -> io::Result<()> {
+    if torn == 0 || !file.metadata()?.is_file() {
+        return Ok(());
+    }
+    let len = file.metadata()?.len();
+    let position = file.stream_position()?;
+    if position != len || torn > len {
+        return Ok(());
+    }
+    file.set_len(len - torn)?;
+    file.seek(SeekFrom::Start(len - torn))?;
+    Ok(())
+}
+
+/// Opens a record file to append to (never truncating: a record holds
+/// deliveries nobody can send again), after cutting off a torn last line; how
+/// many bytes were cut.
+pub fn open(path: &Path) -> Result<(File, u64)> {
+    let failed = |e: io::Error| {
+        Error::input(format!(
+            "cannot open the record file {}: {e}",
+            path.display()
+        ))
+    };
+    let file = File::options()
+        .read(true)
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(failed)?;
+    let cut = repair(&file).map_err(|e| {
+        Error::failed(format!(
+            "cannot repair the record file {}: {e}",
+            path.display()
+        ))
+    })?;
+    Ok((file, cut))
+}
+
+/// Cuts a file back to the end of its last whole line (to nothing when it has
+/// no newline at all); how many bytes that removed.
+fn repair(file: &File) -> io::Result<u64> {
+    let len = file.metadata()?.len();
+    let mut chunk = vec![0; REPAIR_CHUNK];
+    let mut end = len;
+    while end > 0 {
+        let start = end.saturating_sub(REPAIR_CHUNK as u64);
+        let buffer = &mut chunk[..(end - start) as usize];
+        file.read_exact_at(buffer, start)?;
+        if let Some(i) = buffer.iter().rposition(|&b| b == b'\n') {
+            let keep = start + i as u64 + 1;
+            if keep < len {
+                file.set_len(keep)?;
+            }
+            return Ok(len - keep);
+        }
+        end = start;
+    }
+    if len > 0 {
+        file.set_len(0)?;
+    }
+    Ok(len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repaired(content: &[u8]) -> (Vec<u8>, u64) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("record.jsonl");
+        std::fs::write(&path, content).unwrap();
+        let (_, cut) = open(&path).unwrap();
+        (std::fs::read(&path).unwrap(), cut)
+    }
+
+    #[test]
+    fn torn_tails_are_cut_back_to_the_last_newline() {
+        assert_eq!(repaired(b""), (b"".to_vec(), 0));
+        assert_eq!(repaired(b"{}\n{}\n"), (b"{}\n{}\n".to_vec(), 0));
+        assert_eq!(repaired(b"{}\n{\"a"), (b"{}\n".to_vec(), 3));
+        assert_eq!(repaired(b"{\"a"), (b"".to_vec(), 3));
+        // A torn line longer than one chunk.
+        let mut long = b"{}\n".to_vec();
+        long.extend(std::iter::repeat_n(b'x', 3 * REPAIR_CHUNK + 7));
+        assert_eq!(
+            repaired(&long),
+            (b"{}\n".to_vec(), 3 * REPAIR_CHUNK as u64 + 7)
+        );
+    }
+
+    #[test]
+    fn a_failed_write_leaves_whole_lines_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("record.jsonl");
+        std::fs::write(&path, b"{}\n").unwrap();
+        let mut file = File::options().append(true).open(&path).unwrap();
+        file.write_all(b"{\"torn").unwrap();
+        cut_back(&mut file, 6).unwrap();
+        file.write_all(b"{}\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"{}\n{}\n");
+    }
+}

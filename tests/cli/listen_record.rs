@@ -1,0 +1,164 @@
+//! `listen --record` and `--json` when writing fails: on a full filesystem (a
+//! 64 KiB tmpfs, mounted when the tests run as root, as CI does) a request is
+//! answered 2xx only when its line is written whole, every other one gets 503,
+//! the file is left holding whole lines only, and a torn last line left by an
+//! earlier run is repaired when the file is opened again.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use wm_hooks::contract::record;
+
+use crate::util::listen::{Listener, post_signed, post_signed_concurrently};
+
+/// A tmpfs of `size` mounted on a temp dir, unmounted on drop.
+struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    /// `None` (and a message saying the test is skipped) unless running as root.
+    fn mount(size: &str) -> Option<Tmpfs> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            eprintln!("skipped: mounting a full filesystem needs root (CI runs as root)");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("mount runs");
+        assert!(status.success(), "mount -t tmpfs failed");
+        Some(Tmpfs { dir })
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+/// 1 KiB signed events, each with its own id.
+fn bodies(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let pad = "x".repeat(960);
+            format!(
+                "{{\"event\":\"message.received\",\"data\":{{\"message_id\":\"wamid.{i:06}\",\"pad\":\"{pad}\"}}}}"
+            )
+        })
+        .collect()
+}
+
+/// Checks a record file against the answers: whole lines only, one for every
+/// request answered other than 503, none for a 503.
+fn holds_exactly_the_answered(file: &Path, answers: &[(String, Option<u16>)]) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "a torn last line: {:?}",
+        &text[text.len().saturating_sub(80)..]
+    );
+    let mut recorded: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let record = record::parse_line(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            String::from_utf8(record.body_bytes().unwrap()).unwrap()
+        })
+        .collect();
+    let mut answered: Vec<String> = answers
+        .iter()
+        .filter(|(_, status)| status.is_some_and(|s| s != 503))
+        .map(|(body, _)| body.clone())
+        .collect();
+    recorded.sort();
+    answered.sort();
+    assert_eq!(
+        recorded.len(),
+        answered.len(),
+        "lines in the file vs requests answered other than 503"
+    );
+    assert!(recorded == answered, "the file holds exactly the answered");
+    let refused = answers.iter().filter(|(_, s)| *s == Some(503)).count();
+    assert!(refused > 0, "the disk filled up, so some were refused");
+    assert!(!answered.is_empty(), "some fit before it filled");
+}
+
+#[test]
+fn a_full_disk_answers_503_and_leaves_whole_lines() {
+    let Some(disk) = Tmpfs::mount("64k") else {
+        return;
+    };
+    let file = disk.path("deliveries.jsonl");
+    let listener = Listener::start(&["--record", file.to_str().unwrap()]);
+    let answers = post_signed_concurrently(&listener.url, bodies(300), 16);
+    let stopped = listener.stop();
+    assert_eq!(stopped.code, Some(1), "{}", stopped.stderr);
+    let errors: Vec<&str> = stopped
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", stopped.stderr);
+    assert!(
+        errors[0].contains("cannot write to the record file"),
+        "{}",
+        errors[0]
+    );
+    holds_exactly_the_answered(&file, &answers);
+    assert!(
+        stopped.stderr.contains("answered 503: not recorded"),
+        "{}",
+        stopped.stderr
+    );
+}
+
+#[test]
+fn json_into_a_full_disk_answers_503_and_leaves_whole_lines() {
+    let Some(disk) = Tmpfs::mount("64k") else {
+        return;
+    };
+    let path = disk.path("stdout.jsonl");
+    let out = std::fs::File::create(&path).unwrap();
+    let listener = Listener::start_with_stdout_file(&["--json"], out);
+    let answers = post_signed_concurrently(&listener.url, bodies(300), 16);
+    let stopped = listener.stop();
+    assert_eq!(stopped.code, Some(1), "{}", stopped.stderr);
+    assert!(
+        stopped.stderr.contains("error: cannot write to stdout"),
+        "{}",
+        stopped.stderr
+    );
+    holds_exactly_the_answered(&path, &answers);
+}
+
+#[test]
+fn a_torn_last_line_is_repaired_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("deliveries.jsonl");
+    let whole = "{\"received_at\":\"2026-01-15T10:30:00.123Z\"}\n";
+    std::fs::write(&file, format!("{whole}{{\"received_at\":\"2026-01")).unwrap();
+    let listener = Listener::start(&["--record", file.to_str().unwrap()]);
+    assert_eq!(post_signed(&listener.url, bodies(1).remove(0)).status, 200);
+    let stopped = listener.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    assert!(
+        stopped
+            .stderr
+            .contains("ended in a partial line (23 bytes) from an interrupted write"),
+        "{}",
+        stopped.stderr
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let (first, rest) = text.split_once('\n').unwrap();
+    assert_eq!(format!("{first}\n"), whole);
+    assert_eq!(rest.lines().count(), 1);
+    record::parse_line(rest.trim_end()).unwrap();
+}
