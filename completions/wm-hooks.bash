@@ -25,6 +25,9 @@ _wm__hooks() {
             wm__hooks,configure)
                 cmd="wm__hooks__subcmd__configure"
                 ;;
+            wm__hooks,deliver)
+                cmd="wm__hooks__subcmd__deliver"
+                ;;
             wm__hooks,events)
                 cmd="wm__hooks__subcmd__events"
                 ;;
@@ -39,6 +42,9 @@ _wm__hooks() {
                 ;;
             wm__hooks,sign)
                 cmd="wm__hooks__subcmd__sign"
+                ;;
+            wm__hooks,store)
+                cmd="wm__hooks__subcmd__store"
                 ;;
             wm__hooks,verify)
                 cmd="wm__hooks__subcmd__verify"
@@ -55,6 +61,9 @@ _wm__hooks() {
             wm__hooks__subcmd__help,configure)
                 cmd="wm__hooks__subcmd__help__subcmd__configure"
                 ;;
+            wm__hooks__subcmd__help,deliver)
+                cmd="wm__hooks__subcmd__help__subcmd__deliver"
+                ;;
             wm__hooks__subcmd__help,events)
                 cmd="wm__hooks__subcmd__help__subcmd__events"
                 ;;
@@ -70,11 +79,47 @@ _wm__hooks() {
             wm__hooks__subcmd__help,sign)
                 cmd="wm__hooks__subcmd__help__subcmd__sign"
                 ;;
+            wm__hooks__subcmd__help,store)
+                cmd="wm__hooks__subcmd__help__subcmd__store"
+                ;;
             wm__hooks__subcmd__help,verify)
                 cmd="wm__hooks__subcmd__help__subcmd__verify"
                 ;;
             wm__hooks__subcmd__help,verify-signature)
                 cmd="wm__hooks__subcmd__help__subcmd__verify__subcmd__signature"
+                ;;
+            wm__hooks__subcmd__help__subcmd__store,dead)
+                cmd="wm__hooks__subcmd__help__subcmd__store__subcmd__dead"
+                ;;
+            wm__hooks__subcmd__help__subcmd__store,redrive)
+                cmd="wm__hooks__subcmd__help__subcmd__store__subcmd__redrive"
+                ;;
+            wm__hooks__subcmd__help__subcmd__store,stats)
+                cmd="wm__hooks__subcmd__help__subcmd__store__subcmd__stats"
+                ;;
+            wm__hooks__subcmd__store,dead)
+                cmd="wm__hooks__subcmd__store__subcmd__dead"
+                ;;
+            wm__hooks__subcmd__store,help)
+                cmd="wm__hooks__subcmd__store__subcmd__help"
+                ;;
+            wm__hooks__subcmd__store,redrive)
+                cmd="wm__hooks__subcmd__store__subcmd__redrive"
+                ;;
+            wm__hooks__subcmd__store,stats)
+                cmd="wm__hooks__subcmd__store__subcmd__stats"
+                ;;
+            wm__hooks__subcmd__store__subcmd__help,dead)
+                cmd="wm__hooks__subcmd__store__subcmd__help__subcmd__dead"
+                ;;
+            wm__hooks__subcmd__store__subcmd__help,help)
+                cmd="wm__hooks__subcmd__store__subcmd__help__subcmd__help"
+                ;;
+            wm__hooks__subcmd__store__subcmd__help,redrive)
+                cmd="wm__hooks__subcmd__store__subcmd__help__subcmd__redrive"
+                ;;
+            wm__hooks__subcmd__store__subcmd__help,stats)
+                cmd="wm__hooks__subcmd__store__subcmd__help__subcmd__stats"
                 ;;
             *)
                 ;;
@@ -83,7 +128,7 @@ _wm__hooks() {
 
     case "${cmd}" in
         wm__hooks)
-            opts="-q -v -h -V --color --quiet --verbose --help --version listen send-test verify check configure sign verify-signature events completions help"
+            opts="-q -v -h -V --color --quiet --verbose --help --version listen send-test verify check configure sign verify-signature deliver store events completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,6 +259,80 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wm__hooks__subcmd__deliver)
+            opts="-q -v -h -V --color --quiet --verbose --from --to --secret --secret-file --forward-secret --forward-secret-file --signature-header --group --consumer --claim-after --concurrency --timeout --retry-schedule --retry-scale --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --consumer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --claim-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-schedule)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-scale)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wm__hooks__subcmd__events)
             opts="-q -v -h -V --color --quiet --verbose --type --reply --status --template-status --profile --help --version message.received message.status template.status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -253,7 +372,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__help)
-            opts="listen send-test verify check configure sign verify-signature events completions help"
+            opts="listen send-test verify check configure sign verify-signature deliver store events completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +414,20 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__help__subcmd__configure)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__help__subcmd__deliver)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -367,6 +500,62 @@ _wm__hooks() {
         wm__hooks__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__help__subcmd__store)
+            opts="stats dead redrive"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__help__subcmd__store__subcmd__dead)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__help__subcmd__store__subcmd__redrive)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__help__subcmd__store__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -635,6 +824,176 @@ _wm__hooks() {
                     ;;
                 --payload-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__store)
+            opts="-q -v -h -V --color --quiet --verbose --help --version stats dead redrive help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__store__subcmd__dead)
+            opts="-q -v -h -V --store --group --limit --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__store__subcmd__help)
+            opts="stats dead redrive help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__store__subcmd__help__subcmd__dead)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__store__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__store__subcmd__help__subcmd__redrive)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__store__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__store__subcmd__redrive)
+            opts="-q -v -h -V --store --group --all --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__store__subcmd__stats)
+            opts="-q -v -h -V --store --group --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -34,6 +34,8 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand configure 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
             cand sign 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
             cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
+            cand deliver 'Move stored events to your app, at least once: re-signed, retried on the platform''s schedule, then dead letters'
+            cand store 'Inspect a store: counts, dead letters, and putting them back for delivery'
             cand events 'List the event types, or print one''s sample payload'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -204,6 +206,104 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wm-hooks;deliver'= {
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --from 'The store to deliver from: sqlite:PATH or redis://HOST:PORT/DB?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --to 'Where events go: URL for every event, or EVENT=URL (repeatable) to route one event type; an event no route takes becomes a dead letter'
+            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
+            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
+            cand --forward-secret 'Sign deliveries with this secret instead of the webhook secret [env: WM_HOOKS_FORWARD_SECRET]; prefer the variable or --forward-secret-file'
+            cand --forward-secret-file 'Read the signing secret from a file (one trailing newline is removed)'
+            cand --signature-header 'The header that carries the signature'
+            cand --group 'The Redis consumer group (ignored for SQLite)'
+            cand --consumer 'This process''s name in the group [default: HOST-PID]'
+            cand --claim-after 'Claim what another consumer holds after this long without an answer (it died)'
+            cand --concurrency 'Deliveries in flight at once'
+            cand --timeout 'How long the app may take to answer one delivery'
+            cand --retry-schedule 'The waits between attempts, comma-separated; after the last, a dead letter'
+            cand --retry-scale 'Multiply the retry schedule by F: 0.001 turns 30s into 30ms'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand --json 'Print one JSON line per attempt on stdout'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wm-hooks;store'= {
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
+            cand dead 'List the dead letters with their last error'
+            cand redrive 'Put dead letters back for delivery (all, or those named), attempts reset'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wm-hooks;store;stats'= {
+            cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --group 'The Redis consumer group whose deliveries are counted (ignored for SQLite)'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --json 'Print one JSON object on stdout'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wm-hooks;store;dead'= {
+            cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --group 'The Redis consumer group whose deliveries are counted (ignored for SQLite)'
+            cand --limit 'List at most N, oldest first'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --json 'Print one JSON object per dead letter on stdout'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wm-hooks;store;redrive'= {
+            cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --group 'The Redis consumer group whose deliveries are counted (ignored for SQLite)'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --all 'Put every dead letter back'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wm-hooks;store;help'= {
+            cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
+            cand dead 'List the dead letters with their last error'
+            cand redrive 'Put dead letters back for delivery (all, or those named), attempts reset'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wm-hooks;store;help;stats'= {
+        }
+        &'wm-hooks;store;help;dead'= {
+        }
+        &'wm-hooks;store;help;redrive'= {
+        }
+        &'wm-hooks;store;help;help'= {
+        }
         &'wm-hooks;events'= {
             cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
             cand --type 'The message type of message.received [default: text]'
@@ -239,6 +339,8 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand configure 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
             cand sign 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
             cand verify-signature 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
+            cand deliver 'Move stored events to your app, at least once: re-signed, retried on the platform''s schedule, then dead letters'
+            cand store 'Inspect a store: counts, dead letters, and putting them back for delivery'
             cand events 'List the event types, or print one''s sample payload'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -256,6 +358,19 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
         &'wm-hooks;help;sign'= {
         }
         &'wm-hooks;help;verify-signature'= {
+        }
+        &'wm-hooks;help;deliver'= {
+        }
+        &'wm-hooks;help;store'= {
+            cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
+            cand dead 'List the dead letters with their last error'
+            cand redrive 'Put dead letters back for delivery (all, or those named), attempts reset'
+        }
+        &'wm-hooks;help;store;stats'= {
+        }
+        &'wm-hooks;help;store;dead'= {
+        }
+        &'wm-hooks;help;store;redrive'= {
         }
         &'wm-hooks;help;events'= {
         }

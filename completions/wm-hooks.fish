@@ -38,6 +38,8 @@ complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "check" -d 'Play t
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "configure" -d 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "sign" -d 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "verify-signature" -d 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
+complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "deliver" -d 'Move stored events to your app, at least once: re-signed, retried on the platform\'s schedule, then dead letters'
+complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "store" -d 'Inspect a store: counts, dead letters, and putting them back for delivery'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "events" -d 'List the event types, or print one\'s sample payload'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -247,6 +249,74 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -s q
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -s h -l help -d 'Print help'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l from -d 'The store to deliver from: sqlite:PATH or redis://HOST:PORT/DB?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l to -d 'Where events go: URL for every event, or EVENT=URL (repeatable) to route one event type; an event no route takes becomes a dead letter' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l forward-secret -d 'Sign deliveries with this secret instead of the webhook secret [env: WM_HOOKS_FORWARD_SECRET]; prefer the variable or --forward-secret-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l forward-secret-file -d 'Read the signing secret from a file (one trailing newline is removed)' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l signature-header -d 'The header that carries the signature' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l group -d 'The Redis consumer group (ignored for SQLite)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l consumer -d 'This process\'s name in the group [default: HOST-PID]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l claim-after -d 'Claim what another consumer holds after this long without an answer (it died)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l concurrency -d 'Deliveries in flight at once' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l timeout -d 'How long the app may take to answer one delivery' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l retry-schedule -d 'The waits between attempts, comma-separated; after the last, a dead letter' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l retry-scale -d 'Multiply the retry schedule by F: 0.001 turns 30s into 30ms' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -l json -d 'Print one JSON line per attempt on stdout'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand deliver" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive help" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive help" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive help" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive help" -s h -l help -d 'Print help'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive help" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive help" -f -a "stats" -d 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive help" -f -a "dead" -d 'List the dead letters with their last error'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive help" -f -a "redrive" -d 'Put dead letters back for delivery (all, or those named), attempts reset'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -l group -d 'The Redis consumer group whose deliveries are counted (ignored for SQLite)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -l json -d 'Print one JSON object on stdout'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l group -d 'The Redis consumer group whose deliveries are counted (ignored for SQLite)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l limit -d 'List at most N, oldest first' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l json -d 'Print one JSON object per dead letter on stdout'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -s h -l help -d 'Print help'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -l group -d 'The Redis consumer group whose deliveries are counted (ignored for SQLite)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -l all -d 'Put every dead letter back'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -s h -l help -d 'Print help'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "dead" -d 'List the dead letters with their last error'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "redrive" -d 'Put dead letters back for delivery (all, or those named), attempts reset'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -289,13 +359,18 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s q -l q
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature events completions help" -f -a "listen" -d 'Run a local webhook receiver that verifies and shows every delivery'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature events completions help" -f -a "send-test" -d 'Play the platform: sign sample events and POST them to your endpoint'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature events completions help" -f -a "verify" -d 'Run the platform\'s handshake GET against your endpoint and check the answer'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature events completions help" -f -a "check" -d 'Play the platform\'s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature events completions help" -f -a "configure" -d 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature events completions help" -f -a "sign" -d 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature events completions help" -f -a "verify-signature" -d 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature events completions help" -f -a "events" -d 'List the event types, or print one\'s sample payload'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature events completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature events completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "listen" -d 'Run a local webhook receiver that verifies and shows every delivery'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "send-test" -d 'Play the platform: sign sample events and POST them to your endpoint'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "verify" -d 'Run the platform\'s handshake GET against your endpoint and check the answer'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "check" -d 'Play the platform\'s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "configure" -d 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "sign" -d 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "verify-signature" -d 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "deliver" -d 'Move stored events to your app, at least once: re-signed, retried on the platform\'s schedule, then dead letters'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "store" -d 'Inspect a store: counts, dead letters, and putting them back for delivery'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "events" -d 'List the event types, or print one\'s sample payload'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "stats" -d 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "dead" -d 'List the dead letters with their last error'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "redrive" -d 'Put dead letters back for delivery (all, or those named), attempts reset'

@@ -10,8 +10,8 @@
 //! secret and payloads; [`text`] escapes and formats text for
 //! every layer; [`error`] maps every outcome to an exit code. [`cli`]
 //! holds every clap type and is read only by `main` and [`commands`]: the
-//! layers below take plain values. Durable stores for `ingest` will live in
-//! `store/` beside them.
+//! layers below take plain values. [`store`] holds the durable queues of
+//! `ingest` and `deliver` (SQLite, Redis) beside [`http`].
 
 pub mod cli;
 pub mod commands;
@@ -21,4 +21,5 @@ pub mod http;
 pub mod input;
 pub mod output;
 pub mod platform;
+pub mod store;
 pub mod text;

@@ -11,6 +11,8 @@ mod check;
 mod completions;
 #[path = "cli/configure.rs"]
 mod configure;
+#[path = "cli/deliver.rs"]
+mod deliver;
 #[path = "cli/events.rs"]
 mod events;
 #[path = "cli/listen.rs"]
@@ -27,6 +29,8 @@ mod report;
 mod send_test;
 #[path = "cli/sign.rs"]
 mod sign;
+#[path = "cli/store.rs"]
+mod store;
 #[path = "cli/verify.rs"]
 mod verify;
 #[path = "cli/verify_signature.rs"]

@@ -4,10 +4,12 @@
 pub mod check;
 pub mod completions;
 pub mod configure;
+pub mod deliver;
 pub mod events;
 pub mod listen;
 pub mod send_test;
 pub mod sign;
+pub mod store;
 pub mod verify;
 pub mod verify_signature;
 
@@ -34,6 +36,8 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::SendTest(args) => send_test::run(*args),
         Command::Verify(args) => verify::run(args),
         Command::Check(args) => check::run(args),
+        Command::Deliver(args) => deliver::run(*args),
+        Command::Store(command) => store::run(command),
     }
 }
 

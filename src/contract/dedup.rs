@@ -6,11 +6,18 @@
 //! Pure, with bounded memory: it remembers the last `capacity` deliveries and
 //! messages as 64-bit keyed hashes, not their text, so 100 000 of each cost a
 //! few MiB whatever the ids look like, and a sender cannot aim for collisions.
+//!
+//! [`store_key`] is the rule `ingest` stores by: the same key from every
+//! process on every machine, so that instances behind one load balancer agree.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 
-use crate::contract::events::{EventKind, Identity};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::contract::events::{self, EventKind, Identity};
+use crate::contract::profile::Profile;
 
 /// How many deliveries and messages are remembered by default.
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -129,10 +136,86 @@ impl<V> Bounded<V> {
     }
 }
 
+/// The dedupe key of a stored event: the same delivery again gets the same
+/// key. A delivery about a message is its event kind, `message_id` and status
+/// (`msg:`); a `template.status` its template name, language and status
+/// (`tpl:`); a Meta delivery whose updates all carry a message id, each
+/// update's kind, id and status (`msg:`; one update keys as StartMessaging's
+/// does); anything else the SHA-256 of its body (`body:`). The parts are
+/// hashed (SHA-256, hex), so a key is short whatever a sender puts in them,
+/// and the parts are joined with a separator no JSON string can hold raw
+/// (U+0000), so two different deliveries never share a key by concatenation.
+pub fn store_key(body: &[u8]) -> String {
+    let hashed = |prefix: &str, parts: &[&str]| {
+        let mut hash = Sha256::new();
+        for part in parts {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        format!("{prefix}:{}", hex::encode(hash.finalize()))
+    };
+    let Ok(identified) = events::identify(body) else {
+        return format!("body:{}", hex::encode(Sha256::digest(body)));
+    };
+    // A Meta batch is the same delivery again when every update is about the
+    // same messages and statuses; one update keys as StartMessaging's would.
+    let updates = &identified.updates;
+    if identified.profile == Profile::Meta
+        && !updates.is_empty()
+        && updates.iter().all(|u| u.message_id.is_some())
+    {
+        let parts: Vec<&str> = updates
+            .iter()
+            .flat_map(|u| {
+                [
+                    u.event.as_str(),
+                    u.message_id.as_deref().unwrap_or(""),
+                    u.status.as_deref().unwrap_or(""),
+                ]
+            })
+            .collect();
+        return hashed("msg", &parts);
+    }
+    if let (Profile::StartMessaging, [identity]) = (identified.profile, updates.as_slice()) {
+        if let Some(id) = &identity.message_id {
+            let status = identity.status.as_deref().unwrap_or("");
+            return hashed("msg", &[&identity.event, id, status]);
+        }
+        if identity.event == EventKind::TemplateStatus.name() {
+            if let Some(template) = template_parts(body) {
+                let [name, language, status] = template.each_ref().map(String::as_str);
+                return hashed("tpl", &[name, language, status]);
+            }
+        }
+    }
+    format!("body:{}", hex::encode(Sha256::digest(body)))
+}
+
+/// A `template.status` body's name, language and status, when it names its template.
+fn template_parts(body: &[u8]) -> Option<[String; 3]> {
+    #[derive(Deserialize)]
+    struct Wire {
+        data: Data,
+    }
+    #[derive(Deserialize)]
+    struct Data {
+        template_name: String,
+        #[serde(default)]
+        language: Option<String>,
+        #[serde(default)]
+        status: Option<String>,
+    }
+    let data = serde_json::from_slice::<Wire>(body).ok()?.data;
+    Some([
+        data.template_name,
+        data.language.unwrap_or_default(),
+        data.status.unwrap_or_default(),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::events;
 
     fn status(id: &str, status: &str) -> Identity {
         let body = format!(
@@ -228,5 +311,63 @@ mod tests {
         assert_eq!(seen.observe(&status("a", "read")), Tag::New);
         assert_eq!(seen.observe(&status("c", "read")), Tag::Duplicate);
         assert_eq!(seen.observe(&status("c", "sent")), Tag::OutOfOrder);
+    }
+
+    #[test]
+    fn store_keys_follow_the_rule() {
+        let status = |id: &str, status: &str, extra: &str| {
+            store_key(format!(
+                r#"{{"event":"message.status","timestamp":"{extra}","data":{{"message_id":"{id}","status":"{status}"}}}}"#
+            ).as_bytes())
+        };
+        // A retry differs in its timestamp, not in what it is about.
+        assert_eq!(status("m1", "sent", "a"), status("m1", "sent", "b"));
+        assert_ne!(status("m1", "sent", "a"), status("m1", "read", "a"));
+        assert_ne!(status("m1", "sent", "a"), status("m2", "sent", "a"));
+        assert!(status("m1", "sent", "a").starts_with("msg:"));
+        let template = |name: &str, language: &str, at: &str| {
+            store_key(format!(
+                r#"{{"event":"template.status","timestamp":"{at}","data":{{"template_name":"{name}","language":"{language}","status":"APPROVED"}}}}"#
+            ).as_bytes())
+        };
+        assert_eq!(
+            template("welcome", "en", "1"),
+            template("welcome", "en", "2")
+        );
+        assert_ne!(
+            template("welcome", "en", "1"),
+            template("welcome", "pt_BR", "1")
+        );
+        assert!(template("welcome", "en", "1").starts_with("tpl:"));
+        // Parts cannot run into each other.
+        assert_ne!(status("ab", "c", "x"), status("a", "bc", "x"));
+        assert_eq!(
+            store_key(b"not json"),
+            "body:7ccfa1fbf3940e6f0c0375d87c0f9235a50514e14cb427bdfaf5077987b26ccf"
+        );
+        assert_ne!(store_key(b"{}"), store_key(b"{} "));
+        let sample = EventKind::MessageReceived.sample_text();
+        assert_eq!(
+            store_key(sample.as_bytes()),
+            store_key(sample.trim().as_bytes())
+        );
+    }
+
+    #[test]
+    fn a_meta_delivery_keys_by_its_updates() {
+        let sm = br#"{"event":"message.status","data":{"message_id":"m1","status":"read"}}"#;
+        let meta = |statuses: &str| {
+            format!(
+                r#"{{"object":"whatsapp_business_account","entry":[{{"changes":[{{"field":"messages","value":{{"statuses":[{statuses}]}}}}]}}]}}"#
+            )
+        };
+        let one = meta(r#"{"id":"m1","status":"read"}"#);
+        assert_eq!(store_key(one.as_bytes()), store_key(sm));
+        let two = meta(r#"{"id":"m1","status":"read"},{"id":"m2","status":"read"}"#);
+        let spaced = two.replace(',', ", ");
+        assert_eq!(store_key(two.as_bytes()), store_key(spaced.as_bytes()));
+        assert_ne!(store_key(two.as_bytes()), store_key(one.as_bytes()));
+        let unnamed = meta(r#"{"status":"read"}"#);
+        assert!(store_key(unnamed.as_bytes()).starts_with("body:"));
     }
 }

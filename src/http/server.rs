@@ -782,7 +782,7 @@ impl Forward {
 
 /// The innermost cause of an error: reqwest's own message repeats the URL and
 /// wraps the one part that says what happened ("Connection refused").
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = error;
     while let Some(next) = cause.source() {
         cause = next;

@@ -69,6 +69,19 @@ impl Listener {
     }
 
     fn spawn(args: &[&str], env: &[(&str, &str)], out: Stdout) -> Listener {
+        let mut full = vec!["listen", "--port", "0"];
+        full.extend_from_slice(args);
+        Listener::command(&full, env, out)
+    }
+
+    /// Any long-running `wm-hooks ARGS` (`ingest`, `deliver`) in a cleaned
+    /// environment plus `env`, once its first stderr line is out. A first line
+    /// `Listening on URL` sets [`Listener::url`] and [`Listener::addr`].
+    pub fn run(args: &[&str], env: &[(&str, &str)]) -> Listener {
+        Listener::command(args, env, Stdout::Read)
+    }
+
+    fn command(args: &[&str], env: &[(&str, &str)], out: Stdout) -> Listener {
         let read_stdout = matches!(out, Stdout::Read);
         let stdout = match out {
             Stdout::File(file) => Stdio::from(file),
@@ -76,7 +89,6 @@ impl Listener {
         };
         let mut child = super::wm_hooks_std()
             .envs(env.iter().copied())
-            .args(["listen", "--port", "0"])
             .args(args)
             .stdin(Stdio::null())
             .stdout(stdout)
@@ -104,6 +116,13 @@ impl Listener {
             readers,
         };
         let first = listener.first_line();
+        if args.first() == Some(&"deliver") {
+            assert!(
+                first.starts_with("Delivering from "),
+                "the first stderr line is {first:?}"
+            );
+            return listener;
+        }
         listener.url = first
             .strip_prefix("Listening on ")
             .unwrap_or_else(|| panic!("the first stderr line is {first:?}"))
@@ -160,6 +179,12 @@ impl Listener {
             .status()
             .expect("kill runs");
         assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// `kill -9`: no chance to finish anything.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// SIGTERM, then waits (bounded) for the exit and the last output.

@@ -6,6 +6,8 @@
 pub mod server;
 
 pub mod listen;
+pub mod redis;
+pub mod store;
 
 use std::path::PathBuf;
 

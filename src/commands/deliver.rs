@@ -1,0 +1,376 @@
+//! `wm-hooks deliver`: claims stored events, POSTs each to the app its route
+//! names (re-signed, [`relay::send`]), and tells the store how it went:
+//! delivered on a 2xx, retried on the schedule otherwise, a dead letter after
+//! the last wait. At most `--concurrency` attempts are in flight; each claimed
+//! entry is leased for `--claim-after`, so what a killed `deliver` held is
+//! delivered by another (or by itself, restarted) once the lease runs out.
+//!
+//! The first stderr line is `Delivering from STORE`; on a terminal a status
+//! line follows (delivered/s, pending, retrying, dead); `--json` prints one
+//! line per attempt on stdout. A stop (SIGINT, SIGTERM) claims nothing more,
+//! lets the attempts in flight finish and be acknowledged, then prints a summary.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hyper::header::HeaderName;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::task::JoinSet;
+
+use super::listen::FORWARD_SECRET_ENV;
+use crate::cli::DeliverArgs;
+use crate::error::{Error, Outcome, Result};
+use crate::input::secret::{self, Secret, Source};
+use crate::output;
+use crate::platform::relay::{self, Attempted, Outgoing, Route, Schedule};
+use crate::store::{self, Entry, Opened, Store};
+
+/// How long to wait before asking again after a claim found nothing.
+const IDLE_POLL: Duration = Duration::from_millis(100);
+/// How long to wait after the store failed before asking it again.
+const STORE_BACKOFF: Duration = Duration::from_secs(1);
+/// How often the status line is redrawn.
+const STATUS_EVERY: Duration = Duration::from_millis(500);
+
+/// Everything an attempt needs, shared by every attempt.
+struct Plan {
+    routes: Vec<Route>,
+    secret: Secret,
+    signature_header: HeaderName,
+    schedule: Schedule,
+    scale: f64,
+    client: reqwest::Client,
+}
+
+pub fn run(args: DeliverArgs) -> Result<Outcome> {
+    let url = store::resolve(args.from.as_ref())?;
+    let secret = signing_secret(&args)?;
+    let client = crate::http::client::builder()
+        .timeout(args.timeout)
+        .build()
+        .map_err(|e| Error::failed(format!("cannot set up the HTTP client: {e}")))?;
+    let consumer = args
+        .consumer
+        .clone()
+        .unwrap_or_else(|| format!("{}-{}", hostname(), std::process::id()));
+    let plan = Plan {
+        routes: args.to.clone(),
+        secret,
+        signature_header: args.signature_header.clone(),
+        schedule: args.retry_schedule.clone(),
+        scale: args.retry_scale,
+        client,
+    };
+    super::block_on(deliver(args, url, consumer, plan))
+}
+
+/// `--forward-secret(-file)` or WM_HOOKS_FORWARD_SECRET, else the webhook secret.
+fn signing_secret(args: &DeliverArgs) -> Result<Secret> {
+    let own = secret::load_from(
+        args.forward_secret.as_deref(),
+        args.forward_secret_file.as_deref(),
+        FORWARD_SECRET_ENV,
+    )?;
+    if own.as_ref().is_some_and(|s| s.source == Source::Flag) {
+        super::warn_visible(
+            "--forward-secret",
+            &format!("{FORWARD_SECRET_ENV} or --forward-secret-file"),
+        );
+    }
+    match own {
+        Some(secret) => Ok(secret),
+        None => {
+            let secret = super::require_secret(&args.secret).map_err(|e| {
+                e.with_hint(format!(
+                    "deliver signs with the webhook secret ({}) or with {FORWARD_SECRET_ENV}",
+                    secret::ENV
+                ))
+            })?;
+            super::warn_if_on_command_line(&secret);
+            Ok(secret)
+        }
+    }
+}
+
+fn hostname() -> String {
+    let mut buffer = [0u8; 256];
+    // SAFETY: gethostname writes at most the given length into the buffer.
+    let ok = unsafe { libc::gethostname(buffer.as_mut_ptr().cast(), buffer.len()) } == 0;
+    let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
+    match std::str::from_utf8(&buffer[..end]) {
+        Ok(name) if ok && !name.is_empty() => name.to_string(),
+        _ => "deliver".to_string(),
+    }
+}
+
+/// What became of one attempt, for the output.
+#[derive(Serialize)]
+struct Report {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: String,
+    event: Option<String>,
+    message_id: Option<String>,
+    to: Option<String>,
+    attempt: u32,
+    status: Option<u16>,
+    latency_ms: Option<f64>,
+    result: Result_,
+    error: Option<String>,
+    retry_in_ms: Option<u64>,
+    /// The store failed to record the result: the entry will be delivered again.
+    #[serde(skip)]
+    store_error: Option<Error>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Result_ {
+    Delivered,
+    Retrying,
+    Dead,
+}
+
+async fn deliver(
+    args: DeliverArgs,
+    url: store::StoreUrl,
+    consumer: String,
+    plan: Plan,
+) -> Result<Outcome> {
+    let mut stopping = false;
+    let mut interrupt = signal(SignalKind::interrupt())
+        .map_err(|e| Error::failed(format!("cannot handle signals: {e}")))?;
+    let mut terminate = signal(SignalKind::terminate())
+        .map_err(|e| Error::failed(format!("cannot handle signals: {e}")))?;
+    let store = Arc::new(store::open(&url, &args.group)?);
+    store.ping().await?;
+    store.prepare_delivery().await?;
+    output::eprintln(format_args!("Delivering from {url}"));
+    for route in &plan.routes {
+        output::note(format_args!(
+            "  {} → {}",
+            route.event.as_deref().unwrap_or("every event"),
+            output::escape(route.url.as_str())
+        ));
+    }
+    output::note(format_args!(
+        "As consumer {} ({} at once); Press Ctrl-C to stop.",
+        output::escape(&consumer),
+        args.concurrency
+    ));
+
+    let plan = Arc::new(plan);
+    let status = status_line(args.json);
+    let mut tally = Tally::default();
+    let mut in_flight: JoinSet<Report> = JoinSet::new();
+    let mut next_claim = Instant::now();
+    let mut next_status = Instant::now();
+    let mut store_down = false;
+    let started = Instant::now();
+    while !stopping {
+        let free = args.concurrency as usize - in_flight.len();
+        if free > 0 && Instant::now() >= next_claim {
+            match store.claim(&consumer, free, args.claim_after).await {
+                Ok(entries) => {
+                    if store_down {
+                        output::note("The store answers again");
+                        store_down = false;
+                    }
+                    if entries.len() < free {
+                        next_claim = Instant::now() + IDLE_POLL;
+                    }
+                    for entry in entries {
+                        in_flight.spawn(attempt(Arc::clone(&store), Arc::clone(&plan), entry));
+                    }
+                }
+                Err(error) => {
+                    if !store_down {
+                        status.suspend(|| output::warn(format_args!("{error}; trying again")));
+                        store_down = true;
+                    }
+                    next_claim = Instant::now() + STORE_BACKOFF;
+                }
+            }
+        }
+        if !status.is_hidden() && Instant::now() >= next_status {
+            next_status = Instant::now() + STATUS_EVERY;
+            if let Ok(stats) = store.stats().await {
+                let rate = tally.delivered as f64 / started.elapsed().as_secs_f64().max(0.001);
+                status.set_message(format!(
+                    "delivered {} ({rate:.0}/s) · pending {} · retrying {} · dead {}",
+                    tally.delivered, stats.pending, stats.retrying, stats.dead
+                ));
+            }
+        }
+        let wait = next_claim
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1));
+        tokio::select! {
+            Some(joined) = in_flight.join_next(), if !in_flight.is_empty() => {
+                if let Ok(report) = joined {
+                    show(&report, &mut tally, args.json, &status)?;
+                }
+            }
+            () = tokio::time::sleep(wait.min(STATUS_EVERY)) => {}
+            _ = interrupt.recv() => stopping = true,
+            _ = terminate.recv() => stopping = true,
+        }
+    }
+    status.suspend(|| {
+        output::note(format_args!(
+            "Stopping: finishing {} in flight",
+            plural(in_flight.len() as u64, "attempt")
+        ))
+    });
+    // Each attempt ends within --timeout, and then its store call within the
+    // store's own timeout: this wait is bounded.
+    while let Some(joined) = in_flight.join_next().await {
+        if let Ok(report) = joined {
+            show(&report, &mut tally, args.json, &status)?;
+        }
+    }
+    status.finish_and_clear();
+    output::note(format_args!(
+        "Stopped after {}: {} delivered, {} to retry, {} dead",
+        plural(tally.attempts, "attempt"),
+        tally.delivered,
+        tally.retrying,
+        tally.dead
+    ));
+    Ok(Outcome::Success)
+}
+
+/// One attempt at one entry, and the store told how it went.
+async fn attempt(store: Arc<Opened>, plan: Arc<Plan>, entry: Entry) -> Report {
+    let number = entry.attempts + 1;
+    let mut report = Report {
+        kind: "attempt",
+        id: entry.id.clone(),
+        event: entry.event.clone(),
+        message_id: entry.message_id.clone(),
+        to: None,
+        attempt: number,
+        status: None,
+        latency_ms: None,
+        result: Result_::Dead,
+        error: None,
+        retry_in_ms: None,
+        store_error: None,
+    };
+    let Some(route) = Route::pick(&plan.routes, entry.event.as_deref()) else {
+        let error = format!(
+            "no --to route takes {} events",
+            entry.event.as_deref().unwrap_or("unrecognised")
+        );
+        report.store_error = store.bury(&entry, entry.attempts, &error).await.err();
+        report.error = Some(error);
+        return report;
+    };
+    report.to = Some(route.url.to_string());
+    let content_type = entry.content_type();
+    let attempted: Attempted = relay::send(
+        &plan.client,
+        Outgoing {
+            url: &route.url,
+            signature_header: &plan.signature_header,
+            secret: &plan.secret,
+            id: &entry.id,
+            attempt: number,
+            content_type: content_type.as_deref(),
+            body: entry.body.clone(),
+        },
+    )
+    .await;
+    report.status = attempted.answer.as_ref().ok().map(|s| s.as_u16());
+    report.latency_ms = Some((attempted.latency.as_secs_f64() * 100_000.0).round() / 100.0);
+    report.error = attempted.error();
+    let recorded = match (&report.error, plan.schedule.after(number, plan.scale)) {
+        (None, _) => {
+            report.result = Result_::Delivered;
+            store.delivered(&entry.id).await
+        }
+        (Some(error), Some(wait)) => {
+            report.result = Result_::Retrying;
+            report.retry_in_ms = Some(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
+            store.retry(&entry.id, number, wait, error).await
+        }
+        (Some(error), None) => {
+            report.result = Result_::Dead;
+            store.bury(&entry, number, error).await
+        }
+    };
+    report.store_error = recorded.err();
+    report
+}
+
+#[derive(Default)]
+struct Tally {
+    attempts: u64,
+    delivered: u64,
+    retrying: u64,
+    dead: u64,
+}
+
+fn show(report: &Report, tally: &mut Tally, json: bool, status: &ProgressBar) -> Result<()> {
+    tally.attempts += 1;
+    match report.result {
+        Result_::Delivered => tally.delivered += 1,
+        Result_::Retrying => tally.retrying += 1,
+        Result_::Dead => tally.dead += 1,
+    }
+    if let Some(error) = &report.store_error {
+        status.suspend(|| {
+            output::warn(format_args!(
+                "entry {}: {error}; it will be delivered again",
+                output::escape(&report.id)
+            ))
+        });
+    }
+    if json {
+        output::println(serde_json::to_string(report).expect("reports serialise"))?;
+    } else if output::verbose() > 0 || report.result != Result_::Delivered {
+        let what = match (report.result, &report.error) {
+            (Result_::Delivered, _) => "delivered".to_string(),
+            (Result_::Retrying, Some(e)) => format!(
+                "{}; retry in {}",
+                output::escape(e),
+                humantime::format_duration(Duration::from_millis(report.retry_in_ms.unwrap_or(0)))
+            ),
+            (_, error) => format!(
+                "dead letter: {}",
+                output::escape(error.as_deref().unwrap_or(""))
+            ),
+        };
+        status.suspend(|| {
+            output::note(format_args!(
+                "{} {} attempt {}: {what}",
+                output::escape(&report.id),
+                output::escape(report.event.as_deref().unwrap_or("-")),
+                report.attempt
+            ))
+        });
+    }
+    Ok(())
+}
+
+/// The live status line on a terminal; hidden elsewhere, under -q and with --json.
+fn status_line(json: bool) -> ProgressBar {
+    if json || output::quiet() || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("a valid template"));
+    bar.enable_steady_tick(Duration::from_millis(250));
+    bar
+}
+
+fn plural(n: u64, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}

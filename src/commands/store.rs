@@ -1,0 +1,112 @@
+//! `wm-hooks store stats|dead|redrive`: reads a store's counts and dead
+//! letters, and puts dead letters back for delivery. Counts and listings go
+//! to stdout (`--json` for scripts); notes to stderr.
+
+use crate::cli::{StoreArgs, StoreCommand, StoreDeadArgs, StoreRedriveArgs, StoreStatsArgs};
+use crate::error::{Error, Outcome, Result};
+use crate::output;
+use crate::store::{self, Opened, Store, StoreUrl};
+
+pub fn run(command: StoreCommand) -> Result<Outcome> {
+    super::block_on(async {
+        match command {
+            StoreCommand::Stats(args) => stats(args).await,
+            StoreCommand::Dead(args) => dead(args).await,
+            StoreCommand::Redrive(args) => redrive(args).await,
+        }
+    })
+}
+
+/// Opens the store and checks that it answers (exit 3 when it does not).
+async fn open(args: &StoreArgs) -> Result<(Opened, StoreUrl)> {
+    let url = store::resolve(args.store.as_ref())?;
+    if let StoreUrl::Sqlite(path) = &url {
+        // Reading a store must not create one where a path was mistyped.
+        if !path.exists() {
+            return Err(Error::input(format!(
+                "no store at {url}: {} does not exist",
+                path.display()
+            ))
+            .with_hint("give the same --store that ingest writes to"));
+        }
+    }
+    let opened = store::open(&url, &args.group)?;
+    opened.ping().await?;
+    Ok((opened, url))
+}
+
+async fn stats(args: StoreStatsArgs) -> Result<Outcome> {
+    let (store, url) = open(&args.store).await?;
+    let stats = store.stats().await?;
+    if args.json {
+        let line = serde_json::to_string(&stats).expect("stats serialise");
+        output::println(line)?;
+    } else {
+        output::note(format_args!("Store {url}"));
+        let rows = [
+            ("stored", stats.stored),
+            ("pending", stats.pending),
+            ("retrying", stats.retrying),
+            ("dead", stats.dead),
+            ("delivered", stats.delivered),
+            ("duplicates", stats.duplicates),
+        ];
+        for (name, n) in rows {
+            output::println(format_args!("{name:<11} {n}"))?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+async fn dead(args: StoreDeadArgs) -> Result<Outcome> {
+    let (store, url) = open(&args.store).await?;
+    let letters = store.dead(args.limit as usize).await?;
+    for letter in &letters {
+        if args.json {
+            output::println(serde_json::to_string(letter).expect("dead letters serialise"))?;
+        } else {
+            output::println(format_args!(
+                "{}  {}  {}  {} attempts  {}  {}",
+                output::escape(&letter.id),
+                output::escape(letter.event.as_deref().unwrap_or("-")),
+                output::escape(letter.message_id.as_deref().unwrap_or("-")),
+                letter.attempts,
+                letter.failed_at,
+                output::escape(&letter.error)
+            ))?;
+        }
+    }
+    if !args.json {
+        output::note(format_args!(
+            "{} in {url}; `wm-hooks store redrive --all` puts them back for delivery",
+            plural(letters.len() as u64, "dead letter")
+        ));
+    }
+    Ok(Outcome::Success)
+}
+
+async fn redrive(args: StoreRedriveArgs) -> Result<Outcome> {
+    let (store, url) = open(&args.store).await?;
+    let moved = store.redrive(&args.ids).await?;
+    output::note(format_args!(
+        "Put {} back for delivery in {url}",
+        plural(moved, "dead letter")
+    ));
+    if !args.all && moved < args.ids.len() as u64 {
+        output::fail(format_args!(
+            "{} of the ids given are not dead letters (see `wm-hooks store dead`)",
+            args.ids.len() as u64 - moved
+        ));
+        return Ok(Outcome::Failure);
+    }
+    Ok(Outcome::Success)
+}
+
+/// `1 dead letter`, `2 dead letters`.
+fn plural(n: u64, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}

@@ -1,0 +1,216 @@
+//! Playing the platform toward the user's app for `deliver`: where each event
+//! goes ([`Route`], `--to [EVENT=]URL`), when a failed one is tried again
+//! ([`Schedule`], the platform's 30s, 2m, 15m, 1h, 6h by default), and one
+//! attempt ([`send`]): the stored body's exact bytes, signed anew as
+//! `listen --forward-to` signs, with the entry id and the attempt number in
+//! `X-WM-Hooks-Delivery` and `X-WM-Hooks-Attempt`. Never prints.
+
+use std::time::{Duration, Instant};
+
+use hyper::StatusCode;
+use hyper::header::{self, HeaderName};
+
+use crate::contract::signature;
+use crate::input::secret::Secret;
+
+/// The header naming the store entry a delivery carries: the same on every
+/// attempt, so an app can deduplicate retries by it.
+pub const DELIVERY_HEADER: &str = "x-wm-hooks-delivery";
+/// The header counting attempts, from 1.
+pub const ATTEMPT_HEADER: &str = "x-wm-hooks-attempt";
+/// The longest a single wait in `--retry-schedule` may be.
+const MAX_WAIT: Duration = Duration::from_secs(7 * 24 * 3600);
+const MAX_STEPS: usize = 32;
+
+/// `--to`: every event (`event: None`) or one event type to a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub event: Option<String>,
+    pub url: reqwest::Url,
+}
+
+impl Route {
+    pub fn parse(text: &str) -> Result<Route, String> {
+        let text = text.trim();
+        let (event, url) = if text.starts_with("http://") || text.starts_with("https://") {
+            (None, text)
+        } else {
+            match text.split_once('=') {
+                Some((event, url)) if !event.is_empty() && !event.contains(char::is_whitespace) => {
+                    (Some(event.to_string()), url)
+                }
+                _ => {
+                    return Err(format!(
+                        "`{text}` is neither a URL nor EVENT=URL (such as \
+                         message.status=http://127.0.0.1:3000/statuses)"
+                    ));
+                }
+            }
+        };
+        let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(format!("`{url}` is not an http:// or https:// URL"));
+        }
+        Ok(Route { event, url: parsed })
+    }
+
+    /// The route an event takes: its own, else the one for every event.
+    pub fn pick<'a>(routes: &'a [Route], event: Option<&str>) -> Option<&'a Route> {
+        routes
+            .iter()
+            .find(|r| r.event.is_some() && r.event.as_deref() == event)
+            .or_else(|| routes.iter().find(|r| r.event.is_none()))
+    }
+}
+
+/// `--retry-schedule`: the waits after each failed attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule(pub Vec<Duration>);
+
+impl Schedule {
+    pub fn parse(text: &str) -> Result<Schedule, String> {
+        let mut waits = Vec::new();
+        for part in text.split(',') {
+            let part = part.trim();
+            let wait = humantime::parse_duration(part).map_err(|e| {
+                format!("`{part}` is not a duration: {e} (examples: 100ms, 30s, 2m, 6h)")
+            })?;
+            if wait.is_zero() || wait > MAX_WAIT {
+                return Err(format!(
+                    "`{part}`: each wait must be more than 0 and at most 7 days"
+                ));
+            }
+            waits.push(wait);
+        }
+        if waits.len() > MAX_STEPS {
+            return Err(format!("at most {MAX_STEPS} retries"));
+        }
+        Ok(Schedule(waits))
+    }
+
+    /// The wait after failed attempt number `attempts` (from 1), scaled;
+    /// `None` when it was the last one.
+    pub fn after(&self, attempts: u32, scale: f64) -> Option<Duration> {
+        let index = usize::try_from(attempts).ok()?.checked_sub(1)?;
+        self.0.get(index).map(|wait| wait.mul_f64(scale))
+    }
+}
+
+/// One attempt's outcome: the app's status, or why there was none.
+pub struct Attempted {
+    pub latency: Duration,
+    pub answer: Result<StatusCode, String>,
+}
+
+impl Attempted {
+    pub fn delivered(&self) -> bool {
+        self.answer.as_ref().is_ok_and(|s| s.is_success())
+    }
+
+    /// The error a retry or a dead letter keeps.
+    pub fn error(&self) -> Option<String> {
+        match &self.answer {
+            Ok(status) if status.is_success() => None,
+            Ok(status) => Some(format!(
+                "the app answered {}",
+                crate::http::status_text(*status)
+            )),
+            Err(why) => Some(why.clone()),
+        }
+    }
+}
+
+/// What one attempt sends.
+pub struct Outgoing<'a> {
+    pub url: &'a reqwest::Url,
+    pub signature_header: &'a HeaderName,
+    pub secret: &'a Secret,
+    pub id: &'a str,
+    pub attempt: u32,
+    pub content_type: Option<&'a str>,
+    pub body: Vec<u8>,
+}
+
+/// POSTs one stored event to the app; `client` carries the timeout.
+pub async fn send(client: &reqwest::Client, out: Outgoing<'_>) -> Attempted {
+    let signature = signature::sign(out.secret.bytes(), &out.body).to_string();
+    let mut request = client
+        .post(out.url.clone())
+        .header(out.signature_header, signature)
+        .header(DELIVERY_HEADER, out.id)
+        .header(ATTEMPT_HEADER, out.attempt.to_string())
+        .body(out.body);
+    if let Some(content_type) = out.content_type {
+        request = request.header(header::CONTENT_TYPE, content_type);
+    }
+    let started = Instant::now();
+    let answer = match request.send().await {
+        Ok(response) => Ok(response.status()),
+        Err(e) if e.is_timeout() => Err("no answer within --timeout".to_string()),
+        Err(e) if e.is_connect() => Err(format!(
+            "cannot connect: {}",
+            crate::http::server::root_cause(&e)
+        )),
+        Err(e) => Err(crate::http::server::root_cause(&e)),
+    };
+    Attempted {
+        latency: started.elapsed(),
+        answer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn routes_parse() {
+        let all = Route::parse("http://127.0.0.1:3000/webhooks/whatsapp?a=b").unwrap();
+        assert_eq!(all.event, None);
+        assert_eq!(all.url.query(), Some("a=b"));
+        let one = Route::parse("message.status=https://app.example/s").unwrap();
+        assert_eq!(one.event.as_deref(), Some("message.status"));
+        for bad in [
+            "",
+            "=http://x/",
+            "message.status",
+            "x=ftp://h/",
+            "x=nope",
+            "a b=http://h/",
+        ] {
+            assert!(Route::parse(bad).is_err(), "{bad:?}");
+        }
+        let routes = [all.clone(), one.clone()];
+        assert_eq!(Route::pick(&routes, Some("message.status")), Some(&one));
+        assert_eq!(Route::pick(&routes, Some("message.received")), Some(&all));
+        assert_eq!(Route::pick(&routes, None), Some(&all));
+        assert_eq!(Route::pick(&routes[1..], Some("template.status")), None);
+    }
+
+    #[test]
+    fn schedules_parse_and_scale() {
+        let platform = Schedule::parse("30s,2m,15m,1h,6h").unwrap();
+        assert_eq!(platform.0.len(), 5);
+        assert_eq!(platform.after(1, 1.0), Some(Duration::from_secs(30)));
+        assert_eq!(platform.after(5, 1.0), Some(Duration::from_secs(6 * 3600)));
+        assert_eq!(platform.after(6, 1.0), None);
+        assert_eq!(platform.after(0, 1.0), None);
+        assert_eq!(platform.after(1, 0.001), Some(Duration::from_millis(30)));
+        assert_eq!(
+            Schedule::parse("100ms, 1s").unwrap().0,
+            [Duration::from_millis(100), Duration::from_secs(1)]
+        );
+        for bad in ["", "0s", "1s,,2s", "soon", "8days"] {
+            assert!(Schedule::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_route_or_schedule_text_parses_or_fails_cleanly(text in "\\PC{0,40}") {
+            let _ = Route::parse(&text);
+            let _ = Schedule::parse(&text);
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Durable queues for `ingest` and `deliver`, behind the one [`Store`] trait:
+//! [`sqlite`] (one file, one machine, the default) and [`redis`] (a Redis
+//! stream with a consumer group, for several machines). Also the store URL
+//! ([`url`]) and the values that cross the trait. Never prints.
+//!
+//! The life of an entry is the same in both: [`Store::append`] stores it
+//! (or counts it as a duplicate of one stored within the dedupe window);
+//! [`Store::claim`] leases ready entries to one consumer for `lease`; the
+//! consumer then calls [`Store::delivered`], [`Store::retry`] or
+//! [`Store::bury`]. A lease that runs out (its consumer died) makes the entry
+//! ready again, so delivery is at least once. Dead letters go back with
+//! [`Store::redrive`].
+
+pub mod redis;
+pub mod sqlite;
+pub mod url;
+
+use std::future::Future;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+pub use url::StoreUrl;
+
+/// The store used when none is named.
+pub const DEFAULT_STORE: &str = "sqlite:wm-hooks.db";
+/// The environment variable read when `--store` / `--from` is not given (a
+/// Redis URL can carry a password, which the process list would show).
+pub const STORE_ENV: &str = "WM_HOOKS_STORE";
+/// The Redis stream used when the URL names none.
+pub const DEFAULT_STREAM: &str = "wm-hooks:events";
+
+/// Which secret verified an event, during a rotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretUsed {
+    Current,
+    Previous,
+}
+
+impl SecretUsed {
+    pub fn name(self) -> &'static str {
+        match self {
+            SecretUsed::Current => "current",
+            SecretUsed::Previous => "previous",
+        }
+    }
+}
+
+/// A verified event on its way into the store.
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    /// The dedupe key ([`crate::contract::dedup::store_key`]).
+    pub key: String,
+    pub event: Option<String>,
+    pub message_id: Option<String>,
+    /// RFC 3339 UTC with milliseconds.
+    pub received_at: String,
+    /// The request's headers as a JSON object (lower-case names).
+    pub headers: String,
+    /// The raw body, exactly as received.
+    pub body: Bytes,
+    pub secret: SecretUsed,
+}
+
+/// What the store did with a [`NewEntry`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Appended {
+    /// Stored under this id.
+    Stored(String),
+    /// The same key was stored within the window (under this id, when known).
+    Duplicate(Option<String>),
+}
+
+/// A stored entry, as a consumer gets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub key: String,
+    pub event: Option<String>,
+    pub message_id: Option<String>,
+    pub received_at: String,
+    pub headers: String,
+    pub body: Vec<u8>,
+    pub secret: String,
+    /// Delivery attempts made before this one.
+    pub attempts: u32,
+}
+
+impl Entry {
+    /// The stored request's Content-Type, when it had one.
+    pub fn content_type(&self) -> Option<String> {
+        let headers: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&self.headers).ok()?;
+        headers.get("content-type")?.as_str().map(str::to_owned)
+    }
+}
+
+/// A dead letter: an entry that failed every attempt, with its last error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadLetter {
+    pub id: String,
+    pub event: Option<String>,
+    pub message_id: Option<String>,
+    pub received_at: String,
+    pub attempts: u32,
+    pub error: String,
+    pub failed_at: String,
+}
+
+/// Counts over the store's whole life.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Entries stored since the store was created.
+    pub stored: u64,
+    /// Stored and not yet delivered or dead, in flight and retrying included.
+    pub pending: u64,
+    /// Waiting for a retry.
+    pub retrying: u64,
+    pub dead: u64,
+    pub delivered: u64,
+    /// Deliveries absorbed by dedupe.
+    pub duplicates: u64,
+}
+
+/// A durable queue. Every method is one round trip (or one transaction), and
+/// every error means the store did not do it.
+pub trait Store: Send + Sync + 'static {
+    /// Stores an entry unless its key was stored within `window`.
+    fn append(
+        &self,
+        entry: NewEntry,
+        window: Duration,
+    ) -> impl Future<Output = Result<Appended>> + Send;
+
+    /// Leases up to `max` ready entries to `consumer` for `lease`: new ones,
+    /// retries that are due, and entries whose lease ran out.
+    fn claim(
+        &self,
+        consumer: &str,
+        max: usize,
+        lease: Duration,
+    ) -> impl Future<Output = Result<Vec<Entry>>> + Send;
+
+    /// The entry reached the app (2xx): it is done.
+    fn delivered(&self, id: &str) -> impl Future<Output = Result<()>> + Send;
+
+    /// The attempt failed: try again after `after`; `attempts` made so far.
+    fn retry(
+        &self,
+        id: &str,
+        attempts: u32,
+        after: Duration,
+        error: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The last attempt failed: the entry becomes a dead letter.
+    fn bury(
+        &self,
+        entry: &Entry,
+        attempts: u32,
+        error: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    fn stats(&self) -> impl Future<Output = Result<Stats>> + Send;
+
+    /// Up to `limit` dead letters, oldest first.
+    fn dead(&self, limit: usize) -> impl Future<Output = Result<Vec<DeadLetter>>> + Send;
+
+    /// Puts dead letters back for delivery (all of them, or those with these
+    /// ids), with their attempts reset; how many went back.
+    fn redrive(&self, ids: &[String]) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Whether the store answers.
+    fn ping(&self) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// Either store, chosen by URL at run time.
+pub enum Opened {
+    Sqlite(sqlite::SqliteStore),
+    // Boxed: the Redis client's state is large, and one store lives per process.
+    Redis(Box<redis::RedisStore>),
+}
+
+/// Opens the store a URL names; for Redis, as consumer group `group`. A Redis
+/// connection is made lazily: call [`Store::ping`] to know it answers.
+pub fn open(url: &StoreUrl, group: &str) -> Result<Opened> {
+    match url {
+        StoreUrl::Sqlite(path) => sqlite::SqliteStore::open(path).map(Opened::Sqlite),
+        StoreUrl::Redis(redis) => redis::RedisStore::connect(redis, group, &url.to_string())
+            .map(|store| Opened::Redis(Box::new(store))),
+    }
+}
+
+impl Opened {
+    /// Readies the store for `deliver`: the Redis consumer group is created
+    /// (from the stream's start) unless it exists.
+    pub async fn prepare_delivery(&self) -> Result<()> {
+        match self {
+            Opened::Sqlite(_) => Ok(()),
+            Opened::Redis(store) => store.create_group().await,
+        }
+    }
+}
+
+/// The store from a flag, else [`STORE_ENV`], else [`DEFAULT_STORE`].
+pub fn resolve(flag: Option<&StoreUrl>) -> Result<StoreUrl> {
+    if let Some(url) = flag {
+        return Ok(url.clone());
+    }
+    match std::env::var(STORE_ENV) {
+        Ok(text) if !text.trim().is_empty() => {
+            StoreUrl::parse(&text).map_err(|e| Error::input(format!("{STORE_ENV}: {e}")))
+        }
+        _ => Ok(StoreUrl::parse(DEFAULT_STORE).expect("the default store URL parses")),
+    }
+}
+
+macro_rules! either {
+    ($self:ident, $store:ident => $call:expr) => {
+        match $self {
+            Opened::Sqlite($store) => $call.await,
+            Opened::Redis($store) => $call.await,
+        }
+    };
+}
+
+impl Store for Opened {
+    async fn append(&self, entry: NewEntry, window: Duration) -> Result<Appended> {
+        either!(self, s => s.append(entry, window))
+    }
+    async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {
+        either!(self, s => s.claim(consumer, max, lease))
+    }
+    async fn delivered(&self, id: &str) -> Result<()> {
+        either!(self, s => s.delivered(id))
+    }
+    async fn retry(&self, id: &str, attempts: u32, after: Duration, error: &str) -> Result<()> {
+        either!(self, s => s.retry(id, attempts, after, error))
+    }
+    async fn bury(&self, entry: &Entry, attempts: u32, error: &str) -> Result<()> {
+        either!(self, s => s.bury(entry, attempts, error))
+    }
+    async fn stats(&self) -> Result<Stats> {
+        either!(self, s => s.stats())
+    }
+    async fn dead(&self, limit: usize) -> Result<Vec<DeadLetter>> {
+        either!(self, s => s.dead(limit))
+    }
+    async fn redrive(&self, ids: &[String]) -> Result<u64> {
+        either!(self, s => s.redrive(ids))
+    }
+    async fn ping(&self) -> Result<()> {
+        either!(self, s => s.ping())
+    }
+}
+
+/// Milliseconds since the epoch, the stores' clock.
+pub fn now_ms() -> i64 {
+    millis(SystemTime::now())
+}
+
+fn millis(at: SystemTime) -> i64 {
+    at.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn duration_ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX).max(1)
+}
+
+/// The error for a store that did not do what it was asked.
+fn unavailable(store: &str, error: impl std::fmt::Display) -> Error {
+    Error::unreachable(format!("the store ({store}) failed: {error}"))
+}

@@ -1,0 +1,550 @@
+//! The Redis store: entries in a stream (`XADD`), delivered through a consumer
+//! group (`XREADGROUP`, `XACK`, `XAUTOCLAIM` for what a dead consumer left).
+//! Every operation is one small Lua script, so each is atomic and one round
+//! trip: the dedupe key's `SET NX PX` and the `XADD` happen together or not at
+//! all, and two `ingest` processes never store one event twice. Concurrent
+//! calls share one multiplexed connection, which pipelines them.
+//!
+//! Keys beside the stream `S` (default `wm-hooks:events`; `B` is `S` without a
+//! trailing `:events`, `G` the group suffix, empty for the default group):
+//! `B:seen:<key>` dedupe keys (value: the entry id, expiring with the window),
+//! `B:stats` (`stored`, `duplicates`), `B:retry` + `G` (a sorted set of ids by
+//! when they are due; a claimed one is re-scored to its lease's end),
+//! `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), and the dead
+//! letters' stream `B:dead` + `G`.
+
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{AsyncCommands, Script};
+
+use super::url::RedisUrl;
+use super::{Appended, DeadLetter, Entry, NewEntry, Stats, Store, duration_ms, unavailable};
+use crate::error::{Error, Result};
+
+/// The consumer group `deliver` uses unless told otherwise.
+pub const DEFAULT_GROUP: &str = "wm-hooks";
+/// How long one command may take before it counts as failed.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(3);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Dead letters moved back per script call, so a long list never blocks Redis for long.
+const REDRIVE_CHUNK: usize = 500;
+
+/// The current time in milliseconds, from Redis's own clock, so that several
+/// machines with skewed clocks agree on when a retry is due.
+const NOW: &str = "local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+";
+
+const APPEND: &str = "
+if redis.call('SET', KEYS[2], '', 'NX', 'PX', ARGV[1]) then
+  local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+  redis.call('SET', KEYS[2], id, 'XX', 'KEEPTTL')
+  redis.call('HINCRBY', KEYS[3], 'stored', 1)
+  return {1, id}
+end
+redis.call('HINCRBY', KEYS[3], 'duplicates', 1)
+return {0, redis.call('GET', KEYS[2]) or ''}
+";
+
+const CLAIM: &str = "
+local max = tonumber(ARGV[4])
+local lease = tonumber(ARGV[3])
+local out = {}
+local function add(id, fields)
+  if fields then
+    out[#out + 1] = {id, redis.call('HGET', KEYS[3], id) or '0', fields}
+  end
+end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, max)) do
+  local got = redis.call('XRANGE', KEYS[1], id, id)
+  if got[1] then
+    redis.call('ZADD', KEYS[2], now + lease, id)
+    add(id, got[1][2])
+  else
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('HDEL', KEYS[3], id)
+  end
+end
+local cursor = ARGV[5]
+if #out < max then
+  local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], lease, cursor, 'COUNT', max - #out)
+  cursor = claimed[1]
+  for _, e in ipairs(claimed[2]) do add(e[1], e[2]) end
+end
+if #out < max then
+  local new = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', max - #out, 'STREAMS', KEYS[1], '>')
+  if new then
+    for _, e in ipairs(new[1][2]) do add(e[1], e[2]) end
+  end
+end
+return {cursor, out}
+";
+
+/// Whether this consumer still held the entry: pending in the group, or in
+/// the retry set. `ARGV[1]` is the group, `ARGV[2]` the id.
+const RELEASE: &str = "
+local held = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) + redis.call('ZREM', KEYS[2], ARGV[2])
+";
+
+const DELIVERED: &str = "
+redis.call('HDEL', KEYS[3], ARGV[2])
+if held > 0 then redis.call('HINCRBY', KEYS[4], 'delivered', 1) end
+return held
+";
+
+const RETRY: &str = "
+if held > 0 then
+  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[2])
+  redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+end
+return held
+";
+
+const BURY: &str = "
+if held > 0 then
+  local got = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
+  local fields = got[1] and got[1][2] or {}
+  redis.call('XADD', KEYS[5], '*', 'id', ARGV[2], 'attempts', ARGV[3], 'error', ARGV[4],
+             'failed_at', ARGV[5], unpack(fields))
+  redis.call('HDEL', KEYS[3], ARGV[2])
+  redis.call('HINCRBY', KEYS[4], 'dead', 1)
+end
+return held
+";
+
+/// Moves dead letters from `ARGV[1]` on (up to `ARGV[2]`) back into the retry
+/// set, due now; only those whose original id is among `ARGV[3..]`, when given.
+const REDRIVE: &str = "
+local wanted = nil
+if #ARGV > 2 then
+  wanted = {}
+  for i = 3, #ARGV do wanted[ARGV[i]] = true end
+end
+local page = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[2]) + 1)
+local moved = 0
+local next = ''
+for i, e in ipairs(page) do
+  if i > tonumber(ARGV[2]) then next = e[1]; break end
+  local id = nil
+  for j = 1, #e[2], 2 do if e[2][j] == 'id' then id = e[2][j + 1]; break end end
+  if id and (wanted == nil or wanted[id]) then
+    redis.call('ZADD', KEYS[2], now, id)
+    redis.call('HDEL', KEYS[3], id)
+    redis.call('XDEL', KEYS[1], e[1])
+    redis.call('HINCRBY', KEYS[4], 'dead', -1)
+    moved = moved + 1
+  end
+end
+return {next, moved}
+";
+
+/// The names of a stream's keys for one group.
+#[derive(Debug, Clone)]
+struct Keys {
+    stream: String,
+    seen: String,
+    stats: String,
+    retry: String,
+    attempts: String,
+    delivery: String,
+    dead: String,
+}
+
+impl Keys {
+    fn new(stream: &str, group: &str) -> Keys {
+        let base = stream.strip_suffix(":events").unwrap_or(stream);
+        let suffix = if group == DEFAULT_GROUP {
+            String::new()
+        } else {
+            format!(":{group}")
+        };
+        Keys {
+            stream: stream.to_string(),
+            seen: format!("{base}:seen:"),
+            stats: format!("{base}:stats"),
+            retry: format!("{base}:retry{suffix}"),
+            attempts: format!("{base}:attempts{suffix}"),
+            delivery: format!("{base}:delivery{suffix}"),
+            dead: format!("{base}:dead{suffix}"),
+        }
+    }
+}
+
+struct Scripts {
+    append: Script,
+    claim: Script,
+    delivered: Script,
+    retry: Script,
+    bury: Script,
+    redrive: Script,
+}
+
+/// A store in a Redis stream, for one consumer group.
+pub struct RedisStore {
+    connection: ConnectionManager,
+    keys: Keys,
+    group: String,
+    scripts: Scripts,
+    name: String,
+    /// Where the last `XAUTOCLAIM` stopped, so the next one goes on from there.
+    cursor: std::sync::Mutex<String>,
+}
+
+impl RedisStore {
+    /// Sets up a connection that reconnects by itself; nothing is sent yet.
+    pub fn connect(url: &RedisUrl, group: &str, shown: &str) -> Result<RedisStore> {
+        // rediss:// needs rustls's process-wide provider, as reqwest does.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = redis::Client::open(url.connect.as_str())
+            .map_err(|e| Error::input(format!("the store URL {shown} is not usable: {e}")))?;
+        let config = ConnectionManagerConfig::new()
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        let connection = ConnectionManager::new_lazy_with_config(client, config)
+            .map_err(|e| Error::input(format!("the store URL {shown} is not usable: {e}")))?;
+        let script = |body: &str| Script::new(body);
+        Ok(RedisStore {
+            connection,
+            keys: Keys::new(&url.stream, group),
+            group: group.to_string(),
+            scripts: Scripts {
+                append: script(APPEND),
+                claim: script(&format!("{NOW}{CLAIM}")),
+                delivered: script(&format!("{RELEASE}{DELIVERED}")),
+                retry: script(&format!("{NOW}{RELEASE}{RETRY}")),
+                bury: script(&format!("{RELEASE}{BURY}")),
+                redrive: script(&format!("{NOW}{REDRIVE}")),
+            },
+            name: shown.to_string(),
+            cursor: std::sync::Mutex::new("0-0".into()),
+        })
+    }
+
+    /// Creates the consumer group (from the stream's start, so that what was
+    /// stored before the first `deliver` is delivered too) unless it exists.
+    pub async fn create_group(&self) -> Result<()> {
+        let mut connection = self.connection.clone();
+        let created: redis::RedisResult<()> = redis::cmd("XGROUP")
+            .arg("CREATE")
+            .arg(&self.keys.stream)
+            .arg(&self.group)
+            .arg("0")
+            .arg("MKSTREAM")
+            .query_async(&mut connection)
+            .await;
+        match created {
+            Err(e) if e.code() != Some("BUSYGROUP") => Err(self.failed(e)),
+            _ => Ok(()),
+        }
+    }
+
+    fn failed(&self, error: redis::RedisError) -> Error {
+        unavailable(&self.name, error)
+    }
+}
+
+/// An entry's fields (`key`, `event`, ... as `XADD` stored them) as an [`Entry`].
+fn entry(id: String, attempts: u32, fields: Vec<Vec<u8>>) -> Entry {
+    let mut entry = Entry {
+        id,
+        key: String::new(),
+        event: None,
+        message_id: None,
+        received_at: String::new(),
+        headers: "{}".into(),
+        body: Vec::new(),
+        secret: String::new(),
+        attempts,
+    };
+    let text = |v: Vec<u8>| String::from_utf8_lossy(&v).into_owned();
+    let optional = |v: Vec<u8>| (!v.is_empty()).then(|| String::from_utf8_lossy(&v).into_owned());
+    let mut pairs = fields.into_iter();
+    while let (Some(name), Some(value)) = (pairs.next(), pairs.next()) {
+        match name.as_slice() {
+            b"key" => entry.key = text(value),
+            b"event" => entry.event = optional(value),
+            b"message_id" => entry.message_id = optional(value),
+            b"received_at" => entry.received_at = text(value),
+            b"headers" => entry.headers = text(value),
+            b"body" => entry.body = value,
+            b"secret" => entry.secret = text(value),
+            _ => {}
+        }
+    }
+    entry
+}
+
+impl Store for RedisStore {
+    async fn append(&self, new: NewEntry, window: Duration) -> Result<Appended> {
+        let mut connection = self.connection.clone();
+        let (stored, id): (i64, String) = self
+            .scripts
+            .append
+            .key(&self.keys.stream)
+            .key(format!("{}{}", self.keys.seen, new.key))
+            .key(&self.keys.stats)
+            .arg(duration_ms(window))
+            .arg("key")
+            .arg(&new.key)
+            .arg("event")
+            .arg(new.event.as_deref().unwrap_or(""))
+            .arg("message_id")
+            .arg(new.message_id.as_deref().unwrap_or(""))
+            .arg("received_at")
+            .arg(&new.received_at)
+            .arg("headers")
+            .arg(&new.headers)
+            .arg("body")
+            .arg(&new.body[..])
+            .arg("secret")
+            .arg(new.secret.name())
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(if stored == 1 {
+            Appended::Stored(id)
+        } else {
+            Appended::Duplicate((!id.is_empty()).then_some(id))
+        })
+    }
+
+    async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {
+        let mut connection = self.connection.clone();
+        let cursor = self.cursor.lock().map(|c| c.clone()).unwrap_or_default();
+        type Claimed = (String, Vec<(String, u32, Vec<Vec<u8>>)>);
+        let (cursor, claimed): Claimed = self
+            .scripts
+            .claim
+            .key(&self.keys.stream)
+            .key(&self.keys.retry)
+            .key(&self.keys.attempts)
+            .arg(&self.group)
+            .arg(consumer)
+            .arg(duration_ms(lease))
+            .arg(max.max(1))
+            .arg(cursor)
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|e| self.failed(e))?;
+        if let Ok(mut kept) = self.cursor.lock() {
+            *kept = cursor;
+        }
+        Ok(claimed
+            .into_iter()
+            .map(|(id, attempts, fields)| entry(id, attempts, fields))
+            .collect())
+    }
+
+    async fn delivered(&self, id: &str) -> Result<()> {
+        let mut connection = self.connection.clone();
+        let _: i64 = self
+            .scripts
+            .delivered
+            .key(&self.keys.stream)
+            .key(&self.keys.retry)
+            .key(&self.keys.attempts)
+            .key(&self.keys.delivery)
+            .arg(&self.group)
+            .arg(id)
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+
+    async fn retry(&self, id: &str, attempts: u32, after: Duration, _error: &str) -> Result<()> {
+        let mut connection = self.connection.clone();
+        let _: i64 = self
+            .scripts
+            .retry
+            .key(&self.keys.stream)
+            .key(&self.keys.retry)
+            .key(&self.keys.attempts)
+            .arg(&self.group)
+            .arg(id)
+            .arg(attempts)
+            .arg(duration_ms(after))
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+
+    async fn bury(&self, entry: &Entry, attempts: u32, error: &str) -> Result<()> {
+        let mut connection = self.connection.clone();
+        let failed_at = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
+        let _: i64 = self
+            .scripts
+            .bury
+            .key(&self.keys.stream)
+            .key(&self.keys.retry)
+            .key(&self.keys.attempts)
+            .key(&self.keys.delivery)
+            .key(&self.keys.dead)
+            .arg(&self.group)
+            .arg(&entry.id)
+            .arg(attempts)
+            .arg(error)
+            .arg(failed_at)
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+
+    async fn stats(&self) -> Result<Stats> {
+        let mut connection = self.connection.clone();
+        type Counts = (Option<u64>, Option<u64>);
+        type Delivery = (Option<u64>, Option<i64>);
+        let ((stored, duplicates), (delivered, dead), retrying): (Counts, Delivery, u64) =
+            redis::pipe()
+                .cmd("HMGET")
+                .arg(&self.keys.stats)
+                .arg("stored")
+                .arg("duplicates")
+                .cmd("HMGET")
+                .arg(&self.keys.delivery)
+                .arg("delivered")
+                .arg("dead")
+                .zcard(&self.keys.retry)
+                .query_async(&mut connection)
+                .await
+                .map_err(|e| self.failed(e))?;
+        let (stored, delivered) = (stored.unwrap_or(0), delivered.unwrap_or(0));
+        let dead = u64::try_from(dead.unwrap_or(0)).unwrap_or(0);
+        Ok(Stats {
+            stored,
+            pending: stored.saturating_sub(delivered + dead),
+            retrying,
+            dead,
+            delivered,
+            duplicates: duplicates.unwrap_or(0),
+        })
+    }
+
+    async fn dead(&self, limit: usize) -> Result<Vec<DeadLetter>> {
+        let mut connection = self.connection.clone();
+        let page: Vec<(String, Vec<Vec<u8>>)> = redis::cmd("XRANGE")
+            .arg(&self.keys.dead)
+            .arg("-")
+            .arg("+")
+            .arg("COUNT")
+            .arg(limit.max(1))
+            .query_async(&mut connection)
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(page
+            .into_iter()
+            .map(|(_, fields)| {
+                let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+                let mut letter = DeadLetter {
+                    id: String::new(),
+                    event: None,
+                    message_id: None,
+                    received_at: String::new(),
+                    attempts: 0,
+                    error: String::new(),
+                    failed_at: String::new(),
+                };
+                for pair in fields.chunks_exact(2) {
+                    let value = &pair[1];
+                    match pair[0].as_slice() {
+                        b"id" => letter.id = text(value),
+                        b"event" if !value.is_empty() => letter.event = Some(text(value)),
+                        b"message_id" if !value.is_empty() => letter.message_id = Some(text(value)),
+                        b"received_at" => letter.received_at = text(value),
+                        b"attempts" => letter.attempts = text(value).parse().unwrap_or(0),
+                        b"error" => letter.error = text(value),
+                        b"failed_at" => letter.failed_at = text(value),
+                        _ => {}
+                    }
+                }
+                letter
+            })
+            .collect())
+    }
+
+    async fn redrive(&self, ids: &[String]) -> Result<u64> {
+        let mut connection = self.connection.clone();
+        let (mut from, mut total) = ("-".to_string(), 0u64);
+        loop {
+            let mut call = self.scripts.redrive.key(&self.keys.dead);
+            call.key(&self.keys.retry)
+                .key(&self.keys.attempts)
+                .key(&self.keys.delivery)
+                .arg(&from)
+                .arg(REDRIVE_CHUNK);
+            for id in ids {
+                call.arg(id);
+            }
+            let (next, moved): (String, u64) = call
+                .invoke_async(&mut connection)
+                .await
+                .map_err(|e| self.failed(e))?;
+            total += moved;
+            if next.is_empty() {
+                return Ok(total);
+            }
+            from = next;
+        }
+    }
+
+    async fn ping(&self) -> Result<()> {
+        let mut connection = self.connection.clone();
+        let _: String = connection.ping().await.map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_sit_beside_the_stream() {
+        let keys = Keys::new("wm-hooks:events", DEFAULT_GROUP);
+        assert_eq!(keys.dead, "wm-hooks:dead");
+        assert_eq!(keys.retry, "wm-hooks:retry");
+        assert_eq!(keys.seen, "wm-hooks:seen:");
+        let keys = Keys::new("prod", "billing");
+        assert_eq!(keys.dead, "prod:dead:billing");
+        assert_eq!(keys.stats, "prod:stats");
+    }
+
+    #[test]
+    fn fields_become_an_entry() {
+        let fields = [
+            "key",
+            "k",
+            "event",
+            "",
+            "message_id",
+            "m1",
+            "received_at",
+            "t",
+            "headers",
+            "{}",
+            "body",
+            "\u{1}raw",
+            "secret",
+            "previous",
+            "extra",
+        ];
+        let e = entry(
+            "1-0".into(),
+            2,
+            fields.iter().map(|f| f.as_bytes().to_vec()).collect(),
+        );
+        assert_eq!(
+            (e.key.as_str(), e.event, e.message_id.as_deref()),
+            ("k", None, Some("m1"))
+        );
+        assert_eq!(
+            (e.body.as_slice(), e.secret.as_str(), e.attempts),
+            (&b"\x01raw"[..], "previous", 2)
+        );
+    }
+}

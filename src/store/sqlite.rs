@@ -1,0 +1,522 @@
+//! The SQLite store: one file in WAL mode with `synchronous=FULL`, so a
+//! committed transaction survives a crash of the process and of the machine.
+//! One table, `events`, holds every entry with its delivery state (`pending`,
+//! `delivered`, `dead`); the view `dead` shows the dead letters.
+//!
+//! One thread owns the connection. Calls queue up for it, and it runs all the
+//! calls queued at once in one transaction (each in its own savepoint, so one
+//! failing call undoes only itself): a hundred concurrent requests cost one
+//! fsync, not a hundred. Each call is answered only after the commit.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use tokio::sync::oneshot;
+
+use super::{
+    Appended, DeadLetter, Entry, NewEntry, Stats, Store, duration_ms, now_ms, unavailable,
+};
+use crate::error::{Error, Result};
+
+/// Calls run in one transaction at most.
+const MAX_BATCH: usize = 512;
+/// How long a write waits for another process's transaction (`deliver`
+/// beside `ingest`) before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    key         TEXT NOT NULL,
+    event       TEXT,
+    message_id  TEXT,
+    received_at TEXT NOT NULL,
+    headers     TEXT NOT NULL,
+    body        BLOB NOT NULL,
+    secret      TEXT NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    ready_at    INTEGER NOT NULL DEFAULT 0,
+    leased_by   TEXT,
+    last_error  TEXT,
+    finished_at TEXT
+);
+CREATE INDEX IF NOT EXISTS events_pending ON events (id, ready_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS events_dead ON events (id) WHERE state = 'dead';
+CREATE TABLE IF NOT EXISTS dedupe (
+    key        TEXT PRIMARY KEY,
+    id         INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedupe_expiry ON dedupe (expires_at);
+CREATE TABLE IF NOT EXISTS counters (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS dead AS
+    SELECT id, key, event, message_id, received_at, headers, body, secret, attempts,
+           last_error AS error, finished_at AS failed_at
+    FROM events WHERE state = 'dead';
+";
+
+/// Runs after the call's savepoint: with the transaction's outcome.
+type Finish = Box<dyn FnOnce(std::result::Result<(), String>) + Send>;
+/// One call: runs its statements, says whether they succeeded.
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+
+/// A store in one SQLite file.
+pub struct SqliteStore {
+    jobs: mpsc::Sender<Job>,
+    name: String,
+}
+
+impl SqliteStore {
+    /// Opens (creating when needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let name = format!("sqlite:{}", path.display());
+        let connection = connect(path).map_err(|e| {
+            Error::input(format!("cannot open the store {name}: {e}"))
+                .with_hint("the directory must exist and be writable")
+        })?;
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("sqlite".into())
+            .spawn(move || work(connection, queue))
+            .map_err(|e| Error::failed(format!("cannot start the store's thread: {e}")))?;
+        Ok(SqliteStore { jobs, name })
+    }
+
+    /// Runs `statements` in the next transaction; answers after its commit.
+    async fn call<T: Send + 'static>(
+        &self,
+        statements: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move |connection| {
+            let result = statements(connection);
+            let ok = result.is_ok();
+            let finish: Finish = Box::new(move |committed| {
+                let _ = answer.send(match (result, committed) {
+                    (Ok(value), Ok(())) => Ok(value),
+                    (Err(e), _) => Err(e.to_string()),
+                    (Ok(_), Err(e)) => Err(e),
+                });
+            });
+            (ok, finish)
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| unavailable(&self.name, "its thread stopped"))?;
+        match answered.await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(unavailable(&self.name, e)),
+            Err(_) => Err(unavailable(&self.name, "the transaction could not begin")),
+        }
+    }
+}
+
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(path)?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL: readers (store stats) never block the writer. FULL: the WAL is
+    // synced at every commit, so a commit survives power loss, not only a crash.
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.execute_batch(SCHEMA)?;
+    Ok(connection)
+}
+
+/// The connection's thread: takes every call queued, runs them in one
+/// transaction, answers them all after the commit.
+fn work(mut connection: Connection, queue: mpsc::Receiver<Job>) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        run_batch(&mut connection, batch);
+    }
+}
+
+fn run_batch(connection: &mut Connection, batch: Vec<Job>) {
+    // Dropping a job unanswered tells its caller the transaction never began.
+    let Ok(mut transaction) = connection.transaction_with_behavior(TransactionBehavior::Immediate)
+    else {
+        return;
+    };
+    let mut finishes = Vec::with_capacity(batch.len());
+    for job in batch {
+        let Ok(savepoint) = transaction.savepoint() else {
+            return;
+        };
+        let (ok, finish) = job(&savepoint);
+        // A savepoint dropped without commit rolls back that call alone.
+        if ok && savepoint.commit().is_err() {
+            return;
+        }
+        finishes.push(finish);
+    }
+    let _ = transaction.execute(
+        "DELETE FROM dedupe WHERE key IN
+             (SELECT key FROM dedupe WHERE expires_at <= ?1 LIMIT 1000)",
+        [now_ms()],
+    );
+    let committed = transaction.commit().map_err(|e| e.to_string());
+    for finish in finishes {
+        finish(committed.clone());
+    }
+}
+
+fn count(connection: &Connection, name: &str, by: i64) -> rusqlite::Result<()> {
+    connection.execute(
+        "INSERT INTO counters (name, value) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+        params![name, by],
+    )?;
+    Ok(())
+}
+
+fn counter(connection: &Connection, name: &str) -> rusqlite::Result<u64> {
+    let value: Option<i64> = connection
+        .query_row(
+            "SELECT value FROM counters WHERE name = ?1",
+            [name],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(u64::try_from(value.unwrap_or(0)).unwrap_or(0))
+}
+
+fn now_text() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+}
+
+impl Store for SqliteStore {
+    async fn append(&self, entry: NewEntry, window: Duration) -> Result<Appended> {
+        let window = duration_ms(window);
+        self.call(move |c| {
+            let now = now_ms();
+            let prior: Option<i64> = c
+                .query_row(
+                    "SELECT id FROM dedupe WHERE key = ?1 AND expires_at > ?2",
+                    params![entry.key, now],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(id) = prior {
+                count(c, "duplicates", 1)?;
+                return Ok(Appended::Duplicate(Some(id.to_string())));
+            }
+            c.execute(
+                "INSERT INTO events (key, event, message_id, received_at, headers, body, secret)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    entry.key,
+                    entry.event,
+                    entry.message_id,
+                    entry.received_at,
+                    entry.headers,
+                    &entry.body[..],
+                    entry.secret.name()
+                ],
+            )?;
+            let id = c.last_insert_rowid();
+            c.execute(
+                "INSERT OR REPLACE INTO dedupe (key, id, expires_at) VALUES (?1, ?2, ?3)",
+                params![entry.key, id, now.saturating_add(window)],
+            )?;
+            count(c, "stored", 1)?;
+            Ok(Appended::Stored(id.to_string()))
+        })
+        .await
+    }
+
+    async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {
+        let consumer = consumer.to_string();
+        let lease = duration_ms(lease);
+        let max = i64::try_from(max).unwrap_or(i64::MAX);
+        self.call(move |c| {
+            let now = now_ms();
+            let mut claim = c.prepare_cached(
+                "UPDATE events SET ready_at = ?1 + ?2, leased_by = ?3
+                 WHERE id IN (SELECT id FROM events WHERE state = 'pending' AND ready_at <= ?1
+                              ORDER BY id LIMIT ?4)
+                 RETURNING id, key, event, message_id, received_at, headers, body, secret, attempts",
+            )?;
+            let rows = claim.query_map(params![now, lease, consumer, max], |row| {
+                Ok(Entry {
+                    id: row.get::<_, i64>(0)?.to_string(),
+                    key: row.get(1)?,
+                    event: row.get(2)?,
+                    message_id: row.get(3)?,
+                    received_at: row.get(4)?,
+                    headers: row.get(5)?,
+                    body: row.get(6)?,
+                    secret: row.get(7)?,
+                    attempts: row.get(8)?,
+                })
+            })?;
+            let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            entries.sort_by_key(|e| e.id.parse::<i64>().unwrap_or(0));
+            Ok(entries)
+        })
+        .await
+    }
+
+    async fn delivered(&self, id: &str) -> Result<()> {
+        let id = id.to_string();
+        self.call(move |c| {
+            let changed = c.execute(
+                "UPDATE events SET state = 'delivered', leased_by = NULL, finished_at = ?2
+                 WHERE id = ?1 AND state = 'pending'",
+                params![id, now_text()],
+            )?;
+            if changed > 0 {
+                count(c, "delivered", 1)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn retry(&self, id: &str, attempts: u32, after: Duration, error: &str) -> Result<()> {
+        let (id, error) = (id.to_string(), error.to_string());
+        let after = duration_ms(after);
+        self.call(move |c| {
+            c.execute(
+                "UPDATE events SET attempts = ?2, ready_at = ?3, leased_by = NULL, last_error = ?4
+                 WHERE id = ?1 AND state = 'pending'",
+                params![id, attempts, now_ms().saturating_add(after), error],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn bury(&self, entry: &Entry, attempts: u32, error: &str) -> Result<()> {
+        let (id, error) = (entry.id.clone(), error.to_string());
+        self.call(move |c| {
+            let changed = c.execute(
+                "UPDATE events SET state = 'dead', attempts = ?2, last_error = ?3,
+                                   finished_at = ?4, leased_by = NULL
+                 WHERE id = ?1 AND state = 'pending'",
+                params![id, attempts, error, now_text()],
+            )?;
+            if changed > 0 {
+                count(c, "dead", 1)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn stats(&self) -> Result<Stats> {
+        self.call(|c| {
+            let stored = counter(c, "stored")?;
+            let delivered = counter(c, "delivered")?;
+            let dead = counter(c, "dead")?;
+            let retrying: i64 = c.query_row(
+                "SELECT count(*) FROM events
+                 WHERE state = 'pending' AND attempts > 0 AND leased_by IS NULL",
+                [],
+                |row| row.get(0),
+            )?;
+            Ok(Stats {
+                stored,
+                pending: stored.saturating_sub(delivered + dead),
+                retrying: u64::try_from(retrying).unwrap_or(0),
+                dead,
+                delivered,
+                duplicates: counter(c, "duplicates")?,
+            })
+        })
+        .await
+    }
+
+    async fn dead(&self, limit: usize) -> Result<Vec<DeadLetter>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.call(move |c| {
+            let mut query = c.prepare_cached(
+                "SELECT id, event, message_id, received_at, attempts, error, failed_at
+                 FROM dead ORDER BY id LIMIT ?1",
+            )?;
+            let rows = query.query_map([limit], |row| {
+                Ok(DeadLetter {
+                    id: row.get::<_, i64>(0)?.to_string(),
+                    event: row.get(1)?,
+                    message_id: row.get(2)?,
+                    received_at: row.get(3)?,
+                    attempts: row.get(4)?,
+                    error: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                    failed_at: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                })
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn redrive(&self, ids: &[String]) -> Result<u64> {
+        let ids = ids.to_vec();
+        self.call(move |c| {
+            let set = "state = 'pending', attempts = 0, ready_at = 0, leased_by = NULL,
+                       last_error = NULL, finished_at = NULL";
+            let mut moved = 0;
+            if ids.is_empty() {
+                moved = c.execute(&format!("UPDATE events SET {set} WHERE state = 'dead'"), [])?;
+            } else {
+                let mut one = c.prepare_cached(&format!(
+                    "UPDATE events SET {set} WHERE state = 'dead' AND id = ?1"
+                ))?;
+                for id in &ids {
+                    moved += one.execute([id])?;
+                }
+            }
+            let moved = i64::try_from(moved).unwrap_or(i64::MAX);
+            count(c, "dead", -moved)?;
+            Ok(u64::try_from(moved).unwrap_or(0))
+        })
+        .await
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.call(|c| c.query_row("SELECT 1", [], |_| Ok(()))).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SecretUsed;
+    use bytes::Bytes;
+
+    fn entry(key: &str) -> NewEntry {
+        NewEntry {
+            key: key.into(),
+            event: Some("message.received".into()),
+            message_id: Some(key.into()),
+            received_at: "2026-01-15T10:30:00.123Z".into(),
+            headers: r#"{"content-type":"application/json"}"#.into(),
+            body: Bytes::from_static(b"{\"raw\": \xff}"),
+            secret: SecretUsed::Current,
+        }
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    const DAY: Duration = Duration::from_secs(86_400);
+
+    #[test]
+    fn an_entry_goes_in_once_and_through_its_whole_life() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        runtime().block_on(async {
+            let first = store.append(entry("a"), DAY).await.unwrap();
+            let Appended::Stored(id) = first.clone() else {
+                panic!("{first:?}")
+            };
+            assert_eq!(
+                store.append(entry("a"), DAY).await.unwrap(),
+                Appended::Duplicate(Some(id.clone()))
+            );
+            store.append(entry("b"), DAY).await.unwrap();
+            let lease = Duration::from_secs(60);
+            let got = store.claim("c1", 10, lease).await.unwrap();
+            assert_eq!(got.len(), 2);
+            assert_eq!(got[0].body, b"{\"raw\": \xff}");
+            assert_eq!(got[0].content_type().as_deref(), Some("application/json"));
+            assert!(
+                store.claim("c2", 10, lease).await.unwrap().is_empty(),
+                "leased"
+            );
+            store.delivered(&got[0].id).await.unwrap();
+            store.delivered(&got[0].id).await.unwrap();
+            store
+                .retry(&got[1].id, 1, Duration::from_millis(1), "502")
+                .await
+                .unwrap();
+            let stats = store.stats().await.unwrap();
+            assert_eq!((stats.stored, stats.delivered, stats.duplicates), (2, 1, 1));
+            assert_eq!((stats.pending, stats.retrying), (1, 1));
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            let again = store.claim("c2", 10, lease).await.unwrap();
+            assert_eq!(again.len(), 1);
+            assert_eq!(again[0].attempts, 1);
+            store.bury(&again[0], 2, "HTTP 500").await.unwrap();
+            let dead = store.dead(10).await.unwrap();
+            assert_eq!(dead.len(), 1);
+            assert_eq!((dead[0].attempts, dead[0].error.as_str()), (2, "HTTP 500"));
+            assert_eq!(store.stats().await.unwrap().dead, 1);
+            assert_eq!(store.redrive(&[]).await.unwrap(), 1);
+            let stats = store.stats().await.unwrap();
+            assert_eq!((stats.dead, stats.pending), (0, 1));
+            let back = store.claim("c3", 10, lease).await.unwrap();
+            assert_eq!((back.len(), back[0].attempts), (1, 0));
+        });
+    }
+
+    #[test]
+    fn an_expired_lease_is_claimed_again_and_the_window_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        runtime().block_on(async {
+            let window = Duration::from_millis(20);
+            store.append(entry("a"), window).await.unwrap();
+            let lease = Duration::from_millis(20);
+            assert_eq!(store.claim("dead", 10, lease).await.unwrap().len(), 1);
+            tokio::time::sleep(Duration::from_millis(40)).await;
+            assert_eq!(store.claim("alive", 10, lease).await.unwrap().len(), 1);
+            // Past the window the same key is stored again.
+            assert!(matches!(
+                store.append(entry("a"), window).await.unwrap(),
+                Appended::Stored(_)
+            ));
+        });
+    }
+
+    #[test]
+    fn concurrent_appends_share_transactions_and_all_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let store = std::sync::Arc::new(SqliteStore::open(&path).unwrap());
+        runtime().block_on(async {
+            let mut tasks = tokio::task::JoinSet::new();
+            for i in 0..200 {
+                let store = std::sync::Arc::clone(&store);
+                tasks.spawn(async move { store.append(entry(&format!("k{i}")), DAY).await });
+            }
+            while let Some(done) = tasks.join_next().await {
+                assert!(matches!(done.unwrap().unwrap(), Appended::Stored(_)));
+            }
+        });
+        // Another connection sees them all: they were committed.
+        let other = Connection::open(&path).unwrap();
+        let n: i64 = other
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 200);
+        let mode: String = other
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_missing_directory_is_an_input_error() {
+        let error = SqliteStore::open(Path::new("/nonexistent/dir/s.db"))
+            .err()
+            .unwrap();
+        assert_eq!(error.kind, crate::error::Kind::Input);
+        assert!(error.message.contains("sqlite:/nonexistent/dir/s.db"));
+    }
+}

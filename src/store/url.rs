@@ -1,0 +1,201 @@
+//! The store URL of `--store` and `--from`: `sqlite:PATH`, or
+//! `redis://[:PASSWORD@]HOST[:PORT][/DB][?stream=NAME]` (`rediss://` for TLS).
+//! Pure. A password in the URL is never shown: [`StoreUrl`]'s `Display` masks it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::DEFAULT_STREAM;
+
+/// A parsed store URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreUrl {
+    Sqlite(PathBuf),
+    Redis(RedisUrl),
+}
+
+/// Where a Redis store lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisUrl {
+    /// The URL for the client, without `stream`.
+    pub connect: String,
+    pub stream: String,
+    /// The URL as shown to a person: the password masked.
+    shown: String,
+}
+
+const HINT: &str = "use sqlite:PATH (such as sqlite:wm-hooks.db) or redis://HOST:PORT/DB, \
+                    optionally with ?stream=NAME";
+
+impl StoreUrl {
+    pub fn parse(text: &str) -> Result<StoreUrl, String> {
+        let text = text.trim();
+        if let Some(path) = text.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if path.is_empty() || path.contains('\0') {
+                return Err(format!("`{text}` names no file; {HINT}"));
+            }
+            return Ok(StoreUrl::Sqlite(PathBuf::from(path)));
+        }
+        let mut url = reqwest::Url::parse(text)
+            .map_err(|e| format!("`{}` is not a store URL ({e}); {HINT}", shown_raw(text)))?;
+        if !matches!(url.scheme(), "redis" | "rediss") {
+            return Err(format!(
+                "`{}` is not a store URL: the scheme must be sqlite:, redis:// or rediss://",
+                shown_raw(text)
+            ));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(format!("`{}` names no host; {HINT}", shown_raw(text)));
+        }
+        let db = url.path().trim_start_matches('/');
+        if !db.is_empty() && db.parse::<u16>().is_err() {
+            return Err(format!(
+                "`{}`: the path must be a database number such as /0, not /{db}",
+                shown_raw(text)
+            ));
+        }
+        let mut stream = None;
+        for (key, value) in url.query_pairs() {
+            match key.as_ref() {
+                "stream" if stream.is_none() => stream = Some(value.into_owned()),
+                "stream" => return Err("the store URL names ?stream= twice".into()),
+                other => {
+                    return Err(format!(
+                        "the store URL has an unknown parameter `{other}`: only ?stream=NAME"
+                    ));
+                }
+            }
+        }
+        let stream = stream.unwrap_or_else(|| DEFAULT_STREAM.to_string());
+        if stream.is_empty() || stream.contains(|c: char| c.is_whitespace() || c.is_control()) {
+            return Err(format!(
+                "the stream name `{}` is empty or has spaces",
+                stream.escape_default()
+            ));
+        }
+        url.set_query(None);
+        let connect = url.to_string();
+        if url.password().is_some() {
+            let _ = url.set_password(Some("****"));
+        }
+        let shown = format!("{url}?stream={stream}");
+        Ok(StoreUrl::Redis(RedisUrl {
+            connect,
+            stream,
+            shown,
+        }))
+    }
+}
+
+/// A URL that did not parse, shown without what could be a password.
+fn shown_raw(text: &str) -> String {
+    match (text.find("://"), text.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}****{}", &text[..scheme + 3], &text[at..])
+        }
+        _ => text.to_string(),
+    }
+}
+
+impl fmt::Display for StoreUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreUrl::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
+            StoreUrl::Redis(redis) => f.write_str(&redis.shown),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn redis(text: &str) -> RedisUrl {
+        match StoreUrl::parse(text).unwrap() {
+            StoreUrl::Redis(r) => r,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn store_urls_parse() {
+        assert_eq!(
+            StoreUrl::parse("sqlite:wm-hooks.db").unwrap(),
+            StoreUrl::Sqlite("wm-hooks.db".into())
+        );
+        assert_eq!(
+            StoreUrl::parse("sqlite:///var/lib/x.db").unwrap(),
+            StoreUrl::Sqlite("/var/lib/x.db".into())
+        );
+        let r = redis("redis://127.0.0.1:6379/2");
+        assert_eq!(r.stream, DEFAULT_STREAM);
+        assert_eq!(r.connect, "redis://127.0.0.1:6379/2");
+        let r = redis("rediss://:hunter2@cache.internal:6380/0?stream=prod:events");
+        assert_eq!(r.stream, "prod:events");
+        assert_eq!(r.connect, "rediss://:hunter2@cache.internal:6380/0");
+        let shown = StoreUrl::parse("rediss://:hunter2@cache.internal:6380/0")
+            .unwrap()
+            .to_string();
+        assert!(
+            !shown.contains("hunter2") && shown.contains("****"),
+            "{shown}"
+        );
+        assert_eq!(redis("redis://localhost").connect, "redis://localhost");
+    }
+
+    #[test]
+    fn bad_store_urls_say_why_and_never_show_a_password() {
+        for (text, says) in [
+            ("sqlite:", "names no file"),
+            ("postgres://x/y", "scheme"),
+            ("wm-hooks.db", "not a store URL"),
+            ("redis:///0", "names no host"),
+            ("redis://h/db1", "database number"),
+            ("redis://h/0?stream=", "empty"),
+            ("redis://h/0?stream=a&stream=b", "twice"),
+            ("redis://h/0?timeout=1", "unknown parameter"),
+            ("redis://:pw@h/x", "database number"),
+            ("http://:pw@h/x", "scheme"),
+        ] {
+            let error = StoreUrl::parse(text).unwrap_err();
+            assert!(error.contains(says), "{text}: {error}");
+            assert!(!error.contains(":pw@"), "{text}: {error}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_fails_cleanly(text in "\\PC{0,60}") {
+            let _ = StoreUrl::parse(&text);
+        }
+
+        #[test]
+        fn redis_urls_keep_their_parts(
+            host in "[a-z][a-z0-9-]{0,20}",
+            port in 1u16..,
+            db in 0u16..16,
+            stream in "[a-zA-Z0-9:_.-]{1,30}",
+        ) {
+            let r = redis(&format!("redis://{host}:{port}/{db}?stream={stream}"));
+            prop_assert_eq!(r.stream, stream);
+            // Redis has no default port in the URL standard: it is kept as given.
+            prop_assert_eq!(r.connect, format!("redis://{host}:{port}/{db}"));
+        }
+
+        #[test]
+        fn sqlite_paths_round_trip(path in "[^\\x00]{1,60}") {
+            let text = format!("sqlite:{path}");
+            match StoreUrl::parse(&text) {
+                Ok(StoreUrl::Sqlite(got)) => {
+                    let trimmed = text.trim();
+                    let want = trimmed["sqlite:".len()..].strip_prefix("//").unwrap_or(&trimmed["sqlite:".len()..]);
+                    prop_assert_eq!(got, PathBuf::from(want));
+                }
+                Ok(other) => prop_assert!(false, "{other:?}"),
+                Err(_) => prop_assert!(text.trim().len() <= "sqlite://".len()),
+            }
+        }
+    }
+}

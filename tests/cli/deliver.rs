@@ -1,0 +1,316 @@
+//! `wm-hooks deliver` as a real process between a real store and a recording
+//! app: every stored event reaches the app, re-signed, with its entry id and
+//! attempt number; failures are retried and then dead letters, which redrive
+//! brings back; an app that was down is caught up; a `deliver` killed with
+//! SIGKILL loses nothing, since another claims what it held.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crate::util::listen::{Listener, SECRET};
+use crate::util::server::{Recorded, Reply, TestServer, closed_port};
+use crate::util::store::{TestStore, status_body};
+use crate::util::{stderr_of, wm_hooks};
+
+/// An app that answers 200 to a correctly signed POST, or `failing` while that is set.
+fn app(failing: Arc<AtomicBool>, status: u16) -> TestServer {
+    TestServer::start(move |req: &Recorded, _| {
+        if failing.load(Ordering::SeqCst) {
+            Reply::status(status)
+        } else if req.signed_with(SECRET, "x-signature-256") {
+            Reply::status(200)
+        } else {
+            Reply::status(401)
+        }
+    })
+}
+
+fn deliver(store: &TestStore, extra: &[&str]) -> Listener {
+    let mut args = vec!["deliver", "--from", &store.url, "--claim-after", "1s"];
+    args.extend_from_slice(extra);
+    Listener::run(&args, &[("WM_HOOKS_SECRET", SECRET)])
+}
+
+/// The distinct bodies the app was given with a 200.
+fn delivered_bodies(app: &TestServer) -> BTreeSet<Vec<u8>> {
+    app.posts()
+        .into_iter()
+        .filter(|p| p.signed_with(SECRET, "x-signature-256"))
+        .map(|p| p.body)
+        .collect()
+}
+
+#[test]
+fn every_stored_event_reaches_the_app_as_stored() {
+    for store in TestStore::both("deliver::every_stored_event_reaches_the_app_as_stored") {
+        let mut bodies: Vec<Vec<u8>> = (0..30).map(status_body).collect();
+        bodies.push(b"{\"not\": \"an event\", \"raw\": \"\xff\"}".to_vec());
+        let ids = store.append(&bodies);
+        let app = app(Arc::new(AtomicBool::new(false)), 200);
+        let url = app.url("/hooks");
+        let running = deliver(&store, &["--to", &url, "--json"]);
+        store.wait_stats(|s| s["delivered"] == 31 && s["pending"] == 0);
+        let stopped = running.stop();
+        assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+        assert!(
+            stopped.stderr.contains("31 delivered, 0 to retry, 0 dead"),
+            "{}",
+            stopped.stderr
+        );
+        let posts = app.posts();
+        assert_eq!(posts.len(), 31, "{}", store.url);
+        for post in &posts {
+            assert!(post.signed_with(SECRET, "x-signature-256"));
+            assert_eq!(post.header("x-wm-hooks-attempt"), Some("1"));
+            assert_eq!(post.header("content-type"), Some("application/json"));
+            let id = post.header("x-wm-hooks-delivery").unwrap();
+            let at = ids.iter().position(|i| i == id).expect("a stored id");
+            assert_eq!(post.body, bodies[at], "the bytes as stored");
+        }
+        let lines: Vec<serde_json::Value> = stopped
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 31);
+        assert!(
+            lines.iter().all(|l| l["type"] == "attempt"
+                && l["result"] == "delivered"
+                && l["status"] == 200)
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["event"] == "message.status" && l["message_id"] == "m7")
+        );
+    }
+}
+
+#[test]
+fn routes_send_each_event_type_to_its_own_endpoint() {
+    let store = TestStore::sqlite();
+    let received = br#"{"event":"message.received","data":{"message_id":"in1"}}"#.to_vec();
+    let template =
+        br#"{"event":"template.status","data":{"template_name":"t","status":"APPROVED"}}"#.to_vec();
+    store.append(&[status_body(1), received.clone(), template]);
+    let statuses = app(Arc::new(AtomicBool::new(false)), 200);
+    let everything = app(Arc::new(AtomicBool::new(false)), 200);
+    let running = deliver(
+        &store,
+        &[
+            "--to",
+            &format!("message.status={}", statuses.url("/s")),
+            "--to",
+            &format!("message.received={}", everything.url("/r")),
+        ],
+    );
+    // template.status has no route: a dead letter saying so.
+    store.wait_stats(|s| s["delivered"] == 2 && s["dead"] == 1);
+    running.stop();
+    assert_eq!(
+        delivered_bodies(&statuses),
+        BTreeSet::from([status_body(1)])
+    );
+    assert_eq!(everything.posts().len(), 1);
+    assert_eq!(everything.posts()[0].body, received);
+    let output = wm_hooks()
+        .args(["store", "dead", "--store", &store.url])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("no --to route takes template.status events"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+#[test]
+fn a_failing_app_gets_the_schedule_then_dead_letters_and_redrive_brings_them_back() {
+    for store in TestStore::both("deliver::a_failing_app_gets_the_schedule_then_dead_letters") {
+        let failing = Arc::new(AtomicBool::new(true));
+        let app = app(Arc::clone(&failing), 500);
+        let bodies: Vec<Vec<u8>> = (0..5).map(status_body).collect();
+        store.append(&bodies);
+        let running = deliver(
+            &store,
+            &["--to", &app.url("/"), "--retry-schedule", "50ms,100ms"],
+        );
+        store.wait_stats(|s| s["dead"] == 5 && s["pending"] == 0);
+        let attempts: Vec<String> = app
+            .posts()
+            .iter()
+            .filter(|p| p.body == bodies[0])
+            .map(|p| p.header("x-wm-hooks-attempt").unwrap().to_string())
+            .collect();
+        assert_eq!(attempts, ["1", "2", "3"], "{}", store.url);
+        let output = wm_hooks()
+            .args(["store", "dead", "--json", "--store", &store.url])
+            .output()
+            .unwrap();
+        let letters: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(letters.len(), 5, "{}", store.url);
+        for letter in &letters {
+            assert_eq!(letter["attempts"], 3);
+            assert_eq!(
+                letter["error"],
+                "the app answered 500 Internal Server Error"
+            );
+            assert_eq!(letter["event"], "message.status");
+        }
+        failing.store(false, Ordering::SeqCst);
+        let output = wm_hooks()
+            .args(["store", "redrive", "--all", "--store", &store.url])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        assert!(
+            stderr_of(&output).contains("Put 5 dead letters back"),
+            "{}",
+            stderr_of(&output)
+        );
+        store.wait_stats(|s| s["delivered"] == 5 && s["dead"] == 0 && s["pending"] == 0);
+        running.stop();
+        assert_eq!(delivered_bodies(&app), bodies.into_iter().collect());
+    }
+}
+
+#[test]
+fn an_app_that_was_down_is_caught_up() {
+    for store in TestStore::both("deliver::an_app_that_was_down_is_caught_up") {
+        let down = Arc::new(AtomicBool::new(true));
+        let app = app(Arc::clone(&down), 503);
+        let bodies: Vec<Vec<u8>> = (0..40).map(status_body).collect();
+        store.append(&bodies);
+        let running = deliver(
+            &store,
+            &[
+                "--to",
+                &app.url("/"),
+                "--retry-schedule",
+                "100ms,200ms,400ms,800ms,1s,1s,1s",
+            ],
+        );
+        store.wait_stats(|s| s["retrying"].as_u64() > Some(0));
+        std::thread::sleep(Duration::from_millis(300));
+        down.store(false, Ordering::SeqCst);
+        store.wait_stats(|s| s["delivered"] == 40 && s["pending"] == 0);
+        running.stop();
+        assert_eq!(store.stats()["dead"], 0);
+        assert_eq!(delivered_bodies(&app), bodies.into_iter().collect());
+    }
+}
+
+#[test]
+fn a_killed_deliver_loses_nothing_another_claims_what_it_held() {
+    for store in TestStore::both("deliver::a_killed_deliver_loses_nothing") {
+        let slow = TestServer::start(|req: &Recorded, _| {
+            Reply::status(if req.signed_with(SECRET, "x-signature-256") {
+                200
+            } else {
+                401
+            })
+            .after(Duration::from_millis(500))
+        });
+        let bodies: Vec<Vec<u8>> = (0..20).map(status_body).collect();
+        store.append(&bodies);
+        let first = deliver(&store, &["--to", &slow.url("/"), "--concurrency", "20"]);
+        crate::util::listen::wait_for(
+            || slow.posts().len().to_string(),
+            |n| n.parse::<usize>().unwrap() > 0,
+            "the first attempts",
+        );
+        first.kill();
+        let second = deliver(&store, &["--to", &slow.url("/"), "--concurrency", "20"]);
+        store.wait_stats(|s| s["delivered"] == 20 && s["pending"] == 0);
+        second.stop();
+        assert_eq!(
+            delivered_bodies(&slow),
+            bodies.into_iter().collect(),
+            "{}",
+            store.url
+        );
+    }
+}
+
+#[test]
+fn bad_input_is_exit_2_and_an_unreachable_store_exit_3() {
+    let store = TestStore::sqlite();
+    let output = wm_hooks()
+        .args([
+            "deliver",
+            "--from",
+            &store.url,
+            "--to",
+            "http://127.0.0.1:1/",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("no webhook secret"),
+        "{}",
+        stderr_of(&output)
+    );
+    for bad in [
+        &["--to", "ftp://x/"][..],
+        &["--to", "x"],
+        &["--to", "http://h/", "--retry-schedule", "0s"],
+    ] {
+        let output = wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args(["deliver", "--from", &store.url])
+            .args(bad)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+    }
+    let output = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .args([
+            "deliver",
+            "--from",
+            &format!("redis://127.0.0.1:{}/0", closed_port()),
+        ])
+        .args(["--to", "http://127.0.0.1:1/"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+}
+
+#[test]
+fn deliver_rides_out_a_redis_restart() {
+    let Some(mut store) = TestStore::redis("deliver::deliver_rides_out_a_redis_restart") else {
+        return;
+    };
+    let app = app(Arc::new(AtomicBool::new(false)), 200);
+    store.append(&[status_body(1)]);
+    let running = deliver(&store, &["--to", &app.url("/")]);
+    store.wait_stats(|s| s["delivered"] == 1);
+    let redis = store.redis.as_mut().unwrap();
+    redis.stop();
+    crate::util::listen::wait_for(
+        || running.stderr(),
+        |e| e.contains("trying again"),
+        "a warning",
+    );
+    redis.restart();
+    // The append-only file kept what was delivered; new entries flow again.
+    store.append(&[status_body(2), status_body(3)]);
+    store.wait_stats(|s| s["delivered"] == 3 && s["pending"] == 0);
+    let stopped = running.stop();
+    assert!(
+        stopped.stderr.contains("The store answers again"),
+        "{}",
+        stopped.stderr
+    );
+    assert_eq!(
+        delivered_bodies(&app),
+        BTreeSet::from([status_body(1), status_body(2), status_body(3)])
+    );
+}
