@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local webhook receiver that verifies and shows every delivery')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'The production receiver: verify, dedupe, store durably, and only then answer 2xx')
             [CompletionResult]::new('send-test', 'send-test', [CompletionResultType]::ParameterValue, 'Play the platform: sign sample events and POST them to your endpoint')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Run the platform''s handshake GET against your endpoint and check the answer')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Play the platform''s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card')
@@ -69,7 +70,34 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('--new-secret', '--new-secret', [CompletionResultType]::ParameterName, 'Generate a fresh secret instead of reusing the saved one, and save it in its place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON record line per request on stdout instead of the pretty output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wm-hooks;ingest' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The address to listen on; anything but loopback is reachable from other machines')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The port to listen on; 0 picks a free one')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The path that takes webhooks; other paths get 404')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed')
+            [CompletionResult]::new('--previous-secret', '--previous-secret', [CompletionResultType]::ParameterName, 'Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET]; prefer the variable or --previous-secret-file')
+            [CompletionResult]::new('--previous-secret-file', '--previous-secret-file', [CompletionResultType]::ParameterName, 'Read the previous secret from a file (one trailing newline is removed)')
+            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'The header that carries the signature, in any case (GitHub and Meta use X-Hub-Signature-256)')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'How long a client may take to send a request''s headers, and then its body; an idle keep-alive connection is closed after it too')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Open connections served at once; more are closed as they arrive')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
+            [CompletionResult]::new('--dedupe-window', '--dedupe-window', [CompletionResultType]::ParameterName, 'An event stored within this long is answered 200 and not stored again (the platform retries for 24h)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON record line per request on stdout, with the store''s entry id')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -356,6 +384,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
         }
         'wm-hooks;help' {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local webhook receiver that verifies and shows every delivery')
+            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'The production receiver: verify, dedupe, store durably, and only then answer 2xx')
             [CompletionResult]::new('send-test', 'send-test', [CompletionResultType]::ParameterValue, 'Play the platform: sign sample events and POST them to your endpoint')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Run the platform''s handshake GET against your endpoint and check the answer')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Play the platform''s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card')
@@ -370,6 +399,9 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;help;listen' {
+            break
+        }
+        'wm-hooks;help;ingest' {
             break
         }
         'wm-hooks;help;send-test' {

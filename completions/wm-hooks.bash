@@ -34,6 +34,9 @@ _wm__hooks() {
             wm__hooks,help)
                 cmd="wm__hooks__subcmd__help"
                 ;;
+            wm__hooks,ingest)
+                cmd="wm__hooks__subcmd__ingest"
+                ;;
             wm__hooks,listen)
                 cmd="wm__hooks__subcmd__listen"
                 ;;
@@ -69,6 +72,9 @@ _wm__hooks() {
                 ;;
             wm__hooks__subcmd__help,help)
                 cmd="wm__hooks__subcmd__help__subcmd__help"
+                ;;
+            wm__hooks__subcmd__help,ingest)
+                cmd="wm__hooks__subcmd__help__subcmd__ingest"
                 ;;
             wm__hooks__subcmd__help,listen)
                 cmd="wm__hooks__subcmd__help__subcmd__listen"
@@ -128,7 +134,7 @@ _wm__hooks() {
 
     case "${cmd}" in
         wm__hooks)
-            opts="-q -v -h -V --color --quiet --verbose --help --version listen send-test verify check configure sign verify-signature deliver store events completions help"
+            opts="-q -v -h -V --color --quiet --verbose --help --version listen ingest send-test verify check configure sign verify-signature deliver store events completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -372,7 +378,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__help)
-            opts="listen send-test verify check configure sign verify-signature deliver store events completions help"
+            opts="listen ingest send-test verify check configure sign verify-signature deliver store events completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,6 +462,20 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__help__subcmd__ingest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -595,8 +615,78 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wm__hooks__subcmd__ingest)
+            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --previous-secret --previous-secret-file --signature-header --max-body --read-timeout --max-connections --store --dedupe-window --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --previous-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --previous-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dedupe-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wm__hooks__subcmd__listen)
-            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --verify-token --verify-token-file --profile --signature-header --max-body --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --read-timeout --max-connections --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --verify-token --verify-token-file --profile --new-secret --signature-header --max-body --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --read-timeout --max-connections --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand listen 'Run a local webhook receiver that verifies and shows every delivery'
+            cand ingest 'The production receiver: verify, dedupe, store durably, and only then answer 2xx'
             cand send-test 'Play the platform: sign sample events and POST them to your endpoint'
             cand verify 'Run the platform''s handshake GET against your endpoint and check the answer'
             cand check 'Play the platform''s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card'
@@ -65,7 +66,33 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --quiet 'Print less on stderr (errors still show)'
             cand -v 'Print more on stderr'
             cand --verbose 'Print more on stderr'
+            cand --new-secret 'Generate a fresh secret instead of reusing the saved one, and save it in its place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)'
             cand --json 'Print one JSON record line per request on stdout instead of the pretty output'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wm-hooks;ingest'= {
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --host 'The address to listen on; anything but loopback is reachable from other machines'
+            cand --port 'The port to listen on; 0 picks a free one'
+            cand --path 'The path that takes webhooks; other paths get 404'
+            cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
+            cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
+            cand --previous-secret 'Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET]; prefer the variable or --previous-secret-file'
+            cand --previous-secret-file 'Read the previous secret from a file (one trailing newline is removed)'
+            cand --signature-header 'The header that carries the signature, in any case (GitHub and Meta use X-Hub-Signature-256)'
+            cand --max-body 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413'
+            cand --read-timeout 'How long a client may take to send a request''s headers, and then its body; an idle keep-alive connection is closed after it too'
+            cand --max-connections 'Open connections served at once; more are closed as they arrive'
+            cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --dedupe-window 'An event stored within this long is answered 200 and not stored again (the platform retries for 24h)'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand --json 'Print one JSON record line per request on stdout, with the store''s entry id'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -333,6 +360,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
         }
         &'wm-hooks;help'= {
             cand listen 'Run a local webhook receiver that verifies and shows every delivery'
+            cand ingest 'The production receiver: verify, dedupe, store durably, and only then answer 2xx'
             cand send-test 'Play the platform: sign sample events and POST them to your endpoint'
             cand verify 'Run the platform''s handshake GET against your endpoint and check the answer'
             cand check 'Play the platform''s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card'
@@ -346,6 +374,8 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wm-hooks;help;listen'= {
+        }
+        &'wm-hooks;help;ingest'= {
         }
         &'wm-hooks;help;send-test'= {
         }

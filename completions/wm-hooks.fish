@@ -32,6 +32,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -s v -l verbose -d 'Prin
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -s V -l version -d 'Print version'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "listen" -d 'Run a local webhook receiver that verifies and shows every delivery'
+complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "ingest" -d 'The production receiver: verify, dedupe, store durably, and only then answer 2xx'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "send-test" -d 'Play the platform: sign sample events and POST them to your endpoint'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "verify" -d 'Run the platform\'s handshake GET against your endpoint and check the answer'
 complete -c wm-hooks -n "__fish_wm_hooks_needs_command" -f -a "check" -d 'Play the platform\'s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card'
@@ -68,9 +69,31 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l read-timeou
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l max-connections -d 'Open connections served at once; more are closed as they arrive' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l new-secret -d 'Generate a fresh secret instead of reusing the saved one, and save it in its place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l json -d 'Print one JSON record line per request on stdout instead of the pretty output'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l host -d 'The address to listen on; anything but loopback is reachable from other machines' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l port -d 'The port to listen on; 0 picks a free one' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l path -d 'The path that takes webhooks; other paths get 404' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l previous-secret -d 'Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET]; prefer the variable or --previous-secret-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l previous-secret-file -d 'Read the previous secret from a file (one trailing newline is removed)' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l signature-header -d 'The header that carries the signature, in any case (GitHub and Meta use X-Hub-Signature-256)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l max-body -d 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l read-timeout -d 'How long a client may take to send a request\'s headers, and then its body; an idle keep-alive connection is closed after it too' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l max-connections -d 'Open connections served at once; more are closed as they arrive' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l dedupe-window -d 'An event stored within this long is answered 200 and not stored again (the platform retries for 24h)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -s q -l quiet -d 'Print less on stderr (errors still show)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -s v -l verbose -d 'Print more on stderr'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l json -d 'Print one JSON record line per request on stdout, with the store\'s entry id'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -s V -l version -d 'Print version'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -359,18 +382,19 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s q -l q
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "listen" -d 'Run a local webhook receiver that verifies and shows every delivery'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "send-test" -d 'Play the platform: sign sample events and POST them to your endpoint'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "verify" -d 'Run the platform\'s handshake GET against your endpoint and check the answer'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "check" -d 'Play the platform\'s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "configure" -d 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "sign" -d 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "verify-signature" -d 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "deliver" -d 'Move stored events to your app, at least once: re-signed, retried on the platform\'s schedule, then dead letters'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "store" -d 'Inspect a store: counts, dead letters, and putting them back for delivery'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "events" -d 'List the event types, or print one\'s sample payload'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen send-test verify check configure sign verify-signature deliver store events completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "listen" -d 'Run a local webhook receiver that verifies and shows every delivery'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "ingest" -d 'The production receiver: verify, dedupe, store durably, and only then answer 2xx'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "send-test" -d 'Play the platform: sign sample events and POST them to your endpoint'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "verify" -d 'Run the platform\'s handshake GET against your endpoint and check the answer'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "check" -d 'Play the platform\'s whole contract against your endpoint (handshake, signatures, duplicates, tolerance, the 5 s budget) and print a report card'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "configure" -d 'Register the webhook with the StartMessaging API (PUT /v1/webhooks); asks for missing values on a terminal, never in CI'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "sign" -d 'Print the X-Signature-256 value (sha256=<hex>) for a payload'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "verify-signature" -d 'Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "deliver" -d 'Move stored events to your app, at least once: re-signed, retried on the platform\'s schedule, then dead letters'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "store" -d 'Inspect a store: counts, dead letters, and putting them back for delivery'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "events" -d 'List the event types, or print one\'s sample payload'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and not __fish_seen_subcommand_from listen ingest send-test verify check configure sign verify-signature deliver store events completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "stats" -d 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "dead" -d 'List the dead letters with their last error'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "redrive" -d 'Put dead letters back for delivery (all, or those named), attempts reset'

@@ -127,14 +127,34 @@ pub enum Command {
         long_about = "Run a local webhook receiver. It answers the platform's GET \
                             handshake, checks the signature of every POST (401 when it is missing \
                             or wrong), answers at once, then prints each event (-v adds headers \
-                            and the whole body). With no secret given it generates one and prints \
-                            it.\n\n\
+                            and the whole body). With no secret given it uses the one it saved \
+                            before ($XDG_STATE_HOME/wm-hooks/secret, else \
+                            ~/.local/state/wm-hooks/secret, mode 0600), or generates one, saves \
+                            it there and prints it once; send-test, verify and check use that \
+                            saved secret when given none.\n\n\
                             The first line on stderr is `Listening on URL`. --json prints one \
                             record line per request on stdout instead of the pretty output.\n\n\
                             Ctrl-C or SIGTERM stops it: it finishes the requests in flight, \
                             prints a summary and exits 0 (2 for a bad flag or a port in use)."
     )]
     Listen(ListenArgs),
+    /// The production receiver: verify, dedupe, store durably, and only then answer 2xx
+    #[command(
+        long_about = "The production receiver. It answers the handshake and checks every \
+                      POST's signature as listen does, then stores each verified event \
+                      (--store: sqlite:PATH, the default, or redis://HOST:PORT/DB) and answers \
+                      2xx only after the store acknowledged it: the SQLite transaction \
+                      committed (WAL, synchronous=FULL), or Redis answered the XADD. An event \
+                      stored within --dedupe-window is answered 200 and not stored again. \
+                      While the store fails, POSTs get 503 with Retry-After, and ingest \
+                      recovers by itself when the store is back.\n\n\
+                      The first line on stderr is `Listening on URL`. --json prints one record \
+                      line per request on stdout, with the entry id. `wm-hooks deliver` moves \
+                      what it stores to your app.\n\n\
+                      Ctrl-C or SIGTERM stops it: it finishes the requests in flight, prints a \
+                      summary and exits 0 (2 for bad input or a port in use)."
+    )]
+    Ingest(Box<IngestArgs>),
     /// Play the platform: sign sample events and POST them to your endpoint
     SendTest(Box<SendTestArgs>),
     /// Run the platform's handshake GET against your endpoint and check the answer
@@ -228,6 +248,10 @@ pub struct ListenArgs {
     pub verify_token: VerifyTokenArgs,
     #[command(flatten)]
     pub profile: ProfileArgs,
+    /// Generate a fresh secret instead of reusing the saved one, and save it in its
+    /// place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)
+    #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
+    pub new_secret: bool,
     /// The header that carries the signature, in any case [default: the
     /// profile's: X-Signature-256, or X-Hub-Signature-256 under meta]. Both
     /// envelopes are recognised whatever the profile
@@ -264,6 +288,65 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N", default_value_t = 4096,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+}
+
+// `wm-hooks ingest`: the receiver's flags as in listen, then where and how to store.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The address to listen on; anything but loopback is reachable from other machines
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub host: String,
+    /// The port to listen on; 0 picks a free one
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The path that takes webhooks; other paths get 404
+    #[arg(long, value_name = "PATH", default_value = "/webhooks/whatsapp")]
+    pub path: String,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET];
+    /// prefer the variable or --previous-secret-file
+    #[arg(long, value_name = "SECRET", conflicts_with = "previous_secret_file")]
+    pub previous_secret: Option<String>,
+    /// Read the previous secret from a file (one trailing newline is removed)
+    #[arg(long, value_name = "PATH")]
+    pub previous_secret_file: Option<PathBuf>,
+    /// The header that carries the signature, in any case (GitHub and Meta use
+    /// X-Hub-Signature-256)
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
+    pub signature_header: HeaderName,
+    /// The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413
+    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
+    pub max_body: u64,
+    /// How long a client may take to send a request's headers, and then its body; an idle
+    /// keep-alive connection is closed after it too
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    pub read_timeout: Duration,
+    /// Open connections served at once; more are closed as they arrive
+    #[arg(long, value_name = "N", default_value_t = 4096,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+    /// The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with
+    /// ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
+    #[arg(long, value_name = "URL", value_parser = parse_store)]
+    pub store: Option<StoreUrl>,
+    /// An event stored within this long is answered 200 and not stored again
+    /// (the platform retries for 24h)
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_window)]
+    pub dedupe_window: Duration,
+    /// Print one JSON record line per request on stdout, with the store's entry id
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A dedupe window: more than zero and at most 30 days.
+fn parse_window(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text.trim()) {
+        Ok(d) if d.is_zero() => Err("must be longer than zero".to_string()),
+        Ok(d) if d > Duration::from_secs(30 * 86_400) => Err("must be at most 30days".to_string()),
+        Ok(d) => Ok(d),
+        Err(err) => Err(format!("{err} (examples: 24h, 90m, 7days)")),
+    }
 }
 
 // The secret `--forward-to` signs with, when it differs from the listener's.

@@ -15,6 +15,8 @@ mod configure;
 mod deliver;
 #[path = "cli/events.rs"]
 mod events;
+#[path = "cli/ingest.rs"]
+mod ingest;
 #[path = "cli/listen.rs"]
 mod listen;
 #[path = "cli/listen_record.rs"]
@@ -25,6 +27,8 @@ mod meta;
 mod output;
 #[path = "cli/report.rs"]
 mod report;
+#[path = "cli/saved_secret.rs"]
+mod saved_secret;
 #[path = "cli/send_test.rs"]
 mod send_test;
 #[path = "cli/sign.rs"]

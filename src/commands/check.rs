@@ -29,7 +29,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         return list(&checks);
     }
     let endpoint = Arc::new(Endpoint::parse(&args.url)?);
-    let secret = super::require_secret(&args.secret)?;
+    let secret = super::require_secret_or_saved(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let junit = args.junit.as_deref().map(Junit::create).transpose()?;
     let budget = args.connection.timeout;

@@ -326,6 +326,7 @@ fn summary(api: &Api, registration: &Registration) -> String {
         Source::Env => format!("{} (from {})", secret.masked(), secret::ENV),
         Source::File => format!("{} (from --secret-file)", secret.masked()),
         Source::Prompt => format!("{} (typed)", secret.masked()),
+        Source::Saved => format!("{} (the one `wm-hooks listen` saved)", secret.masked()),
     };
     format!(
         "About to register:\n  url:     {}\n  events:  {}\n  secret:  {secret_line}\n  API:     PUT {} (key {})",

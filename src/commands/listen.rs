@@ -17,6 +17,7 @@ mod recorder;
 
 use std::fs::File;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self as std_mpsc, SyncSender, TrySendError};
 use std::time::Duration;
@@ -42,24 +43,59 @@ use crate::output;
 pub const FORWARD_SECRET_ENV: &str = "WM_HOOKS_FORWARD_SECRET";
 /// Requests handed on and not yet recorded; at most one per open connection
 /// waits here, so this only bounds a burst.
-const QUEUE: usize = 1024;
+pub(super) const QUEUE: usize = 1024;
 /// Pretty blocks waiting for the terminal; more are dropped and counted.
 const TERMINAL_QUEUE: usize = 256;
 /// How long a stop waits for requests in flight.
-const GRACE: Duration = Duration::from_secs(5);
+pub(super) const GRACE: Duration = Duration::from_secs(5);
 /// How long the summary waits for the terminal to take the last blocks.
 const TERMINAL_DRAIN: Duration = Duration::from_secs(2);
 
 /// A stop asked for: by a signal, or by a reader that went away.
-type Stop = Arc<watch::Sender<u32>>;
+pub(super) type Stop = Arc<watch::Sender<u32>>;
 
 pub fn run(args: ListenArgs) -> Result<Outcome> {
     let profile = super::profile(&args.profile)?;
-    let secret = super::load_secret(&args.secret)?;
-    let generated = secret.is_none();
-    let config = config(&args, profile, secret.unwrap_or_else(Secret::generate))?;
+    let (secret, origin) = session_secret(&args)?;
+    let config = config(&args, profile, secret)?;
     let record = args.record.as_deref().map(recorder::open).transpose()?;
-    super::block_on(listen(args, profile, config, record, generated))
+    super::block_on(listen(args, profile, config, record, origin))
+}
+
+/// Where this session's secret came from, for the banner.
+enum Origin {
+    /// A flag, a file or WM_HOOKS_SECRET.
+    Given,
+    /// The one saved by an earlier run, at this path.
+    Saved(PathBuf),
+    /// Made now; saved at this path, unless there was nowhere to save it.
+    Generated(Option<PathBuf>),
+}
+
+/// The secret given, else the one saved by an earlier run (unless
+/// `--new-secret`), else a new one, saved for the next run and the senders.
+/// A secret that cannot be saved still serves this session, with a warning.
+fn session_secret(args: &ListenArgs) -> Result<(Secret, Origin)> {
+    if let Some(given) = super::load_secret(&args.secret)? {
+        return Ok((given, Origin::Given));
+    }
+    let Some(path) = secret::saved_path() else {
+        output::warn("neither HOME nor XDG_STATE_HOME is set: the generated secret is not saved");
+        return Ok((Secret::generate(), Origin::Generated(None)));
+    };
+    if !args.new_secret {
+        if let Some(saved) = secret::load_saved(&path)? {
+            return Ok((saved, Origin::Saved(path)));
+        }
+    }
+    let fresh = Secret::generate();
+    match secret::save(&fresh, &path) {
+        Ok(()) => Ok((fresh, Origin::Generated(Some(path)))),
+        Err(err) => {
+            output::warn(format_args!("{}; it serves this session only", err.message));
+            Ok((fresh, Origin::Generated(None)))
+        }
+    }
 }
 
 async fn listen(
@@ -67,7 +103,7 @@ async fn listen(
     profile: Profile,
     config: server::Config,
     record: Option<(File, u64)>,
-    generated: bool,
+    origin: Origin,
 ) -> Result<Outcome> {
     // Installed before the first line, so a script that signals as soon as it
     // reads it gets a clean stop and not the default death.
@@ -83,7 +119,7 @@ async fn listen(
         profile,
         config,
         server.local_addr(),
-        generated,
+        &origin,
         asked_connections,
     );
 
@@ -152,6 +188,7 @@ fn config(args: &ListenArgs, profile: Profile, secret: Secret) -> Result<server:
         verify_token: super::load_verify_token(&args.verify_token)?
             .unwrap_or_else(|| secret.clone()),
         secret,
+        previous_secret: None,
         signature_header: super::signature_header(args.signature_header.as_ref(), profile),
         max_body: args.max_body,
         read_timeout: args.read_timeout,
@@ -166,7 +203,7 @@ fn config(args: &ListenArgs, profile: Profile, secret: Secret) -> Result<server:
 }
 
 /// `--host`: an IP address (v6 with or without brackets) or `localhost`.
-fn host(text: &str) -> Result<IpAddr> {
+pub(super) fn host(text: &str) -> Result<IpAddr> {
     if text.eq_ignore_ascii_case("localhost") {
         return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
     }
@@ -179,7 +216,7 @@ fn host(text: &str) -> Result<IpAddr> {
         })
 }
 
-fn check_path(path: &str) -> Result<()> {
+pub(super) fn check_path(path: &str) -> Result<()> {
     let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#');
     if path.starts_with('/') && !path.contains(bad) {
         return Ok(());
@@ -220,12 +257,12 @@ fn forward(url: &str, args: &ListenArgs, secret: &Secret) -> Result<Forward> {
     })
 }
 
-fn install(kind: SignalKind) -> Result<Signal> {
+pub(super) fn install(kind: SignalKind) -> Result<Signal> {
     signal(kind).map_err(|e| Error::failed(format!("cannot handle signals: {e}")))
 }
 
 /// The first Ctrl-C or SIGTERM stops gracefully; the next one stops at once.
-async fn watch_signals(mut interrupt: Signal, mut terminate: Signal, stop: Stop) {
+pub(super) async fn watch_signals(mut interrupt: Signal, mut terminate: Signal, stop: Stop) {
     loop {
         let received = tokio::select! {
             got = interrupt.recv() => got,
@@ -251,7 +288,7 @@ fn banner(
     profile: Profile,
     config: &server::Config,
     addr: SocketAddr,
-    generated: bool,
+    origin: &Origin,
     asked_connections: usize,
 ) {
     let to = format!("http://{}{}", reachable(addr), config.path);
@@ -276,16 +313,33 @@ fn banner(
         );
     }
     let _ = write!(send_test, " --to {}", shell_word(&to));
-    if generated {
-        // Printed in full once, like `stripe listen` does: it exists only here.
-        // Without it, nothing can sign for this receiver, so -q keeps it.
+    if let Origin::Generated(saved) = origin {
+        // Printed in full once, like `stripe listen` does: a sender that is not
+        // wm-hooks on this machine has no other way to get it, so -q keeps it.
         let secret = config.secret.to_text().unwrap_or_default();
-        output::eprintln(format_args!(
-            "{} generated for this session; in the sender's shell:",
-            "Webhook secret".bold()
-        ));
+        match saved {
+            Some(path) => output::eprintln(format_args!(
+                "{} generated and saved in {} (wm-hooks on this machine uses it); for other senders:",
+                "Webhook secret".bold(),
+                path.display()
+            )),
+            None => output::eprintln(format_args!(
+                "{} generated for this session; in the sender's shell:",
+                "Webhook secret".bold()
+            )),
+        }
         output::eprintln(format_args!("export {}={secret}", secret::ENV));
         output::note(format_args!("Send a signed test event: {send_test}"));
+    } else if let Origin::Saved(path) = origin {
+        output::note(format_args!(
+            "{}: {} (the one saved in {}; --new-secret makes a fresh one)",
+            "Webhook secret".bold(),
+            config.secret.masked(),
+            path.display()
+        ));
+        output::note(format_args!(
+            "Send a signed test event (with the same secret): {send_test}"
+        ));
     } else {
         output::note(format_args!(
             "{}: {} (from {})",
@@ -297,10 +351,18 @@ fn banner(
                 Source::Env => secret::ENV,
                 Source::Prompt => "the prompt",
                 Source::Generated => "generated",
+                Source::Saved => "the saved secret",
             }
         ));
         output::note(format_args!(
             "Send a signed test event (with the same secret): {send_test}"
+        ));
+    }
+    if args.new_secret && matches!(origin, Origin::Given) {
+        // Only the variable can get here: clap refuses --new-secret with a flag.
+        output::warn(format_args!(
+            "--new-secret: {} is set and wins; nothing was generated",
+            secret::ENV
         ));
     }
     super::warn_if_on_command_line(&config.secret);
@@ -364,7 +426,7 @@ fn banner(
 }
 
 /// The warning for an address other machines can reach.
-fn exposure(ip: IpAddr) -> Option<String> {
+pub(super) fn exposure(ip: IpAddr) -> Option<String> {
     let whom = if ip.is_unspecified() {
         "every network interface"
     } else {
@@ -603,7 +665,7 @@ impl Tally {
     fn count(&mut self, exchange: &Exchange, tags: &[Tag]) {
         self.requests += 1;
         match &exchange.outcome {
-            Answered::Verified { event, forward } => {
+            Answered::Verified { event, forward, .. } => {
                 self.valid += 1;
                 match event {
                     Ok(ids) => {

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod configure;
 pub mod deliver;
 pub mod events;
+pub mod ingest;
 pub mod listen;
 pub mod send_test;
 pub mod sign;
@@ -30,6 +31,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Sign(args) => sign::run(args),
         Command::VerifySignature(args) => verify_signature::run(args),
         Command::Listen(args) => listen::run(args),
+        Command::Ingest(args) => ingest::run(*args),
         Command::Events(args) => events::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Configure(args) => configure::run(args),
@@ -175,7 +177,7 @@ fn handshake_token(token: &VerifyTokenArgs, secret: &SecretArgs) -> Result<Secre
             Ok(token)
         }
         None => {
-            let secret = load_secret(secret)?.ok_or_else(|| {
+            let secret = secret_or_saved(secret)?.ok_or_else(|| {
                 secret::missing().with_hint(format!(
                     "the handshake's token is the webhook secret unless --verify-token \
                      or {VERIFY_TOKEN_ENV} gives another: set {} or --secret-file, or one of those",
@@ -186,6 +188,38 @@ fn handshake_token(token: &VerifyTokenArgs, secret: &SecretArgs) -> Result<Secre
             Ok(secret)
         }
     }
+}
+
+/// For the commands that play the platform against a receiver (`send-test`,
+/// `verify`, `check`): the secret given, else the one `wm-hooks listen` saved
+/// on this machine, said in one line so a wrong one is easy to trace.
+fn secret_or_saved(args: &SecretArgs) -> Result<Option<Secret>> {
+    if let Some(given) = load_secret(args)? {
+        return Ok(Some(given));
+    }
+    let Some(path) = secret::saved_path() else {
+        return Ok(None);
+    };
+    let saved = secret::load_saved(&path)?;
+    if saved.is_some() {
+        output::note(format_args!(
+            "secret: the one `wm-hooks listen` saved in {}",
+            path.display()
+        ));
+    }
+    Ok(saved)
+}
+
+/// Like [`secret_or_saved`], but a missing secret is an input error.
+fn require_secret_or_saved(args: &SecretArgs) -> Result<Secret> {
+    secret_or_saved(args)?.ok_or_else(|| {
+        let err = secret::missing();
+        let hint = format!(
+            "{}; or start `wm-hooks listen` once on this machine: these commands then use the secret it saves",
+            err.hint.as_deref().unwrap_or_default()
+        );
+        err.with_hint(hint)
+    })
 }
 
 /// Warns once when a secret was typed on the command line, where `ps` and the

@@ -40,8 +40,8 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
             .with_hint("the platform retries only its own deliveries, which are always signed"));
     }
     let secret = match args.signature {
-        SignatureMode::Valid => Some(super::require_secret(&args.secret)?),
-        SignatureMode::Invalid | SignatureMode::Missing => super::load_secret(&args.secret)?,
+        SignatureMode::Valid => Some(super::require_secret_or_saved(&args.secret)?),
+        SignatureMode::Invalid | SignatureMode::Missing => super::secret_or_saved(&args.secret)?,
     };
     if let Some(secret) = &secret {
         super::warn_if_on_command_line(secret);

@@ -155,6 +155,12 @@ impl Serialize for Headers<'_> {
     }
 }
 
+/// Headers as the record writes them: a JSON object, names in lower case,
+/// repeated headers joined with `, ` (what `ingest` stores beside a body).
+pub fn headers_json(headers: &HeaderMap) -> String {
+    serde_json::to_string(&Headers(headers)).expect("headers always serialise")
+}
+
 /// Parses one line of a record file.
 pub fn parse_line(line: &str) -> Result<Record, serde_json::Error> {
     serde_json::from_str(line)

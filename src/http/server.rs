@@ -63,6 +63,8 @@ pub struct Config {
     /// What the handshake's `hub.verify_token` must be (the secret unless
     /// told otherwise).
     pub verify_token: Secret,
+    /// Also accepted during a rotation (`ingest --previous-secret`).
+    pub previous_secret: Option<Secret>,
     pub signature_header: HeaderName,
     pub max_body: u64,
     /// Deadline for a request's head (and for an idle keep-alive connection),
@@ -173,12 +175,14 @@ pub enum Outcome {
     Rejected(Fault),
     /// A POST with a valid signature: which updates it holds, in either
     /// envelope (or why the body is not an event, which is still answered
-    /// 2xx: it is correctly signed), and what the app said when forwarding.
-    /// The whole event is not built here: only the pretty output needs it,
-    /// off the answering thread.
+    /// 2xx: it is correctly signed), what the app said when forwarding, and
+    /// whether the previous secret (during a rotation) signed it. The whole
+    /// event is not built here: only the pretty output needs it, off the
+    /// answering thread.
     Verified {
         event: std::result::Result<Identified, String>,
         forward: Option<Forwarded>,
+        previous_secret: bool,
     },
     /// A POST whose body was not read to the end.
     Unread(Refusal),
@@ -622,12 +626,25 @@ async fn post(
             return (Outcome::Unread(refusal), None, response);
         }
     };
-    if let Err(fault) = check_signature(
+    let mut previous_secret = false;
+    let checked = check_signature(
         headers,
         &config.signature_header,
         config.secret.bytes(),
         &body,
-    ) {
+    );
+    let checked = match (checked, &config.previous_secret) {
+        (Err(Fault::Mismatch(signature)), Some(previous)) => {
+            previous_secret = signature::verify(previous.bytes(), &body, &signature);
+            if previous_secret {
+                Ok(())
+            } else {
+                Err(Fault::Mismatch(signature))
+            }
+        }
+        (checked, _) => checked,
+    };
+    if let Err(fault) = checked {
         let text = format!(
             "Unauthorized: {}\n",
             fault.describe(&config.signature_header)
@@ -654,7 +671,12 @@ async fn post(
         // and a refusal would only make it retry the same bytes.
         None => (None, empty(config.respond_status.unwrap_or(StatusCode::OK))),
     };
-    (Outcome::Verified { event, forward }, Some(body), response)
+    let outcome = Outcome::Verified {
+        event,
+        forward,
+        previous_secret,
+    };
+    (outcome, Some(body), response)
 }
 
 /// Reads a whole body, refusing it as soon as it is known to be too large:
@@ -965,6 +987,7 @@ mod tests {
                 path: "/hook".into(),
                 secret: Secret::new(SECRET, crate::input::secret::Source::Flag).unwrap(),
                 verify_token: Secret::new(SECRET, crate::input::secret::Source::Flag).unwrap(),
+                previous_secret: None,
                 signature_header: HeaderName::from_static("x-signature-256"),
                 max_body: 1024,
                 read_timeout: Duration::from_secs(10),

@@ -1,9 +1,10 @@
 //! The webhook secret: where it comes from (`--secret-file`, `--secret`,
-//! `WM_HOOKS_SECRET`), how a file is read, how a new one is generated, and how
-//! it is shown (never in full). Reads files and the environment; never prints.
+//! `WM_HOOKS_SECRET`, or the one `listen` saved), how a file is read, how a new
+//! one is generated and saved, and how it is shown (never in full). Reads and
+//! writes files and reads the environment; never prints.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -19,6 +20,8 @@ pub enum Source {
     Generated,
     /// Typed at a hidden prompt (`configure` on a terminal).
     Prompt,
+    /// The one `wm-hooks listen` generated and saved in [`saved_path`].
+    Saved,
 }
 
 /// The webhook secret. `Debug` and `masked` never show it in full.
@@ -130,6 +133,70 @@ pub fn missing() -> Error {
         .with_hint(format!("set {ENV}, or pass --secret-file PATH (or --secret, which other users can see in the process list)"))
 }
 
+/// Where `wm-hooks listen` keeps the secret it generated, so that a restart and
+/// the sender's commands on the same machine use the same one:
+/// `$XDG_STATE_HOME/wm-hooks/secret`, else `~/.local/state/wm-hooks/secret`.
+/// `None` when neither variable gives an absolute path (the XDG rule: a
+/// relative one is ignored).
+pub fn saved_path() -> Option<PathBuf> {
+    saved_path_with(|name| std::env::var_os(name))
+}
+
+fn saved_path_with(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let absolute = |name| env(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    let state = absolute("XDG_STATE_HOME")
+        .or_else(|| absolute("HOME").map(|home| home.join(".local/state")))?;
+    Some(state.join("wm-hooks").join("secret"))
+}
+
+/// The saved secret at `path`, or `None` when there is none yet.
+pub fn load_saved(path: &Path) -> Result<Option<Secret>> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        _ => {}
+    }
+    let secret = read_file(path)?;
+    Ok(Some(Secret {
+        source: Source::Saved,
+        ..secret
+    }))
+}
+
+/// Saves `secret` at `path` (its folder made if need be, 0700), readable by the
+/// owner only (0600), replacing what was there. Written to a temporary file and
+/// renamed, so a reader never sees half a secret and no other user ever can.
+pub fn save(secret: &Secret, path: &Path) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+
+    let failed = |e: std::io::Error| {
+        Error::failed(format!("cannot save the secret in {}: {e}", path.display()))
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(failed)?;
+    let temporary = dir.join(format!(".secret.{}", random_hex(8)));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&temporary)
+        .and_then(|mut file| {
+            file.write_all(&secret.bytes)?;
+            file.write_all(b"\n")?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(failed(e));
+    }
+    Ok(())
+}
+
 /// Reads a secret file as raw bytes. Exactly one trailing LF or CRLF is removed,
 /// so a secret saved by an editor works; any other whitespace is part of the key.
 pub fn read_file(path: &Path) -> Result<Secret> {
@@ -192,6 +259,52 @@ mod tests {
         assert_eq!(load_with(None, None, ENV, no_env).unwrap(), None);
         let empty = load_with(None, None, "OTHER_VAR", |_: &str| Some("".into()));
         assert_eq!(empty.unwrap_err().message, "OTHER_VAR is set but empty");
+    }
+
+    #[test]
+    fn the_saved_secret_lives_in_the_state_directory() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        let both = env(&[("XDG_STATE_HOME", "/st"), ("HOME", "/h")]);
+        assert_eq!(saved_path_with(both), Some("/st/wm-hooks/secret".into()));
+        let home = env(&[("HOME", "/h")]);
+        assert_eq!(
+            saved_path_with(home),
+            Some("/h/.local/state/wm-hooks/secret".into())
+        );
+        let relative = env(&[("XDG_STATE_HOME", "st"), ("HOME", "/h")]);
+        assert_eq!(
+            saved_path_with(relative),
+            Some("/h/.local/state/wm-hooks/secret".into())
+        );
+        assert_eq!(saved_path_with(env(&[])), None);
+    }
+
+    #[test]
+    fn a_saved_secret_reads_back_and_only_its_owner_can() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/wm-hooks/secret");
+        assert_eq!(load_saved(&path).unwrap(), None);
+        let first = Secret::generate();
+        save(&first, &path).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        let back = load_saved(&path).unwrap().unwrap();
+        assert_eq!((back.bytes(), back.source), (first.bytes(), Source::Saved));
+        let second = Secret::generate();
+        save(&second, &path).unwrap();
+        assert_eq!(load_saved(&path).unwrap().unwrap().bytes(), second.bytes());
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 
-/// `wm-hooks` with an empty environment but PATH and a temporary HOME.
+/// `wm-hooks` with an empty environment but PATH, a temporary HOME, and an
+/// XDG_STATE_HOME of its own (so no run finds the secret another test's
+/// `listen` saved, nor the developer's own).
 pub fn wm_hooks() -> Command {
     Command::from_std(wm_hooks_std())
 }
@@ -24,8 +26,17 @@ pub fn wm_hooks_std() -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("wm-hooks"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home());
+        .env("HOME", home())
+        .env("XDG_STATE_HOME", fresh_state_home());
     cmd
+}
+
+/// A state directory no other run has used: a test that wants `listen` and a
+/// sender to share one sets XDG_STATE_HOME to the same path on both.
+pub fn fresh_state_home() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    home().join(format!("state-{n}"))
 }
 
 /// A temporary directory used as HOME for every test run of this binary.

@@ -120,7 +120,7 @@ fn request(style: &Style, x: &Exchange, tags: &[Tag]) -> String {
     };
     let request_line = format!("{} {}", x.method, output::escape(&x.path));
     match &x.outcome {
-        Outcome::Verified { event, forward } => {
+        Outcome::Verified { event, forward, .. } => {
             let valid = "✔ signature valid".green();
             let body = x.body.as_deref().unwrap_or_default();
             match event {
@@ -646,6 +646,7 @@ mod tests {
             Outcome::Verified {
                 event,
                 forward: None,
+                previous_secret: false,
             },
         )
     }

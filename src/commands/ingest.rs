@@ -1,0 +1,346 @@
+//! `wm-hooks ingest`: listen's receiver ([`server`], the same handshake,
+//! signature check, limits and timeouts) with a front-end that stores instead
+//! of showing. Each verified POST becomes a [`NewEntry`] and is appended to the
+//! store; its [`server::Ack`] is `done` only once the store acknowledged it
+//! (committed, or answered the XADD), so a 2xx is never sent for an event the
+//! store does not hold. A store error fails the ack: the sender gets 503 with
+//! Retry-After and sends it again.
+//!
+//! Appends run concurrently, one task per request, so that the store can put
+//! all that are waiting in one transaction (SQLite) or one pipeline (Redis).
+//! Everything else the receiver hands on (handshakes, bad signatures) needs
+//! nothing kept and is acknowledged at once.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::signal::unix::SignalKind;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+use super::listen::{self, GRACE, QUEUE, Stop};
+use crate::cli::IngestArgs;
+use crate::contract::dedup::store_key;
+use crate::contract::record::headers_json;
+use crate::error::{Error, Outcome, Result};
+use crate::http::server::{
+    self, Exchange, Handoff, Outcome as Answered, Report, ServerStats, UNAVAILABLE,
+};
+use crate::input::secret::{self, Source};
+use crate::output;
+use crate::store::{self, Appended, NewEntry, Opened, SecretUsed, Store, StoreUrl};
+
+/// The environment variable of `--previous-secret`.
+pub const PREVIOUS_SECRET_ENV: &str = "WM_HOOKS_PREVIOUS_SECRET";
+
+pub fn run(args: IngestArgs) -> Result<Outcome> {
+    let secret = super::require_secret(&args.secret)?;
+    let previous = secret::load_from(
+        args.previous_secret.as_deref(),
+        args.previous_secret_file.as_deref(),
+        PREVIOUS_SECRET_ENV,
+    )?;
+    let url = store::resolve(args.store.as_ref())?;
+    let config = server::Config {
+        addr: SocketAddr::new(listen::host(&args.host)?, args.port),
+        path: {
+            listen::check_path(&args.path)?;
+            args.path.clone()
+        },
+        // The handshake's token is the secret until ingest takes --verify-token.
+        verify_token: secret.clone(),
+        secret,
+        previous_secret: previous,
+        signature_header: args.signature_header.clone(),
+        max_body: args.max_body,
+        read_timeout: args.read_timeout,
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        // Every verified POST is answered 200 (once stored), whatever its body.
+        respond_status: Some(hyper::StatusCode::OK),
+        respond_delay: None,
+        forward: None,
+        grace: GRACE,
+    };
+    super::block_on(ingest(args, config, url))
+}
+
+async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Result<Outcome> {
+    let interrupt = listen::install(SignalKind::interrupt())?;
+    let terminate = listen::install(SignalKind::terminate())?;
+    // Inside the runtime: the Redis client's connection task needs one.
+    let store = Arc::new(store::open(&url, store::redis::DEFAULT_GROUP)?);
+    let server = server::bind(config).await?;
+    let addr = server.local_addr();
+    output::eprintln(format_args!(
+        "Listening on http://{addr}{}",
+        server.config().path
+    ));
+    banner(&args, server.config(), &url);
+    if let Err(error) = store.ping().await {
+        output::error(&error);
+        output::warn("answering 503 until the store answers");
+    }
+
+    let stop: Stop = Arc::new(watch::Sender::new(0));
+    let (handoffs, queue) = mpsc::channel(QUEUE);
+    let front = FrontEnd {
+        store,
+        window: args.dedupe_window,
+        json: args.json,
+        tally: Tally::default(),
+        store_down: false,
+        stop: Arc::clone(&stop),
+    };
+    let front = tokio::spawn(front.run(queue));
+    let signals = tokio::spawn(listen::watch_signals(
+        interrupt,
+        terminate,
+        Arc::clone(&stop),
+    ));
+    let stats = server.run(handoffs, stop.subscribe()).await;
+    signals.abort();
+    let front = front
+        .await
+        .map_err(|e| Error::failed(format!("the store task failed: {e}")))?;
+    output::note(summary(&front.tally, &stats));
+    match front.failure {
+        Some(error) => Err(error),
+        None => Ok(Outcome::Success),
+    }
+}
+
+fn banner(args: &IngestArgs, config: &server::Config, url: &StoreUrl) {
+    output::note(format_args!(
+        "Storing verified events in {url}; a repeat within {} is answered 200 and not stored",
+        humantime::format_duration(args.dedupe_window)
+    ));
+    let named = |source: Source| match source {
+        Source::Flag => "--secret",
+        Source::File => "--secret-file",
+        _ => secret::ENV,
+    };
+    output::note(format_args!(
+        "Webhook secret: {} (from {})",
+        config.secret.masked(),
+        named(config.secret.source)
+    ));
+    super::warn_if_on_command_line(&config.secret);
+    if let Some(previous) = &config.previous_secret {
+        output::note(format_args!(
+            "Also accepting the previous secret {} during the rotation",
+            previous.masked()
+        ));
+        if previous.source == Source::Flag {
+            super::warn_visible(
+                "--previous-secret",
+                &format!("{PREVIOUS_SECRET_ENV} or --previous-secret-file"),
+            );
+        }
+    }
+    if let Some(warning) = listen::exposure(config.addr.ip()) {
+        output::warn(warning);
+    }
+    output::note("Press Ctrl-C to stop.");
+}
+
+/// Takes the receiver's handoffs, stores the verified ones, acknowledges.
+struct FrontEnd {
+    store: Arc<Opened>,
+    window: Duration,
+    json: bool,
+    tally: Tally,
+    store_down: bool,
+    stop: Stop,
+}
+
+/// What the front-end leaves behind.
+struct Finished {
+    tally: Tally,
+    failure: Option<Error>,
+}
+
+/// A request and what the store made of it (`None`: nothing to store).
+type Stored = (Box<Exchange>, Option<Result<Appended>>);
+
+impl FrontEnd {
+    async fn run(mut self, mut queue: mpsc::Receiver<Handoff>) -> Finished {
+        let mut appends: JoinSet<Stored> = JoinSet::new();
+        let mut failure = None;
+        let mut line = Vec::with_capacity(2048);
+        loop {
+            let done = tokio::select! {
+                handoff = queue.recv() => match handoff {
+                    Some(handoff) => self.take(handoff, &mut appends),
+                    None if appends.is_empty() => break,
+                    None => appends.join_next().await.and_then(|joined| joined.ok()),
+                },
+                Some(joined) = appends.join_next(), if !appends.is_empty() => joined.ok(),
+            };
+            if let Some((exchange, stored)) = done {
+                if let Err(error) = self.show(&exchange, stored, &mut line) {
+                    // stdout is gone (`ingest --json | head`): stop, as listen does.
+                    failure.get_or_insert(error);
+                    self.stop.send_modify(|asked| *asked = (*asked).max(1));
+                }
+            }
+        }
+        Finished {
+            tally: self.tally,
+            failure,
+        }
+    }
+
+    /// Starts storing a verified POST; anything else is done at once.
+    fn take(&mut self, handoff: Handoff, appends: &mut JoinSet<Stored>) -> Option<Stored> {
+        let Handoff { report, ack } = handoff;
+        let exchange = match report {
+            Report::Request(exchange) => exchange,
+            Report::Malformed { .. } => {
+                self.tally.malformed += 1;
+                ack.done();
+                return None;
+            }
+        };
+        let Some(entry) = new_entry(&exchange) else {
+            ack.done();
+            return Some((exchange, None));
+        };
+        let store = Arc::clone(&self.store);
+        let window = self.window;
+        appends.spawn(async move {
+            let appended = store.append(entry, window).await;
+            // Only what the store holds is answered 2xx.
+            match &appended {
+                Ok(_) => ack.done(),
+                Err(_) => ack.failed(),
+            }
+            (exchange, Some(appended))
+        });
+        None
+    }
+
+    fn show(
+        &mut self,
+        exchange: &Exchange,
+        stored: Option<Result<Appended>>,
+        line: &mut Vec<u8>,
+    ) -> Result<()> {
+        self.tally.requests += 1;
+        let mut status = exchange.status;
+        let mut entry: Option<(&str, bool)> = None;
+        match &stored {
+            None => match &exchange.outcome {
+                Answered::Rejected(_) => self.tally.invalid += 1,
+                Answered::Handshake(_) => self.tally.handshakes += 1,
+                _ => self.tally.other += 1,
+            },
+            Some(Ok(appended)) => {
+                if self.store_down {
+                    self.store_down = false;
+                    output::note("The store answers again");
+                }
+                match appended {
+                    Appended::Stored(id) => {
+                        self.tally.stored += 1;
+                        entry = Some((id, false));
+                    }
+                    Appended::Duplicate(id) => {
+                        self.tally.duplicates += 1;
+                        entry = Some((id.as_deref().unwrap_or(""), true));
+                    }
+                }
+            }
+            Some(Err(error)) => {
+                self.tally.unavailable += 1;
+                status = UNAVAILABLE;
+                if !self.store_down {
+                    self.store_down = true;
+                    output::error(error);
+                    output::warn("answering 503 until the store answers again");
+                }
+            }
+        }
+        if !self.json {
+            return Ok(());
+        }
+        line.clear();
+        let mut record = exchange.record();
+        record.status = status.as_u16();
+        record.write_line(line);
+        // The record's own fields, then the store's: `entry_id` (null when not
+        // stored) and `duplicate`.
+        line.truncate(line.len().saturating_sub(2));
+        let (id, duplicate) = entry.map_or((None, false), |(id, dup)| (Some(id), dup));
+        let extra = serde_json::json!({ "entry_id": id, "duplicate": duplicate });
+        let extra = extra.to_string();
+        line.push(b',');
+        line.extend_from_slice(&extra.as_bytes()[1..]);
+        line.push(b'\n');
+        output::print_bytes(line)
+    }
+}
+
+/// The entry for a verified POST; `None` for every other request.
+fn new_entry(exchange: &Exchange) -> Option<NewEntry> {
+    let Answered::Verified {
+        event,
+        previous_secret,
+        ..
+    } = &exchange.outcome
+    else {
+        return None;
+    };
+    let body = exchange.body.clone()?;
+    // A Meta batch is named by its first update.
+    let identity = event.as_ref().ok().and_then(|ids| ids.first());
+    Some(NewEntry {
+        key: store_key(&body),
+        event: identity.map(|i| i.event.clone()),
+        message_id: identity.and_then(|i| i.message_id.clone()),
+        received_at: humantime::format_rfc3339_millis(exchange.received_at).to_string(),
+        headers: headers_json(&exchange.headers),
+        body,
+        secret: if *previous_secret {
+            SecretUsed::Previous
+        } else {
+            SecretUsed::Current
+        },
+    })
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    requests: u64,
+    stored: u64,
+    duplicates: u64,
+    unavailable: u64,
+    invalid: u64,
+    handshakes: u64,
+    other: u64,
+    malformed: u64,
+}
+
+fn summary(tally: &Tally, stats: &ServerStats) -> String {
+    let mut line = format!(
+        "Stopped after {} requests: {} stored, {} duplicates, {} answered 503 (store failed), \
+         {} invalid signatures, {} handshakes",
+        tally.requests,
+        tally.stored,
+        tally.duplicates,
+        tally.unavailable,
+        tally.invalid,
+        tally.handshakes
+    );
+    let others = tally.other + tally.malformed;
+    if others > 0 {
+        line.push_str(&format!(", {others} other"));
+    }
+    if stats.refused > 0 {
+        line.push_str(&format!(
+            ", {} connections refused at the limit",
+            stats.refused
+        ));
+    }
+    line
+}

@@ -1,0 +1,357 @@
+//! `wm-hooks ingest` as a real process in front of real stores: a verified
+//! POST is answered 2xx only once stored, a repeat is absorbed, and the fault
+//! tests hold the promise that nothing answered 2xx is lost: SIGKILL under
+//! load, the store stopped mid-load (503, then recovery without a restart),
+//! and two ingest and two deliver processes sharing one Redis.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use wm_hooks::store::{self, Store, StoreUrl};
+
+use crate::util::listen::{self, Listener, SECRET, post_signed, post_signed_with};
+use crate::util::server::{Recorded, Reply, TestServer};
+use crate::util::store::{TestStore, status_body};
+use crate::util::{stderr_of, wm_hooks};
+
+fn ingest(store: &TestStore, extra: &[&str]) -> Listener {
+    let mut args = vec!["ingest", "--port", "0", "--store", &store.url];
+    args.extend_from_slice(extra);
+    Listener::run(&args, &[("WM_HOOKS_SECRET", SECRET)])
+}
+
+/// Every entry the store holds (claimed through the library), as message id → count.
+fn stored_ids(store: &TestStore) -> BTreeMap<String, usize> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let opened = store::open(&StoreUrl::parse(&store.url).unwrap(), "inspect").unwrap();
+        opened.prepare_delivery().await.unwrap();
+        let mut ids = BTreeMap::new();
+        loop {
+            let got = opened
+                .claim("inspector", 500, Duration::from_secs(600))
+                .await
+                .unwrap();
+            if got.is_empty() {
+                return ids;
+            }
+            for entry in got {
+                *ids.entry(entry.message_id.unwrap_or_default()).or_insert(0) += 1;
+            }
+        }
+    })
+}
+
+/// POSTs every body (signed) with `concurrency` in flight; each one's status,
+/// or `None` when the connection failed.
+fn post_all(url: &str, bodies: Vec<Vec<u8>>, concurrency: usize) -> Vec<Option<u16>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let url = url.to_string();
+    runtime.block_on(async move {
+        let client = wm_hooks::http::client::builder()
+            .timeout(listen::PATIENCE)
+            .build()
+            .unwrap();
+        let permits = Arc::new(tokio::sync::Semaphore::new(concurrency));
+        let mut tasks = Vec::new();
+        for body in bodies {
+            let (client, url, permits) = (client.clone(), url.clone(), Arc::clone(&permits));
+            tasks.push(tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await.unwrap();
+                let signature = wm_hooks::contract::signature::sign(SECRET.as_bytes(), &body);
+                let sent = client
+                    .post(&url)
+                    .header("x-signature-256", signature.to_string())
+                    .body(body)
+                    .send()
+                    .await;
+                sent.ok().map(|r| r.status().as_u16())
+            }));
+        }
+        let mut statuses = Vec::new();
+        for task in tasks {
+            statuses.push(task.await.unwrap());
+        }
+        statuses
+    })
+}
+
+/// The message ids (`m{i}`) of the bodies answered 2xx.
+fn answered_2xx(statuses: &[Option<u16>], from: usize) -> BTreeSet<String> {
+    statuses
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_some_and(|s| (200..300).contains(&s)))
+        .map(|(i, _)| format!("m{}", i + from))
+        .collect()
+}
+
+#[test]
+fn a_verified_event_is_stored_once_and_everything_else_answered_as_listen_does() {
+    for store in TestStore::both("ingest::a_verified_event_is_stored_once") {
+        let running = ingest(&store, &["--json"]);
+        for i in 0..3 {
+            assert_eq!(post_signed(&running.url, status_body(i)).status, 200);
+        }
+        let again = post_signed(&running.url, status_body(1));
+        assert_eq!(again.status, 200, "a duplicate is answered 200");
+        assert_eq!(post_signed(&running.url, b"not json").status, 200);
+        assert_eq!(
+            post_signed_with(&running.url, "wrong", status_body(9)).status,
+            401
+        );
+        let handshake = listen::get(&format!(
+            "{}?hub.mode=subscribe&hub.challenge=abc&hub.verify_token={SECRET}",
+            running.url
+        ));
+        assert_eq!((handshake.status, handshake.body.as_str()), (200, "abc"));
+        let stats = store.stats();
+        assert_eq!(
+            (stats["stored"].as_u64(), stats["duplicates"].as_u64()),
+            (Some(4), Some(1))
+        );
+        let stopped = running.stop();
+        assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+        assert!(
+            stopped
+                .stderr
+                .contains("Stopped after 7 requests: 4 stored, 1 duplicates"),
+            "{}",
+            stopped.stderr
+        );
+        let lines: Vec<serde_json::Value> = stopped
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 7);
+        assert!(lines[0]["entry_id"].is_string() && lines[0]["duplicate"] == false);
+        assert_eq!(lines[3]["duplicate"], true);
+        assert_eq!(
+            lines[3]["entry_id"], lines[1]["entry_id"],
+            "the duplicate names the first"
+        );
+        assert_eq!(
+            (lines[5]["status"].as_u64(), lines[5]["entry_id"].is_null()),
+            (Some(401), true)
+        );
+        assert_eq!(
+            stored_ids(&store).len(),
+            4,
+            "m0, m1, m2 and the body without one"
+        );
+    }
+}
+
+#[test]
+fn the_previous_secret_is_accepted_during_a_rotation_and_recorded() {
+    let store = TestStore::sqlite();
+    let running = Listener::run(
+        &["ingest", "--port", "0", "--store", &store.url],
+        &[
+            ("WM_HOOKS_SECRET", SECRET),
+            ("WM_HOOKS_PREVIOUS_SECRET", "the-old-secret"),
+        ],
+    );
+    assert_eq!(
+        post_signed_with(&running.url, "the-old-secret", status_body(1)).status,
+        200
+    );
+    assert_eq!(post_signed(&running.url, status_body(2)).status, 200);
+    assert_eq!(
+        post_signed_with(&running.url, "neither", status_body(3)).status,
+        401
+    );
+    running.stop();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let secrets: BTreeMap<String, String> = runtime.block_on(async {
+        let opened = store::open(&StoreUrl::parse(&store.url).unwrap(), "x").unwrap();
+        let got = opened
+            .claim("c", 10, Duration::from_secs(60))
+            .await
+            .unwrap();
+        got.into_iter()
+            .map(|e| (e.message_id.unwrap(), e.secret))
+            .collect()
+    });
+    assert_eq!(secrets["m1"], "previous");
+    assert_eq!(secrets["m2"], "current");
+}
+
+#[test]
+fn bad_input_is_exit_2() {
+    let store = TestStore::sqlite();
+    let output = wm_hooks()
+        .args(["ingest", "--port", "0", "--store", &store.url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("no webhook secret"),
+        "{}",
+        stderr_of(&output)
+    );
+    for bad in [
+        &["--store", "nosuch://x"][..],
+        &["--dedupe-window", "0s"],
+        &["--store", "sqlite:/nonexistent/dir/x.db"],
+    ] {
+        let output = wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args(["ingest", "--port", "0"])
+            .args(bad)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{bad:?}: {}",
+            stderr_of(&output)
+        );
+    }
+}
+
+#[test]
+fn a_killed_ingest_under_load_loses_nothing_it_answered_2xx() {
+    for store in TestStore::both("ingest::a_killed_ingest_under_load_loses_nothing") {
+        let running = ingest(&store, &[]);
+        let url = running.url.clone();
+        let load =
+            std::thread::spawn(move || post_all(&url, (0..400).map(status_body).collect(), 16));
+        // Kill it part-way through the load.
+        store.wait_stats(|s| s["stored"].as_u64() >= Some(50));
+        running.kill();
+        let statuses = load.join().unwrap();
+        let answered = answered_2xx(&statuses, 0);
+        assert!(
+            !answered.is_empty() && answered.len() < 400,
+            "{} answered",
+            answered.len()
+        );
+        let stored = stored_ids(&store);
+        for id in &answered {
+            assert_eq!(
+                stored.get(id),
+                Some(&1),
+                "{id} was answered 2xx ({})",
+                store.url
+            );
+        }
+    }
+}
+
+#[test]
+fn the_store_stopped_mid_load_means_503_then_recovery_without_a_restart() {
+    let Some(mut store) = TestStore::redis("ingest::the_store_stopped_mid_load") else {
+        return;
+    };
+    let running = ingest(&store, &[]);
+    let before = post_all(&running.url, (0..100).map(status_body).collect(), 8);
+    assert!(before.iter().all(|s| *s == Some(200)));
+    store.redis.as_mut().unwrap().stop();
+    let down = listen::request(
+        "POST",
+        &running.url,
+        &[(
+            "x-signature-256",
+            &crate::util::server::hmac_header(SECRET, &status_body(100)),
+        )],
+        status_body(100),
+    );
+    assert_eq!(down.status, 503);
+    assert_eq!(down.headers.get("retry-after").unwrap(), "30");
+    store.redis.as_mut().unwrap().restart();
+    // Recovery by itself: the next requests are stored again.
+    let mut after = Vec::new();
+    for _ in 0..50 {
+        after = post_all(&running.url, (101..200).map(status_body).collect(), 8);
+        if after.iter().all(|s| *s == Some(200)) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(after.iter().all(|s| *s == Some(200)), "{after:?}");
+    let stopped = running.stop();
+    assert!(
+        stopped.stderr.contains("error: the store"),
+        "{}",
+        stopped.stderr
+    );
+    assert!(
+        stopped.stderr.contains("The store answers again"),
+        "{}",
+        stopped.stderr
+    );
+    let stored = stored_ids(&store);
+    let mut answered = answered_2xx(&before, 0);
+    answered.extend(answered_2xx(&after, 101));
+    for id in &answered {
+        assert_eq!(stored.get(id), Some(&1), "{id} was answered 2xx");
+    }
+    assert!(!stored.contains_key("m100"), "the 503'd one was not stored");
+}
+
+#[test]
+fn two_ingest_and_two_deliver_on_one_redis_store_once_and_deliver_all() {
+    let Some(store) = TestStore::redis("ingest::two_ingest_and_two_deliver_on_one_redis") else {
+        return;
+    };
+    let app = TestServer::start(|req: &Recorded, _| {
+        Reply::status(if req.signed_with(SECRET, "x-signature-256") {
+            200
+        } else {
+            401
+        })
+    });
+    let first = ingest(&store, &[]);
+    let second = ingest(&store, &[]);
+    let bodies: Vec<Vec<u8>> = (0..200).map(status_body).collect();
+    // The platform retrying through a load balancer: every event reaches both.
+    let (a, b) = (first.url.clone(), second.url.clone());
+    let (one, two) = (bodies.clone(), bodies.clone());
+    let to_first = std::thread::spawn(move || post_all(&a, one, 8));
+    let to_second = std::thread::spawn(move || post_all(&b, two, 8));
+    assert!(to_first.join().unwrap().iter().all(|s| *s == Some(200)));
+    assert!(to_second.join().unwrap().iter().all(|s| *s == Some(200)));
+    let deliver = |name: &str| {
+        Listener::run(
+            &[
+                "deliver",
+                "--from",
+                &store.url,
+                "--to",
+                &app.url("/"),
+                "--consumer",
+                name,
+            ],
+            &[("WM_HOOKS_SECRET", SECRET)],
+        )
+    };
+    let (d1, d2) = (deliver("one"), deliver("two"));
+    let stats = store.wait_stats(|s| s["delivered"] == 200 && s["pending"] == 0);
+    assert_eq!(
+        (stats["stored"].as_u64(), stats["duplicates"].as_u64()),
+        (Some(200), Some(200))
+    );
+    for running in [first, second, d1, d2] {
+        assert_eq!(running.stop().code, Some(0));
+    }
+    let posts = app.posts();
+    let delivered: BTreeSet<Vec<u8>> = posts.iter().map(|p| p.body.clone()).collect();
+    assert_eq!(delivered, bodies.into_iter().collect());
+    assert_eq!(
+        posts.len(),
+        200,
+        "nothing delivered twice without a failure"
+    );
+}
