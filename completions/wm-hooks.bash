@@ -220,7 +220,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__configure)
-            opts="-q -v -y -h -V --color --quiet --verbose --url --secret --secret-file --generate-secret --events --api-key --api-url --timeout --verify-first --dry-run --yes --json --help --version"
+            opts="-q -v -y -h -V --color --quiet --verbose --url --secret --secret-file --generate-secret --save-secret --force --events --api-key --api-url --timeout --verify-first --dry-run --yes --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,6 +239,10 @@ _wm__hooks() {
                     return 0
                     ;;
                 --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --save-secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

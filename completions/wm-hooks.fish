@@ -236,6 +236,7 @@ never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l url -d 'The webhook URL the platform will call; must be https://' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l save-secret -d 'Write the registered secret to FILE (mode 0600) once the API has saved it; an existing FILE is refused unless --force. --json then names FILE' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l events -d 'Events to subscribe to, comma-separated or repeated [default: all three]' -r -f -a "message.received\t'an incoming message from a WhatsApp user'
 message.status\t'a sent message became sent, delivered, read, played or failed'
 template.status\t'a message template was approved, rejected, paused or disabled'"
@@ -244,7 +245,8 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l api-url 
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l timeout -d 'How long one request may take before it is retried' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s v -l verbose -d 'Print more on stderr'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l generate-secret -d 'Generate a new secret (32 random bytes, hex) and show it once after saving'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l generate-secret -d 'Generate a new secret (32 random bytes, hex) and show it once after saving (with --save-secret, write it there instead of showing it)'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l force -d 'Let --save-secret replace an existing file'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l verify-first -d 'Run the platform\'s handshake (as `wm-hooks verify` does) against the URL first, and register nothing when it would fail the platform\'s "Save & Verify"'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l dry-run -d 'Print the request as a curl command, key and secret masked, and send nothing'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -s y -l yes -d 'Do not ask for confirmation before sending'

@@ -802,8 +802,9 @@ fn new_edit(text: &str) -> Result<Edit, String> {
                         events, API key) and for confirmation. Elsewhere nothing is asked: a \
                         missing value is an error (exit 2).\n\n\
                         Exit codes: 0 registered, 1 the API refused it (bad key, invalid \
-                        registration), 2 bad or missing input (nothing is sent), 3 the API could \
-                        not be reached (after 3 retries)."
+                        registration) or the confirmation was declined (nothing is sent), 2 bad \
+                        or missing input (nothing is sent), 3 the API could not be reached \
+                        (after 3 retries), 130 interrupted with Ctrl-C at a prompt."
 )]
 pub struct ConfigureArgs {
     /// The webhook URL the platform will call; must be https://
@@ -812,8 +813,16 @@ pub struct ConfigureArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
     /// Generate a new secret (32 random bytes, hex) and show it once after saving
+    /// (with --save-secret, write it there instead of showing it)
     #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
     pub generate_secret: bool,
+    /// Write the registered secret to FILE (mode 0600) once the API has saved it;
+    /// an existing FILE is refused unless --force. --json then names FILE
+    #[arg(long, value_name = "FILE")]
+    pub save_secret: Option<PathBuf>,
+    /// Let --save-secret replace an existing file
+    #[arg(long, requires = "save_secret")]
+    pub force: bool,
     /// Events to subscribe to, comma-separated or repeated [default: all three]
     #[arg(long, value_enum, value_name = "EVENT", value_delimiter = ',')]
     pub events: Vec<EventKind>,

@@ -21,6 +21,8 @@ mod ingest;
 mod listen;
 #[path = "cli/listen_record.rs"]
 mod listen_record;
+#[path = "cli/masking.rs"]
+mod masking;
 #[path = "cli/meta.rs"]
 mod meta;
 #[path = "cli/output.rs"]

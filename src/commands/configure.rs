@@ -59,9 +59,14 @@ pub fn run(args: ConfigureArgs) -> Result<Outcome> {
     }
     let events = (!args.events.is_empty()).then(|| event_selection(&args.events));
     let retry_base = retry_base(&env)?;
+    if let Some(path) = &args.save_secret {
+        save_target(path, args.force)?;
+    }
 
     if !terminal {
         require(url.is_some(), secret.is_some(), key.is_some())?;
+    } else {
+        prompt::restore_terminal_on_interrupt();
     }
     let url = url.map_or_else(prompt::prompt_url, Ok)?;
     let secret = secret.map_or_else(prompt::prompt_secret, Ok)?;
@@ -97,17 +102,72 @@ pub fn run(args: ConfigureArgs) -> Result<Outcome> {
     if terminal && !args.yes {
         output::eprintln(summary(&api, &registration));
         if !prompt::confirm("Register this webhook?")? {
-            output::fail("cancelled: nothing was sent");
+            output::fail("cancelled: nothing was sent (exit 1)");
             return Ok(Outcome::Failure);
         }
     }
     if output::verbose() > 0 {
         output::note(format_args!("sending:\n{}", curl(&api, &registration)));
     }
+    // Written before the request and moved into place after it succeeds:
+    // a secret the platform holds is never one this machine failed to keep.
+    let pending = match &args.save_secret {
+        Some(path) => Some(secret::Pending::stage(
+            registration.secret(),
+            path,
+            args.force,
+        )?),
+        None => None,
+    };
     let saved = super::block_on(api.put_webhook(&registration, report_retry))
         .map_err(|err| api_error(err, &api))?;
-    report_saved(&registration, &saved, args.json)?;
+    let saved_to = match pending {
+        Some(pending) => {
+            if let Err(err) = pending.commit() {
+                // Registered, but not kept: this is the last chance to see it.
+                show_generated(registration.secret());
+                return Err(err);
+            }
+            args.save_secret.as_deref()
+        }
+        None => None,
+    };
+    report_saved(&registration, &saved, args.json, saved_to)?;
     Ok(Outcome::Success)
+}
+
+/// `--save-secret FILE` checked before anything is asked or sent: an existing
+/// file only with `--force`, and a folder that exists.
+fn save_target(path: &std::path::Path, force: bool) -> Result<()> {
+    if path.exists() && !force {
+        return Err(Error::input(format!(
+            "{} exists: --save-secret does not replace a file",
+            path.display()
+        ))
+        .with_hint("add --force to replace it, or choose another path"));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if dir.is_some_and(|d| !d.is_dir()) {
+        return Err(Error::input(format!(
+            "cannot save the secret in {}: its folder does not exist",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// A generated secret in full, on stderr even under --quiet: the only copy.
+fn show_generated(secret: &Secret) {
+    if secret.source == Source::Generated {
+        output::eprintln(format_args!(
+            "  secret: {}",
+            String::from_utf8_lossy(secret.bytes())
+        ));
+        output::eprintln(format_args!(
+            "  store this secret now (e.g. as {} where your receiver runs): it is not shown again",
+            secret::ENV
+        ));
+    }
 }
 
 /// Runs the handshake `wm-hooks verify` runs, with the platform's 5 s budget
@@ -390,13 +450,22 @@ fn api_error(err: ApiError, api: &Api) -> Error {
     }
 }
 
-fn report_saved(registration: &Registration, saved: &Saved, json: bool) -> Result<()> {
+fn report_saved(
+    registration: &Registration,
+    saved: &Saved,
+    json: bool,
+    saved_to: Option<&std::path::Path>,
+) -> Result<()> {
     if json {
         // No JSON from the API (a 204): what was saved, the secret left out.
-        let answer = saved.answer.clone().unwrap_or_else(|| {
+        let mut answer = saved.answer.clone().unwrap_or_else(|| {
             let events: Vec<&str> = registration.events().iter().map(|e| e.name()).collect();
             serde_json::json!({ "url": registration.url().as_str(), "events": events })
         });
+        // Where the secret went, never the secret: a script reads it from there.
+        if let (Some(path), Some(object)) = (saved_to, answer.as_object_mut()) {
+            object.insert("secret_file".into(), path.display().to_string().into());
+        }
         output::println(serde_json::to_string_pretty(&answer).expect("JSON values serialise"))?;
     }
     let retried = match saved.attempts {
@@ -409,24 +478,31 @@ fn report_saved(registration: &Registration, saved: &Saved, json: bool) -> Resul
     ));
     output::note(format_args!("  events: {}", names(registration.events())));
     let secret = registration.secret();
-    if secret.source == Source::Generated {
-        // Printed even under --quiet: this is the only copy.
-        output::eprintln(format_args!(
-            "  secret: {}",
-            String::from_utf8_lossy(secret.bytes())
-        ));
-        output::eprintln(format_args!(
-            "  store this secret now (e.g. as {} where your receiver runs): it is not shown again",
-            secret::ENV
-        ));
+    match saved_to {
+        Some(path) => output::note(format_args!(
+            "  secret: saved in {} (mode 0600)",
+            path.display()
+        )),
+        None => show_generated(secret),
     }
     if output::verbose() > 0 {
         output::note(format_args!("  answer: {}", saved.status));
     }
-    output::hint(format_args!(
-        "next, `wm-hooks verify --url {}` runs the platform's handshake check, and `wm-hooks listen` shows events as they arrive",
-        registration.url()
-    ));
+    let url = registration.url();
+    match (saved_to, secret.source) {
+        (Some(path), _) => output::hint(format_args!(
+            "next, `wm-hooks verify --url {url} --secret-file {}` runs the platform's handshake check, and `wm-hooks listen --secret-file {}` shows events as they arrive",
+            path.display(),
+            path.display()
+        )),
+        (None, Source::Prompt) => output::hint(format_args!(
+            "the typed secret is kept nowhere: give it to the next commands as {} or --secret-file FILE, then `wm-hooks verify --url {url}` runs the platform's handshake check",
+            secret::ENV
+        )),
+        _ => output::hint(format_args!(
+            "next, `wm-hooks verify --url {url}` runs the platform's handshake check, and `wm-hooks listen` shows events as they arrive"
+        )),
+    }
     Ok(())
 }
 
@@ -564,15 +640,18 @@ mod tests {
             curl(&api, &registration),
             format!(
                 "curl -X PUT 'https://api.startmessaging.com/v1/webhooks' \\\n  \
-                 -H 'Authorization: Bearer sk_…5678' \\\n  \
+                 -H 'Authorization: Bearer sk_live_…5678' \\\n  \
                  -H 'Content-Type: application/json' \\\n  \
                  -H 'User-Agent: {}' \\\n  \
-                 --data '{{\"url\":\"https://example.com/it'\\''s\",\"secret\":\"whs…mnop\",\"events\":[\"message.status\"]}}'",
+                 --data '{{\"url\":\"https://example.com/it'\\''s\",\"secret\":\"whsec_…mnop\",\"events\":[\"message.status\"]}}'",
                 client::USER_AGENT
             )
         );
         let shown = summary(&api, &registration);
-        assert!(shown.contains("whs…mnop (from WM_HOOKS_SECRET)"), "{shown}");
+        assert!(
+            shown.contains("whsec_…mnop (from WM_HOOKS_SECRET)"),
+            "{shown}"
+        );
         assert!(!shown.contains("sk_live_1234567812345678"));
     }
 }

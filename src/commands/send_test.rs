@@ -607,7 +607,16 @@ fn shown_value(name: &HeaderName, value: &HeaderValue, secret: Option<&str>) -> 
         || name.as_str() == "x-api-key"
         || secret.is_some_and(|s| text.contains(s));
     if credential {
-        (secret::mask(&text), true)
+        // `Bearer sk_live_…cdef`: the scheme is no secret.
+        let shown = match text.split_once(' ') {
+            Some((scheme, token))
+                if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
+            {
+                format!("{scheme} {}", secret::mask(token))
+            }
+            _ => secret::mask(&text),
+        };
+        (shown, true)
     } else {
         (text, false)
     }
@@ -673,7 +682,7 @@ mod tests {
         let auth = HeaderValue::from_static("Bearer sk_live_1234567890abcdef");
         assert_eq!(
             shown_value(&header::AUTHORIZATION, &auth, None),
-            ("Bea…cdef".to_string(), true)
+            ("Bearer sk_live_…cdef".to_string(), true)
         );
         let plain = HeaderValue::from_static("hello");
         assert_eq!(

@@ -68,7 +68,7 @@ impl Secret {
         })
     }
 
-    /// Shown in place of the secret: a few characters at each end of a long one.
+    /// Shown in place of the secret: see [`mask`].
     pub fn masked(&self) -> String {
         mask(&String::from_utf8_lossy(&self.bytes))
     }
@@ -82,15 +82,31 @@ pub fn random_hex(bytes: usize) -> String {
     hex::encode(raw)
 }
 
-/// Masks a secret or key for display: `sk_…5678` for long values, `****` for short.
+/// Prefixes that say what kind of value follows, and are the same in every
+/// such value: shown unmasked.
+const PUBLIC_PREFIXES: [&str; 5] = ["sk_live_", "sk_test_", "pk_live_", "pk_test_", "whsec_"];
+/// The shortest private part shown in any way: shorter ones are `****` only.
+const MASK_MIN: usize = 16;
+/// Characters of a long value's end shown, to tell values apart.
+const MASK_TAIL: usize = 4;
+
+/// The one masking rule for every secret and API key shown anywhere: a value
+/// whose private part (what follows a known public prefix such as `sk_live_`
+/// or `whsec_`) has fewer than 16 characters is `****`; a longer one shows the
+/// prefix, `…` and its last 4 characters (`sk_live_…c2b1`, `…c2b1`), escaped
+/// for the terminal.
 pub fn mask(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    if chars.len() < 12 {
+    let prefix = PUBLIC_PREFIXES
+        .iter()
+        .find(|p| value.starts_with(**p))
+        .map_or("", |p| *p);
+    let private = &value[prefix.len()..];
+    let count = private.chars().count();
+    if count < MASK_MIN {
         return "****".to_string();
     }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
+    let tail: String = private.chars().skip(count - MASK_TAIL).collect();
+    format!("{prefix}…{}", crate::text::escape(&tail))
 }
 
 /// A secret from a flag's value, a file or an environment variable, in that
@@ -163,49 +179,108 @@ pub fn load_saved(path: &Path) -> Result<Option<Secret>> {
 }
 
 /// Saves `secret` at `path` (its folder made if need be, 0700), readable by the
-/// owner only (0600), replacing what was there. Written to a temporary file and
-/// renamed, so a reader never sees half a secret and no other user ever can.
+/// owner only (0600), replacing what was there.
 pub fn save(secret: &Secret, path: &Path) -> Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-
-    let failed = |e: std::io::Error| {
-        Error::failed(format!("cannot save the secret in {}: {e}", path.display()))
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
+    use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
-        .create(dir)
-        .map_err(failed)?;
-    let temporary = dir.join(format!(".secret.{}", random_hex(8)));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&temporary)
-        .and_then(|mut file| {
-            file.write_all(&secret.bytes)?;
-            file.write_all(b"\n")?;
-            file.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temporary, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(failed(e));
-    }
-    Ok(())
+        .create(path.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| cannot_save(path, &e))?;
+    Pending::stage(secret, path, true)?.commit()
 }
 
-/// Reads a secret file as raw bytes. Exactly one trailing LF or CRLF is removed,
-/// so a secret saved by an editor works; any other whitespace is part of the key.
+fn cannot_save(path: &Path, err: &std::io::Error) -> Error {
+    Error::failed(format!(
+        "cannot save the secret in {}: {err}",
+        path.display()
+    ))
+}
+
+/// A secret written (0600) to a temporary file beside `path`, not yet in its
+/// place: [`Pending::commit`] puts it there at once, so a reader never sees
+/// half a secret; dropped uncommitted, it leaves nothing behind.
+pub struct Pending {
+    temporary: PathBuf,
+    path: PathBuf,
+    replace: bool,
+}
+
+impl Pending {
+    /// Writes the secret and a newline; `replace` lets the commit overwrite
+    /// an existing `path`, else the commit refuses it.
+    pub fn stage(secret: &Secret, path: &Path, replace: bool) -> Result<Pending> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let name = format!(".wm-hooks-secret.{}", random_hex(8));
+        let temporary = dir.map_or_else(|| PathBuf::from(&name), |d| d.join(&name));
+        let pending = Pending {
+            temporary,
+            path: path.to_path_buf(),
+            replace,
+        };
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&pending.temporary)
+            .and_then(|mut file| {
+                file.write_all(&secret.bytes)?;
+                file.write_all(b"\n")?;
+                file.sync_all()
+            })
+            .map_err(|e| cannot_save(path, &e))?;
+        Ok(pending)
+    }
+
+    /// Moves the secret into place: a rename, or without `replace` a hard
+    /// link, which fails rather than overwrite a file that appeared since.
+    pub fn commit(self) -> Result<()> {
+        let placed = if self.replace {
+            std::fs::rename(&self.temporary, &self.path)
+        } else {
+            std::fs::hard_link(&self.temporary, &self.path)
+        };
+        placed.map_err(|e| cannot_save(&self.path, &e))
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.temporary);
+    }
+}
+
+/// The largest secret file read; a larger one (`/dev/zero`, a log picked by
+/// mistake) is an input error rather than memory without end.
+pub const MAX_FILE: u64 = 64 * 1024;
+
+/// Reads a secret file as raw bytes, at most [`MAX_FILE`] of them. Exactly one
+/// trailing LF or CRLF is removed, so a secret saved by an editor works; any
+/// other whitespace is part of the key.
 pub fn read_file(path: &Path) -> Result<Secret> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    use std::io::Read;
+    let failed = |e: std::io::Error| {
         Error::input(format!(
             "cannot read the secret file {}: {e}",
             path.display()
         ))
-    })?;
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(failed)?
+        .take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(Error::input(format!(
+            "the secret file {} is larger than {} KiB",
+            path.display(),
+            MAX_FILE / 1024
+        ))
+        .with_hint("a webhook secret is a short line of text; is this the right file?"));
+    }
     Secret::new(strip_one_newline(bytes), Source::File).map_err(|e| Error {
         message: format!("the secret file {} is empty", path.display()),
         ..e
@@ -238,6 +313,28 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(strip_one_newline(input.to_vec()), want);
         }
+    }
+
+    #[test]
+    fn secret_files_are_read_within_a_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s");
+        std::fs::write(&file, vec![b'a'; MAX_FILE as usize]).unwrap();
+        assert_eq!(read_file(&file).unwrap().bytes().len(), MAX_FILE as usize);
+        std::fs::write(&file, vec![b'a'; MAX_FILE as usize + 1]).unwrap();
+        let error = read_file(&file).unwrap_err();
+        assert!(
+            error.message.contains("larger than 64 KiB"),
+            "{}",
+            error.message
+        );
+        // An endless file ends too.
+        let error = read_file(Path::new("/dev/zero")).unwrap_err();
+        assert!(
+            error.message.contains("larger than 64 KiB"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
@@ -309,8 +406,20 @@ mod tests {
 
     #[test]
     fn masking_never_shows_the_whole_value() {
-        assert_eq!(mask("sk_live_1234567812345678"), "sk_…5678");
+        assert_eq!(mask("sk_live_1234567812345678"), "sk_live_…5678");
+        assert_eq!(mask("whsec_0123456789abcdef"), "whsec_…cdef");
+        assert_eq!(mask("0123456789abcdef"), "…cdef");
+        assert_eq!(mask("abcdefghijkl"), "****", "12 characters show nothing");
+        assert_eq!(mask("0123456789abcde"), "****");
+        assert_eq!(
+            mask("sk_live_12345678"),
+            "****",
+            "the private part is short"
+        );
         assert_eq!(mask("short"), "****");
+        assert_eq!(mask(""), "****");
+        assert_eq!(mask("0123456789abcdef\u{1b}[1"), "…f\\u{1b}[1");
+        assert_eq!(mask("ééééééééééééééééxyzé"), "…xyzé");
         let secret = Secret::generate();
         assert_eq!(secret.bytes().len(), 64);
         assert!(!format!("{secret:?}").contains(std::str::from_utf8(secret.bytes()).unwrap()));

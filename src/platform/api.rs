@@ -300,11 +300,21 @@ pub enum ApiError {
     #[error("gave up after {attempts} attempts: {last}")]
     GaveUp { attempts: u32, last: Failure },
     /// The server asked to wait for longer than [`Backoff::max_wait`].
-    #[error("{failure}, and it asked to retry after {}", humantime::format_duration(*asked))]
+    #[error("{failure}, and it asked to retry after {}", readable_wait(*asked))]
     WaitTooLong { asked: Duration, failure: Failure },
     /// The HTTP client could not be set up.
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
+}
+
+/// A wait rounded to the second (`1h`, `5m 30s`), and `1h or more` at the cap.
+fn readable_wait(wait: Duration) -> String {
+    let rounded = humantime::format_duration(Duration::from_secs(wait.as_secs())).to_string();
+    if wait >= MAX_RETRY_AFTER {
+        format!("{rounded} or more")
+    } else {
+        rounded
+    }
 }
 
 fn suffix(message: &Option<String>) -> String {
@@ -329,11 +339,17 @@ async fn judge(response: reqwest::Response, redact: &Redactor, attempt: u32) -> 
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    let retry_after = header(RETRY_AFTER).and_then(|v| retry_after(&v, SystemTime::now()));
+    // Read only where it means something: a server's "come back later".
+    let retry_after = match status {
+        429 | 503 => header(RETRY_AFTER).and_then(|v| retry_after(&v, SystemTime::now())),
+        _ => None,
+    };
     let location = header(LOCATION).map(|l| redact.text(&l));
     // A body cut short (the timeout struck mid-answer) still has the status.
     let body = read_limited(response).await;
-    let message = || api_message(&body).map(|m| redact.text(&m));
+    // Redacted whole, then shortened: a cut first could split a secret so
+    // that the redactor no longer sees it.
+    let message = || api_message(&body).map(|m| shorten(&redact.text(&m)));
     match status {
         200..=299 => Judged::Done(Ok(Saved {
             status,
@@ -366,10 +382,9 @@ async fn read_limited(mut response: reqwest::Response) -> Vec<u8> {
 }
 
 /// The API's own words from an error answer: the usual JSON fields (`message`,
-/// `error`, `error.message`, `detail`, `errors[]`), else the text itself,
-/// shortened. `None` for an empty body.
+/// `error`, `error.message`, `detail`, `errors[]`), else the text itself, whole
+/// (redact it, then [`shorten`] it). `None` for an empty body.
 pub fn api_message(body: &[u8]) -> Option<String> {
-    const SHOWN: usize = 300;
     if let Ok(json) = serde_json::from_slice::<Value>(body) {
         if let Some(found) = message_in(&json) {
             return Some(found);
@@ -377,13 +392,16 @@ pub fn api_message(body: &[u8]) -> Option<String> {
     }
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    Some(match text.char_indices().nth(SHOWN) {
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// The first 300 characters of a message, and `…` when there were more.
+pub fn shorten(text: &str) -> String {
+    const SHOWN: usize = 300;
+    match text.char_indices().nth(SHOWN) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
-    })
+    }
 }
 
 fn message_in(json: &Value) -> Option<String> {
@@ -409,10 +427,15 @@ fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// Replaces the key and the secret in text from the network: an API that echoes
-/// the request must not make us print them.
+/// the request must not make us print them. A text that ends in the start of
+/// one (the API, or our body limit, cut it there) has that end masked too.
 struct Redactor {
     hidden: Vec<(String, String)>,
 }
+
+/// The shortest start of a secret at the end of a text that is masked: fewer
+/// characters say less than the mask's own four.
+const CUT_PREFIX_MIN: usize = 4;
 
 impl Redactor {
     fn new(key: &ApiKey, secret: &Secret) -> Redactor {
@@ -434,11 +457,27 @@ impl Redactor {
     }
 
     fn text(&self, text: &str) -> String {
-        self.hidden
+        let mut text = self
+            .hidden
             .iter()
             .fold(text.to_string(), |acc, (value, mask)| {
                 acc.replace(value, mask)
+            });
+        // The longest start of a value that the text ends with.
+        let cut = self
+            .hidden
+            .iter()
+            .filter_map(|(value, mask)| {
+                let starts = value.char_indices().map(|(i, _)| i).skip(CUT_PREFIX_MIN);
+                let longest = starts.filter(|&end| text.ends_with(&value[..end])).last()?;
+                Some((longest, mask))
             })
+            .max_by_key(|(len, _)| *len);
+        if let Some((len, mask)) = cut {
+            text.truncate(text.len() - len);
+            text.push_str(mask);
+        }
+        text
     }
 
     fn json(&self, value: Value) -> Value {
@@ -463,56 +502,23 @@ fn jitter() -> f64 {
     f64::from(u32::from_le_bytes(raw)) / (f64::from(u32::MAX) + 1.0)
 }
 
-/// A `Retry-After` value: delay-seconds, or an HTTP date (IMF-fixdate, the form
-/// RFC 9110 requires senders to use) turned into the wait from `now`. A date in
-/// the past means no wait; anything unreadable is `None`.
+/// The longest wait a `Retry-After` can ask for; longer asks count as this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// A `Retry-After` value: delay-seconds, or an HTTP date (RFC 9110's
+/// IMF-fixdate and the two obsolete forms, read by `httpdate`) turned into the
+/// wait from `now`, at most [`MAX_RETRY_AFTER`]. A date in the past means no
+/// wait; anything unreadable is `None`.
 pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
-    }
-    let at = http_date(value)?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
-/// `Sun, 06 Nov 1994 08:49:37 GMT`.
-fn http_date(value: &str) -> Option<SystemTime> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let parts: Vec<&str> = value.split_ascii_whitespace().collect();
-    let [weekday, day, month, year, time, "GMT"] = parts[..] else {
-        return None;
+    let wait = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // All digits: only too many of them fails, and that is a long wait.
+        Duration::from_secs(value.parse().unwrap_or(u64::MAX))
+    } else {
+        let at = httpdate::parse_http_date(value).ok()?;
+        at.duration_since(now).unwrap_or(Duration::ZERO)
     };
-    if weekday.len() != 4 || !weekday.ends_with(',') {
-        return None;
-    }
-    let day: u64 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
-    let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
-    let year: u64 = year.parse().ok().filter(|y| *y >= 1970)?;
-    let hms: Vec<u64> = time
-        .split(':')
-        .map(|n| n.parse().ok())
-        .collect::<Option<_>>()?;
-    let [h, m, s] = hms[..] else { return None };
-    if h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    let days = days_since_epoch(year, month, day);
-    let secs = days * 86_400 + h * 3600 + m * 60 + s;
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
-}
-
-/// Days from 1970-01-01 to a date on or after it, in the proleptic Gregorian
-/// calendar (Howard Hinnant's `days_from_civil`).
-fn days_since_epoch(year: u64, month: u64, day: u64) -> u64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]
@@ -531,7 +537,7 @@ mod tests {
         assert_eq!(ApiKey::new(" \n"), None);
         assert_eq!(ApiKey::new("sk live"), None);
         assert_eq!(ApiKey::new("sk_\u{e9}"), None);
-        assert_eq!(format!("{:?}", key()), "ApiKey(sk_…5678)");
+        assert_eq!(format!("{:?}", key()), "ApiKey(sk_live_…5678)");
     }
 
     #[test]
@@ -565,7 +571,7 @@ mod tests {
             reg.body().to_string(),
             r#"{"url":"https://example.com/webhooks/whatsapp","secret":"whsec_abcdefghijklmnop","events":["message.received","message.status","template.status"]}"#
         );
-        assert_eq!(reg.masked_body()["secret"], "whs…mnop");
+        assert_eq!(reg.masked_body()["secret"], "whsec_…mnop");
         let api = Api::new(&Url::parse(DEFAULT_BASE).unwrap(), key());
         let debug = format!("{reg:?} {api:?}");
         assert!(!debug.contains("whsec_abcdefghijklmnop"));
@@ -616,18 +622,32 @@ mod tests {
             Some(secs(0))
         );
         assert_eq!(
-            http_date("Tue, 29 Feb 2028 23:59:59 GMT"),
-            Some(SystemTime::UNIX_EPOCH + secs(1_835_481_599))
+            retry_after(
+                "Tue, 29 Feb 2028 23:59:59 GMT",
+                SystemTime::UNIX_EPOCH + secs(1_835_481_000)
+            ),
+            Some(secs(599))
         );
+        // Every wait is capped, and nothing overflows.
+        assert_eq!(
+            retry_after("999999999999999999999999", now),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(
+            retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(readable_wait(MAX_RETRY_AFTER), "1h or more");
+        assert_eq!(readable_wait(Duration::from_millis(90_500)), "1m 30s");
         for bad in [
             "",
             "-1",
             "1.5",
             "soon",
             "Sun, 06 Nov 1994 08:49:37 UTC",
-            "Sunday, 06-Nov-94 08:49:37 GMT",
             "Sun, 32 Nov 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Mon, 01 Jan 380000000000 00:00:00 GMT",
         ] {
             assert_eq!(retry_after(bad, now), None, "{bad:?}");
         }
@@ -655,7 +675,7 @@ mod tests {
         for (body, want) in cases {
             assert_eq!(api_message(body).as_deref(), want, "{body:?}");
         }
-        let long = api_message("é".repeat(1000).as_bytes()).unwrap();
+        let long = shorten(&api_message("é".repeat(1000).as_bytes()).unwrap());
         assert_eq!(long.chars().count(), 301);
     }
 
@@ -665,16 +685,73 @@ mod tests {
         let redact = Redactor::new(&key(), &secret);
         assert_eq!(
             redact.text(r#"bad key sk_live_1234567812345678 for my"secret\with quotes"#),
-            "bad key sk_…5678 for my\"…otes"
+            "bad key sk_live_…5678 for …otes"
         );
         assert_eq!(
             redact.text(r#"{"secret":"my\"secret\\with quotes"}"#),
-            r#"{"secret":"my"…otes"}"#
+            r#"{"secret":"…otes"}"#
         );
         let json = serde_json::json!({"secret": r#"my"secret\with quotes"#, "n": [1, "sk_live_1234567812345678"]});
         assert_eq!(
             redact.json(json).to_string(),
-            r#"{"secret":"my\"…otes","n":[1,"sk_…5678"]}"#
+            r#"{"secret":"…otes","n":[1,"sk_live_…5678"]}"#
         );
+    }
+
+    #[test]
+    fn a_value_cut_at_the_end_of_a_text_is_masked() {
+        let secret = Secret::new("whsec_0123456789abcdefghij", Source::Env).unwrap();
+        let redact = Redactor::new(&key(), &secret);
+        let key = "sk_live_1234567812345678";
+        for end in 0..key.len() {
+            let shown = redact.text(&format!("bad key {}", &key[..end]));
+            if end >= CUT_PREFIX_MIN {
+                assert_eq!(shown, "bad key sk_live_…5678", "{end}");
+            } else {
+                assert_eq!(shown, format!("bad key {}", &key[..end]));
+            }
+        }
+        assert_eq!(redact.text("no secret here"), "no secret here");
+        assert_eq!(redact.text("whsec_0123456"), "whsec_…ghij");
+    }
+
+    proptest::proptest! {
+        /// Whatever the status and the headers, judging an answer never panics,
+        /// and a wait it asks for is never over the cap.
+        #[test]
+        fn judge_takes_any_header_values(
+            status in 100u16..1000,
+            values in proptest::collection::vec(proptest::collection::vec(proptest::num::u8::ANY, 0..48), 0..4),
+            dates in proptest::collection::vec("[A-Za-z]{3}, [0-9]{1,14} [A-Za-z]{3} [0-9]{1,14} [0-9:]{1,10} GMT", 0..2),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let redact = Redactor::new(&key(), &Secret::new("s3cret", Source::Env).unwrap());
+            let mut builder = hyper::Response::builder().status(status);
+            for value in values.iter().map(|v| v.as_slice()).chain(dates.iter().map(|d| d.as_bytes())) {
+                if let Ok(value) = reqwest::header::HeaderValue::from_bytes(value) {
+                    builder = builder
+                        .header(RETRY_AFTER, value.clone())
+                        .header(LOCATION, value.clone())
+                        .header(CONTENT_TYPE, value);
+                }
+            }
+            let Ok(response) = builder.body(b"{\"message\":\"m\"}".to_vec()) else {
+                return Ok(());
+            };
+            let judged = runtime.block_on(judge(reqwest::Response::from(response), &redact, 1));
+            if let Judged::Retry(_, Some(wait)) = judged {
+                proptest::prop_assert!(wait <= MAX_RETRY_AFTER);
+                proptest::prop_assert!(status == 429 || status == 503);
+            }
+        }
+
+        /// Any text as a `Retry-After`: no panic, and the cap holds.
+        #[test]
+        fn retry_after_takes_any_text(value in "\\PC{0,40}", now in 0u64..=u64::from(u32::MAX) * 8) {
+            let now = SystemTime::UNIX_EPOCH + Duration::from_secs(now);
+            if let Some(wait) = retry_after(&value, now) {
+                proptest::prop_assert!(wait <= MAX_RETRY_AFTER);
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::process::Output;
 use std::time::Duration;
 
 use predicates::prelude::*;
-use rexpect::process::{Signal, WaitStatus};
+use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::{PtySession, spawn_with_options};
 
@@ -123,7 +123,7 @@ fn json_prints_the_answer_masked_or_else_what_was_saved() {
     let cases = [
         (
             Reply::json(200, &echoed),
-            serde_json::json!({"id": "wh_1", "url": HOOK, "secret": "whs…1a5c", "key": "sk_…5678"}),
+            serde_json::json!({"id": "wh_1", "url": HOOK, "secret": "whsec_…1a5c", "key": "sk_live_…5678"}),
         ),
         (
             Reply::status(204),
@@ -268,7 +268,7 @@ fn an_api_message_that_echoes_the_secret_is_masked() {
         [Reply::json(422, &answer)],
         &[],
         1,
-        "secret whs…1a5c is too guessable",
+        "secret whsec_…1a5c is too guessable",
     );
 }
 
@@ -455,9 +455,9 @@ fn dry_run_prints_a_masked_curl_and_sends_nothing() {
     assert_eq!(
         stdout_of(&out),
         format!(
-            "curl -X PUT '{}/v1/webhooks' \\\n  -H 'Authorization: Bearer sk_…5678' \\\n  \
+            "curl -X PUT '{}/v1/webhooks' \\\n  -H 'Authorization: Bearer sk_live_…5678' \\\n  \
              -H 'Content-Type: application/json' \\\n  -H 'User-Agent: wm-hooks/{}' \\\n  \
-             --data '{{\"url\":\"{HOOK}\",\"secret\":\"whs…1a5c\",\"events\":[\"message.status\"]}}'\n",
+             --data '{{\"url\":\"{HOOK}\",\"secret\":\"whsec_…1a5c\",\"events\":[\"message.status\"]}}'\n",
             api.url(""),
             env!("CARGO_PKG_VERSION"),
         )
@@ -517,8 +517,10 @@ fn verbose_shows_the_request_masked() {
         .assert()
         .success()
         .stderr(predicate::str::contains("sending:\ncurl -X PUT"))
-        .stderr(predicate::str::contains("Authorization: Bearer sk_…5678"))
-        .stderr(predicate::str::contains(r#""secret":"whs…1a5c""#))
+        .stderr(predicate::str::contains(
+            "Authorization: Bearer sk_live_…5678",
+        ))
+        .stderr(predicate::str::contains(r#""secret":"whsec_…1a5c""#))
         .stderr(predicate::str::contains("answer: 200"))
         .get_output()
         .clone();
@@ -535,6 +537,15 @@ struct Terminal {
 
 impl Terminal {
     fn start(api_url: &str, args: &[&str], env: &[(&str, &str)]) -> Terminal {
+        Terminal::spawn(api_url, args, env, true)
+    }
+
+    /// Like [`Terminal::start`], escape codes kept (to see the cursor's state).
+    fn start_raw(api_url: &str, args: &[&str], env: &[(&str, &str)]) -> Terminal {
+        Terminal::spawn(api_url, args, env, false)
+    }
+
+    fn spawn(api_url: &str, args: &[&str], env: &[(&str, &str)], strip: bool) -> Terminal {
         let mut cmd = wm_hooks_std();
         cmd.args(["--color", "never", "configure", "--api-url", api_url])
             .args(args)
@@ -545,7 +556,7 @@ impl Terminal {
         }
         let options = Options::new()
             .timeout_ms(Some(60_000))
-            .strip_ansi_escape_codes(true);
+            .strip_ansi_escape_codes(strip);
         let session = spawn_with_options(cmd, options).expect("the binary starts in a pty");
         Terminal {
             session,
@@ -583,10 +594,11 @@ impl Terminal {
         }
     }
 
-    /// Says yes to the confirmation; everything shown, after exit 0.
+    /// Types `yes` and Enter at the confirmation (the whole word: only Enter
+    /// answers); everything shown, after exit 0.
     fn confirm(mut self) -> String {
-        self.expect("Register this webhook? [Y/n]");
-        self.press("y");
+        self.expect("Register this webhook? [y/N]");
+        self.press("yes\r");
         let (code, seen) = self.finish();
         assert_eq!(code, 0, "{seen}");
         seen
@@ -653,6 +665,26 @@ fn on_a_terminal_a_typed_secret_and_key_are_hidden_and_events_can_be_unchecked()
     assert_eq!(requests[0].header("authorization"), Some(bearer.as_str()));
     assert!(!seen.contains(SECRET), "{seen}");
     assert!(!seen.contains(KEY), "{seen}");
+    assert!(
+        seen.contains("the typed secret is kept nowhere: give it to the next commands as WM_HOOKS_SECRET or --secret-file FILE"),
+        "{seen}"
+    );
+}
+
+#[test]
+fn on_a_terminal_unchecking_every_event_asks_again() {
+    let api = TestServer::start(scripted([Reply::status(200)]));
+    let env = [("WM_HOOKS_API_KEY", KEY), ("WM_HOOKS_SECRET", SECRET)];
+    let mut t = Terminal::start(&api.url(""), &["--url", HOOK], &env);
+    t.expect("template.status");
+    // Uncheck all three: space, down, space, down, space; then Enter.
+    t.press(" \x1b[B \x1b[B \r");
+    t.expect("no event selected: check at least one with the space bar");
+    t.expect("template.status");
+    t.press("\r"); // all three checked again by default
+    let seen = t.confirm();
+    assert!(seen.contains("webhook registered"), "{seen}");
+    assert_body(&api.requests()[0], ALL_EVENTS);
 }
 
 #[test]
@@ -661,11 +693,21 @@ fn on_a_terminal_declining_sends_nothing_and_yes_skips_the_question() {
     let env = [("WM_HOOKS_API_KEY", KEY), ("WM_HOOKS_SECRET", SECRET)];
     let args = ["--url", HOOK, "--events", "message.status"];
     let mut t = Terminal::start(&api.url(""), &args, &env);
-    t.expect("Register this webhook? [Y/n]");
-    t.press("n");
+    t.expect("Register this webhook? [y/N]");
+    t.press("\r"); // Enter alone takes the default: no
     let (code, seen) = t.finish();
     assert_eq!(code, 1, "{seen}");
-    assert!(seen.contains("cancelled: nothing was sent"), "{seen}");
+    assert!(
+        seen.contains("cancelled: nothing was sent (exit 1)"),
+        "{seen}"
+    );
+    assert!(api.requests().is_empty());
+
+    let mut t = Terminal::start(&api.url(""), &args, &env);
+    t.expect("Register this webhook? [y/N]");
+    t.press("no\r");
+    let (code, seen) = t.finish();
+    assert_eq!(code, 1, "{seen}");
     assert!(api.requests().is_empty());
 
     let (code, seen) =
@@ -676,18 +718,91 @@ fn on_a_terminal_declining_sends_nothing_and_yes_skips_the_question() {
 }
 
 #[test]
-fn on_a_terminal_ctrl_c_stops_it_and_sends_nothing() {
+fn on_a_terminal_ctrl_c_restores_the_terminal_exits_130_and_sends_nothing() {
     let api = TestServer::start(scripted([Reply::status(200)]));
-    let mut t = Terminal::start(&api.url(""), &["--url", HOOK], &[("WM_HOOKS_API_KEY", KEY)]);
-    t.expect("generate a new one");
-    t.press("\x03");
-    t.session.exp_eof().expect("the binary ends");
-    let status = t.session.process().wait().unwrap();
-    assert!(
-        matches!(status, WaitStatus::Signaled(_, Signal::SIGINT, _)),
-        "{status:?}"
-    );
+    let env = [("WM_HOOKS_API_KEY", KEY)];
+    // At a list (which hides the cursor) and at a hidden entry (echo off).
+    for keys in [&[][..], &["\x1b[B", "\r"][..]] {
+        let mut t = Terminal::start_raw(&api.url(""), &["--url", HOOK], &env);
+        t.expect("generate a new one");
+        for key in keys {
+            t.press(key);
+        }
+        if !keys.is_empty() {
+            t.expect("Secret");
+        }
+        t.press("\x03");
+        let (code, seen) = t.finish();
+        assert_eq!(code, 130, "{seen:?}");
+        let hidden = seen.rfind("\x1b[?25l");
+        let shown = seen.rfind("\x1b[?25h");
+        assert!(shown > hidden, "the cursor is shown again: {seen:?}");
+    }
     assert!(api.requests().is_empty());
+}
+
+#[test]
+fn save_secret_writes_the_generated_secret_0600_and_json_names_the_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let api = TestServer::start(scripted([Reply::json(200, SAVED), Reply::json(200, SAVED)]));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("webhook-secret");
+    let run = |extra: &[&str]| {
+        wm_hooks()
+            .args(["configure", "--generate-secret", "--json", "--url", HOOK])
+            .args(["--api-url", &api.url("")])
+            .arg("--save-secret")
+            .arg(&file)
+            .args(extra)
+            .env("WM_HOOKS_API_KEY", KEY)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let sent: serde_json::Value = serde_json::from_slice(&api.requests()[0].body).unwrap();
+    let secret = sent["secret"].as_str().unwrap().to_string();
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("{secret}\n")
+    );
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["secret_file"], file.display().to_string());
+    for text in [stdout_of(&out), stderr_of(&out)] {
+        assert!(!text.contains(&secret), "never printed: {text}");
+    }
+    assert!(
+        stderr_of(&out).contains("--secret-file"),
+        "{}",
+        stderr_of(&out)
+    );
+
+    // An existing file is refused before anything is sent, unless --force.
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("exists: --save-secret does not replace a file"));
+    assert_eq!(api.requests().len(), 1);
+    let out = run(&["--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let sent: serde_json::Value = serde_json::from_slice(&api.requests()[1].body).unwrap();
+    let replaced = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(replaced.trim_end(), sent["secret"].as_str().unwrap());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn save_secret_keeps_nothing_when_the_api_refuses() {
+    let api = TestServer::start(scripted([Reply::json(401, r#"{"error":"bad key"}"#)]));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("webhook-secret");
+    configure(&api.url(""))
+        .arg("--save-secret")
+        .arg(&file)
+        .assert()
+        .code(1);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
 mod verify_first {
@@ -774,5 +889,77 @@ mod verify_first {
             .assert()
             .code(2);
         assert!(api.requests().is_empty());
+    }
+}
+
+/// No run of `length` characters of `value` after its public prefix appears in `text`.
+fn assert_no_part(text: &str, value: &str, prefix: &str, length: usize) {
+    let private = &value[prefix.len()..];
+    for start in 0..=private.len() - length {
+        let part = &private[start..start + length];
+        assert!(
+            !text.contains(part),
+            "{part:?} of {value:?} shown in:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_key_or_secret_across_the_message_cut_is_still_masked() {
+    // The API's text is cut at 300 characters for showing; a value that
+    // straddles the cut used to escape the redactor, less its last character.
+    for (value, prefix, status) in [(KEY, "sk_live_", 400), (SECRET, "whsec_", 422)] {
+        // The cut falls at every character of the value, and just either side.
+        for pad in 300 - value.len() - 1..=301 {
+            let text = format!("{}{value} and the rest", "E".repeat(pad));
+            let answer = Reply::new(status, text).header("content-type", "text/plain");
+            let api = TestServer::start(scripted([answer]));
+            let out = configure(&api.url(""))
+                .args(["-y", "-v"])
+                .assert()
+                .code(1)
+                .get_output()
+                .clone();
+            assert_no_leak(&out);
+            let err = stderr_of(&out);
+            assert_no_part(&err, value, prefix, 5);
+        }
+    }
+}
+
+#[test]
+fn a_far_future_retry_after_on_a_200_is_ignored() {
+    // Used to panic after the API had stored the generated secret.
+    let saved =
+        Reply::json(200, SAVED).header("retry-after", "Mon, 01 Jan 380000000000 00:00:00 GMT");
+    let api = TestServer::start(scripted([saved]));
+    let out = wm_hooks()
+        .args(["configure", "--generate-secret", "--url", HOOK])
+        .args(["--api-url", &api.url("")])
+        .env("WM_HOOKS_API_KEY", KEY)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("webhook registered") && err.contains("  secret: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_absurd_retry_after_is_capped_and_shown_readably() {
+    for asked in [
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "99999999999999999999999999",
+    ] {
+        let script = [
+            Reply::status(503).header("retry-after", asked),
+            Reply::status(200),
+        ];
+        let says = "error: the API answered 503, and it asked to retry after 1h or more";
+        let (_, requests) = answered(script, &[], 3, says);
+        assert_eq!(requests.len(), 1);
     }
 }

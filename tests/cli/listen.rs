@@ -590,8 +590,21 @@ fn escapes_in_payloads_never_reach_the_terminal_even_in_colour() {
 
 #[test]
 fn bad_flags_are_exit_2_with_a_reason() {
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 10] = [
         (&["--path", "webhooks"], "is not a URL path"),
+        (
+            &["--secret-file", "/dev/zero"],
+            "the secret file /dev/zero is larger than 64 KiB",
+        ),
+        (
+            &[
+                "--forward-to",
+                "http://127.0.0.1:1/",
+                "--forward-secret-file",
+                "/dev/zero",
+            ],
+            "the secret file /dev/zero is larger than 64 KiB",
+        ),
         (&["--signature-header", "a b"], "is not a valid header name"),
         (&["--max-body", "0"], "more than 0 bytes"),
         (

@@ -122,6 +122,19 @@ fn unreadable_files_are_exit_2() {
 }
 
 #[test]
+fn a_secret_file_without_end_is_refused() {
+    // `--secret-file /dev/zero` used to grow without bound.
+    wm_hooks()
+        .args(["sign", "--secret-file", "/dev/zero"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: the secret file /dev/zero is larger than 64 KiB",
+        ));
+}
+
+#[test]
 fn empty_payload_signs_with_a_warning() {
     wm_hooks()
         .arg("sign")
