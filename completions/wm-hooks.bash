@@ -152,7 +152,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__check)
-            opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --signature-header --only --skip --timeout --insecure --json --junit --list --help --version"
+            opts="-q -v -H -h -V --color --quiet --verbose --url --secret --secret-file --signature-header --header --only --skip --timeout --insecure --json --junit --list --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -175,6 +175,14 @@ _wm__hooks() {
                     return 0
                     ;;
                 --signature-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

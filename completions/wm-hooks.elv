@@ -164,6 +164,8 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --secret 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file'
             cand --secret-file 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed'
             cand --signature-header 'The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)'
+            cand -H 'Add a header to every request, the handshake''s GETs included (a gateway''s key, X-GitHub-Event); it replaces a default header of the same name. Repeatable'
+            cand --header 'Add a header to every request, the handshake''s GETs included (a gateway''s key, X-GitHub-Event); it replaces a default header of the same name. Repeatable'
             cand --only 'Run only these checks: names (see --list) or groups (handshake, signature, signature.valid, tolerance), comma-separated or repeated'
             cand --skip 'Do not run these checks: names or groups, comma-separated or repeated'
             cand --timeout 'The answer budget (the platform''s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms'

@@ -177,6 +177,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l url -d 'The 
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l signature-header -d 'The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -s H -l header -d 'Add a header to every request, the handshake\'s GETs included (a gateway\'s key, X-GitHub-Event); it replaces a default header of the same name. Repeatable' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l only -d 'Run only these checks: names (see --list) or groups (handshake, signature, signature.valid, tolerance), comma-separated or repeated' -r -f -a "handshake\t'every handshake.* check'
 handshake.challenge\t'the platform\'s GET with the right token gets 200 and exactly the challenge: without it the webhook cannot be saved'
 handshake.wrong-token\t'a wrong hub.verify_token does not get the challenge back: otherwise anyone could register your endpoint as their webhook'

@@ -597,9 +597,15 @@ pub struct ConnectionArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "Exit codes: 0 every delivery went as the platform needs (2xx within the \
-                             budget; a 4xx for --signature invalid or missing), 1 one did not, \
-                             2 bad input, 3 the endpoint could not be reached at all."
+    after_long_help = "-v shows each request's line and headers and each answer's status, \
+                       headers and first 2 KiB of body on stderr, secrets masked; -vv adds the \
+                       request bodies.\n\n\
+                       Exit codes: 0 every delivery went as the platform needs (2xx within the \
+                       budget; a 4xx for --signature invalid or missing); 1 one did not, \
+                       including an endpoint that accepted the connection but did not answer \
+                       within the budget (too slow); 2 bad input; 3 the endpoint could not be \
+                       connected to in time (refused, DNS failure, no TCP or TLS connection \
+                       within the budget)."
 )]
 pub struct SendTestArgs {
     /// The events to send (all: one of each) [default: message.received]
@@ -702,8 +708,13 @@ fn event_choice() -> impl TypedValueParser<Value = EventChoice> {
 
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "Exit codes: 0 every check passed, 1 one failed, 2 bad input, \
-                             3 the endpoint could not be reached at all."
+    after_long_help = "-v shows each request's line and headers and each answer's status, \
+                       headers and first 2 KiB of body on stderr, the token masked.\n\n\
+                       Exit codes: 0 every check passed; 1 one failed or was inconclusive, \
+                       including an endpoint that accepted the connection but did not answer \
+                       within the budget (too slow); 2 bad input; 3 the endpoint could not be \
+                       connected to in time (refused, DNS failure, no TCP or TLS connection \
+                       within the budget)."
 )]
 pub struct VerifyArgs {
     /// The endpoint's URL (the default is where `wm-hooks listen` listens)
@@ -733,9 +744,15 @@ pub struct VerifyArgs {
     after_long_help = "Checks run in a fixed order over one keep-alive connection; `--list` \
                        names them and says why each matters. Each request waits for the budget \
                        (--timeout) and a late answer at least 2s more; after two requests in a \
-                       row get no answer, the remaining checks are not sent.\n\n\
-                       Exit codes: 0 every required check passed, 1 one failed, 2 bad input, \
-                       3 the endpoint could not be reached at all."
+                       row get no answer, the remaining checks are not sent. A check that a \
+                       request is refused is inconclusive when the valid request it is compared \
+                       with was refused too. -v shows each request and answer on stderr \
+                       (secrets masked), -vv the request bodies too.\n\n\
+                       Exit codes: 0 every required check passed; 1 one failed or was \
+                       inconclusive, including an endpoint that accepted the connection but did \
+                       not answer within the budget (too slow); 2 bad input; 3 the endpoint \
+                       could not be connected to in time (refused, DNS failure, no TCP or TLS \
+                       connection within the budget)."
 )]
 pub struct CheckArgs {
     /// The endpoint's URL (the default is where `wm-hooks listen` listens)
@@ -746,6 +763,11 @@ pub struct CheckArgs {
     /// The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)
     #[arg(long, value_name = "NAME", default_value = "X-Signature-256", value_parser = parse_header_name)]
     pub signature_header: HeaderName,
+    /// Add a header to every request, the handshake's GETs included (a
+    /// gateway's key, X-GitHub-Event); it replaces a default header of the
+    /// same name. Repeatable
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = delivery::parse_header)]
+    pub headers: Vec<(HeaderName, HeaderValue)>,
     /// Run only these checks: names (see --list) or groups (handshake,
     /// signature, signature.valid, tolerance), comma-separated or repeated
     #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',', value_parser = check_selector(), hide_possible_values = true)]

@@ -13,6 +13,8 @@ mod completions;
 mod configure;
 #[path = "cli/deliver.rs"]
 mod deliver;
+#[path = "cli/diagnosis.rs"]
+mod diagnosis;
 #[path = "cli/events.rs"]
 mod events;
 #[path = "cli/ingest.rs"]

@@ -29,24 +29,35 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         return list(&checks);
     }
     let endpoint = Arc::new(Endpoint::parse(&args.url)?);
+    if args
+        .headers
+        .iter()
+        .any(|(name, _)| *name == args.signature_header)
+    {
+        return Err(Error::input(format!(
+            "-H cannot set {}: check signs each delivery itself, rightly and wrongly",
+            crate::http::title_case(&args.signature_header)
+        ))
+        .with_hint("--signature-header NAME chooses the header the signature goes in"));
+    }
     let secret = super::require_secret_or_saved(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let junit = args.junit.as_deref().map(Junit::create).transpose()?;
     let budget = args.connection.timeout;
-    let client = super::client(&args.connection).waiting_at_least(budget + LATE_MARGIN);
+    let client =
+        super::client(&args.connection, Some(&secret)).waiting_at_least(budget + LATE_MARGIN);
     let url = endpoint.url().to_string();
     if !args.json {
         output::println(format_args!("check {url}"))?;
     }
-    let width = checks.iter().map(|spec| spec.name.len()).max().unwrap_or(0);
     let json = args.json;
+    // JSON lines go out as each check ends; the card waits for the end, so
+    // that the root cause comes first.
     let mut show = |finding: &Finding| {
         if json {
             return output::println(finding.check.json());
         }
-        super::verify::check_lines(&finding.check, width)
-            .into_iter()
-            .try_for_each(output::println)
+        Ok(())
     };
     let start = Instant::now();
     let findings = super::block_on(conformance::run(
@@ -54,12 +65,16 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         endpoint,
         &secret,
         args.signature_header.clone(),
+        &args.headers,
         &checks,
         &mut show,
     ));
     let elapsed = start.elapsed();
-    let findings = match findings {
-        Ok(findings) => findings,
+    let conformance::Run {
+        findings,
+        root_cause,
+    } = match findings {
+        Ok(run) => run,
         Err(err) => {
             if let (Some(junit), Kind::Unreachable) = (junit, err.kind) {
                 junit.write(&junit_xml(&url, &[unreachable_case(&err)], elapsed))?;
@@ -69,11 +84,20 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     };
     let verdict = verdict(&findings, elapsed);
     let lines: Vec<Check> = findings.iter().map(|f| f.check.clone()).collect();
-    let summary = Summary::of(&lines, &url, elapsed);
+    let summary = Summary::of(&lines, &url, elapsed).with_root_cause(root_cause.clone());
     if json {
         output::println(summary.json())?;
         output::note(verdict);
     } else {
+        if let Some(cause) = &root_cause {
+            output::println(format_args!("root cause: {}", output::escape(cause)))?;
+        }
+        let width = checks.iter().map(|spec| spec.name.len()).max().unwrap_or(0);
+        for check in &lines {
+            for line in super::verify::check_lines(check, width) {
+                output::println(line)?;
+            }
+        }
         output::println(verdict)?;
     }
     if let Some(junit) = junit {

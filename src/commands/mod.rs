@@ -14,14 +14,17 @@ pub mod store;
 pub mod verify;
 pub mod verify_signature;
 
-use hyper::header::HeaderName;
+use std::sync::Arc;
+
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 use crate::cli::{Command, ConnectionArgs, ProfileArgs, SampleArgs, SecretArgs, VerifyTokenArgs};
 use crate::contract::events::EventKind;
 use crate::contract::profile::{self, Profile};
 use crate::contract::sample::catalog::{MessageType, Variant};
 use crate::error::{Error, Outcome, Result};
-use crate::http::sender::{Client, ClientOptions};
+use crate::http::sender::{Client, ClientOptions, Exchange, Tap};
+use crate::http::{status_text, title_case};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
 
@@ -237,12 +240,187 @@ fn warn_visible(flag: &str, instead: &str) {
     ));
 }
 
-/// The client for `--timeout` and `--insecure`, with a warning for the latter.
-fn client(args: &ConnectionArgs) -> Client {
+/// The client for `--timeout` and `--insecure`, with a warning for the
+/// latter; under `-v` it shows every exchange on stderr, `secret` masked.
+fn client(args: &ConnectionArgs, secret: Option<&Secret>) -> Client {
     if args.insecure {
         output::warn(
             "--insecure: the endpoint's TLS certificate is not checked; the platform always checks it",
         );
     }
-    Client::new(ClientOptions::with_budget(args.timeout, args.insecure))
+    let tap = (output::verbose() > 0).then(|| exchange_tap(secret));
+    Client::new(ClientOptions::with_budget(args.timeout, args.insecure)).with_tap(tap)
+}
+
+/// How much of a body `-v` shows.
+const SHOWN_BODY: usize = 2048;
+
+/// `-v`: each request's line and headers (`>`), each answer's status,
+/// headers and the first 2 KiB of its body (`<`), on stderr; `-vv` adds the
+/// request bodies. The secret is masked wherever it would appear: a header
+/// value, or the handshake's `hub.verify_token`.
+fn exchange_tap(secret: Option<&Secret>) -> Tap {
+    let secret = secret.map(|s| String::from_utf8_lossy(s.bytes()).into_owned());
+    let bodies = output::verbose() > 1;
+    Arc::new(move |exchange: Exchange<'_>| {
+        let secret = secret.as_deref();
+        let mut lines = Vec::new();
+        let headers = |lines: &mut Vec<String>, mark: char, map: &HeaderMap| {
+            for (name, value) in map {
+                let (shown, _) = shown_value(name, value, secret);
+                lines.push(format!(
+                    "{mark} {}: {}",
+                    title_case(name),
+                    output::escape(&shown)
+                ));
+            }
+        };
+        let body = |lines: &mut Vec<String>, mark: char, bytes: &[u8], len: u64| {
+            if len == 0 {
+                return;
+            }
+            let cut = &bytes[..bytes.len().min(SHOWN_BODY)];
+            let more = match len > cut.len() as u64 {
+                true => format!("… ({len} bytes)"),
+                false => String::new(),
+            };
+            lines.push(format!("{mark}"));
+            lines.push(format!("{mark} {}{more}", output::escape_bytes(cut)));
+        };
+        match exchange {
+            Exchange::Request(request, bytes) => {
+                lines.push(format!(
+                    "> {} {} HTTP/1.1",
+                    request.method(),
+                    masked_target(request.uri(), secret)
+                ));
+                headers(&mut lines, '>', request.headers());
+                if bodies {
+                    body(&mut lines, '>', bytes, bytes.len() as u64);
+                }
+            }
+            Exchange::Resent(failure) => lines.push(format!(
+                "* {}: sending it again on a new connection",
+                output::escape(&failure.detail)
+            )),
+            Exchange::Answer(Ok(answer)) => {
+                lines.push(format!(
+                    "< {}  ({})",
+                    status_text(answer.status),
+                    output::latency(answer.latency)
+                ));
+                headers(&mut lines, '<', &answer.headers);
+                body(&mut lines, '<', &answer.body, answer.body_len);
+            }
+            Exchange::Answer(Err(failure)) => {
+                lines.push(format!("< no answer: {}", output::escape(&failure.detail)));
+            }
+        }
+        for line in lines {
+            output::eprintln(line);
+        }
+    })
+}
+
+/// A request target with `hub.verify_token` (the secret, or a wrong token
+/// that looks like one) or any other query value equal to the secret masked.
+fn masked_target(uri: &hyper::Uri, secret: Option<&str>) -> String {
+    let Some(query) = uri.query() else {
+        return output::escape(uri.path()).into_owned();
+    };
+    let decode = decoded;
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|part| {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            let value = decode(value);
+            let hide = decode(name) == "hub.verify_token" || secret.is_some_and(|s| value == s);
+            match hide {
+                true => format!("{name}={}", secret::mask(&value)),
+                false => part.to_string(),
+            }
+        })
+        .collect();
+    output::escape(&format!("{}?{}", uri.path(), parts.join("&"))).into_owned()
+}
+
+/// One query component, `+` and `%XX` decoded (by the URL parser reqwest uses).
+fn decoded(component: &str) -> String {
+    reqwest::Url::parse(&format!("http://x/?{component}"))
+        .ok()
+        .and_then(|url| url.query_pairs().next().map(|(name, _)| name.into_owned()))
+        .unwrap_or_default()
+}
+
+/// A header value for display: credentials and the secret are masked.
+pub(crate) fn shown_value(
+    name: &HeaderName,
+    value: &HeaderValue,
+    secret: Option<&str>,
+) -> (String, bool) {
+    let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+    let credential = [
+        header::AUTHORIZATION,
+        header::PROXY_AUTHORIZATION,
+        header::COOKIE,
+    ]
+    .contains(name)
+        || name.as_str() == "x-api-key"
+        || secret.is_some_and(|s| text.contains(s));
+    if credential {
+        // `Bearer sk_live_…cdef`: the scheme is no secret.
+        let shown = match text.split_once(' ') {
+            Some((scheme, token))
+                if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
+            {
+                format!("{scheme} {}", secret::mask(token))
+            }
+            _ => secret::mask(&text),
+        };
+        (shown, true)
+    } else {
+        (text, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_masked_in_dry_runs() {
+        let auth = HeaderValue::from_static("Bearer sk_live_1234567890abcdef");
+        assert_eq!(
+            shown_value(&header::AUTHORIZATION, &auth, None),
+            ("Bearer sk_live_…cdef".to_string(), true)
+        );
+        let plain = HeaderValue::from_static("hello");
+        assert_eq!(
+            shown_value(&HeaderName::from_static("x-env"), &plain, Some("topsecret")),
+            ("hello".to_string(), false)
+        );
+        let leaked = HeaderValue::from_static("topsecret-value");
+        assert!(
+            shown_value(
+                &HeaderName::from_static("x-env"),
+                &leaked,
+                Some("topsecret")
+            )
+            .1
+        );
+    }
+
+    #[test]
+    fn the_verify_token_is_masked_in_the_exchange() {
+        let uri: hyper::Uri =
+            "/h?hub.mode=subscribe&hub.verify_token=s3cret%26token%3Dx+y%2F%C3%A9&x=1"
+                .parse()
+                .unwrap();
+        let shown = masked_target(&uri, Some("s3cret&token=x y/é"));
+        assert_eq!(shown, "/h?hub.mode=subscribe&hub.verify_token=… y/é&x=1");
+        let uri: hyper::Uri = "/h?a=topsecretvalue".parse().unwrap();
+        assert_eq!(masked_target(&uri, Some("topsecretvalue")), "/h?a=****");
+        let plain: hyper::Uri = "/h".parse().unwrap();
+        assert_eq!(masked_target(&plain, None), "/h");
+    }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use hyper::header::{self, HeaderName, HeaderValue};
+use hyper::header::{self, HeaderName};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{EventChoice, SendTestArgs};
@@ -20,12 +20,13 @@ use crate::error::{Error, Outcome, Result};
 use crate::http::sender::{Endpoint, describe};
 use crate::http::{status_text, title_case};
 use crate::input::payload::Payload;
-use crate::input::secret::{self, Secret};
+use crate::input::secret::Secret;
 use crate::output;
 use crate::platform::delivery::{
     self, Expect, Item, Plan, RETRY_SCHEDULE, Report, SignatureMode, Signer, Source, Stats,
 };
 use crate::platform::report::{self, Check, DeliveryFields, LineType, Summary, Verdict};
+use crate::platform::root_cause::{self, Observed, Ours};
 
 /// The most requests one run makes (before retries): each costs four bytes of
 /// latency record.
@@ -81,7 +82,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
             args.connection.insecure,
         );
     }
-    let client = super::client(&args.connection);
+    let client = super::client(&args.connection, secret.as_ref());
     let plan = Plan {
         count,
         duplicate: args.duplicate,
@@ -113,16 +114,50 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     ));
     bar.finish_and_clear();
     let stats = stats?;
+    let root_cause = root_cause(&stats, &args, &header, &endpoint, secret.as_ref());
     if args.json {
         let summary = Summary::new(
             stats.failed_deliveries == 0 && !stats.never_reached(),
             [stats.passed, stats.failed_deliveries, 0, 0],
             endpoint.url().as_str(),
             stats.elapsed,
-        );
+        )
+        .with_root_cause(root_cause.clone());
         output::println(summary.json())?;
     }
-    conclude(&stats, &args, &header, &endpoint, deliveries)
+    conclude(
+        &stats,
+        &args,
+        &header,
+        &endpoint,
+        deliveries,
+        root_cause.as_deref(),
+    )
+}
+
+/// The one cause that every delivery failing alike shows, if any: only
+/// correctly signed deliveries that all failed say something about the receiver.
+fn root_cause(
+    stats: &Stats,
+    args: &SendTestArgs,
+    header: &HeaderName,
+    endpoint: &Endpoint,
+    secret: Option<&Secret>,
+) -> Option<String> {
+    let secret = secret?;
+    if args.signature != SignatureMode::Valid || stats.passed > 0 || stats.failed_deliveries == 0 {
+        return None;
+    }
+    let observed = Observed {
+        signed: stats.answers.clone(),
+        ..Observed::default()
+    };
+    let ours = Ours {
+        secret: secret.source,
+        header,
+        path: endpoint.url().path(),
+    };
+    root_cause::diagnose(&observed, &ours)
 }
 
 /// The summary, the verdict and the hints, and the outcome they add up to.
@@ -132,6 +167,7 @@ fn conclude(
     header: &HeaderName,
     endpoint: &Endpoint,
     deliveries: u64,
+    root_cause: Option<&str>,
 ) -> Result<Outcome> {
     // Under --json, stdout carries only the JSON lines.
     let line = |text: String| {
@@ -143,6 +179,9 @@ fn conclude(
         }
     };
     let bulk = args.count.is_some();
+    if let Some(cause) = root_cause {
+        line(format!("root cause: {}", output::escape(cause)))?;
+    }
     if bulk {
         summarize(stats, line)?;
     }
@@ -567,7 +606,7 @@ fn dry_run(
             shell_quote(endpoint.url().as_str().as_bytes())
         );
         for (name, value) in request.headers() {
-            let (shown, hidden) = shown_value(name, value, secret_text.as_deref());
+            let (shown, hidden) = super::shown_value(name, value, secret_text.as_deref());
             masked |= hidden;
             let header = format!("{}: {shown}", title_case(name));
             output::println(output::escape(&header))?;
@@ -593,33 +632,6 @@ fn dry_run(
     }
     output::note("dry run: nothing was sent");
     Ok(Outcome::Success)
-}
-
-/// A header value for display: credentials and the secret are masked.
-fn shown_value(name: &HeaderName, value: &HeaderValue, secret: Option<&str>) -> (String, bool) {
-    let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
-    let credential = [
-        header::AUTHORIZATION,
-        header::PROXY_AUTHORIZATION,
-        header::COOKIE,
-    ]
-    .contains(name)
-        || name.as_str() == "x-api-key"
-        || secret.is_some_and(|s| text.contains(s));
-    if credential {
-        // `Bearer sk_live_…cdef`: the scheme is no secret.
-        let shown = match text.split_once(' ') {
-            Some((scheme, token))
-                if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
-            {
-                format!("{scheme} {}", secret::mask(token))
-            }
-            _ => secret::mask(&text),
-        };
-        (shown, true)
-    } else {
-        (text, false)
-    }
 }
 
 /// Quotes bytes for a POSIX shell: single quotes when the bytes are text a
@@ -675,28 +687,5 @@ mod tests {
         assert_eq!(shell_quote("João\n".as_bytes()), "'João\n'");
         assert_eq!(shell_quote(b"a\x1b[2Jb"), r"$'a\x1b[2Jb'");
         assert_eq!(shell_quote(b"\xff'\\"), r"$'\xff\'\\'");
-    }
-
-    #[test]
-    fn credentials_are_masked_in_dry_runs() {
-        let auth = HeaderValue::from_static("Bearer sk_live_1234567890abcdef");
-        assert_eq!(
-            shown_value(&header::AUTHORIZATION, &auth, None),
-            ("Bearer sk_live_…cdef".to_string(), true)
-        );
-        let plain = HeaderValue::from_static("hello");
-        assert_eq!(
-            shown_value(&HeaderName::from_static("x-env"), &plain, Some("topsecret")),
-            ("hello".to_string(), false)
-        );
-        let leaked = HeaderValue::from_static("topsecret-value");
-        assert!(
-            shown_value(
-                &HeaderName::from_static("x-env"),
-                &leaked,
-                Some("topsecret")
-            )
-            .1
-        );
     }
 }

@@ -14,8 +14,8 @@ use crate::platform::report::{Check, Summary, Verdict};
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let endpoint = Endpoint::parse(&args.url)?;
     let token = super::handshake_token(&args.verify_token, &args.secret)?;
+    let client = super::client(&args.connection, Some(&token));
     let token = token.to_text()?;
-    let client = super::client(&args.connection);
     let options = handshake::Options {
         challenge: args.challenge,
         negative: !args.no_negative,

@@ -149,10 +149,26 @@ impl ClientOptions {
     }
 }
 
+/// What a [`Tap`] sees of each exchange.
+pub enum Exchange<'a> {
+    /// A request about to be sent (headers as given; hyper adds the framing)
+    /// and its body.
+    Request(&'a Request<Full<Bytes>>, &'a Bytes),
+    /// A request failed on a kept-alive connection before any answer, and
+    /// goes again on a new one.
+    Resent(&'a Failure),
+    /// The answer, or why none came.
+    Answer(&'a Result<Answer, Failure>),
+}
+
+/// Watches every exchange: `-v` shows them. Must not block.
+pub type Tap = Arc<dyn Fn(Exchange<'_>) + Send + Sync>;
+
 /// Connection settings shared by every session; cheap to clone.
 #[derive(Clone)]
 pub struct Client {
     options: ClientOptions,
+    tap: Option<Tap>,
     /// Built on the first https connection: loading the system's roots costs
     /// milliseconds that plain-http runs need not pay.
     tls: Arc<OnceLock<std::result::Result<tokio_rustls::TlsConnector, String>>>,
@@ -162,12 +178,19 @@ impl Client {
     pub fn new(options: ClientOptions) -> Client {
         Client {
             options,
+            tap: None,
             tls: Arc::default(),
         }
     }
 
     pub fn options(&self) -> &ClientOptions {
         &self.options
+    }
+
+    /// The same client, showing every exchange to `tap`.
+    pub fn with_tap(mut self, tap: Option<Tap>) -> Client {
+        self.tap = tap;
+        self
     }
 
     /// The same client, waiting at least `wait` for a late answer before
@@ -409,6 +432,8 @@ pub struct Session {
     client: Client,
     endpoint: Arc<Endpoint>,
     connection: Option<SendRequest<Full<Bytes>>>,
+    /// Why the last request was sent a second time, on a new connection.
+    resent: Option<Failure>,
 }
 
 impl Session {
@@ -417,6 +442,7 @@ impl Session {
             client,
             endpoint,
             connection: None,
+            resent: None,
         }
     }
 
@@ -428,10 +454,28 @@ impl Session {
         &self.endpoint
     }
 
+    /// When the last request failed on a kept-alive connection before any
+    /// byte of its answer came, and was sent again on a new one: how the
+    /// first try failed. The receiver closed the connection after its
+    /// previous answer without saying `Connection: close`.
+    pub fn resent(&self) -> Option<&Failure> {
+        self.resent.as_ref()
+    }
+
     /// Sends one request and reads the whole answer, within the client's
-    /// give-up time. A request the receiver never saw, because a kept-alive
-    /// connection had just closed, is sent once more on a new one.
+    /// give-up time. A request that fails on a kept-alive connection before
+    /// any byte of its answer arrived (the receiver had closed it) is sent
+    /// once more on a new one.
     pub async fn send(&mut self, request: Request<Full<Bytes>>) -> Result<Answer, Failure> {
+        self.resent = None;
+        if let Some(tap) = &self.client.tap {
+            // A Full body is one frame, ready at once.
+            let body = match request.body().clone().collect().await {
+                Ok(collected) => collected.to_bytes(),
+                Err(never) => match never {},
+            };
+            tap(Exchange::Request(&request, &body));
+        }
         let start = Instant::now();
         let give_up = self.client.options.give_up_after;
         let result = match tokio::time::timeout(give_up, self.exchange(request)).await {
@@ -445,10 +489,17 @@ impl Session {
         if result.is_err() {
             self.connection = None;
         }
-        match result {
+        let result = match result {
             Ok(answer) => Ok(Answer { latency, ..answer }),
             Err(failure) => Err(Failure { latency, ..failure }),
+        };
+        if let Some(tap) = &self.client.tap {
+            if let Some(first) = &self.resent {
+                tap(Exchange::Resent(first));
+            }
+            tap(Exchange::Answer(&result));
         }
+        result
     }
 
     async fn exchange(&mut self, request: Request<Full<Bytes>>) -> Result<Answer, Failure> {
@@ -473,18 +524,31 @@ impl Session {
                     "the connection closed before the request was sent",
                 ));
             }
+            // Kept for a second try: on a reused connection the receiver may
+            // have closed it just after its last answer.
+            let copy = reused.then(|| copy_of(&request));
             let response = match sender.try_send_request(request).await {
                 Ok(response) => response,
                 Err(mut err) => {
                     self.connection = None;
-                    match err.take_message() {
+                    let failure = classify(err.error());
+                    match (err.take_message(), copy) {
                         // Never sent: safe to send again, once, on a new connection.
-                        Some(unsent) if reused => {
+                        (Some(unsent), _) if reused => {
                             request = unsent;
                             reused = false;
                             continue;
                         }
-                        _ => return Err(classify(err.error())),
+                        // Sent, but the connection failed before the answer's
+                        // head: the receiver dropped a connection it had kept
+                        // alive. Sent again, once, and said so.
+                        (_, Some(copy)) if failure.kind == FailureKind::Closed => {
+                            self.resent = Some(failure);
+                            request = copy;
+                            reused = false;
+                            continue;
+                        }
+                        _ => return Err(failure),
                     }
                 }
             };
@@ -544,6 +608,16 @@ impl Session {
                 ))
             })
     }
+}
+
+/// The same request again: its parts and body are cheap to clone.
+fn copy_of(request: &Request<Full<Bytes>>) -> Request<Full<Bytes>> {
+    let mut copy = Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
 }
 
 async fn connect_tcp(endpoint: &Endpoint) -> Result<TcpStream, Failure> {

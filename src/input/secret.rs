@@ -24,6 +24,24 @@ pub enum Source {
     Saved,
 }
 
+impl Source {
+    /// Where the secret came from, for a diagnosis that says "ours came from
+    /// ...". Every new source names itself here.
+    pub fn origin(self) -> String {
+        match self {
+            Source::Flag => "--secret".into(),
+            Source::Env => ENV.into(),
+            Source::File => "the file given with --secret-file".into(),
+            Source::Generated => "a secret generated for this run".into(),
+            Source::Prompt => "the prompt".into(),
+            Source::Saved => match saved_path() {
+                Some(path) => format!("the secret `wm-hooks listen` saved in {}", path.display()),
+                None => "the secret `wm-hooks listen` saved".into(),
+            },
+        }
+    }
+}
+
 /// The webhook secret. `Debug` and `masked` never show it in full.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret {

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
+use hyper::StatusCode;
 use hyper::header::{HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
@@ -31,6 +32,7 @@ use crate::input::secret::Secret;
 use crate::platform::delivery::{self, Delivery, Expect, Problem, SignatureMode, Signer};
 use crate::platform::handshake::{self, Probe};
 use crate::platform::report::{self, Check, Verdict};
+use crate::platform::root_cause::{self, Observed, Ours};
 use crate::text;
 
 /// One check: a stable name, whether it decides the exit code, and what it does.
@@ -60,12 +62,43 @@ enum Test {
         signing: Signing,
         /// Sent this many times, byte for byte.
         copies: u32,
-        /// What to do when the answer is wrong in the way this check is about
-        /// (a refusal of a correct delivery, or of a repeat when there are
-        /// copies; an accepted forgery); other problems get [`Problem::hint`].
-        hint: Option<&'static str>,
+        /// What to do when the answer is wrong in the way this check is
+        /// about, and the answer shows it; other answers get the hint their
+        /// own status calls for ([`Problem::hint`]): a 401 on a correctly
+        /// signed body is a signature problem whatever the check.
+        hint: Option<(When, &'static str)>,
     },
     Budget,
+}
+
+/// Which wrong answers a check's own hint is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    /// A forgery accepted.
+    Forgery,
+    /// A repeat refused (any non-2xx) after the first copy was accepted.
+    Repeat,
+    /// A correctly signed body refused as content: 400, 404, 409, 415, 422.
+    BodyRefused,
+    /// 413: a body-size limit.
+    TooLarge,
+    /// 401 or 403 to a correctly signed body.
+    SignatureRefused,
+}
+
+impl When {
+    fn shown_by(self, problem: &Problem, copy: usize) -> bool {
+        match (self, problem) {
+            (When::Forgery, Problem::AcceptedForgery(_)) => true,
+            (When::Repeat, Problem::NotAccepted(_)) => copy > 0,
+            (When::BodyRefused, Problem::NotAccepted(s)) => {
+                matches!(s.as_u16(), 400 | 404 | 409 | 415 | 422)
+            }
+            (When::TooLarge, Problem::NotAccepted(s)) => s.as_u16() == 413,
+            (When::SignatureRefused, Problem::NotAccepted(s)) => matches!(s.as_u16(), 401 | 403),
+            _ => false,
+        }
+    }
 }
 
 /// What a delivery carries.
@@ -235,10 +268,11 @@ pub static CHECKS: [Spec; 18] = [
             body: Body::Sample(EventKind::MessageReceived),
             signing: Signing::Tampered,
             copies: 1,
-            hint: Some(
+            hint: Some((
+                When::Forgery,
                 "the receiver accepted a body changed after signing: compute the HMAC over the raw \
                  bytes of this request's body and compare it with the header",
-            ),
+            )),
         },
     },
     Spec {
@@ -250,10 +284,11 @@ pub static CHECKS: [Spec; 18] = [
             body: Body::Sample(EventKind::MessageReceived),
             signing: Signing::Sha1Prefix,
             copies: 1,
-            hint: Some(
+            hint: Some((
+                When::Forgery,
                 "the receiver accepted `sha1=` in front of the digest: require exactly `sha256=` \
                  rather than stripping whatever comes before the `=`",
-            ),
+            )),
         },
     },
     Spec {
@@ -265,10 +300,11 @@ pub static CHECKS: [Spec; 18] = [
             body: Body::Sample(EventKind::MessageReceived),
             signing: Signing::Empty,
             copies: 1,
-            hint: Some(
+            hint: Some((
+                When::Forgery,
                 "the receiver accepted an empty digest: compare the whole 64-digit digest, in \
                  constant time, and refuse a value of another length (401)",
-            ),
+            )),
         },
     },
     Spec {
@@ -292,10 +328,11 @@ pub static CHECKS: [Spec; 18] = [
             body: Body::Sample(EventKind::MessageReceived),
             signing: Signing::Valid,
             copies: 3,
-            hint: Some(
+            hint: Some((
+                When::Repeat,
                 "the receiver failed on a repeated delivery: deduplicate by data.message_id and \
                  answer 2xx to a repeat; an error makes the platform retry the same event again",
-            ),
+            )),
         },
     },
     Spec {
@@ -306,10 +343,11 @@ pub static CHECKS: [Spec; 18] = [
             body: Body::UnknownEvent,
             signing: Signing::Valid,
             copies: 1,
-            hint: Some(
+            hint: Some((
+                When::BodyRefused,
                 "the receiver refused an event type it does not know: answer 2xx and ignore it, \
                  or the platform retries it for hours and then marks the webhook failing",
-            ),
+            )),
         },
     },
     Spec {
@@ -320,10 +358,11 @@ pub static CHECKS: [Spec; 18] = [
             body: Body::UnseenStatus,
             signing: Signing::Valid,
             copies: 1,
-            hint: Some(
+            hint: Some((
+                When::BodyRefused,
                 "the receiver refused a status for a message it does not know (sent from another \
                  system, or before its records began): answer 2xx and ignore it",
-            ),
+            )),
         },
     },
     Spec {
@@ -335,10 +374,11 @@ pub static CHECKS: [Spec; 18] = [
             body: Body::Large,
             signing: Signing::Valid,
             copies: 1,
-            hint: Some(
-                "the receiver refused a 512 KiB body: raise its body-size limit; a 401 here can \
-                 mean the HMAC was computed over a truncated body",
-            ),
+            hint: Some((
+                When::TooLarge,
+                "the receiver refused a 512 KiB body as too large: raise its body-size limit \
+                 (Express's default is 100 KB); the platform does not split events",
+            )),
         },
     },
     Spec {
@@ -350,11 +390,12 @@ pub static CHECKS: [Spec; 18] = [
             body: Body::NonAscii,
             signing: Signing::Valid,
             copies: 1,
-            hint: Some(
+            hint: Some((
+                When::SignatureRefused,
                 "the receiver refused a body with emoji, accents and \\u escapes: compute the HMAC \
                  over the raw body bytes before parsing, never over re-serialised JSON \
                  (JSON.stringify, json.dumps) or decoded text",
-            ),
+            )),
         },
     },
     Spec {
@@ -416,6 +457,13 @@ impl Finding {
     }
 }
 
+/// Every finding, and the one root cause their answers show, if any.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub findings: Vec<Finding>,
+    pub root_cause: Option<String>,
+}
+
 /// Called with each finding as soon as its check is done; an error stops the run.
 pub type OnFinding<'a> = dyn FnMut(&Finding) -> Result<()> + 'a;
 
@@ -427,10 +475,15 @@ pub async fn run(
     endpoint: Arc<Endpoint>,
     secret: &Secret,
     header: HeaderName,
+    extra: &[(HeaderName, HeaderValue)],
     checks: &[&'static Spec],
     on_finding: &mut OnFinding<'_>,
-) -> Result<Vec<Finding>> {
-    let signer = |mode| Signer::new(mode, header.clone(), Some(secret.bytes()), &[]);
+) -> Result<Run> {
+    let signer = |mode| Signer::new(mode, header.clone(), Some(secret.bytes()), extra);
+    let mut extra_headers = hyper::HeaderMap::new();
+    for (name, value) in extra {
+        extra_headers.append(name.clone(), value.clone());
+    }
     let mut runner = Runner {
         session: Session::new(client, endpoint),
         token: secret.to_text()?,
@@ -446,6 +499,10 @@ pub async fn run(
         timed: Vec::new(),
         handshake_control: None,
         delivery_controls: Vec::new(),
+        observed: Observed::default(),
+        last_answered: None,
+        dropped_after: Vec::new(),
+        extra: extra_headers,
     };
     let mut findings = Vec::new();
     for &spec in checks {
@@ -468,6 +525,21 @@ pub async fn run(
                 Test::Budget => runner.budget().await?,
             }
         };
+        let mut check = check;
+        for earlier in std::mem::take(&mut runner.dropped_after) {
+            let _ = write!(
+                check.got,
+                " (sent again on a new connection: the receiver closed the kept-alive one after \
+                 answering {earlier}, without `Connection: close`)"
+            );
+            check.hint.get_or_insert_with(|| {
+                format!(
+                    "the receiver dropped its connection after answering {earlier} without \
+                     `Connection: close` (servers such as uvicorn do this after a handler error: \
+                     see its log for {earlier}); the platform's next delivery on that connection fails"
+                )
+            });
+        }
         let finding = Finding {
             spec,
             check: Check {
@@ -479,12 +551,24 @@ pub async fn run(
         on_finding(&finding)?;
         findings.push(finding);
     }
-    Ok(findings)
+    let path = runner.session.endpoint().url().path().to_string();
+    let ours = Ours {
+        secret: secret.source,
+        header: &header,
+        path: &path,
+    };
+    Ok(Run {
+        root_cause: root_cause::diagnose(&runner.observed, &ours),
+        findings,
+    })
 }
 
 /// After this many requests in a row got no answer in time, the endpoint is
 /// taken as hung and the remaining checks are not sent.
 const SILENT_LIMIT: u32 = 2;
+
+/// The name a control delivery goes by when nothing selected sent one.
+const CONTROL: &str = "a control delivery";
 
 /// How a control (the valid request a negative check leans on) was answered:
 /// the check that sent it, and what was wrong with its answer, if anything.
@@ -516,13 +600,42 @@ struct Runner<'a> {
     /// The last correctly signed delivery of each body, for the negative
     /// checks that send the same body mis-signed.
     delivery_controls: Vec<(Body, Control)>,
+    /// Every answer, by kind of request, for the root cause.
+    observed: Observed,
+    /// The check whose request got the last answer on the connection.
+    last_answered: Option<&'static str>,
+    /// The checks after whose answer the receiver dropped the connection,
+    /// noticed by the current check's requests.
+    dropped_after: Vec<&'static str>,
+    /// `-H` headers, sent with the handshake's GETs too.
+    extra: hyper::HeaderMap,
+}
+
+/// What kind of request a delivery is, for the root cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Correctly signed, as the platform signs: also timed for `budget`.
+    Signed,
+    /// Must be refused.
+    Forged,
+    /// Either answer is fine.
+    Other,
 }
 
 impl Runner<'_> {
     /// Counts a request's result: the first one failing to connect ends the
     /// run (exit 3), and answers that never came are counted in a row.
-    fn note(&mut self, failure: Option<&Failure>) -> Result<()> {
+    fn note(&mut self, name: &'static str, failure: Option<&Failure>) -> Result<()> {
         self.requests += 1;
+        if self.session.resent().is_some() {
+            if let Some(earlier) = self.last_answered {
+                self.dropped_after.push(earlier);
+            }
+        }
+        self.last_answered = match failure {
+            None => Some(name),
+            Some(_) => None,
+        };
         match failure {
             Some(f) if self.requests == 1 && f.kind.is_unreachable() => {
                 return Err(f.to_error(self.session.endpoint()));
@@ -536,13 +649,25 @@ impl Runner<'_> {
     async fn handshake(&mut self, probe: Probe) -> Result<Check> {
         if probe != Probe::Challenge && self.handshake_control.is_none() {
             // Not selected: sent anyway, unreported, since the negatives lean on it.
-            let control =
-                handshake::probe(&mut self.session, self.token, Probe::Challenge, None).await;
-            self.note(control.failure.as_ref())?;
+            let control = handshake::probe(
+                &mut self.session,
+                self.token,
+                Probe::Challenge,
+                None,
+                &self.extra,
+            )
+            .await;
+            self.note("handshake.challenge", control.failure.as_ref())?;
             self.handshake_control = Some(control);
         }
-        let check = handshake::probe(&mut self.session, self.token, probe, None).await;
-        self.note(check.failure.as_ref())?;
+        let check = handshake::probe(&mut self.session, self.token, probe, None, &self.extra).await;
+        self.note(probe.name(), check.failure.as_ref())?;
+        if probe == Probe::Challenge {
+            self.observed.handshake = Some((
+                check.passed(),
+                check.status.and_then(|s| StatusCode::from_u16(s).ok()),
+            ));
+        }
         Ok(match &self.handshake_control {
             Some(control) if probe != Probe::Challenge => {
                 handshake::against_control(check, control)
@@ -566,7 +691,7 @@ impl Runner<'_> {
             return Ok(control.clone());
         }
         let delivery = self.delivery(body, Signing::Valid);
-        let results = self.send("control", &delivery, 1, false).await?;
+        let results = self.send(CONTROL, &delivery, 1, Kind::Signed).await?;
         let control = Control {
             name: "a correctly signed delivery of the same body",
             problem: delivery::judge(&results[0], Expect::Accepted, Duration::MAX),
@@ -612,21 +737,29 @@ impl Runner<'_> {
     }
 
     /// Sends `delivery` up to `copies` times, stopping at the first request
-    /// without an answer; correctly signed ones are kept for `budget`.
+    /// without an answer; correctly signed ones are kept for `budget` (but
+    /// for an unreported control).
     async fn send(
         &mut self,
         name: &'static str,
         delivery: &Delivery,
         copies: u32,
-        timed: bool,
+        kind: Kind,
     ) -> Result<Vec<std::result::Result<Answer, Failure>>> {
         let mut results = Vec::new();
         for _ in 0..copies {
             let request = delivery.request(self.session.endpoint());
             let result = self.session.send(request).await;
-            self.note(result.as_ref().err())?;
-            if timed {
-                self.timed.push((name, result.clone()));
+            self.note(name, result.as_ref().err())?;
+            match kind {
+                Kind::Signed => {
+                    self.observed.signed.record(&result);
+                    if name != CONTROL {
+                        self.timed.push((name, result.clone()));
+                    }
+                }
+                Kind::Forged => self.observed.forged.record(&result),
+                Kind::Other => {}
             }
             let answered = result.is_ok();
             results.push(result);
@@ -643,7 +776,7 @@ impl Runner<'_> {
         body: Body,
         signing: Signing,
         copies: u32,
-        hint: Option<&'static str>,
+        hint: Option<(When, &'static str)>,
     ) -> Result<Check> {
         let expectation = signing.expectation();
         // A refusal is judged against the valid delivery of the same body,
@@ -658,7 +791,11 @@ impl Runner<'_> {
                 spec.name,
                 &delivery,
                 copies,
-                expectation == Expectation::Accepted,
+                match expectation {
+                    Expectation::Accepted => Kind::Signed,
+                    Expectation::Refused => Kind::Forged,
+                    Expectation::Either => Kind::Other,
+                },
             )
             .await?;
         // Time is `budget`'s concern: here only the answer counts.
@@ -680,7 +817,13 @@ impl Runner<'_> {
             .iter()
             .any(|r| r.as_ref().is_ok_and(|a| a.status.is_success()));
         let hint = match &problem {
-            Some((copy, problem)) => Some(advice(problem, (*copy, copies), hint, &self.header)),
+            // A check's own hint needs a baseline: while no correctly signed
+            // delivery is accepted, the answer says nothing about this body.
+            Some((copy, problem)) => {
+                let baseline = self.observed.signed.accepted() > 0;
+                let own = hint.filter(|_| baseline || expectation != Expectation::Accepted);
+                Some(advice(problem, *copy, own, &self.header))
+            }
             None if expectation == Expectation::Either => Some(information(accepted).into()),
             None => None,
         };
@@ -710,7 +853,8 @@ impl Runner<'_> {
                     );
                     let why = control.problem.as_ref().map(|p| p.hint(&self.header));
                     hint = Some(format!(
-                        "a refusal proves nothing while the correctly signed delivery is refused                          too: fix {} first{}",
+                        "a refusal proves nothing while the correctly signed delivery is refused too: \
+                         fix {} first{}",
                         control.name,
                         why.map(|w| format!(" ({w})")).unwrap_or_default()
                     ));
@@ -741,6 +885,12 @@ impl Runner<'_> {
             hint,
             latency_ms: slowest(&results).map(report::millis),
             failure: results.iter().find_map(|r| r.as_ref().err().cloned()),
+            status: results
+                .iter()
+                .filter_map(|r| r.as_ref().ok())
+                .find(|a| !a.status.is_success())
+                .or_else(|| results.iter().find_map(|r| r.as_ref().ok()))
+                .map(|a| a.status.as_u16()),
             ..Check::new(spec.name, spec.required)
         })
     }
@@ -751,7 +901,7 @@ impl Runner<'_> {
         let earlier = self.timed.len();
         for kind in EventKind::ALL {
             let delivery = self.delivery(Body::Sample(kind), Signing::Valid);
-            self.send("budget", &delivery, 1, true).await?;
+            self.send("budget", &delivery, 1, Kind::Signed).await?;
             if self.silent_in_a_row >= SILENT_LIMIT {
                 break;
             }
@@ -813,20 +963,17 @@ impl Runner<'_> {
     }
 }
 
-/// The hint for a wrong answer: the check's own `hint` when the answer is
-/// wrong in the way the check is about (with copies, a repeat refused; a
-/// first copy refused is an ordinary refusal), else the problem's.
+/// The hint for a wrong answer: the check's own when the answer shows the
+/// mistake the check is about (for copies, a repeat refused after the first
+/// was accepted), else the one the answer's status calls for.
 fn advice(
     problem: &Problem,
-    (copy, copies): (usize, u32),
-    hint: Option<&str>,
+    copy: usize,
+    hint: Option<(When, &str)>,
     header: &HeaderName,
 ) -> String {
-    let about_this = copies == 1 || copy > 0;
-    match (problem, hint) {
-        (Problem::NotAccepted(_) | Problem::AcceptedForgery(_), Some(hint)) if about_this => {
-            hint.to_string()
-        }
+    match hint {
+        Some((when, hint)) if when.shown_by(problem, copy) => hint.to_string(),
         _ => problem.hint(header),
     }
 }
@@ -1054,21 +1201,29 @@ mod tests {
     }
 
     #[test]
-    fn a_check_gives_its_own_hint_for_its_own_mistake() {
+    fn hints_come_from_the_answer() {
         let header = HeaderName::from_static("x-signature-256");
         let refused = |code| Problem::NotAccepted(hyper::StatusCode::from_u16(code).unwrap());
-        let own = Some("deduplicate");
-        assert_eq!(advice(&refused(500), (1, 3), own, &header), "deduplicate");
-        assert!(advice(&refused(401), (0, 3), own, &header).contains("same secret"));
-        assert_eq!(
-            advice(&refused(413), (0, 1), Some("limit"), &header),
-            "limit"
-        );
-        let late = Problem::NoAnswer(FailureKind::Closed);
-        assert_eq!(
-            advice(&late, (0, 1), Some("limit"), &header),
-            FailureKind::Closed.hint()
-        );
+        let hint_of = |name: &str, problem: &Problem, copy| {
+            let spec = CHECKS.iter().find(|s| s.name == name).unwrap();
+            let Test::Deliver { hint, .. } = spec.test else {
+                panic!("{name} delivers")
+            };
+            advice(problem, copy, hint, &header)
+        };
+        let unknown = "tolerance.unknown-event";
+        assert!(hint_of(unknown, &refused(400), 0).contains("answer 2xx and ignore it"));
+        assert!(hint_of(unknown, &refused(401), 0).contains("same secret"));
+        assert!(hint_of(unknown, &refused(500), 0).contains("see its log"));
+        let large = "tolerance.large-body";
+        assert!(hint_of(large, &refused(413), 0).contains("body-size limit"));
+        assert!(hint_of(large, &refused(500), 0).contains("see its log"));
+        assert!(!hint_of(large, &refused(500), 0).contains("size"));
+        assert!(hint_of("idempotency", &refused(500), 1).contains("deduplicate"));
+        assert!(hint_of("idempotency", &refused(401), 0).contains("same secret"));
+        assert!(hint_of("tolerance.non-ascii", &refused(401), 0).contains("raw body bytes"));
+        let late = Problem::NoAnswer(FailureKind::Timeout);
+        assert!(hint_of(large, &late, 0).contains("answer 2xx first"));
     }
 
     #[test]

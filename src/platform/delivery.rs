@@ -21,6 +21,7 @@ use crate::contract::signature;
 use crate::error::{Error, Result};
 use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Session};
 use crate::http::{status_text, title_case};
+use crate::platform::root_cause::Tally;
 
 pub const DEFAULT_SIGNATURE_HEADER: &str = "X-Signature-256";
 
@@ -262,6 +263,7 @@ impl Problem {
                 404 => "nothing handles POST on this path: check the URL's path".into(),
                 405 => "the receiver does not take POST on this path: deliveries are POSTs to the same URL as the handshake".into(),
                 400 | 415 | 422 => "the receiver refused the body: parse it tolerantly (unknown fields and events may appear)".into(),
+                413 => "the receiver refused the body as too large: raise its body-size limit".into(),
                 500..=599 => "the receiver failed while handling the event: see its log. The platform retries \
                               non-2xx answers after 30 s, 2 min, 15 min, 1 h and 6 h".into(),
                 _ => "the platform treats any non-2xx answer as a failed delivery and retries it".into(),
@@ -283,7 +285,9 @@ impl Problem {
                 status_text(*status)
             ),
             Problem::NoAnswer(FailureKind::Timeout) => {
-                "answer 2xx first and process the event later: the platform counts a slow answer as a failure".into()
+                "no answer within the budget (the platform's is 5 s): answer 2xx first and process the \
+                 event later; the platform counts a slow answer as a failure"
+                    .into()
             }
             Problem::NoAnswer(kind) => kind.hint().into(),
         }
@@ -456,12 +460,15 @@ pub struct Stats {
     pub problems: Vec<(Problem, u64)>,
     /// The first request that got no answer, to name in an "unreachable" error.
     pub first_failure: Option<Failure>,
+    /// Every answer by status, for the root cause.
+    pub answers: Tally,
     latencies_us: Vec<u32>,
 }
 
 impl Stats {
     fn record(&mut self, result: &std::result::Result<Answer, Failure>, problem: Option<&Problem>) {
         self.requests += 1;
+        self.answers.record(result);
         match result {
             Ok(answer) => {
                 let micros = answer.latency.as_micros().min(u32::MAX as u128) as u32;
@@ -514,6 +521,7 @@ impl Stats {
         self.failed_deliveries += other.failed_deliveries;
         self.retries_spent += other.retries_spent;
         self.first_failure = self.first_failure.take().or(other.first_failure);
+        self.answers.merge(other.answers);
         self.latencies_us.extend(other.latencies_us);
         for (problem, n) in other.problems {
             self.count_problem(problem, n);

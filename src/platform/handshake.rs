@@ -100,6 +100,7 @@ pub async fn check(
         token,
         Probe::Challenge,
         options.challenge.as_deref(),
+        &HeaderMap::new(),
     )
     .await;
     if let Some(failure) = first.failure.as_ref().filter(|f| f.kind.is_unreachable()) {
@@ -115,9 +116,10 @@ pub async fn check(
                 true,
                 "not sent: the handshake got no answer",
             ),
-            (true, true) => {
-                against_control(probe(&mut session, token, negative, None).await, &first)
-            }
+            (true, true) => against_control(
+                probe(&mut session, token, negative, None, &HeaderMap::new()).await,
+                &first,
+            ),
         };
         checks.push(check);
     }
@@ -135,6 +137,7 @@ pub async fn probe(
     token: &str,
     which: Probe,
     challenge: Option<&str>,
+    headers: &HeaderMap,
 ) -> Check {
     let challenge = challenge.map_or_else(random_text, str::to_string);
     let wrong_token = format!("wrong-{}", random_text());
@@ -153,7 +156,7 @@ pub async fn probe(
         session.endpoint().url().path()
     );
     let result = session
-        .send(target.request(Method::GET, HeaderMap::new(), Bytes::new()))
+        .send(target.request(Method::GET, headers.clone(), Bytes::new()))
         .await;
     let budget = session.client().options().budget;
     let (expected, verdict) = match which {
@@ -204,6 +207,7 @@ fn verdict(
         hint,
         latency_ms: result.as_ref().ok().map(|a| report::millis(a.latency)),
         failure: result.as_ref().err().cloned(),
+        status: result.as_ref().ok().map(|a| a.status.as_u16()),
         ..Check::new("", true)
     }
 }

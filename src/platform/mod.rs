@@ -11,3 +11,4 @@ pub mod delivery;
 pub mod handshake;
 pub mod relay;
 pub mod report;
+pub mod root_cause;

@@ -82,6 +82,9 @@ pub struct Check {
     pub latency_ms: Option<f64>,
     /// Why no answer came, when none did.
     pub failure: Option<Failure>,
+    /// The answer's status (of the first answer that was wrong, for copies),
+    /// for the root-cause diagnosis; not a field of its own on the line.
+    pub status: Option<u16>,
     /// `send-test`'s fields about the delivery.
     pub delivery: Option<DeliveryFields>,
 }
@@ -115,6 +118,7 @@ impl Check {
             hint: None,
             latency_ms: None,
             failure: None,
+            status: None,
             delivery: None,
         }
     }

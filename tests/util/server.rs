@@ -464,3 +464,168 @@ pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
+
+/// A receiver that answers the first request on each connection (as its
+/// behaviour says, without `Connection: close`), then reads the next request
+/// on that connection and closes it without answering: how uvicorn drops a
+/// kept-alive connection after a handler error. Plain blocking sockets, so
+/// that nothing in hyper can soften the drop.
+pub struct DroppingServer {
+    pub addr: SocketAddr,
+    answered: Arc<Mutex<Vec<Recorded>>>,
+    dropped: Arc<std::sync::atomic::AtomicUsize>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DroppingServer {
+    pub fn start(
+        behavior: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> DroppingServer {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let answered = Arc::new(Mutex::new(Vec::new()));
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let behavior: Arc<Behavior> = Arc::new(behavior);
+        let (recorded, drops, stopping) = (answered.clone(), dropped.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            while !stopping.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((stream, peer)) => {
+                        let (behavior, recorded, drops) =
+                            (behavior.clone(), recorded.clone(), drops.clone());
+                        std::thread::spawn(move || {
+                            serve_once(stream, peer, &*behavior, &recorded, &drops)
+                        });
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(2)),
+                }
+            }
+        });
+        DroppingServer {
+            addr,
+            answered,
+            dropped,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The requests answered, in order.
+    pub fn answered(&self) -> Vec<Recorded> {
+        self.answered.lock().unwrap().clone()
+    }
+
+    /// How many requests were read and left unanswered when the connection was dropped.
+    pub fn dropped(&self) -> usize {
+        self.dropped.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Drop for DroppingServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// One request read off a blocking socket: the method, target, headers and
+/// a body of Content-Length bytes; `None` at the end of the stream.
+fn read_request(stream: &mut std::net::TcpStream, peer: SocketAddr) -> Option<Recorded> {
+    use std::io::Read;
+    let mut data = Vec::new();
+    let mut byte = [0u8; 4096];
+    let head_end = loop {
+        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        if data.len() > 64 * 1024 {
+            return None;
+        }
+        match stream.read(&mut byte) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => data.extend_from_slice(&byte[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next()?.split(' ');
+    let (method, target) = (first.next()?.to_string(), first.next()?.to_string());
+    let mut headers = HeaderMap::new();
+    for line in lines {
+        let (name, value) = line.split_once(':')?;
+        headers.append(
+            hyper::header::HeaderName::from_bytes(name.trim().as_bytes()).ok()?,
+            value.trim().parse().ok()?,
+        );
+    }
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or(0);
+    let mut body = data[head_end + 4..].to_vec();
+    while body.len() < length {
+        match stream.read(&mut byte) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => body.extend_from_slice(&byte[..n]),
+        }
+    }
+    Some(Recorded {
+        method,
+        target,
+        headers,
+        body,
+        at: Instant::now(),
+        peer,
+    })
+}
+
+fn serve_once(
+    mut stream: std::net::TcpStream,
+    peer: SocketAddr,
+    behavior: &Behavior,
+    answered: &Mutex<Vec<Recorded>>,
+    dropped: &std::sync::atomic::AtomicUsize,
+) {
+    use std::io::Write;
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let Some(request) = read_request(&mut stream, peer) else {
+        return;
+    };
+    let index = {
+        let mut all = answered.lock().unwrap();
+        all.push(request.clone());
+        all.len() - 1
+    };
+    let reply = behavior(&request, index);
+    let reason = hyper::StatusCode::from_u16(reply.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    let mut head = format!(
+        "HTTP/1.1 {} {reason}\r\nContent-Length: {}\r\n",
+        reply.status,
+        reply.body.len()
+    );
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    if stream.write_all(head.as_bytes()).is_err() || stream.write_all(&reply.body).is_err() {
+        return;
+    }
+    // The next request on this connection is read, then the connection closed.
+    if read_request(&mut stream, peer).is_some() {
+        dropped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,363 @@
+//! The one cause a pattern of answers shows, said once before the details:
+//! every correctly signed delivery refused with 401/403 (another secret),
+//! with 400/422 while signatures are clearly checked (the event shape, or a
+//! signature header of another name that the answer names), the same 4xx to
+//! every delivery whatever its signature (something required is missing),
+//! 404/405 to every POST (wrong path or method), or 5xx to all of them.
+//! `check` and `send-test` tally what came back in [`Observed`] and ask
+//! [`diagnose`]. Pure; never prints.
+
+use hyper::StatusCode;
+use hyper::header::HeaderName;
+
+use crate::http::sender::{Answer, Failure};
+use crate::http::{status_text, title_case};
+use crate::input::secret::Source;
+
+/// The answers of one kind of request: how many came, by status, with the
+/// start of the first body for each status.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub total: u64,
+    pub unanswered: u64,
+    /// Each status seen, how often, and the first answer's body preview.
+    pub by_status: Vec<(StatusCode, u64, String)>,
+}
+
+impl Tally {
+    pub fn record(&mut self, result: &Result<Answer, Failure>) {
+        self.total += 1;
+        match result {
+            Ok(answer) => self.add(answer.status, 1, || answer.preview()),
+            Err(_) => self.unanswered += 1,
+        }
+    }
+
+    fn add(&mut self, status: StatusCode, n: u64, body: impl FnOnce() -> String) {
+        match self.by_status.iter_mut().find(|(s, _, _)| *s == status) {
+            Some((_, count, _)) => *count += n,
+            None => self.by_status.push((status, n, body())),
+        }
+    }
+
+    pub fn merge(&mut self, other: Tally) {
+        self.total += other.total;
+        self.unanswered += other.unanswered;
+        for (status, n, body) in other.by_status {
+            self.add(status, n, || body);
+        }
+    }
+
+    /// How many got a 2xx.
+    pub fn accepted(&self) -> u64 {
+        self.by_status
+            .iter()
+            .filter(|(s, _, _)| s.is_success())
+            .map(|(_, n, _)| n)
+            .sum()
+    }
+
+    /// The one status every request got, with its first body; `None` when
+    /// there were none, some got no answer, or the statuses differ.
+    fn single(&self) -> Option<(StatusCode, &str)> {
+        match self.by_status.as_slice() {
+            [(status, _, body)] if self.unanswered == 0 => Some((*status, body.as_str())),
+            _ => None,
+        }
+    }
+
+    /// Every request was answered, and every status is in `statuses`.
+    fn all_in(&self, statuses: &[u16]) -> bool {
+        self.total > 0
+            && self.unanswered == 0
+            && self
+                .by_status
+                .iter()
+                .all(|(s, _, _)| statuses.contains(&s.as_u16()))
+    }
+
+    /// The statuses seen, as `401 Unauthorized` or `401 Unauthorized and 403 Forbidden`.
+    fn statuses(&self) -> String {
+        let names: Vec<String> = self
+            .by_status
+            .iter()
+            .map(|(s, _, _)| status_text(*s))
+            .collect();
+        names.join(" and ")
+    }
+
+    fn bodies(&self) -> impl Iterator<Item = &str> {
+        self.by_status.iter().map(|(_, _, body)| body.as_str())
+    }
+}
+
+/// What came back during a run.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    /// Correctly signed deliveries.
+    pub signed: Tally,
+    /// Deliveries that must be refused (missing or wrong signatures).
+    pub forged: Tally,
+    /// The handshake with the right token: whether it passed, and its status.
+    pub handshake: Option<(bool, Option<StatusCode>)>,
+}
+
+/// What the diagnosis needs to know about our side of the exchange.
+#[derive(Debug, Clone)]
+pub struct Ours<'a> {
+    pub secret: Source,
+    pub header: &'a HeaderName,
+    /// The URL's path, for a 404.
+    pub path: &'a str,
+}
+
+/// The root cause the answers show, in one or two sentences, when they show one.
+pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
+    let signed = &observed.signed;
+    if signed.total == 0 || signed.unanswered > 0 {
+        return None;
+    }
+    let header = title_case(ours.header);
+    let named = signed
+        .bodies()
+        .chain(observed.forged.bodies())
+        .find_map(|body| signature_header_in(body, ours.header));
+    let handshake_passed = observed.handshake.is_some_and(|(passed, _)| passed);
+    // A signature header the answer names beats every other reading.
+    if let Some(theirs) = named.filter(|_| signed.all_in(&[400, 401, 403, 422])) {
+        return Some(other_header(signed, &theirs, &header));
+    }
+    if signed.all_in(&[401, 403]) {
+        if handshake_passed {
+            return Some(format!(
+                "every correctly signed delivery got {} while the handshake with the same secret \
+                 passed: the endpoint checks the signature in another way than the platform signs \
+                 (another header than {header}? an HMAC over the parsed and re-serialised body?)",
+                signed.statuses()
+            ));
+        }
+        let handshake = match observed.handshake {
+            Some((false, Some(status))) if matches!(status.as_u16(), 401 | 403) => format!(
+                ", and the handshake's right token got {}",
+                status_text(status)
+            ),
+            _ => String::new(),
+        };
+        return Some(format!(
+            "the endpoint uses a different secret: every correctly signed delivery got {}{handshake}. \
+             Ours came from {}; a `wm-hooks listen` restarted with another secret (--new-secret, \
+             --secret, or on another machine) no longer has the one it printed before",
+            signed.statuses(),
+            ours.secret.origin()
+        ));
+    }
+    if let (Some((status, body)), Some((forged, _))) = (signed.single(), observed.forged.single()) {
+        if status == forged && status.is_client_error() && !matches!(status.as_u16(), 404 | 405) {
+            let says = match body.trim() {
+                "" => String::new(),
+                _ => format!(" (its answer says {body:?})"),
+            };
+            let add = match header_in(body) {
+                Some(name) => format!("its answer names {name}: `-H '{name}: VALUE'` sends it"),
+                None => "if it needs a header the platform does not send, `-H 'NAME: VALUE'` \
+                         adds one"
+                    .into(),
+            };
+            return Some(format!(
+                "every delivery got {} whatever its signature: the endpoint refuses them before it \
+                 checks the signature{says}; {add}",
+                status_text(status)
+            ));
+        }
+    }
+    if signed.all_in(&[400, 422]) {
+        let forged_refused = observed.forged.all_in(&[401, 403]);
+        let body = signed.bodies().find(|b| !b.trim().is_empty());
+        if forged_refused || body.is_some_and(names_a_field) {
+            let says = body
+                .map(|b| format!(": its answer says {b:?}"))
+                .unwrap_or_default();
+            return Some(format!(
+                "the endpoint rejects the StartMessaging event shape: every correctly signed \
+                 delivery got {}{}{says}",
+                signed.statuses(),
+                if forged_refused {
+                    " although the signatures are checked"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    if signed.all_in(&[404, 405]) {
+        let statuses = signed.statuses();
+        return Some(if handshake_passed {
+            format!(
+                "the handshake passes but every POST got {statuses}: the endpoint answers GET at \
+                 this URL but not POST (events on another path, or another method allowed?)"
+            )
+        } else {
+            format!(
+                "every POST got {statuses}: nothing takes POST at {}: check the URL's path",
+                ours.path
+            )
+        });
+    }
+    if signed.all_in(&(500..600).collect::<Vec<u16>>()) {
+        return Some(format!(
+            "every correctly signed delivery got {}: the receiver fails on every event; see its log",
+            signed.statuses()
+        ));
+    }
+    None
+}
+
+fn other_header(signed: &Tally, theirs: &str, ours: &str) -> String {
+    format!(
+        "the endpoint reads the signature from another header: every correctly signed delivery \
+         got {} and its answer names {theirs}, while we send {ours}; run with \
+         `--signature-header {theirs}`",
+        signed.statuses()
+    )
+}
+
+/// A signature header named in an answer body (`x-hub-signature-256`, or
+/// `x_hub_signature_256` as Python names the parameter), title-cased, when
+/// it is not `ours`.
+fn signature_header_in(body: &str, ours: &HeaderName) -> Option<String> {
+    let lower = body.to_ascii_lowercase();
+    let is_part = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    for (at, _) in lower.match_indices("signature") {
+        let start = lower[..at]
+            .rfind(|c: char| !is_part(c))
+            .map_or(0, |i| i + 1);
+        let end = lower[at..]
+            .find(|c: char| !is_part(c))
+            .map_or(lower.len(), |i| at + i);
+        let name = lower[start..end].replace('_', "-");
+        if !name.starts_with("x-") || name == ours.as_str() {
+            continue;
+        }
+        if let Ok(name) = HeaderName::from_bytes(name.as_bytes()) {
+            return Some(title_case(&name));
+        }
+    }
+    None
+}
+
+/// A header name (`x-...`) that an answer body mentions, title-cased.
+fn header_in(body: &str) -> Option<String> {
+    let lower = body.to_ascii_lowercase();
+    let is_part = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    lower.match_indices("x-").find_map(|(at, _)| {
+        let starts_word = lower[..at].chars().next_back().is_none_or(|c| !is_part(c));
+        let end = lower[at..]
+            .find(|c: char| !is_part(c))
+            .map_or(lower.len(), |i| at + i);
+        let name = HeaderName::from_bytes(&lower.as_bytes()[at..end]).ok();
+        name.filter(|_| starts_word && end > at + 2)
+            .map(|n| title_case(&n))
+    })
+}
+
+/// Whether an answer reads like a validation error about a field.
+fn names_a_field(body: &str) -> bool {
+    let lower = body.to_ascii_lowercase();
+    [
+        "field", "required", "missing", "invalid", "expected", "\"loc\"",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(answers: &[(u16, &str)]) -> Tally {
+        let mut tally = Tally::default();
+        for (status, body) in answers {
+            tally.add(StatusCode::from_u16(*status).unwrap(), 1, || {
+                body.to_string()
+            });
+            tally.total += 1;
+        }
+        tally
+    }
+
+    fn diagnosed(
+        signed: &[(u16, &str)],
+        forged: &[(u16, &str)],
+        handshake: Option<(bool, u16)>,
+    ) -> String {
+        let observed = Observed {
+            signed: tally(signed),
+            forged: tally(forged),
+            handshake: handshake.map(|(p, s)| (p, StatusCode::from_u16(s).ok())),
+        };
+        let header = HeaderName::from_static("x-signature-256");
+        let ours = Ours {
+            secret: Source::Env,
+            header: &header,
+            path: "/hook",
+        };
+        diagnose(&observed, &ours).unwrap_or_default()
+    }
+
+    #[test]
+    fn another_secret_names_where_ours_came_from() {
+        let text = diagnosed(
+            &[(401, "bad"), (401, "bad")],
+            &[(401, "bad")],
+            Some((false, 403)),
+        );
+        assert!(text.starts_with("the endpoint uses a different secret: every correctly signed delivery got 401 Unauthorized, and the handshake's right token got 403 Forbidden. Ours came from WM_HOOKS_SECRET"), "{text}");
+        assert!(text.contains("restarted with another secret"), "{text}");
+        let text = diagnosed(&[(401, "")], &[(401, "")], Some((true, 200)));
+        assert!(
+            text.contains("while the handshake with the same secret passed"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_named_header_beats_everything() {
+        let pywa = r#"{"detail":[{"type":"missing","loc":["header","x-hub-signature-256"],"msg":"Field required"}]}"#;
+        let text = diagnosed(&[(422, pywa)], &[(422, pywa)], Some((true, 200)));
+        assert!(text.contains("names X-Hub-Signature-256, while we send X-Signature-256; run with `--signature-header X-Hub-Signature-256`"), "{text}");
+        let text = diagnosed(&[(401, "x_hub_signature_256 is wrong")], &[], None);
+        assert!(text.contains("names X-Hub-Signature-256"), "{text}");
+        let ours = diagnosed(
+            &[(400, "x-signature-256 header: field required")],
+            &[(401, "")],
+            None,
+        );
+        assert!(ours.contains("event shape"), "{ours}");
+    }
+
+    #[test]
+    fn other_patterns() {
+        let shape = diagnosed(&[(400, "unknown field `event`")], &[(401, "")], None);
+        assert!(
+            shape.starts_with("the endpoint rejects the StartMessaging event shape"),
+            "{shape}"
+        );
+        let before = diagnosed(&[(400, "no")], &[(400, "no")], None);
+        assert!(before.contains("whatever its signature"), "{before}");
+        assert!(before.contains("-H 'NAME: VALUE'"), "{before}");
+        let path = diagnosed(&[(404, "")], &[(404, "")], Some((true, 200)));
+        assert!(
+            path.starts_with("the handshake passes but every POST got 404 Not Found"),
+            "{path}"
+        );
+        let path = diagnosed(&[(405, "")], &[], None);
+        assert!(path.contains("nothing takes POST at /hook"), "{path}");
+        let failing = diagnosed(&[(500, ""), (502, "")], &[(401, "")], None);
+        assert!(
+            failing.contains("500 Internal Server Error and 502 Bad Gateway"),
+            "{failing}"
+        );
+        assert_eq!(diagnosed(&[(200, ""), (401, "")], &[(401, "")], None), "");
+        assert_eq!(diagnosed(&[], &[], None), "");
+    }
+}

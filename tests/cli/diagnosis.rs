@@ -1,0 +1,441 @@
+//! What `check` and `send-test` conclude from receivers whose mistakes hide
+//! behind others, each reproduced on 127.0.0.1: another secret (a restarted
+//! `listen`), a 422 naming the header it wanted (pywa on FastAPI), a 400 to
+//! every body, a keep-alive connection dropped after each answer (uvicorn
+//! after a handler error), a receiver that needs a header (octokit's
+//! X-GitHub-Event), POSTs routed nowhere; hints chosen from the answer; and
+//! `-v` showing the exchange with the secret masked.
+
+use serde_json::Value;
+
+use crate::check::{
+    HEADER, PATH, SECRET, check, expect_results, posts, run_json, run_json_all, says, signed,
+    verified,
+};
+use crate::util::server::{self, DroppingServer, Recorded, Reply, TestServer, hmac_header};
+use crate::util::{stderr_of, stdout_of, wm_hooks};
+
+/// Every check's result for a receiver whose every correctly signed
+/// delivery is refused: the valid ones fail, the refusals prove nothing.
+const ALL_REFUSED: [(&str, &str); 18] = [
+    ("handshake.challenge", "pass"),
+    ("handshake.wrong-token", "pass"),
+    ("handshake.wrong-mode", "pass"),
+    ("signature.valid.message-received", "fail"),
+    ("signature.valid.message-status", "fail"),
+    ("signature.valid.template-status", "fail"),
+    ("signature.missing", "inconclusive"),
+    ("signature.wrong-secret", "inconclusive"),
+    ("signature.tampered-body", "inconclusive"),
+    ("signature.sha1-prefix", "inconclusive"),
+    ("signature.empty", "inconclusive"),
+    ("signature.uppercase-hex", "pass"),
+    ("idempotency", "fail"),
+    ("tolerance.unknown-event", "fail"),
+    ("tolerance.unseen-status", "fail"),
+    ("tolerance.large-body", "fail"),
+    ("tolerance.non-ascii", "fail"),
+    ("budget", "pass"),
+];
+
+/// The card's lines, and the JSON summary's root cause, of one receiver.
+fn card(cmd: &mut assert_cmd::Command) -> (i32, Vec<String>) {
+    let out = cmd.output().unwrap();
+    let lines = stdout_of(&out).lines().map(str::to_string).collect();
+    (out.status.code().unwrap(), lines)
+}
+
+fn root_cause_of(cmd: &mut assert_cmd::Command) -> String {
+    let (_, lines) = run_json_all(cmd);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    summary["root_cause"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn another_secret_is_said_once_first_naming_where_ours_came_from() {
+    let srv = TestServer::start(server::correct("the secret of a restarted listen"));
+    let (code, lines) = card(&mut check(&srv.url(PATH)));
+    assert_eq!(code, 1);
+    let cause = "root cause: the endpoint uses a different secret: every correctly signed \
+                 delivery got 401 Unauthorized, and the handshake's right token got 403 \
+                 Forbidden. Ours came from WM_HOOKS_SECRET; a `wm-hooks listen` restarted with \
+                 another secret (--new-secret, --secret, or on another machine) no longer has the \
+                 one it printed before";
+    assert_eq!(lines[1], cause, "{lines:#?}");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("root cause:"))
+            .count(),
+        1
+    );
+    assert!(lines[2].starts_with("✘ handshake.challenge"), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.starts_with("? signature.missing ")));
+    let (_, json) = run_json(&mut check(&srv.url(PATH)));
+    let mut want = ALL_REFUSED;
+    want[..3].copy_from_slice(&[
+        ("handshake.challenge", "fail"),
+        ("handshake.wrong-token", "inconclusive"),
+        ("handshake.wrong-mode", "inconclusive"),
+    ]);
+    expect_results(&json, &want);
+    says(
+        &json[6],
+        "got",
+        "401 Unauthorized, body \"invalid signature\"; proves nothing: \
+         signature.valid.message-received got 401 Unauthorized",
+    );
+    says(
+        &json[6],
+        "hint",
+        "fix signature.valid.message-received first",
+    );
+    assert_eq!(json[6]["passed"], false);
+    // Named after the source: a secret file is not the environment.
+    let (_dir, file) = crate::util::file_with(SECRET);
+    let from_file = root_cause_of(
+        wm_hooks()
+            .args(["check", "--url", &srv.url(PATH), "--secret-file"])
+            .arg(&file),
+    );
+    assert!(
+        from_file.contains("Ours came from the file given with --secret-file;"),
+        "{from_file}"
+    );
+    // The secret listen saved is named with its path.
+    let state = tempfile::tempdir().unwrap();
+    let saved = state.path().join("wm-hooks").join("secret");
+    std::fs::create_dir_all(saved.parent().unwrap()).unwrap();
+    std::fs::write(&saved, SECRET).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&saved, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let from_saved = root_cause_of(
+        wm_hooks()
+            .args(["check", "--url", &srv.url(PATH)])
+            .env("XDG_STATE_HOME", state.path()),
+    );
+    assert!(
+        from_saved.contains(&format!(
+            "Ours came from the secret `wm-hooks listen` saved in {};",
+            saved.display()
+        )),
+        "{from_saved}"
+    );
+    // send-test, whose deliveries all fail alike, says the same.
+    let out = wm_hooks()
+        .args(["send-test", "all", "--to", &srv.url(PATH)])
+        .env("WM_HOOKS_SECRET", SECRET)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.contains(
+            "root cause: the endpoint uses a different secret: every correctly signed delivery \
+             got 401 Unauthorized. Ours came from WM_HOOKS_SECRET"
+        ),
+        "{stdout}"
+    );
+    let (_, json) = run_json_all(
+        wm_hooks()
+            .args(["send-test", "--to", &srv.url(PATH)])
+            .env("WM_HOOKS_SECRET", SECRET),
+    );
+    says(&json[1], "root_cause", "uses a different secret");
+    says(&json[0], "hint", "does it use the same secret");
+}
+
+#[test]
+fn the_junit_report_marks_inconclusive_checks() {
+    let srv = TestServer::start(server::correct("another secret"));
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("report.xml");
+    check(&srv.url(PATH))
+        .arg("--junit")
+        .arg(&junit)
+        .assert()
+        .code(1);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(r#"<testcase name="signature.missing" classname="wm-hooks.check.signature""#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<failure message="inconclusive: 401 Unauthorized, body &quot;invalid signature&quot;; proves nothing: signature.valid.message-received got 401 Unauthorized"#),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("message=\"inconclusive: ").count(), 7, "{xml}");
+}
+
+/// FastAPI's answer when a required header parameter is missing.
+const PYWA_422: &str = r#"{"detail":[{"type":"missing","loc":["header","x-hub-signature-256"],"msg":"Field required","input":null}]}"#;
+
+/// A pywa-like receiver: the signature in X-Hub-Signature-256, or 422.
+fn pywa(req: &Recorded) -> Reply {
+    match req.header("x-hub-signature-256") {
+        None => Reply::json(422, PYWA_422),
+        Some(_) if req.signed_with(SECRET, "x-hub-signature-256") => Reply::new(200, "ok"),
+        Some(_) => Reply::new(401, "invalid signature"),
+    }
+}
+
+#[test]
+fn a_422_naming_a_header_points_to_signature_header() {
+    let srv = TestServer::start(posts(pywa));
+    let (code, lines) = run_json(&mut check(&srv.url(PATH)));
+    assert_eq!(code, 1);
+    expect_results(&lines, &ALL_REFUSED);
+    says(&lines[3], "got", "422 Unprocessable Entity");
+    says(&lines[3], "hint", "parse it tolerantly");
+    says(
+        &lines[6],
+        "hint",
+        "fix signature.valid.message-received first",
+    );
+    assert_eq!(
+        root_cause_of(&mut check(&srv.url(PATH))),
+        "the endpoint reads the signature from another header: every correctly signed delivery \
+         got 422 Unprocessable Entity and its answer names X-Hub-Signature-256, while we send \
+         X-Signature-256; run with `--signature-header X-Hub-Signature-256`"
+    );
+    // Following the advice, every check passes.
+    let (code, lines) =
+        run_json(check(&srv.url(PATH)).args(["--signature-header", "X-Hub-Signature-256"]));
+    assert_eq!(code, 0, "{lines:#?}");
+}
+
+#[test]
+fn a_400_to_every_body_is_refused_before_the_signature_is_checked() {
+    let srv = TestServer::start(posts(|_| Reply::new(400, "Bad Request")));
+    let (code, lines) = run_json(&mut check(&srv.url(PATH)));
+    assert_eq!(code, 1);
+    expect_results(&lines, &ALL_REFUSED);
+    says(
+        &lines[13],
+        "hint",
+        "the receiver refused the body: parse it tolerantly",
+    );
+    assert_eq!(
+        root_cause_of(&mut check(&srv.url(PATH))),
+        "every delivery got 400 Bad Request whatever its signature: the endpoint refuses them \
+         before it checks the signature (its answer says \"Bad Request\"); if it needs a header \
+         the platform does not send, `-H 'NAME: VALUE'` adds one"
+    );
+}
+
+/// An octokit-like receiver: 400 without X-GitHub-Event, then as correct.
+fn needs_event_header(req: &Recorded) -> Reply {
+    match req.header("x-github-event") {
+        None => Reply::json(
+            400,
+            r#"{"error":"Required headers missing: x-github-event"}"#,
+        ),
+        Some(_) => verified(req),
+    }
+}
+
+#[test]
+fn a_receiver_that_needs_a_header_is_checked_with_h() {
+    let srv = TestServer::start(posts(needs_event_header));
+    let (code, lines) = run_json(&mut check(&srv.url(PATH)));
+    assert_eq!(code, 1);
+    expect_results(&lines, &ALL_REFUSED);
+    let cause = root_cause_of(&mut check(&srv.url(PATH)));
+    assert!(
+        cause.starts_with("every delivery got 400 Bad Request whatever its signature")
+            && cause.contains("Required headers missing: x-github-event")
+            && cause.ends_with(
+                "its answer names X-Github-Event: `-H 'X-Github-Event: VALUE'` sends it"
+            ),
+        "{cause}"
+    );
+    let with = TestServer::start(posts(needs_event_header));
+    let (code, lines) = run_json(check(&with.url(PATH)).args(["-H", "X-GitHub-Event: ping"]));
+    assert_eq!(code, 0, "{lines:#?}");
+    assert!(
+        with.requests()
+            .iter()
+            .all(|r| r.header("x-github-event") == Some("ping")),
+        "every request, the handshake's GETs too"
+    );
+    check(&with.url(PATH))
+        .args(["-H", "X-Signature-256: sha256=00"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "error: -H cannot set X-Signature-256",
+        ));
+}
+
+#[test]
+fn posts_routed_nowhere_are_a_wrong_path_or_method() {
+    let srv = TestServer::start(posts(|_| Reply::new(404, "Not Found")));
+    let cause = root_cause_of(&mut check(&srv.url(PATH)));
+    assert_eq!(
+        cause,
+        "the handshake passes but every POST got 404 Not Found: the endpoint answers GET at this \
+         URL but not POST (events on another path, or another method allowed?)"
+    );
+    let (_, lines) = run_json(&mut check(&srv.url(PATH)));
+    says(&lines[3], "hint", "nothing handles POST on this path");
+}
+
+#[test]
+fn hints_come_from_the_answer_not_the_check() {
+    let srv = TestServer::start(posts(|req| {
+        let event = req.json()["event"].as_str().map(str::to_string);
+        if event.as_deref() == Some("message.reaction") {
+            Reply::new(401, "invalid signature")
+        } else if req.body.len() > 100_000 {
+            Reply::new(500, "Internal Server Error")
+        } else {
+            verified(req)
+        }
+    }));
+    let (code, lines) = run_json(&mut check(&srv.url(PATH)));
+    assert_eq!(code, 1);
+    let unknown = &lines[13];
+    assert_eq!(unknown["result"], "fail");
+    says(
+        unknown,
+        "hint",
+        "the receiver refused a correctly signed delivery: does it use the same secret",
+    );
+    let large = &lines[15];
+    assert_eq!(large["result"], "fail");
+    says(
+        large,
+        "hint",
+        "the receiver failed while handling the event: see its log",
+    );
+    assert!(!large["hint"].as_str().unwrap().contains("size"), "{large}");
+    // Not every delivery failed alike: no root cause.
+    assert_eq!(root_cause_of(&mut check(&srv.url(PATH))), "");
+}
+
+#[test]
+fn a_dropped_keep_alive_is_resent_and_blamed_on_the_check_before() {
+    let srv = DroppingServer::start(server::correct(SECRET));
+    let (code, lines) = run_json(&mut check(&srv.url(PATH)));
+    assert_eq!(code, 0, "{lines:#?}");
+    let blamed = |line: &Value, earlier: &str| {
+        says(
+            line,
+            "got",
+            &format!(
+                "(sent again on a new connection: the receiver closed the kept-alive one after \
+                 answering {earlier}, without `Connection: close`)"
+            ),
+        );
+        says(
+            line,
+            "hint",
+            &format!("dropped its connection after answering {earlier}"),
+        );
+    };
+    assert_eq!(lines[0]["hint"], Value::Null);
+    blamed(&lines[1], "handshake.challenge");
+    blamed(&lines[2], "handshake.wrong-token");
+    blamed(&lines[7], "signature.missing");
+    blamed(&lines[12], "signature.uppercase-hex");
+    // Each copy was answered once: three copies delivered, not more.
+    let answered = srv.answered();
+    let copies = answered
+        .iter()
+        .filter(|r| {
+            r.method == "POST"
+                && r.body
+                    == answered
+                        .iter()
+                        .filter(|p| p.method == "POST")
+                        .nth(9)
+                        .unwrap()
+                        .body
+        })
+        .count();
+    assert_eq!(copies, 3);
+    assert_eq!(
+        srv.dropped(),
+        answered.len() - 1,
+        "every request after the first was resent"
+    );
+    assert!(signed(&answered[3]) && answered[3].header(HEADER).is_some());
+}
+
+#[test]
+fn verbose_shows_the_exchange_with_the_secret_masked() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let out = check(&srv.url(PATH))
+        .args([
+            "-v",
+            "--only",
+            "handshake.challenge,signature.valid.message-received",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("> GET /webhooks/whatsapp?hub.mode=subscribe&hub.challenge="),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("&hub.verify_token=whsec_…cdef HTTP/1.1\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("> POST /webhooks/whatsapp HTTP/1.1\n> Content-Type: application/json\n> X-Signature-256: sha256="), "{stderr}");
+    assert!(stderr.contains("< 200 OK  ("), "{stderr}");
+    assert!(stderr.contains("< Content-Length: 2\n"), "{stderr}");
+    assert!(stderr.contains("<\n< ok\n"), "{stderr}");
+    assert!(
+        !stderr.contains("> {\"event\""),
+        "bodies only with -vv: {stderr}"
+    );
+    assert!(!stderr.contains(SECRET) && !stdout_of(&out).contains(SECRET));
+
+    let out = wm_hooks()
+        .args([
+            "-vv",
+            "send-test",
+            "--to",
+            &srv.url(PATH),
+            "-H",
+            "Authorization: Bearer sk_live_abcdefghijklmnop",
+        ])
+        .env("WM_HOOKS_SECRET", SECRET)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&out);
+    let body = &srv.posts().last().unwrap().body_text();
+    assert!(stderr.contains(&format!(">\n> {body}\n")), "{stderr}");
+    assert!(
+        stderr.contains("> X-Signature-256: ")
+            && stderr.contains(&hmac_header(SECRET, body.as_bytes()))
+    );
+    assert!(
+        stderr.contains("> Authorization: Bearer sk_live_…mnop\n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("sk_live_abcdefghijklmnop") && !stderr.contains(SECRET));
+
+    let out = wm_hooks()
+        .args(["-v", "verify", "--url", &srv.url(PATH)])
+        .env("WM_HOOKS_SECRET", SECRET)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.matches("> GET ").count(), 3, "{stderr}");
+    assert!(!stderr.contains(SECRET), "{stderr}");
+}
