@@ -628,7 +628,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__ingest)
-            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --previous-secret --previous-secret-file --signature-header --max-body --read-timeout --max-connections --store --dedupe-window --json --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --previous-secret --previous-secret-file --signature-header --max-body --read-timeout --max-connections --store --tls-cert --tls-key --dedupe-window --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -683,6 +683,14 @@ _wm__hooks() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -87,6 +87,8 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --read-timeout 'How long a client may take to send a request''s headers, and then its body; an idle keep-alive connection is closed after it too'
             cand --max-connections 'Open connections served at once; more are closed as they arrive'
             cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --tls-cert 'Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain HTTP for a TLS proxy in front'
+            cand --tls-key 'The private key of --tls-cert (PEM)'
             cand --dedupe-window 'An event stored within this long is answered 200 and not stored again (the platform retries for 24h)'
             cand -q 'Print less on stderr (errors still show)'
             cand --quiet 'Print less on stderr (errors still show)'

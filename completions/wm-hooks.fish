@@ -88,6 +88,8 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l max-body -d
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l read-timeout -d 'How long a client may take to send a request\'s headers, and then its body; an idle keep-alive connection is closed after it too' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l max-connections -d 'Open connections served at once; more are closed as they arrive' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain HTTP for a TLS proxy in front' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l tls-key -d 'The private key of --tls-cert (PEM)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l dedupe-window -d 'An event stored within this long is answered 200 and not stored again (the platform retries for 24h)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -s v -l verbose -d 'Print more on stderr'

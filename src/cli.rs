@@ -330,6 +330,13 @@ pub struct IngestArgs {
     /// ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
     #[arg(long, value_name = "URL", value_parser = parse_store)]
     pub store: Option<StoreUrl>,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain
+    /// HTTP for a TLS proxy in front
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM)
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// An event stored within this long is answered 200 and not stored again
     /// (the platform retries for 24h)
     #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_window)]

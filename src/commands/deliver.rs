@@ -172,7 +172,10 @@ async fn deliver(
     let started = Instant::now();
     while !stopping {
         let free = args.concurrency as usize - in_flight.len();
-        if free > 0 && Instant::now() >= next_claim {
+        // Claim in batches (half the concurrency free, or nothing in flight):
+        // one claim per finished attempt would cost the store a call each.
+        let worth_it = free * 2 >= args.concurrency as usize || in_flight.is_empty();
+        if free > 0 && worth_it && Instant::now() >= next_claim {
             match store.claim(&consumer, free, args.claim_after).await {
                 Ok(entries) => {
                     if store_down {

@@ -60,6 +60,10 @@ pub fn run(args: IngestArgs) -> Result<Outcome> {
         respond_status: Some(hyper::StatusCode::OK),
         respond_delay: None,
         forward: None,
+        tls: match (&args.tls_cert, &args.tls_key) {
+            (Some(cert), Some(key)) => Some(crate::http::tls::acceptor(cert, key)?),
+            _ => None,
+        },
         grace: GRACE,
     };
     super::block_on(ingest(args, config, url))
@@ -72,8 +76,13 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
     let store = Arc::new(store::open(&url, store::redis::DEFAULT_GROUP)?);
     let server = server::bind(config).await?;
     let addr = server.local_addr();
+    let scheme = if server.config().tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     output::eprintln(format_args!(
-        "Listening on http://{addr}{}",
+        "Listening on {scheme}://{addr}{}",
         server.config().path
     ));
     banner(&args, server.config(), &url);

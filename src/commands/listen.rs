@@ -198,6 +198,7 @@ fn config(args: &ListenArgs, profile: Profile, secret: Secret) -> Result<server:
             .and_then(|code| StatusCode::from_u16(code).ok()),
         respond_delay: args.respond_delay,
         forward,
+        tls: None,
         grace: GRACE,
     })
 }

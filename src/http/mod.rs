@@ -1,6 +1,7 @@
 //! HTTP on both sides of a webhook: [`server`], the receiver behind `listen`;
 //! [`sender`], HTTP/1.1 to a receiver the way the platform calls one; and
-//! [`client`], the reqwest setup for the StartMessaging API and for apps. Also
+//! [`client`], the reqwest setup for the StartMessaging API and for apps;
+//! [`tls`], the receiver's own HTTPS for `ingest`. Also
 //! the two ways every side shows a header name and a status to a person.
 
 use hyper::StatusCode;
@@ -9,6 +10,7 @@ use hyper::header::HeaderName;
 pub mod client;
 pub mod sender;
 pub mod server;
+pub mod tls;
 
 /// `x-signature-256` → `X-Signature-256`: a header's name as it goes on the
 /// wire (the connections write title case), for showing it to a person.

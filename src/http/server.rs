@@ -76,6 +76,8 @@ pub struct Config {
     /// Wait this long before answering POSTs with a valid signature.
     pub respond_delay: Option<Duration>,
     pub forward: Option<Forward>,
+    /// Serve HTTPS with this (`ingest --tls-cert`); plain HTTP without it.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
     /// How long a stop waits for requests in flight.
     pub grace: Duration,
 }
@@ -467,31 +469,22 @@ impl Server {
                 continue;
             }
             let _ = stream.set_nodelay(true);
-            let service = {
-                let shared = Arc::clone(&shared);
-                service_fn(move |request| handle(Arc::clone(&shared), peer, request))
-            };
-            let conn = http.serve_connection(TokioIo::new(stream), service);
-            let mut stop = stop.clone();
-            let reports = shared.reports.clone();
-            connections.spawn(async move {
-                tokio::pin!(conn);
-                let result = tokio::select! {
-                    result = conn.as_mut() => result,
-                    () = stop_requested(&mut stop, 1) => {
-                        conn.as_mut().graceful_shutdown();
-                        conn.await
-                    }
-                };
-                if let Err(error) = result {
-                    if error.is_parse() || error.is_parse_too_large() {
-                        let at = SystemTime::now();
-                        let report = Report::Malformed { at, peer, error };
-                        let ack = Ack::unawaited();
-                        let _ = reports.send(Handoff { report, ack }).await;
-                    }
+            let stop = stop.clone();
+            let http = http.clone();
+            let service = Arc::clone(&shared);
+            match shared.config.tls.clone() {
+                None => connections.spawn(serve(http, stream, service, stop, peer)),
+                Some(acceptor) => {
+                    let deadline = shared.config.read_timeout;
+                    connections.spawn(async move {
+                        // The handshake gets the same deadline as a request's head.
+                        let accepted = tokio::time::timeout(deadline, acceptor.accept(stream));
+                        if let Ok(Ok(stream)) = accepted.await {
+                            serve(http, stream, service, stop, peer).await;
+                        }
+                    })
                 }
-            });
+            };
         }
         drop(listener);
         tokio::select! {
@@ -506,6 +499,38 @@ impl Server {
             }
         }
         stats
+    }
+}
+
+/// Serves one connection (plain or TLS) until it closes, or gracefully once a
+/// stop is asked for; a connection that did not speak HTTP/1.1 is reported.
+async fn serve<S>(
+    http: http1::Builder,
+    stream: S,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<u32>,
+    peer: SocketAddr,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let reports = shared.reports.clone();
+    let service = service_fn(move |request| handle(Arc::clone(&shared), peer, request));
+    let conn = http.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    let result = tokio::select! {
+        result = conn.as_mut() => result,
+        () = stop_requested(&mut stop, 1) => {
+            conn.as_mut().graceful_shutdown();
+            conn.await
+        }
+    };
+    if let Err(error) = result {
+        if error.is_parse() || error.is_parse_too_large() {
+            let at = SystemTime::now();
+            let report = Report::Malformed { at, peer, error };
+            let ack = Ack::unawaited();
+            let _ = reports.send(Handoff { report, ack }).await;
+        }
     }
 }
 
@@ -995,6 +1020,7 @@ mod tests {
                 respond_status: None,
                 respond_delay: None,
                 forward: None,
+                tls: None,
                 grace: Duration::from_secs(1),
             };
             let server = bind(config).await.unwrap();

@@ -355,3 +355,50 @@ fn two_ingest_and_two_deliver_on_one_redis_store_once_and_deliver_all() {
         "nothing delivered twice without a failure"
     );
 }
+
+#[test]
+fn ingest_terminates_https_itself_with_tls_cert_and_key() {
+    let store = TestStore::sqlite();
+    let cert = crate::util::server::TestCert::new();
+    let (leaf, key) = (
+        cert.leaf_pem.to_str().unwrap(),
+        cert.key_pem.to_str().unwrap(),
+    );
+    let running = ingest(&store, &["--tls-cert", leaf, "--tls-key", key]);
+    assert!(
+        running.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        running.url
+    );
+    let output = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .env("SSL_CERT_FILE", &cert.ca_pem)
+        .args(["send-test", "message.status", "--to", &running.url])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(store.stats()["stored"], 1);
+    running.stop();
+    // A key that is not PEM is an input error before anything listens.
+    let output = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .args([
+            "ingest",
+            "--port",
+            "0",
+            "--store",
+            &store.url,
+            "--tls-cert",
+            leaf,
+            "--tls-key",
+            leaf,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("cannot read the TLS key"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -127,7 +127,14 @@ impl Listener {
             .strip_prefix("Listening on ")
             .unwrap_or_else(|| panic!("the first stderr line is {first:?}"))
             .to_string();
-        let authority = listener.url["http://".len()..].split('/').next().unwrap();
+        let authority = listener
+            .url
+            .split("://")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap();
         listener.addr = authority.parse().expect("host:port in the first line");
         listener
     }

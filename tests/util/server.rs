@@ -357,6 +357,9 @@ pub struct TestCert {
     pub ca_pem: PathBuf,
     pub leaf_der: Vec<u8>,
     pub key_der: Vec<u8>,
+    /// The leaf certificate and its key as PEM files, for a server that reads them.
+    pub leaf_pem: PathBuf,
+    pub key_pem: PathBuf,
 }
 
 impl TestCert {
@@ -450,9 +453,21 @@ impl TestCert {
             "-out",
             &p("key.der"),
         ]);
+        let leaf_der = std::fs::read(p("leaf.der")).unwrap();
+        openssl(&[
+            "x509",
+            "-inform",
+            "DER",
+            "-in",
+            &p("leaf.der"),
+            "-out",
+            &p("leaf.pem"),
+        ]);
         TestCert {
             ca_pem: dir.path().join("ca.pem"),
-            leaf_der: std::fs::read(p("leaf.der")).unwrap(),
+            leaf_pem: dir.path().join("leaf.pem"),
+            key_pem: dir.path().join("leaf.key"),
+            leaf_der,
             key_der: std::fs::read(p("key.der")).unwrap(),
             _dir: dir,
         }

@@ -141,7 +141,7 @@ struct Profile {
 }
 
 fn message_event(message: &Value, contacts: Option<&Value>) -> Event {
-    let Ok(m) = Message::deserialize(message) else {
+    let Some(m) = super::typed_object::<Message>(message) else {
         return unknown(EventKind::MessageReceived, message);
     };
     let contacts: Vec<WaContact> = contacts
@@ -180,8 +180,8 @@ struct Status {
 }
 
 fn status_event(status: &Value) -> Event {
-    match Status::deserialize(status) {
-        Ok(s) => Event::MessageStatus(MessageStatus {
+    match super::typed_object::<Status>(status) {
+        Some(s) => Event::MessageStatus(MessageStatus {
             message_id: s.id,
             status: s.status,
             recipient: s.recipient_id,
@@ -190,7 +190,7 @@ fn status_event(status: &Value) -> Event {
             conversation: s.conversation,
             pricing: s.pricing,
         }),
-        Err(_) => unknown(EventKind::MessageStatus, status),
+        None => unknown(EventKind::MessageStatus, status),
     }
 }
 
@@ -204,14 +204,14 @@ struct Template {
 }
 
 fn template_event(value: Value) -> Event {
-    match Template::deserialize(&value) {
-        Ok(t) => Event::TemplateStatus(TemplateStatus {
+    match super::typed_object::<Template>(&value) {
+        Some(t) => Event::TemplateStatus(TemplateStatus {
             template_name: t.message_template_name,
             status: t.event,
             language: t.message_template_language,
             reason: t.reason,
         }),
-        Err(_) => unknown(EventKind::TemplateStatus, &value),
+        None => unknown(EventKind::TemplateStatus, &value),
     }
 }
 

@@ -320,7 +320,7 @@ impl Event {
     /// Builds the event of kind `name` from its data, or [`Event::Unknown`].
     fn typed(name: &str, data: Value) -> Event {
         fn typed<T: serde::de::DeserializeOwned>(data: &Value) -> Option<T> {
-            T::deserialize(data).ok()
+            typed_object(data)
         }
         let known = match EventKind::from_name(name) {
             Some(EventKind::MessageReceived) => typed(&data).map(Event::MessageReceived),
@@ -333,6 +333,14 @@ impl Event {
             data,
         })
     }
+}
+
+/// `data` as a `T`, read only from an object: serde would also fill a struct
+/// from an array, by position, which [`identify`] (reading keys) does not.
+fn typed_object<T: serde::de::DeserializeOwned>(data: &Value) -> Option<T> {
+    data.is_object()
+        .then(|| T::deserialize(data).ok())
+        .flatten()
 }
 
 /// What tells updates apart: the event type, and the message id and status it

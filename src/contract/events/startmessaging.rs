@@ -254,6 +254,12 @@ mod tests {
 
         let wrong_shape = event(br#"{"event":"message.status","data":{"status":7}}"#);
         assert!(matches!(wrong_shape, Event::Unknown { .. }));
+        // Not by position: an array is no message, whatever serde allows.
+        let by_position = event(br#"{"event":"message.received","data":["m1"]}"#);
+        assert!(matches!(by_position, Event::Unknown { .. }));
+        // Not by position: an array is no message, whatever serde allows.
+        let by_position = parse(br#"{"event":"message.received","data":["m1"]}"#).unwrap();
+        assert!(matches!(by_position, Event::Unknown { .. }));
     }
 
     #[test]
