@@ -460,12 +460,9 @@ pub fn identify(body: &[u8]) -> Result<Identified, serde_json::Error> {
         #[serde(default)]
         entry: meta::Entries,
     }
-    // The text is checked whole first: serde_json reads past the strings the
-    // wire skips without checking their UTF-8, and `parse` would refuse them.
-    let text = std::str::from_utf8(body).map_err(|e| {
-        <serde_json::Error as serde::de::Error>::custom(format!("the body is not UTF-8: {e}"))
-    })?;
-    let wire: Wire<'_> = serde_json::from_str(text)?;
+    // Unknown outer keys are skipped unchecked here as in `Outer`; inside
+    // `data` and `entry`, `Checked` reads what it skips as `Value` would.
+    let wire: Wire<'_> = serde_json::from_slice(body)?;
     if let Some(event) = wire.event {
         return Ok(Identified {
             profile: Profile::StartMessaging,
