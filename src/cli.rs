@@ -22,6 +22,78 @@ use crate::store::{StoreUrl, redis};
 /// `send-test` and `verify` go unless told otherwise.
 pub const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:8080/webhooks/whatsapp";
 
+/// Each subcommand's `Examples:`, the end of its `-h` and `--help` (a macro so
+/// `concat!` can put them after a command's exit codes). Every line that
+/// starts with `wm-hooks` is parsed by a unit test, so none goes stale.
+macro_rules! examples {
+    (listen) => {
+        "Examples:\n  \
+         wm-hooks listen                     # reuses the saved secret, or makes one\n  \
+         wm-hooks listen --port 9000 --forward-to http://127.0.0.1:3000/hook\n  \
+         wm-hooks listen --json --record deliveries.jsonl"
+    };
+    (ingest) => {
+        "Examples:\n  \
+         wm-hooks ingest --store sqlite:events.db\n  \
+         wm-hooks ingest --store redis://127.0.0.1:6379/0 --port 8080"
+    };
+    (send_test) => {
+        "Examples:\n  \
+         wm-hooks send-test all              # one of each event, to `wm-hooks listen`\n  \
+         wm-hooks send-test message.status --status failed --duplicate 2\n  \
+         wm-hooks send-test --count 1000 --concurrency 8 --to http://[::1]:3000/hook"
+    };
+    (verify) => {
+        "Examples:\n  \
+         wm-hooks verify                     # against `wm-hooks listen`\n  \
+         wm-hooks verify --url https://hooks.example.com/webhooks/whatsapp"
+    };
+    (check) => {
+        "Examples:\n  \
+         wm-hooks check                      # against `wm-hooks listen`\n  \
+         wm-hooks check --url http://127.0.0.1:3000/hook --only signature\n  \
+         wm-hooks check --json --junit report.xml"
+    };
+    (configure) => {
+        "Examples:\n  \
+         wm-hooks configure                  # on a terminal: asks, then confirms\n  \
+         wm-hooks configure --url https://hooks.example.com/webhooks/whatsapp --yes\n  \
+         wm-hooks configure --url \"$URL\" --generate-secret --save-secret s.txt --json"
+    };
+    (sign) => {
+        "Examples:\n  \
+         wm-hooks sign --payload-file body.json\n  \
+         wm-hooks sign --secret-file s.txt < body.json"
+    };
+    (verify_signature) => {
+        "Examples:\n  \
+         wm-hooks verify-signature --signature \"$SIG\" --payload-file body.json\n  \
+         wm-hooks verify-signature --signature \"$SIG\" --secret-file s.txt < body.json"
+    };
+    (deliver) => {
+        "Examples:\n  \
+         wm-hooks deliver --from sqlite:events.db --to http://127.0.0.1:3000/hook\n  \
+         wm-hooks deliver --from redis://127.0.0.1/0 --to http://127.0.0.1:3000/hook"
+    };
+    (store) => {
+        "Examples:\n  \
+         wm-hooks store stats --store sqlite:events.db\n  \
+         wm-hooks store dead --limit 10\n  \
+         wm-hooks store redrive --all"
+    };
+    (events) => {
+        "Examples:\n  \
+         wm-hooks events                     # the event types and what each means\n  \
+         wm-hooks events message.status      # its sample payload"
+    };
+    (completions) => {
+        "Examples:\n  \
+         source <(wm-hooks completions bash)             # in ~/.bashrc\n  \
+         wm-hooks completions zsh > ~/.zfunc/_wm-hooks  # fpath=(~/.zfunc $fpath)\n  \
+         wm-hooks completions fish > ~/.config/fish/completions/wm-hooks.fish"
+    };
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "wm-hooks",
@@ -40,10 +112,12 @@ pub const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:8080/webhooks/whatsapp";
     arg_required_else_help = true
 )]
 pub struct Cli {
-    #[command(flatten)]
-    pub global: Global,
+    // Before `global`: its `next_display_order = 1000` would otherwise number
+    // the subcommands from 1000 and list clap's `help` (999) first.
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub global: Global,
 }
 
 // Listed after each command's own flags in its help (`next_display_order`).
@@ -187,7 +261,7 @@ pub enum Command {
     )]
     Deliver(Box<DeliverArgs>),
     /// Inspect a store: counts, dead letters, and putting them back for delivery
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples!(store))]
     Store(StoreCommand),
     /// List the event types, or print one's sample payload
     Events(EventsArgs),
@@ -210,6 +284,7 @@ pub struct SecretArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = examples!(sign))]
 pub struct SignArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
@@ -219,6 +294,7 @@ pub struct SignArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = examples!(verify_signature))]
 pub struct VerifySignatureArgs {
     /// The header value to check: sha256= and 64 hex digits (either case)
     #[arg(long, value_name = "SIG", allow_hyphen_values = true)]
@@ -232,6 +308,14 @@ pub struct VerifySignatureArgs {
 
 // `wm-hooks listen`: where to listen, how to check and answer, what to print.
 #[derive(Debug, Args)]
+#[command(
+    after_help = examples!(listen),
+    after_long_help = concat!(
+        "Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 a record line could not be written \
+         (--record or --json; the summary still prints), 2 bad input or the port in use.\n\n",
+        examples!(listen)
+    )
+)]
 pub struct ListenArgs {
     /// The address to listen on; anything but loopback is reachable from other machines
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
@@ -292,6 +376,7 @@ pub struct ListenArgs {
 
 // `wm-hooks ingest`: the receiver's flags as in listen, then where and how to store.
 #[derive(Debug, Args)]
+#[command(after_help = examples!(ingest))]
 pub struct IngestArgs {
     /// The address to listen on; anything but loopback is reachable from other machines
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
@@ -478,6 +563,7 @@ pub struct StoreRedriveArgs {
 
 // `wm-hooks deliver`: from a store to the app.
 #[derive(Debug, Args)]
+#[command(after_help = examples!(deliver))]
 pub struct DeliverArgs {
     /// The store to deliver from: sqlite:PATH or redis://HOST:PORT/DB?stream=NAME
     /// [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
@@ -571,6 +657,7 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = examples!(events))]
 pub struct EventsArgs {
     /// Print this event's sample payload as pretty JSON
     #[arg(value_enum, value_name = "EVENT")]
@@ -582,6 +669,7 @@ pub struct EventsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = examples!(completions))]
 pub struct CompletionsArgs {
     /// The shell to print completions for
     #[arg(value_enum)]
@@ -604,7 +692,8 @@ pub struct ConnectionArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "-v shows each request's line and headers and each answer's status, \
+    after_help = examples!(send_test),
+    after_long_help = concat!("-v shows each request's line and headers and each answer's status, \
                        headers and first 2 KiB of body on stderr, secrets masked; -vv adds the \
                        request bodies.\n\n\
                        Exit codes: 0 every delivery went as the platform needs (2xx within the \
@@ -612,7 +701,7 @@ pub struct ConnectionArgs {
                        including an endpoint that accepted the connection but did not answer \
                        within the budget (too slow); 2 bad input; 3 the endpoint could not be \
                        connected to in time (refused, DNS failure, no TCP or TLS connection \
-                       within the budget)."
+                       within the budget).", "\n\n", examples!(send_test))
 )]
 pub struct SendTestArgs {
     /// The events to send (all: one of each) [default: message.received]
@@ -715,13 +804,14 @@ fn event_choice() -> impl TypedValueParser<Value = EventChoice> {
 
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "-v shows each request's line and headers and each answer's status, \
+    after_help = examples!(verify),
+    after_long_help = concat!("-v shows each request's line and headers and each answer's status, \
                        headers and first 2 KiB of body on stderr, the token masked.\n\n\
                        Exit codes: 0 every check passed; 1 one failed or was inconclusive, \
                        including an endpoint that accepted the connection but did not answer \
                        within the budget (too slow); 2 bad input; 3 the endpoint could not be \
                        connected to in time (refused, DNS failure, no TCP or TLS connection \
-                       within the budget)."
+                       within the budget).", "\n\n", examples!(verify))
 )]
 pub struct VerifyArgs {
     /// The endpoint's URL (the default is where `wm-hooks listen` listens)
@@ -748,7 +838,8 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "Checks run in a fixed order over one keep-alive connection; `--list` \
+    after_help = examples!(check),
+    after_long_help = concat!("Checks run in a fixed order over one keep-alive connection; `--list` \
                        names them and says why each matters. Each request waits for the budget \
                        (--timeout) and a late answer at least 2s more; after two requests in a \
                        row get no answer, the remaining checks are not sent. A check that a \
@@ -759,7 +850,10 @@ pub struct VerifyArgs {
                        inconclusive, including an endpoint that accepted the connection but did \
                        not answer within the budget (too slow); 2 bad input; 3 the endpoint \
                        could not be connected to in time (refused, DNS failure, no TCP or TLS \
-                       connection within the budget)."
+                       connection within the budget).",
+        "\n\n",
+        examples!(check)
+    )
 )]
 pub struct CheckArgs {
     /// The endpoint's URL (the default is where `wm-hooks listen` listens)
@@ -826,15 +920,13 @@ fn new_edit(text: &str) -> Result<Edit, String> {
 }
 
 #[derive(Debug, Args)]
-#[command(
-    after_help = "On a terminal, configure asks for every value not given (URL, secret, \
+#[command(after_help = concat!("On a terminal, configure asks for every value not given (URL, secret, \
                         events, API key) and for confirmation. Elsewhere nothing is asked: a \
                         missing value is an error (exit 2).\n\n\
                         Exit codes: 0 registered, 1 the API refused it (bad key, invalid \
                         registration) or the confirmation was declined (nothing is sent), 2 bad \
                         or missing input (nothing is sent), 3 the API could not be reached \
-                        (after 3 retries), 130 interrupted with Ctrl-C at a prompt."
-)]
+                        (after 3 retries), 130 interrupted with Ctrl-C at a prompt.", "\n\n", examples!(configure)))]
 pub struct ConfigureArgs {
     /// The webhook URL the platform will call; must be https://
     #[arg(long, value_name = "URL")]
@@ -895,6 +987,45 @@ fn duration(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every subcommand's help ends with examples, and each example parses.
+    #[test]
+    fn every_subcommand_has_examples_that_parse() {
+        let mut cli = Cli::command();
+        cli.build();
+        for sub in cli.get_subcommands().filter(|c| c.get_name() != "help") {
+            let name = sub.get_name();
+            let mut sub = sub.clone();
+            sub.build();
+            let help = sub
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            let long = sub
+                .get_after_long_help()
+                .map_or(help.clone(), |h| h.to_string());
+            for text in [&help, &long] {
+                assert!(text.contains("Examples:\n"), "{name}: {text}");
+            }
+            let lines: Vec<&str> = help
+                .lines()
+                .map(str::trim)
+                .filter(|l| l.starts_with("wm-hooks "))
+                .collect();
+            assert!((2..=3).contains(&lines.len()), "{name}: {lines:?}");
+            for line in lines {
+                assert!(line.len() <= 78, "{name}: too wide for a terminal: {line}");
+                // The words before a comment or a redirection, quotes dropped.
+                let words = line
+                    .split_whitespace()
+                    .take_while(|w| !w.starts_with(['#', '<', '>']))
+                    .map(|w| w.trim_matches('"'));
+                if let Err(err) = Cli::try_parse_from(words) {
+                    panic!("{name}: `{line}` does not parse: {err}");
+                }
+            }
+        }
+    }
     use clap::CommandFactory;
 
     #[test]

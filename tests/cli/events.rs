@@ -139,3 +139,18 @@ fn a_closed_stdout_exits_quietly() {
     assert_eq!(status.code(), Some(0), "{err}");
     assert_eq!(err, "");
 }
+
+#[test]
+fn help_describes_each_event_in_the_same_words_as_the_list() {
+    let list = stdout_of(&wm_hooks().arg("events").output().unwrap());
+    let help = stdout_of(&wm_hooks().args(["events", "--help"]).output().unwrap());
+    let help: Vec<String> = help
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for line in list.lines() {
+        let (name, about) = line.split_once(' ').unwrap();
+        let want = format!("- {name}: {}", about.trim());
+        assert!(help.contains(&want), "{want:?} not in --help");
+    }
+}

@@ -96,3 +96,35 @@ fn version_and_help_exit_0() {
         .stdout(predicate::str::contains("verify-signature"));
     wm_hooks().assert().code(2);
 }
+
+#[test]
+fn help_lists_the_verbs_first_and_listen_names_its_exit_codes() {
+    let out = wm_hooks().arg("--help").output().unwrap();
+    let help = stdout_of(&out);
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(commands.first(), Some(&"listen"), "{help}");
+    assert_eq!(commands.last(), Some(&"help"), "{help}");
+
+    let out = wm_hooks().args(["listen", "--help"]).output().unwrap();
+    let help = stdout_of(&out);
+    assert!(
+        help.contains(
+            "Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 a record line could not be written"
+        ),
+        "{help}"
+    );
+    assert!(
+        help.trim_end()
+            .ends_with("wm-hooks listen --json --record deliveries.jsonl"),
+        "{help}"
+    );
+    let short = stdout_of(&wm_hooks().args(["listen", "-h"]).output().unwrap());
+    assert!(short.contains("Examples:\n  wm-hooks listen"), "{short}");
+}
