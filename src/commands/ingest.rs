@@ -284,8 +284,12 @@ impl FrontEnd {
                 match appended {
                     Appended::Stored(id) => {
                         self.tally.stored += 1;
-                        self.metrics
-                            .event(exchange.event().map(|e| e.event.as_str()));
+                        self.metrics.event(
+                            exchange
+                                .event()
+                                .and_then(|e| e.first())
+                                .map(|e| e.event.as_str()),
+                        );
                         entry = Some((id, false));
                     }
                     Appended::Duplicate(id) => {
