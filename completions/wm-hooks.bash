@@ -608,7 +608,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__ingest)
-            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --previous-secret --previous-secret-file --signature-header --max-body --read-timeout --max-connections --store --tls-cert --tls-key --dedupe-window --json --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --previous-secret --previous-secret-file --signature-header --max-body --read-timeout --max-connections --store --tls-cert --tls-key --dedupe-window --metrics --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -675,6 +675,10 @@ _wm__hooks() {
                     return 0
                     ;;
                 --dedupe-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

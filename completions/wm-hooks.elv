@@ -87,6 +87,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --tls-cert 'Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain HTTP for a TLS proxy in front'
             cand --tls-key 'The private key of --tls-cert (PEM)'
             cand --dedupe-window 'An event stored within this long is answered 200 and not stored again (the platform retries for 24h)'
+            cand --metrics 'Serve Prometheus text at http://ADDR/metrics and a health check at /healthz (200 while the store answers), such as 127.0.0.1:9100'
             cand -q 'Print less on stderr (errors still show)'
             cand --quiet 'Print less on stderr (errors still show)'
             cand -v 'Print more on stderr'

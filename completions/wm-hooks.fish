@@ -87,6 +87,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l store -d 'T
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain HTTP for a TLS proxy in front' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l tls-key -d 'The private key of --tls-cert (PEM)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l dedupe-window -d 'An event stored within this long is answered 200 and not stored again (the platform retries for 24h)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l metrics -d 'Serve Prometheus text at http://ADDR/metrics and a health check at /healthz (200 while the store answers), such as 127.0.0.1:9100' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l json -d 'Print one JSON record line per request on stdout, with the store\'s entry id'

@@ -401,6 +401,10 @@ pub struct IngestArgs {
     /// (the platform retries for 24h)
     #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_window)]
     pub dedupe_window: Duration,
+    /// Serve Prometheus text at http://ADDR/metrics and a health check at /healthz
+    /// (200 while the store answers), such as 127.0.0.1:9100
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<std::net::SocketAddr>,
     /// Print one JSON record line per request on stdout, with the store's entry id
     #[arg(long)]
     pub json: bool,

@@ -24,6 +24,7 @@ use crate::cli::IngestArgs;
 use crate::contract::dedup::store_key;
 use crate::contract::record::headers_json;
 use crate::error::{Error, Outcome, Result};
+use crate::http::metrics::Metrics;
 use crate::http::server::{
     self, Exchange, Handoff, Outcome as Answered, Report, ServerStats, UNAVAILABLE,
 };
@@ -84,6 +85,27 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         server.config().path
     ));
     banner(&args, server.config(), &url);
+    let metrics = Arc::new(Metrics::default());
+    let metrics_task = match args.metrics {
+        Some(addr) => {
+            let listener = crate::http::metrics::bind(addr).await?;
+            let shown = listener.local_addr().unwrap_or(addr);
+            output::note(format_args!(
+                "Metrics on http://{shown}/metrics, health on http://{shown}/healthz"
+            ));
+            let health = Arc::clone(&store);
+            let healthy = move || {
+                let store = Arc::clone(&health);
+                async move { store.ping().await.is_ok() }
+            };
+            Some(tokio::spawn(crate::http::metrics::serve(
+                listener,
+                Arc::clone(&metrics),
+                healthy,
+            )))
+        }
+        None => None,
+    };
     if let Err(error) = store.ping().await {
         output::error(&error);
         output::warn("answering 503 until the store answers");
@@ -93,6 +115,7 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
     let (handoffs, queue) = mpsc::channel(QUEUE);
     let front = FrontEnd {
         store,
+        metrics,
         window: args.dedupe_window,
         json: args.json,
         tally: Tally::default(),
@@ -107,6 +130,9 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
     ));
     let stats = server.run(handoffs, stop.subscribe()).await;
     signals.abort();
+    if let Some(task) = metrics_task {
+        task.abort();
+    }
     let front = front
         .await
         .map_err(|e| Error::failed(format!("the store task failed: {e}")))?;
@@ -154,6 +180,7 @@ fn banner(args: &IngestArgs, config: &server::Config, url: &StoreUrl) {
 /// Takes the receiver's handoffs, stores the verified ones, acknowledges.
 struct FrontEnd {
     store: Arc<Opened>,
+    metrics: Arc<Metrics>,
     window: Duration,
     json: bool,
     tally: Tally,
@@ -214,9 +241,14 @@ impl FrontEnd {
             return Some((exchange, None));
         };
         let store = Arc::clone(&self.store);
+        let metrics = Arc::clone(&self.metrics);
         let window = self.window;
+        metrics.in_flight(1);
         appends.spawn(async move {
+            let started = std::time::Instant::now();
             let appended = store.append(entry, window).await;
+            metrics.store_write(started.elapsed());
+            metrics.in_flight(-1);
             // Only what the store holds is answered 2xx.
             match &appended {
                 Ok(_) => ack.done(),
@@ -250,16 +282,20 @@ impl FrontEnd {
                 match appended {
                     Appended::Stored(id) => {
                         self.tally.stored += 1;
+                        self.metrics
+                            .event(exchange.event().map(|e| e.event.as_str()));
                         entry = Some((id, false));
                     }
                     Appended::Duplicate(id) => {
                         self.tally.duplicates += 1;
+                        self.metrics.duplicate();
                         entry = Some((id.as_deref().unwrap_or(""), true));
                     }
                 }
             }
             Some(Err(error)) => {
                 self.tally.unavailable += 1;
+                self.metrics.store_error();
                 status = UNAVAILABLE;
                 if !self.store_down {
                     self.store_down = true;
@@ -268,6 +304,7 @@ impl FrontEnd {
                 }
             }
         }
+        self.metrics.answered(status.as_u16());
         if !self.json {
             return Ok(());
         }

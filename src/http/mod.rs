@@ -1,13 +1,15 @@
 //! HTTP on both sides of a webhook: [`server`], the receiver behind `listen`;
 //! [`sender`], HTTP/1.1 to a receiver the way the platform calls one; and
 //! [`client`], the reqwest setup for the StartMessaging API and for apps;
-//! [`tls`], the receiver's own HTTPS for `ingest`. Also
+//! [`tls`], the receiver's own HTTPS for `ingest`; [`metrics`], its Prometheus
+//! counts and health check. Also
 //! the two ways every side shows a header name and a status to a person.
 
 use hyper::StatusCode;
 use hyper::header::HeaderName;
 
 pub mod client;
+pub mod metrics;
 pub mod sender;
 pub mod server;
 pub mod tls;

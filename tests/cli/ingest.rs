@@ -402,3 +402,40 @@ fn ingest_terminates_https_itself_with_tls_cert_and_key() {
         stderr_of(&output)
     );
 }
+
+#[test]
+fn metrics_count_requests_events_and_writes_and_healthz_follows_the_store() {
+    let Some(mut store) = TestStore::redis("ingest::metrics_count_requests") else {
+        return;
+    };
+    let port = crate::util::server::closed_port();
+    let metrics_addr = format!("127.0.0.1:{port}");
+    let running = ingest(&store, &["--metrics", &metrics_addr]);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    assert_eq!(
+        post_signed_with(&running.url, "wrong", status_body(2)).status,
+        401
+    );
+    let text = listen::get(&format!("http://{metrics_addr}/metrics")).body;
+    for line in [
+        "wm_hooks_requests_total{status=\"200\"} 2",
+        "wm_hooks_requests_total{status=\"401\"} 1",
+        "wm_hooks_events_total{event=\"message.status\"} 1",
+        "wm_hooks_duplicates_total 1",
+        "wm_hooks_store_errors_total 0",
+        "wm_hooks_store_write_seconds_count 2",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+    }
+    assert_eq!(
+        listen::get(&format!("http://{metrics_addr}/healthz")).status,
+        200
+    );
+    store.redis.as_mut().unwrap().stop();
+    assert_eq!(
+        listen::get(&format!("http://{metrics_addr}/healthz")).status,
+        503
+    );
+    running.stop();
+}
