@@ -352,7 +352,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__events)
-            opts="-q -v -h -V --color --quiet --verbose --help --version message.received message.status template.status"
+            opts="-q -v -h -V --color --quiet --verbose --type --reply --status --template-status --profile --help --version message.received message.status template.status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -360,6 +360,26 @@ _wm__hooks() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -W "text image video audio document sticker location contacts reaction button interactive order system unsupported" -- "${cur}"))
+                    return 0
+                    ;;
+                --reply)
+                    COMPREPLY=($(compgen -W "button list flow" -- "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "sent delivered read played failed" -- "${cur}"))
+                    return 0
+                    ;;
+                --template-status)
+                    COMPREPLY=($(compgen -W "approved rejected paused disabled" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "startmessaging meta" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -690,7 +710,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__listen)
-            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --new-secret --signature-header --max-body --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --read-timeout --max-connections --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --verify-token --verify-token-file --profile --new-secret --signature-header --max-body --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --read-timeout --max-connections --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -718,6 +738,18 @@ _wm__hooks() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "startmessaging meta" -- "${cur}"))
                     return 0
                     ;;
                 --signature-header)
@@ -772,7 +804,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__send__subcmd__test)
-            opts="-q -v -H -h -V --color --quiet --verbose --to --secret --secret-file --set --set-new --status --text --payload-file --replay --signature --signature-header --header --duplicate --retry --retry-scale --count --concurrency --timeout --insecure --dry-run --json --help --version message.received message.status template.status all"
+            opts="-q -v -H -h -V --color --quiet --verbose --to --secret --secret-file --set --set-new --type --reply --status --template-status --text --profile --batch --payload-file --payload-dir --replay --signature --signature-header --header --duplicate --retry --retry-scale --count --concurrency --timeout --insecure --dry-run --json --help --version message.received message.status template.status all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -802,15 +834,39 @@ _wm__hooks() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --type)
+                    COMPREPLY=($(compgen -W "text image video audio document sticker location contacts reaction button interactive order system unsupported" -- "${cur}"))
+                    return 0
+                    ;;
+                --reply)
+                    COMPREPLY=($(compgen -W "button list flow" -- "${cur}"))
+                    return 0
+                    ;;
                 --status)
-                    COMPREPLY=($(compgen -W "sent delivered read failed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "sent delivered read played failed" -- "${cur}"))
+                    return 0
+                    ;;
+                --template-status)
+                    COMPREPLY=($(compgen -W "approved rejected paused disabled" -- "${cur}"))
                     return 0
                     ;;
                 --text)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "startmessaging meta" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --payload-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1062,7 +1118,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__verify)
-            opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --challenge --no-negative --timeout --insecure --json --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --verify-token --verify-token-file --challenge --no-negative --timeout --insecure --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1081,6 +1137,14 @@ _wm__hooks() {
                     return 0
                     ;;
                 --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

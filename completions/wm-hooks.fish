@@ -52,7 +52,11 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l port -d 'Th
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l path -d 'The path that takes webhooks; other paths get 404' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l signature-header -d 'The header that carries the signature, in any case (GitHub and Meta use X-Hub-Signature-256)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l verify-token -d 'The handshake\'s hub.verify_token, when it is not the webhook secret (Meta and its libraries keep the two apart) [env: WM_HOOKS_VERIFY_TOKEN] [default: the webhook secret]; prefer the variable or --verify-token-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l verify-token-file -d 'Read the verify token from a file (one trailing newline is removed)' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l profile -d 'The platform: startmessaging (the API document\'s envelope, X-Signature-256) or meta (the WhatsApp Cloud API\'s: entry[].changes[].value, X-Hub-Signature-256, non-ASCII sent as \\uXXXX) [env: WM_HOOKS_PROFILE] [default: startmessaging]' -r -f -a "startmessaging\t'the StartMessaging API: {event, timestamp, data}, X-Signature-256'
+meta\t'Meta\'s WhatsApp Cloud API: entry[].changes[].value, X-Hub-Signature-256, batches'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l signature-header -d 'The header that carries the signature, in any case [default: the profile\'s: X-Signature-256, or X-Hub-Signature-256 under meta]. Both envelopes are recognised whatever the profile' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l max-body -d 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l record -d 'Append one JSON record line per request to FILE (never truncated)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l respond-status -d 'Answer POSTs with a valid signature with this status (to test a sender\'s retries)' -r
@@ -101,17 +105,43 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l secret -
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l set -d 'Set a field of the sample before signing: PATH is dotted (data.text.body), VALUE is JSON when it parses as JSON, else a string. The field must exist in one of the samples sent. Repeatable' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l set-new -d 'Like --set, but adds the field (and missing parent objects) when the sample lacks it; applied after every --set. Repeatable' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l status -d 'The status of message.status (sets data.status)' -r -f -a "sent\t''
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l type -d 'The message type of message.received [default: text]' -r -f -a "text\t'a text message'
+image\t'a photo with a caption'
+video\t'a video with a caption'
+audio\t'a voice note (audio with voice: true)'
+document\t'a PDF with a file name and a caption'
+sticker\t'a WebP sticker'
+location\t'a shared location with a name and an address'
+contacts\t'a shared contact card'
+reaction\t'an emoji reaction to an earlier message'
+button\t'a tap on a template\'s quick-reply button'
+interactive\t'a reply to an interactive message (--reply)'
+order\t'an order from the catalogue'
+system\t'a system notice: the user changed number'
+unsupported\t'a message type the platform cannot deliver'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l reply -d 'The reply of an interactive message (--type interactive) [default: button]' -r -f -a "button\t'a reply button (button_reply)'
+list\t'a list row (list_reply)'
+flow\t'a completed WhatsApp Flow (nfm_reply)'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l status -d 'The status of message.status; failed carries an errors array [default: delivered]' -r -f -a "sent\t''
 delivered\t''
 read\t''
+played\t''
 failed\t''"
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l text -d 'The message text of message.received (sets data.text.body)' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l payload-file -d 'Send this body byte for byte instead of a sample (- for stdin)' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l template-status -d 'The update of template.status; rejected, paused and disabled carry a reason [default: approved]' -r -f -a "approved\t'the template may be sent'
+rejected\t'review rejected it, with a reason'
+paused\t'paused for low quality ratings'
+disabled\t'disabled after repeated pauses'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l text -d 'The message text of message.received (sets data.text.body, or the first message\'s text.body under meta)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l profile -d 'The platform: startmessaging (the API document\'s envelope, X-Signature-256) or meta (the WhatsApp Cloud API\'s: entry[].changes[].value, X-Hub-Signature-256, non-ASCII sent as \\uXXXX) [env: WM_HOOKS_PROFILE] [default: startmessaging]' -r -f -a "startmessaging\t'the StartMessaging API: {event, timestamp, data}, X-Signature-256'
+meta\t'Meta\'s WhatsApp Cloud API: entry[].changes[].value, X-Hub-Signature-256, batches'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l batch -d 'Pack N updates (the events given, in turn) into one signed Meta delivery, spread over entries, changes and arrays as Meta batches them (needs --profile meta)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l payload-file -d 'Send this body byte for byte instead of a sample (- for stdin). Repeatable: each file is one delivery, in order' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l payload-dir -d 'Send every *.json file in DIR, byte for byte, in name order (a library\'s fixture folder); after any --payload-file' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l replay -d 'Send the bodies of the POSTs in a `listen --record` file, byte for byte, in order, each signed anew with the current secret' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signature -d 'The signature to send: a forgery (invalid) or none (missing) must be refused with a 4xx' -r -f -a "valid\t'`sha256=` HMAC of the body with the secret, as the platform sends'
 invalid\t'Well-formed but made with another key: a forgery to be refused'
 missing\t'No signature header at all'"
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signature-header -d 'The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signature-header -d 'The header that carries the signature [default: the profile\'s: X-Signature-256, or X-Hub-Signature-256 under meta]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s H -l header -d 'Add a header to every request; it replaces a default header of the same name. Repeatable' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l duplicate -d 'Deliver each event N times, byte for byte (the same message_id), as the platform may' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l retry-scale -d 'Multiply the retry schedule by F: 0.001 turns 30s into 30ms' -r
@@ -132,6 +162,8 @@ never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l url -d 'The endpoint\'s URL (the default is where `wm-hooks listen` listens)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l verify-token -d 'The handshake\'s hub.verify_token, when it is not the webhook secret (Meta and its libraries keep the two apart) [env: WM_HOOKS_VERIFY_TOKEN] [default: the webhook secret]; prefer the variable or --verify-token-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l verify-token-file -d 'Read the verify token from a file (one trailing newline is removed)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l challenge -d 'The challenge to send [default: random]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l timeout -d 'The answer budget (the platform\'s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s q -l quiet -d 'Print less on stderr (errors still show)'
@@ -210,8 +242,8 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l secret -
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l save-secret -d 'Write the registered secret to FILE (mode 0600) once the API has saved it; an existing FILE is refused unless --force. --json then names FILE' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l events -d 'Events to subscribe to, comma-separated or repeated [default: all three]' -r -f -a "message.received\t'an incoming message from a WhatsApp user'
-message.status\t'a sent message became sent, delivered, read or failed'
-template.status\t'a message template was approved or rejected'"
+message.status\t'a sent message became sent, delivered, read, played or failed'
+template.status\t'a message template was approved, rejected, paused or disabled'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l api-key -d 'The StartMessaging API key [env: WM_HOOKS_API_KEY]. Visible to other users in the process list: prefer the variable' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l api-url -d 'The API base URL [env: WM_HOOKS_API_URL] [default: https://api.startmessaging.com]. Plain http:// only for a local stand-in (localhost, 127.0.0.1, ::1)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand configure" -l timeout -d 'How long one request may take before it is retried' -r
@@ -317,6 +349,34 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -l type -d 'The message type of message.received [default: text]' -r -f -a "text\t'a text message'
+image\t'a photo with a caption'
+video\t'a video with a caption'
+audio\t'a voice note (audio with voice: true)'
+document\t'a PDF with a file name and a caption'
+sticker\t'a WebP sticker'
+location\t'a shared location with a name and an address'
+contacts\t'a shared contact card'
+reaction\t'an emoji reaction to an earlier message'
+button\t'a tap on a template\'s quick-reply button'
+interactive\t'a reply to an interactive message (--reply)'
+order\t'an order from the catalogue'
+system\t'a system notice: the user changed number'
+unsupported\t'a message type the platform cannot deliver'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -l reply -d 'The reply of an interactive message (--type interactive) [default: button]' -r -f -a "button\t'a reply button (button_reply)'
+list\t'a list row (list_reply)'
+flow\t'a completed WhatsApp Flow (nfm_reply)'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -l status -d 'The status of message.status; failed carries an errors array [default: delivered]' -r -f -a "sent\t''
+delivered\t''
+read\t''
+played\t''
+failed\t''"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -l template-status -d 'The update of template.status; rejected, paused and disabled carry a reason [default: approved]' -r -f -a "approved\t'the template may be sent'
+rejected\t'review rejected it, with a reason'
+paused\t'paused for low quality ratings'
+disabled\t'disabled after repeated pauses'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -l profile -d 'The platform: startmessaging (the API document\'s envelope, X-Signature-256) or meta (the WhatsApp Cloud API\'s: entry[].changes[].value, X-Hub-Signature-256, non-ASCII sent as \\uXXXX) [env: WM_HOOKS_PROFILE] [default: startmessaging]' -r -f -a "startmessaging\t'the StartMessaging API: {event, timestamp, data}, X-Signature-256'
+meta\t'Meta\'s WhatsApp Cloud API: entry[].changes[].value, X-Hub-Signature-256, batches'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -10,7 +10,9 @@ use clap_complete::Shell;
 use hyper::header::{HeaderName, HeaderValue};
 
 use crate::contract::events::{EventKind, STATUSES};
+use crate::contract::profile::Profile;
 use crate::contract::sample::Edit;
+use crate::contract::sample::catalog::{MessageType, Reply, TemplateUpdate};
 pub use crate::output::ColorChoice;
 use crate::platform::delivery::{self, DEFAULT_SIGNATURE_HEADER, SignatureMode};
 use crate::platform::relay::{Route, Schedule};
@@ -158,6 +160,24 @@ impl ValueEnum for EventKind {
         Some(PossibleValue::new(self.name()).help(self.summary()))
     }
 }
+
+/// The core's enums whose values are their `name()`, with their `summary()`
+/// as the help of each.
+macro_rules! value_enum {
+    ($($ty:ty),*) => {$(
+        impl ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &<$ty>::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(PossibleValue::new(self.name()).help(self.summary()))
+            }
+        }
+    )*};
+}
+
+value_enum!(Profile, MessageType, Reply, TemplateUpdate);
 
 impl ValueEnum for SignatureMode {
     fn value_variants<'a>() -> &'a [Self] {
@@ -308,14 +328,19 @@ pub struct ListenArgs {
     pub path: String,
     #[command(flatten)]
     pub secret: SecretArgs,
+    #[command(flatten)]
+    pub verify_token: VerifyTokenArgs,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
     /// Generate a fresh secret instead of reusing the saved one, and save it in its
     /// place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)
     #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
     pub new_secret: bool,
-    /// The header that carries the signature, in any case (GitHub and Meta use
-    /// X-Hub-Signature-256)
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
-    pub signature_header: HeaderName,
+    /// The header that carries the signature, in any case [default: the
+    /// profile's: X-Signature-256, or X-Hub-Signature-256 under meta]. Both
+    /// envelopes are recognised whatever the profile
+    #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
+    pub signature_header: Option<HeaderName>,
     /// The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
     pub max_body: u64,
@@ -435,6 +460,49 @@ pub struct ForwardSecretArgs {
     /// Read the forwarding secret from a file (one trailing newline is removed)
     #[arg(long, value_name = "PATH", requires = "forward_to")]
     pub forward_secret_file: Option<PathBuf>,
+}
+
+// Which platform to play or expect. Read with `commands::profile`, the one
+// place that resolves it (flag, then WM_HOOKS_PROFILE, then startmessaging).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct ProfileArgs {
+    /// The platform: startmessaging (the API document's envelope, X-Signature-256)
+    /// or meta (the WhatsApp Cloud API's: entry[].changes[].value,
+    /// X-Hub-Signature-256, non-ASCII sent as \uXXXX) [env: WM_HOOKS_PROFILE]
+    /// [default: startmessaging]
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Option<Profile>,
+}
+
+// The handshake's token, when it is not the webhook secret.
+#[derive(Debug, Clone, Default, Args)]
+pub struct VerifyTokenArgs {
+    /// The handshake's hub.verify_token, when it is not the webhook secret (Meta
+    /// and its libraries keep the two apart) [env: WM_HOOKS_VERIFY_TOKEN]
+    /// [default: the webhook secret]; prefer the variable or --verify-token-file
+    #[arg(long, value_name = "TOKEN", conflicts_with = "verify_token_file")]
+    pub verify_token: Option<String>,
+    /// Read the verify token from a file (one trailing newline is removed)
+    #[arg(long, value_name = "PATH")]
+    pub verify_token_file: Option<PathBuf>,
+}
+
+// Which sample of each event: shared by `events` and `send-test`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SampleArgs {
+    /// The message type of message.received [default: text]
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub message_type: Option<MessageType>,
+    /// The reply of an interactive message (--type interactive) [default: button]
+    #[arg(long, value_enum, value_name = "REPLY")]
+    pub reply: Option<Reply>,
+    /// The status of message.status; failed carries an errors array [default: delivered]
+    #[arg(long, value_name = "STATUS", value_parser = PossibleValuesParser::new(STATUSES))]
+    pub status: Option<String>,
+    /// The update of template.status; rejected, paused and disabled carry a reason
+    /// [default: approved]
+    #[arg(long, value_enum, value_name = "UPDATE")]
+    pub template_status: Option<TemplateUpdate>,
 }
 
 // Where a store is: `--store` / `--from`, else WM_HOOKS_STORE, else sqlite:wm-hooks.db.
@@ -598,6 +666,10 @@ pub struct EventsArgs {
     /// Print this event's sample payload as pretty JSON
     #[arg(value_enum, value_name = "EVENT")]
     pub event: Option<EventKind>,
+    #[command(flatten)]
+    pub sample: SampleArgs,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
 }
 
 #[derive(Debug, Args)]
@@ -653,26 +725,39 @@ pub struct SendTestArgs {
     /// sample lacks it; applied after every --set. Repeatable
     #[arg(long = "set-new", value_name = "PATH=VALUE", value_parser = new_edit)]
     pub set_new: Vec<Edit>,
-    /// The status of message.status (sets data.status)
-    #[arg(long, value_name = "STATUS", value_parser = PossibleValuesParser::new(STATUSES))]
-    pub status: Option<String>,
-    /// The message text of message.received (sets data.text.body)
+    #[command(flatten)]
+    pub sample: SampleArgs,
+    /// The message text of message.received (sets data.text.body, or the first
+    /// message's text.body under meta)
     #[arg(long, value_name = "TEXT")]
     pub text: Option<String>,
-    /// Send this body byte for byte instead of a sample (- for stdin)
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["events", "set", "set_new", "status", "text", "replay"])]
-    pub payload_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Pack N updates (the events given, in turn) into one signed Meta
+    /// delivery, spread over entries, changes and arrays as Meta batches them
+    /// (needs --profile meta)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub batch: Option<u32>,
+    /// Send this body byte for byte instead of a sample (- for stdin).
+    /// Repeatable: each file is one delivery, in order
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch", "replay"])]
+    pub payload_file: Vec<PathBuf>,
+    /// Send every *.json file in DIR, byte for byte, in name order (a
+    /// library's fixture folder); after any --payload-file
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch", "replay"])]
+    pub payload_dir: Option<PathBuf>,
     /// Send the bodies of the POSTs in a `listen --record` file, byte for byte,
     /// in order, each signed anew with the current secret
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["events", "set", "set_new", "status", "text"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch"])]
     pub replay: Option<PathBuf>,
     /// The signature to send: a forgery (invalid) or none (missing) must be
     /// refused with a 4xx
     #[arg(long, value_enum, value_name = "KIND", default_value_t = SignatureMode::Valid)]
     pub signature: SignatureMode,
-    /// The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
-    pub signature_header: HeaderName,
+    /// The header that carries the signature [default: the profile's:
+    /// X-Signature-256, or X-Hub-Signature-256 under meta]
+    #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
+    pub signature_header: Option<HeaderName>,
     /// Add a header to every request; it replaces a default header of the same
     /// name. Repeatable
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = delivery::parse_header)]
@@ -738,6 +823,8 @@ pub struct VerifyArgs {
     pub url: String,
     #[command(flatten)]
     pub secret: SecretArgs,
+    #[command(flatten)]
+    pub verify_token: VerifyTokenArgs,
     /// The challenge to send [default: random]
     #[arg(long, value_name = "TEXT", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub challenge: Option<String>,
@@ -779,7 +866,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
     /// The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
+    #[arg(long, value_name = "NAME", default_value = "X-Signature-256", value_parser = parse_header_name)]
     pub signature_header: HeaderName,
     /// Add a header to every request, the handshake's GETs included (a
     /// gateway's key, X-GitHub-Event); it replaces a default header of the
@@ -1035,7 +1122,7 @@ mod tests {
         let args = send_test(&[]).unwrap();
         assert_eq!(args.to, DEFAULT_ENDPOINT);
         assert!(args.events.is_empty());
-        assert_eq!(args.signature_header, "x-signature-256");
+        assert_eq!(args.signature_header, None);
         assert_eq!(args.connection.timeout, Duration::from_secs(5));
         let args = send_test(&["all", "message.status"]).unwrap();
         assert_eq!(
@@ -1052,6 +1139,12 @@ mod tests {
         assert_eq!(args.retry_scale, 0.001);
         let args = send_test(&["--set-new", "data.x=1", "--set", "data.status=read"]).unwrap();
         assert!(args.set_new[0].create && !args.set[0].create);
+        let args = send_test(&["--payload-file", "a", "--payload-file", "b"]).unwrap();
+        assert_eq!(args.payload_file.len(), 2);
+        let args = send_test(&["--profile", "meta", "--batch", "3", "--type", "image"]).unwrap();
+        assert_eq!(args.profile.profile, Some(Profile::Meta));
+        assert_eq!(args.batch, Some(3));
+        assert_eq!(args.sample.message_type, Some(MessageType::Image));
         for bad in [
             &["--timeout", "0s"][..],
             &["--timeout", "soon"],
@@ -1067,6 +1160,11 @@ mod tests {
             &["--payload-file", "f", "message.status"],
             &["--replay", "f", "--set", "a=1"],
             &["--dry-run", "--json"],
+            &["--payload-file", "f", "--type", "image"],
+            &["--payload-dir", "d", "--batch", "2"],
+            &["--batch", "0"],
+            &["--type", "telegram"],
+            &["--profile", "whatsapp"],
         ] {
             assert!(send_test(bad).is_err(), "{bad:?}");
         }

@@ -5,7 +5,8 @@
 //! [`output`]) → [`platform`] (playing the platform: deliveries, handshake,
 //! conformance checks, the StartMessaging API) and [`http`] (the receiver's
 //! server, the platform-side sender, the reqwest client) → [`contract`] (pure:
-//! signature, diagnosis, events, samples, records, dedup). [`input`] reads the
+//! signature, diagnosis, events in both envelopes, the profile played, samples,
+//! records, dedup). [`input`] reads the
 //! secret and payloads; [`text`] escapes and formats text for
 //! every layer; [`error`] maps every outcome to an exit code. [`cli`]
 //! holds every clap type and is read only by `main` and [`commands`]: the

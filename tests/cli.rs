@@ -25,6 +25,8 @@ mod listen;
 mod listen_record;
 #[path = "cli/masking.rs"]
 mod masking;
+#[path = "cli/meta.rs"]
+mod meta;
 #[path = "cli/output.rs"]
 mod output;
 #[path = "cli/report.rs"]

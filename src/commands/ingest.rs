@@ -49,6 +49,8 @@ pub fn run(args: IngestArgs) -> Result<Outcome> {
             listen::check_path(&args.path)?;
             args.path.clone()
         },
+        // The handshake's token is the secret until ingest takes --verify-token.
+        verify_token: secret.clone(),
         secret,
         previous_secret: previous,
         signature_header: args.signature_header.clone(),
@@ -282,8 +284,12 @@ impl FrontEnd {
                 match appended {
                     Appended::Stored(id) => {
                         self.tally.stored += 1;
-                        self.metrics
-                            .event(exchange.event().map(|e| e.event.as_str()));
+                        self.metrics.event(
+                            exchange
+                                .event()
+                                .and_then(|e| e.first())
+                                .map(|e| e.event.as_str()),
+                        );
                         entry = Some((id, false));
                     }
                     Appended::Duplicate(id) => {
@@ -336,7 +342,8 @@ fn new_entry(exchange: &Exchange) -> Option<NewEntry> {
         return None;
     };
     let body = exchange.body.clone()?;
-    let identity = event.as_ref().ok();
+    // A Meta batch is named by its first update.
+    let identity = event.as_ref().ok().and_then(|ids| ids.first());
     Some(NewEntry {
         key: store_key(&body),
         event: identity.map(|i| i.event.clone()),

@@ -27,8 +27,11 @@ use hyper::StatusCode;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
+use std::fmt::Write as _;
+
 use crate::cli::ListenArgs;
 use crate::contract::dedup::{Seen, Tag};
+use crate::contract::profile::Profile;
 use crate::error::{Error, Outcome, Result};
 use crate::http::server::{
     self, Exchange, Forward, Handled, Handoff, Outcome as Answered, Report, ServerStats,
@@ -52,10 +55,11 @@ const TERMINAL_DRAIN: Duration = Duration::from_secs(2);
 pub(super) type Stop = Arc<watch::Sender<u32>>;
 
 pub fn run(args: ListenArgs) -> Result<Outcome> {
+    let profile = super::profile(&args.profile)?;
     let (secret, origin) = session_secret(&args)?;
-    let config = config(&args, secret)?;
+    let config = config(&args, profile, secret)?;
     let record = args.record.as_deref().map(recorder::open).transpose()?;
-    super::block_on(listen(args, config, record, origin))
+    super::block_on(listen(args, profile, config, record, origin))
 }
 
 /// Where this session's secret came from, for the banner.
@@ -96,6 +100,7 @@ fn session_secret(args: &ListenArgs) -> Result<(Secret, Origin)> {
 
 async fn listen(
     args: ListenArgs,
+    profile: Profile,
     config: server::Config,
     record: Option<(File, u64)>,
     origin: Origin,
@@ -111,6 +116,7 @@ async fn listen(
     output::eprintln(format_args!("Listening on {url}"));
     banner(
         &args,
+        profile,
         config,
         server.local_addr(),
         &origin,
@@ -169,7 +175,7 @@ async fn listen(
 }
 
 /// The flags, checked, as the receiver's configuration.
-fn config(args: &ListenArgs, secret: Secret) -> Result<server::Config> {
+fn config(args: &ListenArgs, profile: Profile, secret: Secret) -> Result<server::Config> {
     let ip = host(&args.host)?;
     check_path(&args.path)?;
     let forward = match &args.forward_to {
@@ -179,9 +185,11 @@ fn config(args: &ListenArgs, secret: Secret) -> Result<server::Config> {
     Ok(server::Config {
         addr: SocketAddr::new(ip, args.port),
         path: args.path.clone(),
+        verify_token: super::load_verify_token(&args.verify_token)?
+            .unwrap_or_else(|| secret.clone()),
         secret,
         previous_secret: None,
-        signature_header: args.signature_header.clone(),
+        signature_header: super::signature_header(args.signature_header.as_ref(), profile),
         max_body: args.max_body,
         read_timeout: args.read_timeout,
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
@@ -278,20 +286,34 @@ pub(super) async fn watch_signals(mut interrupt: Signal, mut terminate: Signal, 
 /// warnings about the flags.
 fn banner(
     args: &ListenArgs,
+    profile: Profile,
     config: &server::Config,
     addr: SocketAddr,
     origin: &Origin,
     asked_connections: usize,
 ) {
     let to = format!("http://{}{}", reachable(addr), config.path);
-    let send_test = match (&config.secret.source, &args.secret.secret_file) {
-        (Source::File, Some(path)) => format!(
-            "wm-hooks send-test --secret-file {} --to {}",
-            shell_word(&path.display().to_string()),
-            shell_word(&to)
-        ),
-        _ => format!("wm-hooks send-test --to {}", shell_word(&to)),
-    };
+    // Every flag the line needs to work as pasted: the profile when it is not
+    // the default, the header when it is not the profile's.
+    let mut send_test = String::from("wm-hooks send-test");
+    if profile != Profile::default() {
+        let _ = write!(send_test, " --profile {profile}");
+    }
+    if config.signature_header.as_str() != profile.signature_header().to_ascii_lowercase() {
+        let _ = write!(
+            send_test,
+            " --signature-header {}",
+            shell_word(&crate::http::title_case(&config.signature_header))
+        );
+    }
+    if let (Source::File, Some(path)) = (&config.secret.source, &args.secret.secret_file) {
+        let _ = write!(
+            send_test,
+            " --secret-file {}",
+            shell_word(&path.display().to_string())
+        );
+    }
+    let _ = write!(send_test, " --to {}", shell_word(&to));
     if let Origin::Generated(saved) = origin {
         // Printed in full once, like `stripe listen` does: a sender that is not
         // wm-hooks on this machine has no other way to get it, so -q keeps it.
@@ -345,6 +367,12 @@ fn banner(
         ));
     }
     super::warn_if_on_command_line(&config.secret);
+    if config.verify_token.source == Source::Flag && args.verify_token.verify_token.is_some() {
+        super::warn_visible(
+            "--verify-token",
+            &format!("{} or --verify-token-file", super::VERIFY_TOKEN_ENV),
+        );
+    }
     if let Some(warning) = exposure(addr.ip()) {
         output::warn(warning);
     }
@@ -387,8 +415,13 @@ fn banner(
             config.max_connections
         ));
     }
+    let token = if config.verify_token == config.secret {
+        "<the secret>"
+    } else {
+        "<the verify token>"
+    };
     output::note(format_args!(
-        "Handshake: GET {to}?hub.mode=subscribe&hub.challenge=…&hub.verify_token=<the secret>"
+        "Handshake: GET {to}?hub.mode=subscribe&hub.challenge=…&hub.verify_token={token}"
     ));
     output::note("Press Ctrl-C to stop.");
 }
@@ -488,7 +521,7 @@ impl Consumer {
         }
         let mut kept = self.recorder.commit();
         for Handoff { mut report, ack } in batch.drain(..) {
-            let tag = match &mut report {
+            let tags = match &mut report {
                 Report::Request(exchange) => {
                     let handled = if kept > 0 {
                         kept -= 1;
@@ -498,23 +531,26 @@ impl Consumer {
                         Handled::Failed
                     };
                     ack.send(handled);
-                    let tag = match (handled, exchange.event()) {
-                        (Handled::Done, Some(event)) => self.seen.observe(event),
-                        _ => Tag::New,
+                    // One tag per update: a batch may repeat an earlier delivery's.
+                    let tags: Vec<Tag> = match (handled, exchange.event()) {
+                        (Handled::Done, Some(ids)) => {
+                            ids.updates.iter().map(|id| self.seen.observe(id)).collect()
+                        }
+                        _ => Vec::new(),
                     };
-                    self.tally.count(exchange, tag);
+                    self.tally.count(exchange, &tags);
                     if handled == Handled::Failed {
                         self.tally.unrecorded += 1;
                     }
-                    tag
+                    tags
                 }
                 Report::Malformed { .. } => {
                     self.tally.malformed += 1;
-                    Tag::New
+                    Vec::new()
                 }
             };
             if let Some(printer) = &mut self.printer {
-                printer.show(report, tag);
+                printer.show(report, tags);
             }
         }
     }
@@ -524,7 +560,8 @@ impl Consumer {
 /// were dropped just before it.
 struct Shown {
     report: Report,
-    tag: Tag,
+    /// One per update.
+    tags: Vec<Tag>,
     dropped_before: u64,
 }
 
@@ -548,7 +585,7 @@ impl Printer {
                     if shown.dropped_before > 0 {
                         text.push_str(&pretty::dropped(shown.dropped_before));
                     }
-                    text.push_str(&pretty::block(&style, &shown.report, shown.tag));
+                    text.push_str(&pretty::block(&style, &shown.report, &shown.tags));
                     if output::print_bytes(text.as_bytes()).is_err() {
                         // The reader went away (`listen | head`): stop listening too.
                         stop.send_modify(|asked| *asked = (*asked).max(1));
@@ -566,10 +603,10 @@ impl Printer {
         })
     }
 
-    fn show(&mut self, report: Report, tag: Tag) {
+    fn show(&mut self, report: Report, tags: Vec<Tag>) {
         let shown = Shown {
             report,
-            tag,
+            tags,
             dropped_before: self.dropped_since,
         };
         match self.queue.try_send(shown) {
@@ -626,13 +663,17 @@ struct Tally {
 const MAX_KINDS: usize = 16;
 
 impl Tally {
-    fn count(&mut self, exchange: &Exchange, tag: Tag) {
+    fn count(&mut self, exchange: &Exchange, tags: &[Tag]) {
         self.requests += 1;
         match &exchange.outcome {
             Answered::Verified { event, forward, .. } => {
                 self.valid += 1;
                 match event {
-                    Ok(event) => self.count_kind(&event.event),
+                    Ok(ids) => {
+                        for id in &ids.updates {
+                            self.count_kind(&id.event);
+                        }
+                    }
                     Err(_) => self.not_events += 1,
                 }
                 if forward.as_ref().is_some_and(|f| f.answer.is_err()) {
@@ -655,10 +696,12 @@ impl Tally {
             Answered::WrongPath => self.wrong_path += 1,
             Answered::WrongMethod => self.wrong_method += 1,
         }
-        match tag {
-            Tag::New => {}
-            Tag::Duplicate => self.duplicates += 1,
-            Tag::OutOfOrder => self.out_of_order += 1,
+        for tag in tags {
+            match tag {
+                Tag::New => {}
+                Tag::Duplicate => self.duplicates += 1,
+                Tag::OutOfOrder => self.out_of_order += 1,
+            }
         }
     }
 

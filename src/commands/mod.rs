@@ -14,12 +14,15 @@ pub mod store;
 pub mod verify;
 pub mod verify_signature;
 
-use crate::cli::{Command, ConnectionArgs, SecretArgs};
-use crate::error::{Outcome, Result};
 use std::sync::Arc;
 
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 
+use crate::cli::{Command, ConnectionArgs, ProfileArgs, SampleArgs, SecretArgs, VerifyTokenArgs};
+use crate::contract::events::EventKind;
+use crate::contract::profile::{self, Profile};
+use crate::contract::sample::catalog::{MessageType, Variant};
+use crate::error::{Error, Outcome, Result};
 use crate::http::sender::{Client, ClientOptions, Exchange, Tap};
 use crate::http::{status_text, title_case};
 use crate::input::secret::{self, Secret, Source};
@@ -67,6 +70,127 @@ fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
 /// Like [`load_secret`], but a missing secret is an input error.
 fn require_secret(args: &SecretArgs) -> Result<Secret> {
     load_secret(args)?.ok_or_else(secret::missing)
+}
+
+/// The environment variable `--verify-token` reads when the flag is absent.
+pub const VERIFY_TOKEN_ENV: &str = "WM_HOOKS_VERIFY_TOKEN";
+
+/// The profile from `--profile`, else `WM_HOOKS_PROFILE`, else
+/// startmessaging: the one place every command resolves it.
+fn profile(args: &ProfileArgs) -> Result<Profile> {
+    let env = std::env::var_os(profile::ENV);
+    let text = env.as_ref().map(|v| v.to_string_lossy());
+    Profile::resolve(args.profile, text.as_deref()).map_err(|why| {
+        Error::input(why).with_hint(format!("unset {} or pass --profile", profile::ENV))
+    })
+}
+
+/// The sample variant the flags pick (`events` and `send-test`).
+fn variant(args: &SampleArgs) -> Result<Variant> {
+    let mut variant = Variant::default();
+    if let Some(message) = args.message_type {
+        variant.message = message;
+    }
+    if let Some(reply) = args.reply {
+        if variant.message != MessageType::Interactive {
+            return Err(
+                Error::input("--reply is the reply of an interactive message")
+                    .with_hint("add --type interactive"),
+            );
+        }
+        variant.reply = reply;
+    }
+    if let Some(status) = &args.status {
+        variant = variant
+            .with_status(status)
+            .ok_or_else(|| Error::input(format!("--status {status} is not a message status")))?;
+    }
+    if let Some(template) = args.template_status {
+        variant.template = template;
+    }
+    Ok(variant)
+}
+
+/// Whether any flag of [`SampleArgs`] was given.
+fn variant_given(args: &SampleArgs) -> bool {
+    args.message_type.is_some()
+        || args.reply.is_some()
+        || args.status.is_some()
+        || args.template_status.is_some()
+}
+
+/// A variant flag for an event that is not among `kinds` is an input error:
+/// it would change nothing.
+fn variant_fits(args: &SampleArgs, kinds: &[EventKind]) -> Result<()> {
+    let flags = [
+        (
+            args.message_type.is_some() || args.reply.is_some(),
+            "--type and --reply",
+            EventKind::MessageReceived,
+        ),
+        (args.status.is_some(), "--status", EventKind::MessageStatus),
+        (
+            args.template_status.is_some(),
+            "--template-status",
+            EventKind::TemplateStatus,
+        ),
+    ];
+    for (given, flag, kind) in flags {
+        if given && !kinds.contains(&kind) {
+            return Err(Error::input(format!(
+                "{flag} pick a sample of {kind}, which is not being used"
+            ))
+            .with_hint(format!("add {kind} to the events")));
+        }
+    }
+    Ok(())
+}
+
+/// The signature header: the flag's, else the profile's.
+fn signature_header(flag: Option<&HeaderName>, profile: Profile) -> HeaderName {
+    flag.cloned().unwrap_or_else(|| {
+        HeaderName::from_bytes(profile.signature_header().as_bytes())
+            .expect("the profiles' header names are valid")
+    })
+}
+
+/// The handshake's verify token from `--verify-token-file`, `--verify-token`
+/// or `WM_HOOKS_VERIFY_TOKEN`, or `None` when none is given (the secret is
+/// then the token).
+fn load_verify_token(args: &VerifyTokenArgs) -> Result<Option<Secret>> {
+    secret::load_from(
+        args.verify_token.as_deref(),
+        args.verify_token_file.as_deref(),
+        VERIFY_TOKEN_ENV,
+    )
+}
+
+/// The token a handshake is run with: the verify token when one is given,
+/// else the webhook secret (the StartMessaging document's rule); warned about
+/// when it was typed on the command line.
+fn handshake_token(token: &VerifyTokenArgs, secret: &SecretArgs) -> Result<Secret> {
+    match load_verify_token(token)? {
+        Some(token) => {
+            if token.source == Source::Flag {
+                warn_visible(
+                    "--verify-token",
+                    &format!("{VERIFY_TOKEN_ENV} or --verify-token-file"),
+                );
+            }
+            Ok(token)
+        }
+        None => {
+            let secret = secret_or_saved(secret)?.ok_or_else(|| {
+                secret::missing().with_hint(format!(
+                    "the handshake's token is the webhook secret unless --verify-token \
+                     or {VERIFY_TOKEN_ENV} gives another: set {} or --secret-file, or one of those",
+                    secret::ENV
+                ))
+            })?;
+            warn_if_on_command_line(&secret);
+            Ok(secret)
+        }
+    }
 }
 
 /// For the commands that play the platform against a receiver (`send-test`,

@@ -4,7 +4,7 @@
 //! `--count` a progress bar and a summary; then hints for what went wrong.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -13,8 +13,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{EventChoice, SendTestArgs};
 use crate::contract::events::EventKind;
+use crate::contract::profile::Profile;
 use crate::contract::record;
-use crate::contract::sample::{Edit, EditError, Sample};
+use crate::contract::sample::{Edit, EditError, Sample, Template};
 use crate::error::{Error, Outcome, Result};
 use crate::http::sender::{Endpoint, describe};
 use crate::http::{status_text, title_case};
@@ -33,6 +34,8 @@ const MAX_DELIVERIES: u64 = 10_000_000;
 
 pub fn run(args: SendTestArgs) -> Result<Outcome> {
     let endpoint = Arc::new(Endpoint::parse(&args.to)?);
+    let profile = super::profile(&args.profile)?;
+    let header = super::signature_header(args.signature_header.as_ref(), profile);
     if args.retry && args.signature != SignatureMode::Valid {
         return Err(Error::input("--retry needs a valid signature")
             .with_hint("the platform retries only its own deliveries, which are always signed"));
@@ -44,10 +47,10 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     if let Some(secret) = &secret {
         super::warn_if_on_command_line(secret);
     }
-    let source = source(&args)?;
+    let source = source(&args, profile)?;
     let signer = Signer::new(
         args.signature,
-        args.signature_header.clone(),
+        header.clone(),
         secret.as_ref().map(Secret::bytes),
         &args.headers,
     )?;
@@ -92,7 +95,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     let printer = Printer {
         url: endpoint.url().to_string(),
         path: endpoint.url().path().to_string(),
-        header: args.signature_header.clone(),
+        header: header.clone(),
         mode: args.signature,
         budget: args.connection.timeout,
         json: args.json,
@@ -111,7 +114,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     ));
     bar.finish_and_clear();
     let stats = stats?;
-    let root_cause = root_cause(&stats, &args, &endpoint, secret.as_ref());
+    let root_cause = root_cause(&stats, &args, &header, &endpoint, secret.as_ref());
     if args.json {
         let summary = Summary::new(
             stats.failed_deliveries == 0 && !stats.never_reached(),
@@ -122,7 +125,14 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
         .with_root_cause(root_cause.clone());
         output::println(summary.json())?;
     }
-    conclude(&stats, &args, &endpoint, deliveries, root_cause.as_deref())
+    conclude(
+        &stats,
+        &args,
+        &header,
+        &endpoint,
+        deliveries,
+        root_cause.as_deref(),
+    )
 }
 
 /// The one cause that every delivery failing alike shows, if any: only
@@ -130,6 +140,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
 fn root_cause(
     stats: &Stats,
     args: &SendTestArgs,
+    header: &HeaderName,
     endpoint: &Endpoint,
     secret: Option<&Secret>,
 ) -> Option<String> {
@@ -143,7 +154,7 @@ fn root_cause(
     };
     let ours = Ours {
         secret: secret.source,
-        header: &args.signature_header,
+        header,
         path: endpoint.url().path(),
     };
     root_cause::diagnose(&observed, &ours)
@@ -153,6 +164,7 @@ fn root_cause(
 fn conclude(
     stats: &Stats,
     args: &SendTestArgs,
+    header: &HeaderName,
     endpoint: &Endpoint,
     deliveries: u64,
     root_cause: Option<&str>,
@@ -191,7 +203,7 @@ fn conclude(
     }
     let mut hints: Vec<String> = Vec::new();
     for (problem, _) in &stats.problems {
-        let hint = problem.hint(&args.signature_header);
+        let hint = problem.hint(header);
         if !hints.contains(&hint) {
             output::hint(&hint);
             hints.push(hint);
@@ -201,16 +213,12 @@ fn conclude(
 }
 
 /// The bodies to send, from the flags.
-fn source(args: &SendTestArgs) -> Result<Source> {
+fn source(args: &SendTestArgs, profile: Profile) -> Result<Source> {
     if let Some(path) = &args.replay {
         return replay(path);
     }
-    if let Some(path) = &args.payload_file {
-        let body = Payload::from_arg(Some(path)).read_all()?;
-        if body.is_empty() {
-            output::warn("the payload is empty; webhook deliveries always have a body");
-        }
-        return Ok(Source::Fixed(vec![Item::from_body(body)]));
+    if !args.payload_file.is_empty() || args.payload_dir.is_some() {
+        return payloads(&args.payload_file, args.payload_dir.as_deref());
     }
     let mut kinds = Vec::new();
     for choice in &args.events {
@@ -222,22 +230,33 @@ fn source(args: &SendTestArgs) -> Result<Source> {
     if kinds.is_empty() {
         kinds.push(EventKind::MessageReceived);
     }
-    let mut edits: Vec<Edit> = args.set.iter().chain(&args.set_new).cloned().collect();
-    let shorthands = [
-        (&args.status, "data.status", EventKind::MessageStatus),
-        (&args.text, "data.text.body", EventKind::MessageReceived),
-    ];
-    for (value, path, kind) in shorthands {
-        if let Some(value) = value {
-            edits.push(Edit {
-                path: path.into(),
-                value: value.as_str().into(),
-                create: false,
-                only: Some(kind),
-            });
+    let variant = super::variant(&args.sample)?;
+    super::variant_fits(&args.sample, &kinds)?;
+    let templates = match args.batch {
+        Some(_) if profile != Profile::Meta => {
+            return Err(Error::input("--batch needs --profile meta")
+                .with_hint("StartMessaging sends one event per delivery; Meta batches updates"));
         }
+        Some(n) => vec![Template::batch(&kinds, &variant, n as usize)],
+        None => kinds
+            .iter()
+            .map(|&kind| Template::single(profile, kind, &variant))
+            .collect(),
+    };
+    let mut edits: Vec<Edit> = args.set.iter().chain(&args.set_new).cloned().collect();
+    if let Some(text) = &args.text {
+        edits.push(Edit {
+            path: match profile {
+                Profile::StartMessaging => "data.text.body",
+                Profile::Meta => "entry.0.changes.0.value.messages.0.text.body",
+            }
+            .into(),
+            value: text.as_str().into(),
+            create: false,
+            only: Some(EventKind::MessageReceived),
+        });
     }
-    let samples = Sample::build(&kinds, &edits).map_err(|err| {
+    let samples = Sample::build_from(templates, &edits).map_err(|err| {
         let hint = match &err {
             EditError::NotFound { .. } => "--set-new PATH=VALUE adds a field the sample lacks",
             EditError::NotAContainer { .. } => "set the parent field to a JSON object instead",
@@ -249,6 +268,52 @@ fn source(args: &SendTestArgs) -> Result<Source> {
         Error::input(err.to_string()).with_hint(hint)
     })?;
     Ok(Source::samples(samples))
+}
+
+/// The bodies of `--payload-file` (each one delivery, in order), then of
+/// every `*.json` in `--payload-dir`, in name order.
+fn payloads(files: &[PathBuf], dir: Option<&Path>) -> Result<Source> {
+    if files.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(Error::input("--payload-file - (stdin) can be given once"));
+    }
+    let mut paths = files.to_vec();
+    if let Some(dir) = dir {
+        paths.extend(json_files(dir)?);
+    }
+    let mut items = Vec::new();
+    for path in &paths {
+        let body = Payload::from_arg(Some(path)).read_all()?;
+        if body.is_empty() {
+            output::warn(format_args!(
+                "{} is empty; webhook deliveries always have a body",
+                path.display()
+            ));
+        }
+        items.push(Item::from_body(body));
+    }
+    Ok(Source::Fixed(items))
+}
+
+/// The `*.json` files in `dir`, sorted by name.
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let cannot = |e: std::io::Error| {
+        Error::input(format!("cannot read the directory {}: {e}", dir.display()))
+    };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(cannot)? {
+        let path = entry.map_err(cannot)?.path();
+        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    if paths.is_empty() {
+        return Err(Error::input(format!(
+            "{} holds no *.json files",
+            dir.display()
+        )));
+    }
+    paths.sort();
+    Ok(paths)
 }
 
 /// The bodies of the POSTs in a record file, in order.
@@ -377,6 +442,9 @@ impl Printer {
             line.push_str(&output::escape(part));
         }
         let mut notes = Vec::new();
+        if r.item.updates > 1 {
+            notes.push(format!("{} updates in one delivery", r.item.updates));
+        }
         if self.duplicate > 1 {
             notes.push(format!("copy {} of {}", r.copy + 1, self.duplicate));
         }
@@ -433,7 +501,11 @@ impl Printer {
             SignatureMode::Invalid => format!("{header}: sha256=<HMAC with another secret>"),
             SignatureMode::Missing => format!("no {header} header"),
         };
-        let what = r.item.event.as_deref().unwrap_or("a payload");
+        let event = r.item.event.as_deref().unwrap_or("a payload");
+        let what = match r.item.updates {
+            0 | 1 => event.to_string(),
+            n => format!("{event} and {} more updates in one delivery", n - 1),
+        };
         let budget = humantime::format_duration(self.budget);
         let check = Check {
             kind: LineType::Delivery,

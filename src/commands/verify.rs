@@ -13,10 +13,9 @@ use crate::platform::report::{Check, Summary, Verdict};
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let endpoint = Endpoint::parse(&args.url)?;
-    let secret = super::require_secret_or_saved(&args.secret)?;
-    super::warn_if_on_command_line(&secret);
-    let token = secret.to_text()?;
-    let client = super::client(&args.connection, Some(&secret));
+    let token = super::handshake_token(&args.verify_token, &args.secret)?;
+    let client = super::client(&args.connection, Some(&token));
+    let token = token.to_text()?;
     let options = handshake::Options {
         challenge: args.challenge,
         negative: !args.no_negative,

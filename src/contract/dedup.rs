@@ -17,6 +17,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::contract::events::{self, EventKind, Identity};
+use crate::contract::profile::Profile;
 
 /// How many deliveries and messages are remembered by default.
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -138,7 +139,9 @@ impl<V> Bounded<V> {
 /// The dedupe key of a stored event: the same delivery again gets the same
 /// key. A delivery about a message is its event kind, `message_id` and status
 /// (`msg:`); a `template.status` its template name, language and status
-/// (`tpl:`); anything else the SHA-256 of its body (`body:`). The parts are
+/// (`tpl:`); a Meta delivery whose updates all carry a message id, each
+/// update's kind, id and status (`msg:`; one update keys as StartMessaging's
+/// does); anything else the SHA-256 of its body (`body:`). The parts are
 /// hashed (SHA-256, hex), so a key is short whatever a sender puts in them,
 /// and the parts are joined with a separator no JSON string can hold raw
 /// (U+0000), so two different deliveries never share a key by concatenation.
@@ -151,7 +154,29 @@ pub fn store_key(body: &[u8]) -> String {
         }
         format!("{prefix}:{}", hex::encode(hash.finalize()))
     };
-    if let Ok(identity) = events::identify(body) {
+    let Ok(identified) = events::identify(body) else {
+        return format!("body:{}", hex::encode(Sha256::digest(body)));
+    };
+    // A Meta batch is the same delivery again when every update is about the
+    // same messages and statuses; one update keys as StartMessaging's would.
+    let updates = &identified.updates;
+    if identified.profile == Profile::Meta
+        && !updates.is_empty()
+        && updates.iter().all(|u| u.message_id.is_some())
+    {
+        let parts: Vec<&str> = updates
+            .iter()
+            .flat_map(|u| {
+                [
+                    u.event.as_str(),
+                    u.message_id.as_deref().unwrap_or(""),
+                    u.status.as_deref().unwrap_or(""),
+                ]
+            })
+            .collect();
+        return hashed("msg", &parts);
+    }
+    if let (Profile::StartMessaging, [identity]) = (identified.profile, updates.as_slice()) {
         if let Some(id) = &identity.message_id {
             let status = identity.status.as_deref().unwrap_or("");
             return hashed("msg", &[&identity.event, id, status]);
@@ -196,7 +221,7 @@ mod tests {
         let body = format!(
             r#"{{"event":"message.status","data":{{"message_id":"{id}","status":"{status}"}}}}"#
         );
-        events::identify(body.as_bytes()).unwrap()
+        events::identify(body.as_bytes()).unwrap().updates.remove(0)
     }
 
     fn tags(seen: &mut Seen, events: &[Identity]) -> Vec<Tag> {
@@ -206,7 +231,10 @@ mod tests {
     #[test]
     fn a_repeated_delivery_is_a_duplicate() {
         let mut seen = Seen::default();
-        let sample = events::identify(EventKind::MessageReceived.sample_text().as_bytes()).unwrap();
+        let sample = events::identify(EventKind::MessageReceived.sample_text().as_bytes())
+            .unwrap()
+            .updates
+            .remove(0);
         let got = tags(
             &mut seen,
             &[
@@ -245,15 +273,17 @@ mod tests {
     #[test]
     fn only_message_ids_are_tracked_and_only_message_status_has_an_order() {
         let mut seen = Seen::default();
-        let template =
-            events::identify(EventKind::TemplateStatus.sample_text().as_bytes()).unwrap();
+        let template = events::identify(EventKind::TemplateStatus.sample_text().as_bytes())
+            .unwrap()
+            .updates
+            .remove(0);
         for _ in 0..3 {
             assert_eq!(seen.observe(&template), Tag::New);
         }
         let other = |status: &str| {
             let body =
                 format!(r#"{{"event":"x.y","data":{{"message_id":"m","status":"{status}"}}}}"#);
-            events::identify(body.as_bytes()).unwrap()
+            events::identify(body.as_bytes()).unwrap().updates.remove(0)
         };
         assert_eq!(seen.observe(&other("read")), Tag::New);
         assert_eq!(
@@ -321,5 +351,23 @@ mod tests {
             store_key(sample.as_bytes()),
             store_key(sample.trim().as_bytes())
         );
+    }
+
+    #[test]
+    fn a_meta_delivery_keys_by_its_updates() {
+        let sm = br#"{"event":"message.status","data":{"message_id":"m1","status":"read"}}"#;
+        let meta = |statuses: &str| {
+            format!(
+                r#"{{"object":"whatsapp_business_account","entry":[{{"changes":[{{"field":"messages","value":{{"statuses":[{statuses}]}}}}]}}]}}"#
+            )
+        };
+        let one = meta(r#"{"id":"m1","status":"read"}"#);
+        assert_eq!(store_key(one.as_bytes()), store_key(sm));
+        let two = meta(r#"{"id":"m1","status":"read"},{"id":"m2","status":"read"}"#);
+        let spaced = two.replace(',', ", ");
+        assert_eq!(store_key(two.as_bytes()), store_key(spaced.as_bytes()));
+        assert_ne!(store_key(two.as_bytes()), store_key(one.as_bytes()));
+        let unnamed = meta(r#"{"status":"read"}"#);
+        assert!(store_key(unnamed.as_bytes()).starts_with("body:"));
     }
 }

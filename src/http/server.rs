@@ -39,7 +39,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
-use crate::contract::events::{self, Identity};
+use crate::contract::events::{self, Identified};
 use crate::contract::record::{Borrowed, Verdict};
 use crate::contract::signature::{self, ParseError, Signature};
 use crate::error::{Error, Result};
@@ -60,6 +60,9 @@ pub struct Config {
     /// The one path that takes webhooks.
     pub path: String,
     pub secret: Secret,
+    /// What the handshake's `hub.verify_token` must be (the secret unless
+    /// told otherwise).
+    pub verify_token: Secret,
     /// Also accepted during a rotation (`ingest --previous-secret`).
     pub previous_secret: Option<Secret>,
     pub signature_header: HeaderName,
@@ -172,12 +175,14 @@ pub enum Outcome {
     Handshake(Handshake),
     /// A POST whose signature is missing or wrong (401).
     Rejected(Fault),
-    /// A POST with a valid signature: which event it is (or why the body is
-    /// not one), what the app said when forwarding, and whether the previous
-    /// secret (during a rotation) signed it. The whole event is not built
-    /// here: only the pretty output needs it, off the answering thread.
+    /// A POST with a valid signature: which updates it holds, in either
+    /// envelope (or why the body is not an event, which is still answered
+    /// 2xx: it is correctly signed), what the app said when forwarding, and
+    /// whether the previous secret (during a rotation) signed it. The whole
+    /// event is not built here: only the pretty output needs it, off the
+    /// answering thread.
     Verified {
-        event: std::result::Result<Identity, String>,
+        event: std::result::Result<Identified, String>,
         forward: Option<Forwarded>,
         previous_secret: bool,
     },
@@ -312,8 +317,8 @@ impl Exchange {
         }
     }
 
-    /// Which event the body was, when it was a verified event.
-    pub fn event(&self) -> Option<&Identity> {
+    /// Which updates the body held, when it was a verified event.
+    pub fn event(&self) -> Option<&Identified> {
         match &self.outcome {
             Outcome::Verified {
                 event: Ok(event), ..
@@ -331,7 +336,10 @@ impl Exchange {
             headers: &self.headers,
             body: self.body.as_deref(),
             signature: self.verdict(),
-            event: self.event().map(|e| e.event.as_str()),
+            event: self
+                .event()
+                .and_then(Identified::first)
+                .map(|e| e.event.as_str()),
             status: self.status.as_u16(),
         }
     }
@@ -601,7 +609,7 @@ async fn answer(
     }
     match parts.method {
         Method::GET => {
-            let handshake = handshake(parts.uri.query(), config.secret.bytes());
+            let handshake = handshake(parts.uri.query(), config.verify_token.bytes());
             let response = handshake.response();
             (Outcome::Handshake(handshake), None, response)
         }
@@ -684,17 +692,9 @@ async fn post(
             let response = empty(forwarded.status());
             (Some(forwarded), response)
         }
-        None => match (config.respond_status, &event) {
-            (Some(status), _) => (None, empty(status)),
-            (None, Ok(_)) => (None, empty(StatusCode::OK)),
-            (None, Err(why)) => (
-                None,
-                plain(
-                    StatusCode::BAD_REQUEST,
-                    format!("Bad Request: the body is not a JSON event: {why}\n"),
-                ),
-            ),
-        },
+        // Whatever the body: it is correctly signed, so the platform sent it,
+        // and a refusal would only make it retry the same bytes.
+        None => (None, empty(config.respond_status.unwrap_or(StatusCode::OK))),
     };
     let outcome = Outcome::Verified {
         event,
@@ -1011,6 +1011,7 @@ mod tests {
                 addr: SocketAddr::from(([127, 0, 0, 1], 0)),
                 path: "/hook".into(),
                 secret: Secret::new(SECRET, crate::input::secret::Source::Flag).unwrap(),
+                verify_token: Secret::new(SECRET, crate::input::secret::Source::Flag).unwrap(),
                 previous_secret: None,
                 signature_header: HeaderName::from_static("x-signature-256"),
                 max_body: 1024,

@@ -333,18 +333,26 @@ pub fn run_prefix() -> String {
 #[derive(Debug, Clone)]
 pub struct Item {
     pub body: Bytes,
+    /// The (first) update's event type.
     pub event: Option<String>,
     pub message_id: Option<String>,
+    /// How many updates the body holds (several in a Meta batch).
+    pub updates: usize,
 }
 
 impl Item {
     /// A body given as bytes; its event and id are read from it when it is an event.
     pub fn from_body(body: Vec<u8>) -> Item {
-        let parsed = crate::contract::events::parse(&body).ok();
+        // A batch is named by its first update.
+        let updates =
+            crate::contract::events::identify(&body).map_or_else(|_| Vec::new(), |ids| ids.updates);
+        let count = updates.len();
+        let first = updates.into_iter().next();
         Item {
-            event: parsed.as_ref().map(|e| e.name().to_string()),
-            message_id: parsed.and_then(|e| e.message_id().map(str::to_string)),
+            event: first.as_ref().map(|e| e.event.clone()),
+            message_id: first.and_then(|e| e.message_id),
             body: body.into(),
+            updates: count,
         }
     }
 }
@@ -390,6 +398,7 @@ impl Source {
                     body: body.into(),
                     event: Some(sample.kind.name().to_string()),
                     message_id,
+                    updates: sample.updates,
                 }
             }
             Source::Fixed(items) => items[at].clone(),

@@ -17,12 +17,78 @@ fn lists_each_event_on_one_line() {
     let text = stdout_of(&out);
     let names: Vec<&str> = text
         .lines()
+        .filter(|l| !l.starts_with(' '))
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
     assert_eq!(
         names,
         ["message.received", "message.status", "template.status"]
     );
+    assert!(text.contains("    --type text image video audio document sticker"));
+    assert!(text.contains("    --status sent delivered read played failed"));
+}
+
+#[test]
+fn prints_every_type_in_both_envelopes() {
+    let doc = |args: &[&str]| -> serde_json::Value {
+        let out = wm_hooks()
+            .arg("events")
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        serde_json::from_str(&stdout_of(&out)).unwrap()
+    };
+    let image = doc(&["message.received", "--type", "image"]);
+    assert_eq!(image["data"]["type"], "image");
+    assert_eq!(image["data"]["image"]["mime_type"], "image/jpeg");
+    let meta = doc(&[
+        "message.received",
+        "--type",
+        "interactive",
+        "--reply",
+        "list",
+        "--profile",
+        "meta",
+    ]);
+    let message = &meta["entry"][0]["changes"][0]["value"]["messages"][0];
+    assert_eq!(message["interactive"]["type"], "list_reply");
+    assert_eq!(meta["object"], "whatsapp_business_account");
+    let failed = doc(&["message.status", "--status", "failed", "--profile", "meta"]);
+    let status = &failed["entry"][0]["changes"][0]["value"]["statuses"][0];
+    assert_eq!(status["errors"][0]["code"], 131047);
+    let rejected = doc(&["template.status", "--template-status", "rejected"]);
+    assert_eq!(rejected["data"]["reason"], "INVALID_FORMAT");
+    let from_env = wm_hooks()
+        .args(["events", "message.status"])
+        .env("WM_HOOKS_PROFILE", "meta")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(stdout_of(&from_env).contains("\"statuses\""));
+}
+
+#[test]
+fn a_variant_flag_must_fit_its_event() {
+    for args in [
+        &["events", "message.status", "--type", "image"][..],
+        &["events", "message.received", "--reply", "list"],
+        &["events", "--type", "image"],
+    ] {
+        wm_hooks()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("error:"));
+    }
+    wm_hooks()
+        .args(["events", "message.status"])
+        .env("WM_HOOKS_PROFILE", "facebook")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("WM_HOOKS_PROFILE"));
 }
 
 #[test]
@@ -82,7 +148,8 @@ fn help_describes_each_event_in_the_same_words_as_the_list() {
         .lines()
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect();
-    for line in list.lines() {
+    // The indented lines under each event name its sample flags.
+    for line in list.lines().filter(|l| !l.starts_with(' ')) {
         let (name, about) = line.split_once(' ').unwrap();
         let want = format!("- {name}: {}", about.trim());
         assert!(help.contains(&want), "{want:?} not in --help");

@@ -56,7 +56,9 @@ impl TestStore {
             let store = store::open(&url, "wm-hooks").unwrap();
             let mut ids = Vec::new();
             for body in bodies {
-                let identity = events::identify(body).ok();
+                let identity = events::identify(body)
+                    .ok()
+                    .and_then(|i| i.updates.into_iter().next());
                 let entry = NewEntry {
                     key: store_key(body),
                     event: identity.as_ref().map(|i| i.event.clone()),

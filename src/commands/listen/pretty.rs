@@ -14,7 +14,7 @@ use hyper::header::HeaderName;
 use crate::cli::ListenArgs;
 use crate::contract::dedup::Tag;
 use crate::contract::diagnosis;
-use crate::contract::events::{self, Event};
+use crate::contract::events::{self, Content, ErrorInfo, Event};
 use crate::http::server::{
     self, Exchange, Fault, ForwardError, Forwarded, Handshake, Outcome, Refusal, Report,
 };
@@ -44,7 +44,7 @@ impl Style {
     pub fn new(args: &ListenArgs, config: &server::Config) -> Style {
         Style {
             verbose: output::verbose() > 0,
-            header: args.signature_header.clone(),
+            header: config.signature_header.clone(),
             path: config.path.clone(),
             secret: config.secret.clone(),
             max_body: config.max_body,
@@ -58,9 +58,10 @@ impl Style {
 }
 
 /// The block for one report.
-pub fn block(style: &Style, report: &Report, tag: Tag) -> String {
+/// The block for one report; `tags` has one per update of a verified event.
+pub fn block(style: &Style, report: &Report, tags: &[Tag]) -> String {
     match report {
-        Report::Request(exchange) => request(style, exchange, tag),
+        Report::Request(exchange) => request(style, exchange, tags),
         Report::Malformed { at, peer, error } => {
             let mut out = String::new();
             let what = if error.is_parse_too_large() {
@@ -94,9 +95,9 @@ pub fn dropped(n: u64) -> String {
     )
 }
 
-fn request(style: &Style, x: &Exchange, tag: Tag) -> String {
+fn request(style: &Style, x: &Exchange, tags: &[Tag]) -> String {
     let mut out = String::new();
-    let head = |out: &mut String, what: String, verdict: ColoredString| {
+    let head_tagged = |out: &mut String, what: String, verdict: ColoredString, tag: Tag| {
         let _ = write!(
             out,
             "{}  {}  {what}  {verdict}",
@@ -114,33 +115,52 @@ fn request(style: &Style, x: &Exchange, tag: Tag) -> String {
         }
         out.push('\n');
     };
+    let head = |out: &mut String, what: String, verdict: ColoredString| {
+        head_tagged(out, what, verdict, Tag::New)
+    };
     let request_line = format!("{} {}", x.method, output::escape(&x.path));
     match &x.outcome {
         Outcome::Verified { event, forward, .. } => {
             let valid = "✔ signature valid".green();
+            let body = x.body.as_deref().unwrap_or_default();
             match event {
-                Ok(identity) => {
-                    // The receiver only identified the event; build it here, off
-                    // the answering thread. (Only data nested past serde_json's
-                    // depth limit can fail now, and then the type is still known.)
-                    let body = x.body.as_deref().unwrap_or_default();
-                    let event = events::parse(body).unwrap_or_else(|_| Event::Unknown {
-                        event: identity.event.clone(),
-                        data: serde_json::Value::Null,
-                    });
-                    head(&mut out, kind(&event), valid);
-                    for detail in details(&event, style.verbose) {
-                        line(&mut out, detail);
+                Ok(identified) => {
+                    // The receiver only identified the updates; build them here,
+                    // off the answering thread. (Only data nested past
+                    // serde_json's depth limit can fail now, and then each
+                    // update's type is still known.)
+                    let updates: Vec<Event> = match events::parse(body) {
+                        Ok(delivery) => delivery.updates.into_iter().map(|u| u.event).collect(),
+                        Err(_) => identified
+                            .updates
+                            .iter()
+                            .map(|id| Event::Unknown {
+                                event: id.event.clone(),
+                                data: serde_json::Value::Null,
+                            })
+                            .collect(),
+                    };
+                    let n = updates.len();
+                    if n == 0 {
+                        head(&mut out, "an empty Meta delivery".into(), valid.clone());
+                        line(&mut out, "no entry holds a change".dimmed().to_string());
+                    }
+                    for (i, event) in updates.iter().enumerate() {
+                        let what = match n {
+                            1 => kind(event),
+                            n => format!("{}  {}", kind(event), format!("{}/{n}", i + 1).dimmed()),
+                        };
+                        let tag = tags.get(i).copied().unwrap_or(Tag::New);
+                        head_tagged(&mut out, what, valid.clone(), tag);
+                        for detail in details(event, style.verbose) {
+                            line(&mut out, detail);
+                        }
                     }
                 }
-                Err(why) => {
-                    head(&mut out, request_line, valid);
-                    line(
-                        &mut out,
-                        format!("✘ not a JSON event: {}", output::escape(why))
-                            .red()
-                            .to_string(),
-                    );
+                Err(_) => {
+                    let verdict = "✔ signature valid, not a WhatsApp event".green();
+                    head(&mut out, request_line, verdict);
+                    line(&mut out, not_an_event(body).dimmed().to_string());
                 }
             }
             if let Some(forwarded) = forward {
@@ -258,12 +278,8 @@ fn details(event: &Event, whole: bool) -> Vec<String> {
                 (None, number) => shown(number, "an unknown sender"),
             };
             let kind = shown(m.kind.as_ref(), "message");
-            let text = m.text.as_ref().and_then(|t| t.body.as_ref());
             let mut lines = vec![format!("from {from}  {}", id(m.message_id.as_ref()))];
-            lines.push(match text {
-                Some(text) => format!("{kind}: {}", field(text, whole)),
-                None => format!("{kind} (no text)"),
-            });
+            lines.push(content(&kind, &m.content, whole));
             lines
         }
         Event::MessageStatus(s) => {
@@ -271,19 +287,28 @@ fn details(event: &Event, whole: bool) -> Vec<String> {
                 .recipient
                 .as_ref()
                 .map_or(String::new(), |r| format!("  to {}", field(r, whole)));
-            vec![format!(
+            let mut lines = vec![format!(
                 "{} → {}{to}",
                 shown(s.message_id.as_ref(), "(no message_id)"),
                 message_status(s.status.as_deref(), whole)
-            )]
+            )];
+            for error in s.errors.iter().flatten() {
+                lines.push(error_line(error, whole));
+            }
+            lines
         }
         Event::TemplateStatus(t) => {
             let language = t
                 .language
                 .as_ref()
                 .map_or(String::new(), |l| format!(" ({})", field(l, whole)));
+            let reason = t
+                .reason
+                .as_ref()
+                .filter(|r| r.as_str() != "NONE")
+                .map_or(String::new(), |r| format!(": {}", field(r, whole)));
             vec![format!(
-                "{}{language} → {}",
+                "{}{language} → {}{reason}",
                 shown(t.template_name.as_ref(), "(no template_name)"),
                 template_status(t.status.as_deref(), whole)
             )]
@@ -297,6 +322,136 @@ fn details(event: &Event, whole: bool) -> Vec<String> {
             )]
         }
     }
+}
+
+/// The essentials of a message's content, after its type.
+fn content(kind: &str, c: &Content, whole: bool) -> String {
+    let f = |text: &Option<String>| text.as_deref().map(|t| field(t, whole));
+    let join =
+        |parts: Vec<Option<String>>| parts.into_iter().flatten().collect::<Vec<_>>().join("  ");
+    if let Some(text) = c.text.as_ref().and_then(|t| t.body.as_ref()) {
+        return format!("{kind}: {}", field(text, whole));
+    }
+    if let Some((_, m)) = c.media() {
+        let voice = (m.voice == Some(true)).then(|| "voice note".to_string());
+        let caption = m
+            .caption
+            .as_deref()
+            .map(|t| format!("{:?}", field(t, whole)));
+        let parts = join(vec![
+            voice,
+            caption,
+            f(&m.filename),
+            f(&m.mime_type),
+            m.id.as_deref()
+                .map(|id| format!("media id {}", field(id, whole))),
+        ]);
+        return format!("{kind}: {parts}");
+    }
+    if let Some(l) = &c.location {
+        let at = match (l.latitude, l.longitude) {
+            (Some(lat), Some(lng)) => Some(format!("{lat}, {lng}")),
+            _ => None,
+        };
+        return format!("{kind}: {}", join(vec![f(&l.name), at, f(&l.address)]));
+    }
+    if let Some(r) = &c.reaction {
+        let emoji = r
+            .emoji
+            .as_deref()
+            .map_or("(removed)".to_string(), |e| field(e, whole));
+        let to = r
+            .message_id
+            .as_deref()
+            .map_or(String::new(), |id| format!(" to {}", field(id, whole)));
+        return format!("{kind}: {emoji}{to}");
+    }
+    if let Some(i) = &c.interactive {
+        let reply = i.button_reply.as_ref().or(i.list_reply.as_ref());
+        if let Some(r) = reply {
+            return format!(
+                "{kind} ({}): {}  id {}",
+                f(&i.kind).unwrap_or_default(),
+                f(&r.title).unwrap_or_default(),
+                f(&r.id).unwrap_or_default()
+            );
+        }
+        if let Some(flow) = &i.nfm_reply {
+            return format!(
+                "{kind} (nfm_reply): {}  {}",
+                f(&flow.name).unwrap_or_default(),
+                f(&flow.response_json).unwrap_or_default()
+            );
+        }
+    }
+    if let Some(b) = &c.button {
+        return format!(
+            "{kind}: {}  payload {}",
+            f(&b.text).unwrap_or_default(),
+            f(&b.payload).unwrap_or_default()
+        );
+    }
+    if let Some(contacts) = &c.contacts {
+        let names: Vec<String> = contacts
+            .iter()
+            .filter_map(|c| c.name.as_ref().and_then(|n| n.formatted_name.as_deref()))
+            .map(|n| field(n, whole))
+            .collect();
+        return format!("{kind}: {}", names.join(", "));
+    }
+    if let Some(o) = &c.order {
+        let items = o.product_items.as_ref().map_or(0, Vec::len);
+        let text = o
+            .text
+            .as_deref()
+            .map_or(String::new(), |t| format!("  {:?}", field(t, whole)));
+        return format!(
+            "{kind}: {items} item{}{text}",
+            if items == 1 { "" } else { "s" }
+        );
+    }
+    if let Some(system) = &c.system {
+        return format!("{kind}: {}", f(&system.body).unwrap_or_default());
+    }
+    if let Some(errors) = &c.errors {
+        let shown: Vec<String> = errors.iter().map(|e| error_line(e, whole)).collect();
+        return format!("{kind}: {}", shown.join("; "));
+    }
+    format!("{kind} (no content shown)")
+}
+
+/// `✘ 131047 Re-engagement message`.
+fn error_line(error: &ErrorInfo, whole: bool) -> String {
+    let code = error.code.map_or(String::new(), |c| format!("{c} "));
+    let title = error
+        .title
+        .as_deref()
+        .or(error.message.as_deref())
+        .map_or(String::new(), |t| field(t, whole));
+    format!("✘ {code}{title}").red().to_string()
+}
+
+/// What a correctly signed body that is no event looks like: its size and,
+/// when it is a JSON object, its top-level keys.
+fn not_an_event(body: &[u8]) -> String {
+    let size = plural_bytes(body.len());
+    if body.is_empty() {
+        return "an empty body".into();
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => {
+            let keys: Vec<String> = map.keys().take(12).map(|k| field(k, false)).collect();
+            let more = if map.len() > 12 { ", …" } else { "" };
+            format!("{size}, a JSON object with keys: {}{more}", keys.join(", "))
+        }
+        Ok(_) => format!("{size} of JSON that is not an object"),
+        Err(_) if std::str::from_utf8(body).is_ok() => format!("{size} of text that is not JSON"),
+        Err(_) => format!("{size} that are not UTF-8 text"),
+    }
+}
+
+fn plural_bytes(n: usize) -> String {
+    format!("{n} byte{}", if n == 1 { "" } else { "s" })
 }
 
 fn id(message_id: Option<&String>) -> String {
@@ -498,7 +653,7 @@ mod tests {
 
     fn shown(x: &Exchange, tag: Tag) -> String {
         colored::control::set_override(false);
-        request(&style(), x, tag)
+        request(&style(), x, &[tag])
     }
 
     #[test]
@@ -598,7 +753,7 @@ mod tests {
         let mut verbose_style = style();
         verbose_style.verbose = true;
         colored::control::set_override(false);
-        let text = request(&verbose_style, &x, Tag::New);
+        let text = request(&verbose_style, &x, &[Tag::New]);
         assert!(text.contains("      x-evil: a"));
         assert!(text.contains("body ("), "{text}");
         assert!(

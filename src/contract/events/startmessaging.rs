@@ -1,15 +1,14 @@
 //! The StartMessaging envelope, `{"event", "timestamp", "data"}`: the API
-//! document's three examples as samples, [`parse`] into the event model, and
-//! [`identify`], the one-pass read a receiver under load needs.
+//! document's three examples as samples, its one update in the event model,
+//! and the lenient reader [`super::identify`] reads its `data` with.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::{Event, EventKind, Identity};
+use super::{Event, Identity, Update};
 
 pub(super) const SAMPLE_MESSAGE_RECEIVED: &str = r#"{
   "event": "message.received",
@@ -48,62 +47,18 @@ pub(super) const SAMPLE_TEMPLATE_STATUS: &str = r#"{
   }
 }"#;
 
-/// The outer shape every event shares.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Envelope {
-    pub event: String,
-    #[serde(default)]
-    pub timestamp: Option<String>,
-    #[serde(default)]
-    pub data: Value,
-}
-
-/// Parses a body into an event. Fails only when the body is not a JSON object
-/// with a string `event` field.
-pub fn parse(body: &[u8]) -> Result<Event, serde_json::Error> {
-    let envelope: Envelope = serde_json::from_slice(body)?;
-    Ok(from_envelope(envelope))
-}
-
-/// Reads a body's [`Identity`] in one pass that builds no event: what a
-/// receiver under load needs to answer, record and deduplicate. Refuses exactly
-/// the bodies [`parse`] refuses (anything but a JSON object with a string
-/// `event`, and any JSON `parse` cannot read, such as a lone surrogate `\ud800`
-/// or a number out of range inside `data`), and finds the [`identity`] of the
-/// envelope `parse` reads; a differential test holds the two together.
-pub fn identify(body: &[u8]) -> Result<Identity, serde_json::Error> {
-    #[derive(Deserialize)]
-    struct Wire<'a> {
-        event: String,
-        // A string as in `Envelope`, so that the same bodies fail here;
-        // borrowed, since it is only checked.
-        #[serde(default, borrow, rename = "timestamp")]
-        _timestamp: Option<Cow<'a, str>>,
-        #[serde(default)]
-        data: Lenient,
-    }
-    let wire: Wire<'_> = serde_json::from_slice(body)?;
-    Ok(Identity {
-        event: wire.event,
-        message_id: wire.data.message_id,
-        status: wire.data.status,
-    })
-}
-
-/// The identity of an envelope: its event type, and the `message_id` and
-/// `status` of its data when they are strings.
-pub fn identity(envelope: &Envelope) -> Identity {
-    let text = |key: &str| {
-        envelope
-            .data
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    Identity {
-        event: envelope.event.clone(),
+/// The one update of a StartMessaging delivery: the event built from its
+/// `data`, and the identity read from that data as [`super::identify`] reads it.
+pub(super) fn update(event: String, data: Value) -> Update {
+    let text = |key: &str| data.get(key).and_then(Value::as_str).map(str::to_string);
+    let identity = Identity {
+        event: event.clone(),
         message_id: text("message_id"),
         status: text("status"),
+    };
+    Update {
+        event: Event::typed(&event, data),
+        identity,
     }
 }
 
@@ -111,10 +66,10 @@ pub fn identity(envelope: &Envelope) -> Identity {
 /// `message_id` and `status` strings; everything else is read past unbuilt,
 /// but checked as [`Value`] would check it.
 #[derive(Default)]
-struct Lenient {
-    text: Option<String>,
-    message_id: Option<String>,
-    status: Option<String>,
+pub(super) struct Lenient {
+    pub(super) text: Option<String>,
+    pub(super) message_id: Option<String>,
+    pub(super) status: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for Lenient {
@@ -191,7 +146,7 @@ impl<'de> Visitor<'de> for LenientVisitor {
 /// decoded (so a lone surrogate or bad UTF-8 is an error, as it is for
 /// [`parse`]) and numbers converted (so `1e400` is one). `IgnoredAny` skips
 /// both unchecked, and so used to accept bodies [`parse`] refuses.
-struct Checked;
+pub(super) struct Checked;
 
 impl<'de> Deserialize<'de> for Checked {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -243,51 +198,26 @@ impl<'de> Visitor<'de> for CheckedVisitor {
     }
 }
 
-pub fn from_envelope(envelope: Envelope) -> Event {
-    // An object only: serde would also fill a struct from an array, by
-    // position, which `identify` (reading keys) does not.
-    fn typed<T: serde::de::DeserializeOwned>(data: &Value) -> Option<T> {
-        data.is_object()
-            .then(|| T::deserialize(data).ok())
-            .flatten()
-    }
-    let known = match EventKind::from_name(&envelope.event) {
-        Some(EventKind::MessageReceived) => typed(&envelope.data).map(Event::MessageReceived),
-        Some(EventKind::MessageStatus) => typed(&envelope.data).map(Event::MessageStatus),
-        Some(EventKind::TemplateStatus) => typed(&envelope.data).map(Event::TemplateStatus),
-        None => None,
-    };
-    known.unwrap_or(Event::Unknown {
-        event: envelope.event,
-        data: envelope.data,
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::{EventKind, Identity, identify, parse};
     use super::*;
-    use proptest::prelude::*;
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// The one event of a StartMessaging body.
+    fn event(body: &[u8]) -> Event {
+        let mut delivery = parse(body).unwrap();
+        assert_eq!(delivery.updates.len(), 1);
+        delivery.updates.remove(0).event
+    }
 
-        /// `identify` finds the identity of the very envelope `parse` reads.
-        #[test]
-        fn identify_is_the_identity_of_the_parsed_envelope(body in super::super::bodies()) {
-            let read: Result<Envelope, _> = serde_json::from_slice(&body);
-            prop_assert_eq!(
-                identify(&body).ok(),
-                read.ok().map(|envelope| identity(&envelope)),
-                "{:?}",
-                String::from_utf8_lossy(&body)
-            );
-        }
+    fn identity(body: &[u8]) -> Identity {
+        identify(body).unwrap().updates.remove(0)
     }
 
     #[test]
     fn every_sample_parses_as_its_kind() {
         for kind in EventKind::ALL {
-            let event = parse(kind.sample_text().as_bytes()).unwrap();
+            let event = event(kind.sample_text().as_bytes());
             assert_eq!(event.name(), kind.name());
             assert!(!matches!(event, Event::Unknown { .. }), "{kind}");
         }
@@ -295,35 +225,37 @@ mod tests {
 
     #[test]
     fn sample_fields_are_read() {
-        let Event::MessageReceived(m) = parse(SAMPLE_MESSAGE_RECEIVED.as_bytes()).unwrap() else {
+        let Event::MessageReceived(m) = event(SAMPLE_MESSAGE_RECEIVED.as_bytes()) else {
             panic!("not message.received");
         };
         assert_eq!(m.contact.unwrap().name.as_deref(), Some("João Silva"));
         assert_eq!(
-            m.text.unwrap().body.as_deref(),
+            m.content.text.unwrap().body.as_deref(),
             Some("Hi, I need help with my order")
         );
-        let event = parse(SAMPLE_MESSAGE_STATUS.as_bytes()).unwrap();
-        assert_eq!(event.message_id(), Some("msg_abc123"));
+        assert_eq!(
+            event(SAMPLE_MESSAGE_STATUS.as_bytes()).message_id(),
+            Some("msg_abc123")
+        );
     }
 
     #[test]
     fn tolerant_of_unknown_fields_types_and_shapes() {
         let extra = br#"{"event":"message.status","data":{"status":"read","new":1},"x":[]}"#;
-        let Event::MessageStatus(s) = parse(extra).unwrap() else {
+        let Event::MessageStatus(s) = event(extra) else {
             panic!()
         };
         assert_eq!(s.status.as_deref(), Some("read"));
         assert_eq!(s.message_id, None);
 
-        let unknown = parse(br#"{"event":"account.update","data":{"a":1}}"#).unwrap();
+        let unknown = event(br#"{"event":"account.update","data":{"a":1}}"#);
         assert_eq!(unknown.name(), "account.update");
         assert!(matches!(unknown, Event::Unknown { .. }));
 
-        let wrong_shape = parse(br#"{"event":"message.status","data":{"status":7}}"#).unwrap();
+        let wrong_shape = event(br#"{"event":"message.status","data":{"status":7}}"#);
         assert!(matches!(wrong_shape, Event::Unknown { .. }));
         // Not by position: an array is no message, whatever serde allows.
-        let by_position = parse(br#"{"event":"message.received","data":["m1"]}"#).unwrap();
+        let by_position = event(br#"{"event":"message.received","data":["m1"]}"#);
         assert!(matches!(by_position, Event::Unknown { .. }));
     }
 
@@ -344,6 +276,8 @@ mod tests {
             br#"{"event":"e","data":{"n":1e400}}"#,
             br#"{"event":"e","data":[{"k":"\udc00"}]}"#,
             b"{\"event\":\"e\",\"data\":{\"t\":\"\xff\"}}",
+            br#"{"object":"whatsapp_business_account","entry":[{"x":"\ud800"}]}"#,
+            br#"{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"n":1e400}}]}]}"#,
             // Deep nesting is an error, not a crash.
             deep.as_bytes(),
         ] {
@@ -355,7 +289,7 @@ mod tests {
 
     #[test]
     fn identify_reads_the_keys_leniently() {
-        let id = identify(EventKind::MessageStatus.sample_text().as_bytes()).unwrap();
+        let id = identity(EventKind::MessageStatus.sample_text().as_bytes());
         assert_eq!(
             (
                 id.event.as_str(),
@@ -364,20 +298,20 @@ mod tests {
             ),
             ("message.status", Some("msg_abc123"), Some("delivered"))
         );
-        let id = identify(EventKind::MessageReceived.sample_text().as_bytes()).unwrap();
+        let id = identity(EventKind::MessageReceived.sample_text().as_bytes());
         assert_eq!(
             (id.message_id.as_deref(), id.status),
             (Some("msg_incoming_123"), None)
         );
         let loose =
             br#"{"data":{"message_id":"m\u00e9","status":7,"x":{"status":"no"}},"event":"y"}"#;
-        let id = identify(loose).unwrap();
+        let id = identity(loose);
         assert_eq!((id.message_id.as_deref(), id.status), (Some("mé"), None));
         let escaped = br#"{"event":"e.x","timestamp":"2026-01-15"}"#;
-        assert_eq!(identify(escaped).unwrap().event, "e.x");
+        assert_eq!(identity(escaped).event, "e.x");
         for data in ["null", "[1,{\"a\":2}]", "\"text\"", "true", "-1.5e3", "{}"] {
             let body = format!(r#"{{"event":"e","data":{data}}}"#);
-            let id = identify(body.as_bytes()).unwrap();
+            let id = identity(body.as_bytes());
             assert_eq!((id.message_id, id.status), (None, None), "{data}");
         }
     }

@@ -1,28 +1,88 @@
-//! Sample payloads made ready to send: `--set PATH=VALUE` edits (dotted paths,
-//! values parsed as JSON when they are JSON), and a fresh RFC 3339 timestamp
-//! and `message_id` for every event, so that a receiver that deduplicates sees
-//! new events unless asked otherwise. Pure: the clock and the run's random id
-//! prefix come in as arguments.
+//! Sample payloads made ready to send: the [`catalog`] of every sample in both
+//! envelopes, `--set PATH=VALUE` edits (dotted paths, values parsed as JSON
+//! when they are JSON), and fresh timestamps and message ids for every event,
+//! so that a receiver that deduplicates sees new events unless asked
+//! otherwise. Pure: the clock and the run's random id prefix come in as
+//! arguments.
+
+pub mod catalog;
 
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use crate::contract::events::EventKind;
+use crate::contract::profile::Profile;
 
-/// The fields made fresh for every event, when the sample has them and no edit
-/// set them: JSON pointer, dotted path, and what goes there.
-const FRESH: [(&str, &str, Slot); 3] = [
-    ("/timestamp", "timestamp", Slot::Timestamp),
-    ("/data/timestamp", "data.timestamp", Slot::Timestamp),
-    ("/data/message_id", "data.message_id", Slot::MessageId),
+/// The fields made fresh in a StartMessaging event, when the sample has them
+/// and no edit set them: dotted path, and what goes there.
+const FRESH: [(&str, Slot); 3] = [
+    ("timestamp", Slot::Timestamp),
+    ("data.timestamp", Slot::Timestamp),
+    ("data.message_id", Slot::MessageId),
 ];
+
+/// The fields made fresh in a Meta delivery: each entry's `time`, each
+/// message's and status's `id` and `timestamp`, wherever they are.
+fn meta_fresh(doc: &Value) -> Vec<(String, Slot)> {
+    let mut out = Vec::new();
+    let items = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    for (e, entry) in items(&doc["entry"]).iter().enumerate() {
+        if entry.get("time").is_some() {
+            out.push((format!("entry.{e}.time"), Slot::UnixNumber));
+        }
+        for (c, change) in items(&entry["changes"]).iter().enumerate() {
+            for list in ["messages", "statuses"] {
+                for (i, item) in items(&change["value"][list]).iter().enumerate() {
+                    let at = format!("entry.{e}.changes.{c}.value.{list}.{i}");
+                    if item.get("id").is_some() {
+                        out.push((format!("{at}.id"), Slot::MessageId));
+                    }
+                    if item.get("timestamp").is_some() {
+                        out.push((format!("{at}.timestamp"), Slot::UnixString));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A document to send and which events it holds (several in a Meta batch).
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub profile: Profile,
+    pub kinds: Vec<EventKind>,
+    pub doc: Value,
+}
+
+impl Template {
+    /// One event's sample, as `profile` sends it.
+    pub fn single(profile: Profile, kind: EventKind, variant: &catalog::Variant) -> Template {
+        Template {
+            profile,
+            kinds: vec![kind],
+            doc: catalog::document(profile, kind, variant),
+        }
+    }
+
+    /// One Meta delivery of `count` updates, taking `kinds` in turn.
+    pub fn batch(kinds: &[EventKind], variant: &catalog::Variant, count: usize) -> Template {
+        Template {
+            profile: Profile::Meta,
+            kinds: kinds.iter().copied().cycle().take(count).collect(),
+            doc: catalog::batch(kinds, variant, count),
+        }
+    }
+}
 
 /// One `--set PATH=VALUE`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edit {
-    /// Dotted path: `data.status`, `data.text.body`; a number indexes an array.
+    /// Dotted path: `data.status`, `data.text.body`,
+    /// `entry.0.changes.0.value.messages.0.text.body`; a number indexes an array.
     pub path: String,
     pub value: Value,
     /// Add the field (and missing parent objects) when the sample lacks it.
@@ -194,7 +254,11 @@ pub fn paths(doc: &Value) -> Vec<String> {
 /// inner loop).
 #[derive(Debug, Clone)]
 pub struct Sample {
+    /// The (first) event it holds.
     pub kind: EventKind,
+    /// How many updates it holds (more than one in a Meta batch).
+    pub updates: usize,
+    pub profile: Profile,
     /// The rendered JSON around the slots: one more piece than slots.
     pieces: Vec<Vec<u8>>,
     slots: Vec<Slot>,
@@ -205,19 +269,48 @@ pub struct Sample {
 /// What goes into a cut in a rendered sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
+    /// RFC 3339, as StartMessaging writes it.
     Timestamp,
+    /// Unix seconds in a string, as Meta writes a message's time.
+    UnixString,
+    /// Unix seconds as a number, as Meta writes an entry's time.
+    UnixNumber,
     MessageId,
 }
 
 impl Sample {
-    /// The sample of each event with every edit made. An edit must fit at
-    /// least one of the samples it applies to; samples without its path are
-    /// left as they are, so `all --set data.status=failed` works.
+    /// The API document's sample of each event with every edit made.
     pub fn build(kinds: &[EventKind], edits: &[Edit]) -> Result<Vec<Sample>, EditError> {
-        let mut templates: Vec<Value> = kinds.iter().map(|k| k.sample()).collect();
+        let templates = kinds
+            .iter()
+            .map(|&kind| Template {
+                profile: Profile::StartMessaging,
+                kinds: vec![kind],
+                doc: kind.sample(),
+            })
+            .collect();
+        Sample::build_from(templates, edits)
+    }
+
+    /// Each template with every edit made. An edit must fit at least one of
+    /// the templates it applies to; templates without its path are left as
+    /// they are, so `all --set data.status=failed` works.
+    pub fn build_from(
+        mut templates: Vec<Template>,
+        edits: &[Edit],
+    ) -> Result<Vec<Sample>, EditError> {
+        let first = |t: &Template| {
+            t.kinds
+                .first()
+                .copied()
+                .unwrap_or(EventKind::MessageReceived)
+        };
         for edit in edits {
-            let targets: Vec<usize> = (0..kinds.len())
-                .filter(|&i| edit.only.is_none_or(|only| only == kinds[i]))
+            let targets: Vec<usize> = (0..templates.len())
+                .filter(|&i| {
+                    edit.only
+                        .is_none_or(|only| templates[i].kinds.contains(&only))
+                })
                 .collect();
             if let (Some(event), true) = (edit.only, targets.is_empty()) {
                 return Err(EditError::EventNotSelected {
@@ -228,7 +321,7 @@ impl Sample {
             let mut applied = false;
             let mut first_error = None;
             for &i in &targets {
-                match apply(&mut templates[i], edit) {
+                match apply(&mut templates[i].doc, edit) {
                     Ok(()) => applied = true,
                     Err(EditError::NotFound { .. }) => {}
                     Err(other) => first_error = first_error.or(Some(other)),
@@ -240,7 +333,7 @@ impl Sample {
             if !applied {
                 let mut fields = Vec::new();
                 for &i in &targets {
-                    for path in paths(&templates[i]) {
+                    for path in paths(&templates[i].doc) {
                         if !fields.contains(&path) {
                             fields.push(path);
                         }
@@ -248,21 +341,21 @@ impl Sample {
                 }
                 return Err(EditError::NotFound {
                     path: edit.path.clone(),
-                    events: targets.iter().map(|&i| kinds[i]).collect(),
+                    events: targets.iter().map(|&i| first(&templates[i])).collect(),
                     fields,
                 });
             }
         }
-        Ok(kinds
-            .iter()
-            .zip(templates)
-            .map(|(&kind, template)| {
+        Ok(templates
+            .into_iter()
+            .map(|template| {
+                let kinds = template.kinds.clone();
                 let fresh = |path: &str| {
                     !edits
                         .iter()
-                        .any(|e| e.only.is_none_or(|o| o == kind) && e.covers(path))
+                        .any(|e| e.only.is_none_or(|o| kinds.contains(&o)) && e.covers(path))
                 };
-                Sample::render(kind, template, fresh)
+                Sample::render(template, fresh)
             })
             .collect())
     }
@@ -270,14 +363,29 @@ impl Sample {
     /// Renders `doc` with a marker in each fresh field, then cuts at the markers.
     /// A marker holds NUL characters, which JSON text escapes, so it cannot be
     /// mistaken for anything a sample or an edit would plausibly hold.
-    fn render(kind: EventKind, mut doc: Value, fresh: impl Fn(&str) -> bool) -> Sample {
-        let mut kept_id = doc
-            .pointer("/data/message_id")
+    fn render(template: Template, fresh: impl Fn(&str) -> bool) -> Sample {
+        let Template {
+            profile,
+            kinds,
+            mut doc,
+        } = template;
+        let fields: Vec<(String, Slot)> = match profile {
+            Profile::StartMessaging => FRESH
+                .iter()
+                .map(|&(path, slot)| (path.to_string(), slot))
+                .collect(),
+            Profile::Meta => meta_fresh(&doc),
+        };
+        let pointer = |path: &str| format!("/{}", path.replace('.', "/"));
+        let mut kept_id = fields
+            .iter()
+            .find(|(_, slot)| *slot == Slot::MessageId)
+            .and_then(|(path, _)| doc.pointer(&pointer(path)))
             .and_then(Value::as_str)
             .map(str::to_string);
         let mut markers = Vec::new();
-        for (pointer, path, slot) in FRESH {
-            if let (true, Some(field)) = (fresh(path), doc.pointer_mut(pointer)) {
+        for (path, slot) in fields {
+            if let (true, Some(field)) = (fresh(&path), doc.pointer_mut(&pointer(&path))) {
                 let marker = format!("\u{0}fresh {}\u{0}", markers.len());
                 *field = Value::String(marker.clone());
                 markers.push((Value::String(marker).to_string(), slot));
@@ -286,7 +394,7 @@ impl Sample {
                 }
             }
         }
-        let text = doc.to_string();
+        let text = String::from_utf8(profile.to_json(&doc)).expect("JSON is UTF-8");
         let mut cuts: Vec<(usize, usize, Slot)> = markers
             .iter()
             .map(|(marker, slot)| {
@@ -303,34 +411,65 @@ impl Sample {
         }
         pieces.push(text.as_bytes()[from..].to_vec());
         Sample {
-            kind,
+            kind: kinds.first().copied().unwrap_or(EventKind::MessageReceived),
+            updates: kinds.len(),
+            profile,
             pieces,
             slots: cuts.into_iter().map(|(_, _, slot)| slot).collect(),
             kept_id,
         }
     }
 
-    /// The body for one event: compact JSON with the fresh fields set. Returns
-    /// the body and the `message_id` it carries, if any.
+    /// The body for one delivery: compact JSON with the fresh fields set (the
+    /// second and later ids of a batch are `message_id` with a suffix).
+    /// Returns the body and the (first) message id it carries, if any.
     pub fn body(&self, message_id: &str, now: SystemTime) -> (Vec<u8>, Option<String>) {
         let stamp = humantime::format_rfc3339_seconds(now).to_string();
+        let unix = now
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+            .to_string();
         let len: usize = self.pieces.iter().map(Vec::len).sum();
-        let mut out = Vec::with_capacity(len + 64);
+        let mut out = Vec::with_capacity(len + 64 * self.slots.len());
+        let mut first_id = None;
+        let mut ids = 0;
         for (piece, slot) in self.pieces.iter().zip(&self.slots) {
             out.extend_from_slice(piece);
-            let value = match slot {
-                Slot::Timestamp => stamp.as_str(),
-                Slot::MessageId => message_id,
-            };
-            serde_json::to_writer(&mut out, value).expect("writing to memory cannot fail");
+            match slot {
+                Slot::Timestamp => write_string(&mut out, &stamp),
+                Slot::UnixString => write_string(&mut out, &unix),
+                Slot::UnixNumber => out.extend_from_slice(unix.as_bytes()),
+                Slot::MessageId => {
+                    let id = self.id(message_id, ids);
+                    ids += 1;
+                    write_string(&mut out, &id);
+                    first_id.get_or_insert(id);
+                }
+            }
         }
         out.extend_from_slice(self.pieces.last().expect("there is always a last piece"));
-        let id = match self.slots.contains(&Slot::MessageId) {
-            true => Some(message_id.to_string()),
-            false => self.kept_id.clone(),
-        };
-        (out, id)
+        (out, first_id.or_else(|| self.kept_id.clone()))
     }
+
+    /// The `n`th fresh id of a body: StartMessaging's as given, Meta's in
+    /// its `wamid.` and base64 shape.
+    fn id(&self, message_id: &str, n: usize) -> String {
+        let id = match n {
+            0 => message_id.to_string(),
+            n => format!("{message_id}_{n}"),
+        };
+        match self.profile {
+            Profile::StartMessaging => id,
+            Profile::Meta => format!(
+                "wamid.{}",
+                base64::engine::general_purpose::STANDARD.encode(id)
+            ),
+        }
+    }
+}
+
+fn write_string(out: &mut Vec<u8>, text: &str) {
+    serde_json::to_writer(out, text).expect("writing to memory cannot fail");
 }
 
 /// The `message_id` of the `index`th event of a run: the run's random prefix

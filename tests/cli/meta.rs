@@ -1,0 +1,263 @@
+//! The Meta Cloud API profile end to end, as real processes: `send-test
+//! --profile meta` (every message type, batches, fixture folders) into
+//! `wm-hooks listen`, which recognises both envelopes by itself, and the
+//! handshake with a verify token of its own.
+
+use wm_hooks::contract::signature;
+
+use crate::util::listen::{Listener, SECRET, request};
+use crate::util::{stderr_of, stdout_of, wm_hooks};
+
+/// `wm-hooks send-test ARGS --to URL` with the listeners' secret.
+fn send_test(url: &str, args: &[&str]) -> std::process::Output {
+    wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .arg("send-test")
+        .args(args)
+        .args(["--to", url])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_batch_of_every_event_shows_every_update() {
+    let listener = Listener::start(&["--profile", "meta"]);
+    let err = listener.stderr();
+    assert!(
+        err.contains(&format!(
+            "wm-hooks send-test --profile meta --to {}",
+            listener.url
+        )),
+        "the banner's line works as pasted: {err}"
+    );
+    let out = send_test(&listener.url, &["--profile", "meta", "--batch", "3", "all"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stdout_of(&out).contains("3 updates in one delivery"),
+        "{}",
+        stdout_of(&out)
+    );
+    let shown = listener.wait_stdout(|o| o.contains("3/3"));
+    for part in [
+        "message.received  1/3  ✔ signature valid",
+        "from João Silva (5511999999999)",
+        "text: Hi, I need help with my order",
+        "message.status  2/3  ✔ signature valid",
+        "→ delivered  to 5511999999999",
+        "template.status  3/3  ✔ signature valid",
+        "order_shipped (en_US) → APPROVED",
+    ] {
+        assert!(shown.contains(part), "{part:?} in:\n{shown}");
+    }
+    let stopped = listener.stop();
+    assert!(
+        stopped.stderr.contains("Stopped after 1 request: 1 valid"),
+        "{}",
+        stopped.stderr
+    );
+}
+
+#[test]
+fn every_type_is_shown_with_its_essentials() {
+    let listener = Listener::start(&["--profile", "meta"]);
+    let cases: [(&[&str], &str); 9] = [
+        (
+            &["--type", "image"],
+            "image: \"The package arrived damaged\"  image/jpeg  media id 1479537139650973",
+        ),
+        (&["--type", "audio"], "voice note  audio/ogg; codecs=opus"),
+        (
+            &["--type", "location"],
+            "location: Avenida Paulista  -23.561414, -46.655881",
+        ),
+        (&["--type", "reaction"], "reaction: 👍 to wamid."),
+        (
+            &["--type", "interactive", "--reply", "list"],
+            "interactive (list_reply): 9:00 – 10:00  id slot_0900",
+        ),
+        (&["--type", "contacts"], "contacts: Maria Souza"),
+        (&["--type", "order"], "order: 2 items"),
+        (
+            &["message.status", "--status", "failed"],
+            "✘ 131047 Re-engagement message",
+        ),
+        (
+            &["template.status", "--template-status", "rejected"],
+            "→ REJECTED: INVALID_FORMAT",
+        ),
+    ];
+    for (args, _) in &cases {
+        let out = send_test(&listener.url, &[&["--profile", "meta"][..], args].concat());
+        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+    }
+    let shown = listener.wait_stdout(|o| o.contains("REJECTED"));
+    for (args, part) in cases {
+        assert!(shown.contains(part), "{args:?}: {part:?} in:\n{shown}");
+    }
+}
+
+#[test]
+fn a_meta_body_is_answered_200_and_its_non_ascii_was_signed_escaped() {
+    let listener = Listener::start(&["--signature-header", "X-Hub-Signature-256", "--json"]);
+    let out = send_test(
+        &listener.url,
+        &[
+            "--profile",
+            "meta",
+            "--text",
+            "Olá, ä 👍",
+            "--signature-header",
+            "X-Hub-Signature-256",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let line = listener.wait_stdout(|o| o.lines().count() == 1);
+    let record = wm_hooks::contract::record::parse_line(line.trim()).unwrap();
+    assert_eq!(record.status, 200);
+    assert_eq!(record.event.as_deref(), Some("message.received"));
+    let body = record.body.unwrap();
+    assert!(
+        body.contains(r#""body":"Ol\u00e1, \u00e4 \ud83d\udc4d""#),
+        "{body}"
+    );
+    assert!(body.is_ascii());
+    let header = &record.headers["x-hub-signature-256"];
+    assert_eq!(
+        header,
+        &signature::sign(SECRET.as_bytes(), body.as_bytes()).to_string()
+    );
+}
+
+#[test]
+fn payload_files_and_a_fixture_folder_are_sent_in_order() {
+    let listener = Listener::start(&["--json"]);
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, id: &str| {
+        let body = format!(
+            r#"{{"event":"message.status","data":{{"message_id":"{id}","status":"read"}}}}"#
+        );
+        std::fs::write(dir.path().join(name), body).unwrap();
+    };
+    write("b.json", "second");
+    write("a.json", "first");
+    write("c.txt", "skipped");
+    let lone = dir.path().join("lone.body");
+    std::fs::write(&lone, "{\"event\":\"x.y\"}").unwrap();
+    let fixtures = dir.path().to_str().unwrap();
+    let out = send_test(
+        &listener.url,
+        &[
+            "--payload-file",
+            lone.to_str().unwrap(),
+            "--payload-file",
+            lone.to_str().unwrap(),
+            "--payload-dir",
+            fixtures,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let lines = listener.wait_stdout(|o| o.lines().count() == 4);
+    let bodies: Vec<String> = lines
+        .lines()
+        .map(|l| {
+            wm_hooks::contract::record::parse_line(l)
+                .unwrap()
+                .body
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(bodies[0], bodies[1]);
+    assert!(
+        bodies[2].contains("first") && bodies[3].contains("second"),
+        "{bodies:?}"
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = send_test(
+        &listener.url,
+        &["--payload-dir", empty.path().to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("holds no *.json files"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+#[test]
+fn the_handshake_takes_a_verify_token_of_its_own() {
+    let listener = Listener::start_with(
+        &["--profile", "meta"],
+        &[
+            ("WM_HOOKS_SECRET", SECRET),
+            ("WM_HOOKS_VERIFY_TOKEN", "hub-token"),
+        ],
+    );
+    assert!(
+        listener
+            .stderr()
+            .contains("hub.verify_token=<the verify token>")
+    );
+    let query = |token: &str| {
+        format!(
+            "{}?hub.mode=subscribe&hub.challenge=c123&hub.verify_token={token}",
+            listener.url
+        )
+    };
+    let ok = request("GET", &query("hub-token"), &[], "");
+    assert_eq!((ok.status, ok.body.as_str()), (200, "c123"));
+    assert_eq!(request("GET", &query(SECRET), &[], "").status, 403);
+
+    let verify = |env: &[(&str, &str)], args: &[&str]| {
+        wm_hooks()
+            .envs(env.iter().copied())
+            .args(["verify", "--url", &listener.url])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let passed = verify(&[("WM_HOOKS_VERIFY_TOKEN", "hub-token")], &[]);
+    assert!(passed.status.success(), "{}", stdout_of(&passed));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "hub-token\n").unwrap();
+    let passed = verify(&[], &["--verify-token-file", file.to_str().unwrap()]);
+    assert!(passed.status.success(), "{}", stdout_of(&passed));
+    let failed = verify(&[("WM_HOOKS_SECRET", SECRET)], &[]);
+    assert_eq!(
+        failed.status.code(),
+        Some(1),
+        "the secret is not the token here"
+    );
+    // In a HOME of its own: no secret saved by another test's listener.
+    let home = tempfile::tempdir().unwrap();
+    let none = verify(&[("HOME", home.path().to_str().unwrap())], &[]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        stderr_of(&none).contains("--verify-token"),
+        "{}",
+        stderr_of(&none)
+    );
+}
+
+#[test]
+fn batches_need_the_meta_profile_and_flags_must_fit() {
+    for args in [
+        &["send-test", "--batch", "2"][..],
+        &["send-test", "message.status", "--type", "image"],
+        &["send-test", "--reply", "flow"],
+    ] {
+        let out = wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr_of(&out).starts_with("error: "),
+            "{args:?}: {}",
+            stderr_of(&out)
+        );
+    }
+}
