@@ -5,7 +5,7 @@
 # (apt-get install hyperfine openssl). Run from the project root:
 #   cargo build --release && benches/verify.sh
 # For the side-by-side with the API document's Python and Node snippets, use
-# ../shared/bench/run.sh verify.
+# benches/run.sh verify.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
