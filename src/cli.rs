@@ -825,6 +825,8 @@ pub struct VerifyArgs {
     pub secret: SecretArgs,
     #[command(flatten)]
     pub verify_token: VerifyTokenArgs,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
     /// The challenge to send [default: random]
     #[arg(long, value_name = "TEXT", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub challenge: Option<String>,
