@@ -1142,7 +1142,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__verify)
-            opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --verify-token --verify-token-file --challenge --no-negative --timeout --insecure --json --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --verify-token --verify-token-file --profile --challenge --no-negative --timeout --insecure --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,6 +1170,10 @@ _wm__hooks() {
                     ;;
                 --verify-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "startmessaging meta" -- "${cur}"))
                     return 0
                     ;;
                 --challenge)
