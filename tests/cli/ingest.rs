@@ -439,3 +439,72 @@ fn metrics_count_requests_events_and_writes_and_healthz_follows_the_store() {
     );
     running.stop();
 }
+
+/// The README's redis-py consumer group reader, with `handle` printing what it
+/// got and the loop bounded: Debian's python3-redis, which `.ci/run` installs.
+const PYTHON_READER: &str = r#"
+import hashlib, sys
+import redis
+r = redis.Redis(host="127.0.0.1", port=int(sys.argv[1]))
+def handle(event, body):
+    print(event, hashlib.sha256(body).hexdigest(), flush=True)
+try: r.xgroup_create("wm-hooks:events", "my-worker", id="0")
+except redis.ResponseError: pass  # the group exists
+for _ in range(3):
+    for _, entries in r.xreadgroup("my-worker", "w1", {"wm-hooks:events": ">"}, count=100, block=500):
+        for entry_id, f in entries:
+            handle(f[b"event"].decode(), f[b"body"])
+            r.xack("wm-hooks:events", "my-worker", entry_id)
+"#;
+
+#[test]
+fn a_redis_py_consumer_group_reads_what_ingest_stored() {
+    let Some(store) = TestStore::redis("ingest::a_redis_py_consumer_group_reads") else {
+        return;
+    };
+    let python = "/usr/bin/python3";
+    let importable = std::process::Command::new(python)
+        .args(["-c", "import redis"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !importable {
+        assert!(
+            std::env::var_os("WM_HOOKS_REQUIRE_REDIS").is_none_or(|v| v != "1"),
+            "python3-redis is not installed and WM_HOOKS_REQUIRE_REDIS=1"
+        );
+        eprintln!(
+            "skipped ingest::a_redis_py_consumer_group_reads: python3-redis is not installed"
+        );
+        return;
+    }
+    let running = ingest(&store, &[]);
+    let bodies: Vec<Vec<u8>> = (0..5).map(status_body).collect();
+    for body in &bodies {
+        assert_eq!(post_signed(&running.url, body).status, 200);
+    }
+    running.stop();
+    let port = store.redis.as_ref().unwrap().port.to_string();
+    let output = std::process::Command::new(python)
+        .args(["-c", PYTHON_READER, &port])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let want: Vec<String> = bodies
+        .iter()
+        .map(|b| {
+            format!(
+                "message.status {}",
+                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))
+            )
+        })
+        .collect();
+    let got: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(got, want, "the raw bodies, in order");
+}
