@@ -474,6 +474,13 @@ impl TestCert {
     }
 }
 
+/// A port on 127.0.0.1 free a moment ago, for a server a test starts itself
+/// (which retries when another process took it in between).
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
 /// A port on 127.0.0.1 where nothing listens, for the rest of the test run: a
 /// socket bound there and never listening (the kernel refuses connections to
 /// it) holds the port, so no receiver a parallel test starts can take it. A
