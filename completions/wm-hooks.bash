@@ -152,7 +152,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__check)
-            opts="-q -v -H -h -V --color --quiet --verbose --url --secret --secret-file --signature-header --header --only --skip --timeout --insecure --json --junit --list --help --version"
+            opts="-q -v -H -h -V --color --quiet --verbose --url --secret --secret-file --verify-token --verify-token-file --profile --signature-header --header --only --skip --timeout --insecure --json --junit --list --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,6 +174,18 @@ _wm__hooks() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --verify-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "startmessaging meta" -- "${cur}"))
+                    return 0
+                    ;;
                 --signature-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -187,11 +199,11 @@ _wm__hooks() {
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -W "handshake handshake.challenge handshake.wrong-token handshake.wrong-mode signature signature.valid signature.valid.message-received signature.valid.message-status signature.valid.template-status signature.missing signature.wrong-secret signature.tampered-body signature.sha1-prefix signature.empty signature.uppercase-hex idempotency tolerance tolerance.unknown-event tolerance.unseen-status tolerance.large-body tolerance.non-ascii budget" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "handshake handshake.challenge handshake.wrong-token handshake.wrong-mode signature signature.valid signature.valid.message-received signature.valid.message-status signature.valid.template-status signature.missing signature.wrong-secret signature.tampered-body signature.sha1-prefix signature.empty signature.uppercase-hex idempotency tolerance tolerance.unknown-event tolerance.unseen-status tolerance.large-body tolerance.non-ascii batch budget" -- "${cur}"))
                     return 0
                     ;;
                 --skip)
-                    COMPREPLY=($(compgen -W "handshake handshake.challenge handshake.wrong-token handshake.wrong-mode signature signature.valid signature.valid.message-received signature.valid.message-status signature.valid.template-status signature.missing signature.wrong-secret signature.tampered-body signature.sha1-prefix signature.empty signature.uppercase-hex idempotency tolerance tolerance.unknown-event tolerance.unseen-status tolerance.large-body tolerance.non-ascii budget" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "handshake handshake.challenge handshake.wrong-token handshake.wrong-mode signature signature.valid signature.valid.message-received signature.valid.message-status signature.valid.template-status signature.missing signature.wrong-secret signature.tampered-body signature.sha1-prefix signature.empty signature.uppercase-hex idempotency tolerance tolerance.unknown-event tolerance.unseen-status tolerance.large-body tolerance.non-ascii batch budget" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)

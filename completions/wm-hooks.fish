@@ -179,7 +179,11 @@ never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l url -d 'The endpoint\'s URL (the default is where `wm-hooks listen` listens)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l signature-header -d 'The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l verify-token -d 'The handshake\'s hub.verify_token, when it is not the webhook secret (Meta and its libraries keep the two apart) [env: WM_HOOKS_VERIFY_TOKEN] [default: the webhook secret]; prefer the variable or --verify-token-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l verify-token-file -d 'Read the verify token from a file (one trailing newline is removed)' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l profile -d 'The platform: startmessaging (the API document\'s envelope, X-Signature-256) or meta (the WhatsApp Cloud API\'s: entry[].changes[].value, X-Hub-Signature-256, non-ASCII sent as \\uXXXX) [env: WM_HOOKS_PROFILE] [default: startmessaging]' -r -f -a "startmessaging\t'the StartMessaging API: {event, timestamp, data}, X-Signature-256'
+meta\t'Meta\'s WhatsApp Cloud API: entry[].changes[].value, X-Hub-Signature-256, batches'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l signature-header -d 'The header that carries the signature [default: the profile\'s: X-Signature-256, or X-Hub-Signature-256 under meta]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -s H -l header -d 'Add a header to every request, the handshake\'s GETs included (a gateway\'s key, X-GitHub-Event); it replaces a default header of the same name. Repeatable' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l only -d 'Run only these checks: names (see --list) or groups (handshake, signature, signature.valid, tolerance), comma-separated or repeated' -r -f -a "handshake\t'every handshake.* check'
 handshake.challenge\t'the platform\'s GET with the right token gets 200 and exactly the challenge: without it the webhook cannot be saved'
@@ -202,6 +206,7 @@ tolerance.unknown-event\t'a correctly signed event of a type the platform may ad
 tolerance.unseen-status\t'a status update for a message id the receiver never saw gets 2xx'
 tolerance.large-body\t'a correctly signed 512 KiB body gets 2xx: body-size limits such as Express\'s 100 KB default refuse it'
 tolerance.non-ascii\t'a correctly signed text with emoji, accents and \\u escapes gets 2xx: the HMAC must be computed over the raw bytes, not over re-serialised JSON'
+batch\t'one delivery holding several entries, changes, messages and statuses (as Meta batches them) gets 2xx (meta profile only)'
 budget\t'every correctly signed delivery is answered within the budget (the platform\'s 5 s): slower answers count as failures and are retried'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l skip -d 'Do not run these checks: names or groups, comma-separated or repeated' -r -f -a "handshake\t'every handshake.* check'
 handshake.challenge\t'the platform\'s GET with the right token gets 200 and exactly the challenge: without it the webhook cannot be saved'
@@ -224,6 +229,7 @@ tolerance.unknown-event\t'a correctly signed event of a type the platform may ad
 tolerance.unseen-status\t'a status update for a message id the receiver never saw gets 2xx'
 tolerance.large-body\t'a correctly signed 512 KiB body gets 2xx: body-size limits such as Express\'s 100 KB default refuse it'
 tolerance.non-ascii\t'a correctly signed text with emoji, accents and \\u escapes gets 2xx: the HMAC must be computed over the raw bytes, not over re-serialised JSON'
+batch\t'one delivery holding several entries, changes, messages and statuses (as Meta batches them) gets 2xx (meta profile only)'
 budget\t'every correctly signed delivery is answered within the budget (the platform\'s 5 s): slower answers count as failures and are retried'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l timeout -d 'The answer budget (the platform\'s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l junit -d 'Also write the results as JUnit XML to FILE, for CI test reports' -r -F

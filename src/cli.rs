@@ -865,9 +865,14 @@ pub struct CheckArgs {
     pub url: String,
     #[command(flatten)]
     pub secret: SecretArgs,
-    /// The header that carries the signature (GitHub and Meta use X-Hub-Signature-256)
-    #[arg(long, value_name = "NAME", default_value = "X-Signature-256", value_parser = parse_header_name)]
-    pub signature_header: HeaderName,
+    #[command(flatten)]
+    pub verify_token: VerifyTokenArgs,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// The header that carries the signature [default: the profile's:
+    /// X-Signature-256, or X-Hub-Signature-256 under meta]
+    #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
+    pub signature_header: Option<HeaderName>,
     /// Add a header to every request, the handshake's GETs included (a
     /// gateway's key, X-GitHub-Event); it replaces a default header of the
     /// same name. Repeatable
@@ -1195,7 +1200,7 @@ mod tests {
         let args = parse(&[]).unwrap();
         assert_eq!(args.url, DEFAULT_ENDPOINT);
         assert!(args.only.is_empty() && args.skip.is_empty());
-        assert_eq!(args.signature_header, "x-signature-256");
+        assert_eq!(args.signature_header, None);
         let args = parse(&["--only", "handshake,budget", "--only", "signature.valid"]).unwrap();
         assert_eq!(args.only, ["handshake", "budget", "signature.valid"]);
         let args = parse(&["--skip", "tolerance", "idempotency"]).unwrap();

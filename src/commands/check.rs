@@ -20,7 +20,10 @@ use crate::platform::report::{Check, Summary, Verdict};
 const LATE_MARGIN: Duration = Duration::from_secs(2);
 
 pub fn run(args: CheckArgs) -> Result<Outcome> {
-    let checks = conformance::select(&args.only, &args.skip);
+    let profile = super::profile(&args.profile)?;
+    let header = super::signature_header(args.signature_header.as_ref(), profile);
+    let mut checks = conformance::select(&args.only, &args.skip);
+    checks.retain(|spec| conformance::applies(spec, profile));
     if checks.is_empty() {
         return Err(Error::input("--only and --skip leave no check to run")
             .with_hint("`wm-hooks check --list` names the checks and their groups"));
@@ -29,19 +32,28 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         return list(&checks);
     }
     let endpoint = Arc::new(Endpoint::parse(&args.url)?);
-    if args
-        .headers
-        .iter()
-        .any(|(name, _)| *name == args.signature_header)
-    {
+    if args.headers.iter().any(|(name, _)| *name == header) {
         return Err(Error::input(format!(
             "-H cannot set {}: check signs each delivery itself, rightly and wrongly",
-            crate::http::title_case(&args.signature_header)
+            crate::http::title_case(&header)
         ))
         .with_hint("--signature-header NAME chooses the header the signature goes in"));
     }
     let secret = super::require_secret_or_saved(&args.secret)?;
     super::warn_if_on_command_line(&secret);
+    // The handshake's token: the verify token when one is given, else the secret.
+    let token = match super::load_verify_token(&args.verify_token)? {
+        Some(token) => {
+            if token.source == crate::input::secret::Source::Flag {
+                super::warn_visible(
+                    "--verify-token",
+                    &format!("{} or --verify-token-file", super::VERIFY_TOKEN_ENV),
+                );
+            }
+            token
+        }
+        None => secret.clone(),
+    };
     let junit = args.junit.as_deref().map(Junit::create).transpose()?;
     let budget = args.connection.timeout;
     let client =
@@ -63,8 +75,10 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     let findings = super::block_on(conformance::run(
         client,
         endpoint,
+        profile,
         &secret,
-        args.signature_header.clone(),
+        &token,
+        header,
         &args.headers,
         &checks,
         &mut show,

@@ -23,7 +23,9 @@ use hyper::header::{HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
 use crate::contract::events::EventKind;
-use crate::contract::sample::{self, Edit, Sample};
+use crate::contract::profile::{self, Profile};
+use crate::contract::sample::catalog::Variant;
+use crate::contract::sample::{self, Edit, Sample, Template};
 use crate::contract::signature;
 use crate::error::Result;
 use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Session, describe};
@@ -114,6 +116,29 @@ enum Body {
     Large,
     /// A `message.received` whose text is [`NON_ASCII_TEXT`].
     NonAscii,
+    /// One Meta delivery of [`BATCH`] updates over two entries, changes and
+    /// arrays (the `meta` profile only).
+    Batch,
+}
+
+/// How many updates `batch` packs into its one delivery.
+pub const BATCH: usize = 5;
+
+/// The check only the `meta` profile runs: StartMessaging sends one event
+/// per delivery.
+const BATCH_CHECK: &str = "batch";
+/// The check that is information only under `meta`: Meta always sends
+/// `hub.mode=subscribe`, so a receiver may ignore the mode there.
+const WRONG_MODE_CHECK: &str = "handshake.wrong-mode";
+
+/// Whether `spec` runs under `profile`.
+pub fn applies(spec: &Spec, profile: Profile) -> bool {
+    spec.name != BATCH_CHECK || profile == Profile::Meta
+}
+
+/// Whether `spec` decides the exit code under `profile`.
+pub fn required(spec: &Spec, profile: Profile) -> bool {
+    spec.required && !(profile == Profile::Meta && spec.name == WRONG_MODE_CHECK)
 }
 
 /// How a delivery is signed.
@@ -182,7 +207,7 @@ pub const NON_ASCII_TEXT: &str =
     r#""Olá, João! Grüße aus Köln, ça va? 👋🏽 ☕ \u00e4\u00f6\u00fc \ud83d\ude00 \"quoted\" a\/b""#;
 
 /// Every check, in the order they run.
-pub static CHECKS: [Spec; 18] = [
+pub static CHECKS: [Spec; 19] = [
     Spec {
         name: "handshake.challenge",
         required: true,
@@ -399,6 +424,23 @@ pub static CHECKS: [Spec; 18] = [
         },
     },
     Spec {
+        name: BATCH_CHECK,
+        required: true,
+        about: "one delivery holding several entries, changes, messages and statuses (as Meta \
+                batches them) gets 2xx (meta profile only)",
+        test: Test::Deliver {
+            body: Body::Batch,
+            signing: Signing::Valid,
+            copies: 1,
+            hint: Some((
+                When::BodyRefused,
+                "Meta batches updates: one POST may hold several entries, changes, messages and \
+                 statuses, and every update in it must be handled, not only the first \
+                 (entry[0].changes[0].value.messages[0] is where popular libraries stop)",
+            )),
+        },
+    },
+    Spec {
         name: "budget",
         required: true,
         about: "every correctly signed delivery is answered within the budget (the platform's \
@@ -470,10 +512,13 @@ pub type OnFinding<'a> = dyn FnMut(&Finding) -> Result<()> + 'a;
 /// Runs `checks` against `endpoint`, in order. An endpoint whose first request
 /// cannot even connect is an error (exit 3) and nothing more is sent; a
 /// secret that is not text is an input error before anything is sent.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     client: Client,
     endpoint: Arc<Endpoint>,
+    profile: Profile,
     secret: &Secret,
+    token: &Secret,
     header: HeaderName,
     extra: &[(HeaderName, HeaderValue)],
     checks: &[&'static Spec],
@@ -486,7 +531,8 @@ pub async fn run(
     }
     let mut runner = Runner {
         session: Session::new(client, endpoint),
-        token: secret.to_text()?,
+        token: token.to_text()?,
+        profile,
         key: secret.bytes(),
         valid: signer(SignatureMode::Valid)?,
         invalid: signer(SignatureMode::Invalid)?,
@@ -544,7 +590,7 @@ pub async fn run(
             spec,
             check: Check {
                 name: spec.name.to_string(),
-                required: spec.required,
+                required: required(spec, profile),
                 ..check
             },
         };
@@ -584,6 +630,7 @@ struct Control {
 struct Runner<'a> {
     session: Session,
     token: &'a str,
+    profile: Profile,
     key: &'a [u8],
     valid: Signer,
     invalid: Signer,
@@ -710,7 +757,7 @@ impl Runner<'_> {
     }
 
     fn delivery(&mut self, body: Body, signing: Signing) -> Delivery {
-        let body = Bytes::from(body.render(&self.next_id(), SystemTime::now()));
+        let body = Bytes::from(body.render(self.profile, &self.next_id(), SystemTime::now()));
         let with_value = |delivery: Delivery, value: String| {
             let mut delivery = delivery;
             let value = HeaderValue::from_str(&value).expect("sha and hex digits are header-safe");
@@ -1026,8 +1073,12 @@ fn got(results: &[std::result::Result<Answer, Failure>]) -> String {
 }
 
 impl Body {
-    /// The body, compact JSON with a fresh `message_id` and timestamps.
-    fn render(self, message_id: &str, now: SystemTime) -> Vec<u8> {
+    /// The body, compact JSON with a fresh `message_id` and timestamps, in
+    /// `profile`'s envelope.
+    fn render(self, profile: Profile, message_id: &str, now: SystemTime) -> Vec<u8> {
+        if profile == Profile::Meta {
+            return self.render_meta(message_id, now);
+        }
         let edit = |path: &str, value: Value, create: bool| Edit {
             path: path.into(),
             value,
@@ -1054,6 +1105,7 @@ impl Body {
                 vec![edit("data.status", json!("read"), false)],
             ),
             Body::Large | Body::NonAscii => (EventKind::MessageReceived, vec![placeholder()]),
+            Body::Batch => unreachable!("a batch is Meta's"),
         };
         let sample = Sample::build(&[kind], &edits)
             .expect("the checks' edits fit the samples")
@@ -1061,6 +1113,66 @@ impl Body {
         let (body, _) = sample.body(message_id, now);
         let text = match self {
             Body::NonAscii => NON_ASCII_TEXT.to_string(),
+            Body::Large => {
+                let room = LARGE_BODY - (body.len() - json!(PLACEHOLDER).to_string().len()) - 2;
+                let filler = "a long message, ".chars().cycle().take(room);
+                format!("\"{}\"", filler.collect::<String>())
+            }
+            _ => return body,
+        };
+        splice(
+            &body,
+            json!(PLACEHOLDER).to_string().as_bytes(),
+            text.as_bytes(),
+        )
+    }
+
+    /// [`Body::render`] in Meta's envelope, serialised as Meta does (non-ASCII
+    /// as `\uXXXX`).
+    fn render_meta(self, message_id: &str, now: SystemTime) -> Vec<u8> {
+        const TEXT: &str = "entry.0.changes.0.value.messages.0.text.body";
+        let variant = Variant::default();
+        let single = |kind| Template::single(Profile::Meta, kind, &variant);
+        let edit = |path: &str, value: Value| Edit {
+            path: path.into(),
+            value,
+            create: false,
+            only: None,
+        };
+        let (template, edits) = match self {
+            Body::Sample(kind) => (single(kind), vec![]),
+            Body::UnknownEvent => {
+                let mut template = single(EventKind::MessageReceived);
+                template.doc["entry"][0]["changes"] = json!([{
+                    "value": {"phone_number": "15550783881", "event": "VERIFIED_ACCOUNT"},
+                    "field": META_UNKNOWN_FIELD,
+                }]);
+                (template, vec![])
+            }
+            Body::UnseenStatus => (
+                Template::single(
+                    Profile::Meta,
+                    EventKind::MessageStatus,
+                    &variant.with_status("read").expect("read is a status"),
+                ),
+                vec![],
+            ),
+            Body::Large | Body::NonAscii => (
+                single(EventKind::MessageReceived),
+                vec![edit(TEXT, json!(PLACEHOLDER))],
+            ),
+            Body::Batch => (Template::batch(&EventKind::ALL, &variant, BATCH), vec![]),
+        };
+        let sample = Sample::build_from(vec![template], &edits)
+            .expect("the checks' edits fit the samples")
+            .remove(0);
+        let (body, _) = sample.body(message_id, now);
+        let text = match self {
+            // As Meta sends it: the escapes of the non-ASCII characters.
+            Body::NonAscii => {
+                String::from_utf8(profile::escape_non_ascii(NON_ASCII_TEXT.as_bytes()))
+                    .expect("escaped text is ASCII")
+            }
             Body::Large => {
                 let room = LARGE_BODY - (body.len() - json!(PLACEHOLDER).to_string().len()) - 2;
                 let filler = "a long message, ".chars().cycle().take(room);
@@ -1083,9 +1195,15 @@ impl Body {
             Body::UnseenStatus => "message.status `read` for a message id never sent".into(),
             Body::Large => format!("message.received of {} KiB", LARGE_BODY / 1024),
             Body::NonAscii => "message.received with emoji, accents and \\u escapes".into(),
+            Body::Batch => format!(
+                "one Meta delivery of {BATCH} updates (messages, statuses, templates) in 2 entries"
+            ),
         }
     }
 }
+
+/// The Meta change field of `tolerance.unknown-event`.
+const META_UNKNOWN_FIELD: &str = "account_update";
 
 /// The event type of `tolerance.unknown-event`.
 const UNKNOWN_EVENT: &str = "message.reaction";
@@ -1108,7 +1226,11 @@ mod tests {
     use super::*;
 
     fn render(body: Body) -> Vec<u8> {
-        body.render("msg_test_x_1", SystemTime::UNIX_EPOCH)
+        body.render(
+            Profile::StartMessaging,
+            "msg_test_x_1",
+            SystemTime::UNIX_EPOCH,
+        )
     }
 
     #[test]
@@ -1181,9 +1303,16 @@ mod tests {
         );
         assert_eq!(
             names(&[], &["signature", "tolerance", "handshake"]),
-            ["idempotency", "budget"]
+            ["idempotency", "batch", "budget"]
         );
         assert!(names(&["budget"], &["budget"]).is_empty());
+        let batch = CHECKS.iter().find(|s| s.name == "batch").unwrap();
+        assert!(applies(batch, Profile::Meta) && !applies(batch, Profile::StartMessaging));
+        let mode = CHECKS
+            .iter()
+            .find(|s| s.name == "handshake.wrong-mode")
+            .unwrap();
+        assert!(required(mode, Profile::StartMessaging) && !required(mode, Profile::Meta));
     }
 
     #[test]

@@ -627,7 +627,9 @@ fn unknown_check_names_are_usage_errors_that_list_the_names() {
         .stderr(predicate::str::contains(
             "handshake, handshake.challenge, handshake.wrong-token",
         ))
-        .stderr(predicate::str::contains("tolerance.non-ascii, budget"));
+        .stderr(predicate::str::contains(
+            "tolerance.non-ascii, batch, budget",
+        ));
     wm_hooks()
         .args(["check", "--only", "budget", "--skip", "budget"])
         .env("WM_HOOKS_SECRET", SECRET)

@@ -261,3 +261,66 @@ fn batches_need_the_meta_profile_and_flags_must_fit() {
         );
     }
 }
+
+#[test]
+fn check_under_meta_passes_against_listen_with_its_own_verify_token() {
+    let listener = Listener::start_with(
+        &["--profile", "meta", "--verify-token", "hub-token"],
+        &[("WM_HOOKS_SECRET", SECRET)],
+    );
+    let out = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .env("WM_HOOKS_VERIFY_TOKEN", "hub-token")
+        .args([
+            "check",
+            "--profile",
+            "meta",
+            "--json",
+            "--url",
+            &listener.url,
+        ])
+        .output()
+        .unwrap();
+    let text = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr_of(&out));
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let line = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    assert_eq!(line("batch")["result"], "pass");
+    assert_eq!(line("batch")["required"], true);
+    assert_eq!(
+        line("handshake.wrong-mode")["required"],
+        false,
+        "Meta always subscribes"
+    );
+    assert_eq!(line("handshake.challenge")["result"], "pass");
+    let shown = listener.wait_stdout(|o| o.contains("5/5"));
+    assert!(shown.contains("template.status  5/5"), "{shown}");
+
+    // The secret is not the token here: the handshake fails, the rest does not.
+    let wrong = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .args([
+            "check",
+            "--profile",
+            "meta",
+            "--only",
+            "handshake.challenge",
+            "--url",
+            &listener.url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(1), "{}", stdout_of(&wrong));
+
+    // StartMessaging has no batches: the check is not run there.
+    let list = wm_hooks().args(["check", "--list"]).output().unwrap();
+    assert!(!stdout_of(&list).contains("batch"), "{}", stdout_of(&list));
+}
