@@ -6,12 +6,11 @@
 //! memory. A hint names what differs and never prints a valid signature: anyone
 //! reading a CI log could then forge one.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 use serde_json::Value;
 use serde_json::ser::{Formatter, PrettyFormatter, Serializer};
 
+use crate::contract::profile;
 use crate::contract::signature::{self, HEX_LEN, PREFIX, ParseError, Signature};
 
 /// Hints for a header value that is not a well-formed signature. With the body
@@ -148,6 +147,26 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, String)> {
             "with LF line endings turned into CRLF".to_string(),
         ));
     }
+    // Meta signs its bodies with non-ASCII as `\uXXXX`: escaping the bytes
+    // themselves finds that form for any body (not only JSON that
+    // re-serialises to itself, say one with `\/` in it).
+    let escaped = profile::escape_non_ascii(body);
+    if escaped != body {
+        variants.push((
+            escaped,
+            "with its non-ASCII characters as \\uXXXX escapes (as Meta signs its bodies)"
+                .to_string(),
+        ));
+    }
+    // A body that is not UTF-8, decoded with replacement characters: what a
+    // Node `buffer.toString('utf8')` makes of binary before it is signed.
+    if let std::borrow::Cow::Owned(lossy) = String::from_utf8_lossy(body) {
+        variants.push((
+            lossy.into_bytes(),
+            "decoded as UTF-8 with replacement characters (as Node's toString('utf8') does to binary)"
+                .to_string(),
+        ));
+    }
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         for (style, text) in json_styles(&value) {
             if text != body {
@@ -234,21 +253,7 @@ impl Formatter for PythonFormatter {
 /// U+FFFF). In serialised JSON such characters only occur inside strings, so
 /// the result is the same JSON value.
 fn ascii_escaped(json: &[u8]) -> Vec<u8> {
-    let Ok(text) = std::str::from_utf8(json) else {
-        return json.to_vec();
-    };
-    let mut out = String::with_capacity(json.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                let _ = write!(out, "\\u{unit:04x}");
-            }
-        }
-    }
-    out.into_bytes()
+    profile::escape_non_ascii(json)
 }
 
 fn looks_pretty(body: &[u8]) -> bool {
@@ -364,5 +369,25 @@ mod tests {
         assert_eq!(replace(b"a\r\n\r\nb", b"\r\n", b"\n"), b"a\n\nb");
         assert_eq!(replace(b"", b"\n", b"\r\n"), b"");
         assert_eq!(replace(b"\n", b"\n", b"\r\n"), b"\r\n");
+    }
+
+    #[test]
+    fn meta_near_misses_escaped_bytes_and_replacement_characters() {
+        let secret = SECRET;
+        // Escaped slashes: re-serialising would not reproduce it, escaping does.
+        let body = r#"{"mime_type":"image\/jpeg","caption":"Olá"}"#.as_bytes();
+        let signed = profile::escape_non_ascii(body);
+        let hints = hints_for(&signed, secret, body);
+        assert!(
+            hints[0].contains("\\uXXXX escapes (as Meta signs"),
+            "{hints:?}"
+        );
+        let text = "not json: ä".as_bytes();
+        let hints = hints_for(&profile::escape_non_ascii(text), secret, text);
+        assert!(hints[0].contains("\\uXXXX"), "{hints:?}");
+        let binary = b"\x89PNG\xff\xfe";
+        let lossy = String::from_utf8_lossy(binary).into_owned();
+        let hints = hints_for(lossy.as_bytes(), secret, binary);
+        assert!(hints[0].contains("replacement characters"), "{hints:?}");
     }
 }
