@@ -640,7 +640,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__ingest)
-            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --previous-secret --previous-secret-file --signature-header --max-body --read-timeout --max-connections --store --tls-cert --tls-key --dedupe-window --metrics --json --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --verify-token --verify-token-file --profile --previous-secret --previous-secret-file --signature-header --max-body --read-timeout --max-connections --store --tls-cert --tls-key --dedupe-window --metrics --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -668,6 +668,18 @@ _wm__hooks() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "startmessaging meta" -- "${cur}"))
                     return 0
                     ;;
                 --previous-secret)
@@ -1130,7 +1142,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__verify)
-            opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --verify-token --verify-token-file --challenge --no-negative --timeout --insecure --json --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --url --secret --secret-file --verify-token --verify-token-file --profile --challenge --no-negative --timeout --insecure --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,6 +1170,10 @@ _wm__hooks() {
                     ;;
                 --verify-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "startmessaging meta" -- "${cur}"))
                     return 0
                     ;;
                 --challenge)

@@ -389,6 +389,10 @@ pub struct IngestArgs {
     pub path: String,
     #[command(flatten)]
     pub secret: SecretArgs,
+    #[command(flatten)]
+    pub verify_token: VerifyTokenArgs,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
     /// Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET];
     /// prefer the variable or --previous-secret-file
     #[arg(long, value_name = "SECRET", conflicts_with = "previous_secret_file")]
@@ -396,10 +400,11 @@ pub struct IngestArgs {
     /// Read the previous secret from a file (one trailing newline is removed)
     #[arg(long, value_name = "PATH")]
     pub previous_secret_file: Option<PathBuf>,
-    /// The header that carries the signature, in any case (GitHub and Meta use
-    /// X-Hub-Signature-256)
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
-    pub signature_header: HeaderName,
+    /// The header that carries the signature, in any case [default: the
+    /// profile's: X-Signature-256, or X-Hub-Signature-256 under meta]. Both
+    /// envelopes are recognised whatever the profile
+    #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
+    pub signature_header: Option<HeaderName>,
     /// The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
     pub max_body: u64,
@@ -825,6 +830,8 @@ pub struct VerifyArgs {
     pub secret: SecretArgs,
     #[command(flatten)]
     pub verify_token: VerifyTokenArgs,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
     /// The challenge to send [default: random]
     #[arg(long, value_name = "TEXT", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub challenge: Option<String>,

@@ -49,11 +49,14 @@ pub fn run(args: IngestArgs) -> Result<Outcome> {
             listen::check_path(&args.path)?;
             args.path.clone()
         },
-        // The handshake's token is the secret until ingest takes --verify-token.
-        verify_token: secret.clone(),
+        verify_token: super::load_verify_token(&args.verify_token)?
+            .unwrap_or_else(|| secret.clone()),
         secret,
         previous_secret: previous,
-        signature_header: args.signature_header.clone(),
+        signature_header: super::signature_header(
+            args.signature_header.as_ref(),
+            super::profile(&args.profile)?,
+        ),
         max_body: args.max_body,
         read_timeout: args.read_timeout,
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),

@@ -508,3 +508,50 @@ fn a_redis_py_consumer_group_reads_what_ingest_stored() {
         .collect();
     assert_eq!(got, want, "the raw bodies, in order");
 }
+
+#[test]
+fn ingest_takes_the_meta_profile_and_a_verify_token_as_listen_does() {
+    let store = TestStore::sqlite();
+    let running = Listener::run(
+        &[
+            "ingest",
+            "--port",
+            "0",
+            "--store",
+            &store.url,
+            "--profile",
+            "meta",
+        ],
+        &[
+            ("WM_HOOKS_SECRET", SECRET),
+            ("WM_HOOKS_VERIFY_TOKEN", "the-token"),
+        ],
+    );
+    let handshake = |token: &str| {
+        listen::get(&format!(
+            "{}?hub.mode=subscribe&hub.challenge=c1&hub.verify_token={token}",
+            running.url
+        ))
+        .status
+    };
+    assert_eq!((handshake("the-token"), handshake(SECRET)), (200, 403));
+    let body = br#"{"object":"whatsapp_business_account","entry":[]}"#;
+    let signed = crate::util::server::hmac_header(SECRET, body);
+    let post = |header: &str| {
+        listen::request(
+            "POST",
+            &running.url,
+            &[(header, signed.as_str())],
+            body.to_vec(),
+        )
+        .status
+    };
+    assert_eq!(
+        post("x-signature-256"),
+        401,
+        "meta's header is X-Hub-Signature-256"
+    );
+    assert_eq!(post("x-hub-signature-256"), 200);
+    running.stop();
+    assert_eq!(store.stats()["stored"], 1);
+}

@@ -324,3 +324,61 @@ fn check_under_meta_passes_against_listen_with_its_own_verify_token() {
     let list = wm_hooks().args(["check", "--list"]).output().unwrap();
     assert!(!stdout_of(&list).contains("batch"), "{}", stdout_of(&list));
 }
+
+/// A receiver that, like pywa's, answers the challenge when the token is
+/// right whatever `hub.mode` says, and 403 otherwise; serves `count` requests.
+fn mode_blind_receiver(token: &'static str, count: usize) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://{}/webhooks/whatsapp",
+        listener.local_addr().unwrap()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(count) {
+            let mut stream = stream.unwrap();
+            let mut line = String::new();
+            BufReader::new(&stream).read_line(&mut line).unwrap();
+            let query = line.split(['?', ' ']).nth(2).unwrap_or("");
+            let param = |key: &str| {
+                query
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix(&format!("{key}=")))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let (status, body) = if param("hub.verify_token") == token {
+                ("200 OK", param("hub.challenge"))
+            } else {
+                ("403 Forbidden", String::new())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn under_meta_a_receiver_that_ignores_hub_mode_passes_verify() {
+    let verify = |profile: &str| {
+        let url = mode_blind_receiver("hub-token", 3);
+        wm_hooks()
+            .env("WM_HOOKS_VERIFY_TOKEN", "hub-token")
+            .args(["verify", "--profile", profile, "--url", &url])
+            .output()
+            .unwrap()
+    };
+    let meta = verify("meta");
+    assert_eq!(meta.status.code(), Some(0), "{}", stdout_of(&meta));
+    let startmessaging = verify("startmessaging");
+    assert_eq!(
+        startmessaging.status.code(),
+        Some(1),
+        "{}",
+        stdout_of(&startmessaging)
+    );
+}
