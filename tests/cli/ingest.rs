@@ -408,7 +408,7 @@ fn metrics_count_requests_events_and_writes_and_healthz_follows_the_store() {
     let Some(mut store) = TestStore::redis("ingest::metrics_count_requests") else {
         return;
     };
-    let port = crate::util::server::closed_port();
+    let port = crate::util::server::free_port();
     let metrics_addr = format!("127.0.0.1:{port}");
     let running = ingest(&store, &["--metrics", &metrics_addr]);
     assert_eq!(post_signed(&running.url, status_body(1)).status, 200);

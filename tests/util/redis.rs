@@ -38,7 +38,7 @@ impl RedisServer {
         }
         // A free port can be taken between finding it and binding it: try again.
         for _ in 0..5 {
-            let port = super::server::closed_port();
+            let port = super::server::free_port();
             let mut server = RedisServer {
                 child: None,
                 port,

@@ -474,10 +474,35 @@ impl TestCert {
     }
 }
 
-/// A port on 127.0.0.1 where nothing listens: bound, then closed.
-pub fn closed_port() -> u16 {
+/// A port on 127.0.0.1 free a moment ago, for a server a test starts itself
+/// (which retries when another process took it in between).
+pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
+}
+
+/// A port on 127.0.0.1 where nothing listens, for the rest of the test run: a
+/// socket bound there and never listening (the kernel refuses connections to
+/// it) holds the port, so no receiver a parallel test starts can take it. A
+/// port bound and closed again could be handed out at once to the next `:0`.
+pub fn closed_port() -> u16 {
+    // SAFETY: plain socket calls on a socket this function owns; the sockaddr
+    // structs are fully initialised and passed with their sizes.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        assert!(fd >= 0, "socket: {}", std::io::Error::last_os_error());
+        let mut addr: libc::sockaddr_in = std::mem::zeroed();
+        addr.sin_family = libc::AF_INET as libc::sa_family_t;
+        addr.sin_addr.s_addr = u32::from(std::net::Ipv4Addr::LOCALHOST).to_be();
+        let size = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        let bound = libc::bind(fd, (&raw const addr).cast(), size);
+        assert_eq!(bound, 0, "bind: {}", std::io::Error::last_os_error());
+        let mut len = size;
+        let named = libc::getsockname(fd, (&raw mut addr).cast(), &mut len);
+        assert_eq!(named, 0, "getsockname: {}", std::io::Error::last_os_error());
+        // The descriptor stays open (a handful per run) so the port stays held.
+        u16::from_be(addr.sin_port)
+    }
 }
 
 /// A receiver that answers the first request on each connection (as its
