@@ -317,21 +317,8 @@ pub struct VerifySignatureArgs {
     )
 )]
 pub struct ListenArgs {
-    /// The address to listen on; anything but loopback is reachable from other machines
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
-    pub host: String,
-    /// The port to listen on; 0 picks a free one
-    #[arg(long, default_value_t = 8080)]
-    pub port: u16,
-    /// The path that takes webhooks; other paths get 404
-    #[arg(long, value_name = "PATH", default_value = "/webhooks/whatsapp")]
-    pub path: String,
     #[command(flatten)]
-    pub secret: SecretArgs,
-    #[command(flatten)]
-    pub verify_token: VerifyTokenArgs,
-    #[command(flatten)]
-    pub profile: ProfileArgs,
+    pub receiver: ReceiverArgs,
     /// Generate a fresh secret instead of reusing the saved one, and save it in its
     /// place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)
     #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
@@ -374,10 +361,10 @@ pub struct ListenArgs {
     pub max_connections: u32,
 }
 
-// `wm-hooks ingest`: the receiver's flags as in listen, then where and how to store.
+// The receiver's flags that listen and ingest share: where it listens and how it
+// checks the handshake and signatures.
 #[derive(Debug, Args)]
-#[command(after_help = examples!(ingest))]
-pub struct IngestArgs {
+pub struct ReceiverArgs {
     /// The address to listen on; anything but loopback is reachable from other machines
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub host: String,
@@ -393,6 +380,14 @@ pub struct IngestArgs {
     pub verify_token: VerifyTokenArgs,
     #[command(flatten)]
     pub profile: ProfileArgs,
+}
+
+// `wm-hooks ingest`: the receiver's flags as in listen, then where and how to store.
+#[derive(Debug, Args)]
+#[command(after_help = examples!(ingest))]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub receiver: ReceiverArgs,
     /// Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET];
     /// prefer the variable or --previous-secret-file
     #[arg(long, value_name = "SECRET", conflicts_with = "previous_secret_file")]
@@ -1117,8 +1112,11 @@ mod tests {
         let Command::Listen(args) = cli.command else {
             panic!()
         };
-        assert_eq!((args.host.as_str(), args.port), ("127.0.0.1", 8080));
-        assert_eq!(args.path, "/webhooks/whatsapp");
+        assert_eq!(
+            (args.receiver.host.as_str(), args.receiver.port),
+            ("127.0.0.1", 8080)
+        );
+        assert_eq!(args.receiver.path, "/webhooks/whatsapp");
         assert_eq!(args.max_body, 1 << 20);
         let conflict = [
             "wm-hooks",

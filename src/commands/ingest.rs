@@ -36,7 +36,7 @@ use crate::store::{self, Appended, NewEntry, Opened, SecretUsed, Store, StoreUrl
 pub const PREVIOUS_SECRET_ENV: &str = "WM_HOOKS_PREVIOUS_SECRET";
 
 pub fn run(args: IngestArgs) -> Result<Outcome> {
-    let secret = super::require_secret(&args.secret)?;
+    let secret = super::require_secret(&args.receiver.secret)?;
     let previous = secret::load_from(
         args.previous_secret.as_deref(),
         args.previous_secret_file.as_deref(),
@@ -44,18 +44,18 @@ pub fn run(args: IngestArgs) -> Result<Outcome> {
     )?;
     let url = store::resolve(args.store.as_ref())?;
     let config = server::Config {
-        addr: SocketAddr::new(listen::host(&args.host)?, args.port),
+        addr: SocketAddr::new(listen::host(&args.receiver.host)?, args.receiver.port),
         path: {
-            listen::check_path(&args.path)?;
-            args.path.clone()
+            listen::check_path(&args.receiver.path)?;
+            args.receiver.path.clone()
         },
-        verify_token: super::load_verify_token(&args.verify_token)?
+        verify_token: super::load_verify_token(&args.receiver.verify_token)?
             .unwrap_or_else(|| secret.clone()),
         secret,
         previous_secret: previous,
         signature_header: super::signature_header(
             args.signature_header.as_ref(),
-            super::profile(&args.profile)?,
+            super::profile(&args.receiver.profile)?,
         ),
         max_body: args.max_body,
         read_timeout: args.read_timeout,

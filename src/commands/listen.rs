@@ -55,7 +55,7 @@ const TERMINAL_DRAIN: Duration = Duration::from_secs(2);
 pub(super) type Stop = Arc<watch::Sender<u32>>;
 
 pub fn run(args: ListenArgs) -> Result<Outcome> {
-    let profile = super::profile(&args.profile)?;
+    let profile = super::profile(&args.receiver.profile)?;
     let (secret, origin) = session_secret(&args)?;
     let config = config(&args, profile, secret)?;
     let record = args.record.as_deref().map(recorder::open).transpose()?;
@@ -76,7 +76,7 @@ enum Origin {
 /// `--new-secret`), else a new one, saved for the next run and the senders.
 /// A secret that cannot be saved still serves this session, with a warning.
 fn session_secret(args: &ListenArgs) -> Result<(Secret, Origin)> {
-    if let Some(given) = super::load_secret(&args.secret)? {
+    if let Some(given) = super::load_secret(&args.receiver.secret)? {
         return Ok((given, Origin::Given));
     }
     let Some(path) = secret::saved_path() else {
@@ -176,16 +176,16 @@ async fn listen(
 
 /// The flags, checked, as the receiver's configuration.
 fn config(args: &ListenArgs, profile: Profile, secret: Secret) -> Result<server::Config> {
-    let ip = host(&args.host)?;
-    check_path(&args.path)?;
+    let ip = host(&args.receiver.host)?;
+    check_path(&args.receiver.path)?;
     let forward = match &args.forward_to {
         Some(url) => Some(forward(url, args, &secret)?),
         None => None,
     };
     Ok(server::Config {
-        addr: SocketAddr::new(ip, args.port),
-        path: args.path.clone(),
-        verify_token: super::load_verify_token(&args.verify_token)?
+        addr: SocketAddr::new(ip, args.receiver.port),
+        path: args.receiver.path.clone(),
+        verify_token: super::load_verify_token(&args.receiver.verify_token)?
             .unwrap_or_else(|| secret.clone()),
         secret,
         previous_secret: None,
@@ -306,7 +306,7 @@ fn banner(
             shell_word(&crate::http::title_case(&config.signature_header))
         );
     }
-    if let (Source::File, Some(path)) = (&config.secret.source, &args.secret.secret_file) {
+    if let (Source::File, Some(path)) = (&config.secret.source, &args.receiver.secret.secret_file) {
         let _ = write!(
             send_test,
             " --secret-file {}",
@@ -367,7 +367,9 @@ fn banner(
         ));
     }
     super::warn_if_on_command_line(&config.secret);
-    if config.verify_token.source == Source::Flag && args.verify_token.verify_token.is_some() {
+    if config.verify_token.source == Source::Flag
+        && args.receiver.verify_token.verify_token.is_some()
+    {
         super::warn_visible(
             "--verify-token",
             &format!("{} or --verify-token-file", super::VERIFY_TOKEN_ENV),
