@@ -66,7 +66,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l forward-sec
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l forward-secret-file -d 'Read the forwarding secret from a file (one trailing newline is removed)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l forward-timeout -d 'How long to wait for the app\'s answer before answering 504' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l read-timeout -d 'How long a client may take to send a request\'s headers, and then its body; an idle keep-alive connection is closed after it too' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l max-connections -d 'Open connections served at once; more are closed as they arrive' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l max-connections -d 'Open connections served at once; at the limit, a new connection makes the longest-idle one close (never one with a request in service), and is itself closed on arrival only when every connection has a request in service' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l new-secret -d 'Generate a fresh secret instead of reusing the saved one, and save it in its place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)'
@@ -90,7 +90,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l previous-se
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l signature-header -d 'The header that carries the signature, in any case [default: the profile\'s: X-Signature-256, or X-Hub-Signature-256 under meta]. Both envelopes are recognised whatever the profile' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l max-body -d 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l read-timeout -d 'How long a client may take to send a request\'s headers, and then its body; an idle keep-alive connection is closed after it too' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l max-connections -d 'Open connections served at once; more are closed as they arrive' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l max-connections -d 'Open connections served at once; at the limit, a new connection makes the longest-idle one close (never one with a request in service), and is itself closed on arrival only when every connection has a request in service' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain HTTP for a TLS proxy in front' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l tls-key -d 'The private key of --tls-cert (PEM)' -r -F

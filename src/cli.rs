@@ -355,7 +355,9 @@ pub struct ListenArgs {
     /// keep-alive connection is closed after it too
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     pub read_timeout: Duration,
-    /// Open connections served at once; more are closed as they arrive
+    /// Open connections served at once; at the limit, a new connection makes the longest-idle
+    /// one close (never one with a request in service), and is itself closed on arrival only
+    /// when every connection has a request in service
     #[arg(long, value_name = "N", default_value_t = 4096,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
@@ -407,7 +409,9 @@ pub struct IngestArgs {
     /// keep-alive connection is closed after it too
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     pub read_timeout: Duration,
-    /// Open connections served at once; more are closed as they arrive
+    /// Open connections served at once; at the limit, a new connection makes the longest-idle
+    /// one close (never one with a request in service), and is itself closed on arrival only
+    /// when every connection has a request in service
     #[arg(long, value_name = "N", default_value_t = 4096,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,

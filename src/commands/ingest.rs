@@ -389,9 +389,15 @@ fn summary(tally: &Tally, stats: &ServerStats) -> String {
     if others > 0 {
         line.push_str(&format!(", {others} other"));
     }
+    if stats.evicted > 0 {
+        line.push_str(&format!(
+            ", {} idle connections closed at the limit",
+            stats.evicted
+        ));
+    }
     if stats.refused > 0 {
         line.push_str(&format!(
-            ", {} connections refused at the limit",
+            ", {} connections refused at the limit (all busy)",
             stats.refused
         ));
     }

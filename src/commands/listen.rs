@@ -762,7 +762,8 @@ fn summary(tally: &Tally, stats: &ServerStats, dropped: u64) -> Vec<String> {
         (tally.malformed, "not HTTP"),
         (tally.forward_failures, "forwarding failed"),
         (tally.unrecorded, "answered 503: not recorded"),
-        (stats.refused, "connections refused at the limit"),
+        (stats.evicted, "idle connections closed at the limit"),
+        (stats.refused, "connections refused at the limit (all busy)"),
         (stats.abandoned, "connections cut at shutdown"),
     ];
     for (n, what) in others {
