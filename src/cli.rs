@@ -742,16 +742,17 @@ pub struct SendTestArgs {
     /// (needs --profile meta)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub batch: Option<u32>,
-    /// Send this body byte for byte instead of a sample (- for stdin).
+    /// Send this body byte for byte instead of a sample (- for stdin), at most 16 MiB.
     /// Repeatable: each file is one delivery, in order
     #[arg(long, value_name = "FILE", conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch", "replay"])]
     pub payload_file: Vec<PathBuf>,
-    /// Send every *.json file in DIR, byte for byte, in name order (a
-    /// library's fixture folder); after any --payload-file
+    /// Send every *.json file in DIR (each at most 16 MiB), byte for byte, in name
+    /// order (a library's fixture folder); after any --payload-file
     #[arg(long, value_name = "DIR", conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch", "replay"])]
     pub payload_dir: Option<PathBuf>,
     /// Send the bodies of the POSTs in a `listen --record` file, byte for byte,
-    /// in order, each signed anew with the current secret
+    /// in order, each signed anew with the current secret (a file of at most
+    /// 256 MiB, lines of at most 64 MiB, bodies of at most 16 MiB)
     #[arg(long, value_name = "FILE", conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch"])]
     pub replay: Option<PathBuf>,
     /// The signature to send: a forgery (invalid) or none (missing) must be
