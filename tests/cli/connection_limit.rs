@@ -1,8 +1,9 @@
 //! `--max-connections` against idle and slow clients: at the limit a new
 //! sender is admitted and answered, and the connection idle the longest is
 //! closed (one that sent nothing, one stuck in its request head, then the
-//! oldest idle keep-alive one), while a recently used one stays open. The
-//! read timeout is a minute, so a sender locked out until it passes fails.
+//! oldest idle keep-alive one; under `ingest --tls-cert`, one that never
+//! starts its TLS handshake), while a recently used one stays open. The read
+//! timeout is a minute, so a sender locked out until it passes fails.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -161,4 +162,38 @@ fn ingest_also_closes_the_longest_idle_connection_at_the_limit() {
         "{}",
         stopped.stderr
     );
+}
+
+#[test]
+fn a_client_that_never_starts_its_tls_handshake_makes_room_too() {
+    let store = TestStore::sqlite();
+    let cert = crate::util::server::TestCert::new();
+    let listener = Listener::run(
+        &[
+            "ingest",
+            "--port",
+            "0",
+            "--store",
+            &store.url,
+            "--tls-cert",
+            cert.leaf_pem.to_str().unwrap(),
+            "--tls-key",
+            cert.key_pem.to_str().unwrap(),
+            "--max-connections",
+            "1",
+            "--read-timeout",
+            "60s",
+        ],
+        &[("WM_HOOKS_SECRET", SECRET)],
+    );
+    let mut silent = connect(listener.addr);
+    wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .env("SSL_CERT_FILE", &cert.ca_pem)
+        .args(["send-test", "--to", &listener.url])
+        .timeout(PATIENCE)
+        .assert()
+        .success();
+    assert!(closed(&mut silent), "the connection stuck before TLS");
+    listener.stop();
 }
