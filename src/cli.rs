@@ -323,14 +323,6 @@ pub struct ListenArgs {
     /// place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)
     #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
     pub new_secret: bool,
-    /// The header that carries the signature, in any case [default: the
-    /// profile's: X-Signature-256, or X-Hub-Signature-256 under meta]. Both
-    /// envelopes are recognised whatever the profile
-    #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
-    pub signature_header: Option<HeaderName>,
-    /// The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413
-    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
-    pub max_body: u64,
     /// Print one JSON record line per request on stdout instead of the pretty output
     #[arg(long)]
     pub json: bool,
@@ -351,20 +343,10 @@ pub struct ListenArgs {
     /// How long to wait for the app's answer before answering 504
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     pub forward_timeout: Duration,
-    /// How long a client may take to send a request's headers, and then its body; an idle
-    /// keep-alive connection is closed after it too
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
-    pub read_timeout: Duration,
-    /// Open connections served at once; at the limit, a new connection makes the longest-idle
-    /// one close (never one with a request in service), and is itself closed on arrival only
-    /// when every connection has a request in service
-    #[arg(long, value_name = "N", default_value_t = 4096,
-          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    pub max_connections: u32,
 }
 
-// The receiver's flags that listen and ingest share: where it listens and how it
-// checks the handshake and signatures.
+// The receiver's flags that listen and ingest share: where it listens, how it
+// checks the handshake and signatures, and the limits it serves within.
 #[derive(Debug, Args)]
 pub struct ReceiverArgs {
     /// The address to listen on; anything but loopback is reachable from other machines
@@ -382,21 +364,6 @@ pub struct ReceiverArgs {
     pub verify_token: VerifyTokenArgs,
     #[command(flatten)]
     pub profile: ProfileArgs,
-}
-
-// `wm-hooks ingest`: the receiver's flags as in listen, then where and how to store.
-#[derive(Debug, Args)]
-#[command(after_help = examples!(ingest))]
-pub struct IngestArgs {
-    #[command(flatten)]
-    pub receiver: ReceiverArgs,
-    /// Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET];
-    /// prefer the variable or --previous-secret-file
-    #[arg(long, value_name = "SECRET", conflicts_with = "previous_secret_file")]
-    pub previous_secret: Option<String>,
-    /// Read the previous secret from a file (one trailing newline is removed)
-    #[arg(long, value_name = "PATH")]
-    pub previous_secret_file: Option<PathBuf>,
     /// The header that carries the signature, in any case [default: the
     /// profile's: X-Signature-256, or X-Hub-Signature-256 under meta]. Both
     /// envelopes are recognised whatever the profile
@@ -415,6 +382,21 @@ pub struct IngestArgs {
     #[arg(long, value_name = "N", default_value_t = 4096,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+}
+
+// `wm-hooks ingest`: the receiver's flags as in listen, then where and how to store.
+#[derive(Debug, Args)]
+#[command(after_help = examples!(ingest))]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub receiver: ReceiverArgs,
+    /// Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET];
+    /// prefer the variable or --previous-secret-file
+    #[arg(long, value_name = "SECRET", conflicts_with = "previous_secret_file")]
+    pub previous_secret: Option<String>,
+    /// Read the previous secret from a file (one trailing newline is removed)
+    #[arg(long, value_name = "PATH")]
+    pub previous_secret_file: Option<PathBuf>,
     /// The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with
     /// ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
     #[arg(long, value_name = "URL", value_parser = parse_store)]
