@@ -1104,7 +1104,7 @@ mod tests {
             ("127.0.0.1", 8080)
         );
         assert_eq!(args.receiver.path, "/webhooks/whatsapp");
-        assert_eq!(args.max_body, 1 << 20);
+        assert_eq!(args.receiver.max_body, 1 << 20);
         let conflict = [
             "wm-hooks",
             "listen",
