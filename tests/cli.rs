@@ -11,6 +11,8 @@ mod check;
 mod completions;
 #[path = "cli/configure.rs"]
 mod configure;
+#[path = "cli/connection_limit.rs"]
+mod connection_limit;
 #[path = "cli/deliver.rs"]
 mod deliver;
 #[path = "cli/diagnosis.rs"]

@@ -19,7 +19,8 @@ use crate::contract::sample::{Edit, EditError, Sample, Template};
 use crate::error::{Error, Outcome, Result};
 use crate::http::sender::{Endpoint, describe};
 use crate::http::{status_text, title_case};
-use crate::input::payload::Payload;
+use crate::input::payload::{MAX_HELD, Payload};
+use crate::input::record_file;
 use crate::input::secret::Secret;
 use crate::output;
 use crate::platform::delivery::{
@@ -318,19 +319,14 @@ fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// The bodies of the POSTs in a record file, in order.
 fn replay(path: &Path) -> Result<Source> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::input(format!(
-            "cannot read the record file {}: {e}",
-            path.display()
-        ))
-    })?;
     let mut items = Vec::new();
-    for (number, line) in text.lines().enumerate() {
+    for line in record_file::lines(path)? {
+        let (number, line) = line?;
         if line.trim().is_empty() {
             continue;
         }
-        let at = || format!("{} line {}", path.display(), number + 1);
-        let record = record::parse_line(line).map_err(|e| {
+        let at = || format!("{} line {number}", path.display());
+        let record = record::parse_line(&line).map_err(|e| {
             Error::input(format!("{} is not a record: {e}", at()))
                 .with_hint("record files are written by `wm-hooks listen --record FILE`")
         })?;
@@ -343,6 +339,13 @@ fn replay(path: &Path) -> Result<Source> {
                 at()
             ))
         })?;
+        if body.len() as u64 > MAX_HELD {
+            return Err(Error::input(format!(
+                "{} has a body larger than {} MiB, the most a payload may be",
+                at(),
+                MAX_HELD >> 20
+            )));
+        }
         items.push(Item::from_body(body));
     }
     if items.is_empty() {

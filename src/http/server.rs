@@ -46,6 +46,9 @@ use crate::error::{Error, Result};
 use crate::http::title_case;
 use crate::input::secret::Secret;
 
+mod connections;
+use connections::{Admission, Connections, EVICTION_GRACE, Slot};
+
 /// The longest `hub.challenge` echoed back; a longer one gets 400.
 pub const MAX_CHALLENGE: usize = 256;
 /// The largest request head (request line and headers); a larger one gets 431.
@@ -70,6 +73,9 @@ pub struct Config {
     /// Deadline for a request's head (and for an idle keep-alive connection),
     /// then again for its body.
     pub read_timeout: Duration,
+    /// Connections served at once; at the limit the longest-idle one is
+    /// closed to admit a new one, which is refused only when every
+    /// connection has a request in service.
     pub max_connections: usize,
     /// Answer POSTs with a valid signature with this status instead of 200.
     pub respond_status: Option<StatusCode>,
@@ -360,8 +366,11 @@ impl Exchange {
 /// Counts kept by the accept loop.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ServerStats {
-    /// Connections closed on arrival because `max_connections` were open.
+    /// Connections closed on arrival because `max_connections` were open,
+    /// each with a request in service.
     pub refused: u64,
+    /// Idle connections closed to admit a new one at `max_connections`.
+    pub evicted: u64,
     /// Connections still busy when the grace period ran out.
     pub abandoned: u64,
 }
@@ -370,6 +379,10 @@ pub struct ServerStats {
 pub struct Server {
     listener: TcpListener,
     config: Config,
+    /// The most connections open at all: those served, and those evicted
+    /// and still closing (for at most [`EVICTION_GRACE`] with nothing in
+    /// service), whose descriptors are not free yet.
+    most_open: usize,
 }
 
 /// Binds the address. Binding first lets the caller learn the port (`--port 0`)
@@ -398,8 +411,14 @@ pub async fn bind(mut config: Config) -> Result<Server> {
         fds
     };
     let fit = usize::try_from(fds).unwrap_or(usize::MAX).max(1);
-    config.max_connections = config.max_connections.min(fit);
-    Ok(Server { listener, config })
+    // An eighth of them is kept for connections evicted and still closing.
+    config.max_connections = config.max_connections.min((fit - fit / 8).max(1));
+    let most_open = fit.min(config.max_connections.saturating_mul(2));
+    Ok(Server {
+        listener,
+        config,
+        most_open,
+    })
 }
 
 /// Raises this process's soft limit on open files to its hard limit, as Go's
@@ -442,12 +461,18 @@ impl Server {
     /// Serves until `stop` counts one request to stop: then stops accepting,
     /// lets the requests in flight finish (idle connections close at once), and
     /// returns after they did, after `grace`, or at a second request to stop.
+    /// At `max_connections`, each new connection makes the longest-idle one
+    /// close (see [`connections`]).
     pub async fn run(
         self,
         reports: mpsc::Sender<Handoff>,
         mut stop: watch::Receiver<u32>,
     ) -> ServerStats {
-        let Server { listener, config } = self;
+        let Server {
+            listener,
+            config,
+            most_open,
+        } = self;
         let shared = Arc::new(Shared { config, reports });
         let mut http = http1::Builder::new();
         // hyper's header timeout needs a timer; it also closes idle keep-alive
@@ -457,6 +482,7 @@ impl Server {
             .max_header_size(MAX_HEAD)
             .max_buf_size(MAX_HEAD);
         let mut connections = JoinSet::new();
+        let mut slots = Connections::new();
         let mut stats = ServerStats::default();
         loop {
             let accepted = tokio::select! {
@@ -476,24 +502,35 @@ impl Server {
                     continue;
                 }
             };
-            if connections.len() >= shared.config.max_connections {
-                stats.refused += 1;
-                continue;
+            let limit = shared.config.max_connections;
+            match slots.make_room(connections.len(), limit, most_open) {
+                Admission::Admit => {}
+                Admission::Evicted => stats.evicted += 1,
+                Admission::Refuse => {
+                    stats.refused += 1;
+                    continue;
+                }
             }
             let _ = stream.set_nodelay(true);
             let stop = stop.clone();
             let http = http.clone();
             let service = Arc::clone(&shared);
+            let slot = slots.admit();
             match shared.config.tls.clone() {
-                None => connections.spawn(serve(http, stream, service, stop, peer)),
+                None => connections.spawn(serve(http, stream, service, stop, peer, slot)),
                 Some(acceptor) => {
                     let deadline = shared.config.read_timeout;
                     connections.spawn(async move {
                         // The handshake gets the same deadline as a request's head.
                         let accepted = tokio::time::timeout(deadline, acceptor.accept(stream));
-                        if let Ok(Ok(stream)) = accepted.await {
-                            serve(http, stream, service, stop, peer).await;
-                        }
+                        let stream = tokio::select! {
+                            accepted = accepted => match accepted {
+                                Ok(Ok(stream)) => stream,
+                                _ => return,
+                            },
+                            () = slot.evicted() => return,
+                        };
+                        serve(http, stream, service, stop, peer, slot).await;
                     })
                 }
             };
@@ -515,18 +552,31 @@ impl Server {
 }
 
 /// Serves one connection (plain or TLS) until it closes, or gracefully once a
-/// stop is asked for; a connection that did not speak HTTP/1.1 is reported.
+/// stop is asked for or the accept loop evicts it; a connection that did not
+/// speak HTTP/1.1 is reported.
 async fn serve<S>(
     http: http1::Builder,
     stream: S,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<u32>,
     peer: SocketAddr,
+    slot: Arc<Slot>,
 ) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let reports = shared.reports.clone();
-    let service = service_fn(move |request| handle(Arc::clone(&shared), peer, request));
+    let serving = Arc::clone(&slot);
+    let service = service_fn(move |request| {
+        // Counted from when hyper hands the request over until its answer is
+        // decided (or the connection is dropped), so it is never evicted.
+        let in_service = serving.begin();
+        let shared = Arc::clone(&shared);
+        async move {
+            let answer = handle(shared, peer, request).await;
+            drop(in_service);
+            answer
+        }
+    });
     let conn = http.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);
     let result = tokio::select! {
@@ -534,6 +584,18 @@ async fn serve<S>(
         () = stop_requested(&mut stop, 1) => {
             conn.as_mut().graceful_shutdown();
             conn.await
+        }
+        () = slot.evicted() => {
+            // hyper closes a keep-alive-idle connection at once (flushing its
+            // last answer); one that has not finished a request head it would
+            // keep until --read-timeout, so that one is dropped. A request that
+            // came in meanwhile is answered, then the connection closes.
+            conn.as_mut().graceful_shutdown();
+            match tokio::time::timeout(EVICTION_GRACE, conn.as_mut()).await {
+                Ok(result) => result,
+                Err(_) if slot.idle() => return,
+                Err(_) => conn.await,
+            }
         }
     };
     if let Err(error) = result {

@@ -1,7 +1,9 @@
 //! Where a payload comes from (`--payload-file F`, or stdin for none or `-`) and
 //! how it is read: raw bytes, never trimmed or re-serialised, and streamed in
 //! pieces so that signing or checking a file of any size uses little memory.
-//! Reads files and stdin; never prints.
+//! A payload held whole in memory (a body `send-test` sends, one kept to
+//! explain a mismatch) is at most [`MAX_HELD`]. Reads files and stdin; never
+//! prints.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read};
@@ -10,8 +12,11 @@ use std::path::{Path, PathBuf};
 use crate::contract::signature::Verifier;
 use crate::error::{Error, Result};
 
-/// Bodies up to this size may be held in memory to explain a mismatch.
-pub const DIAGNOSIS_LIMIT: u64 = 16 * 1024 * 1024;
+/// The largest payload held in memory: a body `send-test` sends (from a file
+/// or a record), or one kept to explain a mismatch. Sixteen times a
+/// receiver's default `--max-body`, so bodies too large for a receiver can
+/// still be sent to test its 413.
+pub const MAX_HELD: u64 = 16 * 1024 * 1024;
 
 /// The largest read: syscalls then cost nothing next to hashing.
 const PIECE: usize = 64 * 1024;
@@ -27,7 +32,7 @@ pub struct Digested {
     pub verifier: Verifier,
     pub len: u64,
     /// The whole body, kept only when it came from stdin (which cannot be read
-    /// twice) and is under [`DIAGNOSIS_LIMIT`].
+    /// twice) and is under [`MAX_HELD`].
     kept: Option<Vec<u8>>,
 }
 
@@ -73,13 +78,26 @@ impl Payload {
         }
     }
 
-    /// Reads the whole payload into memory.
+    /// Reads the whole payload into memory: at most [`MAX_HELD`] bytes, a
+    /// larger one (`/dev/zero`, a file picked by mistake) is an input error.
     pub fn read_all(&self) -> Result<Vec<u8>> {
         let mut body = Vec::new();
         self.open()?
             .0
+            .take(MAX_HELD + 1)
             .read_to_end(&mut body)
             .map_err(|e| self.read_error(&e))?;
+        if body.len() as u64 > MAX_HELD {
+            let what = match self {
+                Payload::Stdin => "the payload on stdin".to_string(),
+                Payload::File(path) => format!("the payload file {}", path.display()),
+            };
+            return Err(Error::input(format!(
+                "{what} is larger than {} MiB, the most a payload may be",
+                MAX_HELD >> 20
+            ))
+            .with_hint("webhook deliveries are far smaller; is this the right file?"));
+        }
         Ok(body)
     }
 
@@ -104,7 +122,7 @@ impl Payload {
             verifier.update(&buf[..n]);
             len += n as u64;
             if let Some(copy) = &mut kept {
-                if len <= DIAGNOSIS_LIMIT {
+                if len <= MAX_HELD {
                     copy.extend_from_slice(&buf[..n]);
                 } else {
                     kept = None;
@@ -120,7 +138,7 @@ impl Payload {
 
     /// The whole body for diagnosis, when it is small enough to hold.
     pub fn small_body(&self, digested: Digested) -> Option<Vec<u8>> {
-        if digested.len > DIAGNOSIS_LIMIT {
+        if digested.len > MAX_HELD {
             return None;
         }
         match self {

@@ -1,7 +1,8 @@
 //! The secret `wm-hooks listen` generates is saved (0600, in XDG_STATE_HOME)
 //! and reused: by the next `listen`, and by `send-test`, `verify` and `check`
 //! when they are given no secret; `--new-secret` replaces it; a secret given
-//! explicitly always wins. Each test has its own state directory.
+//! explicitly always wins. Each run of the binary has its own HOME and state
+//! directory unless a test shares one on purpose.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -146,4 +147,19 @@ fn with_nothing_saved_the_error_says_how_to_get_one() {
         .stderr(predicates::str::contains(
             "start `wm-hooks listen` once on this machine",
         ));
+}
+
+#[test]
+fn a_secret_saved_under_home_is_not_seen_by_other_runs() {
+    // No usable XDG_STATE_HOME (a relative one is ignored): the secret goes
+    // under the listener's own HOME, which no other run shares.
+    let (listener, banner) = listen_in(Path::new("relative"), &[]);
+    assert!(banner.contains("/.local/state/wm-hooks/secret"), "{banner}");
+    wm_hooks()
+        .args(["send-test", "--to", &listener.url])
+        .env("XDG_STATE_HOME", "relative")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("error: no webhook secret given"));
+    listener.stop();
 }

@@ -232,6 +232,52 @@ fn a_bad_record_file_is_an_input_error() {
 }
 
 #[test]
+fn payloads_and_record_files_are_read_within_a_limit() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let endless = send_test(&srv.url(PATH))
+        .args(["--payload-file", "/dev/zero"])
+        .timeout(crate::util::listen::PATIENCE)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        stderr_of(&endless).contains(
+            "error: the payload file /dev/zero is larger than 16 MiB, the most a payload may be"
+        ),
+        "{}",
+        stderr_of(&endless)
+    );
+    send_test(&srv.url(PATH))
+        .args(["--replay", "/dev/zero"])
+        .timeout(crate::util::listen::PATIENCE)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: /dev/zero line 1 is longer than 64 MiB, the most a record line may be",
+        ));
+    // A whole record, then a giant line (a sparse file: no disk is used).
+    let record = serde_json::json!({"received_at": "2026-01-15T10:30:01.123Z",
+        "method": "POST", "path": PATH, "headers": {}, "body": "{}",
+        "signature": "valid", "event": null, "status": 200});
+    let (_dir, giant) = file_with(record.to_string() + "\n");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&giant)
+        .unwrap()
+        .set_len(65 << 20)
+        .unwrap();
+    send_test(&srv.url(PATH))
+        .arg("--replay")
+        .arg(&giant)
+        .timeout(crate::util::listen::PATIENCE)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 2 is longer than 64 MiB"));
+    assert!(srv.requests().is_empty(), "nothing is sent");
+}
+
+#[test]
 fn forgeries_must_be_refused() {
     let strict = TestServer::start(server::correct(SECRET));
     for mode in ["invalid", "missing"] {

@@ -1,5 +1,6 @@
 //! Shared test fixtures: the binary in a cleaned environment, so that the
-//! developer's shell (NO_COLOR, WM_HOOKS_*, HOME) cannot change a result;
+//! developer's shell (NO_COLOR, WM_HOOKS_*, HOME) and the other tests' runs
+//! cannot change a result;
 //! [`server`] is a recording receiver on 127.0.0.1:0, which also stands in
 //! for the StartMessaging API with [`server::scripted`] answers.
 
@@ -13,9 +14,9 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 
-/// `wm-hooks` with an empty environment but PATH, a temporary HOME, and an
+/// `wm-hooks` with an empty environment but PATH, and a HOME and an
 /// XDG_STATE_HOME of its own (so no run finds the secret another test's
-/// `listen` saved, nor the developer's own).
+/// `listen` saved, nor the developer's own, wherever it was saved).
 pub fn wm_hooks() -> Command {
     Command::from_std(wm_hooks_std())
 }
@@ -23,28 +24,32 @@ pub fn wm_hooks() -> Command {
 /// The same as [`wm_hooks`] as a `std::process::Command`, for runners that
 /// take one (a pseudo-terminal).
 pub fn wm_hooks_std() -> std::process::Command {
+    let run = fresh_dir();
+    let home = run.join("home");
+    std::fs::create_dir_all(&home).expect("a home directory");
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("wm-hooks"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home())
-        .env("XDG_STATE_HOME", fresh_state_home());
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", run.join("state"));
     cmd
 }
 
 /// A state directory no other run has used: a test that wants `listen` and a
 /// sender to share one sets XDG_STATE_HOME to the same path on both.
 pub fn fresh_state_home() -> PathBuf {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    home().join(format!("state-{n}"))
+    fresh_dir().join("state")
 }
 
-/// A temporary directory used as HOME for every test run of this binary.
-fn home() -> PathBuf {
-    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    HOME.get_or_init(|| tempfile::tempdir().expect("a temp dir"))
+/// A path no other run has used, inside one temporary directory that lives as
+/// long as this test binary.
+fn fresh_dir() -> PathBuf {
+    static ROOT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    ROOT.get_or_init(|| tempfile::tempdir().expect("a temp dir"))
         .path()
-        .to_path_buf()
+        .join(format!("run-{n}"))
 }
 
 /// Writes `bytes` to a new file in a temp dir that lives as long as the handle.
