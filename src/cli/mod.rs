@@ -462,6 +462,7 @@ fn duration(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     /// Every subcommand's help ends with examples, and each example parses.
     #[test]
     fn every_subcommand_has_examples_that_parse() {

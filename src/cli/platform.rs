@@ -319,6 +319,7 @@ mod tests {
     use crate::cli::{Cli, Command};
     use crate::contract::profile::Profile;
     use crate::contract::sample::catalog::MessageType;
+
     fn send_test(args: &[&str]) -> Result<SendTestArgs, clap::Error> {
         let cli = Cli::try_parse_from(["wm-hooks", "send-test"].iter().chain(args))?;
         let Command::SendTest(args) = cli.command else {

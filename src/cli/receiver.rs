@@ -146,6 +146,7 @@ mod tests {
     use clap::Parser;
 
     use crate::cli::{Cli, Command};
+
     #[test]
     fn listen_defaults_and_conflicts() {
         let cli = Cli::try_parse_from(["wm-hooks", "listen"]).unwrap();
