@@ -37,7 +37,8 @@ pub enum Kind {
 }
 
 /// An error with what to tell the person: an `error:` line and an optional `hint:`.
-#[derive(Debug, thiserror::Error)]
+/// Clone: one failed store call answers every attempt it recorded.
+#[derive(Debug, Clone, thiserror::Error)]
 pub struct Error {
     pub kind: Kind,
     pub message: String,
