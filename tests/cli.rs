@@ -15,6 +15,8 @@ mod configure;
 mod connection_limit;
 #[path = "cli/deliver.rs"]
 mod deliver;
+#[path = "cli/deliver_status.rs"]
+mod deliver_status;
 #[path = "cli/diagnosis.rs"]
 mod diagnosis;
 #[path = "cli/events.rs"]
@@ -31,6 +33,8 @@ mod masking;
 mod meta;
 #[path = "cli/output.rs"]
 mod output;
+#[path = "cli/readers.rs"]
+mod readers;
 #[path = "cli/report.rs"]
 mod report;
 #[path = "cli/saved_secret.rs"]
