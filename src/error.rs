@@ -37,7 +37,7 @@ pub enum Kind {
 }
 
 /// An error with what to tell the person: an `error:` line and an optional `hint:`.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub struct Error {
     pub kind: Kind,
     pub message: String,
