@@ -640,7 +640,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__ingest)
-            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --verify-token --verify-token-file --profile --previous-secret --previous-secret-file --signature-header --max-body --read-timeout --max-connections --store --tls-cert --tls-key --dedupe-window --metrics --json --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --verify-token --verify-token-file --profile --signature-header --max-body --read-timeout --max-connections --previous-secret --previous-secret-file --store --tls-cert --tls-key --dedupe-window --metrics --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -682,14 +682,6 @@ _wm__hooks() {
                     COMPREPLY=($(compgen -W "startmessaging meta" -- "${cur}"))
                     return 0
                     ;;
-                --previous-secret)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --previous-secret-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --signature-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -703,6 +695,14 @@ _wm__hooks() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --previous-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --previous-secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -734,7 +734,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__listen)
-            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --verify-token --verify-token-file --profile --new-secret --signature-header --max-body --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --read-timeout --max-connections --help --version"
+            opts="-q -v -h -V --color --quiet --verbose --host --port --path --secret --secret-file --verify-token --verify-token-file --profile --signature-header --max-body --read-timeout --max-connections --new-secret --json --record --respond-status --respond-delay --forward-to --forward-secret --forward-secret-file --forward-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,6 +784,14 @@ _wm__hooks() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --record)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -809,14 +817,6 @@ _wm__hooks() {
                     return 0
                     ;;
                 --forward-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --read-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -58,6 +58,8 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l profile -d 
 meta\t'Meta\'s WhatsApp Cloud API: entry[].changes[].value, X-Hub-Signature-256, batches'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l signature-header -d 'The header that carries the signature, in any case [default: the profile\'s: X-Signature-256, or X-Hub-Signature-256 under meta]. Both envelopes are recognised whatever the profile' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l max-body -d 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l read-timeout -d 'How long a client may take to send a request\'s headers, and then its body; an idle keep-alive connection is closed after it too' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l max-connections -d 'Open connections served at once; at the limit, a new connection makes the longest-idle one close (never one with a request in service), and is itself closed on arrival only when every connection has a request in service' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l record -d 'Append one JSON record line per request to FILE (never truncated)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l respond-status -d 'Answer POSTs with a valid signature with this status (to test a sender\'s retries)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l respond-delay -d 'Wait this long before answering POSTs with a valid signature (150ms, 2s, 1m)' -r
@@ -65,8 +67,6 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l forward-to 
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l forward-secret -d 'Sign forwarded requests with this secret instead of the listener\'s [env: WM_HOOKS_FORWARD_SECRET]; prefer the variable or --forward-secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l forward-secret-file -d 'Read the forwarding secret from a file (one trailing newline is removed)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l forward-timeout -d 'How long to wait for the app\'s answer before answering 504' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l read-timeout -d 'How long a client may take to send a request\'s headers, and then its body; an idle keep-alive connection is closed after it too' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l max-connections -d 'Open connections served at once; at the limit, a new connection makes the longest-idle one close (never one with a request in service), and is itself closed on arrival only when every connection has a request in service' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand listen" -l new-secret -d 'Generate a fresh secret instead of reusing the saved one, and save it in its place ($XDG_STATE_HOME/wm-hooks/secret, else ~/.local/state/wm-hooks/secret)'
@@ -85,12 +85,12 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l verify-toke
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l verify-token-file -d 'Read the verify token from a file (one trailing newline is removed)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l profile -d 'The platform: startmessaging (the API document\'s envelope, X-Signature-256) or meta (the WhatsApp Cloud API\'s: entry[].changes[].value, X-Hub-Signature-256, non-ASCII sent as \\uXXXX) [env: WM_HOOKS_PROFILE] [default: startmessaging]' -r -f -a "startmessaging\t'the StartMessaging API: {event, timestamp, data}, X-Signature-256'
 meta\t'Meta\'s WhatsApp Cloud API: entry[].changes[].value, X-Hub-Signature-256, batches'"
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l previous-secret -d 'Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET]; prefer the variable or --previous-secret-file' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l previous-secret-file -d 'Read the previous secret from a file (one trailing newline is removed)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l signature-header -d 'The header that carries the signature, in any case [default: the profile\'s: X-Signature-256, or X-Hub-Signature-256 under meta]. Both envelopes are recognised whatever the profile' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l max-body -d 'The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l read-timeout -d 'How long a client may take to send a request\'s headers, and then its body; an idle keep-alive connection is closed after it too' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l max-connections -d 'Open connections served at once; at the limit, a new connection makes the longest-idle one close (never one with a request in service), and is itself closed on arrival only when every connection has a request in service' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l previous-secret -d 'Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET]; prefer the variable or --previous-secret-file' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l previous-secret-file -d 'Read the previous secret from a file (one trailing newline is removed)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain HTTP for a TLS proxy in front' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l tls-key -d 'The private key of --tls-cert (PEM)' -r -F

@@ -31,6 +31,8 @@ mod masking;
 mod meta;
 #[path = "cli/output.rs"]
 mod output;
+#[path = "cli/readers.rs"]
+mod readers;
 #[path = "cli/report.rs"]
 mod report;
 #[path = "cli/saved_secret.rs"]

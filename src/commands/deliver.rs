@@ -1,7 +1,9 @@
 //! `wm-hooks deliver`: claims stored events, POSTs each to the app its route
 //! names (re-signed, [`relay::send`]), and tells the store how it went:
 //! delivered on a 2xx, retried on the schedule otherwise, a dead letter after
-//! the last wait. At most `--concurrency` attempts are in flight; each claimed
+//! the last wait. At most `--concurrency` attempts are in flight (as many
+//! again are claimed ahead, so no attempt waits for a claim), and their
+//! results reach the store in batches ([`Settler`]); each claimed
 //! entry is leased for `--claim-after`, so what a killed `deliver` held is
 //! delivered by another (or by itself, restarted) once the lease runs out.
 //!
@@ -10,6 +12,7 @@
 //! line per attempt on stdout. A stop (SIGINT, SIGTERM) claims nothing more,
 //! lets the attempts in flight finish and be acknowledged, then prints a summary.
 
+use std::collections::VecDeque;
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +21,7 @@ use hyper::header::HeaderName;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::task::JoinSet;
+use tokio::task::{JoinHandle, JoinSet};
 
 use super::listen::FORWARD_SECRET_ENV;
 use crate::cli::DeliverArgs;
@@ -26,7 +29,8 @@ use crate::error::{Error, Outcome, Result};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
 use crate::platform::relay::{self, Attempted, Outgoing, Route, Schedule};
-use crate::store::{self, Entry, Opened, Store};
+use crate::store::settler::Settler;
+use crate::store::{self, Entry, Settled, Store};
 
 /// How long to wait before asking again after a claim found nothing.
 const IDLE_POLL: Duration = Duration::from_millis(100);
@@ -140,7 +144,7 @@ async fn deliver(
     consumer: String,
     plan: Plan,
 ) -> Result<Outcome> {
-    let mut stopping = false;
+    let (mut stopping, mut said_stopping) = (false, false);
     let mut interrupt = signal(SignalKind::interrupt())
         .map_err(|e| Error::failed(format!("cannot handle signals: {e}")))?;
     let mut terminate = signal(SignalKind::terminate())
@@ -163,40 +167,45 @@ async fn deliver(
     ));
 
     let plan = Arc::new(plan);
+    let settler = Arc::new(Settler::start(Arc::clone(&store)));
     let status = status_line(args.json);
+    let concurrency = args.concurrency as usize;
+    // Entries are claimed ahead, up to three times the concurrency held, so
+    // that a finished attempt's slot is filled at once, not after a claim's
+    // round trip: each claim asks for the concurrency at least, and the
+    // concurrency's worth still ready lasts until the claim is answered.
+    let hold = concurrency * 3;
     let mut tally = Tally::default();
     let mut in_flight: JoinSet<Report> = JoinSet::new();
+    let mut ready: VecDeque<Entry> = VecDeque::new();
+    // A claim under way, with how many it asked for.
+    let mut claiming: Option<(usize, JoinHandle<Result<Vec<Entry>>>)> = None;
     let mut next_claim = Instant::now();
     let mut next_status = Instant::now();
     let mut store_down = false;
     let started = Instant::now();
-    while !stopping {
-        let free = args.concurrency as usize - in_flight.len();
-        // Claim in batches (half the concurrency free, or nothing in flight):
-        // one claim per finished attempt would cost the store a call each.
-        let worth_it = free * 2 >= args.concurrency as usize || in_flight.is_empty();
-        if free > 0 && worth_it && Instant::now() >= next_claim {
-            match store.claim(&consumer, free, args.claim_after).await {
-                Ok(entries) => {
-                    if store_down {
-                        output::note("The store answers again");
-                        store_down = false;
-                    }
-                    if entries.len() < free {
-                        next_claim = Instant::now() + IDLE_POLL;
-                    }
-                    for entry in entries {
-                        in_flight.spawn(attempt(Arc::clone(&store), Arc::clone(&plan), entry));
-                    }
-                }
-                Err(error) => {
-                    if !store_down {
-                        status.suspend(|| output::warn(format_args!("{error}; trying again")));
-                        store_down = true;
-                    }
-                    next_claim = Instant::now() + STORE_BACKOFF;
-                }
-            }
+    loop {
+        while in_flight.len() < concurrency {
+            let Some(entry) = ready.pop_front() else {
+                break;
+            };
+            let (plan, settler) = (Arc::clone(&plan), Arc::clone(&settler));
+            in_flight.spawn(attempt(settler, plan, entry));
+        }
+        // What was claimed before the stop is attempted too: left alone, it
+        // would wait out its lease before another consumer could have it.
+        if stopping && ready.is_empty() && claiming.is_none() {
+            break;
+        }
+        let held = in_flight.len() + ready.len();
+        // Claim in batches (the concurrency at least, or nothing held): one
+        // claim per finished attempt would cost the store a call each.
+        let want = hold - held;
+        let worth_it = want >= concurrency || held == 0;
+        if !stopping && claiming.is_none() && worth_it && Instant::now() >= next_claim {
+            let (store, consumer, lease) = (Arc::clone(&store), consumer.clone(), args.claim_after);
+            let claim = tokio::spawn(async move { store.claim(&consumer, want, lease).await });
+            claiming = Some((want, claim));
         }
         if !status.is_hidden() && Instant::now() >= next_status {
             next_status = Instant::now() + STATUS_EVERY;
@@ -217,17 +226,44 @@ async fn deliver(
                     show(&report, &mut tally, args.json, &status)?;
                 }
             }
+            claimed = async { (&mut claiming.as_mut().expect("a claim under way").1).await },
+                if claiming.is_some() => {
+                let asked = claiming.take().map_or(0, |(asked, _)| asked);
+                match claimed.unwrap_or_else(|e| Err(Error::failed(format!("the claim failed: {e}")))) {
+                    Ok(entries) => {
+                        if store_down {
+                            output::note("The store answers again");
+                            store_down = false;
+                        }
+                        if entries.len() < asked {
+                            next_claim = Instant::now() + IDLE_POLL;
+                        }
+                        ready.extend(entries);
+                    }
+                    Err(error) => {
+                        if !store_down {
+                            status.suspend(|| output::warn(format_args!("{error}; trying again")));
+                            store_down = true;
+                        }
+                        next_claim = Instant::now() + STORE_BACKOFF;
+                    }
+                }
+            }
             () = tokio::time::sleep(wait.min(STATUS_EVERY)) => {}
-            _ = interrupt.recv() => stopping = true,
-            _ = terminate.recv() => stopping = true,
+            _ = interrupt.recv(), if !stopping => stopping = true,
+            _ = terminate.recv(), if !stopping => stopping = true,
+        }
+        if stopping && !said_stopping {
+            said_stopping = true;
+            let left = (in_flight.len() + ready.len()) as u64;
+            status.suspend(|| {
+                output::note(format_args!(
+                    "Stopping: finishing {} in flight",
+                    plural(left, "attempt")
+                ))
+            });
         }
     }
-    status.suspend(|| {
-        output::note(format_args!(
-            "Stopping: finishing {} in flight",
-            plural(in_flight.len() as u64, "attempt")
-        ))
-    });
     // Each attempt ends within --timeout, and then its store call within the
     // store's own timeout: this wait is bounded.
     while let Some(joined) = in_flight.join_next().await {
@@ -247,7 +283,7 @@ async fn deliver(
 }
 
 /// One attempt at one entry, and the store told how it went.
-async fn attempt(store: Arc<Opened>, plan: Arc<Plan>, entry: Entry) -> Report {
+async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report {
     let number = entry.attempts + 1;
     let mut report = Report {
         kind: "attempt",
@@ -268,7 +304,12 @@ async fn attempt(store: Arc<Opened>, plan: Arc<Plan>, entry: Entry) -> Report {
             "no --to route takes {} events",
             entry.event.as_deref().unwrap_or("unrecognised")
         );
-        report.store_error = store.bury(&entry, entry.attempts, &error).await.err();
+        let dead = Settled::Dead {
+            id: entry.id.clone(),
+            attempts: entry.attempts,
+            error: error.clone(),
+        };
+        report.store_error = settler.settle(dead).await.err();
         report.error = Some(error);
         return report;
     };
@@ -283,29 +324,39 @@ async fn attempt(store: Arc<Opened>, plan: Arc<Plan>, entry: Entry) -> Report {
             id: &entry.id,
             attempt: number,
             content_type: content_type.as_deref(),
-            body: entry.body.clone(),
+            body: entry.body,
         },
     )
     .await;
     report.status = attempted.answer.as_ref().ok().map(|s| s.as_u16());
     report.latency_ms = Some((attempted.latency.as_secs_f64() * 100_000.0).round() / 100.0);
     report.error = attempted.error();
-    let recorded = match (&report.error, plan.schedule.after(number, plan.scale)) {
+    let id = entry.id;
+    let result = match (&report.error, plan.schedule.after(number, plan.scale)) {
         (None, _) => {
             report.result = Result_::Delivered;
-            store.delivered(&entry.id).await
+            Settled::Delivered { id }
         }
-        (Some(error), Some(wait)) => {
+        (Some(error), Some(after)) => {
             report.result = Result_::Retrying;
-            report.retry_in_ms = Some(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
-            store.retry(&entry.id, number, wait, error).await
+            report.retry_in_ms = Some(u64::try_from(after.as_millis()).unwrap_or(u64::MAX));
+            Settled::Retry {
+                id,
+                attempts: number,
+                after,
+                error: error.clone(),
+            }
         }
         (Some(error), None) => {
             report.result = Result_::Dead;
-            store.bury(&entry, number, error).await
+            Settled::Dead {
+                id,
+                attempts: number,
+                error: error.clone(),
+            }
         }
     };
-    report.store_error = recorded.err();
+    report.store_error = settler.settle(result).await.err();
     report
 }
 

@@ -55,12 +55,12 @@ pub fn run(args: IngestArgs) -> Result<Outcome> {
         secret,
         previous_secret: previous,
         signature_header: super::signature_header(
-            args.signature_header.as_ref(),
+            args.receiver.signature_header.as_ref(),
             super::profile(&args.receiver.profile)?,
         ),
-        max_body: args.max_body,
-        read_timeout: args.read_timeout,
-        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        max_body: args.receiver.max_body,
+        read_timeout: args.receiver.read_timeout,
+        max_connections: usize::try_from(args.receiver.max_connections).unwrap_or(usize::MAX),
         // Every verified POST is answered 200 (once stored), whatever its body.
         respond_status: Some(hyper::StatusCode::OK),
         respond_delay: None,

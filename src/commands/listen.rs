@@ -189,10 +189,10 @@ fn config(args: &ListenArgs, profile: Profile, secret: Secret) -> Result<server:
             .unwrap_or_else(|| secret.clone()),
         secret,
         previous_secret: None,
-        signature_header: super::signature_header(args.signature_header.as_ref(), profile),
-        max_body: args.max_body,
-        read_timeout: args.read_timeout,
-        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        signature_header: super::signature_header(args.receiver.signature_header.as_ref(), profile),
+        max_body: args.receiver.max_body,
+        read_timeout: args.receiver.read_timeout,
+        max_connections: usize::try_from(args.receiver.max_connections).unwrap_or(usize::MAX),
         respond_status: args
             .respond_status
             .and_then(|code| StatusCode::from_u16(code).ok()),

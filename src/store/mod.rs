@@ -6,12 +6,13 @@
 //! The life of an entry is the same in both: [`Store::append`] stores it
 //! (or counts it as a duplicate of one stored within the dedupe window);
 //! [`Store::claim`] leases ready entries to one consumer for `lease`; the
-//! consumer then calls [`Store::delivered`], [`Store::retry`] or
-//! [`Store::bury`]. A lease that runs out (its consumer died) makes the entry
+//! consumer then tells [`Store::settle`] how each attempt ended (delivered,
+//! to retry, dead), many at once ([`settler`] batches them). A lease that runs out (its consumer died) makes the entry
 //! ready again, so delivery is at least once. Dead letters go back with
 //! [`Store::redrive`].
 
 pub mod redis;
+pub mod settler;
 pub mod sqlite;
 pub mod url;
 
@@ -98,6 +99,26 @@ impl Entry {
     }
 }
 
+/// How one attempt at an entry ended, for [`Store::settle`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// The entry reached the app (2xx): it is done.
+    Delivered { id: String },
+    /// The attempt failed: try again after `after`; `attempts` made so far.
+    Retry {
+        id: String,
+        attempts: u32,
+        after: Duration,
+        error: String,
+    },
+    /// The last attempt failed: the entry becomes a dead letter.
+    Dead {
+        id: String,
+        attempts: u32,
+        error: String,
+    },
+}
+
 /// A dead letter: an entry that failed every attempt, with its last error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeadLetter {
@@ -146,25 +167,10 @@ pub trait Store: Send + Sync + 'static {
         lease: Duration,
     ) -> impl Future<Output = Result<Vec<Entry>>> + Send;
 
-    /// The entry reached the app (2xx): it is done.
-    fn delivered(&self, id: &str) -> impl Future<Output = Result<()>> + Send;
-
-    /// The attempt failed: try again after `after`; `attempts` made so far.
-    fn retry(
-        &self,
-        id: &str,
-        attempts: u32,
-        after: Duration,
-        error: &str,
-    ) -> impl Future<Output = Result<()>> + Send;
-
-    /// The last attempt failed: the entry becomes a dead letter.
-    fn bury(
-        &self,
-        entry: &Entry,
-        attempts: u32,
-        error: &str,
-    ) -> impl Future<Output = Result<()>> + Send;
+    /// Records how attempts ended, all in one round trip (one transaction).
+    /// Only what this consumer still held changes: an entry whose lease ran
+    /// out and went to another consumer is left to that one.
+    fn settle(&self, results: &[Settled]) -> impl Future<Output = Result<()>> + Send;
 
     fn stats(&self) -> impl Future<Output = Result<Stats>> + Send;
 
@@ -236,14 +242,8 @@ impl Store for Opened {
     async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {
         either!(self, s => s.claim(consumer, max, lease))
     }
-    async fn delivered(&self, id: &str) -> Result<()> {
-        either!(self, s => s.delivered(id))
-    }
-    async fn retry(&self, id: &str, attempts: u32, after: Duration, error: &str) -> Result<()> {
-        either!(self, s => s.retry(id, attempts, after, error))
-    }
-    async fn bury(&self, entry: &Entry, attempts: u32, error: &str) -> Result<()> {
-        either!(self, s => s.bury(entry, attempts, error))
+    async fn settle(&self, results: &[Settled]) -> Result<()> {
+        either!(self, s => s.settle(results))
     }
     async fn stats(&self) -> Result<Stats> {
         either!(self, s => s.stats())

@@ -1,7 +1,7 @@
 //! The Redis store: entries in a stream (`XADD`), delivered through a consumer
 //! group (`XREADGROUP`, `XACK`, `XAUTOCLAIM` for what a dead consumer left).
 //! Every operation is one small Lua script, so each is atomic and one round
-//! trip: the dedupe key's `SET NX PX` and the `XADD` happen together or not at
+//! trip (settling a whole batch of attempts included): the dedupe key's `SET NX PX` and the `XADD` happen together or not at
 //! all, and two `ingest` processes never store one event twice. Concurrent
 //! calls share one multiplexed connection, which pipelines them.
 //!
@@ -19,7 +19,9 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, Script};
 
 use super::url::RedisUrl;
-use super::{Appended, DeadLetter, Entry, NewEntry, Stats, Store, duration_ms, unavailable};
+use super::{
+    Appended, DeadLetter, Entry, NewEntry, Settled, Stats, Store, duration_ms, unavailable,
+};
 use crate::error::{Error, Result};
 
 /// The consumer group `deliver` uses unless told otherwise.
@@ -98,36 +100,34 @@ end
 return {cursor, out}
 ";
 
-/// Whether this consumer still held the entry: pending in the group, or in
-/// the retry set. `ARGV[1]` is the group, `ARGV[2]` the id.
-const RELEASE: &str = "
-local held = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) + redis.call('ZREM', KEYS[2], ARGV[2])
-";
-
-const DELIVERED: &str = "
-redis.call('HDEL', KEYS[3], ARGV[2])
-if held > 0 then redis.call('HINCRBY', KEYS[4], 'delivered', 1) end
-return held
-";
-
-const RETRY: &str = "
-if held > 0 then
-  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[2])
-  redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+/// How attempts ended: `ARGV[1]` is the group, `ARGV[2]` when the dead ones
+/// failed, then five values per entry: `delivered`/`retry`/`dead`, the id,
+/// the attempts made, the wait before a retry (ms), the last error. Only an
+/// entry this consumer still held (pending in the group, or in the retry set)
+/// changes, so a late answer never undoes what another consumer did since.
+const SETTLE: &str = "
+local delivered, dead = 0, 0
+for i = 3, #ARGV, 5 do
+  local kind, id = ARGV[i], ARGV[i + 1]
+  local held = redis.call('XACK', KEYS[1], ARGV[1], id) + redis.call('ZREM', KEYS[2], id)
+  if kind == 'delivered' then
+    redis.call('HDEL', KEYS[3], id)
+    if held > 0 then delivered = delivered + 1 end
+  elseif held > 0 and kind == 'retry' then
+    redis.call('ZADD', KEYS[2], now + tonumber(ARGV[i + 3]), id)
+    redis.call('HSET', KEYS[3], id, ARGV[i + 2])
+  elseif held > 0 then
+    local got = redis.call('XRANGE', KEYS[1], id, id)
+    local fields = got[1] and got[1][2] or {}
+    redis.call('XADD', KEYS[5], '*', 'id', id, 'attempts', ARGV[i + 2], 'error', ARGV[i + 4],
+               'failed_at', ARGV[2], unpack(fields))
+    redis.call('HDEL', KEYS[3], id)
+    dead = dead + 1
+  end
 end
-return held
-";
-
-const BURY: &str = "
-if held > 0 then
-  local got = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
-  local fields = got[1] and got[1][2] or {}
-  redis.call('XADD', KEYS[5], '*', 'id', ARGV[2], 'attempts', ARGV[3], 'error', ARGV[4],
-             'failed_at', ARGV[5], unpack(fields))
-  redis.call('HDEL', KEYS[3], ARGV[2])
-  redis.call('HINCRBY', KEYS[4], 'dead', 1)
-end
-return held
+if delivered > 0 then redis.call('HINCRBY', KEYS[4], 'delivered', delivered) end
+if dead > 0 then redis.call('HINCRBY', KEYS[4], 'dead', dead) end
+return delivered
 ";
 
 /// Moves dead letters from `ARGV[1]` on (up to `ARGV[2]`) back into the retry
@@ -191,9 +191,7 @@ impl Keys {
 struct Scripts {
     append: Script,
     claim: Script,
-    delivered: Script,
-    retry: Script,
-    bury: Script,
+    settle: Script,
     redrive: Script,
 }
 
@@ -230,9 +228,7 @@ impl RedisStore {
             scripts: Scripts {
                 append: script(APPEND),
                 claim: script(&format!("{NOW}{CLAIM}")),
-                delivered: script(&format!("{RELEASE}{DELIVERED}")),
-                retry: script(&format!("{NOW}{RELEASE}{RETRY}")),
-                bury: script(&format!("{RELEASE}{BURY}")),
+                settle: script(&format!("{NOW}{SETTLE}")),
                 redrive: script(&format!("{NOW}{REDRIVE}")),
             },
             name: shown.to_string(),
@@ -372,57 +368,41 @@ impl Store for RedisStore {
             .collect())
     }
 
-    async fn delivered(&self, id: &str) -> Result<()> {
-        let mut connection = self.connection.clone();
-        let _: i64 = self
-            .scripts
-            .delivered
-            .key(&self.keys.stream)
-            .key(&self.keys.retry)
-            .key(&self.keys.attempts)
-            .key(&self.keys.delivery)
-            .arg(&self.group)
-            .arg(id)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(|e| self.failed(e))?;
-        Ok(())
-    }
-
-    async fn retry(&self, id: &str, attempts: u32, after: Duration, _error: &str) -> Result<()> {
-        let mut connection = self.connection.clone();
-        let _: i64 = self
-            .scripts
-            .retry
-            .key(&self.keys.stream)
-            .key(&self.keys.retry)
-            .key(&self.keys.attempts)
-            .arg(&self.group)
-            .arg(id)
-            .arg(attempts)
-            .arg(duration_ms(after))
-            .invoke_async(&mut connection)
-            .await
-            .map_err(|e| self.failed(e))?;
-        Ok(())
-    }
-
-    async fn bury(&self, entry: &Entry, attempts: u32, error: &str) -> Result<()> {
+    async fn settle(&self, results: &[Settled]) -> Result<()> {
+        if results.is_empty() {
+            return Ok(());
+        }
         let mut connection = self.connection.clone();
         let failed_at = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
-        let _: i64 = self
-            .scripts
-            .bury
-            .key(&self.keys.stream)
-            .key(&self.keys.retry)
+        let mut call = self.scripts.settle.key(&self.keys.stream);
+        call.key(&self.keys.retry)
             .key(&self.keys.attempts)
             .key(&self.keys.delivery)
             .key(&self.keys.dead)
             .arg(&self.group)
-            .arg(&entry.id)
-            .arg(attempts)
-            .arg(error)
-            .arg(failed_at)
+            .arg(failed_at);
+        for result in results {
+            match result {
+                Settled::Delivered { id } => call.arg("delivered").arg(id).arg(0).arg(0).arg(""),
+                Settled::Retry {
+                    id,
+                    attempts,
+                    after,
+                    ..
+                } => call
+                    .arg("retry")
+                    .arg(id)
+                    .arg(attempts)
+                    .arg(duration_ms(*after))
+                    .arg(""),
+                Settled::Dead {
+                    id,
+                    attempts,
+                    error,
+                } => call.arg("dead").arg(id).arg(attempts).arg(0).arg(error),
+            };
+        }
+        let _: i64 = call
             .invoke_async(&mut connection)
             .await
             .map_err(|e| self.failed(e))?;

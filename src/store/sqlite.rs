@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::oneshot;
 
 use super::{
-    Appended, DeadLetter, Entry, NewEntry, Stats, Store, duration_ms, now_ms, unavailable,
+    Appended, DeadLetter, Entry, NewEntry, Settled, Stats, Store, duration_ms, now_ms, unavailable,
 };
 use crate::error::{Error, Result};
 
@@ -286,47 +286,62 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn delivered(&self, id: &str) -> Result<()> {
-        let id = id.to_string();
+    async fn settle(&self, results: &[Settled]) -> Result<()> {
+        if results.is_empty() {
+            return Ok(());
+        }
+        let results = results.to_vec();
         self.call(move |c| {
-            let changed = c.execute(
-                "UPDATE events SET state = 'delivered', leased_by = NULL, finished_at = ?2
-                 WHERE id = ?1 AND state = 'pending'",
-                params![id, now_text()],
-            )?;
-            if changed > 0 {
-                count(c, "delivered", 1)?;
+            let (now, finished_at) = (now_ms(), now_text());
+            let (mut delivered, mut dead) = (0, 0);
+            for result in &results {
+                match result {
+                    Settled::Delivered { id } => {
+                        delivered += c
+                            .prepare_cached(
+                                "UPDATE events SET state = 'delivered', leased_by = NULL,
+                                                   finished_at = ?2
+                                 WHERE id = ?1 AND state = 'pending'",
+                            )?
+                            .execute(params![id, finished_at])?;
+                    }
+                    Settled::Retry {
+                        id,
+                        attempts,
+                        after,
+                        error,
+                    } => {
+                        c.prepare_cached(
+                            "UPDATE events SET attempts = ?2, ready_at = ?3, leased_by = NULL,
+                                               last_error = ?4
+                             WHERE id = ?1 AND state = 'pending'",
+                        )?
+                        .execute(params![
+                            id,
+                            attempts,
+                            now.saturating_add(duration_ms(*after)),
+                            error
+                        ])?;
+                    }
+                    Settled::Dead {
+                        id,
+                        attempts,
+                        error,
+                    } => {
+                        dead += c
+                            .prepare_cached(
+                                "UPDATE events SET state = 'dead', attempts = ?2, last_error = ?3,
+                                                   finished_at = ?4, leased_by = NULL
+                                 WHERE id = ?1 AND state = 'pending'",
+                            )?
+                            .execute(params![id, attempts, error, finished_at])?;
+                    }
+                }
             }
-            Ok(())
-        })
-        .await
-    }
-
-    async fn retry(&self, id: &str, attempts: u32, after: Duration, error: &str) -> Result<()> {
-        let (id, error) = (id.to_string(), error.to_string());
-        let after = duration_ms(after);
-        self.call(move |c| {
-            c.execute(
-                "UPDATE events SET attempts = ?2, ready_at = ?3, leased_by = NULL, last_error = ?4
-                 WHERE id = ?1 AND state = 'pending'",
-                params![id, attempts, now_ms().saturating_add(after), error],
-            )?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn bury(&self, entry: &Entry, attempts: u32, error: &str) -> Result<()> {
-        let (id, error) = (entry.id.clone(), error.to_string());
-        self.call(move |c| {
-            let changed = c.execute(
-                "UPDATE events SET state = 'dead', attempts = ?2, last_error = ?3,
-                                   finished_at = ?4, leased_by = NULL
-                 WHERE id = ?1 AND state = 'pending'",
-                params![id, attempts, error, now_text()],
-            )?;
-            if changed > 0 {
-                count(c, "dead", 1)?;
+            for (name, by) in [("delivered", delivered), ("dead", dead)] {
+                if by > 0 {
+                    count(c, name, i64::try_from(by).unwrap_or(i64::MAX))?;
+                }
             }
             Ok(())
         })
@@ -484,12 +499,18 @@ mod tests {
                 store.claim("c2", 10, lease).await.unwrap().is_empty(),
                 "leased"
             );
-            store.delivered(&got[0].id).await.unwrap();
-            store.delivered(&got[0].id).await.unwrap();
-            store
-                .retry(&got[1].id, 1, Duration::from_millis(1), "502")
-                .await
-                .unwrap();
+            let delivered = Settled::Delivered {
+                id: got[0].id.clone(),
+            };
+            let retry = Settled::Retry {
+                id: got[1].id.clone(),
+                attempts: 1,
+                after: Duration::from_millis(1),
+                error: "502".into(),
+            };
+            // Settled twice: counted once.
+            store.settle(&[delivered.clone(), retry]).await.unwrap();
+            store.settle(&[delivered]).await.unwrap();
             let stats = store.stats().await.unwrap();
             assert_eq!((stats.stored, stats.delivered, stats.duplicates), (2, 1, 1));
             assert_eq!((stats.pending, stats.retrying), (1, 1));
@@ -497,7 +518,12 @@ mod tests {
             let again = store.claim("c2", 10, lease).await.unwrap();
             assert_eq!(again.len(), 1);
             assert_eq!(again[0].attempts, 1);
-            store.bury(&again[0], 2, "HTTP 500").await.unwrap();
+            let dead = Settled::Dead {
+                id: again[0].id.clone(),
+                attempts: 2,
+                error: "HTTP 500".into(),
+            };
+            store.settle(&[dead]).await.unwrap();
             let dead = store.dead(10).await.unwrap();
             assert_eq!(dead.len(), 1);
             assert_eq!((dead[0].attempts, dead[0].error.as_str()), (2, "HTTP 500"));

@@ -1,0 +1,137 @@
+//! The arguments of the commands that work on a store `ingest` fills: `deliver`
+//! (from the store to the app) and `store` (stats, dead letters, redrive), with
+//! the parsers of a store URL, a route and a retry schedule.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use hyper::header::HeaderName;
+
+use super::{SecretArgs, duration, parse_header_name, parse_scale};
+use crate::platform::delivery::DEFAULT_SIGNATURE_HEADER;
+use crate::platform::relay::{Route, Schedule};
+use crate::store::{StoreUrl, redis};
+
+// Where a store is: `--store` / `--from`, else WM_HOOKS_STORE, else sqlite:wm-hooks.db.
+#[derive(Debug, Clone, Default, Args)]
+pub struct StoreArgs {
+    /// The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with
+    /// ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
+    #[arg(long, value_name = "URL", value_parser = parse_store)]
+    pub store: Option<StoreUrl>,
+    /// The Redis consumer group whose deliveries are counted (ignored for SQLite)
+    #[arg(long, value_name = "NAME", default_value = redis::DEFAULT_GROUP)]
+    pub group: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Print the counts: stored, pending, retrying, dead, delivered, duplicates
+    Stats(StoreStatsArgs),
+    /// List the dead letters with their last error
+    Dead(StoreDeadArgs),
+    /// Put dead letters back for delivery (all, or those named), attempts reset
+    Redrive(StoreRedriveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StoreStatsArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Print one JSON object on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StoreDeadArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// List at most N, oldest first
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+    /// Print one JSON object per dead letter on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StoreRedriveArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The entry ids to put back (as `store dead` lists them)
+    #[arg(
+        value_name = "ID",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub ids: Vec<String>,
+    /// Put every dead letter back
+    #[arg(long)]
+    pub all: bool,
+}
+
+// `wm-hooks deliver`: from a store to the app.
+#[derive(Debug, Args)]
+#[command(after_help = examples!(deliver))]
+pub struct DeliverArgs {
+    /// The store to deliver from: sqlite:PATH or redis://HOST:PORT/DB?stream=NAME
+    /// [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
+    #[arg(long, value_name = "URL", value_parser = parse_store)]
+    pub from: Option<StoreUrl>,
+    /// Where events go: URL for every event, or EVENT=URL (repeatable) to route one
+    /// event type; an event no route takes becomes a dead letter
+    #[arg(long, value_name = "[EVENT=]URL", required = true, value_parser = parse_route)]
+    pub to: Vec<Route>,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    /// Sign deliveries with this secret instead of the webhook secret
+    /// [env: WM_HOOKS_FORWARD_SECRET]; prefer the variable or --forward-secret-file
+    #[arg(long, value_name = "SECRET", conflicts_with = "forward_secret_file")]
+    pub forward_secret: Option<String>,
+    /// Read the signing secret from a file (one trailing newline is removed)
+    #[arg(long, value_name = "PATH")]
+    pub forward_secret_file: Option<PathBuf>,
+    /// The header that carries the signature
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
+    pub signature_header: HeaderName,
+    /// The Redis consumer group (ignored for SQLite)
+    #[arg(long, value_name = "NAME", default_value = redis::DEFAULT_GROUP)]
+    pub group: String,
+    /// This process's name in the group [default: HOST-PID]
+    #[arg(long, value_name = "NAME")]
+    pub consumer: Option<String>,
+    /// Claim what another consumer holds after this long without an answer (it died)
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = duration)]
+    pub claim_after: Duration,
+    /// Deliveries in flight at once
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+    /// How long the app may take to answer one delivery
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    pub timeout: Duration,
+    /// The waits between attempts, comma-separated; after the last, a dead letter
+    #[arg(long, value_name = "LIST", default_value = "30s,2m,15m,1h,6h", value_parser = parse_schedule)]
+    pub retry_schedule: Schedule,
+    /// Multiply the retry schedule by F: 0.001 turns 30s into 30ms
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_scale)]
+    pub retry_scale: f64,
+    /// Print one JSON line per attempt on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(super) fn parse_store(text: &str) -> Result<StoreUrl, String> {
+    StoreUrl::parse(text)
+}
+
+fn parse_route(text: &str) -> Result<Route, String> {
+    Route::parse(text)
+}
+
+fn parse_schedule(text: &str) -> Result<Schedule, String> {
+    Schedule::parse(text)
+}
