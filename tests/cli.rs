@@ -15,6 +15,8 @@ mod configure;
 mod connection_limit;
 #[path = "cli/deliver.rs"]
 mod deliver;
+#[path = "cli/deliver_status.rs"]
+mod deliver_status;
 #[path = "cli/diagnosis.rs"]
 mod diagnosis;
 #[path = "cli/events.rs"]
