@@ -299,6 +299,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Print the counts: stored, pending, retrying, dead, delivered, duplicates')
             [CompletionResult]::new('dead', 'dead', [CompletionResultType]::ParameterValue, 'List the dead letters with their last error')
             [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Put dead letters back for delivery (all, or those named), attempts reset')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove delivered entries received more than --older-than ago')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -348,10 +349,27 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wm-hooks;store;prune' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The Redis consumer group whose deliveries are counted (ignored for SQLite)')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Remove what was delivered and received longer ago than this (24h, 7d)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less on stderr (errors still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wm-hooks;store;help' {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Print the counts: stored, pending, retrying, dead, delivered, duplicates')
             [CompletionResult]::new('dead', 'dead', [CompletionResultType]::ParameterValue, 'List the dead letters with their last error')
             [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Put dead letters back for delivery (all, or those named), attempts reset')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove delivered entries received more than --older-than ago')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -362,6 +380,9 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;store;help;redrive' {
+            break
+        }
+        'wm-hooks;store;help;prune' {
             break
         }
         'wm-hooks;store;help;help' {
@@ -443,6 +464,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Print the counts: stored, pending, retrying, dead, delivered, duplicates')
             [CompletionResult]::new('dead', 'dead', [CompletionResultType]::ParameterValue, 'List the dead letters with their last error')
             [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Put dead letters back for delivery (all, or those named), attempts reset')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove delivered entries received more than --older-than ago')
             break
         }
         'wm-hooks;help;store;stats' {
@@ -452,6 +474,9 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;help;store;redrive' {
+            break
+        }
+        'wm-hooks;help;store;prune' {
             break
         }
         'wm-hooks;help;events' {

@@ -97,6 +97,9 @@ _wm__hooks() {
             wm__hooks__subcmd__help__subcmd__store,dead)
                 cmd="wm__hooks__subcmd__help__subcmd__store__subcmd__dead"
                 ;;
+            wm__hooks__subcmd__help__subcmd__store,prune)
+                cmd="wm__hooks__subcmd__help__subcmd__store__subcmd__prune"
+                ;;
             wm__hooks__subcmd__help__subcmd__store,redrive)
                 cmd="wm__hooks__subcmd__help__subcmd__store__subcmd__redrive"
                 ;;
@@ -109,6 +112,9 @@ _wm__hooks() {
             wm__hooks__subcmd__store,help)
                 cmd="wm__hooks__subcmd__store__subcmd__help"
                 ;;
+            wm__hooks__subcmd__store,prune)
+                cmd="wm__hooks__subcmd__store__subcmd__prune"
+                ;;
             wm__hooks__subcmd__store,redrive)
                 cmd="wm__hooks__subcmd__store__subcmd__redrive"
                 ;;
@@ -120,6 +126,9 @@ _wm__hooks() {
                 ;;
             wm__hooks__subcmd__store__subcmd__help,help)
                 cmd="wm__hooks__subcmd__store__subcmd__help__subcmd__help"
+                ;;
+            wm__hooks__subcmd__store__subcmd__help,prune)
+                cmd="wm__hooks__subcmd__store__subcmd__help__subcmd__prune"
                 ;;
             wm__hooks__subcmd__store__subcmd__help,redrive)
                 cmd="wm__hooks__subcmd__store__subcmd__help__subcmd__redrive"
@@ -556,7 +565,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__help__subcmd__store)
-            opts="stats dead redrive"
+            opts="stats dead redrive prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +579,20 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__help__subcmd__store__subcmd__dead)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__help__subcmd__store__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -972,7 +995,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__store)
-            opts="-q -v -h -V --color --quiet --verbose --help --version stats dead redrive help"
+            opts="-q -v -h -V --color --quiet --verbose --help --version stats dead redrive prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,7 +1043,7 @@ _wm__hooks() {
             return 0
             ;;
         wm__hooks__subcmd__store__subcmd__help)
-            opts="stats dead redrive help"
+            opts="stats dead redrive prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1061,6 +1084,20 @@ _wm__hooks() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wm__hooks__subcmd__store__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wm__hooks__subcmd__store__subcmd__help__subcmd__redrive)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1082,6 +1119,36 @@ _wm__hooks() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wm__hooks__subcmd__store__subcmd__prune)
+            opts="-q -v -h -V --store --group --older-than --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

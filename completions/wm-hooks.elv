@@ -286,6 +286,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
             cand dead 'List the dead letters with their last error'
             cand redrive 'Put dead letters back for delivery (all, or those named), attempts reset'
+            cand prune 'Remove delivered entries received more than --older-than ago'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wm-hooks;store;stats'= {
@@ -331,10 +332,26 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wm-hooks;store;prune'= {
+            cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --group 'The Redis consumer group whose deliveries are counted (ignored for SQLite)'
+            cand --older-than 'Remove what was delivered and received longer ago than this (24h, 7d)'
+            cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
+            cand --json 'Print one JSON object on stdout'
+            cand -q 'Print less on stderr (errors still show)'
+            cand --quiet 'Print less on stderr (errors still show)'
+            cand -v 'Print more on stderr'
+            cand --verbose 'Print more on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wm-hooks;store;help'= {
             cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
             cand dead 'List the dead letters with their last error'
             cand redrive 'Put dead letters back for delivery (all, or those named), attempts reset'
+            cand prune 'Remove delivered entries received more than --older-than ago'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wm-hooks;store;help;stats'= {
@@ -342,6 +359,8 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
         &'wm-hooks;store;help;dead'= {
         }
         &'wm-hooks;store;help;redrive'= {
+        }
+        &'wm-hooks;store;help;prune'= {
         }
         &'wm-hooks;store;help;help'= {
         }
@@ -409,12 +428,15 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
             cand dead 'List the dead letters with their last error'
             cand redrive 'Put dead letters back for delivery (all, or those named), attempts reset'
+            cand prune 'Remove delivered entries received more than --older-than ago'
         }
         &'wm-hooks;help;store;stats'= {
         }
         &'wm-hooks;help;store;dead'= {
         }
         &'wm-hooks;help;store;redrive'= {
+        }
+        &'wm-hooks;help;store;prune'= {
         }
         &'wm-hooks;help;events'= {
         }

@@ -83,7 +83,8 @@ macro_rules! examples {
         "Examples:\n  \
          wm-hooks store stats --store sqlite:events.db\n  \
          wm-hooks store dead --limit 10\n  \
-         wm-hooks store redrive --all"
+         wm-hooks store redrive --all\n  \
+         wm-hooks store prune --older-than 7d  # from cron: delivered entries leave"
     };
     (events) => {
         "Examples:\n  \
@@ -108,7 +109,8 @@ pub use platform::{
 };
 pub use receiver::{IngestArgs, ListenArgs, ReceiverArgs};
 pub use store::{
-    DeliverArgs, StoreArgs, StoreCommand, StoreDeadArgs, StoreRedriveArgs, StoreStatsArgs,
+    DeliverArgs, StoreArgs, StoreCommand, StoreDeadArgs, StorePruneArgs, StoreRedriveArgs,
+    StoreStatsArgs,
 };
 
 #[derive(Debug, Parser)]
@@ -451,11 +453,24 @@ fn parse_header_name(text: &str) -> Result<HeaderName, String> {
 /// A duration such as `30s`, `1500ms` or `2m`: more than zero and at most ten
 /// minutes, since every wait this tool takes must end.
 fn duration(text: &str) -> Result<Duration, String> {
+    bounded_duration(text, Duration::from_secs(600), "30s, 1500ms, 2m")
+}
+
+/// A duration of days (a dedupe window, an age to prune at): up to a year.
+fn long_duration(text: &str) -> Result<Duration, String> {
+    bounded_duration(text, Duration::from_secs(365 * 86_400), "24h, 90m, 7days")
+}
+
+/// A positive duration no longer than `max`; `examples` for the error.
+fn bounded_duration(text: &str, max: Duration, examples: &str) -> Result<Duration, String> {
     match humantime::parse_duration(text.trim()) {
         Ok(d) if d.is_zero() => Err("must be longer than zero".to_string()),
-        Ok(d) if d > Duration::from_secs(600) => Err("must be at most 10m".to_string()),
+        Ok(d) if d > max => Err(format!(
+            "must be at most {}",
+            humantime::format_duration(max)
+        )),
         Ok(d) => Ok(d),
-        Err(err) => Err(format!("{err} (examples: 30s, 1500ms, 2m)")),
+        Err(err) => Err(format!("{err} (examples: {examples})")),
     }
 }
 

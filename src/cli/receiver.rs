@@ -133,12 +133,7 @@ pub struct IngestArgs {
 
 /// A dedupe window: more than zero and at most 30 days.
 fn parse_window(text: &str) -> Result<Duration, String> {
-    match humantime::parse_duration(text.trim()) {
-        Ok(d) if d.is_zero() => Err("must be longer than zero".to_string()),
-        Ok(d) if d > Duration::from_secs(30 * 86_400) => Err("must be at most 30days".to_string()),
-        Ok(d) => Ok(d),
-        Err(err) => Err(format!("{err} (examples: 24h, 90m, 7days)")),
-    }
+    super::bounded_duration(text, Duration::from_secs(30 * 86_400), "24h, 90m, 7days")
 }
 
 #[cfg(test)]

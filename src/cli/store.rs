@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use hyper::header::HeaderName;
 
-use super::{SecretArgs, duration, parse_header_name, parse_scale};
+use super::{SecretArgs, duration, long_duration, parse_header_name, parse_scale};
 use crate::platform::delivery::DEFAULT_SIGNATURE_HEADER;
 use crate::platform::relay::{Route, Schedule};
 use crate::store::{StoreUrl, redis};
@@ -33,6 +33,8 @@ pub enum StoreCommand {
     Dead(StoreDeadArgs),
     /// Put dead letters back for delivery (all, or those named), attempts reset
     Redrive(StoreRedriveArgs),
+    /// Remove delivered entries received more than --older-than ago
+    Prune(StorePruneArgs),
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +73,18 @@ pub struct StoreRedriveArgs {
     /// Put every dead letter back
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StorePruneArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Remove what was delivered and received longer ago than this (24h, 7d)
+    #[arg(long, value_name = "DURATION", value_parser = long_duration, required = true)]
+    pub older_than: Duration,
+    /// Print one JSON object on stdout
+    #[arg(long)]
+    pub json: bool,
 }
 
 // `wm-hooks deliver`: from a store to the app.

@@ -1,8 +1,11 @@
-//! `wm-hooks store stats|dead|redrive`: reads a store's counts and dead
-//! letters, and puts dead letters back for delivery. Counts and listings go
+//! `wm-hooks store stats|dead|redrive|prune`: reads a store's counts and dead
+//! letters, puts dead letters back for delivery, and removes what was
+//! delivered long enough ago. Counts and listings go
 //! to stdout (`--json` for scripts); notes to stderr.
 
-use crate::cli::{StoreArgs, StoreCommand, StoreDeadArgs, StoreRedriveArgs, StoreStatsArgs};
+use crate::cli::{
+    StoreArgs, StoreCommand, StoreDeadArgs, StorePruneArgs, StoreRedriveArgs, StoreStatsArgs,
+};
 use crate::error::{Error, Outcome, Result};
 use crate::output;
 use crate::store::{self, Opened, Store, StoreUrl};
@@ -13,6 +16,7 @@ pub fn run(command: StoreCommand) -> Result<Outcome> {
             StoreCommand::Stats(args) => stats(args).await,
             StoreCommand::Dead(args) => dead(args).await,
             StoreCommand::Redrive(args) => redrive(args).await,
+            StoreCommand::Prune(args) => prune(args).await,
         }
     })
 }
@@ -98,6 +102,22 @@ async fn redrive(args: StoreRedriveArgs) -> Result<Outcome> {
             args.ids.len() as u64 - moved
         ));
         return Ok(Outcome::Failure);
+    }
+    Ok(Outcome::Success)
+}
+
+async fn prune(args: StorePruneArgs) -> Result<Outcome> {
+    let (store, url) = open(&args.store).await?;
+    let removed = store.prune(args.older_than).await?;
+    let age = humantime::format_duration(args.older_than);
+    if args.json {
+        let line = serde_json::json!({ "removed": removed, "older_than": age.to_string() });
+        output::println(line)?;
+    } else {
+        let entries = if removed == 1 { "entry" } else { "entries" };
+        output::note(format_args!(
+            "Removed {removed} {entries} delivered and received more than {age} ago from {url}"
+        ));
     }
     Ok(Outcome::Success)
 }

@@ -9,7 +9,7 @@
 //! consumer then tells [`Store::settle`] how each attempt ended (delivered,
 //! to retry, dead), many at once ([`settler`] batches them). A lease that runs out (its consumer died) makes the entry
 //! ready again, so delivery is at least once. Dead letters go back with
-//! [`Store::redrive`].
+//! [`Store::redrive`]; delivered entries leave with [`Store::prune`].
 
 pub mod redis;
 pub mod settler;
@@ -181,6 +181,11 @@ pub trait Store: Send + Sync + 'static {
     /// ids), with their attempts reset; how many went back.
     fn redrive(&self, ids: &[String]) -> impl Future<Output = Result<u64>> + Send;
 
+    /// Removes the entries delivered (to every consumer group, in Redis) that
+    /// were received more than `age` ago; how many went. Entries not yet
+    /// delivered, retrying or in flight stay, and so do the dead letters.
+    fn prune(&self, age: Duration) -> impl Future<Output = Result<u64>> + Send;
+
     /// Whether the store answers.
     fn ping(&self) -> impl Future<Output = Result<()>> + Send;
 }
@@ -253,6 +258,9 @@ impl Store for Opened {
     }
     async fn redrive(&self, ids: &[String]) -> Result<u64> {
         either!(self, s => s.redrive(ids))
+    }
+    async fn prune(&self, age: Duration) -> Result<u64> {
+        either!(self, s => s.prune(age))
     }
     async fn ping(&self) -> Result<()> {
         either!(self, s => s.ping())

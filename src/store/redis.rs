@@ -156,6 +156,16 @@ end
 return {next, moved}
 ";
 
+/// A stream entry id (`MS-SEQ`) as numbers, for comparing; one that does not
+/// parse counts as the very first, so nothing after it is trimmed.
+fn stream_id(id: &str) -> (u64, u64) {
+    let (ms, seq) = id.split_once('-').unwrap_or((id, "0"));
+    match (ms.parse(), seq.parse()) {
+        (Ok(ms), Ok(seq)) => (ms, seq),
+        _ => (0, 0),
+    }
+}
+
 /// The names of a stream's keys for one group.
 #[derive(Debug, Clone)]
 struct Keys {
@@ -506,6 +516,66 @@ impl Store for RedisStore {
         }
     }
 
+    async fn prune(&self, age: Duration) -> Result<u64> {
+        let mut connection = self.connection.clone();
+        let exists: bool = connection
+            .exists(&self.keys.stream)
+            .await
+            .map_err(|e| self.failed(e))?;
+        if !exists {
+            return Ok(0);
+        }
+        // What must stay is read in the order an entry moves (unread, then
+        // pending in a group, then waiting for a retry), so one that moves
+        // while this reads is still seen in one place or the next.
+        let groups: redis::streams::StreamInfoGroupsReply = connection
+            .xinfo_groups(&self.keys.stream)
+            .await
+            .map_err(|e| self.failed(e))?;
+        if groups.groups.is_empty() {
+            return Ok(0);
+        }
+        // Redis's clock, which made the entry ids.
+        let (seconds, micros): (u64, u64) = redis::cmd("TIME")
+            .query_async(&mut connection)
+            .await
+            .map_err(|e| self.failed(e))?;
+        let now = seconds.saturating_mul(1000).saturating_add(micros / 1000);
+        let age = u64::try_from(age.as_millis()).unwrap_or(u64::MAX);
+        let mut keep = (now.saturating_sub(age), 0);
+        for group in &groups.groups {
+            // What follows the last entry the group read is unread.
+            let (ms, seq) = stream_id(&group.last_delivered_id);
+            keep = keep.min((ms, seq.saturating_add(1)));
+        }
+        for group in &groups.groups {
+            let pending: redis::streams::StreamPendingReply = connection
+                .xpending(&self.keys.stream, &group.name)
+                .await
+                .map_err(|e| self.failed(e))?;
+            if let redis::streams::StreamPendingReply::Data(data) = pending {
+                keep = keep.min(stream_id(&data.start_id));
+            }
+        }
+        for group in &groups.groups {
+            let retry = Keys::new(&self.keys.stream, &group.name).retry;
+            let mut ids = connection
+                .zscan::<_, String>(&retry)
+                .await
+                .map_err(|e| self.failed(e))?;
+            while let Some(id) = ids.next_item().await {
+                keep = keep.min(stream_id(&id.map_err(|e| self.failed(e))?));
+            }
+        }
+        redis::cmd("XTRIM")
+            .arg(&self.keys.stream)
+            .arg("MINID")
+            .arg(format!("{}-{}", keep.0, keep.1))
+            .query_async(&mut self.connection.clone())
+            .await
+            .map_err(|e| self.failed(e))
+    }
+
     async fn ping(&self) -> Result<()> {
         let mut connection = self.connection.clone();
         let _: String = connection.ping().await.map_err(|e| self.failed(e))?;
@@ -516,6 +586,16 @@ impl Store for RedisStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stream_ids_compare_as_numbers_and_nonsense_as_the_first() {
+        assert_eq!(stream_id("1700000000000-12"), (1_700_000_000_000, 12));
+        assert!(stream_id("999-0") < stream_id("1000-0"), "not as text");
+        assert_eq!(stream_id("17"), (17, 0));
+        for nonsense in ["", "-", "a-1", "1-b", "-1"] {
+            assert_eq!(stream_id(nonsense), (0, 0), "{nonsense:?}");
+        }
+    }
 
     #[test]
     fn keys_sit_beside_the_stream() {

@@ -22,6 +22,8 @@ use crate::error::{Error, Result};
 
 /// Calls run in one transaction at most.
 const MAX_BATCH: usize = 512;
+/// Delivered entries removed per transaction by `store prune`.
+const PRUNE_CHUNK: i64 = 5000;
 /// How long a write waits for another process's transaction (`deliver`
 /// beside `ingest`) before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -415,6 +417,33 @@ impl Store for SqliteStore {
             Ok(u64::try_from(moved).unwrap_or(0))
         })
         .await
+    }
+
+    async fn prune(&self, age: Duration) -> Result<u64> {
+        // `received_at` is RFC 3339 UTC with milliseconds: as text it sorts as time.
+        let before = std::time::SystemTime::now()
+            .checked_sub(age)
+            .unwrap_or(std::time::UNIX_EPOCH);
+        let before = humantime::format_rfc3339_millis(before).to_string();
+        let mut removed = 0;
+        // A chunk per transaction, so a large prune never holds the writer long.
+        loop {
+            let before = before.clone();
+            let chunk = self
+                .call(move |c| {
+                    c.prepare_cached(
+                        "DELETE FROM events WHERE id IN
+                             (SELECT id FROM events WHERE state = 'delivered' AND received_at < ?1
+                              LIMIT ?2)",
+                    )?
+                    .execute(params![before, PRUNE_CHUNK])
+                })
+                .await?;
+            removed += chunk as u64;
+            if (chunk as i64) < PRUNE_CHUNK {
+                return Ok(removed);
+            }
+        }
     }
 
     async fn ping(&self) -> Result<()> {

@@ -1,8 +1,120 @@
-//! `wm-hooks store stats|dead|redrive` against real stores: counts as JSON
-//! for scripts, and the exit codes for a missing or unreachable store.
+//! `wm-hooks store stats|dead|redrive|prune` against real stores: counts as
+//! JSON for scripts, the exit codes for a missing or unreachable store, and a
+//! prune that removes only what was delivered.
 
+use std::collections::BTreeSet;
+
+use crate::util::listen::{Listener, SECRET};
+use crate::util::server::{Recorded, Reply, TestServer};
 use crate::util::store::{TestStore, status_body};
 use crate::util::{stderr_of, stdout_of, wm_hooks};
+
+/// `store prune --json` for this store: how many it removed.
+fn prune(store: &TestStore, older_than: &str) -> u64 {
+    let output = wm_hooks()
+        .args(["store", "prune", "--json", "--store", &store.url])
+        .args(["--older-than", older_than])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    line["removed"].as_u64().expect("a count")
+}
+
+/// `deliver` from the store to `url`, a failed attempt retried after 2 s.
+fn deliver(store: &TestStore, url: &str) -> Listener {
+    Listener::run(
+        &[
+            "deliver",
+            "--from",
+            &store.url,
+            "--to",
+            url,
+            "--retry-schedule",
+            "2s,2s",
+        ],
+        &[("WM_HOOKS_SECRET", SECRET)],
+    )
+}
+
+#[test]
+fn prune_removes_what_was_delivered_and_keeps_the_rest_deliverable() {
+    for store in TestStore::both("store::prune_removes_what_was_delivered") {
+        let redis = store.url.starts_with("redis");
+        // m1..m5 are delivered; m0, the oldest, fails once and waits for its retry.
+        store.append(&(0..6).map(status_body).collect::<Vec<_>>());
+        let failing = status_body(0);
+        let app = TestServer::start(move |req: &Recorded, _| {
+            Reply::status(if req.body == failing { 500 } else { 200 })
+        });
+        let first = deliver(&store, &app.url("/hooks"));
+        store.wait_stats(|s| s["delivered"] == 5 && s["retrying"] == 1);
+        let stopped = first.stop();
+        assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+        // m6..m8 were never read by a deliver.
+        store.append(&(6..9).map(status_body).collect::<Vec<_>>());
+
+        assert_eq!(prune(&store, "1h"), 0, "nothing is an hour old");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        // SQLite removes the delivered rows; a Redis stream is trimmed from
+        // its start, and m0, still to retry, holds what follows it.
+        let removed = if redis { 0 } else { 5 };
+        assert_eq!(prune(&store, "1ms"), removed, "{}", store.url);
+        let stats = store.stats();
+        assert_eq!(
+            (stats["stored"].as_u64(), stats["pending"].as_u64()),
+            (Some(9), Some(4)),
+            "the counts are of the store's life, not of what it holds: {stats}"
+        );
+
+        // What was kept is still delivered: the retry when it is due, the
+        // unread ones at once, and nothing pruned comes back.
+        let app = TestServer::start(|_: &Recorded, _| Reply::status(200));
+        let second = deliver(&store, &app.url("/hooks"));
+        store.wait_stats(|s| s["delivered"] == 9 && s["pending"] == 0);
+        let stopped = second.stop();
+        assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+        let bodies: BTreeSet<Vec<u8>> = app.posts().into_iter().map(|p| p.body).collect();
+        let want: BTreeSet<Vec<u8>> = [0, 6, 7, 8].into_iter().map(status_body).collect();
+        assert_eq!(bodies, want, "{}", store.url);
+        // Everything is delivered now, so everything goes.
+        assert_eq!(prune(&store, "1ms"), 9 - removed, "{}", store.url);
+        assert_eq!(prune(&store, "1ms"), 0, "and only once");
+    }
+}
+
+#[test]
+fn prune_needs_an_age_and_says_what_it_did() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    let output = wm_hooks()
+        .args(["store", "prune", "--store", &store.url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("--older-than"),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = wm_hooks()
+        .args([
+            "store",
+            "prune",
+            "--older-than",
+            "7d",
+            "--store",
+            &store.url,
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("Removed 0 entries delivered and received more than 7days ago"),
+        "{}",
+        stderr_of(&output)
+    );
+}
 
 #[test]
 fn stats_count_what_was_stored() {

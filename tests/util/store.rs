@@ -63,7 +63,8 @@ impl TestStore {
                     key: store_key(body),
                     event: identity.as_ref().map(|i| i.event.clone()),
                     message_id: identity.and_then(|i| i.message_id),
-                    received_at: "2026-01-15T10:30:00.123Z".into(),
+                    received_at: humantime::format_rfc3339_millis(std::time::SystemTime::now())
+                        .to_string(),
                     headers: r#"{"content-type":"application/json"}"#.into(),
                     body: Bytes::copy_from_slice(body),
                     secret: SecretUsed::Current,
