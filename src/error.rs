@@ -37,7 +37,7 @@ pub enum Kind {
 }
 
 /// An error with what to tell the person: an `error:` line and an optional `hint:`.
-/// Clone: one failed store call answers every attempt it recorded.
+/// Clone: one failed store call answers every request or attempt it held.
 #[derive(Debug, Clone, thiserror::Error)]
 pub struct Error {
     pub kind: Kind,

@@ -6,8 +6,9 @@
 //! store does not hold. A store error fails the ack: the sender gets 503 with
 //! Retry-After and sends it again.
 //!
-//! Appends run concurrently, one task per request, so that the store can put
-//! all that are waiting in one transaction (SQLite) or one pipeline (Redis).
+//! Verified POSTs are stored in batches: every one waiting goes to the store in
+//! one call (one transaction in SQLite, one script call in Redis), paced by
+//! [`Pacing`] so that a slow store's commits are shared by as many as can be.
 //! Everything else the receiver hands on (handshakes, bad signatures) needs
 //! nothing kept and is acknowledged at once.
 
@@ -21,7 +22,7 @@ use tokio::task::JoinSet;
 
 use super::listen::{self, GRACE, QUEUE, Stop};
 use crate::cli::IngestArgs;
-use crate::contract::dedup::store_key;
+use crate::contract::dedup::store_key_of;
 use crate::contract::record::headers_json;
 use crate::error::{Error, Outcome, Result};
 use crate::http::metrics::Metrics;
@@ -193,6 +194,14 @@ struct FrontEnd {
     stop: Stop,
 }
 
+/// Resolves at `until` (never, without one).
+async fn sleep_until(until: Option<tokio::time::Instant>) {
+    match until {
+        Some(until) => tokio::time::sleep_until(until).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// What the front-end leaves behind.
 struct Finished {
     tally: Tally,
@@ -202,26 +211,132 @@ struct Finished {
 /// A request and what the store made of it (`None`: nothing to store).
 type Stored = (Box<Exchange>, Option<Result<Appended>>);
 
+/// A verified POST waiting for its batch.
+struct Waiting {
+    exchange: Box<Exchange>,
+    entry: NewEntry,
+    ack: server::Ack,
+}
+
+/// Verified POSTs stored in one call at most.
+const MAX_BATCH: usize = 256;
+
+/// When the next batch goes to the store. A store call that is quick
+/// (Redis: a round trip) pipelines: a second batch may go while the first is
+/// in the store. A slow one (SQLite: an fsync per commit) serialises its
+/// calls anyway, and what decides its throughput is how many requests share
+/// one commit; so after a slow call the batch waits a little (a fraction of
+/// that call's time) for the senders just answered to send their next
+/// request, and the waiting requests share one commit instead of splitting
+/// into groups that take turns. An idle receiver never waits: the pause only
+/// follows a call that answered requests.
+#[derive(Debug, Clone, Copy)]
+struct Pacing {
+    /// How long the last store call took.
+    last_write: Duration,
+    /// Until when the next batch gathers, after a slow call.
+    gather_until: Option<tokio::time::Instant>,
+}
+
+/// A store call at least this slow is not pipelined and is followed by a gather.
+const SLOW_WRITE: Duration = Duration::from_millis(1);
+/// The gather after a slow call: this part of its time, at most [`MAX_GATHER`].
+const GATHER_PART: u32 = 4;
+const MAX_GATHER: Duration = Duration::from_millis(2);
+
+impl Pacing {
+    fn new() -> Pacing {
+        Pacing {
+            last_write: Duration::ZERO,
+            gather_until: None,
+        }
+    }
+
+    fn slow(&self) -> bool {
+        self.last_write >= SLOW_WRITE
+    }
+
+    /// Calls that may be in the store at once.
+    fn in_flight(&self) -> usize {
+        if self.slow() { 1 } else { 2 }
+    }
+
+    /// A store call finished after `took`, having answered its requests.
+    fn finished(&mut self, took: Duration) {
+        self.last_write = took;
+        self.gather_until = self
+            .slow()
+            .then(|| tokio::time::Instant::now() + (took / GATHER_PART).min(MAX_GATHER));
+    }
+
+    /// Whether a batch of `waiting` requests may go now, with `busy` calls in the store.
+    fn may_send(&mut self, waiting: usize, busy: usize) -> bool {
+        if waiting == 0 || busy >= self.in_flight() {
+            return false;
+        }
+        match self.gather_until {
+            Some(until) if waiting < MAX_BATCH && tokio::time::Instant::now() < until => false,
+            _ => {
+                self.gather_until = None;
+                true
+            }
+        }
+    }
+}
+
+/// A batch's requests, what the store made of each, and how long it took.
+type Batch = (Vec<Stored>, Duration);
+
 impl FrontEnd {
     async fn run(mut self, mut queue: mpsc::Receiver<Handoff>) -> Finished {
-        let mut appends: JoinSet<Stored> = JoinSet::new();
+        let mut appends: JoinSet<Batch> = JoinSet::new();
+        let mut waiting: Vec<Waiting> = Vec::new();
         let mut failure = None;
         let mut line = Vec::with_capacity(2048);
+        let mut closed = false;
+        let mut done: Vec<Stored> = Vec::new();
+        let mut pacing = Pacing::new();
         loop {
-            let done = tokio::select! {
-                handoff = queue.recv() => match handoff {
-                    Some(handoff) => self.take(handoff, &mut appends),
-                    None if appends.is_empty() => break,
-                    None => appends.join_next().await.and_then(|joined| joined.ok()),
+            let gathering = pacing.gather_until.filter(|_| !waiting.is_empty());
+            tokio::select! {
+                handoff = queue.recv(), if !closed => match handoff {
+                    Some(handoff) => self.take(handoff, &mut waiting, &mut done),
+                    None => closed = true,
                 },
-                Some(joined) = appends.join_next(), if !appends.is_empty() => joined.ok(),
-            };
-            if let Some((exchange, stored)) = done {
+                Some(joined) = appends.join_next(), if !appends.is_empty() => {
+                    if let Ok((stored, took)) = joined {
+                        pacing.finished(took);
+                        done.extend(stored);
+                    }
+                }
+                () = sleep_until(gathering), if gathering.is_some() => {}
+            }
+            // The runtime has one thread: what is queued now is everything
+            // waiting, and it all goes into the next batch.
+            while !closed {
+                match queue.try_recv() {
+                    Ok(handoff) => self.take(handoff, &mut waiting, &mut done),
+                    Err(mpsc::error::TryRecvError::Empty) => break,
+                    Err(mpsc::error::TryRecvError::Disconnected) => closed = true,
+                }
+            }
+            if closed {
+                // Stopping: nobody is coming back to share a commit.
+                pacing.gather_until = None;
+            }
+            while pacing.may_send(waiting.len(), appends.len()) {
+                let batch: Vec<Waiting> = waiting.drain(..waiting.len().min(MAX_BATCH)).collect();
+                appends.spawn(self.store_batch(batch));
+            }
+            for (exchange, stored) in done.drain(..) {
                 if let Err(error) = self.show(&exchange, stored, &mut line) {
                     // stdout is gone (`ingest --json | head`): stop, as listen does.
                     failure.get_or_insert(error);
                     self.stop.send_modify(|asked| *asked = (*asked).max(1));
                 }
+            }
+            if closed && waiting.is_empty() && appends.is_empty() {
+                break;
             }
         }
         Finished {
@@ -230,38 +345,77 @@ impl FrontEnd {
         }
     }
 
-    /// Starts storing a verified POST; anything else is done at once.
-    fn take(&mut self, handoff: Handoff, appends: &mut JoinSet<Stored>) -> Option<Stored> {
+    /// Queues a verified POST for the next batch; anything else is done at once.
+    fn take(&mut self, handoff: Handoff, waiting: &mut Vec<Waiting>, done: &mut Vec<Stored>) {
         let Handoff { report, ack } = handoff;
         let exchange = match report {
             Report::Request(exchange) => exchange,
             Report::Malformed { .. } => {
                 self.tally.malformed += 1;
                 ack.done();
-                return None;
+                return;
             }
         };
-        let Some(entry) = new_entry(&exchange) else {
-            ack.done();
-            return Some((exchange, None));
-        };
+        match new_entry(&exchange) {
+            Some(entry) => {
+                self.metrics.in_flight(1);
+                waiting.push(Waiting {
+                    exchange,
+                    entry,
+                    ack,
+                });
+            }
+            None => {
+                ack.done();
+                done.push((exchange, None));
+            }
+        }
+    }
+
+    /// Stores a batch in one call and acknowledges each request: done when the
+    /// store holds its entry, failed (503) when the call failed.
+    fn store_batch(&self, batch: Vec<Waiting>) -> impl Future<Output = Batch> + use<> {
         let store = Arc::clone(&self.store);
         let metrics = Arc::clone(&self.metrics);
         let window = self.window;
-        metrics.in_flight(1);
-        appends.spawn(async move {
-            let started = std::time::Instant::now();
-            let appended = store.append(entry, window).await;
-            metrics.store_write(started.elapsed());
-            metrics.in_flight(-1);
-            // Only what the store holds is answered 2xx.
-            match &appended {
-                Ok(_) => ack.done(),
-                Err(_) => ack.failed(),
+        async move {
+            let n = i64::try_from(batch.len()).unwrap_or(i64::MAX);
+            let mut entries = Vec::with_capacity(batch.len());
+            let mut held = Vec::with_capacity(batch.len());
+            for Waiting {
+                exchange,
+                entry,
+                ack,
+            } in batch
+            {
+                entries.push(entry);
+                held.push((exchange, ack));
             }
-            (exchange, Some(appended))
-        });
-        None
+            let started = std::time::Instant::now();
+            let appended = store.append(entries, window).await;
+            let took = started.elapsed();
+            metrics.store_write(took);
+            metrics.in_flight(-n);
+            // Only what the store holds is answered 2xx.
+            let stored = match appended {
+                Ok(appended) => held
+                    .into_iter()
+                    .zip(appended)
+                    .map(|((exchange, ack), appended)| {
+                        ack.done();
+                        (exchange, Some(Ok(appended)))
+                    })
+                    .collect(),
+                Err(error) => held
+                    .into_iter()
+                    .map(|(exchange, ack)| {
+                        ack.failed();
+                        (exchange, Some(Err(error.clone())))
+                    })
+                    .collect(),
+            };
+            (stored, took)
+        }
     }
 
     fn show(
@@ -348,7 +502,7 @@ fn new_entry(exchange: &Exchange) -> Option<NewEntry> {
     // A Meta batch is named by its first update.
     let identity = event.as_ref().ok().and_then(|ids| ids.first());
     Some(NewEntry {
-        key: store_key(&body),
+        key: store_key_of(event.as_ref().ok(), &body),
         event: identity.map(|i| i.event.clone()),
         message_id: identity.and_then(|i| i.message_id.clone()),
         received_at: humantime::format_rfc3339_millis(exchange.received_at).to_string(),

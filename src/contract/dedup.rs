@@ -16,7 +16,7 @@ use std::hash::{BuildHasher, RandomState};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::contract::events::{self, EventKind, Identity};
+use crate::contract::events::{self, EventKind, Identified, Identity};
 use crate::contract::profile::Profile;
 
 /// How many deliveries and messages are remembered by default.
@@ -146,6 +146,13 @@ impl<V> Bounded<V> {
 /// and the parts are joined with a separator no JSON string can hold raw
 /// (U+0000), so two different deliveries never share a key by concatenation.
 pub fn store_key(body: &[u8]) -> String {
+    store_key_of(events::identify(body).ok().as_ref(), body)
+}
+
+/// [`store_key`] for a body whose identity is already known (`identified`
+/// is what [`events::identify`] made of `body`), so a receiver that identified
+/// it once does not parse it again.
+pub fn store_key_of(identified: Option<&Identified>, body: &[u8]) -> String {
     let hashed = |prefix: &str, parts: &[&str]| {
         let mut hash = Sha256::new();
         for part in parts {
@@ -154,7 +161,7 @@ pub fn store_key(body: &[u8]) -> String {
         }
         format!("{prefix}:{}", hex::encode(hash.finalize()))
     };
-    let Ok(identified) = events::identify(body) else {
+    let Some(identified) = identified else {
         return format!("body:{}", hex::encode(Sha256::digest(body)));
     };
     // A Meta batch is the same delivery again when every update is about the

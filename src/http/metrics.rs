@@ -136,7 +136,7 @@ impl Metrics {
                 "# HELP wm_hooks_{name} {help}\n# TYPE wm_hooks_{name} {kind}\nwm_hooks_{name} {value}"
             );
         }
-        out.push_str("# HELP wm_hooks_store_write_seconds How long a store write took.\n");
+        out.push_str("# HELP wm_hooks_store_write_seconds How long a store write took (one write stores a batch of events).\n");
         out.push_str("# TYPE wm_hooks_store_write_seconds histogram\n");
         let count = self.latency_count.load(Ordering::Relaxed);
         for (bucket, le) in self.latency.iter().zip(BUCKETS) {

@@ -149,12 +149,14 @@ pub struct Stats {
 /// A durable queue. Every method is one round trip (or one transaction), and
 /// every error means the store did not do it.
 pub trait Store: Send + Sync + 'static {
-    /// Stores an entry unless its key was stored within `window`.
+    /// Stores each entry unless its key was stored within `window` (earlier
+    /// in the same batch included), all in one round trip or transaction:
+    /// what became of each, in order. An error means none was stored.
     fn append(
         &self,
-        entry: NewEntry,
+        entries: Vec<NewEntry>,
         window: Duration,
-    ) -> impl Future<Output = Result<Appended>> + Send;
+    ) -> impl Future<Output = Result<Vec<Appended>>> + Send;
 
     /// Leases up to `max` ready entries to `consumer` for `lease`: new ones,
     /// retries that are due, and entries whose lease ran out.
@@ -234,8 +236,8 @@ macro_rules! either {
 }
 
 impl Store for Opened {
-    async fn append(&self, entry: NewEntry, window: Duration) -> Result<Appended> {
-        either!(self, s => s.append(entry, window))
+    async fn append(&self, entries: Vec<NewEntry>, window: Duration) -> Result<Vec<Appended>> {
+        either!(self, s => s.append(entries, window))
     }
     async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {
         either!(self, s => s.claim(consumer, max, lease))

@@ -31,6 +31,8 @@ const RESPONSE_TIMEOUT: Duration = Duration::from_secs(3);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// The longest between two `XAUTOCLAIM`s of one consumer.
 const AUTOCLAIM_EVERY: Duration = Duration::from_secs(1);
+/// Field values of one entry in the stream: seven names, seven values.
+const ENTRY_FIELDS: usize = 14;
 /// Dead letters moved back per script call, so a long list never blocks Redis for long.
 const REDRIVE_CHUNK: usize = 500;
 
@@ -40,15 +42,30 @@ const NOW: &str = "local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 ";
 
+/// Appends a batch: `KEYS[1]` the stream, `KEYS[2]` the counters, then one
+/// dedupe key per entry; `ARGV[1]` the window, `ARGV[2]` how many field
+/// values each entry has, then the entries' values one after another. The
+/// script runs atomically, so a key read absent is still absent when set.
 const APPEND: &str = "
-if redis.call('SET', KEYS[2], '', 'NX', 'PX', ARGV[1]) then
-  local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
-  redis.call('SET', KEYS[2], id, 'XX', 'KEEPTTL')
-  redis.call('HINCRBY', KEYS[3], 'stored', 1)
-  return {1, id}
+local per = tonumber(ARGV[2])
+local out = {}
+local stored, duplicates = 0, 0
+for i = 3, #KEYS do
+  local prior = redis.call('GET', KEYS[i])
+  if prior then
+    duplicates = duplicates + 1
+    out[#out + 1] = {0, prior}
+  else
+    local first = 3 + (i - 3) * per
+    local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, first, first + per - 1))
+    redis.call('SET', KEYS[i], id, 'PX', ARGV[1])
+    stored = stored + 1
+    out[#out + 1] = {1, id}
+  end
 end
-redis.call('HINCRBY', KEYS[3], 'duplicates', 1)
-return {0, redis.call('GET', KEYS[2]) or ''}
+if stored > 0 then redis.call('HINCRBY', KEYS[2], 'stored', stored) end
+if duplicates > 0 then redis.call('HINCRBY', KEYS[2], 'duplicates', duplicates) end
+return out
 ";
 
 const CLAIM: &str = "
@@ -277,37 +294,54 @@ fn entry(id: String, attempts: u32, fields: Vec<Vec<u8>>) -> Entry {
 }
 
 impl Store for RedisStore {
-    async fn append(&self, new: NewEntry, window: Duration) -> Result<Appended> {
+    async fn append(&self, entries: Vec<NewEntry>, window: Duration) -> Result<Vec<Appended>> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut connection = self.connection.clone();
-        let (stored, id): (i64, String) = self
-            .scripts
-            .append
-            .key(&self.keys.stream)
-            .key(format!("{}{}", self.keys.seen, new.key))
-            .key(&self.keys.stats)
-            .arg(duration_ms(window))
-            .arg("key")
-            .arg(&new.key)
-            .arg("event")
-            .arg(new.event.as_deref().unwrap_or(""))
-            .arg("message_id")
-            .arg(new.message_id.as_deref().unwrap_or(""))
-            .arg("received_at")
-            .arg(&new.received_at)
-            .arg("headers")
-            .arg(&new.headers)
-            .arg("body")
-            .arg(&new.body[..])
-            .arg("secret")
-            .arg(new.secret.name())
+        let mut invocation = self.scripts.append.prepare_invoke();
+        invocation.key(&self.keys.stream).key(&self.keys.stats);
+        for entry in &entries {
+            invocation.key(format!("{}{}", self.keys.seen, entry.key));
+        }
+        invocation.arg(duration_ms(window)).arg(ENTRY_FIELDS);
+        for entry in &entries {
+            invocation
+                .arg("key")
+                .arg(&entry.key)
+                .arg("event")
+                .arg(entry.event.as_deref().unwrap_or(""))
+                .arg("message_id")
+                .arg(entry.message_id.as_deref().unwrap_or(""))
+                .arg("received_at")
+                .arg(&entry.received_at)
+                .arg("headers")
+                .arg(&entry.headers)
+                .arg("body")
+                .arg(&entry.body[..])
+                .arg("secret")
+                .arg(entry.secret.name());
+        }
+        let answers: Vec<(i64, String)> = invocation
             .invoke_async(&mut connection)
             .await
             .map_err(|e| self.failed(e))?;
-        Ok(if stored == 1 {
-            Appended::Stored(id)
-        } else {
-            Appended::Duplicate((!id.is_empty()).then_some(id))
-        })
+        if answers.len() != entries.len() {
+            return Err(unavailable(
+                &self.name,
+                "the append script answered for a different number of entries",
+            ));
+        }
+        Ok(answers
+            .into_iter()
+            .map(|(stored, id)| {
+                if stored == 1 {
+                    Appended::Stored(id)
+                } else {
+                    Appended::Duplicate((!id.is_empty()).then_some(id))
+                }
+            })
+            .collect())
     }
 
     async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {

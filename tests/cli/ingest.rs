@@ -151,6 +151,35 @@ fn a_verified_event_is_stored_once_and_everything_else_answered_as_listen_does()
 }
 
 #[test]
+fn concurrent_repeats_share_a_batch_and_are_stored_once() {
+    // Repeats sent at once land in one batch (one transaction, one script
+    // call): the store must dedupe within the batch as well as across.
+    for store in TestStore::both("ingest::concurrent_repeats_share_a_batch") {
+        let running = ingest(&store, &[]);
+        let mut bodies = Vec::new();
+        for _round in 0..8 {
+            bodies.extend((0..5).map(status_body));
+        }
+        let statuses = post_all(&running.url, bodies, 40);
+        assert!(
+            statuses.iter().all(|s| *s == Some(200)),
+            "every repeat is answered 200: {statuses:?}"
+        );
+        let stats = store.stats();
+        assert_eq!(
+            (stats["stored"].as_u64(), stats["duplicates"].as_u64()),
+            (Some(5), Some(35)),
+            "{stats}"
+        );
+        let ids = stored_ids(&store);
+        assert_eq!(ids.len(), 5, "{ids:?}");
+        assert!(ids.values().all(|n| *n == 1), "each stored once: {ids:?}");
+        let stopped = running.stop();
+        assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    }
+}
+
+#[test]
 fn the_previous_secret_is_accepted_during_a_rotation_and_recorded() {
     let store = TestStore::sqlite();
     let running = Listener::run(

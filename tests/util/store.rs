@@ -69,10 +69,11 @@ impl TestStore {
                     secret: SecretUsed::Current,
                 };
                 match store
-                    .append(entry, std::time::Duration::from_secs(3600))
+                    .append(vec![entry], std::time::Duration::from_secs(3600))
                     .await
+                    .as_deref()
                 {
-                    Ok(Appended::Stored(id)) => ids.push(id),
+                    Ok([Appended::Stored(id)]) => ids.push(id.clone()),
                     other => panic!("not stored: {other:?}"),
                 }
             }
