@@ -80,7 +80,10 @@ mod tests {
                     body: Bytes::from_static(b"{}"),
                     secret: SecretUsed::Current,
                 };
-                store.append(vec![entry], Duration::from_secs(60)).await.unwrap();
+                store
+                    .append(vec![entry], Duration::from_secs(60))
+                    .await
+                    .unwrap();
             }
             let claimed = store
                 .claim("c", 200, Duration::from_secs(60))
