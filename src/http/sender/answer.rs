@@ -1,0 +1,235 @@
+//! What a request to a receiver came to: an [`Answer`] (status, headers, the
+//! first part of the body, the time it took), or a [`Failure`] sorted into a
+//! [`FailureKind`] a person can act on, and the one line that describes either.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use hyper::StatusCode;
+use hyper::header::HeaderMap;
+
+use super::Endpoint;
+use crate::error::{Error, Result};
+use crate::http::status_text;
+
+/// An HTTP answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The first [`BODY_KEEP`] bytes of the body.
+    pub body: Bytes,
+    /// The whole body's length.
+    pub body_len: u64,
+    /// From sending the request (connecting included, for a new connection) to
+    /// the end of the body.
+    pub latency: Duration,
+}
+
+/// How much of a body a person is shown.
+pub const PREVIEW: usize = 200;
+
+impl Answer {
+    /// The first [`PREVIEW`] bytes of the body, unescaped.
+    pub fn head(&self) -> &[u8] {
+        &self.body[..self.body.len().min(PREVIEW)]
+    }
+
+    /// Whether the body is longer than [`Answer::head`].
+    pub fn is_cut(&self) -> bool {
+        self.body_len > PREVIEW as u64
+    }
+
+    /// [`Answer::head`] as text (invalid UTF-8 replaced), `…` when cut.
+    /// Not escaped: printing it is the caller's concern.
+    pub fn preview(&self) -> String {
+        let text = String::from_utf8_lossy(self.head());
+        if self.is_cut() {
+            format!("{text}…")
+        } else {
+            text.into_owned()
+        }
+    }
+}
+
+/// Why no answer came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// The host name did not resolve.
+    Dns,
+    /// Nothing listens on the port.
+    Refused,
+    /// TCP or TLS did not connect within the budget.
+    ConnectTimeout,
+    /// Any other error while connecting (network unreachable, reset).
+    Connect,
+    /// The TLS handshake failed: a certificate not trusted, or not TLS at all.
+    Tls,
+    /// The TLS handshake failed with the certificate unchecked (`--insecure`),
+    /// so trust was not the cause.
+    TlsUnchecked,
+    /// Connected, but no whole answer before giving up.
+    Timeout,
+    /// The connection closed or reset before a whole answer.
+    Closed,
+    /// The answer was not valid HTTP/1.
+    Protocol,
+}
+
+impl FailureKind {
+    /// Never reached the receiver's HTTP server at all.
+    pub fn is_unreachable(self) -> bool {
+        matches!(
+            self,
+            FailureKind::Dns
+                | FailureKind::Refused
+                | FailureKind::ConnectTimeout
+                | FailureKind::Connect
+        )
+    }
+
+    /// The name in `--json` output.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureKind::Dns => "dns",
+            FailureKind::Refused => "refused",
+            FailureKind::ConnectTimeout => "connect-timeout",
+            FailureKind::Connect => "connect",
+            FailureKind::Tls | FailureKind::TlsUnchecked => "tls",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Closed => "closed",
+            FailureKind::Protocol => "protocol",
+        }
+    }
+
+    /// What to do about it.
+    pub fn hint(self) -> &'static str {
+        match self {
+            FailureKind::Dns => "check the host name in the URL",
+            FailureKind::Refused => {
+                "nothing listens there: is the receiver running? (`wm-hooks listen` runs one on the default address)"
+            }
+            FailureKind::ConnectTimeout => {
+                "nothing answered the connection: a firewall, or the wrong host or port?"
+            }
+            FailureKind::Connect => "the connection failed: check the host and port",
+            FailureKind::Tls => {
+                "the platform delivers only to a certificate it trusts; for a self-signed certificate \
+                 on your own machine add --insecure. An http server behind an https:// URL fails this way too"
+            }
+            FailureKind::TlsUnchecked => {
+                "--insecure skips the certificate check, so the handshake failed for another reason: \
+                 an http server behind an https:// URL, or no TLS version in common (1.2 or 1.3)"
+            }
+            FailureKind::Timeout => "the platform waits only so long for an answer",
+            FailureKind::Closed => {
+                "the receiver closed the connection without a whole answer: see its log (did it crash?)"
+            }
+            FailureKind::Protocol => {
+                "the answer is not HTTP/1.1: an https server behind an http:// URL?"
+            }
+        }
+    }
+}
+
+/// No answer, and why.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub kind: FailureKind,
+    /// What happened, in words, without the URL.
+    pub detail: String,
+    pub latency: Duration,
+}
+
+impl Failure {
+    pub(super) fn new(kind: FailureKind, detail: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            detail: detail.into(),
+            latency: Duration::ZERO,
+        }
+    }
+
+    /// The command's error (exit 3) for a failure that never reached the
+    /// endpoint's HTTP server.
+    pub fn to_error(&self, endpoint: &Endpoint) -> Error {
+        Error::unreachable(format!("cannot reach {}: {}", endpoint.url(), self.detail))
+            .with_hint(self.kind.hint())
+    }
+}
+
+pub(super) fn classify(err: &hyper::Error) -> Failure {
+    let kind = if err.is_parse() || err.is_parse_status() || err.is_parse_too_large() {
+        FailureKind::Protocol
+    } else {
+        FailureKind::Closed
+    };
+    let mut detail = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        detail = format!("{detail}: {cause}");
+        source = cause.source();
+    }
+    Failure::new(kind, detail)
+}
+
+pub(super) fn tls_detail(err: &std::io::Error) -> String {
+    match err.get_ref() {
+        Some(inner) => format!("TLS handshake failed: {inner}"),
+        None => format!("TLS handshake failed: {err}"),
+    }
+}
+
+/// What came back, in a few words: the status and the start of the body, or
+/// why nothing did. Text from the network, unescaped.
+pub fn describe(result: &Result<Answer, Failure>) -> String {
+    match result {
+        Ok(answer) if answer.body_len == 0 => format!("{}, empty body", status_text(answer.status)),
+        // The newline most bodies end with would show as a literal `\n`.
+        Ok(answer) => {
+            let preview = answer.preview();
+            let shown = preview
+                .strip_suffix('\n')
+                .map(|p| p.strip_suffix('\r').unwrap_or(p))
+                .unwrap_or(&preview);
+            format!("{}, body {shown:?}", status_text(answer.status))
+        }
+        Err(failure) => format!("no answer: {}", failure.detail),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_described_body_drops_its_final_newline() {
+        let answer = |body: &'static [u8]| {
+            Ok(Answer {
+                status: StatusCode::UNAUTHORIZED,
+                headers: HeaderMap::new(),
+                body: Bytes::from_static(body),
+                body_len: body.len() as u64,
+                latency: Duration::ZERO,
+            })
+        };
+        assert_eq!(
+            describe(&answer(b"no\r\n")),
+            r#"401 Unauthorized, body "no""#
+        );
+        assert_eq!(
+            describe(&answer(b"a\nb\n")),
+            r#"401 Unauthorized, body "a\nb""#
+        );
+        assert_eq!(describe(&answer(b"")), "401 Unauthorized, empty body");
+    }
+
+    #[test]
+    fn unreachable_kinds() {
+        assert!(FailureKind::Refused.is_unreachable());
+        assert!(FailureKind::Dns.is_unreachable());
+        assert!(!FailureKind::Timeout.is_unreachable());
+        assert!(!FailureKind::Tls.is_unreachable());
+    }
+}
