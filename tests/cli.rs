@@ -13,6 +13,8 @@ mod check_formats;
 mod completions;
 #[path = "cli/configure.rs"]
 mod configure;
+#[path = "cli/configure_terminal.rs"]
+mod configure_terminal;
 #[path = "cli/connection_limit.rs"]
 mod connection_limit;
 #[path = "cli/deliver.rs"]
