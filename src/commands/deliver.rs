@@ -1,5 +1,5 @@
 //! `wm-hooks deliver`: claims stored events, POSTs each to the app its route
-//! names (re-signed, [`relay::send`]), and tells the store how it went:
+//! names (re-signed, [`Connections::send`]), and tells the store how it went:
 //! delivered on a 2xx, retried on the schedule otherwise, a dead letter after
 //! the last wait. At most `--concurrency` attempts are in flight (as many
 //! again are claimed ahead, so no attempt waits for a claim), and their
@@ -28,7 +28,7 @@ use crate::cli::DeliverArgs;
 use crate::error::{Error, Outcome, Result};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
-use crate::platform::relay::{self, Attempted, Outgoing, Route, Schedule};
+use crate::platform::relay::{Attempted, Connections, Outgoing, Route, Schedule};
 use crate::store::settler::Settler;
 use crate::store::{self, Entry, Settled, Store};
 
@@ -46,16 +46,13 @@ struct Plan {
     signature_header: HeaderName,
     schedule: Schedule,
     scale: f64,
-    client: reqwest::Client,
+    connections: Connections,
 }
 
 pub fn run(args: DeliverArgs) -> Result<Outcome> {
     let url = store::resolve(args.from.as_ref())?;
     let secret = signing_secret(&args)?;
-    let client = crate::http::client::builder()
-        .timeout(args.timeout)
-        .build()
-        .map_err(|e| Error::failed(format!("cannot set up the HTTP client: {e}")))?;
+    let connections = Connections::new(&args.to, args.timeout)?;
     let consumer = args
         .consumer
         .clone()
@@ -66,7 +63,7 @@ pub fn run(args: DeliverArgs) -> Result<Outcome> {
         signature_header: args.signature_header.clone(),
         schedule: args.retry_schedule.clone(),
         scale: args.retry_scale,
-        client,
+        connections,
     };
     super::block_on(deliver(args, url, consumer, plan))
 }
@@ -315,19 +312,18 @@ async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report
     };
     report.to = Some(route.url.to_string());
     let content_type = entry.content_type();
-    let attempted: Attempted = relay::send(
-        &plan.client,
-        Outgoing {
-            url: &route.url,
+    let attempted: Attempted = plan
+        .connections
+        .send(Outgoing {
+            route,
             signature_header: &plan.signature_header,
             secret: &plan.secret,
             id: &entry.id,
             attempt: number,
             content_type: content_type.as_deref(),
             body: entry.body,
-        },
-    )
-    .await;
+        })
+        .await;
     report.status = attempted.answer.as_ref().ok().map(|s| s.as_u16());
     report.latency_ms = Some((attempted.latency.as_secs_f64() * 100_000.0).round() / 100.0);
     report.error = attempted.error();

@@ -13,7 +13,7 @@
 //! `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), and the dead
 //! letters' stream `B:dead` + `G`.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, Script};
@@ -29,6 +29,8 @@ pub const DEFAULT_GROUP: &str = "wm-hooks";
 /// How long one command may take before it counts as failed.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(3);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// The longest between two `XAUTOCLAIM`s of one consumer.
+const AUTOCLAIM_EVERY: Duration = Duration::from_secs(1);
 /// Field values of one entry in the stream: seven names, seven values.
 const ENTRY_FIELDS: usize = 14;
 /// Dead letters moved back per script call, so a long list never blocks Redis for long.
@@ -86,7 +88,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0
   end
 end
 local cursor = ARGV[5]
-if #out < max then
+if #out < max and ARGV[6] == '1' then
   local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], lease, cursor, 'COUNT', max - #out)
   cursor = claimed[1]
   for _, e in ipairs(claimed[2]) do add(e[1], e[2]) end
@@ -212,8 +214,9 @@ pub struct RedisStore {
     group: String,
     scripts: Scripts,
     name: String,
-    /// Where the last `XAUTOCLAIM` stopped, so the next one goes on from there.
-    cursor: std::sync::Mutex<String>,
+    /// Where the last `XAUTOCLAIM` stopped, so the next one goes on from
+    /// there, and when the next is due.
+    autoclaim: std::sync::Mutex<(String, Instant)>,
 }
 
 impl RedisStore {
@@ -242,7 +245,7 @@ impl RedisStore {
                 redrive: script(&format!("{NOW}{REDRIVE}")),
             },
             name: shown.to_string(),
-            cursor: std::sync::Mutex::new("0-0".into()),
+            autoclaim: std::sync::Mutex::new(("0-0".into(), Instant::now())),
         })
     }
 
@@ -353,7 +356,21 @@ impl Store for RedisStore {
 
     async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {
         let mut connection = self.connection.clone();
-        let cursor = self.cursor.lock().map(|c| c.clone()).unwrap_or_default();
+        // XAUTOCLAIM scans the group's pending entries, which with claims
+        // running ahead are mostly this consumer's own: every claim paying for
+        // that scan cost Redis more than the claim itself. So it runs once per
+        // quarter lease (at most a second apart), and at once again while a
+        // scan is under way (the cursor is not back at the start).
+        let (cursor, autoclaim) = match self.autoclaim.lock() {
+            Ok(mut state) => {
+                let due = state.0 != "0-0" || Instant::now() >= state.1;
+                if due {
+                    state.1 = Instant::now() + (lease / 4).min(AUTOCLAIM_EVERY);
+                }
+                (state.0.clone(), due)
+            }
+            Err(_) => ("0-0".to_string(), true),
+        };
         type Claimed = (String, Vec<(String, u32, Vec<Vec<u8>>)>);
         let (cursor, claimed): Claimed = self
             .scripts
@@ -366,11 +383,12 @@ impl Store for RedisStore {
             .arg(duration_ms(lease))
             .arg(max.max(1))
             .arg(cursor)
+            .arg(if autoclaim { "1" } else { "0" })
             .invoke_async(&mut connection)
             .await
             .map_err(|e| self.failed(e))?;
-        if let Ok(mut kept) = self.cursor.lock() {
-            *kept = cursor;
+        if let Ok(mut state) = self.autoclaim.lock() {
+            state.0 = cursor;
         }
         Ok(claimed
             .into_iter()

@@ -38,7 +38,6 @@ mod handshake;
 
 pub use ack::{Ack, Handled, Handoff, UNAVAILABLE};
 pub use exchange::{Exchange, Fault, Outcome, Refusal, Report};
-pub(crate) use forward::root_cause;
 pub use forward::{Forward, ForwardError, Forwarded};
 pub use handshake::{Handshake, MAX_CHALLENGE};
 
