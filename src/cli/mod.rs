@@ -82,9 +82,8 @@ macro_rules! examples {
     (store) => {
         "Examples:\n  \
          wm-hooks store stats --store sqlite:events.db\n  \
-         wm-hooks store dead --limit 10\n  \
-         wm-hooks store redrive --all\n  \
-         wm-hooks store prune --older-than 7d  # from cron: delivered entries leave"
+         wm-hooks store redrive --all         # after `wm-hooks store dead`\n  \
+         wm-hooks store prune --older-than 7d # from cron: delivered entries go"
     };
     (events) => {
         "Examples:\n  \
