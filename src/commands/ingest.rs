@@ -221,51 +221,45 @@ struct Waiting {
 /// Verified POSTs stored in one call at most.
 const MAX_BATCH: usize = 256;
 
-/// When the next batch goes to the store. A store call that is quick
-/// (Redis: a round trip) pipelines: a second batch may go while the first is
-/// in the store. A slow one (SQLite: an fsync per commit) serialises its
-/// calls anyway, and what decides its throughput is how many requests share
-/// one commit; so after a slow call the batch waits a little (a fraction of
-/// that call's time) for the senders just answered to send their next
-/// request, and the waiting requests share one commit instead of splitting
-/// into groups that take turns. An idle receiver never waits: the pause only
-/// follows a call that answered requests.
+/// When the next batch goes to the store. A store that pipelines (Redis: a
+/// script call per round trip on one connection) takes a second batch while
+/// the first is in it. One that commits one transaction at a time (SQLite:
+/// an fsync per commit) gets one batch at a time, and what decides its
+/// throughput is how many requests share a commit: so after a commit that
+/// answered requests the next batch waits a little (a quarter of that
+/// commit's time, at most [`MAX_GATHER`]) for the senders just answered to
+/// send again, and the waiting requests share one commit instead of
+/// splitting into groups that take turns. An idle receiver never waits.
 #[derive(Debug, Clone, Copy)]
 struct Pacing {
-    /// How long the last store call took.
-    last_write: Duration,
-    /// Until when the next batch gathers, after a slow call.
+    /// Whether the store takes several calls at once.
+    pipelined: bool,
+    /// Until when the next batch gathers, after a commit.
     gather_until: Option<tokio::time::Instant>,
 }
 
-/// A store call at least this slow is not pipelined and is followed by a gather.
-const SLOW_WRITE: Duration = Duration::from_millis(1);
-/// The gather after a slow call: this part of its time, at most [`MAX_GATHER`].
+/// Batches in a pipelining store at once.
+const PIPELINED: usize = 2;
+/// The gather after a commit: this part of its time, at most [`MAX_GATHER`].
 const GATHER_PART: u32 = 4;
 const MAX_GATHER: Duration = Duration::from_millis(2);
 
 impl Pacing {
-    fn new() -> Pacing {
+    fn new(pipelined: bool) -> Pacing {
         Pacing {
-            last_write: Duration::ZERO,
+            pipelined,
             gather_until: None,
         }
     }
 
-    fn slow(&self) -> bool {
-        self.last_write >= SLOW_WRITE
-    }
-
     /// Calls that may be in the store at once.
     fn in_flight(&self) -> usize {
-        if self.slow() { 1 } else { 2 }
+        if self.pipelined { PIPELINED } else { 1 }
     }
 
     /// A store call finished after `took`, having answered its requests.
     fn finished(&mut self, took: Duration) {
-        self.last_write = took;
-        self.gather_until = self
-            .slow()
+        self.gather_until = (!self.pipelined)
             .then(|| tokio::time::Instant::now() + (took / GATHER_PART).min(MAX_GATHER));
     }
 
@@ -295,7 +289,7 @@ impl FrontEnd {
         let mut line = Vec::with_capacity(2048);
         let mut closed = false;
         let mut done: Vec<Stored> = Vec::new();
-        let mut pacing = Pacing::new();
+        let mut pacing = Pacing::new(self.store.pipelined());
         loop {
             let gathering = pacing.gather_until.filter(|_| !waiting.is_empty());
             tokio::select! {

@@ -197,6 +197,14 @@ pub enum Opened {
     Redis(Box<redis::RedisStore>),
 }
 
+impl Opened {
+    /// Whether the store works on several calls at once (Redis, over one
+    /// pipelined connection) rather than one transaction at a time (SQLite).
+    pub fn pipelined(&self) -> bool {
+        matches!(self, Opened::Redis(_))
+    }
+}
+
 /// Opens the store a URL names; for Redis, as consumer group `group`. A Redis
 /// connection is made lazily: call [`Store::ping`] to know it answers.
 pub fn open(url: &StoreUrl, group: &str) -> Result<Opened> {

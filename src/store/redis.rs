@@ -45,20 +45,25 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 /// Appends a batch: `KEYS[1]` the stream, `KEYS[2]` the counters, then one
 /// dedupe key per entry; `ARGV[1]` the window, `ARGV[2]` how many field
 /// values each entry has, then the entries' values one after another. The
-/// script runs atomically, so a key read absent is still absent when set.
+/// dedupe keys are read with one MGET (and those set earlier in the batch
+/// remembered); the script runs atomically, so a key read absent is still
+/// absent when it is set.
 const APPEND: &str = "
 local per = tonumber(ARGV[2])
+local prior = redis.call('MGET', unpack(KEYS, 3))
+local now = {}
 local out = {}
 local stored, duplicates = 0, 0
 for i = 3, #KEYS do
-  local prior = redis.call('GET', KEYS[i])
-  if prior then
+  local id = now[KEYS[i]] or prior[i - 2]
+  if id then
     duplicates = duplicates + 1
-    out[#out + 1] = {0, prior}
+    out[#out + 1] = {0, id}
   else
     local first = 3 + (i - 3) * per
-    local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, first, first + per - 1))
+    id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, first, first + per - 1))
     redis.call('SET', KEYS[i], id, 'PX', ARGV[1])
+    now[KEYS[i]] = id
     stored = stored + 1
     out[#out + 1] = {1, id}
   end
