@@ -186,6 +186,17 @@ PS1='zsh-ready> '
         // output differs from its echo: zle reads keys in order, so once the
         // marker's output shows, the completion has run.
         zsh.send(&format!("{line}\t")).unwrap();
+        // `send` buffers: the TAB must reach zsh now, on its own.
+        zsh.flush().unwrap();
+        // Keys typed ahead of a running completion can cut it short (zle
+        // checks for pending input), so the rest is typed once it offered
+        // something (or after a generous wait, when it offers nothing).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::fs::metadata(&out).map_or(true, |m| m.len() == 0)
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         zsh.send("\x15").unwrap();
         zsh.send_line(&format!("print done-$(( {n} + 1000 ))"))
             .unwrap();
