@@ -594,7 +594,7 @@ impl Store for RedisStore {
             .arg(&self.keys.stream)
             .arg("MINID")
             .arg(format!("{}-{}", keep.0, keep.1))
-            .query_async(&mut self.connection.clone())
+            .query_async(&mut connection)
             .await
             .map_err(|e| self.failed(e))
     }
