@@ -7,8 +7,9 @@
 //! Retry-After and sends it again.
 //!
 //! Verified POSTs are stored in batches: every one waiting goes to the store in
-//! one call (one transaction in SQLite, one script call in Redis), paced by
-//! [`Pacing`] so that a slow store's commits are shared by as many as can be.
+//! one call (one script call in Redis; in SQLite, one call of the transaction
+//! the store keeps open while calls come), as many calls at once as the store
+//! takes ([`Opened::calls_at_once`]).
 //! Everything else the receiver hands on (handshakes, bad signatures) needs
 //! nothing kept and is acknowledged at once.
 
@@ -194,14 +195,6 @@ struct FrontEnd {
     stop: Stop,
 }
 
-/// Resolves at `until` (never, without one).
-async fn sleep_until(until: Option<tokio::time::Instant>) {
-    match until {
-        Some(until) => tokio::time::sleep_until(until).await,
-        None => std::future::pending().await,
-    }
-}
-
 /// What the front-end leaves behind.
 struct Finished {
     tally: Tally,
@@ -221,65 +214,8 @@ struct Waiting {
 /// Verified POSTs stored in one call at most.
 const MAX_BATCH: usize = 256;
 
-/// When the next batch goes to the store. A store that pipelines (Redis: a
-/// script call per round trip on one connection) takes a second batch while
-/// the first is in it. One that commits one transaction at a time (SQLite:
-/// an fsync per commit) gets one batch at a time, and what decides its
-/// throughput is how many requests share a commit: so after a commit that
-/// answered requests the next batch waits a little (a quarter of that
-/// commit's time, at most [`MAX_GATHER`]) for the senders just answered to
-/// send again, and the waiting requests share one commit instead of
-/// splitting into groups that take turns. An idle receiver never waits.
-#[derive(Debug, Clone, Copy)]
-struct Pacing {
-    /// Whether the store takes several calls at once.
-    pipelined: bool,
-    /// Until when the next batch gathers, after a commit.
-    gather_until: Option<tokio::time::Instant>,
-}
-
-/// Batches in a pipelining store at once.
-const PIPELINED: usize = 2;
-/// The gather after a commit: this part of its time, at most [`MAX_GATHER`].
-const GATHER_PART: u32 = 4;
-const MAX_GATHER: Duration = Duration::from_millis(2);
-
-impl Pacing {
-    fn new(pipelined: bool) -> Pacing {
-        Pacing {
-            pipelined,
-            gather_until: None,
-        }
-    }
-
-    /// Calls that may be in the store at once.
-    fn in_flight(&self) -> usize {
-        if self.pipelined { PIPELINED } else { 1 }
-    }
-
-    /// A store call finished after `took`, having answered its requests.
-    fn finished(&mut self, took: Duration) {
-        self.gather_until = (!self.pipelined)
-            .then(|| tokio::time::Instant::now() + (took / GATHER_PART).min(MAX_GATHER));
-    }
-
-    /// Whether a batch of `waiting` requests may go now, with `busy` calls in the store.
-    fn may_send(&mut self, waiting: usize, busy: usize) -> bool {
-        if waiting == 0 || busy >= self.in_flight() {
-            return false;
-        }
-        match self.gather_until {
-            Some(until) if waiting < MAX_BATCH && tokio::time::Instant::now() < until => false,
-            _ => {
-                self.gather_until = None;
-                true
-            }
-        }
-    }
-}
-
-/// A batch's requests, what the store made of each, and how long it took.
-type Batch = (Vec<Stored>, Duration);
+/// A batch's requests and what the store made of each.
+type Batch = Vec<Stored>;
 
 impl FrontEnd {
     async fn run(mut self, mut queue: mpsc::Receiver<Handoff>) -> Finished {
@@ -289,21 +225,18 @@ impl FrontEnd {
         let mut line = Vec::with_capacity(2048);
         let mut closed = false;
         let mut done: Vec<Stored> = Vec::new();
-        let mut pacing = Pacing::new(self.store.pipelined());
+        let at_once = self.store.calls_at_once();
         loop {
-            let gathering = pacing.gather_until.filter(|_| !waiting.is_empty());
             tokio::select! {
                 handoff = queue.recv(), if !closed => match handoff {
                     Some(handoff) => self.take(handoff, &mut waiting, &mut done),
                     None => closed = true,
                 },
                 Some(joined) = appends.join_next(), if !appends.is_empty() => {
-                    if let Ok((stored, took)) = joined {
-                        pacing.finished(took);
+                    if let Ok(stored) = joined {
                         done.extend(stored);
                     }
                 }
-                () = sleep_until(gathering), if gathering.is_some() => {}
             }
             // The runtime has one thread: what is queued now is everything
             // waiting, and it all goes into the next batch.
@@ -314,11 +247,7 @@ impl FrontEnd {
                     Err(mpsc::error::TryRecvError::Disconnected) => closed = true,
                 }
             }
-            if closed {
-                // Stopping: nobody is coming back to share a commit.
-                pacing.gather_until = None;
-            }
-            while pacing.may_send(waiting.len(), appends.len()) {
+            while !waiting.is_empty() && appends.len() < at_once {
                 let batch: Vec<Waiting> = waiting.drain(..waiting.len().min(MAX_BATCH)).collect();
                 appends.spawn(self.store_batch(batch));
             }
@@ -387,8 +316,7 @@ impl FrontEnd {
             }
             let started = std::time::Instant::now();
             let appended = store.append(entries, window).await;
-            let took = started.elapsed();
-            metrics.store_write(took);
+            metrics.store_write(started.elapsed());
             metrics.in_flight(-n);
             // Only what the store holds is answered 2xx.
             let stored = match appended {
@@ -408,7 +336,7 @@ impl FrontEnd {
                     })
                     .collect(),
             };
-            (stored, took)
+            stored
         }
     }
 

@@ -198,10 +198,16 @@ pub enum Opened {
 }
 
 impl Opened {
-    /// Whether the store works on several calls at once (Redis, over one
-    /// pipelined connection) rather than one transaction at a time (SQLite).
-    pub fn pipelined(&self) -> bool {
-        matches!(self, Opened::Redis(_))
+    /// How many calls a writer should have in the store at once. Redis
+    /// pipelines them on one connection, and two keep it busy while the
+    /// answers of one travel back; more only split the waiting requests
+    /// into smaller, costlier script calls. SQLite runs whatever comes in
+    /// the transaction it holds open, so nothing should wait to be sent.
+    pub fn calls_at_once(&self) -> usize {
+        match self {
+            Opened::Redis(_) => 2,
+            Opened::Sqlite(_) => usize::MAX,
+        }
     }
 }
 

@@ -3,14 +3,17 @@
 //! One table, `events`, holds every entry with its delivery state (`pending`,
 //! `delivered`, `dead`); the view `dead` shows the dead letters.
 //!
-//! One thread owns the connection. Calls queue up for it, and it runs all the
-//! calls queued at once in one transaction (each in its own savepoint, so one
-//! failing call undoes only itself): a hundred concurrent requests cost one
-//! fsync, not a hundred. Each call is answered only after the commit.
+//! One thread owns the connection. Calls queue up for it, and it runs them in
+//! one transaction (each in its own savepoint, so one failing call undoes
+//! only itself): a hundred concurrent requests cost one fsync, not a hundred.
+//! Each call is answered only after the commit. What decides throughput is
+//! how many calls share a commit, so under load a transaction stays open a
+//! little for the callers the last commit answered, running their calls as
+//! they come rather than after they all came (see [`Gather`]).
 
 use std::path::Path;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::oneshot;
@@ -83,9 +86,17 @@ impl SqliteStore {
                 .with_hint("the directory must exist and be writable")
         })?;
         let (jobs, queue) = mpsc::channel::<Job>();
+        let nudge = connect(path).ok().and_then(|checkpointer| {
+            let (nudge, nudges) = mpsc::sync_channel(1);
+            std::thread::Builder::new()
+                .name("sqlite-checkpoint".into())
+                .spawn(move || checkpoint(&checkpointer, &nudges))
+                .ok()
+                .map(|_| nudge)
+        });
         std::thread::Builder::new()
             .name("sqlite".into())
-            .spawn(move || work(connection, queue))
+            .spawn(move || work(connection, &queue, nudge.as_ref()))
             .map_err(|e| Error::failed(format!("cannot start the store's thread: {e}")))?;
         Ok(SqliteStore { jobs, name })
     }
@@ -136,48 +147,132 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
     Ok(connection)
 }
 
-/// The connection's thread: takes every call queued, runs them in one
-/// transaction, answers them all after the commit.
-fn work(mut connection: Connection, queue: mpsc::Receiver<Job>) {
-    while let Ok(first) = queue.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        run_batch(&mut connection, batch);
+/// How long a transaction waits for more calls before it commits. After a
+/// commit the callers it answered come back (a sender answered sends its
+/// next event), so the next transaction stays open until a quarter of that
+/// commit's time has passed, and for [`IDLE_GAP`] after each call that came
+/// while it was open: calls keep coming while senders return. Never past
+/// [`MAX_OPEN`] from its start (the open transaction holds the file's write
+/// lock), and a call on an idle store is committed at once.
+#[derive(Debug, Clone, Copy)]
+struct Gather {
+    /// When the last commit finished and how long it took.
+    last_commit: Option<(Instant, Duration)>,
+}
+
+/// The wait after a call that came while the transaction was open.
+const IDLE_GAP: Duration = Duration::from_micros(250);
+/// The longest a transaction stays open for more calls.
+const MAX_OPEN: Duration = Duration::from_millis(4);
+/// The part of the last commit's time that the next transaction waits.
+const COMMIT_PART: u32 = 4;
+
+impl Gather {
+    /// Until when a transaction opened at `opened` waits for more calls,
+    /// having run `calls` of them, the last one at `now`.
+    fn until(&self, opened: Instant, calls: usize, now: Instant) -> Instant {
+        let answered = match self.last_commit {
+            Some((at, took)) => at + took / COMMIT_PART,
+            None => opened,
+        };
+        let coming = if calls > 1 { now + IDLE_GAP } else { opened };
+        answered.max(coming).min(opened + MAX_OPEN)
     }
 }
 
-fn run_batch(connection: &mut Connection, batch: Vec<Job>) {
-    // Dropping a job unanswered tells its caller the transaction never began.
-    let Ok(mut transaction) = connection.transaction_with_behavior(TransactionBehavior::Immediate)
-    else {
-        return;
-    };
-    let mut finishes = Vec::with_capacity(batch.len());
-    for job in batch {
-        let Ok(savepoint) = transaction.savepoint() else {
-            return;
-        };
-        let (ok, finish) = job(&savepoint);
-        // A savepoint dropped without commit rolls back that call alone.
-        if ok && savepoint.commit().is_err() {
-            return;
-        }
-        finishes.push(finish);
+/// The least time between two checkpoints of the checkpoint thread.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(10);
+
+/// The checkpoint thread: after commits (nudged, at most every
+/// [`CHECKPOINT_EVERY`]), copies what the WAL holds into the database file
+/// with a PASSIVE checkpoint, which never blocks the writer. The copying and
+/// the database file's fsync then happen beside the commits, not in one of
+/// them: the writer's own automatic checkpoint (every 1000 pages, the last
+/// step that lets the WAL start over) finds almost everything copied already.
+fn checkpoint(connection: &Connection, nudges: &mpsc::Receiver<()>) {
+    while nudges.recv().is_ok() {
+        // Busy (the writer is checkpointing itself) or failing: the next try does it.
+        let _ = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        std::thread::sleep(CHECKPOINT_EVERY);
     }
+}
+
+/// The connection's thread: runs calls as they come in one open transaction,
+/// commits it when [`Gather`] says, then answers them all and nudges the
+/// checkpoint thread.
+fn work(
+    mut connection: Connection,
+    queue: &mpsc::Receiver<Job>,
+    nudge: Option<&mpsc::SyncSender<()>>,
+) {
+    let mut gather = Gather { last_commit: None };
+    while let Ok(first) = queue.recv() {
+        let opened = Instant::now();
+        // Dropping a job unanswered tells its caller the transaction never began.
+        let Ok(mut transaction) =
+            connection.transaction_with_behavior(TransactionBehavior::Immediate)
+        else {
+            continue;
+        };
+        let mut finishes = Vec::new();
+        let mut next = Some(first);
+        let mut usable = true;
+        while let Some(job) = next.take() {
+            let Some(finish) = run_job(&mut transaction, job) else {
+                usable = false;
+                break;
+            };
+            finishes.push(finish);
+            if finishes.len() >= MAX_BATCH {
+                break;
+            }
+            let until = gather.until(opened, finishes.len(), Instant::now());
+            next = match queue.try_recv() {
+                Ok(job) => Some(job),
+                Err(mpsc::TryRecvError::Disconnected) => None,
+                Err(mpsc::TryRecvError::Empty) => until
+                    .checked_duration_since(Instant::now())
+                    .and_then(|wait| queue.recv_timeout(wait).ok()),
+            };
+        }
+        if !usable {
+            // Rolled back; the calls' answers are dropped: they fail as not begun.
+            continue;
+        }
+        expire_dedupe(&mut transaction);
+        let committing = Instant::now();
+        let committed = transaction.commit().map_err(|e| e.to_string());
+        let done = Instant::now();
+        gather.last_commit = Some((done, done - committing));
+        if let Some(nudge) = nudge {
+            // Full: a nudge is already waiting, which is as good.
+            let _ = nudge.try_send(());
+        }
+        for finish in finishes {
+            finish(committed.clone());
+        }
+    }
+}
+
+/// Runs one call in its own savepoint of `transaction`; `None` when the
+/// savepoint could not be made or kept (the transaction is unusable then).
+fn run_job(transaction: &mut rusqlite::Transaction<'_>, job: Job) -> Option<Finish> {
+    let savepoint = transaction.savepoint().ok()?;
+    let (ok, finish) = job(&savepoint);
+    // A savepoint dropped without commit rolls back that call alone.
+    if ok && savepoint.commit().is_err() {
+        return None;
+    }
+    Some(finish)
+}
+
+/// Forgets dedupe keys past their window, a bounded number per transaction.
+fn expire_dedupe(transaction: &mut rusqlite::Transaction<'_>) {
     if let Ok(mut expire) = transaction.prepare_cached(
         "DELETE FROM dedupe WHERE key IN
              (SELECT key FROM dedupe WHERE expires_at <= ?1 LIMIT 1000)",
     ) {
         let _ = expire.execute([now_ms()]);
-    }
-    let committed = transaction.commit().map_err(|e| e.to_string());
-    for finish in finishes {
-        finish(committed.clone());
     }
 }
 
@@ -474,6 +569,45 @@ mod tests {
             .enable_all()
             .build()
             .unwrap()
+    }
+
+    #[test]
+    fn an_idle_store_commits_a_lone_call_at_once() {
+        let opened = Instant::now();
+        let never = Gather { last_commit: None };
+        assert_eq!(never.until(opened, 1, opened), opened);
+        let long_ago = Gather {
+            last_commit: Some((opened - Duration::from_secs(1), Duration::from_millis(2))),
+        };
+        assert_eq!(long_ago.until(opened, 1, opened), opened);
+    }
+
+    #[test]
+    fn a_transaction_waits_for_the_callers_the_last_commit_answered() {
+        let at = Instant::now();
+        let gather = Gather {
+            last_commit: Some((at, Duration::from_millis(2))),
+        };
+        let opened = at + Duration::from_micros(100);
+        assert_eq!(
+            gather.until(opened, 1, opened),
+            at + Duration::from_micros(500)
+        );
+        // A slow commit's share is capped by how long a transaction stays open.
+        let slow = Gather {
+            last_commit: Some((at, Duration::from_secs(1))),
+        };
+        assert_eq!(slow.until(opened, 1, opened), opened + MAX_OPEN);
+    }
+
+    #[test]
+    fn calls_that_keep_coming_keep_it_open_but_not_past_its_limit() {
+        let opened = Instant::now();
+        let gather = Gather { last_commit: None };
+        let now = opened + Duration::from_millis(1);
+        assert_eq!(gather.until(opened, 2, now), now + IDLE_GAP);
+        let late = opened + MAX_OPEN;
+        assert_eq!(gather.until(opened, 9, late), opened + MAX_OPEN);
     }
 
     /// Appends one entry, as a batch of one.
