@@ -61,7 +61,14 @@ impl Payload {
             }
             Payload::File(path) => {
                 let file = File::open(path).map_err(|e| self.read_error(&e))?;
-                let size = file.metadata().ok().map(|m| m.len());
+                // Only a regular file's size is its length: a device or a pipe
+                // (`/dev/zero`, `<(cat body)`) says 0, which would make every
+                // read one byte.
+                let size = file
+                    .metadata()
+                    .ok()
+                    .filter(std::fs::Metadata::is_file)
+                    .map(|m| m.len());
                 Ok((Box::new(file), size))
             }
         }
