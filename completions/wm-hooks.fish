@@ -274,7 +274,7 @@ always\t''
 never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l payload-file -d 'The payload to sign, read as raw bytes (stdin when absent or -)' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -l payload-file -d 'The payload to sign, read as raw bytes, at most 64 MiB (stdin when absent or -)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand sign" -s h -l help -d 'Print help'
@@ -285,7 +285,7 @@ never\t''"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l signature -d 'The header value to check: sha256= and 64 hex digits (either case)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l secret -d 'The webhook secret [env: WM_HOOKS_SECRET]. Visible to other users in the process list: prefer the variable or --secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l secret-file -d 'Read the secret from a file, as raw bytes; exactly one trailing newline (LF or CRLF) is removed' -r -F
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l payload-file -d 'The payload, read as raw bytes (stdin when absent or -)' -r -F
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -l payload-file -d 'The payload, read as raw bytes, at most 64 MiB (stdin when absent or -)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify-signature" -s h -l help -d 'Print help'

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use colored::Colorize;
 
 use crate::error::{Error, Result};
-pub use crate::text::{escape, escape_bytes, latency};
+pub use crate::text::{escape, escape_bytes, latency, plural};
 
 /// When to colour output, as the user chose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

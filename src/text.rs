@@ -1,5 +1,6 @@
 //! Text for people, shared by every layer: untrusted text escaped so a
-//! terminal shows it and nothing else, and latencies in readable units. Pure.
+//! terminal shows it and nothing else, latencies in readable units, and counts
+//! with their noun. Pure.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -143,9 +144,22 @@ pub fn latency(duration: std::time::Duration) -> String {
     }
 }
 
+/// A count with its noun, both forms given since English has no one rule:
+/// `plural(1, "entry", "entries")` is `1 entry`, with 0 or 2 `entries`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_takes_both_forms() {
+        assert_eq!(plural(1, "entry", "entries"), "1 entry");
+        assert_eq!(plural(0, "entry", "entries"), "0 entries");
+        assert_eq!(plural(2, "dead letter", "dead letters"), "2 dead letters");
+    }
 
     #[test]
     fn escape_table() {

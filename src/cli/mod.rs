@@ -306,7 +306,7 @@ pub struct SecretArgs {
 pub struct SignArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
-    /// The payload to sign, read as raw bytes (stdin when absent or -)
+    /// The payload to sign, read as raw bytes, at most 64 MiB (stdin when absent or -)
     #[arg(long, value_name = "FILE")]
     pub payload_file: Option<PathBuf>,
 }
@@ -319,7 +319,7 @@ pub struct VerifySignatureArgs {
     pub signature: String,
     #[command(flatten)]
     pub secret: SecretArgs,
-    /// The payload, read as raw bytes (stdin when absent or -)
+    /// The payload, read as raw bytes, at most 64 MiB (stdin when absent or -)
     #[arg(long, value_name = "FILE")]
     pub payload_file: Option<PathBuf>,
 }

@@ -13,6 +13,7 @@ use crate::error::{Error, Kind, Outcome, Result};
 use crate::http::sender::Endpoint;
 use crate::output;
 use crate::platform::conformance::{self, Finding, Spec};
+use crate::platform::handshake::{Token, TokenKind};
 use crate::platform::report::{Check, Summary, Verdict};
 
 /// How much longer than the budget a late answer is awaited, at least: long
@@ -42,17 +43,16 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     let secret = super::require_secret_or_saved(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     // The handshake's token: the verify token when one is given, else the secret.
-    let token = match super::load_verify_token(&args.verify_token)? {
+    let (token, token_kind) = match super::load_verify_token(&args.verify_token)? {
         Some(token) => {
-            if token.source == crate::input::secret::Source::Flag {
-                super::warn_visible(
-                    "--verify-token",
-                    &format!("{} or --verify-token-file", super::VERIFY_TOKEN_ENV),
-                );
-            }
-            token
+            super::warn_if_verify_token_visible(&token);
+            (token, TokenKind::VerifyToken)
         }
-        None => secret.clone(),
+        None => (secret.clone(), TokenKind::Secret),
+    };
+    let token = Token {
+        value: token.to_text()?,
+        kind: token_kind,
     };
     let junit = args.junit.as_deref().map(Junit::create).transpose()?;
     let budget = args.connection.timeout;
@@ -77,7 +77,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         endpoint,
         profile,
         &secret,
-        &token,
+        token,
         header,
         &args.headers,
         &checks,

@@ -175,7 +175,11 @@ fn show_generated(secret: &Secret) {
 /// are left to `verify`: the platform's "Save & Verify" does not send them.
 fn verify_first(registration: &Registration) -> Result<bool> {
     let endpoint = Endpoint::parse(registration.url().as_str())?;
-    let token = registration.secret().to_text()?;
+    // The platform's own handshake: the secret is the token.
+    let token = handshake::Token {
+        value: registration.secret().to_text()?,
+        kind: handshake::TokenKind::Secret,
+    };
     let client = Client::new(ClientOptions::with_budget(PLATFORM_BUDGET, false));
     let options = handshake::Options {
         challenge: None,

@@ -256,7 +256,7 @@ async fn deliver(
             status.suspend(|| {
                 output::note(format_args!(
                     "Stopping: finishing {} in flight",
-                    plural(left, "attempt")
+                    output::plural(left, "attempt", "attempts")
                 ))
             });
         }
@@ -271,7 +271,7 @@ async fn deliver(
     status.finish_and_clear();
     output::note(format_args!(
         "Stopped after {}: {} delivered, {} to retry, {} dead",
-        plural(tally.attempts, "attempt"),
+        output::plural(tally.attempts, "attempt", "attempts"),
         tally.delivered,
         tally.retrying,
         tally.dead
@@ -415,12 +415,4 @@ fn status_line(json: bool) -> ProgressBar {
     bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("a valid template"));
     bar.enable_steady_tick(Duration::from_millis(250));
     bar
-}
-
-fn plural(n: u64, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {one}s")
-    }
 }

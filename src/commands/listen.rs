@@ -144,7 +144,7 @@ async fn listen(
                     "the record file {} ended in a partial line ({}) from an interrupted \
                      write; removed it, so the file holds whole JSON lines only",
                     path.display(),
-                    plural(cut, "byte", "bytes")
+                    output::plural(cut, "byte", "bytes")
                 ));
             }
             Some((file, path))
@@ -520,21 +520,16 @@ impl Tally {
     }
 }
 
-/// `1 duplicate`, `2 duplicates`.
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The summary printed at the end.
 fn summary(tally: &Tally, stats: &ServerStats, dropped: u64) -> Vec<String> {
     let mut lines = vec![format!(
         "{} {}: {} valid, {} invalid ({} without a signature), {}, {} out of order",
         "Stopped after".bold(),
-        plural(tally.requests, "request", "requests"),
+        output::plural(tally.requests, "request", "requests"),
         tally.valid,
         tally.invalid,
         tally.missing,
-        plural(tally.duplicates, "duplicate", "duplicates"),
+        output::plural(tally.duplicates, "duplicate", "duplicates"),
         tally.out_of_order,
     )];
     let mut rows: Vec<(String, String)> = tally
@@ -585,7 +580,7 @@ fn summary(tally: &Tally, stats: &ServerStats, dropped: u64) -> Vec<String> {
     if dropped > 0 {
         lines.push(format!(
             "  {} not shown: the terminal did not keep up (the record, if any, has them all)",
-            plural(dropped, "block", "blocks")
+            output::plural(dropped, "block", "blocks")
         ));
     }
     lines

@@ -27,6 +27,7 @@ use crate::http::sender::{Client, ClientOptions, Exchange, Tap};
 use crate::http::{status_text, title_case};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
+use crate::platform::handshake::TokenKind;
 
 /// Runs the chosen subcommand.
 pub fn run(command: Command) -> Result<Outcome> {
@@ -165,19 +166,14 @@ fn load_verify_token(args: &VerifyTokenArgs) -> Result<Option<Secret>> {
     )
 }
 
-/// The token a handshake is run with: the verify token when one is given,
-/// else the webhook secret (the StartMessaging document's rule); warned about
-/// when it was typed on the command line.
-fn handshake_token(token: &VerifyTokenArgs, secret: &SecretArgs) -> Result<Secret> {
+/// The token a handshake is run with, and which it is: the verify token when
+/// one is given, else the webhook secret (the StartMessaging document's rule);
+/// warned about when it was typed on the command line.
+fn handshake_token(token: &VerifyTokenArgs, secret: &SecretArgs) -> Result<(Secret, TokenKind)> {
     match load_verify_token(token)? {
         Some(token) => {
-            if token.source == Source::Flag {
-                warn_visible(
-                    "--verify-token",
-                    &format!("{VERIFY_TOKEN_ENV} or --verify-token-file"),
-                );
-            }
-            Ok(token)
+            warn_if_verify_token_visible(&token);
+            Ok((token, TokenKind::VerifyToken))
         }
         None => {
             let secret = secret_or_saved(secret)?.ok_or_else(|| {
@@ -188,8 +184,18 @@ fn handshake_token(token: &VerifyTokenArgs, secret: &SecretArgs) -> Result<Secre
                 ))
             })?;
             warn_if_on_command_line(&secret);
-            Ok(secret)
+            Ok((secret, TokenKind::Secret))
         }
+    }
+}
+
+/// The warning for a verify token typed on the command line.
+fn warn_if_verify_token_visible(token: &Secret) {
+    if token.source == Source::Flag {
+        warn_visible(
+            "--verify-token",
+            &format!("{VERIFY_TOKEN_ENV} or --verify-token-file"),
+        );
     }
 }
 

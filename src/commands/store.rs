@@ -83,7 +83,7 @@ async fn dead(args: StoreDeadArgs) -> Result<Outcome> {
     if !args.json {
         output::note(format_args!(
             "{} in {url}; `wm-hooks store redrive --all` puts them back for delivery",
-            plural(letters.len() as u64, "dead letter")
+            output::plural(letters.len() as u64, "dead letter", "dead letters")
         ));
     }
     Ok(Outcome::Success)
@@ -94,7 +94,7 @@ async fn redrive(args: StoreRedriveArgs) -> Result<Outcome> {
     let moved = store.redrive(&args.ids).await?;
     output::note(format_args!(
         "Put {} back for delivery in {url}",
-        plural(moved, "dead letter")
+        output::plural(moved, "dead letter", "dead letters")
     ));
     if !args.all && moved < args.ids.len() as u64 {
         output::fail(format_args!(
@@ -114,19 +114,10 @@ async fn prune(args: StorePruneArgs) -> Result<Outcome> {
         let line = serde_json::json!({ "removed": removed, "older_than": age.to_string() });
         output::println(line)?;
     } else {
-        let entries = if removed == 1 { "entry" } else { "entries" };
         output::note(format_args!(
-            "Removed {removed} {entries} delivered and received more than {age} ago from {url}"
+            "Removed {} delivered and received more than {age} ago from {url}",
+            output::plural(removed, "entry", "entries")
         ));
     }
     Ok(Outcome::Success)
-}
-
-/// `1 dead letter`, `2 dead letters`.
-fn plural(n: u64, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {one}s")
-    }
 }

@@ -14,9 +14,12 @@ use crate::platform::report::{Check, Summary, Verdict};
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let endpoint = Endpoint::parse(&args.url)?;
     let profile = super::profile(&args.profile)?;
-    let token = super::handshake_token(&args.verify_token, &args.secret)?;
+    let (token, kind) = super::handshake_token(&args.verify_token, &args.secret)?;
     let client = super::client(&args.connection, Some(&token));
-    let token = token.to_text()?;
+    let token = handshake::Token {
+        value: token.to_text()?,
+        kind,
+    };
     let options = handshake::Options {
         challenge: args.challenge,
         negative: !args.no_negative,

@@ -1,9 +1,9 @@
 //! Where a payload comes from (`--payload-file F`, or stdin for none or `-`) and
 //! how it is read: raw bytes, never trimmed or re-serialised, and streamed in
-//! pieces so that signing or checking a file of any size uses little memory.
-//! A payload held whole in memory (a body `send-test` sends, one kept to
-//! explain a mismatch) is at most [`MAX_HELD`]. Reads files and stdin; never
-//! prints.
+//! pieces so that signing or checking a large file uses little memory. A
+//! payload streamed is at most [`MAX_STREAMED`]; one held whole in memory (a
+//! body `send-test` sends, one kept to explain a mismatch) at most
+//! [`MAX_HELD`]. Reads files and stdin; never prints.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read};
@@ -17,6 +17,13 @@ use crate::error::{Error, Result};
 /// receiver's default `--max-body`, so bodies too large for a receiver can
 /// still be sent to test its 413.
 pub const MAX_HELD: u64 = 16 * 1024 * 1024;
+
+/// The largest payload streamed through the HMAC (`sign`, `verify-signature`):
+/// 64 times a receiver's default `--max-body`, 4 times [`MAX_HELD`] and over 6
+/// times the 10 MiB body the benchmarks check, so no webhook body comes near
+/// it; it stops a wrong file or a stream without end (`/dev/zero`, a pipe that
+/// never closes), reached in about 0.1 s at the benchmarked 10 MiB rate.
+pub const MAX_STREAMED: u64 = 64 * 1024 * 1024;
 
 /// The largest read: syscalls then cost nothing next to hashing.
 const PIECE: usize = 64 * 1024;
@@ -61,7 +68,14 @@ impl Payload {
             }
             Payload::File(path) => {
                 let file = File::open(path).map_err(|e| self.read_error(&e))?;
-                let size = file.metadata().ok().map(|m| m.len());
+                // Only a regular file's size is its length: a device or a pipe
+                // (`/dev/zero`, `<(cat body)`) says 0, which would make every
+                // read one byte.
+                let size = file
+                    .metadata()
+                    .ok()
+                    .filter(std::fs::Metadata::is_file)
+                    .map(|m| m.len());
                 Ok((Box::new(file), size))
             }
         }
@@ -88,22 +102,30 @@ impl Payload {
             .read_to_end(&mut body)
             .map_err(|e| self.read_error(&e))?;
         if body.len() as u64 > MAX_HELD {
-            let what = match self {
-                Payload::Stdin => "the payload on stdin".to_string(),
-                Payload::File(path) => format!("the payload file {}", path.display()),
-            };
-            return Err(Error::input(format!(
-                "{what} is larger than {} MiB, the most a payload may be",
-                MAX_HELD >> 20
-            ))
-            .with_hint("webhook deliveries are far smaller; is this the right file?"));
+            return Err(self.too_large(MAX_HELD, "the most a payload may be"));
         }
         Ok(body)
     }
 
-    /// Streams the payload through an HMAC keyed with `secret`.
+    /// The error for a payload past `limit`, which `why` explains.
+    fn too_large(&self, limit: u64, why: &str) -> Error {
+        let what = match self {
+            Payload::Stdin => "the payload on stdin".to_string(),
+            Payload::File(path) => format!("the payload file {}", path.display()),
+        };
+        Error::input(format!("{what} is larger than {} MiB, {why}", limit >> 20))
+            .with_hint("webhook deliveries are far smaller; is this the right file?")
+    }
+
+    /// Streams the payload through an HMAC keyed with `secret`: at most
+    /// [`MAX_STREAMED`] bytes, a larger one is an input error (a file's size
+    /// is known before any of it is read).
     pub fn digest(&self, secret: &[u8]) -> Result<Digested> {
+        const WHY: &str = "the most sign and verify-signature read";
         let (mut reader, size) = self.open()?;
+        if size.is_some_and(|n| n > MAX_STREAMED) {
+            return Err(self.too_large(MAX_STREAMED, WHY));
+        }
         let mut verifier = Verifier::new(secret);
         let mut kept = matches!(self, Payload::Stdin).then(Vec::new);
         // One more byte than the file holds, so the first read can see the end.
@@ -119,8 +141,11 @@ impl Payload {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(self.read_error(&e)),
             };
-            verifier.update(&buf[..n]);
             len += n as u64;
+            if len > MAX_STREAMED {
+                return Err(self.too_large(MAX_STREAMED, WHY));
+            }
+            verifier.update(&buf[..n]);
             if let Some(copy) = &mut kept {
                 if len <= MAX_HELD {
                     copy.extend_from_slice(&buf[..n]);

@@ -1,13 +1,14 @@
 //! The platform's webhook handshake, run against an endpoint: the GET it sends
-//! when a webhook is saved (`hub.mode=subscribe`, a challenge, the secret as
-//! `hub.verify_token`), which passes only on a 200 whose body is exactly the
+//! when a webhook is saved (`hub.mode=subscribe`, a challenge, the secret or a
+//! verify token of its own as `hub.verify_token`), which passes only on a 200
+//! whose body is exactly the
 //! challenge; and two negative probes (a wrong token, a wrong mode) that must
 //! not get the challenge back. Each [`Probe`] becomes a [`Check`] saying what
 //! was sent, what was expected, what came back, and a hint for the usual
 //! mistakes.
 //!
 //! Used by `verify`, `configure --verify-first` and `check`. Never prints; the
-//! secret never appears in a report.
+//! token never appears in a report, only what it is ([`Token::shown`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +28,41 @@ pub struct Options {
     pub challenge: Option<String>,
     /// Also send a wrong token and a wrong mode, which must be refused.
     pub negative: bool,
+}
+
+/// What `hub.verify_token` carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TokenKind {
+    /// The webhook secret (the StartMessaging document's rule).
+    #[default]
+    Secret,
+    /// A verify token of its own (`--verify-token`, as Meta keeps them apart).
+    VerifyToken,
+}
+
+impl TokenKind {
+    /// How a report shows the value sent, which it never prints.
+    pub fn shown(self) -> &'static str {
+        match self {
+            TokenKind::Secret => "<the secret>",
+            TokenKind::VerifyToken => "<the verify token>",
+        }
+    }
+
+    /// Its name in a hint.
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenKind::Secret => "secret",
+            TokenKind::VerifyToken => "verify token",
+        }
+    }
+}
+
+/// The handshake's token: its value, and what it is, for the report.
+#[derive(Debug, Clone, Copy)]
+pub struct Token<'a> {
+    pub value: &'a str,
+    pub kind: TokenKind,
 }
 
 /// One GET of the handshake.
@@ -91,7 +127,7 @@ impl Report {
 pub async fn check(
     client: &Client,
     endpoint: &Endpoint,
-    token: &str,
+    token: Token<'_>,
     options: &Options,
 ) -> Result<Report> {
     let mut session = Session::new(client.clone(), Arc::new(endpoint.clone()));
@@ -134,22 +170,22 @@ pub async fn check(
 /// judges the answer.
 pub async fn probe(
     session: &mut Session,
-    token: &str,
+    token: Token<'_>,
     which: Probe,
     challenge: Option<&str>,
     headers: &HeaderMap,
 ) -> Check {
     let challenge = challenge.map_or_else(random_text, str::to_string);
     let wrong_token = format!("wrong-{}", random_text());
-    let (mode, token, shown_token) = match which {
-        Probe::Challenge => ("subscribe", token, "<the secret>"),
+    let (mode, value, shown_token) = match which {
+        Probe::Challenge => ("subscribe", token.value, token.kind.shown()),
         Probe::WrongToken => ("subscribe", wrong_token.as_str(), "<a wrong token>"),
-        Probe::WrongMode => ("unsubscribe", token, "<the secret>"),
+        Probe::WrongMode => ("unsubscribe", token.value, token.kind.shown()),
     };
     let target = session.endpoint().with_query(&[
         ("hub.mode", mode),
         ("hub.challenge", &challenge),
-        ("hub.verify_token", token),
+        ("hub.verify_token", value),
     ]);
     let sent = format!(
         "GET {}?hub.mode={mode}&hub.challenge={challenge}&hub.verify_token={shown_token}",
@@ -162,15 +198,18 @@ pub async fn probe(
     let (expected, verdict) = match which {
         Probe::Challenge => (
             format!("200 with the body exactly {challenge:?}"),
-            judge_handshake(&result, &challenge, budget),
+            judge_handshake(&result, &challenge, budget, token.kind),
         ),
         Probe::WrongToken => (
             "no challenge in the answer (403)".to_string(),
             judge_refusal(
                 &result,
                 &challenge,
-                "the endpoint echoes the challenge for any token, so anyone could register it as \
-                 their webhook: compare hub.verify_token with your secret and answer 403 when they differ",
+                &format!(
+                    "the endpoint echoes the challenge for any token, so anyone could register it as \
+                     their webhook: compare hub.verify_token with your {} and answer 403 when they differ",
+                    token.kind.name()
+                ),
             ),
         ),
         Probe::WrongMode => (
@@ -216,6 +255,7 @@ fn judge_handshake(
     result: &std::result::Result<Answer, Failure>,
     challenge: &str,
     budget: Duration,
+    token: TokenKind,
 ) -> Check {
     let answer = match result {
         Ok(answer) => answer,
@@ -243,6 +283,7 @@ fn judge_handshake(
             .headers
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok()),
+        token,
     );
     if hint.is_none() && answer.latency > budget {
         hint = Some(format!(
@@ -260,6 +301,7 @@ fn diagnose(
     body: &[u8],
     challenge: &str,
     location: Option<&str>,
+    token: TokenKind,
 ) -> Option<String> {
     let exact = body == challenge.as_bytes();
     if status == StatusCode::OK && exact {
@@ -272,9 +314,11 @@ fn diagnose(
         },
         404 => "nothing answers GET on this path: route GETs on the webhook URL to the handshake".into(),
         405 => "GET is not allowed on this path: the handshake is a GET to the same URL the events are POSTed to".into(),
-        401 | 403 => "the endpoint refused the right token: does it compare hub.verify_token with the same \
-                      secret, exactly (no trimming, no case change)?"
-            .into(),
+        401 | 403 => format!(
+            "the endpoint refused the right token: does it compare hub.verify_token with the same \
+             {}, exactly (no trimming, no case change)?",
+            token.name()
+        ),
         400 => "the endpoint did not take the query: read hub.mode, hub.challenge and hub.verify_token \
                 from the query string (PHP turns the dots into underscores: $_GET['hub_challenge'])"
             .into(),
@@ -341,6 +385,7 @@ mod tests {
             body.as_bytes(),
             "c4a1",
             None,
+            TokenKind::Secret,
         )
     }
 
@@ -383,6 +428,7 @@ mod tests {
             b"hi",
             "c4a1",
             None,
+            TokenKind::Secret,
         );
         assert!(html.unwrap().contains("HTML"));
         let moved = diagnose(
@@ -391,8 +437,18 @@ mod tests {
             b"",
             "c",
             Some("https://x/y"),
+            TokenKind::Secret,
         );
         assert!(moved.unwrap().contains("(https://x/y)"));
+    }
+
+    #[test]
+    fn a_refused_token_is_named_for_what_it_is() {
+        let refused = |token| diagnose(StatusCode::FORBIDDEN, None, b"", "c", None, token);
+        let secret = refused(TokenKind::Secret).unwrap();
+        assert!(secret.contains("with the same secret, exactly"), "{secret}");
+        let own = refused(TokenKind::VerifyToken).unwrap();
+        assert!(own.contains("with the same verify token, exactly"), "{own}");
     }
 
     #[test]

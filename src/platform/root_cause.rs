@@ -13,6 +13,7 @@ use hyper::header::HeaderName;
 use crate::http::sender::{Answer, Failure};
 use crate::http::{status_text, title_case};
 use crate::input::secret::Source;
+use crate::platform::handshake::TokenKind;
 
 /// The answers of one kind of request: how many came, by status, with the
 /// start of the first body for each status.
@@ -100,6 +101,9 @@ pub struct Observed {
     pub forged: Tally,
     /// The handshake with the right token: whether it passed, and its status.
     pub handshake: Option<(bool, Option<StatusCode>)>,
+    /// What the handshake's token was: only the secret's says anything about
+    /// the secret.
+    pub token: TokenKind,
 }
 
 /// What the diagnosis needs to know about our side of the exchange.
@@ -128,7 +132,8 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
         return Some(other_header(signed, &theirs, &header));
     }
     if signed.all_in(&[401, 403]) {
-        if handshake_passed {
+        let same_secret = observed.token == TokenKind::Secret;
+        if handshake_passed && same_secret {
             return Some(format!(
                 "every correctly signed delivery got {} while the handshake with the same secret \
                  passed: the endpoint checks the signature in another way than the platform signs \
@@ -137,10 +142,12 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
             ));
         }
         let handshake = match observed.handshake {
-            Some((false, Some(status))) if matches!(status.as_u16(), 401 | 403) => format!(
-                ", and the handshake's right token got {}",
-                status_text(status)
-            ),
+            Some((false, Some(status))) if same_secret && matches!(status.as_u16(), 401 | 403) => {
+                format!(
+                    ", and the handshake's right token got {}",
+                    status_text(status)
+                )
+            }
             _ => String::new(),
         };
         return Some(format!(
@@ -294,6 +301,7 @@ mod tests {
             signed: tally(signed),
             forged: tally(forged),
             handshake: handshake.map(|(p, s)| (p, StatusCode::from_u16(s).ok())),
+            token: TokenKind::Secret,
         };
         let header = HeaderName::from_static("x-signature-256");
         let ours = Ours {
@@ -318,6 +326,29 @@ mod tests {
             text.contains("while the handshake with the same secret passed"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_handshake_with_a_verify_token_of_its_own_says_nothing_of_the_secret() {
+        let header = HeaderName::from_static("x-hub-signature-256");
+        let ours = Ours {
+            secret: Source::Env,
+            header: &header,
+            path: "/hook",
+        };
+        for handshake in [(true, 200), (false, 403)] {
+            let observed = Observed {
+                signed: tally(&[(401, "")]),
+                forged: tally(&[(401, "")]),
+                handshake: Some((handshake.0, StatusCode::from_u16(handshake.1).ok())),
+                token: TokenKind::VerifyToken,
+            };
+            let text = diagnose(&observed, &ours).unwrap_or_default();
+            assert!(
+                text.starts_with("the endpoint uses a different secret: every correctly signed delivery got 401 Unauthorized. Ours came from"),
+                "{handshake:?}: {text}"
+            );
+        }
     }
 
     #[test]

@@ -52,12 +52,9 @@ fn first_line_generated_secret_and_a_signed_post() {
         first,
         format!("Listening on http://127.0.0.1:{port}/webhooks/whatsapp")
     );
-    // The banner's lines follow the first one: wait for its last.
-    let err = wait_for(
-        || listener.stderr(),
-        |err| err.contains("Press Ctrl-C to stop."),
-        "the banner",
-    );
+    // The banner's lines follow the first one, all out once it has started.
+    let err = listener.stderr();
+    assert!(err.ends_with("Press Ctrl-C to stop.\n"), "{err}");
     let export = err
         .lines()
         .find_map(|l| l.strip_prefix("export WM_HOOKS_SECRET="))

@@ -241,6 +241,87 @@ fn the_handshake_takes_a_verify_token_of_its_own() {
 }
 
 #[test]
+fn reports_name_the_verify_token_they_sent_never_the_secret() {
+    let listener = Listener::start_with(
+        &["--profile", "meta"],
+        &[
+            ("WM_HOOKS_SECRET", SECRET),
+            ("WM_HOOKS_VERIFY_TOKEN", "hub-token"),
+        ],
+    );
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        let out = wm_hooks()
+            .envs(env.iter().copied())
+            .args(args)
+            .args(["--profile", "meta", "--url", &listener.url])
+            .output()
+            .unwrap();
+        (out.status.code(), stdout_of(&out))
+    };
+    let json_line = |text: &str, name: &str| -> serde_json::Value {
+        text.lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|l| l["name"] == name || l["type"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    let wrong_token = [("WM_HOOKS_VERIFY_TOKEN", "not-the-hub-token")];
+    let (code, table) = run(&wrong_token, &["verify", "--no-negative"]);
+    assert_eq!(code, Some(1), "{table}");
+    assert!(
+        table.contains("&hub.verify_token=<the verify token>\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("with the same verify token, exactly"),
+        "{table}"
+    );
+    assert!(!table.contains("secret"), "{table}");
+    for args in [
+        &["verify", "--json"][..],
+        &["check", "--json", "--only", "handshake"],
+    ] {
+        let env = [wrong_token[0], ("WM_HOOKS_SECRET", SECRET)];
+        let (code, text) = run(&env, args);
+        assert_eq!(code, Some(1), "{args:?}: {text}");
+        let challenge = json_line(&text, "handshake.challenge");
+        let sent = challenge["sent"].as_str().unwrap();
+        assert!(
+            sent.ends_with("&hub.verify_token=<the verify token>"),
+            "{args:?}: {sent}"
+        );
+        assert!(
+            challenge["hint"]
+                .as_str()
+                .unwrap()
+                .contains("the same verify token"),
+            "{args:?}: {challenge}"
+        );
+    }
+
+    // The right token, the wrong secret: the handshake passes, which says
+    // nothing of the secret, so the deliveries' 401s are the secret's fault.
+    let (code, text) = run(
+        &[
+            ("WM_HOOKS_VERIFY_TOKEN", "hub-token"),
+            ("WM_HOOKS_SECRET", "another-secret"),
+        ],
+        &[
+            "check",
+            "--json",
+            "--only",
+            "handshake.challenge,signature.valid.message-received",
+        ],
+    );
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(json_line(&text, "handshake.challenge")["result"], "pass");
+    let cause = json_line(&text, "summary")["root_cause"].to_string();
+    assert!(
+        cause.starts_with("\"the endpoint uses a different secret: every correctly signed delivery got 401 Unauthorized. Ours came from WM_HOOKS_SECRET"),
+        "{cause}"
+    );
+}
+
+#[test]
 fn batches_need_the_meta_profile_and_flags_must_fit() {
     for args in [
         &["send-test", "--batch", "2"][..],

@@ -7,21 +7,17 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::util::listen::{Listener, wait_for};
+use crate::util::listen::Listener;
 use crate::util::{fresh_state_home, stderr_of, wm_hooks};
 
 fn saved_file(state: &Path) -> PathBuf {
     state.join("wm-hooks").join("secret")
 }
 
-/// `listen` with nothing but this state directory, once its banner is out.
+/// `listen` with nothing but this state directory, and its banner.
 fn listen_in(state: &Path, args: &[&str]) -> (Listener, String) {
     let listener = Listener::start_with(args, &[("XDG_STATE_HOME", state.to_str().unwrap())]);
-    let banner = wait_for(
-        || listener.stderr(),
-        |e| e.contains("Press Ctrl-C"),
-        "banner",
-    );
+    let banner = listener.stderr();
     (listener, banner)
 }
 
@@ -123,11 +119,7 @@ fn an_explicit_secret_wins_over_the_saved_one() {
             ("WM_HOOKS_SECRET", "another-secret-entirely"),
         ],
     );
-    let banner = wait_for(
-        || listener.stderr(),
-        |e| e.contains("Press Ctrl-C"),
-        "banner",
-    );
+    let banner = listener.stderr();
     assert!(
         banner.contains("warning: --new-secret: WM_HOOKS_SECRET is set and wins"),
         "{banner}"

@@ -198,3 +198,87 @@ fn twenty_mib_matches_openssl() {
 fn wm_hooks_lib_sign(secret: &[u8], body: &[u8]) -> String {
     wm_hooks::contract::signature::sign(secret, body).to_string()
 }
+
+/// `wm-hooks ARGS` with `stdin`, waited for at most a minute: without a limit
+/// an endless payload would stream until killed.
+fn bounded_run(args: &[&str], stdin: std::process::Stdio) -> (Option<i32>, String) {
+    use std::io::Read;
+    let mut child = crate::util::wm_hooks_std()
+        .env("WM_HOOKS_SECRET", "k")
+        .args(args)
+        .stdin(stdin)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{args:?} still reading after a minute");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status.code(), stderr)
+}
+
+#[test]
+fn a_payload_without_end_stops_at_64_mib() {
+    let zero = || std::process::Stdio::from(std::fs::File::open("/dev/zero").unwrap());
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["sign", "--payload-file", "/dev/zero"],
+            "error: the payload file /dev/zero is larger than 64 MiB, the most sign and verify-signature read\n",
+        ),
+        (
+            &["verify-signature", "--signature", "sha256=00"],
+            "error: the payload on stdin is larger than 64 MiB, the most sign and verify-signature read\n",
+        ),
+    ];
+    for (args, want) in cases {
+        let (code, stderr) = bounded_run(args, zero());
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with(want), "{args:?}: {stderr}");
+        assert!(stderr.contains("\nhint: "), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_file_past_64_mib_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge");
+    // Sparse: its size says it is too large, and nothing of it is hashed.
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len((64 << 20) + 1).unwrap();
+    let path = path.to_str().unwrap();
+    for args in [
+        &["sign", "--payload-file", path][..],
+        &[
+            "verify-signature",
+            "--signature",
+            "sha256=00",
+            "--payload-file",
+            path,
+        ],
+    ] {
+        let (code, stderr) = bounded_run(args, std::process::Stdio::null());
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!(
+                "error: the payload file {path} is larger than 64 MiB"
+            )),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Fixtures for `wm-hooks listen`: the real binary as a [`Listener`] process
-//! (started with `--port 0`, its address read from its first stderr line, its
-//! output gathered on threads, killed on drop), a small HTTP client (reqwest on
+//! (started with `--port 0`, handed over once its whole banner is out, its
+//! address read from its first stderr line, its output gathered on threads,
+//! killed on drop), a small HTTP client (reqwest on
 //! a current-thread runtime), and raw TCP for deliberately broken HTTP. The
 //! user's app behind `--forward-to` is [`super::server::TestServer`].
 
@@ -18,6 +19,10 @@ pub const SECRET: &str = "listen-test-secret";
 /// How long anything may take to happen before a test gives up: generous, for
 /// a loaded two-core machine.
 pub const PATIENCE: Duration = Duration::from_secs(15);
+/// How the banners of `listen`, `ingest` and `deliver` end. They are several
+/// writes, which the gathering thread may see apart: a test that reads the
+/// banner as soon as the first line is there can read half of it.
+const BANNER_END: &str = "Press Ctrl-C to stop.\n";
 
 /// A running `wm-hooks listen`.
 pub struct Listener {
@@ -75,7 +80,7 @@ impl Listener {
     }
 
     /// Any long-running `wm-hooks ARGS` (`ingest`, `deliver`) in a cleaned
-    /// environment plus `env`, once its first stderr line is out. A first line
+    /// environment plus `env`, once its banner is out. A first line
     /// `Listening on URL` sets [`Listener::url`] and [`Listener::addr`].
     pub fn run(args: &[&str], env: &[(&str, &str)]) -> Listener {
         Listener::command(args, env, Stdout::Read)
@@ -115,7 +120,9 @@ impl Listener {
             stderr,
             readers,
         };
-        let first = listener.first_line();
+        // Under --quiet the banner is the first line alone.
+        let quiet = args.iter().any(|a| matches!(*a, "-q" | "--quiet"));
+        let first = listener.banner(quiet);
         if args.first() == Some(&"deliver") {
             assert!(
                 first.starts_with("Delivering from "),
@@ -139,23 +146,28 @@ impl Listener {
         listener
     }
 
-    fn first_line(&mut self) -> String {
+    /// Waits for the whole banner (to its [`BANNER_END`] line, or only the
+    /// first line when `quiet`), so that [`Listener::stderr`] holds all of it;
+    /// returns the first line.
+    fn banner(&mut self, quiet: bool) -> String {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let err = self.stderr();
             if let Some((line, _)) = err.split_once('\n') {
-                return line.to_string();
+                if quiet || err.contains(BANNER_END) {
+                    return line.to_string();
+                }
             }
             if let Ok(Some(status)) = self.child.try_wait() {
                 std::thread::sleep(Duration::from_millis(100));
                 panic!(
-                    "listen exited ({status}) before listening: {}",
+                    "listen exited ({status}) before its banner was out: {}",
                     self.stderr()
                 );
             }
             assert!(
                 Instant::now() < deadline,
-                "no first line within {PATIENCE:?}: {err}"
+                "no whole banner within {PATIENCE:?}: {err}"
             );
             std::thread::sleep(Duration::from_millis(10));
         }

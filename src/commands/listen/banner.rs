@@ -13,6 +13,7 @@ use crate::contract::profile::Profile;
 use crate::http::server;
 use crate::input::secret::{self, Source};
 use crate::output;
+use crate::platform::handshake::TokenKind;
 
 /// Everything after the first line: the secret, how to send a test event, and
 /// warnings about the flags.
@@ -153,10 +154,11 @@ pub(super) fn banner(
         ));
     }
     let token = if config.verify_token == config.secret {
-        "<the secret>"
+        TokenKind::Secret
     } else {
-        "<the verify token>"
-    };
+        TokenKind::VerifyToken
+    }
+    .shown();
     output::note(format_args!(
         "Handshake: GET {to}?hub.mode=subscribe&hub.challenge=…&hub.verify_token={token}"
     ));

@@ -445,7 +445,7 @@ fn error_line(error: &ErrorInfo, whole: bool) -> String {
 /// What a correctly signed body that is no event looks like: its size and,
 /// when it is a JSON object, its top-level keys.
 fn not_an_event(body: &[u8]) -> String {
-    let size = plural_bytes(body.len());
+    let size = output::plural(body.len() as u64, "byte", "bytes");
     if body.is_empty() {
         return "an empty body".into();
     }
@@ -459,10 +459,6 @@ fn not_an_event(body: &[u8]) -> String {
         Err(_) if std::str::from_utf8(body).is_ok() => format!("{size} of text that is not JSON"),
         Err(_) => format!("{size} that are not UTF-8 text"),
     }
-}
-
-fn plural_bytes(n: usize) -> String {
-    format!("{n} byte{}", if n == 1 { "" } else { "s" })
 }
 
 fn id(message_id: Option<&String>) -> String {

@@ -20,7 +20,7 @@ use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Sessio
 use crate::http::status_text;
 use crate::input::secret::Secret;
 use crate::platform::delivery::{self, Delivery, Expect, Problem, SignatureMode, Signer};
-use crate::platform::handshake::{self, Probe};
+use crate::platform::handshake::{self, Probe, Token};
 use crate::platform::report::{self, Check, Verdict};
 use crate::platform::root_cause::{self, Observed, Ours};
 use crate::text;
@@ -36,7 +36,7 @@ pub async fn run(
     endpoint: Arc<Endpoint>,
     profile: Profile,
     secret: &Secret,
-    token: &Secret,
+    token: Token<'_>,
     header: HeaderName,
     extra: &[(HeaderName, HeaderValue)],
     checks: &[&'static Spec],
@@ -49,7 +49,7 @@ pub async fn run(
     }
     let mut runner = Runner {
         session: Session::new(client, endpoint),
-        token: token.to_text()?,
+        token,
         profile,
         key: secret.bytes(),
         valid: signer(SignatureMode::Valid)?,
@@ -63,7 +63,10 @@ pub async fn run(
         timed: Vec::new(),
         handshake_control: None,
         delivery_controls: Vec::new(),
-        observed: Observed::default(),
+        observed: Observed {
+            token: token.kind,
+            ..Observed::default()
+        },
         last_answered: None,
         dropped_after: Vec::new(),
         extra: extra_headers,
@@ -147,7 +150,7 @@ struct Control {
 
 struct Runner<'a> {
     session: Session,
-    token: &'a str,
+    token: Token<'a>,
     profile: Profile,
     key: &'a [u8],
     valid: Signer,
