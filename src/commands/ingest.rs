@@ -319,7 +319,7 @@ impl FrontEnd {
             metrics.store_write(started.elapsed());
             metrics.in_flight(-n);
             // Only what the store holds is answered 2xx.
-            let stored = match appended {
+            match appended {
                 Ok(appended) => held
                     .into_iter()
                     .zip(appended)
@@ -335,8 +335,7 @@ impl FrontEnd {
                         (exchange, Some(Err(error.clone())))
                     })
                     .collect(),
-            };
-            stored
+            }
         }
     }
 
