@@ -187,7 +187,9 @@ async fn deliver(
                 break;
             };
             let (plan, settler) = (Arc::clone(&plan), Arc::clone(&settler));
-            in_flight.spawn(attempt(settler, plan, entry));
+            // Boxed: the attempt's state is large, and the runtime would
+            // otherwise copy all of it into every task it spawns.
+            in_flight.spawn(Box::pin(attempt(settler, plan, entry)));
         }
         // What was claimed before the stop is attempted too: left alone, it
         // would wait out its lease before another consumer could have it.
