@@ -91,15 +91,18 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         "Listening on {scheme}://{addr}{}",
         server.config().path
     ));
-    banner(&args, server.config(), &url);
+    let metrics_listener = match args.metrics {
+        Some(addr) => Some(crate::http::metrics::bind(addr).await?),
+        None => None,
+    };
+    let metrics_shown = metrics_listener
+        .as_ref()
+        .zip(args.metrics)
+        .map(|(listener, asked)| listener.local_addr().unwrap_or(asked));
+    banner(&args, server.config(), &url, metrics_shown);
     let metrics = Arc::new(Metrics::default());
-    let metrics_task = match args.metrics {
-        Some(addr) => {
-            let listener = crate::http::metrics::bind(addr).await?;
-            let shown = listener.local_addr().unwrap_or(addr);
-            output::note(format_args!(
-                "Metrics on http://{shown}/metrics, health on http://{shown}/healthz"
-            ));
+    let metrics_task = match metrics_listener {
+        Some(listener) => {
             let health = Arc::clone(&store);
             let healthy = move || {
                 let store = Arc::clone(&health);
@@ -150,7 +153,7 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
     }
 }
 
-fn banner(args: &IngestArgs, config: &server::Config, url: &StoreUrl) {
+fn banner(args: &IngestArgs, config: &server::Config, url: &StoreUrl, metrics: Option<SocketAddr>) {
     output::note(format_args!(
         "Storing verified events in {url}; a repeat within {} is answered 200 and not stored",
         humantime::format_duration(args.dedupe_window)
@@ -180,6 +183,11 @@ fn banner(args: &IngestArgs, config: &server::Config, url: &StoreUrl) {
     }
     if let Some(warning) = listen::exposure(config.addr.ip()) {
         output::warn(warning);
+    }
+    if let Some(shown) = metrics {
+        output::note(format_args!(
+            "Metrics on http://{shown}/metrics, health on http://{shown}/healthz"
+        ));
     }
     output::note("Press Ctrl-C to stop.");
 }

@@ -442,6 +442,12 @@ fn metrics_count_requests_events_and_writes_and_healthz_follows_the_store() {
     let port = crate::util::server::free_port();
     let metrics_addr = format!("127.0.0.1:{port}");
     let running = ingest(&store, &["--metrics", &metrics_addr]);
+    // The address is part of the banner, before the line that ends it.
+    let banner = running.stderr();
+    let shown = banner
+        .find(&format!("Metrics on http://{metrics_addr}/metrics"))
+        .unwrap_or_else(|| panic!("the metrics address in the banner:\n{banner}"));
+    assert!(shown < banner.find("Press Ctrl-C").unwrap(), "{banner}");
     assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
     assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
     assert_eq!(
