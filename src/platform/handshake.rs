@@ -1,11 +1,10 @@
 //! The platform's webhook handshake, run against an endpoint: the GET it sends
 //! when a webhook is saved (`hub.mode=subscribe`, a challenge, the secret or a
 //! verify token of its own as `hub.verify_token`), which passes only on a 200
-//! whose body is exactly the
-//! challenge; and two negative probes (a wrong token, a wrong mode) that must
-//! not get the challenge back. Each [`Probe`] becomes a [`Check`] saying what
-//! was sent, what was expected, what came back, and a hint for the usual
-//! mistakes.
+//! whose body is exactly the challenge; and two negative probes (a wrong
+//! token, a wrong mode) that must not get the challenge back. Each [`Probe`]
+//! becomes a [`Check`] saying what was sent, what was expected, what came
+//! back, and a hint for the usual mistakes.
 //!
 //! Used by `verify`, `configure --verify-first` and `check`. Never prints; the
 //! token never appears in a report, only what it is ([`Token::shown`]).

@@ -214,31 +214,10 @@ fn work(
         else {
             continue;
         };
-        let mut finishes = Vec::new();
-        let mut next = Some(first);
-        let mut usable = true;
-        while let Some(job) = next.take() {
-            let Some(finish) = run_job(&mut transaction, job) else {
-                usable = false;
-                break;
-            };
-            finishes.push(finish);
-            if finishes.len() >= MAX_BATCH {
-                break;
-            }
-            let until = gather.until(opened, finishes.len(), Instant::now());
-            next = match queue.try_recv() {
-                Ok(job) => Some(job),
-                Err(mpsc::TryRecvError::Disconnected) => None,
-                Err(mpsc::TryRecvError::Empty) => until
-                    .checked_duration_since(Instant::now())
-                    .and_then(|wait| queue.recv_timeout(wait).ok()),
-            };
-        }
-        if !usable {
-            // Rolled back; the calls' answers are dropped: they fail as not begun.
+        // Unusable (rolled back on drop): the calls' answers are dropped too.
+        let Some(finishes) = run_open(&mut transaction, first, queue, &gather, opened) else {
             continue;
-        }
+        };
         expire_dedupe(&mut transaction);
         let committing = Instant::now();
         let committed = transaction.commit().map_err(|e| e.to_string());
@@ -252,6 +231,34 @@ fn work(
             finish(committed.clone());
         }
     }
+}
+
+/// Runs `first`, then each call that comes while [`Gather`] keeps the
+/// transaction open; `None` when one left the transaction unusable.
+fn run_open(
+    transaction: &mut rusqlite::Transaction<'_>,
+    first: Job,
+    queue: &mpsc::Receiver<Job>,
+    gather: &Gather,
+    opened: Instant,
+) -> Option<Vec<Finish>> {
+    let mut finishes = Vec::new();
+    let mut next = Some(first);
+    while let Some(job) = next.take() {
+        finishes.push(run_job(transaction, job)?);
+        if finishes.len() >= MAX_BATCH {
+            break;
+        }
+        let until = gather.until(opened, finishes.len(), Instant::now());
+        next = match queue.try_recv() {
+            Ok(job) => Some(job),
+            Err(mpsc::TryRecvError::Disconnected) => None,
+            Err(mpsc::TryRecvError::Empty) => until
+                .checked_duration_since(Instant::now())
+                .and_then(|wait| queue.recv_timeout(wait).ok()),
+        };
+    }
+    Some(finishes)
 }
 
 /// Runs one call in its own savepoint of `transaction`; `None` when the

@@ -52,20 +52,7 @@ impl Body {
             .expect("the checks' edits fit the samples")
             .remove(0);
         let (body, _) = sample.body(message_id, now);
-        let text = match self {
-            Body::NonAscii => NON_ASCII_TEXT.to_string(),
-            Body::Large => {
-                let room = LARGE_BODY - (body.len() - json!(PLACEHOLDER).to_string().len()) - 2;
-                let filler = "a long message, ".chars().cycle().take(room);
-                format!("\"{}\"", filler.collect::<String>())
-            }
-            _ => return body,
-        };
-        splice(
-            &body,
-            json!(PLACEHOLDER).to_string().as_bytes(),
-            text.as_bytes(),
-        )
+        self.fill(body, || NON_ASCII_TEXT.to_string())
     }
 
     /// [`Body::render`] in Meta's envelope, serialised as Meta does (non-ASCII
@@ -108,24 +95,28 @@ impl Body {
             .expect("the checks' edits fit the samples")
             .remove(0);
         let (body, _) = sample.body(message_id, now);
+        // As Meta sends it: the escapes of the non-ASCII characters.
+        self.fill(body, || {
+            String::from_utf8(profile::escape_non_ascii(NON_ASCII_TEXT.as_bytes()))
+                .expect("escaped text is ASCII")
+        })
+    }
+
+    /// Puts the text in place of the placeholder of a [`Body::Large`] or
+    /// [`Body::NonAscii`] body (`non_ascii`: that text, already serialised
+    /// as the envelope does); any other body is returned as it is.
+    fn fill(self, body: Vec<u8>, non_ascii: impl FnOnce() -> String) -> Vec<u8> {
+        let placeholder = json!(PLACEHOLDER).to_string();
         let text = match self {
-            // As Meta sends it: the escapes of the non-ASCII characters.
-            Body::NonAscii => {
-                String::from_utf8(profile::escape_non_ascii(NON_ASCII_TEXT.as_bytes()))
-                    .expect("escaped text is ASCII")
-            }
+            Body::NonAscii => non_ascii(),
             Body::Large => {
-                let room = LARGE_BODY - (body.len() - json!(PLACEHOLDER).to_string().len()) - 2;
+                let room = LARGE_BODY - (body.len() - placeholder.len()) - 2;
                 let filler = "a long message, ".chars().cycle().take(room);
                 format!("\"{}\"", filler.collect::<String>())
             }
             _ => return body,
         };
-        splice(
-            &body,
-            json!(PLACEHOLDER).to_string().as_bytes(),
-            text.as_bytes(),
-        )
+        splice(&body, placeholder.as_bytes(), text.as_bytes())
     }
 
     /// What the body is, for the report.
