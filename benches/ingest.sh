@@ -3,18 +3,25 @@
 # event (so dedupe never shortcuts the work), into `wm-hooks listen --json`
 # (verify and record: the ceiling), `wm-hooks ingest --store redis://...` and
 # `wm-hooks ingest --store sqlite:...`; then `wm-hooks deliver` moving what the
-# Redis run stored into nginx. Prints a markdown table: req/s, p50/p99 latency,
-# non-2xx answers, peak RSS. Public tools only, from Debian:
+# Redis run stored into nginx. All of it ROUNDS times, each round with a
+# stream and a database of its own (no round's events are duplicates of
+# another's) and its rows back to back, so that a round's ratios compare runs
+# a minute apart. Prints markdown tables: req/s, p50/p99 latency, non-2xx
+# answers, peak RSS and steal (the CPU time the hypervisor gave to other
+# machines during the row: a row with much of it ran on a slower machine);
+# then each round's ratios, their medians and the targets. Public tools only,
+# from Debian:
 #   apt-get install wrk nginx redis-server python3
 # Run from the project root on a quiet machine:
 #   cargo build --release && benches/ingest.sh
-# Knobs: LOAD_SECONDS (10), CONNECTIONS (32), DELIVER_CONCURRENCY (64), WM_HOOKS.
+# Knobs: LOAD_SECONDS (10), ROUNDS (3), CONNECTIONS (32), DELIVER_CONCURRENCY (64), WM_HOOKS.
 # Everything binds 127.0.0.1; every process it starts is stopped by its pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bin=$(realpath "${WM_HOOKS:-target/release/wm-hooks}")
 seconds=${LOAD_SECONDS:-10}
+rounds=${ROUNDS:-3}
 connections=${CONNECTIONS:-32}
 deliver_concurrency=${DELIVER_CONCURRENCY:-64}
 secret=bench-webhook-secret
@@ -35,8 +42,15 @@ done
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 peak_kib() { awk '/^VmHWM:/ {print $2}' /proc/"$1"/status; }
+# The machine's CPU time so far and the part of it stolen, in jiffies (/proc/stat).
+cpu_now() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9; exit }' /proc/stat; }
+# The stolen percentage of the CPU time between two cpu_now readings.
+steal_pct() {
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[1] - x[1]
+    printf "%.0f", t > 0 ? 100 * (y[2] - x[2]) / t : 0 }'
+}
 
-# Enough distinct signed events for the whole run at 60k req/s, one per line:
+# Enough distinct signed events for one row at 60k req/s, one per line:
 # signature, a tab, the body (the same message.received shape the platform sends).
 events=$((seconds * 60000))
 python3 - "$work/events.tsv" "$events" "$secret" <<'EOF'
@@ -78,38 +92,8 @@ redis-server --bind 127.0.0.1 --port "$rport" --dir "$work" --save "" --appendon
   --appendfsync everysec --daemonize no --loglevel warning >/dev/null &
 pids+=($!)
 wait_port "$rport"
-redis_url="redis://127.0.0.1:$rport/0"
 
-echo "- $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- wrk -t1 -c$connections -d${seconds}s, each request a distinct signed message.received event"
-echo
-echo "| receiver | req/s | p50 ms | p99 ms | non-2xx | peak RSS KiB |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-
-row() { # NAME COMMAND...
-  local name=$1 port pid out
-  shift
-  port=$(free_port)
-  out=$work/$RANDOM.out
-  WM_HOOKS_SECRET=$secret "$@" --host 127.0.0.1 --port "$port" >"$out" 2>"$out.err" &
-  pid=$!
-  pids+=("$pid")
-  wait_port "$port" || { echo "error: $name did not start: $(cat "$out.err")" >&2; exit 1; }
-  read -r _ requests micros p50 p99 errors < <(EVENTS=$work/events.tsv wrk -t1 -c"$connections" \
-    -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$port/webhooks/whatsapp" | grep '^RESULT')
-  local rss
-  rss=$(peak_kib "$pid")
-  kill -TERM "$pid"
-  wait "$pid" 2>/dev/null || true
-  awk -v n="$name" -v r="$requests" -v us="$micros" -v a="$p50" -v b="$p99" -v e="$errors" -v m="$rss" \
-    'BEGIN { printf "| %s | %.0f | %.2f | %.2f | %d | %d |\n", n, r / (us / 1e6), a / 1000, b / 1000, e, m }'
-}
-
-row "wm-hooks listen --json" "$bin" listen --json
-row "wm-hooks ingest --store redis" "$bin" ingest --store "$redis_url"
-row "wm-hooks ingest --store sqlite" "$bin" ingest --store "sqlite:$work/ingest.db"
-
-# deliver: everything the Redis run stored, into nginx answering 200.
+# deliver's destination: nginx answering 200.
 nport=$(free_port)
 cat > "$work/nginx.conf" <<EOF
 worker_processes 1;
@@ -125,25 +109,100 @@ EOF
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 wait_port "$nport"
-# Pending entries, read without python: this runs every 0.1 s while deliver
-# is timed, and a python start-up each time took CPU from the run it measured.
-pending() { "$bin" store stats --store "$redis_url" --json | grep -o '"pending": *[0-9]*' | grep -o '[0-9]*$'; }
-stored=$(pending)
-start=$(date +%s.%N)
-WM_HOOKS_SECRET=$secret "$bin" deliver --from "$redis_url" --to "http://127.0.0.1:$nport/" \
-  --concurrency "$deliver_concurrency" >/dev/null 2>"$work/deliver.err" &
-dpid=$!
-pids+=("$dpid")
-while :; do
-  [[ $(pending) == 0 ]] && break
-  sleep 0.1
-done
-end=$(date +%s.%N)
-rss=$(peak_kib "$dpid")
-kill -TERM "$dpid"
-wait "$dpid" 2>/dev/null || true
+
+results=$work/results       # a line per row: ROUND KIND REQ/S P99_MS
+deliveries=$work/deliveries # a line per round: ROUND EVENTS EVENTS/S PEAK_KIB STEAL_%
+
+row() { # ROUND KIND NAME COMMAND...
+  local round=$1 kind=$2 name=$3 port pid out before after rss
+  shift 3
+  port=$(free_port)
+  out=$work/$RANDOM.out
+  WM_HOOKS_SECRET=$secret "$@" --host 127.0.0.1 --port "$port" >"$out" 2>"$out.err" &
+  pid=$!
+  pids+=("$pid")
+  wait_port "$port" || { echo "error: $name did not start: $(cat "$out.err")" >&2; exit 1; }
+  before=$(cpu_now)
+  read -r _ requests micros p50 p99 errors < <(EVENTS=$work/events.tsv wrk -t1 -c"$connections" \
+    -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$port/webhooks/whatsapp" | grep '^RESULT')
+  after=$(cpu_now)
+  rss=$(peak_kib "$pid")
+  kill -TERM "$pid"
+  wait "$pid" 2>/dev/null || true
+  awk -v k="$round" -v kind="$kind" -v n="$name" -v r="$requests" -v us="$micros" -v a="$p50" \
+    -v b="$p99" -v e="$errors" -v m="$rss" -v st="$(steal_pct "$before" "$after")" -v f="$results" \
+    'BEGIN { rate = r / (us / 1e6)
+             printf "| %d | %s | %.0f | %.2f | %.2f | %d | %d | %d |\n", k, n, rate, a / 1000, b / 1000, e, m, st
+             printf "%d %s %.0f %.2f\n", k, kind, rate, b / 1000 >> f }'
+}
+
+deliver_round() { # ROUND STORE: times deliver moving what the round's Redis row stored
+  local round=$1 store=$2 stored start end dpid before after
+  # Pending entries, read without python: this runs every 0.1 s while deliver
+  # is timed, and a python start-up each time took CPU from the run it measured.
+  pending() { "$bin" store stats --store "$store" --json | grep -o '"pending": *[0-9]*' | grep -o '[0-9]*$'; }
+  stored=$(pending)
+  before=$(cpu_now)
+  start=$(date +%s.%N)
+  WM_HOOKS_SECRET=$secret "$bin" deliver --from "$store" --to "http://127.0.0.1:$nport/" \
+    --concurrency "$deliver_concurrency" >/dev/null 2>"$work/deliver.err" &
+  dpid=$!
+  pids+=("$dpid")
+  while :; do
+    [[ $(pending) == 0 ]] && break
+    sleep 0.1
+  done
+  end=$(date +%s.%N)
+  after=$(cpu_now)
+  awk -v k="$round" -v n="$stored" -v s="$start" -v e="$end" -v m="$(peak_kib "$dpid")" \
+    -v st="$(steal_pct "$before" "$after")" \
+    'BEGIN { printf "%d %d %.0f %d %d\n", k, n, n / (e - s), m, st }' >>"$deliveries"
+  kill -TERM "$dpid"
+  wait "$dpid" 2>/dev/null || true
+}
+
+echo "- $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- wrk -t1 -c$connections -d${seconds}s, each request a distinct signed message.received event; $rounds rounds"
 echo
-echo "| deliver (from Redis into nginx, --concurrency $deliver_concurrency) | events | events/s | peak RSS KiB |"
-echo "| --- | ---: | ---: | ---: |"
-awk -v n="$stored" -v s="$start" -v e="$end" -v m="$rss" \
-  'BEGIN { printf "| wm-hooks deliver | %d | %.0f | %d |\n", n, n / (e - s), m }'
+echo "| round | receiver | req/s | p50 ms | p99 ms | non-2xx | peak RSS KiB | steal % |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+for round in $(seq "$rounds"); do
+  store="redis://127.0.0.1:$rport/0?stream=bench-$round:events"
+  row "$round" listen "wm-hooks listen --json" "$bin" listen --json
+  row "$round" redis "wm-hooks ingest --store redis" "$bin" ingest --store "$store"
+  row "$round" sqlite "wm-hooks ingest --store sqlite" "$bin" ingest --store "sqlite:$work/ingest-$round.db"
+  deliver_round "$round" "$store"
+done
+
+echo
+echo "| round | deliver (from Redis into nginx, --concurrency $deliver_concurrency) | events | events/s | peak RSS KiB | steal % |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: |"
+awk '{ printf "| %d | wm-hooks deliver | %d | %d | %d | %d |\n", $1, $2, $3, $4, $5 }' "$deliveries"
+
+# Each round's ratios to its own listen row; the median over the rounds.
+echo
+echo "| measure | each round | median | target |"
+echo "| --- | --- | ---: | --- |"
+awk -v deliveries="$deliveries" '
+  function median(list,   v, n, i, j, t) {
+    n = split(list, v, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  }
+  function add(list, value) { return list == "" ? value : list " " value }
+  function line(name, list, format, target) {
+    printf "| %s | %s | " format " | %s |\n", name, list, median(list), target
+  }
+  { rate[$1, $2] = $3; p99[$1, $2] = $4; if ($1 > rounds) rounds = $1 }
+  END {
+    for (k = 1; k <= rounds; k++) {
+      redis = add(redis, sprintf("%.2f", rate[k, "redis"] / rate[k, "listen"]))
+      sqlite = add(sqlite, sprintf("%.2f", rate[k, "sqlite"] / rate[k, "listen"]))
+      tail = add(tail, sprintf("%.2f", p99[k, "redis"]))
+    }
+    while ((getline d < deliveries) > 0) { split(d, f, " "); deliver = add(deliver, f[3]) }
+    line("ingest→Redis ÷ listen --json", redis, "%.2f", "≥ 0.5")
+    line("ingest→Redis p99 ms", tail, "%.2f", "≤ 5")
+    line("ingest→SQLite ÷ listen --json", sqlite, "%.2f", "≥ 0.2")
+    line("deliver events/s", deliver, "%.0f", "≥ 20000")
+  }' "$results"
