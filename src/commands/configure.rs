@@ -658,4 +658,35 @@ mod tests {
         );
         assert!(!shown.contains("sk_live_1234567812345678"));
     }
+
+    proptest::proptest! {
+        /// The API key goes only where `api_base` lets it: over https, or
+        /// plain http to this machine, never with a query or fragment.
+        #[test]
+        fn an_accepted_api_base_keeps_the_key_off_the_network(text in "\\PC{0,50}") {
+            if let Ok(url) = api_base(&text) {
+                proptest::prop_assert!(url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url)));
+                proptest::prop_assert!(url.query().is_none() && url.fragment().is_none());
+            }
+        }
+
+        #[test]
+        fn plain_http_api_bases_are_accepted_only_for_loopback(
+            host in "[a-z][a-z0-9-]{0,12}(\\.[a-z]{2,5})?|localhost|127\\.[0-9]{1,3}\\.0\\.1|\\[::1\\]|\\[::2\\]|10\\.0\\.0\\.1",
+            port in proptest::option::of(1u16..),
+        ) {
+            let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+            let accepted = api_base(&format!("http://{host}{port}/")).is_ok();
+            let loopback = host == "localhost" || host == "[::1]"
+                || (host.starts_with("127.") && host.split('.').all(|o| o.parse::<u8>().is_ok()));
+            proptest::prop_assert_eq!(accepted, loopback, "{}", host);
+        }
+
+        #[test]
+        fn an_accepted_webhook_url_is_https(text in "\\PC{0,50}") {
+            if let Ok(url) = parse_webhook_url(&text) {
+                proptest::prop_assert_eq!(url.scheme(), "https");
+            }
+        }
+    }
 }

@@ -537,6 +537,56 @@ mod tests {
         assert!(apply(&mut list, &edit("a.5=1")).is_err());
     }
 
+    /// A JSON pointer to a dotted path whose parts need no escaping.
+    fn pointer(path: &str) -> String {
+        format!("/{}", path.replace('.', "/"))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_as_an_edit_or_fails_cleanly(text in "\\PC{0,40}") {
+            if let Ok(edit) = Edit::parse(&text) {
+                proptest::prop_assert!(!edit.path.is_empty());
+                proptest::prop_assert!(!edit.path.split('.').any(str::is_empty));
+            }
+        }
+
+        #[test]
+        fn an_edit_of_a_sample_sets_what_it_names(
+            kind in 0..EventKind::ALL.len(),
+            pick in proptest::prelude::any::<proptest::sample::Index>(),
+            value in "[a-z0-9 ]{0,12}",
+        ) {
+            let mut doc = EventKind::ALL[kind].sample();
+            let fields = paths(&doc);
+            let path = &fields[pick.index(fields.len())];
+            apply(&mut doc, &edit(&format!("{path}={value}"))).unwrap();
+            let set = doc.pointer(&pointer(path)).cloned();
+            let expected = serde_json::from_str(&value).unwrap_or(Value::String(value));
+            proptest::prop_assert_eq!(set, Some(expected));
+        }
+
+        #[test]
+        fn any_path_edits_or_fails_cleanly(
+            kind in 0..EventKind::ALL.len(),
+            parts in proptest::collection::vec("[a-z0-9]{1,6}|data|text|0", 1..5),
+            create in proptest::prelude::any::<bool>(),
+        ) {
+            let mut doc = EventKind::ALL[kind].sample();
+            let path = parts.join(".");
+            let mut edit = edit(&format!("{path}=1"));
+            edit.create = create;
+            match apply(&mut doc, &edit) {
+                Ok(()) => proptest::prop_assert_eq!(doc.pointer(&pointer(&path)), Some(&json!(1))),
+                Err(EditError::NotFound { .. }) => proptest::prop_assert!(!create),
+                Err(EditError::NotAContainer { at, .. }) => {
+                    proptest::prop_assert!(path.starts_with(&at));
+                }
+                Err(other) => proptest::prop_assert!(false, "{other}"),
+            }
+        }
+    }
+
     #[test]
     fn paths_list_every_field_in_order() {
         assert_eq!(

@@ -477,6 +477,52 @@ async fn read_body(mut body: hyper::body::Incoming) -> Result<(Bytes, u64), Fail
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_as_an_endpoint_or_fails_cleanly(text in "\\PC{0,60}") {
+            if let Ok(endpoint) = Endpoint::parse(&text) {
+                let _ = endpoint.with_query(&[("hub.mode", "subscribe")]);
+                proptest::prop_assert!(endpoint.target.starts_with('/'));
+            }
+        }
+
+        #[test]
+        fn endpoints_keep_their_parts(
+            https in proptest::prelude::any::<bool>(),
+            host in "[a-z][a-z0-9-]{0,20}(\\.[a-z]{2,6})?|127\\.0\\.0\\.1|\\[::1\\]",
+            port in proptest::option::of(1u16..),
+            // Dot segments aside: a URL drops or folds them (`/a/../b` is `/b`).
+            path in "(/([a-zA-Z0-9_~-][a-zA-Z0-9._~-]{0,7})?){0,3}",
+            query in proptest::option::of("[a-z0-9=&]{0,12}"),
+            pairs in proptest::collection::vec(("\\PC{0,6}", "\\PC{0,6}"), 0..3),
+        ) {
+            let scheme = if https { "https" } else { "http" };
+            let port_text = port.map(|p| format!(":{p}")).unwrap_or_default();
+            let query_text = query.as_ref().map(|q| format!("?{q}")).unwrap_or_default();
+            let text = format!("{scheme}://{host}{port_text}{path}{query_text}");
+            let endpoint = Endpoint::parse(&text).unwrap();
+            let default = if https { 443 } else { 80 };
+            let port = match port {
+                Some(p) if p != default => Some(p),
+                _ => None,
+            };
+            proptest::prop_assert_eq!(endpoint.port, port.unwrap_or(default));
+            proptest::prop_assert_eq!(endpoint.host.as_str(), host.trim_matches(['[', ']']));
+            let authority = match port {
+                Some(p) => format!("{host}:{p}"),
+                None => host.clone(),
+            };
+            proptest::prop_assert_eq!(endpoint.authority.to_str().unwrap(), authority.as_str());
+            let path = if path.is_empty() { "/" } else { path.as_str() };
+            proptest::prop_assert_eq!(&endpoint.target, &format!("{path}{query_text}"));
+            let pairs: Vec<(&str, &str)> =
+                pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let queried = endpoint.with_query(&pairs);
+            proptest::prop_assert!(queried.target.starts_with(path));
+            proptest::prop_assert_eq!(queried.authority, endpoint.authority);
+        }
+    }
+
     #[test]
     fn endpoints_parse_and_keep_their_query() {
         let e = Endpoint::parse("https://example.com/hook?x=1#frag").unwrap();
