@@ -104,7 +104,7 @@ mod receiver;
 mod store;
 
 pub use platform::{
-    CheckArgs, ConfigureArgs, ConnectionArgs, EventChoice, SendTestArgs, VerifyArgs,
+    CheckArgs, ConfigureArgs, ConnectionArgs, EndpointArgs, EventChoice, SendTestArgs, VerifyArgs,
 };
 pub use receiver::{IngestArgs, ListenArgs, ReceiverArgs};
 pub use store::{
