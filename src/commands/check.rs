@@ -13,7 +13,7 @@ use crate::error::{Error, Kind, Outcome, Result};
 use crate::http::sender::Endpoint;
 use crate::output;
 use crate::platform::conformance::{self, Finding, Spec};
-use crate::platform::handshake::{Token, TokenKind};
+use crate::platform::handshake::Token;
 use crate::platform::report::{Check, Summary, Verdict};
 
 /// How much longer than the budget a late answer is awaited, at least: long
@@ -42,14 +42,8 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     }
     let secret = super::require_secret_or_saved(&args.endpoint.secret)?;
     super::warn_if_on_command_line(&secret);
-    // The handshake's token: the verify token when one is given, else the secret.
-    let (token, token_kind) = match super::load_verify_token(&args.endpoint.verify_token)? {
-        Some(token) => {
-            super::warn_if_verify_token_visible(&token);
-            (token, TokenKind::VerifyToken)
-        }
-        None => (secret.clone(), TokenKind::Secret),
-    };
+    let (token, token_kind) =
+        super::handshake_token(&args.endpoint.verify_token, || Ok(secret.clone()))?;
     let token = Token {
         value: token.to_text()?,
         kind: token_kind,

@@ -241,6 +241,45 @@ fn the_handshake_takes_a_verify_token_of_its_own() {
 }
 
 #[test]
+fn verify_and_check_warn_about_a_token_typed_on_the_command_line() {
+    let url = format!("http://127.0.0.1:{}/", crate::util::server::closed_port());
+    let warning = |flag: &str| format!("warning: {flag} is visible to other users");
+    for (args, warned, not_warned) in [
+        (
+            &["verify", "--verify-token", "t"][..],
+            &["--verify-token"][..],
+            "--secret",
+        ),
+        (
+            &["verify", "--secret", "s"],
+            &["--secret"],
+            "--verify-token",
+        ),
+        (
+            &["check", "--secret", "s", "--verify-token", "t"],
+            &["--secret", "--verify-token"],
+            "no such flag",
+        ),
+    ] {
+        let out = wm_hooks()
+            .args(args)
+            .args(["--url", &url])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr_of(&out));
+        let stderr = stderr_of(&out);
+        for flag in warned {
+            assert_eq!(
+                stderr.matches(&warning(flag)).count(),
+                1,
+                "{args:?}: {stderr}"
+            );
+        }
+        assert!(!stderr.contains(&warning(not_warned)), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn reports_name_the_verify_token_they_sent_never_the_secret() {
     let listener = Listener::start_with(
         &["--profile", "meta"],
