@@ -19,6 +19,7 @@ use hyper::header::HeaderName;
 use crate::contract::events::{EventKind, STATUSES};
 use crate::contract::profile::Profile;
 use crate::contract::sample::catalog::{MessageType, Reply, TemplateUpdate};
+use crate::input::payload::MAX_STREAMED;
 pub use crate::output::ColorChoice;
 use crate::platform::delivery::SignatureMode;
 
@@ -104,7 +105,7 @@ mod receiver;
 mod store;
 
 pub use platform::{
-    CheckArgs, ConfigureArgs, ConnectionArgs, EventChoice, SendTestArgs, VerifyArgs,
+    CheckArgs, ConfigureArgs, ConnectionArgs, EndpointArgs, EventChoice, SendTestArgs, VerifyArgs,
 };
 pub use receiver::{IngestArgs, ListenArgs, ReceiverArgs};
 pub use store::{
@@ -306,8 +307,7 @@ pub struct SecretArgs {
 pub struct SignArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
-    /// The payload to sign, read as raw bytes, at most 64 MiB (stdin when absent or -)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help = streamed_payload_help("The payload to sign"))]
     pub payload_file: Option<PathBuf>,
 }
 
@@ -319,9 +319,17 @@ pub struct VerifySignatureArgs {
     pub signature: String,
     #[command(flatten)]
     pub secret: SecretArgs,
-    /// The payload, read as raw bytes, at most 64 MiB (stdin when absent or -)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help = streamed_payload_help("The payload"))]
     pub payload_file: Option<PathBuf>,
+}
+
+/// The help of sign's and verify-signature's `--payload-file`, with the limit
+/// [`MAX_STREAMED`] sets, so that the two cannot drift apart.
+fn streamed_payload_help(what: &str) -> String {
+    format!(
+        "{what}, read as raw bytes, at most {} MiB (stdin when absent or -)",
+        MAX_STREAMED >> 20
+    )
 }
 
 // The secret `--forward-to` signs with, when it differs from the listener's.
@@ -476,6 +484,25 @@ fn bounded_duration(text: &str, max: Duration, examples: &str) -> Result<Duratio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The limit sign and verify-signature state is the one they enforce.
+    #[test]
+    fn the_streamed_payload_limit_in_help_is_max_streamed() {
+        assert_eq!(MAX_STREAMED % (1 << 20), 0, "the help says whole MiB");
+        let want = format!("at most {} MiB (", MAX_STREAMED >> 20);
+        let mut cli = Cli::command();
+        cli.build();
+        for name in ["sign", "verify-signature"] {
+            let sub = cli.find_subcommand(name).unwrap();
+            let arg = sub
+                .get_arguments()
+                .find(|a| a.get_id() == "payload_file")
+                .unwrap();
+            let help = arg.get_help().unwrap().to_string();
+            assert!(help.contains(&want), "{name}: {help}");
+            assert_eq!(help.matches("MiB").count(), 1, "{name}: {help}");
+        }
+    }
 
     /// Every subcommand's help ends with examples, and each example parses.
     #[test]

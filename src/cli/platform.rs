@@ -145,6 +145,21 @@ fn event_choice() -> impl TypedValueParser<Value = EventChoice> {
         .map(|name| EventKind::from_name(&name).map_or(EventChoice::All, EventChoice::One))
 }
 
+// The endpoint that verify and check run the handshake against, and what
+// they need to run it: the URL, the secret, the verify token and the profile.
+#[derive(Debug, Args)]
+pub struct EndpointArgs {
+    /// The endpoint's URL (the default is where `wm-hooks listen` listens)
+    #[arg(long, value_name = "URL", default_value = DEFAULT_ENDPOINT)]
+    pub url: String,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub verify_token: VerifyTokenArgs,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
 #[derive(Debug, Args)]
 #[command(
     after_help = examples!(verify),
@@ -157,15 +172,8 @@ fn event_choice() -> impl TypedValueParser<Value = EventChoice> {
                        within the budget).", "\n\n", examples!(verify))
 )]
 pub struct VerifyArgs {
-    /// The endpoint's URL (the default is where `wm-hooks listen` listens)
-    #[arg(long, value_name = "URL", default_value = DEFAULT_ENDPOINT)]
-    pub url: String,
     #[command(flatten)]
-    pub secret: SecretArgs,
-    #[command(flatten)]
-    pub verify_token: VerifyTokenArgs,
-    #[command(flatten)]
-    pub profile: ProfileArgs,
+    pub endpoint: EndpointArgs,
     /// The challenge to send [default: random]
     #[arg(long, value_name = "TEXT", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub challenge: Option<String>,
@@ -201,15 +209,8 @@ pub struct VerifyArgs {
     )
 )]
 pub struct CheckArgs {
-    /// The endpoint's URL (the default is where `wm-hooks listen` listens)
-    #[arg(long, value_name = "URL", default_value = DEFAULT_ENDPOINT)]
-    pub url: String,
     #[command(flatten)]
-    pub secret: SecretArgs,
-    #[command(flatten)]
-    pub verify_token: VerifyTokenArgs,
-    #[command(flatten)]
-    pub profile: ProfileArgs,
+    pub endpoint: EndpointArgs,
     /// The header that carries the signature [default: the profile's:
     /// X-Signature-256, or X-Hub-Signature-256 under meta]
     #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
@@ -388,7 +389,7 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            (args.url.as_str(), args.no_negative),
+            (args.endpoint.url.as_str(), args.no_negative),
             (DEFAULT_ENDPOINT, true)
         );
         assert!(Cli::try_parse_from(["wm-hooks", "verify", "--challenge", ""]).is_err());
@@ -404,7 +405,7 @@ mod tests {
             Ok::<_, clap::Error>(args)
         };
         let args = parse(&[]).unwrap();
-        assert_eq!(args.url, DEFAULT_ENDPOINT);
+        assert_eq!(args.endpoint.url, DEFAULT_ENDPOINT);
         assert!(args.only.is_empty() && args.skip.is_empty());
         assert_eq!(args.signature_header, None);
         let args = parse(&["--only", "handshake,budget", "--only", "signature.valid"]).unwrap();

@@ -13,7 +13,7 @@ use crate::error::{Error, Kind, Outcome, Result};
 use crate::http::sender::Endpoint;
 use crate::output;
 use crate::platform::conformance::{self, Finding, Spec};
-use crate::platform::handshake::{Token, TokenKind};
+use crate::platform::handshake::Token;
 use crate::platform::report::{Check, Summary, Verdict};
 
 /// How much longer than the budget a late answer is awaited, at least: long
@@ -21,7 +21,7 @@ use crate::platform::report::{Check, Summary, Verdict};
 const LATE_MARGIN: Duration = Duration::from_secs(2);
 
 pub fn run(args: CheckArgs) -> Result<Outcome> {
-    let profile = super::profile(&args.profile)?;
+    let profile = super::profile(&args.endpoint.profile)?;
     let header = super::signature_header(args.signature_header.as_ref(), profile);
     let mut checks = conformance::select(&args.only, &args.skip);
     checks.retain(|spec| conformance::applies(spec, profile));
@@ -32,7 +32,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     if args.list {
         return list(&checks);
     }
-    let endpoint = Arc::new(Endpoint::parse(&args.url)?);
+    let endpoint = Arc::new(Endpoint::parse(&args.endpoint.url)?);
     if args.headers.iter().any(|(name, _)| *name == header) {
         return Err(Error::input(format!(
             "-H cannot set {}: check signs each delivery itself, rightly and wrongly",
@@ -40,16 +40,10 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         ))
         .with_hint("--signature-header NAME chooses the header the signature goes in"));
     }
-    let secret = super::require_secret_or_saved(&args.secret)?;
+    let secret = super::require_secret_or_saved(&args.endpoint.secret)?;
     super::warn_if_on_command_line(&secret);
-    // The handshake's token: the verify token when one is given, else the secret.
-    let (token, token_kind) = match super::load_verify_token(&args.verify_token)? {
-        Some(token) => {
-            super::warn_if_verify_token_visible(&token);
-            (token, TokenKind::VerifyToken)
-        }
-        None => (secret.clone(), TokenKind::Secret),
-    };
+    let (token, token_kind) =
+        super::handshake_token(&args.endpoint.verify_token, || Ok(secret.clone()))?;
     let token = Token {
         value: token.to_text()?,
         kind: token_kind,

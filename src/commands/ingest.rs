@@ -246,8 +246,9 @@ impl FrontEnd {
                     }
                 }
             }
-            // The runtime has one thread: what is queued now is everything
-            // waiting, and it all goes into the next batch.
+            // The runtime has one thread, so the queue now holds all that waits:
+            // drain it, so that each call below carries as much as it can
+            // (SQLite gathers calls into one transaction too: `Gather`, store/sqlite.rs).
             while !closed {
                 match queue.try_recv() {
                     Ok(handoff) => self.take(handoff, &mut waiting, &mut done),

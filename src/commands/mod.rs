@@ -167,26 +167,34 @@ fn load_verify_token(args: &VerifyTokenArgs) -> Result<Option<Secret>> {
 }
 
 /// The token a handshake is run with, and which it is: the verify token when
-/// one is given, else the webhook secret (the StartMessaging document's rule);
-/// warned about when it was typed on the command line.
-fn handshake_token(token: &VerifyTokenArgs, secret: &SecretArgs) -> Result<(Secret, TokenKind)> {
+/// one is given (warned about when it was typed on the command line), else the
+/// webhook secret that `secret` loads (the StartMessaging document's rule).
+fn handshake_token(
+    token: &VerifyTokenArgs,
+    secret: impl FnOnce() -> Result<Secret>,
+) -> Result<(Secret, TokenKind)> {
     match load_verify_token(token)? {
         Some(token) => {
             warn_if_verify_token_visible(&token);
             Ok((token, TokenKind::VerifyToken))
         }
-        None => {
-            let secret = secret_or_saved(secret)?.ok_or_else(|| {
-                secret::missing().with_hint(format!(
-                    "the handshake's token is the webhook secret unless --verify-token \
-                     or {VERIFY_TOKEN_ENV} gives another: set {} or --secret-file, or one of those",
-                    secret::ENV
-                ))
-            })?;
-            warn_if_on_command_line(&secret);
-            Ok((secret, TokenKind::Secret))
-        }
+        None => Ok((secret()?, TokenKind::Secret)),
     }
+}
+
+/// The webhook secret as the handshake's token, for a command that needs the
+/// secret for nothing else (`verify`): given or saved, else an error that says
+/// a verify token would do too; warned about when typed on the command line.
+fn secret_as_token(args: &SecretArgs) -> Result<Secret> {
+    let secret = secret_or_saved(args)?.ok_or_else(|| {
+        secret::missing().with_hint(format!(
+            "the handshake's token is the webhook secret unless --verify-token \
+             or {VERIFY_TOKEN_ENV} gives another: set {} or --secret-file, or one of those",
+            secret::ENV
+        ))
+    })?;
+    warn_if_on_command_line(&secret);
+    Ok(secret)
 }
 
 /// The warning for a verify token typed on the command line.

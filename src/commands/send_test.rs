@@ -60,9 +60,9 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     if concurrency > count {
         // One connection per event at most: say so rather than ignore the flag.
         output::warn(format_args!(
-            "--concurrency {concurrency}: only {count} event{} to send, so {count} connection{}; --count N sends more",
-            if count == 1 { "" } else { "s" },
-            if count == 1 { "" } else { "s" },
+            "--concurrency {concurrency}: only {} to send, so {}; --count N sends more",
+            output::plural(count, "event", "events"),
+            output::plural(count, "connection", "connections"),
         ));
     }
     let deliveries = count * u64::from(args.duplicate);
@@ -539,11 +539,10 @@ impl Printer {
 
 fn summarize(stats: &Stats, line: impl Fn(String) -> Result<()>) -> Result<()> {
     line(format!(
-        "sent {} requests in {:.2} s over {} connection{}: {:.0} events/s",
+        "sent {} requests in {:.2} s over {}: {:.0} events/s",
         stats.requests,
         stats.elapsed.as_secs_f64(),
-        stats.senders,
-        if stats.senders == 1 { "" } else { "s" },
+        output::plural(stats.senders as u64, "connection", "connections"),
         stats.rate()
     ))?;
     line(format!(
@@ -675,6 +674,23 @@ mod tests {
         assert_eq!(body_lines(b"a\n\n"), ["a", ""]);
         assert_eq!(body_lines(b"\x1b[2J\tx\n"), ["\\u{1b}[2J\\tx"]);
         assert_eq!(body_lines(b"\n"), [""]);
+    }
+
+    #[test]
+    fn the_summary_counts_connections() {
+        let first_line = |senders| {
+            let mut stats = Stats::default();
+            stats.senders = senders;
+            let lines = std::cell::RefCell::new(Vec::new());
+            summarize(&stats, |line| {
+                lines.borrow_mut().push(line);
+                Ok(())
+            })
+            .unwrap();
+            lines.into_inner().remove(0)
+        };
+        assert!(first_line(1).contains(" s over 1 connection: "));
+        assert!(first_line(2).contains(" s over 2 connections: "));
     }
 
     #[test]

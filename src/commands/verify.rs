@@ -12,9 +12,11 @@ use crate::platform::handshake::{self, Report};
 use crate::platform::report::{Check, Summary, Verdict};
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
-    let endpoint = Endpoint::parse(&args.url)?;
-    let profile = super::profile(&args.profile)?;
-    let (token, kind) = super::handshake_token(&args.verify_token, &args.secret)?;
+    let endpoint = Endpoint::parse(&args.endpoint.url)?;
+    let profile = super::profile(&args.endpoint.profile)?;
+    let (token, kind) = super::handshake_token(&args.endpoint.verify_token, || {
+        super::secret_as_token(&args.endpoint.secret)
+    })?;
     let client = super::client(&args.connection, Some(&token));
     let token = handshake::Token {
         value: token.to_text()?,

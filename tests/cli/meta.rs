@@ -240,6 +240,76 @@ fn the_handshake_takes_a_verify_token_of_its_own() {
     );
 }
 
+/// listen's banner names the value a sender must send, found by comparing
+/// values: a verify token that is the secret is shown as the secret (verify
+/// and check name where the token came from instead).
+#[test]
+fn the_banner_names_the_value_the_handshake_needs() {
+    let cases: [(&[(&str, &str)], &str); 3] = [
+        (&[("WM_HOOKS_SECRET", SECRET)], "<the secret>"),
+        (
+            &[
+                ("WM_HOOKS_SECRET", SECRET),
+                ("WM_HOOKS_VERIFY_TOKEN", SECRET),
+            ],
+            "<the secret>",
+        ),
+        (
+            &[
+                ("WM_HOOKS_SECRET", SECRET),
+                ("WM_HOOKS_VERIFY_TOKEN", "hub-token"),
+            ],
+            "<the verify token>",
+        ),
+    ];
+    for (env, shown) in cases {
+        let stderr = Listener::start_with(&[], env).stderr();
+        assert!(
+            stderr.contains(&format!("&hub.verify_token={shown}\n")),
+            "{env:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn verify_and_check_warn_about_a_token_typed_on_the_command_line() {
+    let url = format!("http://127.0.0.1:{}/", crate::util::server::closed_port());
+    let warning = |flag: &str| format!("warning: {flag} is visible to other users");
+    for (args, warned, not_warned) in [
+        (
+            &["verify", "--verify-token", "t"][..],
+            &["--verify-token"][..],
+            "--secret",
+        ),
+        (
+            &["verify", "--secret", "s"],
+            &["--secret"],
+            "--verify-token",
+        ),
+        (
+            &["check", "--secret", "s", "--verify-token", "t"],
+            &["--secret", "--verify-token"],
+            "no such flag",
+        ),
+    ] {
+        let out = wm_hooks()
+            .args(args)
+            .args(["--url", &url])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr_of(&out));
+        let stderr = stderr_of(&out);
+        for flag in warned {
+            assert_eq!(
+                stderr.matches(&warning(flag)).count(),
+                1,
+                "{args:?}: {stderr}"
+            );
+        }
+        assert!(!stderr.contains(&warning(not_warned)), "{args:?}: {stderr}");
+    }
+}
+
 #[test]
 fn reports_name_the_verify_token_they_sent_never_the_secret() {
     let listener = Listener::start_with(

@@ -729,6 +729,13 @@ fn concurrency_beyond_the_events_is_said_not_ignored() {
         ));
     assert_eq!(srv.posts().len(), 3);
     send_test(&srv.url(PATH))
+        .args(["--concurrency", "2"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: --concurrency 2: only 1 event to send, so 1 connection; --count N sends more",
+        ));
+    send_test(&srv.url(PATH))
         .args(["all", "--concurrency", "3"])
         .assert()
         .success()

@@ -153,6 +153,8 @@ pub(super) fn banner(
             config.max_connections
         ));
     }
+    // By value, not by where the token came from as in verify's reports: the
+    // sender needs what to send, and a verify token equal to the secret is it.
     let token = if config.verify_token == config.secret {
         TokenKind::Secret
     } else {

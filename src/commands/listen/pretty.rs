@@ -416,10 +416,8 @@ fn content(kind: &str, c: &Content, whole: bool) -> String {
             .text
             .as_deref()
             .map_or(String::new(), |t| format!("  {:?}", field(t, whole)));
-        return format!(
-            "{kind}: {items} item{}{text}",
-            if items == 1 { "" } else { "s" }
-        );
+        let items = output::plural(items as u64, "item", "items");
+        return format!("{kind}: {items}{text}");
     }
     if let Some(system) = &c.system {
         return format!("{kind}: {}", f(&system.body).unwrap_or_default());
@@ -711,6 +709,20 @@ mod tests {
                 assert!(text.contains(part), "{part:?} in:\n{text}");
             }
         }
+    }
+
+    #[test]
+    fn an_order_counts_its_items() {
+        let order = |n: usize| Content {
+            order: Some(events::Order {
+                product_items: Some(vec![serde_json::Value::Null; n]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(content("order", &order(1), false), "order: 1 item");
+        assert_eq!(content("order", &order(2), false), "order: 2 items");
+        assert_eq!(content("order", &order(0), false), "order: 0 items");
     }
 
     #[test]
