@@ -4,8 +4,8 @@
 # (verify and record: the ceiling), `wm-hooks ingest --store redis://...` and
 # `wm-hooks ingest --store sqlite:...`; then `wm-hooks deliver` moving what the
 # Redis run stored into nginx. All of it ROUNDS times, each round with a
-# stream and a database of its own (no round's events are duplicates of
-# another's) and its rows back to back, so that a round's ratios compare runs
+# redis-server and a database of its own (no round's events are duplicates of
+# another's, no round's Redis holds another's entries) and its rows back to back, so that a round's ratios compare runs
 # a minute apart. Prints markdown tables: req/s, p50/p99 latency, non-2xx
 # answers, peak RSS and steal (the CPU time the hypervisor gave to other
 # machines during the row: a row with much of it ran on a slower machine);
@@ -47,7 +47,7 @@ cpu_now() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9;
 # The stolen percentage of the CPU time between two cpu_now readings.
 steal_pct() {
   awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[1] - x[1]
-    printf "%.0f", t > 0 ? 100 * (y[2] - x[2]) / t : 0 }'
+    printf "%.0f", (t > 0) ? 100 * (y[2] - x[2]) / t : 0 }'
 }
 
 # Enough distinct signed events for one row at 60k req/s, one per line:
@@ -84,14 +84,6 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99), summary.errors.status))
 end
 EOF
-
-rport=$(free_port)
-# Redis as Debian ships it, but in a directory of its own and with the
-# append-only file synced every second (its usual production setting).
-redis-server --bind 127.0.0.1 --port "$rport" --dir "$work" --save "" --appendonly yes \
-  --appendfsync everysec --daemonize no --loglevel warning >/dev/null &
-pids+=($!)
-wait_port "$rport"
 
 # deliver's destination: nginx answering 200.
 nport=$(free_port)
@@ -167,11 +159,24 @@ echo
 echo "| round | receiver | req/s | p50 ms | p99 ms | non-2xx | peak RSS KiB | steal % |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for round in $(seq "$rounds"); do
-  store="redis://127.0.0.1:$rport/0?stream=bench-$round:events"
+  # Each round's Redis is new, as Debian ships it but in a directory of its own,
+  # with the append-only file synced every second (its usual production
+  # setting): an earlier round's entries would make its AOF rewrites slower.
+  rport=$(free_port)
+  mkdir "$work/redis-$round"
+  redis-server --bind 127.0.0.1 --port "$rport" --dir "$work/redis-$round" --save "" \
+    --appendonly yes --appendfsync everysec --daemonize no --loglevel warning >/dev/null &
+  rpid=$!
+  pids+=("$rpid")
+  wait_port "$rport"
+  store="redis://127.0.0.1:$rport/0"
   row "$round" listen "wm-hooks listen --json" "$bin" listen --json
   row "$round" redis "wm-hooks ingest --store redis" "$bin" ingest --store "$store"
   row "$round" sqlite "wm-hooks ingest --store sqlite" "$bin" ingest --store "sqlite:$work/ingest-$round.db"
   deliver_round "$round" "$store"
+  kill "$rpid"
+  wait "$rpid" 2>/dev/null || true
+  rm -rf "$work/redis-$round" "$work/ingest-$round.db"*
 done
 
 echo
