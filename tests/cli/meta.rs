@@ -469,6 +469,12 @@ fn check_under_meta_passes_against_listen_with_its_own_verify_token() {
         .output()
         .unwrap();
     assert_eq!(wrong.status.code(), Some(1), "{}", stdout_of(&wrong));
+    // And listen names what the token should have been: its own verify token.
+    let shown = listener.wait_stdout(|o| o.contains("refused: hub.verify_token"));
+    assert!(
+        shown.contains("refused: hub.verify_token is not the verify token"),
+        "{shown}"
+    );
 
     // StartMessaging has no batches: the check is not run there.
     let list = wm_hooks().args(["check", "--list"]).output().unwrap();

@@ -153,18 +153,22 @@ pub(super) fn banner(
             config.max_connections
         ));
     }
-    // By value, not by where the token came from as in verify's reports: the
-    // sender needs what to send, and a verify token equal to the secret is it.
-    let token = if config.verify_token == config.secret {
-        TokenKind::Secret
-    } else {
-        TokenKind::VerifyToken
-    }
-    .shown();
+    let token = token_kind(config).shown();
     output::note(format_args!(
         "Handshake: GET {to}?hub.mode=subscribe&hub.challenge=…&hub.verify_token={token}"
     ));
     output::note("Press Ctrl-C to stop.");
+}
+
+/// What the handshake's token is, as the banner and the blocks name it: by
+/// value, not by where it came from as in verify's reports, since the sender
+/// needs what to send, and a verify token equal to the secret is the secret.
+pub(super) fn token_kind(config: &server::Config) -> TokenKind {
+    if config.verify_token == config.secret {
+        TokenKind::Secret
+    } else {
+        TokenKind::VerifyToken
+    }
 }
 
 /// The warning for an address other machines can reach.

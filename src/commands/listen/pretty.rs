@@ -21,6 +21,7 @@ use crate::http::server::{
 use crate::http::title_case;
 use crate::input::secret::Secret;
 use crate::output;
+use crate::platform::handshake::TokenKind;
 
 /// Bodies larger than this are not searched for near-miss signatures: the
 /// search recomputes HMACs over variants of the body.
@@ -35,6 +36,8 @@ pub struct Style {
     header: HeaderName,
     path: String,
     secret: Secret,
+    /// What `hub.verify_token` must be.
+    token: TokenKind,
     max_body: u64,
     read_timeout: Duration,
     forward: Option<(String, Duration)>,
@@ -47,6 +50,7 @@ impl Style {
             header: config.signature_header.clone(),
             path: config.path.clone(),
             secret: config.secret.clone(),
+            token: super::banner::token_kind(config),
             max_body: config.max_body,
             read_timeout: config.read_timeout,
             forward: config
@@ -194,7 +198,7 @@ fn request(style: &Style, x: &Exchange, tags: &[Tag]) -> String {
             }
         }
         Outcome::Handshake(handshake) => {
-            let (verdict, ok) = handshake_verdict(handshake);
+            let (verdict, ok) = handshake_verdict(handshake, style.token);
             let verdict = if ok {
                 verdict.green()
             } else {
@@ -492,7 +496,7 @@ fn template_status(status: Option<&str>, whole: bool) -> String {
     .to_string()
 }
 
-fn handshake_verdict(handshake: &Handshake) -> (String, bool) {
+fn handshake_verdict(handshake: &Handshake, token: TokenKind) -> (String, bool) {
     match handshake {
         Handshake::Accepted { challenge } => (
             format!(
@@ -510,7 +514,7 @@ fn handshake_verdict(handshake: &Handshake) -> (String, bool) {
             false,
         ),
         Handshake::WrongToken { given: true } => (
-            "✘ refused: hub.verify_token is not the secret".into(),
+            format!("✘ refused: hub.verify_token is not the {}", token.name()),
             false,
         ),
         Handshake::WrongToken { given: false } => {
@@ -648,6 +652,7 @@ mod tests {
             header: HeaderName::from_static("x-signature-256"),
             path: "/webhooks/whatsapp".into(),
             secret: Secret::new("s3cret", Source::Flag).unwrap(),
+            token: TokenKind::Secret,
             max_body: 1024,
             read_timeout: Duration::from_secs(10),
             forward: None,
@@ -669,6 +674,22 @@ mod tests {
     fn shown(x: &Exchange, tag: Tag) -> String {
         colored::control::set_override(false);
         request(&style(), x, &[tag])
+    }
+
+    #[test]
+    fn a_refused_token_is_named_as_what_it_should_be() {
+        let wrong = Handshake::WrongToken { given: true };
+        for (token, name) in [
+            (TokenKind::Secret, "secret"),
+            (TokenKind::VerifyToken, "verify token"),
+        ] {
+            let (verdict, ok) = handshake_verdict(&wrong, token);
+            assert_eq!(
+                verdict,
+                format!("✘ refused: hub.verify_token is not the {name}")
+            );
+            assert!(!ok);
+        }
     }
 
     #[test]
