@@ -539,8 +539,8 @@ impl Printer {
 
 fn summarize(stats: &Stats, line: impl Fn(String) -> Result<()>) -> Result<()> {
     line(format!(
-        "sent {} requests in {:.2} s over {}: {:.0} events/s",
-        stats.requests,
+        "sent {} in {:.2} s over {}: {:.0} events/s",
+        output::plural(stats.requests, "request", "requests"),
         stats.elapsed.as_secs_f64(),
         output::plural(stats.senders as u64, "connection", "connections"),
         stats.rate()

@@ -551,6 +551,11 @@ fn count_sends_fresh_events_over_kept_alive_connections() {
     peers.sort();
     peers.dedup();
     assert!(peers.len() <= 8, "{} connections", peers.len());
+    send_test(&srv.url(PATH))
+        .args(["--count", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sent 1 request in"));
 }
 
 #[test]
