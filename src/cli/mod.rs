@@ -328,8 +328,13 @@ pub struct VerifySignatureArgs {
 fn streamed_payload_help(what: &str) -> String {
     format!(
         "{what}, read as raw bytes, at most {} MiB (stdin when absent or -)",
-        MAX_STREAMED >> 20
+        mib(MAX_STREAMED)
     )
+}
+
+/// A size limit in whole MiB, as help texts state the limits the code enforces.
+fn mib(bytes: u64) -> u64 {
+    bytes >> 20
 }
 
 // The secret `--forward-to` signs with, when it differs from the listener's.
@@ -502,6 +507,45 @@ mod tests {
             assert!(help.contains(&want), "{name}: {help}");
             assert_eq!(help.matches("MiB").count(), 1, "{name}: {help}");
         }
+    }
+
+    /// The limits send-test's help states are the ones its readers enforce.
+    #[test]
+    fn send_test_help_states_the_payload_and_replay_limits() {
+        use crate::input::{payload::MAX_HELD, record_file};
+        let limits = [
+            MAX_HELD,
+            record_file::MAX_FILE,
+            record_file::MAX_LINE as u64,
+        ];
+        for limit in limits {
+            assert_eq!(limit % (1 << 20), 0, "the help says whole MiB");
+        }
+        let mut cli = Cli::command();
+        cli.build();
+        let sub = cli.find_subcommand("send-test").unwrap();
+        let help = |id: &str| {
+            let arg = sub.get_arguments().find(|a| a.get_id() == id).unwrap();
+            arg.get_help().unwrap().to_string()
+        };
+        let held = format!("at most {} MiB", MAX_HELD >> 20);
+        assert!(
+            help("payload_file").contains(&held),
+            "{}",
+            help("payload_file")
+        );
+        assert!(
+            help("payload_dir").contains(&held),
+            "{}",
+            help("payload_dir")
+        );
+        let replay = format!(
+            "a file of at most {} MiB, lines of at most {} MiB, bodies of at most {} MiB",
+            record_file::MAX_FILE >> 20,
+            record_file::MAX_LINE >> 20,
+            MAX_HELD >> 20
+        );
+        assert!(help("replay").contains(&replay), "{}", help("replay"));
     }
 
     /// Every subcommand's help ends with examples, and each example parses.

@@ -11,11 +11,13 @@ use clap::{Args, ValueEnum};
 use hyper::header::{HeaderName, HeaderValue};
 
 use super::{
-    DEFAULT_ENDPOINT, ProfileArgs, SampleArgs, SecretArgs, VerifyTokenArgs, duration,
+    DEFAULT_ENDPOINT, ProfileArgs, SampleArgs, SecretArgs, VerifyTokenArgs, duration, mib,
     parse_header_name, parse_scale,
 };
 use crate::contract::events::EventKind;
 use crate::contract::sample::Edit;
+use crate::input::payload::MAX_HELD;
+use crate::input::record_file;
 use crate::platform::delivery::{self, SignatureMode};
 
 // How requests to an endpoint are made.
@@ -76,18 +78,11 @@ pub struct SendTestArgs {
     /// (needs --profile meta)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub batch: Option<u32>,
-    /// Send this body byte for byte instead of a sample (- for stdin), at most 16 MiB.
-    /// Repeatable: each file is one delivery, in order
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch", "replay"])]
+    #[arg(long, value_name = "FILE", help = payload_file_help(), conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch", "replay"])]
     pub payload_file: Vec<PathBuf>,
-    /// Send every *.json file in DIR (each at most 16 MiB), byte for byte, in name
-    /// order (a library's fixture folder); after any --payload-file
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch", "replay"])]
+    #[arg(long, value_name = "DIR", help = payload_dir_help(), conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch", "replay"])]
     pub payload_dir: Option<PathBuf>,
-    /// Send the bodies of the POSTs in a `listen --record` file, byte for byte,
-    /// in order, each signed anew with the current secret (a file of at most
-    /// 256 MiB, lines of at most 64 MiB, bodies of at most 16 MiB)
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch"])]
+    #[arg(long, value_name = "FILE", help = replay_help(), conflicts_with_all = ["events", "set", "set_new", "status", "text", "message_type", "reply", "template_status", "batch"])]
     pub replay: Option<PathBuf>,
     /// The signature to send: a forgery (invalid) or none (missing) must be
     /// refused with a 4xx
@@ -127,6 +122,35 @@ pub struct SendTestArgs {
     /// report format of check and verify; the text summary goes to stderr)
     #[arg(long)]
     pub json: bool,
+}
+
+// The help of send-test's payload flags, with the limits the readers enforce
+// (`MAX_HELD`, `record_file`'s), so that the two cannot drift apart.
+fn payload_file_help() -> String {
+    format!(
+        "Send this body byte for byte instead of a sample (- for stdin), at most {} MiB. \
+         Repeatable: each file is one delivery, in order",
+        mib(MAX_HELD)
+    )
+}
+
+fn payload_dir_help() -> String {
+    format!(
+        "Send every *.json file in DIR (each at most {} MiB), byte for byte, in name order \
+         (a library's fixture folder); after any --payload-file",
+        mib(MAX_HELD)
+    )
+}
+
+fn replay_help() -> String {
+    format!(
+        "Send the bodies of the POSTs in a `listen --record` file, byte for byte, in order, \
+         each signed anew with the current secret (a file of at most {} MiB, lines of at most \
+         {} MiB, bodies of at most {} MiB)",
+        mib(record_file::MAX_FILE),
+        mib(record_file::MAX_LINE as u64),
+        mib(MAX_HELD)
+    )
 }
 
 /// An EVENT argument of send-test.
