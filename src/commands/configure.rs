@@ -670,9 +670,10 @@ mod tests {
             }
         }
 
+        // No octet with a leading zero: a URL reads those as octal, and `08` as no number.
         #[test]
         fn plain_http_api_bases_are_accepted_only_for_loopback(
-            host in "[a-z][a-z0-9-]{0,12}(\\.[a-z]{2,5})?|localhost|127\\.[0-9]{1,3}\\.0\\.1|\\[::1\\]|\\[::2\\]|10\\.0\\.0\\.1",
+            host in "[a-z][a-z0-9-]{0,12}(\\.[a-z]{2,5})?|localhost|127\\.(0|[1-9][0-9]?)\\.0\\.1|\\[::1\\]|\\[::2\\]|10\\.0\\.0\\.1",
             port in proptest::option::of(1u16..),
         ) {
             let port = port.map(|p| format!(":{p}")).unwrap_or_default();
