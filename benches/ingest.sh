@@ -170,9 +170,11 @@ for round in $(seq "$rounds"); do
   pids+=("$rpid")
   wait_port "$rport"
   store="redis://127.0.0.1:$rport/0"
+  # SQLite before Redis: an AOF rewrite Redis starts near the end of its row
+  # goes on writing and syncing in the background, and would slow the next row.
   row "$round" listen "wm-hooks listen --json" "$bin" listen --json
-  row "$round" redis "wm-hooks ingest --store redis" "$bin" ingest --store "$store"
   row "$round" sqlite "wm-hooks ingest --store sqlite" "$bin" ingest --store "sqlite:$work/ingest-$round.db"
+  row "$round" redis "wm-hooks ingest --store redis" "$bin" ingest --store "$store"
   deliver_round "$round" "$store"
   kill "$rpid"
   wait "$rpid" 2>/dev/null || true
