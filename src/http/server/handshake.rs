@@ -205,4 +205,52 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd") && !constant_time_eq(b"abc", b"ab"));
     }
+
+    /// A query as a sender's URL library writes it (form-encoded), the pairs in `order`.
+    fn encoded(pairs: &[(&str, &str)]) -> String {
+        let mut url = reqwest::Url::parse("http://127.0.0.1/").unwrap();
+        url.query_pairs_mut().extend_pairs(pairs);
+        url.query().unwrap_or("").to_string()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_query_is_decided_without_panicking(query in "\\PC{0,80}") {
+            let decided = handshake(Some(&query), SECRET);
+            if let Handshake::Accepted { challenge } = &decided {
+                proptest::prop_assert!(challenge.len() <= MAX_CHALLENGE);
+            }
+        }
+
+        #[test]
+        fn an_encoded_handshake_is_decided_exactly(
+            challenge in "\\PC{0,90}",
+            mode in proptest::prop_oneof![proptest::strategy::Just("subscribe".to_string()), "\\PC{0,10}"],
+            token in proptest::prop_oneof![proptest::strategy::Just("s3cret".to_string()), "\\PC{0,10}"],
+            other in "[a-z.]{0,8}",
+            order in 0usize..6,
+        ) {
+            let mut pairs = vec![
+                ("hub.mode", mode.as_str()),
+                ("hub.challenge", challenge.as_str()),
+                ("hub.verify_token", token.as_str()),
+            ];
+            pairs.rotate_left(order % 3);
+            if order >= 3 {
+                pairs.swap(0, 1);
+            }
+            pairs.push(("x", other.as_str()));
+            let query = encoded(&pairs);
+            let expected = if mode != "subscribe" {
+                Handshake::WrongMode(Some(mode.clone()))
+            } else if token.as_bytes() != SECRET {
+                Handshake::WrongToken { given: true }
+            } else if challenge.len() > MAX_CHALLENGE {
+                Handshake::ChallengeTooLong(challenge.len())
+            } else {
+                Handshake::Accepted { challenge: challenge.clone() }
+            };
+            proptest::prop_assert_eq!(handshake(Some(&query), SECRET), expected, "{}", query);
+        }
+    }
 }
