@@ -333,6 +333,26 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever a secret's bytes, unless they end in CR or LF themselves
+        /// (those would read as the file's line ending), a file of them with
+        /// one line ending or none after reads back as exactly them.
+        #[test]
+        fn a_saved_line_reads_back_as_its_bytes(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+            ending in proptest::prop_oneof![
+                proptest::strategy::Just(&b"\n"[..]),
+                proptest::strategy::Just(&b"\r\n"[..]),
+                proptest::strategy::Just(&b""[..]),
+            ],
+        ) {
+            proptest::prop_assume!(!bytes.ends_with(b"\r") && !bytes.ends_with(b"\n"));
+            let mut saved = bytes.clone();
+            saved.extend_from_slice(ending);
+            proptest::prop_assert_eq!(strip_one_newline(saved), bytes);
+        }
+    }
+
     #[test]
     fn secret_files_are_read_within_a_limit() {
         let dir = tempfile::tempdir().unwrap();
