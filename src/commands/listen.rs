@@ -16,6 +16,7 @@
 //! blocks, `recorder.rs` writes the record lines.
 
 mod banner;
+mod event_lines;
 mod pretty;
 mod recorder;
 
