@@ -259,6 +259,8 @@ pub enum Command {
     /// for missing values on a terminal, never in CI
     Configure(ConfigureArgs),
     /// Print the X-Signature-256 value (sha256=<hex>) for a payload
+    // The doc is clap's help text, where <hex> is meant as it reads.
+    #[allow(rustdoc::invalid_html_tags)]
     Sign(SignArgs),
     /// Check a signature against a payload: exit 0 valid, 1 invalid, 2 bad input
     VerifySignature(VerifySignatureArgs),

@@ -316,6 +316,8 @@ pub struct ConfigureArgs {
     pub api_key: Option<String>,
     /// The API base URL [env: WM_HOOKS_API_URL] [default: https://api.startmessaging.com].
     /// Plain http:// only for a local stand-in (localhost, 127.0.0.1, ::1)
+    // The doc is clap's help text, where the URL is shown as it reads.
+    #[allow(rustdoc::bare_urls)]
     #[arg(long, value_name = "URL")]
     pub api_url: Option<String>,
     /// How long one request may take before it is retried

@@ -7,7 +7,7 @@
 //! back, and a hint for the usual mistakes.
 //!
 //! Used by `verify`, `configure --verify-first` and `check`. Never prints; the
-//! token never appears in a report, only what it is ([`Token::shown`]).
+//! token never appears in a report, only what it is ([`TokenKind::shown`]).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -9,7 +9,7 @@
 //! Each call is answered only after the commit. What decides throughput is
 //! how many calls share a commit, so under load a transaction stays open a
 //! little for the callers the last commit answered, running their calls as
-//! they come rather than after they all came (see [`Gather`]).
+//! they come rather than after they all came (see `Gather`).
 
 use std::path::Path;
 use std::sync::mpsc;

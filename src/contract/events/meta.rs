@@ -4,8 +4,8 @@
 //! `metadata` beside them); a `message_template_status_update` change is one
 //! template update; any other field is an update of a kind we do not model.
 //! One delivery may carry several entries, changes, messages and statuses:
-//! [`updates`] returns every one of them, messages before statuses within a
-//! change, and [`Entries`] reads the same identities in the one-pass read.
+//! `updates` returns every one of them, messages before statuses within a
+//! change, and `Entries` reads the same identities in the one-pass read.
 //!
 //! The shapes follow Meta's webhook reference. A message maps onto the same
 //! [`MessageReceived`] as StartMessaging's (`id` is its `message_id`, the

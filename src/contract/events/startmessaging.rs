@@ -144,8 +144,8 @@ impl<'de> Visitor<'de> for LenientVisitor {
 
 /// Any JSON value, read and dropped, but read as [`Value`] reads it: strings
 /// decoded (so a lone surrogate or bad UTF-8 is an error, as it is for
-/// [`parse`]) and numbers converted (so `1e400` is one). `IgnoredAny` skips
-/// both unchecked, and so used to accept bodies [`parse`] refuses.
+/// [`super::parse`]) and numbers converted (so `1e400` is one). `IgnoredAny` skips
+/// both unchecked, and so used to accept bodies [`super::parse`] refuses.
 pub(super) struct Checked;
 
 impl<'de> Deserialize<'de> for Checked {

@@ -17,7 +17,7 @@ use crate::http::status_text;
 pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
-    /// The first [`BODY_KEEP`] bytes of the body.
+    /// The first [`super::BODY_KEEP`] bytes of the body.
     pub body: Bytes,
     /// The whole body's length.
     pub body_len: u64,
@@ -30,7 +30,7 @@ pub struct Answer {
 pub const PREVIEW: usize = 200;
 
 impl Answer {
-    /// The first [`PREVIEW`] bytes of the body, unescaped.
+    /// The first `PREVIEW` bytes of the body, unescaped.
     pub fn head(&self) -> &[u8] {
         &self.body[..self.body.len().min(PREVIEW)]
     }

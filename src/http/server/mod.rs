@@ -180,7 +180,7 @@ impl Server {
     /// lets the requests in flight finish (idle connections close at once), and
     /// returns after they did, after `grace`, or at a second request to stop.
     /// At `max_connections`, each new connection makes the longest-idle one
-    /// close (see [`connections`]).
+    /// close (see `connections`).
     pub async fn run(
         self,
         reports: mpsc::Sender<Handoff>,
