@@ -492,20 +492,22 @@ fn bounded_duration(text: &str, max: Duration, examples: &str) -> Result<Duratio
 mod tests {
     use super::*;
 
+    /// The help of `subcommand`'s argument `id`.
+    fn arg_help(subcommand: &str, id: &str) -> String {
+        let mut cli = Cli::command();
+        cli.build();
+        let sub = cli.find_subcommand(subcommand).unwrap();
+        let arg = sub.get_arguments().find(|a| a.get_id() == id).unwrap();
+        arg.get_help().unwrap().to_string()
+    }
+
     /// The limit sign and verify-signature state is the one they enforce.
     #[test]
     fn the_streamed_payload_limit_in_help_is_max_streamed() {
         assert_eq!(MAX_STREAMED % (1 << 20), 0, "the help says whole MiB");
-        let want = format!("at most {} MiB (", MAX_STREAMED >> 20);
-        let mut cli = Cli::command();
-        cli.build();
+        let want = format!("at most {} MiB (", mib(MAX_STREAMED));
         for name in ["sign", "verify-signature"] {
-            let sub = cli.find_subcommand(name).unwrap();
-            let arg = sub
-                .get_arguments()
-                .find(|a| a.get_id() == "payload_file")
-                .unwrap();
-            let help = arg.get_help().unwrap().to_string();
+            let help = arg_help(name, "payload_file");
             assert!(help.contains(&want), "{name}: {help}");
             assert_eq!(help.matches("MiB").count(), 1, "{name}: {help}");
         }
@@ -515,39 +517,23 @@ mod tests {
     #[test]
     fn send_test_help_states_the_payload_and_replay_limits() {
         use crate::input::{payload::MAX_HELD, record_file};
-        let limits = [
-            MAX_HELD,
-            record_file::MAX_FILE,
-            record_file::MAX_LINE as u64,
-        ];
-        for limit in limits {
+        let (file, line) = (record_file::MAX_FILE, record_file::MAX_LINE as u64);
+        for limit in [MAX_HELD, file, line] {
             assert_eq!(limit % (1 << 20), 0, "the help says whole MiB");
         }
-        let mut cli = Cli::command();
-        cli.build();
-        let sub = cli.find_subcommand("send-test").unwrap();
-        let help = |id: &str| {
-            let arg = sub.get_arguments().find(|a| a.get_id() == id).unwrap();
-            arg.get_help().unwrap().to_string()
-        };
-        let held = format!("at most {} MiB", MAX_HELD >> 20);
-        assert!(
-            help("payload_file").contains(&held),
-            "{}",
-            help("payload_file")
-        );
-        assert!(
-            help("payload_dir").contains(&held),
-            "{}",
-            help("payload_dir")
-        );
+        let held = format!("at most {} MiB", mib(MAX_HELD));
+        for id in ["payload_file", "payload_dir"] {
+            let help = arg_help("send-test", id);
+            assert!(help.contains(&held), "{id}: {help}");
+        }
         let replay = format!(
             "a file of at most {} MiB, lines of at most {} MiB, bodies of at most {} MiB",
-            record_file::MAX_FILE >> 20,
-            record_file::MAX_LINE >> 20,
-            MAX_HELD >> 20
+            mib(file),
+            mib(line),
+            mib(MAX_HELD)
         );
-        assert!(help("replay").contains(&replay), "{}", help("replay"));
+        let help = arg_help("send-test", "replay");
+        assert!(help.contains(&replay), "{help}");
     }
 
     /// Every subcommand's help ends with examples, and each example parses.

@@ -91,18 +91,20 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         "Listening on {scheme}://{addr}{}",
         server.config().path
     ));
+    // Bound before the banner, which shows the address it got.
     let metrics_listener = match args.metrics {
-        Some(addr) => Some(crate::http::metrics::bind(addr).await?),
+        Some(asked) => {
+            let listener = crate::http::metrics::bind(asked).await?;
+            let shown = listener.local_addr().unwrap_or(asked);
+            Some((listener, shown))
+        }
         None => None,
     };
-    let metrics_shown = metrics_listener
-        .as_ref()
-        .zip(args.metrics)
-        .map(|(listener, asked)| listener.local_addr().unwrap_or(asked));
+    let metrics_shown = metrics_listener.as_ref().map(|&(_, shown)| shown);
     banner(&args, server.config(), &url, metrics_shown);
     let metrics = Arc::new(Metrics::default());
     let metrics_task = match metrics_listener {
-        Some(listener) => {
+        Some((listener, _)) => {
             let health = Arc::clone(&store);
             let healthy = move || {
                 let store = Arc::clone(&health);

@@ -365,6 +365,7 @@ impl Store for RedisStore {
     }
 
     async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {
+        let max = max.max(1);
         let mut connection = self.connection.clone();
         // XAUTOCLAIM scans the group's pending entries, which with claims
         // running ahead are mostly this consumer's own: every claim paying for
@@ -391,7 +392,7 @@ impl Store for RedisStore {
             .arg(&self.group)
             .arg(consumer)
             .arg(duration_ms(lease))
-            .arg(max.max(1))
+            .arg(max)
             .arg(cursor)
             .arg(if autoclaim { "1" } else { "0" })
             .invoke_async(&mut connection)
@@ -407,7 +408,7 @@ impl Store for RedisStore {
         // New entries are read outside the script: they need no atomic step,
         // and carrying a batch of whole entries through Lua's tables and back
         // cost Redis more than everything else a delivery does.
-        let wanted = max.max(1).saturating_sub(entries.len());
+        let wanted = max.saturating_sub(entries.len());
         if wanted > 0 {
             type Read = Option<Vec<(String, Vec<(String, Vec<Vec<u8>>)>)>>;
             let read: Read = redis::cmd("XREADGROUP")

@@ -206,7 +206,7 @@ mod tests {
         assert!(!constant_time_eq(b"abc", b"abd") && !constant_time_eq(b"abc", b"ab"));
     }
 
-    /// A query as a sender's URL library writes it (form-encoded), the pairs in `order`.
+    /// A query as a sender's URL library writes it: the pairs form-encoded, in order.
     fn encoded(pairs: &[(&str, &str)]) -> String {
         let mut url = reqwest::Url::parse("http://127.0.0.1/").unwrap();
         url.query_pairs_mut().extend_pairs(pairs);
