@@ -589,22 +589,37 @@ impl Store for SqliteStore {
             .unwrap_or(std::time::UNIX_EPOCH);
         let before = humantime::format_rfc3339_millis(before).to_string();
         let mut removed = 0;
-        // A chunk per transaction, so a large prune never holds the writer long.
+        let mut after = 0;
+        // The next PRUNE_CHUNK rows by id per transaction, so that a large
+        // prune never holds the writer long and no row is read twice (the
+        // pending and dead ones it keeps are passed once, not scanned again
+        // by every chunk).
         loop {
             let before = before.clone();
-            let chunk = self
+            let (chunk, next) = self
                 .call(move |c| {
-                    c.prepare_cached(
-                        "DELETE FROM events WHERE id IN
-                             (SELECT id FROM events WHERE state = 'delivered' AND received_at < ?1
-                              LIMIT ?2)",
-                    )?
-                    .execute(params![before, PRUNE_CHUNK])
+                    let last: Option<i64> = c
+                        .prepare_cached(
+                            "SELECT max(id) FROM (SELECT id FROM events WHERE id > ?1
+                                                  ORDER BY id LIMIT ?2)",
+                        )?
+                        .query_row(params![after, PRUNE_CHUNK], |row| row.get(0))?;
+                    let Some(last) = last else {
+                        return Ok((0, None));
+                    };
+                    let chunk = c
+                        .prepare_cached(
+                            "DELETE FROM events WHERE id > ?1 AND id <= ?2
+                                 AND state = 'delivered' AND received_at < ?3",
+                        )?
+                        .execute(params![after, last, before])?;
+                    Ok((chunk, Some(last)))
                 })
                 .await?;
             removed += chunk as u64;
-            if (chunk as i64) < PRUNE_CHUNK {
-                return Ok(removed);
+            match next {
+                Some(last) => after = last,
+                None => return Ok(removed),
             }
         }
     }
@@ -739,6 +754,46 @@ mod tests {
             )
             .unwrap();
         assert_eq!(tables, 0, "moved into seen, then dropped");
+    }
+
+    #[test]
+    fn prune_walks_every_chunk_and_keeps_what_was_not_delivered() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let store = SqliteStore::open(&path).unwrap();
+        let total = 2 * PRUNE_CHUNK + 7;
+        runtime().block_on(async {
+            let entries: Vec<NewEntry> = (0..total).map(|i| entry(&format!("k{i}"))).collect();
+            store.append(entries, DAY).await.unwrap();
+        });
+        // Every seventh stays pending; the rest were delivered long ago.
+        Connection::open(&path)
+            .unwrap()
+            .execute(
+                "UPDATE events SET state = 'delivered' WHERE id % 7 != 0",
+                [],
+            )
+            .unwrap();
+        let kept = total / 7;
+        let removed = runtime()
+            .block_on(store.prune(Duration::from_secs(1)))
+            .unwrap();
+        assert_eq!(removed, u64::try_from(total - kept).unwrap());
+        let left: i64 = Connection::open(&path)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM events WHERE state = 'pending'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(left, kept);
+        assert_eq!(
+            runtime()
+                .block_on(store.prune(Duration::from_secs(1)))
+                .unwrap(),
+            0
+        );
     }
 
     #[test]
