@@ -722,6 +722,14 @@ mod tests {
 
     const DAY: Duration = Duration::from_secs(86_400);
 
+    /// What a count query answers on a connection of its own.
+    fn count(path: &Path, sql: &str) -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    }
+
     #[test]
     fn the_keys_of_an_older_file_still_absorb_their_repeats() {
         let dir = tempfile::tempdir().unwrap();
@@ -745,14 +753,10 @@ mod tests {
                 Appended::Stored(_)
             ));
         });
-        let tables: i64 = Connection::open(&path)
-            .unwrap()
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE name = 'dedupe'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let tables = count(
+            &path,
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'dedupe'",
+        );
         assert_eq!(tables, 0, "moved into seen, then dropped");
     }
 
@@ -779,14 +783,7 @@ mod tests {
             .block_on(store.prune(Duration::from_secs(1)))
             .unwrap();
         assert_eq!(removed, u64::try_from(total - kept).unwrap());
-        let left: i64 = Connection::open(&path)
-            .unwrap()
-            .query_row(
-                "SELECT count(*) FROM events WHERE state = 'pending'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let left = count(&path, "SELECT count(*) FROM events WHERE state = 'pending'");
         assert_eq!(left, kept);
         assert_eq!(
             runtime()
@@ -919,12 +916,9 @@ mod tests {
             }
         });
         // Another connection sees them all: they were committed.
-        let other = Connection::open(&path).unwrap();
-        let n: i64 = other
-            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(n, 200);
-        let mode: String = other
+        assert_eq!(count(&path, "SELECT count(*) FROM events"), 200);
+        let mode: String = Connection::open(&path)
+            .unwrap()
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
