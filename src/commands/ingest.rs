@@ -250,7 +250,7 @@ impl FrontEnd {
             }
             // The runtime has one thread, so the queue now holds all that waits:
             // drain it, so that each call below carries as much as it can
-            // (SQLite gathers calls into one transaction too: `Gather`, store/sqlite.rs).
+            // (SQLite gathers calls into one transaction too: `Gather`, store/sqlite/worker.rs).
             while !closed {
                 match queue.try_recv() {
                     Ok(handoff) => self.take(handoff, &mut waiting, &mut done),
