@@ -30,6 +30,8 @@ pub const DEFAULT_STORE: &str = "sqlite:wm-hooks.db";
 /// The environment variable read when `--store` / `--from` is not given (a
 /// Redis URL can carry a password, which the process list would show).
 pub const STORE_ENV: &str = "WM_HOOKS_STORE";
+/// The platform's retry horizon: an event failing for this long is dropped.
+pub const RETRY_HORIZON: Duration = Duration::from_secs(24 * 3600);
 /// The Redis stream used when the URL names none.
 pub const DEFAULT_STREAM: &str = "wm-hooks:events";
 

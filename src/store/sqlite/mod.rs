@@ -10,6 +10,11 @@
 //! how many calls share a commit, so under load a transaction stays open a
 //! little for the callers the last commit answered, running their calls as
 //! they come rather than after they all came (see `worker::Gather`).
+//!
+//! Dedupe keys live in `seen` (an 8-byte hash of the key, the entry, the
+//! expiry). A key just stored is held in memory first and merged into `seen`
+//! with many others in key order ([`recent`]): written one by one, each
+//! random key cost the commit a page of its own.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -23,8 +28,10 @@ use super::{
     Appended, DeadLetter, Entry, NewEntry, Settled, Stats, Store, duration_ms, now_ms, unavailable,
 };
 use crate::error::{Error, Result};
+use recent::Recent;
 use worker::{Finish, Job, checkpoint, work};
 
+mod recent;
 mod worker;
 
 /// Delivered entries removed per transaction by `store prune`.
@@ -101,11 +108,11 @@ impl SqliteStore {
     /// Runs `statements` in the next transaction; answers after its commit.
     async fn call<T: Send + 'static>(
         &self,
-        statements: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+        statements: impl FnOnce(&Connection, &mut Recent) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T> {
         let (answer, answered) = oneshot::channel();
-        let job: Job = Box::new(move |connection| {
-            let result = statements(connection);
+        let job: Job = Box::new(move |connection, recent| {
+            let result = statements(connection, recent);
             let ok = result.is_ok();
             let finish: Finish = Box::new(move |committed| {
                 let _ = answer.send(match (result, committed) {
@@ -142,18 +149,36 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
     connection.pragma_update(None, "cache_size", -8192)?;
     connection.execute_batch(SCHEMA)?;
     migrate_dedupe(&connection)?;
+    start_merged(&connection)?;
     Ok(connection)
+}
+
+/// Sets the counter `merged` (up to which entry `seen` holds the keys) on a
+/// file that has none: a new one, or one from a version that wrote every key
+/// into `seen` as it stored its entry, so that all of them are there. Read
+/// first, so that an ordinary open writes nothing.
+fn start_merged(connection: &Connection) -> rusqlite::Result<()> {
+    let known: bool = connection.query_row(
+        "SELECT count(*) > 0 FROM counters WHERE name = ?1",
+        [recent::MERGED],
+        |row| row.get(0),
+    )?;
+    if !known {
+        connection.execute(
+            "INSERT OR IGNORE INTO counters (name, value)
+             SELECT ?1, coalesce(max(id), 0) FROM events",
+            [recent::MERGED],
+        )?;
+    }
+    Ok(())
 }
 
 /// The row of `seen` a dedupe key has: the first 8 bytes of its SHA-256.
 ///
-/// The keys are random, so every new one lands on a page of its own in the
-/// table's B-tree, and every such page is a frame the commit writes and
-/// syncs. An integer row is a fifth the size of the key's text (so more of
-/// a batch's keys share a page, and the expiry index holds integers too):
-/// about a quarter fewer frames per commit, and as many more commits a
-/// second. Two keys with one hash are told apart by the stored entry's own
-/// `key` (see `append`).
+/// An integer row is a fifth the size of the key's text, so more keys share
+/// a page of the table's B-tree (and the expiry index holds integers too).
+/// Two keys with one hash are told apart by the stored entry's own `key`
+/// (see `append`).
 fn key_hash(key: &str) -> i64 {
     let digest = Sha256::digest(key.as_bytes());
     let mut first = [0; 8];
@@ -231,29 +256,32 @@ fn now_text() -> String {
 impl Store for SqliteStore {
     async fn append(&self, entries: Vec<NewEntry>, window: Duration) -> Result<Vec<Appended>> {
         let window = duration_ms(window);
-        self.call(move |c| {
+        self.call(move |c, recent| {
             let now = now_ms();
+            let expires_at = now.saturating_add(window);
+            recent.catch_up(c, expires_at)?;
             // Cached: a statement is compiled once per connection, not per entry.
             // The earlier entry's own key, when it is still stored, tells a
             // repeat from another key with the same hash.
-            let mut prior = c.prepare_cached(
+            let mut merged = c.prepare_cached(
                 "SELECT seen.id, events.key FROM seen LEFT JOIN events ON events.id = seen.id
                  WHERE seen.hash = ?1 AND seen.expires_at > ?2",
             )?;
+            let mut held = c.prepare_cached("SELECT key FROM events WHERE id = ?1")?;
             let mut insert = c.prepare_cached(
                 "INSERT INTO events (key, event, message_id, received_at, headers, body, secret)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            let mut seen = c.prepare_cached(
-                "INSERT OR REPLACE INTO seen (hash, id, expires_at) VALUES (?1, ?2, ?3)",
             )?;
             let mut appended = Vec::with_capacity(entries.len());
             let (mut stored, mut duplicates) = (0, 0);
             for entry in &entries {
                 let hash = key_hash(&entry.key);
-                let earlier: Option<(i64, Option<String>)> = prior
-                    .query_row(params![hash, now], |row| Ok((row.get(0)?, row.get(1)?)))
-                    .optional()?;
+                let earlier: Option<(i64, Option<String>)> = match recent.get(hash, now) {
+                    Some(id) => Some((id, held.query_row([id], |row| row.get(0)).optional()?)),
+                    None => merged
+                        .query_row(params![hash, now], |row| Ok((row.get(0)?, row.get(1)?)))
+                        .optional()?,
+                };
                 // A pruned entry's key cannot be compared: its hash alone
                 // decides (two keys in 2^64 share one).
                 let repeat =
@@ -272,9 +300,7 @@ impl Store for SqliteStore {
                     &entry.body[..],
                     entry.secret.name()
                 ])?;
-                // Another key with this hash loses its row to this one: its
-                // repeats would be stored again, never this one dropped.
-                seen.execute(params![hash, id, now.saturating_add(window)])?;
+                recent.add(hash, id, expires_at);
                 stored += 1;
                 appended.push(Appended::Stored(id.to_string()));
             }
@@ -284,6 +310,7 @@ impl Store for SqliteStore {
             if duplicates > 0 {
                 count(c, "duplicates", duplicates)?;
             }
+            recent.merge_step(c, now)?;
             Ok(appended)
         })
         .await
@@ -293,7 +320,7 @@ impl Store for SqliteStore {
         let consumer = consumer.to_string();
         let lease = duration_ms(lease);
         let max = i64::try_from(max).unwrap_or(i64::MAX);
-        self.call(move |c| {
+        self.call(move |c, _| {
             let now = now_ms();
             let mut claim = c.prepare_cached(
                 "UPDATE events SET ready_at = ?1 + ?2, leased_by = ?3
@@ -326,7 +353,7 @@ impl Store for SqliteStore {
             return Ok(());
         }
         let results = results.to_vec();
-        self.call(move |c| {
+        self.call(move |c, _| {
             let (now, finished_at) = (now_ms(), now_text());
             let (mut delivered, mut dead) = (0, 0);
             for result in &results {
@@ -384,7 +411,7 @@ impl Store for SqliteStore {
     }
 
     async fn stats(&self) -> Result<Stats> {
-        self.call(|c| {
+        self.call(|c, _| {
             let stored = counter(c, "stored")?;
             let delivered = counter(c, "delivered")?;
             let dead = counter(c, "dead")?;
@@ -408,7 +435,7 @@ impl Store for SqliteStore {
 
     async fn dead(&self, limit: usize) -> Result<Vec<DeadLetter>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.call(move |c| {
+        self.call(move |c, _| {
             let mut query = c.prepare_cached(
                 "SELECT id, event, message_id, received_at, attempts, error, failed_at
                  FROM dead ORDER BY id LIMIT ?1",
@@ -431,7 +458,7 @@ impl Store for SqliteStore {
 
     async fn redrive(&self, ids: &[String]) -> Result<u64> {
         let ids = ids.to_vec();
-        self.call(move |c| {
+        self.call(move |c, _| {
             let set = "state = 'pending', attempts = 0, ready_at = 0, leased_by = NULL,
                        last_error = NULL, finished_at = NULL";
             let mut moved = 0;
@@ -458,6 +485,16 @@ impl Store for SqliteStore {
             .checked_sub(age)
             .unwrap_or(std::time::UNIX_EPOCH);
         let before = humantime::format_rfc3339_millis(before).to_string();
+        // The keys not merged into `seen` yet are merged first, so that
+        // repeats of what goes are still absorbed; this process does not
+        // know the window `ingest` uses, so they are kept for the platform's.
+        let horizon = duration_ms(super::RETRY_HORIZON);
+        self.call(move |c, recent| {
+            let now = now_ms();
+            recent.catch_up(c, now.saturating_add(horizon))?;
+            recent.merge_all(c, now)
+        })
+        .await?;
         let mut removed = 0;
         let mut after = 0;
         // The next PRUNE_CHUNK rows by id per transaction, so that a large
@@ -467,7 +504,7 @@ impl Store for SqliteStore {
         loop {
             let before = before.clone();
             let (chunk, next) = self
-                .call(move |c| {
+                .call(move |c, _| {
                     let last: Option<i64> = c
                         .prepare_cached(
                             "SELECT max(id) FROM (SELECT id FROM events WHERE id > ?1
@@ -477,12 +514,15 @@ impl Store for SqliteStore {
                     let Some(last) = last else {
                         return Ok((0, None));
                     };
+                    // An entry whose key is not merged into `seen` (stored
+                    // since the merge above) stays: its key would go with it.
                     let chunk = c
                         .prepare_cached(
                             "DELETE FROM events WHERE id > ?1 AND id <= ?2
-                                 AND state = 'delivered' AND received_at < ?3",
+                                 AND state = 'delivered' AND received_at < ?3
+                                 AND id <= (SELECT value FROM counters WHERE name = ?4)",
                         )?
-                        .execute(params![after, last, before])?;
+                        .execute(params![after, last, before, recent::MERGED])?;
                     Ok((chunk, Some(last)))
                 })
                 .await?;
@@ -495,7 +535,8 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<()> {
-        self.call(|c| c.query_row("SELECT 1", [], |_| Ok(()))).await
+        self.call(|c, _| c.query_row("SELECT 1", [], |_| Ok(())))
+            .await
     }
 }
 
@@ -522,6 +563,18 @@ mod tests {
             .enable_all()
             .build()
             .unwrap()
+    }
+
+    /// Merges the keys the store holds into `seen` now, as it does once it
+    /// holds many or old ones.
+    async fn merge(store: &SqliteStore) {
+        store
+            .call(|c, recent| {
+                recent.catch_up(c, now_ms() + 86_400_000)?;
+                recent.merge_all(c, now_ms())
+            })
+            .await
+            .unwrap();
     }
 
     /// Appends one entry, as a batch of one.
@@ -589,6 +642,20 @@ mod tests {
             "SELECT count(*) FROM sqlite_schema WHERE name = 'dedupe'",
         );
         assert_eq!(tables, 0, "moved into seen, then dropped");
+        // Its keys were all in `seen`: the counter says so, and no process
+        // reads them back from `events` into memory.
+        let store = SqliteStore::open(&path).unwrap();
+        runtime().block_on(one(&store, entry("c"), DAY)).unwrap();
+        let merged = "SELECT value FROM counters WHERE name = 'merged'";
+        Connection::open(&path)
+            .unwrap()
+            .execute("DELETE FROM counters WHERE name = 'merged'", [])
+            .unwrap();
+        drop(SqliteStore::open(&path).unwrap());
+        assert_eq!(
+            count(&path, merged),
+            count(&path, "SELECT max(id) FROM events")
+        );
     }
 
     #[test]
@@ -610,18 +677,19 @@ mod tests {
             )
             .unwrap();
         let kept = total / 7;
-        let removed = runtime()
-            .block_on(store.prune(Duration::from_secs(1)))
-            .unwrap();
+        let prune = || {
+            runtime()
+                .block_on(store.prune(Duration::from_secs(1)))
+                .unwrap()
+        };
+        let removed = prune();
         assert_eq!(removed, u64::try_from(total - kept).unwrap());
         let left = count(&path, "SELECT count(*) FROM events WHERE state = 'pending'");
         assert_eq!(left, kept);
-        assert_eq!(
-            runtime()
-                .block_on(store.prune(Duration::from_secs(1)))
-                .unwrap(),
-            0
-        );
+        assert_eq!(prune(), 0);
+        // The keys of the entries pruned still absorb their repeats.
+        let again = runtime().block_on(one(&store, entry("k1"), DAY)).unwrap();
+        assert_eq!(again, Appended::Duplicate(Some("2".into())));
     }
 
     #[test]
@@ -633,14 +701,16 @@ mod tests {
             let Appended::Stored(a) = one(&store, entry("a"), DAY).await.unwrap() else {
                 panic!("a is new")
             };
+            merge(&store).await;
             // As if "b" hashed as "a" does.
-            Connection::open(&path)
+            let changed = Connection::open(&path)
                 .unwrap()
                 .execute(
                     "UPDATE seen SET hash = ?1 WHERE id = ?2",
                     params![key_hash("b"), a.parse::<i64>().unwrap()],
                 )
                 .unwrap();
+            assert_eq!(changed, 1);
             let Appended::Stored(b) = one(&store, entry("b"), DAY).await.unwrap() else {
                 panic!("b is not a's repeat")
             };
@@ -650,6 +720,46 @@ mod tests {
                 Appended::Duplicate(Some(b))
             );
         });
+    }
+
+    #[test]
+    fn keys_not_merged_yet_are_read_back_by_another_process_and_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let (first, second) = (
+            SqliteStore::open(&path).unwrap(),
+            SqliteStore::open(&path).unwrap(),
+        );
+        runtime().block_on(async {
+            let Appended::Stored(a) = one(&first, entry("a"), DAY).await.unwrap() else {
+                panic!("a is new")
+            };
+            let repeat = one(&second, entry("a"), DAY).await.unwrap();
+            assert_eq!(repeat, Appended::Duplicate(Some(a.clone())));
+            let Appended::Stored(b) = one(&second, entry("b"), DAY).await.unwrap() else {
+                panic!("b is new")
+            };
+            merge(&second).await;
+            assert_eq!(count(&path, "SELECT count(*) FROM seen"), 2);
+            // The first finds b (stored and merged by the other) and a in `seen`.
+            let repeat = one(&first, entry("b"), DAY).await.unwrap();
+            assert_eq!(repeat, Appended::Duplicate(Some(b)));
+            let repeat = one(&first, entry("a"), DAY).await.unwrap();
+            assert_eq!(repeat, Appended::Duplicate(Some(a)));
+            assert!(matches!(
+                one(&first, entry("c"), DAY).await.unwrap(),
+                Appended::Stored(_)
+            ));
+        });
+        drop((first, second));
+        // c was never merged: a new process reads its key back from `events`.
+        let restarted = SqliteStore::open(&path).unwrap();
+        let repeat = runtime()
+            .block_on(one(&restarted, entry("c"), DAY))
+            .unwrap();
+        assert!(matches!(repeat, Appended::Duplicate(Some(_))), "{repeat:?}");
+        assert_eq!(count(&path, "SELECT count(*) FROM seen"), 2);
+        assert_eq!(count(&path, "SELECT count(*) FROM events"), 3);
     }
 
     #[test]

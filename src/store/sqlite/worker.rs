@@ -1,6 +1,8 @@
 //! The store's thread: it owns the connection, runs the calls that queue up for it
 //! in one open transaction (each in its own savepoint), commits when [`Gather`] says,
-//! then answers them; and the checkpoint thread beside it.
+//! then answers them; and the checkpoint thread beside it. It also holds the
+//! dedupe keys not yet merged ([`Recent`]), and undoes a call's changes to
+//! them when the call or its transaction rolls back.
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -8,6 +10,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::expire_dedupe;
+use super::recent::Recent;
 
 /// Calls run in one transaction at most.
 const MAX_BATCH: usize = 512;
@@ -15,7 +18,7 @@ const MAX_BATCH: usize = 512;
 /// Runs after the call's savepoint: with the transaction's outcome.
 pub(super) type Finish = Box<dyn FnOnce(std::result::Result<(), String>) + Send>;
 /// One call: runs its statements, says whether they succeeded.
-pub(super) type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+pub(super) type Job = Box<dyn FnOnce(&Connection, &mut Recent) -> (bool, Finish) + Send>;
 
 /// How long a transaction waits for more calls before it commits. After a
 /// commit the callers it answered come back (a sender answered sends its
@@ -76,6 +79,7 @@ pub(super) fn work(
     nudge: Option<&mpsc::SyncSender<()>>,
 ) {
     let mut gather = Gather { last_commit: None };
+    let mut recent = Recent::default();
     while let Ok(first) = queue.recv() {
         let opened = Instant::now();
         // Dropping a job unanswered tells its caller the transaction never began.
@@ -85,12 +89,18 @@ pub(super) fn work(
             continue;
         };
         // Unusable (rolled back on drop): the calls' answers are dropped too.
-        let Some(finishes) = run_open(&mut transaction, first, queue, &gather, opened) else {
+        let Some(finishes) = run_open(&mut transaction, &mut recent, first, queue, &gather, opened)
+        else {
+            recent.abort();
             continue;
         };
         expire_dedupe(&mut transaction);
         let committing = Instant::now();
         let committed = transaction.commit().map_err(|e| e.to_string());
+        match committed {
+            Ok(()) => recent.commit(),
+            Err(_) => recent.abort(),
+        }
         let done = Instant::now();
         gather.last_commit = Some((done, done - committing));
         if let Some(nudge) = nudge {
@@ -107,6 +117,7 @@ pub(super) fn work(
 /// transaction open; `None` when one left the transaction unusable.
 fn run_open(
     transaction: &mut rusqlite::Transaction<'_>,
+    recent: &mut Recent,
     first: Job,
     queue: &mpsc::Receiver<Job>,
     gather: &Gather,
@@ -115,7 +126,7 @@ fn run_open(
     let mut finishes = Vec::new();
     let mut next = Some(first);
     while let Some(job) = next.take() {
-        finishes.push(run_job(transaction, job)?);
+        finishes.push(run_job(transaction, recent, job)?);
         if finishes.len() >= MAX_BATCH {
             break;
         }
@@ -133,11 +144,18 @@ fn run_open(
 
 /// Runs one call in its own savepoint of `transaction`; `None` when the
 /// savepoint could not be made or kept (the transaction is unusable then).
-fn run_job(transaction: &mut rusqlite::Transaction<'_>, job: Job) -> Option<Finish> {
+fn run_job(
+    transaction: &mut rusqlite::Transaction<'_>,
+    recent: &mut Recent,
+    job: Job,
+) -> Option<Finish> {
     let savepoint = transaction.savepoint().ok()?;
-    let (ok, finish) = job(&savepoint);
+    let mark = recent.mark();
+    let (ok, finish) = job(&savepoint, recent);
     // A savepoint dropped without commit rolls back that call alone.
-    if ok && savepoint.commit().is_err() {
+    if !ok {
+        recent.undo(mark);
+    } else if savepoint.commit().is_err() {
         return None;
     }
     Some(finish)
