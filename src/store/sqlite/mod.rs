@@ -13,7 +13,7 @@
 //!
 //! Dedupe keys live in `seen` (an 8-byte hash of the key, the entry, the
 //! expiry). A key just stored is held in memory first and merged into `seen`
-//! with many others in key order ([`recent`]): written one by one, each
+//! with many others in key order (module `recent`): written one by one, each
 //! random key cost the commit a page of its own.
 
 use std::path::Path;
