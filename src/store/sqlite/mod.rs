@@ -238,13 +238,11 @@ fn count(connection: &Connection, name: &str, by: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// A counter's value (0 when it was never set). Cached: every append reads `merged`.
 fn counter(connection: &Connection, name: &str) -> rusqlite::Result<u64> {
     let value: Option<i64> = connection
-        .query_row(
-            "SELECT value FROM counters WHERE name = ?1",
-            [name],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT value FROM counters WHERE name = ?1")?
+        .query_row([name], |row| row.get(0))
         .optional()?;
     Ok(u64::try_from(value.unwrap_or(0)).unwrap_or(0))
 }
@@ -570,7 +568,7 @@ mod tests {
     async fn merge(store: &SqliteStore) {
         store
             .call(|c, recent| {
-                recent.catch_up(c, now_ms() + 86_400_000)?;
+                recent.catch_up(c, now_ms() + duration_ms(DAY))?;
                 recent.merge_all(c, now_ms())
             })
             .await

@@ -18,9 +18,9 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
-use super::key_hash;
+use super::{counter, key_hash};
 
 /// Keys held before a merge of them into `seen` begins.
 const MERGE_AT: usize = 32_768;
@@ -37,12 +37,18 @@ const MERGE_STEP: usize = 256;
 /// The counter naming the last entry id whose key `seen` holds.
 pub(super) const MERGED: &str = "merged";
 
-/// What a transaction found, to go back to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Found {
+/// Where memory stands against the file: what a call or a transaction that
+/// rolls back goes back to.
+#[derive(Debug, Clone, Copy, Default)]
+struct At {
+    /// Every entry up to this id has its key held or in `seen`; `None`
+    /// before the first catch-up.
     through: Option<i64>,
+    /// `seen` holds the keys of every entry up to this id.
     floor: i64,
+    /// When the oldest key not yet merged came.
     since: Option<Instant>,
+    /// How much of the run under way is written.
     written: usize,
 }
 
@@ -50,7 +56,7 @@ struct Found {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Mark {
     changes: usize,
-    found: Found,
+    at: At,
 }
 
 /// A merge under way: the committed keys of the entries up to `through`, in
@@ -71,41 +77,23 @@ struct Run {
 pub(super) struct Recent {
     /// Key hash → (entry id, expires at, ms).
     keys: HashMap<i64, (i64, i64)>,
-    /// Every entry up to this id has its key here or in `seen`; `None`
-    /// before the first catch-up.
-    through: Option<i64>,
-    /// `seen` holds the keys of every entry up to this id.
-    floor: i64,
+    at: At,
     /// The `floor` that `keys` was last trimmed to.
     trimmed: i64,
-    /// When the oldest key not yet merged came.
-    since: Option<Instant>,
     run: Option<Run>,
-    /// How much of `run` is written.
-    written: usize,
     /// The open transaction's changes to `keys`: each hash and what it held.
     changes: Vec<(i64, Option<(i64, i64)>)>,
-    /// What the open transaction found, once a call began in it.
-    begun: Option<Found>,
+    /// Where the open transaction began, once a call began in it.
+    begun: Option<At>,
 }
 
 impl Recent {
-    fn found(&self) -> Found {
-        Found {
-            through: self.through,
-            floor: self.floor,
-            since: self.since,
-            written: self.written,
-        }
-    }
-
     /// Before a call runs in the open transaction.
     pub(super) fn mark(&mut self) -> Mark {
-        let found = self.found();
-        self.begun.get_or_insert(found);
+        self.begun.get_or_insert(self.at);
         Mark {
             changes: self.changes.len(),
-            found,
+            at: self.at,
         }
     }
 
@@ -119,13 +107,7 @@ impl Recent {
                 };
             }
         }
-        let Found {
-            through,
-            floor,
-            since,
-            written,
-        } = mark.found;
-        (self.through, self.floor, self.since, self.written) = (through, floor, since, written);
+        self.at = mark.at;
     }
 
     /// The open transaction committed: keep what it did, and forget the keys
@@ -136,22 +118,22 @@ impl Recent {
         if self
             .run
             .as_ref()
-            .is_some_and(|run| self.written >= run.keys.len())
+            .is_some_and(|run| self.at.written >= run.keys.len())
         {
-            (self.run, self.written) = (None, 0);
+            (self.run, self.at.written) = (None, 0);
         }
-        if self.floor > self.trimmed {
-            let floor = self.floor;
+        if self.at.floor > self.trimmed {
+            let floor = self.at.floor;
             self.keys.retain(|_, &mut (id, _)| id > floor);
             self.trimmed = floor;
-            self.since = (!self.keys.is_empty()).then(Instant::now);
+            self.at.since = (!self.keys.is_empty()).then(Instant::now);
         }
     }
 
     /// The open transaction rolled back: so does everything it did here.
     pub(super) fn abort(&mut self) {
-        if let Some(found) = self.begun.take() {
-            self.undo(Mark { changes: 0, found });
+        if let Some(at) = self.begun.take() {
+            self.undo(Mark { changes: 0, at });
         }
     }
 
@@ -159,23 +141,19 @@ impl Recent {
     /// or before this one started) and what was merged meanwhile. Call it
     /// in a write transaction, before looking keys up.
     pub(super) fn catch_up(&mut self, c: &Connection, expires_at: i64) -> rusqlite::Result<()> {
-        let merged: i64 = c
-            .prepare_cached("SELECT value FROM counters WHERE name = ?1")?
-            .query_row([MERGED], |row| row.get(0))
-            .optional()?
-            .unwrap_or(0);
-        self.floor = self.floor.max(merged);
-        let mut through = self.through.unwrap_or(merged).max(merged);
+        let merged = i64::try_from(counter(c, MERGED)?).unwrap_or(i64::MAX);
+        self.at.floor = self.at.floor.max(merged);
+        let mut through = self.at.through.unwrap_or(merged).max(merged);
         let mut newer = c.prepare_cached("SELECT id, key FROM events WHERE id > ?1 ORDER BY id")?;
         let mut rows = newer.query([through])?;
         // Committed by others: kept even if this transaction rolls back.
         while let Some(row) = rows.next()? {
             let (id, key): (i64, String) = (row.get(0)?, row.get(1)?);
             self.keys.insert(key_hash(&key), (id, expires_at));
-            self.since.get_or_insert_with(Instant::now);
+            self.at.since.get_or_insert_with(Instant::now);
             through = id;
         }
-        self.through = Some(through);
+        self.at.through = Some(through);
         Ok(())
     }
 
@@ -193,16 +171,16 @@ impl Recent {
     pub(super) fn add(&mut self, hash: i64, id: i64, expires_at: i64) {
         let before = self.keys.insert(hash, (id, expires_at));
         self.changes.push((hash, before));
-        self.through = Some(self.through.map_or(id, |t| t.max(id)));
-        self.since.get_or_insert_with(Instant::now);
+        self.at.through = Some(self.at.through.map_or(id, |t| t.max(id)));
+        self.at.since.get_or_insert_with(Instant::now);
     }
 
     /// The last entry whose key is held and committed: the keys the open
     /// transaction added may still roll back.
     fn committed(&self) -> Option<i64> {
         match self.begun {
-            Some(found) if !self.changes.is_empty() => found.through,
-            _ => self.through,
+            Some(begun) if !self.changes.is_empty() => begun.through,
+            _ => self.at.through,
         }
     }
 
@@ -212,31 +190,31 @@ impl Recent {
     pub(super) fn merge_step(&mut self, c: &Connection, now: i64) -> rusqlite::Result<()> {
         if self.run.is_none() {
             let waiting = self.keys.len() >= MERGE_AT
-                || self.since.is_some_and(|s| s.elapsed() >= MERGE_AFTER);
+                || self.at.since.is_some_and(|s| s.elapsed() >= MERGE_AFTER);
             match self.committed() {
-                Some(through) if waiting && through > self.floor => self.begin_run(through, now),
+                Some(through) if waiting && through > self.at.floor => self.begin_run(through, now),
                 _ => return Ok(()),
             }
         }
         let Some(run) = &self.run else {
             return Ok(());
         };
-        let end = (self.written + MERGE_STEP).min(run.keys.len());
+        let end = (self.at.written + MERGE_STEP).min(run.keys.len());
         let mut insert = c.prepare_cached(
             "INSERT OR REPLACE INTO seen (hash, id, expires_at) VALUES (?1, ?2, ?3)",
         )?;
-        for &(hash, id) in &run.keys[self.written..end] {
+        for &(hash, id) in &run.keys[self.at.written..end] {
             insert.execute(params![hash, id, run.expires_at])?;
         }
-        if end == run.keys.len() && self.floor < run.through {
+        if end == run.keys.len() && self.at.floor < run.through {
             c.prepare_cached(
                 "INSERT INTO counters (name, value) VALUES (?1, ?2)
                  ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
             )?
             .execute(params![MERGED, run.through])?;
-            self.floor = self.floor.max(run.through);
+            self.at.floor = self.at.floor.max(run.through);
         }
-        self.written = end;
+        self.at.written = end;
         Ok(())
     }
 
@@ -245,14 +223,14 @@ impl Recent {
     pub(super) fn merge_all(&mut self, c: &Connection, now: i64) -> rusqlite::Result<()> {
         if self.run.is_none() {
             match self.committed() {
-                Some(through) if through > self.floor => self.begin_run(through, now),
+                Some(through) if through > self.at.floor => self.begin_run(through, now),
                 _ => return Ok(()),
             }
         }
         while self
             .run
             .as_ref()
-            .is_some_and(|run| self.floor < run.through)
+            .is_some_and(|run| self.at.floor < run.through)
         {
             self.merge_step(c, now)?;
         }
@@ -262,7 +240,7 @@ impl Recent {
     /// The keys of the entries after `floor` up to `through` (committed),
     /// still in their window, as a run in key order.
     fn begin_run(&mut self, through: i64, now: i64) {
-        let floor = self.floor;
+        let floor = self.at.floor;
         let mut keys = Vec::with_capacity(self.keys.len());
         let mut expires_at = now;
         for (&hash, &(id, expires)) in &self.keys {
@@ -277,13 +255,14 @@ impl Recent {
             expires_at,
             through,
         });
-        self.written = 0;
+        self.at.written = 0;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::OptionalExtension;
 
     const LATER: i64 = i64::MAX;
 
@@ -303,10 +282,10 @@ mod tests {
             (recent.get(1, 0), recent.get(2, 0), recent.get(3, 0)),
             (Some(10), Some(11), None)
         );
-        assert_eq!(recent.through, Some(11));
+        assert_eq!(recent.at.through, Some(11));
         recent.abort();
         assert_eq!((recent.get(1, 0), recent.get(2, 0)), (Some(10), None));
-        assert_eq!(recent.through, Some(10));
+        assert_eq!(recent.at.through, Some(10));
     }
 
     #[test]
@@ -362,7 +341,7 @@ mod tests {
         assert_eq!(seen, [(-3, 2), (5, 3), (7, 1)], "expired key left out");
         assert_eq!(recent.get(7, 0), Some(1), "still held until the commit");
         recent.abort();
-        assert_eq!((recent.floor, recent.written), (0, 0));
+        assert_eq!((recent.at.floor, recent.at.written), (0, 0));
         assert_eq!(recent.get(7, 0), Some(1));
         recent.mark();
         recent.merge_all(&c, 1).unwrap();
@@ -386,7 +365,7 @@ mod tests {
         // Added in the transaction that begins the merge: not in its run.
         recent.add(-1, total + 1, LATER);
         recent.merge_step(&c, 1).unwrap();
-        assert_eq!(recent.written, MERGE_STEP);
+        assert_eq!(recent.at.written, MERGE_STEP);
         recent.commit();
         let steps = MERGE_AT.div_ceil(MERGE_STEP);
         for step in 1..steps {
