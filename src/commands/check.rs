@@ -84,8 +84,13 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     } = match findings {
         Ok(run) => run,
         Err(err) => {
-            if let (Some(junit), Kind::Unreachable) = (junit, err.kind) {
-                junit.write(&junit_xml(&url, &[unreachable_case(&err)], elapsed))?;
+            if err.kind == Kind::Unreachable {
+                if json {
+                    super::verify::print_unreachable(&err, &url, elapsed)?;
+                }
+                if let Some(junit) = junit {
+                    junit.write(&junit_xml(&url, &[unreachable_case(&err)], elapsed))?;
+                }
             }
             return Err(err);
         }

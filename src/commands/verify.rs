@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::cli::VerifyArgs;
-use crate::error::{Outcome, Result};
+use crate::error::{Error, Kind, Outcome, Result};
 use crate::http::sender::Endpoint;
 use crate::output;
 use crate::platform::handshake::{self, Report};
@@ -27,7 +27,15 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
         negative: !args.no_negative,
     };
     let start = Instant::now();
-    let mut report = super::block_on(handshake::check(&client, &endpoint, token, &options))?;
+    let mut report = match super::block_on(handshake::check(&client, &endpoint, token, &options)) {
+        Ok(report) => report,
+        Err(err) => {
+            if args.json && err.kind == Kind::Unreachable {
+                print_unreachable(&err, endpoint.url().as_str(), start.elapsed())?;
+            }
+            return Err(err);
+        }
+    };
     // Meta always sends hub.mode=subscribe: ignoring the mode is no fault there.
     if !profile.mode_matters() {
         for check in &mut report.checks {
@@ -47,6 +55,15 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::from_passed(report.passed()))
+}
+
+/// `--json`'s lines for an endpoint that could not be reached at all: its
+/// one failed line and the summary, so that a script reading stdout still
+/// gets the summary it waits for (the error line goes to stderr, exit 3).
+pub(super) fn print_unreachable(err: &Error, url: &str, elapsed: Duration) -> Result<()> {
+    let line = Check::unreachable(err);
+    output::println(line.json())?;
+    output::println(Summary::of(std::slice::from_ref(&line), url, elapsed).json())
 }
 
 /// The report as the lines of a ✔/✘ table: a heading, one line per check

@@ -91,7 +91,9 @@ impl Probe {
 /// A negative probe's check once the handshake's own result is known: a
 /// refusal proves nothing when the right token was refused too.
 pub fn against_control(mut check: Check, control: &Check) -> Check {
-    let result = check.result.against_control(control.passed());
+    // A negative probe fails on an answer only when it echoed the challenge.
+    let echoed = check.result == Verdict::Fail && check.failure.is_none();
+    let result = check.result.against_control(control.passed(), echoed);
     if result == Verdict::Inconclusive && check.result != result {
         check.got = format!(
             "{}; proves nothing: the right token was not answered with the challenge either ({})",
@@ -261,7 +263,7 @@ fn judge_handshake(
         Err(failure) => {
             let hint = match failure.kind {
                 FailureKind::Timeout => format!(
-                    "the platform waits {} for the handshake: answer the GET at once",
+                    "no answer within the budget ({}): answer the GET at once, before any other work",
                     humantime::format_duration(budget)
                 ),
                 kind => kind.hint().to_string(),

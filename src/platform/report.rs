@@ -23,8 +23,9 @@ pub enum Verdict {
     Pass,
     /// The answer was wrong.
     Fail,
-    /// The answer was right but proves nothing, because the control it leans
-    /// on (the valid delivery or handshake) was refused. Not passed.
+    /// The answer proves nothing, right or wrong, because the control it
+    /// leans on (the valid delivery or handshake) was refused or not answered
+    /// either. Not passed.
     Inconclusive,
     /// Not sent (deselected, or the endpoint had stopped answering).
     Skipped,
@@ -44,12 +45,15 @@ impl Verdict {
         }
     }
 
-    /// A negative check's verdict given whether its control was accepted: a
-    /// refusal proves the check only when the valid request was accepted; an
-    /// accepted forgery fails whatever the control did.
-    pub fn against_control(self, control_accepted: bool) -> Verdict {
+    /// A negative check's verdict given whether its control was accepted and
+    /// whether the wrong request itself was accepted (a forgery answered 2xx,
+    /// the challenge echoed for a wrong token): that fails whatever the control
+    /// did. Any other answer (a refusal, a 5xx, none) tells something about the
+    /// wrong request only when the valid one was accepted.
+    pub fn against_control(self, control_accepted: bool, wrong_accepted: bool) -> Verdict {
         match self {
-            Verdict::Pass if !control_accepted => Verdict::Inconclusive,
+            Verdict::Fail if wrong_accepted => Verdict::Fail,
+            Verdict::Pass | Verdict::Fail if !control_accepted => Verdict::Inconclusive,
             other => other,
         }
     }
@@ -62,6 +66,9 @@ pub enum LineType {
     Check,
     Delivery,
 }
+
+/// The name of [`Check::unreachable`]'s line.
+pub const UNREACHABLE: &str = "reachable";
 
 /// One check or delivery and its verdict.
 #[derive(Debug, Clone)]
@@ -128,6 +135,19 @@ impl Check {
         Check {
             got: why.into(),
             ..Check::new(name, required)
+        }
+    }
+
+    /// The one line of a run that ended before any check: the endpoint could
+    /// not be reached (`reachable`, as in JUnit), so `--json` still ends with a
+    /// summary.
+    pub fn unreachable(error: &crate::error::Error) -> Check {
+        Check {
+            result: Verdict::Fail,
+            expected: "a connection".into(),
+            got: error.message.clone(),
+            hint: error.hint.clone(),
+            ..Check::new(UNREACHABLE, true)
         }
     }
 
@@ -259,10 +279,22 @@ mod tests {
 
     #[test]
     fn a_refusal_proves_nothing_without_an_accepted_control() {
-        assert_eq!(Verdict::Pass.against_control(true), Verdict::Pass);
-        assert_eq!(Verdict::Pass.against_control(false), Verdict::Inconclusive);
-        assert_eq!(Verdict::Fail.against_control(false), Verdict::Fail);
-        assert_eq!(Verdict::Skipped.against_control(false), Verdict::Skipped);
+        assert_eq!(Verdict::Pass.against_control(true, false), Verdict::Pass);
+        assert_eq!(
+            Verdict::Pass.against_control(false, false),
+            Verdict::Inconclusive
+        );
+        assert_eq!(Verdict::Fail.against_control(false, true), Verdict::Fail);
+        assert_eq!(Verdict::Fail.against_control(true, false), Verdict::Fail);
+        assert_eq!(
+            Verdict::Fail.against_control(false, false),
+            Verdict::Inconclusive,
+            "no answer to a forgery while the valid delivery got none either"
+        );
+        assert_eq!(
+            Verdict::Skipped.against_control(false, false),
+            Verdict::Skipped
+        );
     }
 
     #[test]

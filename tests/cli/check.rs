@@ -523,7 +523,8 @@ fn a_hung_receiver_costs_two_timeouts_then_the_rest_is_not_sent() {
         )),
         "{stdout}"
     );
-    assert!(stdout.contains("✘ handshake.wrong-token"), "{stdout}");
+    // Its wrong token got no answer either: that proves nothing.
+    assert!(stdout.contains("? handshake.wrong-token"), "{stdout}");
     assert!(
         stdout.contains(&line(
             "-",
@@ -538,7 +539,7 @@ fn a_hung_receiver_costs_two_timeouts_then_the_rest_is_not_sent() {
     );
     assert!(
         stdout.contains(
-            "; failed: handshake.challenge, handshake.wrong-token; \
+            "; failed: handshake.challenge; inconclusive: handshake.wrong-token; \
              16 not run (the endpoint stopped answering)\n"
         ),
         "{stdout}"
@@ -575,6 +576,72 @@ fn a_closed_port_is_unreachable_at_once() {
         "{xml}"
     );
     assert!(xml.contains("connection refused"), "{xml}");
+    // `--json` still ends with a summary, after the one failed line.
+    let (code, lines) = run_json_all(&mut check(&url));
+    assert_eq!(code, 3);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(
+        (&lines[0]["name"], &lines[0]["result"]),
+        (&Value::from("reachable"), &Value::from("fail"))
+    );
+    says(&lines[0], "got", "connection refused");
+    says(&lines[0], "hint", "nothing listens there");
+    assert_eq!(
+        (&lines[1]["type"], &lines[1]["result"], &lines[1]["failed"]),
+        (
+            &Value::from("summary"),
+            &Value::from("fail"),
+            &Value::from(1)
+        )
+    );
+}
+
+/// Accepts connections on 127.0.0.1:0 and closes each one as soon as a
+/// request has come in, answering nothing (at most 200 connections).
+fn closes_every_connection() -> std::net::SocketAddr {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(200) {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = [0u8; 1024];
+            let _ = stream.read(&mut head);
+        }
+    });
+    addr
+}
+
+#[test]
+fn refusals_prove_nothing_when_nothing_is_answered() {
+    let url = format!("http://{}{PATH}", closes_every_connection());
+    let (code, lines) = run_json(&mut check(&url));
+    assert_eq!(code, 1);
+    let result = |name: &str| {
+        let line = lines.iter().find(|l| l["name"] == name).unwrap();
+        line["result"].as_str().unwrap().to_string()
+    };
+    // The valid requests got no answer: that is a failure of each.
+    for name in [
+        "handshake.challenge",
+        "signature.valid.message-status",
+        "budget",
+    ] {
+        assert_eq!(result(name), "fail", "{name}: {lines:#?}");
+    }
+    // A wrong request without an answer, while the right one got none
+    // either, shows nothing about how wrong ones are treated.
+    for name in [
+        "handshake.wrong-token",
+        "handshake.wrong-mode",
+        "signature.missing",
+        "signature.wrong-secret",
+        "signature.tampered-body",
+        "signature.sha1-prefix",
+        "signature.empty",
+    ] {
+        assert_eq!(result(name), "inconclusive", "{name}: {lines:#?}");
+    }
 }
 
 #[test]

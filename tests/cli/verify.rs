@@ -208,6 +208,28 @@ fn an_unreachable_endpoint_exits_3() {
         .stderr(predicate::str::contains(format!(
             "error: cannot reach {url}: connection refused"
         )));
+    // `--json` still ends with a summary, after the one failed line.
+    let out = verify(&url)
+        .arg("--json")
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let lines: Vec<serde_json::Value> = stdout_of(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["name"], "reachable");
+    assert_eq!(lines[0]["result"], "fail");
+    assert!(
+        lines[0]["got"]
+            .as_str()
+            .unwrap()
+            .contains("connection refused")
+    );
+    assert_eq!(lines[1]["type"], "summary");
+    assert_eq!(lines[1]["result"], "fail");
 }
 
 /// `verify --json`'s lines, after asserting its exit code.

@@ -416,7 +416,8 @@ impl Runner<'_> {
             }
             Expectation::Refused => {
                 let control = control.expect("fetched for a refusal");
-                result = result.against_control(control.problem.is_none());
+                let forgery_accepted = matches!(problem, Some((_, Problem::AcceptedForgery(_))));
+                result = result.against_control(control.problem.is_none(), forgery_accepted);
                 if result == Verdict::Inconclusive {
                     let _ = write!(
                         got,
