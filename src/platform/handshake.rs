@@ -248,6 +248,7 @@ fn verdict(
         latency_ms: result.as_ref().ok().map(|a| report::millis(a.latency)),
         failure: result.as_ref().err().cloned(),
         status: result.as_ref().ok().map(|a| a.status.as_u16()),
+        body: result.as_ref().ok().map(Answer::preview),
         ..Check::new("", true)
     }
 }

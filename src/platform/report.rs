@@ -92,6 +92,8 @@ pub struct Check {
     /// The answer's status (of the first answer that was wrong, for copies),
     /// for the root-cause diagnosis; not a field of its own on the line.
     pub status: Option<u16>,
+    /// The start of that answer's body, for the root-cause diagnosis too.
+    pub body: Option<String>,
     /// `send-test`'s fields about the delivery.
     pub delivery: Option<DeliveryFields>,
 }
@@ -126,6 +128,7 @@ impl Check {
             latency_ms: None,
             failure: None,
             status: None,
+            body: None,
             delivery: None,
         }
     }

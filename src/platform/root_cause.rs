@@ -2,7 +2,9 @@
 //! every correctly signed delivery refused with 401/403 (another secret),
 //! with 400/422 while signatures are clearly checked (the event shape, or a
 //! signature header of another name that the answer names), the same 4xx to
-//! every delivery whatever its signature (something required is missing),
+//! every delivery whatever its signature (something required is missing:
+//! for a 401/403, only when the answer shows it, since a receiver with
+//! another secret refuses every signature alike too),
 //! 404/405 to every POST (wrong path or method), or 5xx to all of them.
 //! `check` and `send-test` tally what came back in [`Observed`] and ask
 //! [`diagnose`]. Pure; never prints.
@@ -101,6 +103,8 @@ pub struct Observed {
     pub forged: Tally,
     /// The handshake with the right token: whether it passed, and its status.
     pub handshake: Option<(bool, Option<StatusCode>)>,
+    /// The start of the handshake's answer body, when one came.
+    pub handshake_body: Option<String>,
     /// What the handshake's token was: only the secret's says anything about
     /// the secret.
     pub token: TokenKind,
@@ -131,6 +135,23 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
     if let Some(theirs) = named.filter(|_| signed.all_in(&[400, 401, 403, 422])) {
         return Some(other_header(signed, &theirs, &header));
     }
+    if let Some((status, body)) = refused_before_the_signature(observed) {
+        let says = match body.trim() {
+            "" => String::new(),
+            _ => format!(" (its answer says {body:?})"),
+        };
+        let add = match header_in(body) {
+            Some(name) => format!("its answer names {name}: `-H '{name}: VALUE'` sends it"),
+            None => "if it needs a header the platform does not send, `-H 'NAME: VALUE'` \
+                     adds one"
+                .into(),
+        };
+        return Some(format!(
+            "every delivery got {} whatever its signature: the endpoint refuses them before it \
+             checks the signature{says}; {add}",
+            status_text(status)
+        ));
+    }
     if signed.all_in(&[401, 403]) {
         let same_secret = observed.token == TokenKind::Secret;
         if handshake_passed && same_secret {
@@ -157,25 +178,6 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
             signed.statuses(),
             ours.secret.origin()
         ));
-    }
-    if let (Some((status, body)), Some((forged, _))) = (signed.single(), observed.forged.single()) {
-        if status == forged && status.is_client_error() && !matches!(status.as_u16(), 404 | 405) {
-            let says = match body.trim() {
-                "" => String::new(),
-                _ => format!(" (its answer says {body:?})"),
-            };
-            let add = match header_in(body) {
-                Some(name) => format!("its answer names {name}: `-H '{name}: VALUE'` sends it"),
-                None => "if it needs a header the platform does not send, `-H 'NAME: VALUE'` \
-                         adds one"
-                    .into(),
-            };
-            return Some(format!(
-                "every delivery got {} whatever its signature: the endpoint refuses them before it \
-                 checks the signature{says}; {add}",
-                status_text(status)
-            ));
-        }
     }
     if signed.all_in(&[400, 422]) {
         let forged_refused = observed.forged.all_in(&[401, 403]);
@@ -217,6 +219,49 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
         ));
     }
     None
+}
+
+/// The one 4xx (and body) every POST got, signed or not, when that shows
+/// the endpoint refusing before it looks at the signature. For a 401 or 403
+/// the same answer is also what a receiver with another secret gives every
+/// signature, so it counts only when the answer shows more: the handshake's
+/// GET (which carries no signature) got it too, or the answer asks for a
+/// credential and does not speak of the signature.
+fn refused_before_the_signature(observed: &Observed) -> Option<(StatusCode, &str)> {
+    let (status, body) = observed.signed.single()?;
+    let (forged, forged_body) = observed.forged.single()?;
+    if status != forged || !status.is_client_error() || matches!(status.as_u16(), 404 | 405) {
+        return None;
+    }
+    if !matches!(status.as_u16(), 401 | 403) {
+        return Some((status, body));
+    }
+    let nonempty = !body.trim().is_empty() && body == forged_body;
+    let handshake_too = observed.handshake == Some((false, Some(status)))
+        && observed.handshake_body.as_deref() == Some(body);
+    (nonempty && (handshake_too || asks_for_a_credential(body))).then_some((status, body))
+}
+
+/// Whether an answer asks for a credential (an API key, a token, a header)
+/// without speaking of a signature.
+fn asks_for_a_credential(body: &str) -> bool {
+    let lower = body.to_ascii_lowercase();
+    let credential = [
+        "api key",
+        "api-key",
+        "api_key",
+        "apikey",
+        "authorization",
+        "bearer",
+        "credential",
+        "token",
+    ]
+    .iter()
+    .any(|word| lower.contains(word));
+    let signature = ["signature", "hmac", "digest"]
+        .iter()
+        .any(|word| lower.contains(word));
+    (credential || header_in(body).is_some()) && !signature
 }
 
 fn other_header(signed: &Tally, theirs: &str, ours: &str) -> String {
@@ -301,6 +346,7 @@ mod tests {
             signed: tally(signed),
             forged: tally(forged),
             handshake: handshake.map(|(p, s)| (p, StatusCode::from_u16(s).ok())),
+            handshake_body: None,
             token: TokenKind::Secret,
         };
         let header = HeaderName::from_static("x-signature-256");
@@ -341,12 +387,62 @@ mod tests {
                 signed: tally(&[(401, "")]),
                 forged: tally(&[(401, "")]),
                 handshake: Some((handshake.0, StatusCode::from_u16(handshake.1).ok())),
+                handshake_body: None,
                 token: TokenKind::VerifyToken,
             };
             let text = diagnose(&observed, &ours).unwrap_or_default();
             assert!(
                 text.starts_with("the endpoint uses a different secret: every correctly signed delivery got 401 Unauthorized. Ours came from"),
                 "{handshake:?}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_gateway_refusing_everything_is_not_another_secret() {
+        // Its answer asks for a key and says nothing of a signature.
+        let key = "missing api key";
+        let text = diagnosed(&[(401, key)], &[(401, key)], Some((true, 200)));
+        assert!(
+            text.starts_with("every delivery got 401 Unauthorized whatever its signature"),
+            "{text}"
+        );
+        assert!(text.contains("-H 'NAME: VALUE'"), "{text}");
+        let text = diagnosed(
+            &[(403, "X-Api-Key required")],
+            &[(403, "X-Api-Key required")],
+            None,
+        );
+        assert!(text.contains("its answer names X-Api-Key"), "{text}");
+        // The handshake's GET, which carries no signature, got the same answer.
+        let mut observed = Observed {
+            signed: tally(&[(401, "no")]),
+            forged: tally(&[(401, "no")]),
+            handshake: Some((false, StatusCode::from_u16(401).ok())),
+            handshake_body: Some("no".into()),
+            token: TokenKind::Secret,
+        };
+        let header = HeaderName::from_static("x-signature-256");
+        let ours = Ours {
+            secret: Source::Env,
+            header: &header,
+            path: "/hook",
+        };
+        let text = diagnose(&observed, &ours).unwrap_or_default();
+        assert!(text.contains("whatever its signature"), "{text}");
+        // A refusal that speaks of the signature, or says nothing, or a
+        // handshake refused otherwise: another secret, as before.
+        observed.handshake_body = Some("forbidden".into());
+        let text = diagnose(&observed, &ours).unwrap_or_default();
+        assert!(
+            text.starts_with("the endpoint uses a different secret"),
+            "{text}"
+        );
+        for body in ["invalid signature token", ""] {
+            let text = diagnosed(&[(401, body)], &[(401, body)], Some((false, 401)));
+            assert!(
+                text.starts_with("the endpoint uses a different secret"),
+                "{body:?}: {text}"
             );
         }
     }

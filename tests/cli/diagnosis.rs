@@ -274,6 +274,38 @@ fn a_receiver_that_needs_a_header_is_checked_with_h() {
         ));
 }
 
+/// A gateway in front of a correct receiver: 401 "missing api key" to every
+/// request without X-Api-Key, the handshake's GETs too.
+fn gateway() -> impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static {
+    let behind = server::correct(SECRET);
+    move |req, n| match req.header("x-api-key") {
+        Some("k") => behind(req, n),
+        _ => Reply::new(401, "missing api key"),
+    }
+}
+
+#[test]
+fn a_gateway_that_wants_a_key_is_not_blamed_on_the_secret() {
+    let srv = TestServer::start(gateway());
+    let cause = root_cause_of(&mut check(&srv.url(PATH)));
+    assert!(
+        cause.starts_with("every delivery got 401 Unauthorized whatever its signature")
+            && cause.contains("(its answer says \"missing api key\")")
+            && cause.contains("-H 'NAME: VALUE'"),
+        "{cause}"
+    );
+    assert!(!cause.contains("different secret"), "{cause}");
+    // Only its POSTs behind the gateway: the handshake passes.
+    let posts_only = TestServer::start(posts(|req| match req.header("x-api-key") {
+        Some("k") => verified(req),
+        _ => Reply::new(401, "missing api key"),
+    }));
+    let cause = root_cause_of(&mut check(&posts_only.url(PATH)));
+    assert!(cause.contains("whatever its signature"), "{cause}");
+    let (code, lines) = run_json(check(&srv.url(PATH)).args(["-H", "X-Api-Key: k"]));
+    assert_eq!(code, 0, "{lines:#?}");
+}
+
 #[test]
 fn posts_routed_nowhere_are_a_wrong_path_or_method() {
     let srv = TestServer::start(posts(|_| Reply::new(404, "Not Found")));

@@ -237,6 +237,7 @@ impl Runner<'_> {
                 check.passed(),
                 check.status.and_then(|s| StatusCode::from_u16(s).ok()),
             ));
+            self.observed.handshake_body = check.body.clone();
         }
         Ok(match &self.handshake_control {
             Some(control) if probe != Probe::Challenge => {
