@@ -77,6 +77,21 @@ impl Error {
         self
     }
 
+    /// For a receiver (`listen`, `ingest` with `--json`): a closed stdout is
+    /// not the reader's quiet choice it is for a one-shot command, since the
+    /// receiver stops taking events: a failure (exit 1) with its `error:` line.
+    pub fn stopping_a_receiver(self) -> Error {
+        match self.kind {
+            Kind::ClosedPipe => {
+                Error::failed("stdout was closed (its reader exited), so the receiver stopped")
+                    .with_hint(
+                        "keep the program reading --json running for as long as the receiver runs",
+                    )
+            }
+            _ => self,
+        }
+    }
+
     /// An error writing to stdout: a closed pipe is the reader's choice, not a fault.
     pub fn stdout(err: std::io::Error) -> Error {
         if err.kind() == std::io::ErrorKind::BrokenPipe {

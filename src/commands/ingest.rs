@@ -150,7 +150,7 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         .map_err(|e| Error::failed(format!("the store task failed: {e}")))?;
     output::note(summary(&front.tally, &stats));
     match front.failure {
-        Some(error) => Err(error),
+        Some(error) => Err(error.stopping_a_receiver()),
         None => Ok(Outcome::Success),
     }
 }

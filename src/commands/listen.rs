@@ -175,7 +175,7 @@ async fn listen(
         output::note(line);
     }
     match failure {
-        Some(error) => Err(error),
+        Some(error) => Err(error.stopping_a_receiver()),
         None => Ok(Outcome::Success),
     }
 }

@@ -162,3 +162,20 @@ fn a_torn_last_line_is_repaired_with_a_warning() {
     assert_eq!(rest.lines().count(), 1);
     record::parse_line(rest.trim_end()).unwrap();
 }
+
+#[test]
+fn json_into_a_closed_pipe_answers_503_and_exits_1() {
+    // `wm-hooks listen --json | true`: the reader is gone before any line.
+    let listener = Listener::start_with_closed_stdout(&["--json"]);
+    let reply = post_signed(&listener.url, r#"{"event":"message.received"}"#);
+    assert_eq!(reply.status, 503, "not recorded, so not 2xx");
+    let stopped = listener.stop();
+    assert_eq!(stopped.code, Some(1), "{}", stopped.stderr);
+    assert!(
+        stopped
+            .stderr
+            .contains("error: stdout was closed (its reader exited), so the receiver stopped"),
+        "{}",
+        stopped.stderr
+    );
+}

@@ -41,6 +41,8 @@ enum Stdout {
     Read,
     /// A pipe nobody reads.
     Paused,
+    /// A pipe whose reader has gone (`| true`).
+    Closed,
     File(std::fs::File),
 }
 
@@ -68,6 +70,12 @@ impl Listener {
         Listener::spawn(args, &[("WM_HOOKS_SECRET", SECRET)], Stdout::Paused)
     }
 
+    /// Like [`Listener::start`], but stdout's reader has exited: every write
+    /// to it fails (EPIPE).
+    pub fn start_with_closed_stdout(args: &[&str]) -> Listener {
+        Listener::spawn(args, &[("WM_HOOKS_SECRET", SECRET)], Stdout::Closed)
+    }
+
     /// Like [`Listener::start`], with stdout redirected to `file` (`> file`).
     pub fn start_with_stdout_file(args: &[&str], file: std::fs::File) -> Listener {
         Listener::spawn(args, &[("WM_HOOKS_SECRET", SECRET)], Stdout::File(file))
@@ -88,9 +96,10 @@ impl Listener {
 
     fn command(args: &[&str], env: &[(&str, &str)], out: Stdout) -> Listener {
         let read_stdout = matches!(out, Stdout::Read);
+        let close_stdout = matches!(out, Stdout::Closed);
         let stdout = match out {
             Stdout::File(file) => Stdio::from(file),
-            Stdout::Read | Stdout::Paused => Stdio::piped(),
+            Stdout::Read | Stdout::Paused | Stdout::Closed => Stdio::piped(),
         };
         let mut child = super::wm_hooks_std()
             .envs(env.iter().copied())
@@ -100,6 +109,9 @@ impl Listener {
             .stderr(Stdio::piped())
             .spawn()
             .expect("wm-hooks starts");
+        if close_stdout {
+            drop(child.stdout.take());
+        }
         let stdout = Arc::new(Mutex::new(Vec::new()));
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let mut readers = vec![gather(
