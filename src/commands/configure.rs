@@ -448,7 +448,20 @@ fn api_error(err: ApiError, api: &Api) -> Error {
         ApiError::Redirected { .. } => Error::failed(message).with_hint(
             "check --api-url: the key is never sent on to another address, so give the final one",
         ),
-        ApiError::GaveUp { .. } | ApiError::WaitTooLong { .. } => Error::unreachable(message)
+        ApiError::NotJson { .. } => Error::failed(message).with_hint(format!(
+            "the request went to {}: is --api-url the API's base URL (not a web page, a proxy's \
+             login page, or a mock that answers anything)?",
+            api.endpoint()
+        )),
+        // The API answered, but kept failing or asked to come back later.
+        ApiError::GaveUp {
+            last: api::Failure::Status(..),
+            ..
+        }
+        | ApiError::WaitTooLong { .. } => {
+            Error::failed(message).with_hint("the API is failing or busy: try again later")
+        }
+        ApiError::GaveUp { .. } => Error::unreachable(message)
             .with_hint("check the network and --api-url, then try again later"),
         ApiError::Client(_) => Error::failed(message),
     }

@@ -296,6 +296,14 @@ pub enum ApiError {
         status: u16,
         location: Option<String>,
     },
+    /// A 2xx whose body is not JSON (an HTML page, a body longer than the
+    /// answer's limit): not an answer of the API, so nothing is confirmed.
+    #[error("the API answered {status} with {shown}: the registration is not confirmed",
+        shown = content_type.as_deref().map_or("a body that is not JSON".to_string(), |t| format!("{t} that is not JSON")))]
+    NotJson {
+        status: u16,
+        content_type: Option<String>,
+    },
     /// Every attempt failed in a retryable way.
     #[error("gave up after {attempts} attempts: {last}")]
     GaveUp { attempts: u32, last: Failure },
@@ -345,17 +353,27 @@ async fn judge(response: reqwest::Response, redact: &Redactor, attempt: u32) -> 
         _ => None,
     };
     let location = header(LOCATION).map(|l| redact.text(&l));
+    let content_type = header(CONTENT_TYPE).map(|t| shorten(&redact.text(&t)));
     // A body cut short (the timeout struck mid-answer) still has the status.
     let body = read_limited(response).await;
     // Redacted whole, then shortened: a cut first could split a secret so
     // that the redactor no longer sees it.
     let message = || api_message(&body).map(|m| shorten(&redact.text(&m)));
     match status {
-        200..=299 => Judged::Done(Ok(Saved {
-            status,
-            answer: serde_json::from_slice(&body).ok().map(|v| redact.json(v)),
-            attempts: attempt,
-        })),
+        200..=299 => {
+            let answer = serde_json::from_slice(&body).ok().map(|v| redact.json(v));
+            if answer.is_none() && !body.iter().all(u8::is_ascii_whitespace) {
+                return Judged::Done(Err(ApiError::NotJson {
+                    status,
+                    content_type,
+                }));
+            }
+            Judged::Done(Ok(Saved {
+                status,
+                answer,
+                attempts: attempt,
+            }))
+        }
         401 | 403 => Judged::Done(Err(ApiError::Rejected {
             status,
             message: message(),

@@ -314,11 +314,35 @@ fn server_errors_are_retried_until_one_succeeds() {
 }
 
 #[test]
-fn a_persistent_server_error_is_exit_3_after_3_retries() {
+fn a_persistent_server_error_is_exit_1_after_3_retries() {
+    // The API was reached: it kept failing.
     let script = [500, 502, 500, 504, 200].map(Reply::status);
     let says = "error: gave up after 4 attempts: the API answered 504";
-    let (_, requests) = answered(script, &[], 3, says);
+    let (err, requests) = answered(script, &[], 1, says);
+    assert!(err.contains("hint: the API is failing or busy"), "{err}");
+    assert!(!err.contains("check the network"), "{err}");
     assert_eq!(requests.len(), 4);
+}
+
+#[test]
+fn a_2xx_that_is_not_json_confirms_nothing() {
+    for (reply, shown) in [
+        (
+            Reply::new(200, "<html><body>Welcome</body></html>")
+                .header("content-type", "text/html"),
+            "the API answered 200 with text/html that is not JSON",
+        ),
+        (
+            Reply::json(200, &format!("[{}", "1,".repeat(40_000))),
+            "the API answered 200 with application/json that is not JSON",
+        ),
+    ] {
+        let says = format!("error: {shown}: the registration is not confirmed");
+        let (err, requests) = answered([reply], &[], 1, &says);
+        assert!(err.contains("is --api-url the API's base URL"), "{err}");
+        assert!(!err.contains("webhook registered"), "{err}");
+        assert_eq!(requests.len(), 1);
+    }
 }
 
 #[test]
@@ -358,7 +382,7 @@ fn retry_after_is_honoured_and_bounded() {
         Reply::status(200),
     ];
     let says = "error: the API answered 429: slow down, and it asked to retry after 1h";
-    let (_, requests) = answered(script, &[], 3, says);
+    let (_, requests) = answered(script, &[], 1, says);
     assert_eq!(requests.len(), 1);
 }
 
@@ -743,7 +767,7 @@ fn an_absurd_retry_after_is_capped_and_shown_readably() {
             Reply::status(200),
         ];
         let says = "error: the API answered 503, and it asked to retry after 1h or more";
-        let (_, requests) = answered(script, &[], 3, says);
+        let (_, requests) = answered(script, &[], 1, says);
         assert_eq!(requests.len(), 1);
     }
 }
