@@ -500,6 +500,16 @@ fn a_slow_receiver_fails_the_budget_only() {
     assert!(budget["latency_ms"].as_f64().unwrap() >= 1500.0);
     // The slow check itself passed: its status was right.
     assert_eq!(lines[4]["result"], "pass");
+    // Without `budget` in the run, nothing else would time it: the check
+    // judges its own answer's time.
+    let (code, lines) =
+        run_json(check(&srv.url(PATH)).args(["--timeout", "800ms", "--only", "signature.valid"]));
+    assert_eq!(code, 1);
+    let slow = &lines[1];
+    assert_eq!(slow["name"], "signature.valid.message-status");
+    assert_eq!(slow["result"], "fail", "{slow}");
+    says(slow, "hint", "answer 2xx first");
+    assert_eq!(lines[0]["result"], "pass", "the fast ones pass");
 }
 
 #[test]

@@ -10,7 +10,9 @@
 //! Checks run one after another over one keep-alive connection, in the order
 //! of [`CHECKS`], each judged on its own concern: a delivery check looks at the
 //! status only, and `budget` alone at the time (so a slow receiver fails
-//! `budget`, not everything). Every request is bounded by the client's give-up
+//! `budget`, not everything); in a run without `budget` (`--only`, `--skip`)
+//! each delivery check judges its own answer's time too, so that no late 2xx
+//! passes. Every request is bounded by the client's give-up
 //! time, and once two requests in a row got no answer the remaining checks are
 //! not sent, so a hung endpoint costs two timeouts, not twenty. Never prints.
 //!

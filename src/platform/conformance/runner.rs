@@ -47,7 +47,14 @@ pub async fn run(
     for (name, value) in extra {
         extra_headers.append(name.clone(), value.clone());
     }
+    // Time is `budget`'s concern; a run without it has each delivery check
+    // judge its own answer's time, so that a late 2xx never passes unseen.
+    let time_limit = match checks.iter().any(|spec| matches!(spec.test, Test::Budget)) {
+        true => Duration::MAX,
+        false => client.options().budget,
+    };
     let mut runner = Runner {
+        time_limit,
         session: Session::new(client, endpoint),
         token,
         profile,
@@ -149,6 +156,9 @@ struct Control {
 }
 
 struct Runner<'a> {
+    /// How late a delivery check's own answer may be: no limit when `budget`
+    /// runs (it times every answer), else the budget.
+    time_limit: Duration,
     session: Session,
     token: Token<'a>,
     profile: Profile,
@@ -370,9 +380,9 @@ impl Runner<'_> {
                 },
             )
             .await?;
-        // Time is `budget`'s concern: here only the answer counts.
+        // Time is `budget`'s concern when it runs: then only the answer counts.
         let judged = |result| match expectation {
-            Expectation::Accepted => delivery::judge(result, Expect::Accepted, Duration::MAX),
+            Expectation::Accepted => delivery::judge(result, Expect::Accepted, self.time_limit),
             Expectation::Refused | Expectation::Either => {
                 match delivery::judge(result, Expect::Refused, Duration::MAX) {
                     Some(Problem::AcceptedForgery(_)) if expectation == Expectation::Either => None,
