@@ -276,8 +276,9 @@ fn wm_hooks_listen_passes_every_check() {
     assert_eq!(names(&lines, true), set(&[]), "{lines:#?}");
     assert_eq!(names(&lines, false), set(&ALL));
     assert_eq!(code, 0);
-    // listen decodes the hex, so upper case is accepted.
+    // listen decodes the hex, so upper case is accepted, and refuses forgeries.
     says(&lines[11], "got", "accepted: 2");
+    says(&lines[11], "hint", "decodes the hex before comparing");
     // listen saw every request: 3 handshake GETs and 19 deliveries.
     let records = listener.wait_stdout(|out| out.lines().count() >= 22);
     let signatures: Vec<String> = records
@@ -383,7 +384,10 @@ fn a_receiver_that_accepts_any_signature_fails_every_forgery() {
         (&Value::from("pass"), &Value::Bool(false))
     );
     says(upper, "got", "accepted: 200 OK");
-    says(upper, "hint", "either case works");
+    // It accepts forgeries too: its acceptance shows nothing about the hex.
+    says(upper, "hint", "but so were forged signatures");
+    let (_, alone) = run_json(check(&srv.url(PATH)).args(["--only", "signature.uppercase-hex"]));
+    says(&alone[0], "hint", "whether signatures are checked at all");
     let missing = &lines[6];
     assert_eq!(missing["got"], "200 OK, body \"ok\"");
     assert_eq!(missing["expected"], "4xx (401)");

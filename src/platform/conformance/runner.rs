@@ -22,7 +22,7 @@ use crate::input::secret::Secret;
 use crate::platform::delivery::{self, Delivery, Expect, Problem, SignatureMode, Signer};
 use crate::platform::handshake::{self, Probe, Token};
 use crate::platform::report::{self, Check, Verdict};
-use crate::platform::root_cause::{self, Observed, Ours};
+use crate::platform::root_cause::{self, Observed, Ours, Tally};
 use crate::text;
 
 use super::{Body, Expectation, Finding, OnFinding, Run, Signing, Spec, Test, When, required};
@@ -406,7 +406,9 @@ impl Runner<'_> {
                 let own = hint.filter(|_| baseline || expectation != Expectation::Accepted);
                 Some(advice(problem, *copy, own, &self.header))
             }
-            None if expectation == Expectation::Either => Some(information(accepted).into()),
+            None if expectation == Expectation::Either => {
+                Some(information(accepted, &self.observed.forged).into())
+            }
             None => None,
         };
         let mut got = got(&results);
@@ -564,9 +566,17 @@ fn advice(
     }
 }
 
-/// What `signature.uppercase-hex`'s answer tells.
-fn information(accepted: bool) -> &'static str {
-    if accepted {
+/// What `signature.uppercase-hex`'s answer tells, given how the forgeries
+/// sent before it were answered: an acceptance shows the hex decoded before
+/// comparing only when forgeries were sent and refused.
+fn information(accepted: bool, forged: &Tally) -> &'static str {
+    if accepted && forged.accepted() > 0 {
+        "information only: accepted, but so were forged signatures (see the signature checks), \
+         so this shows nothing about how the hex is compared"
+    } else if accepted && forged.total == 0 {
+        "information only: accepted; whether signatures are checked at all is for the other \
+         signature checks to show; the platform sends lower case"
+    } else if accepted {
         "information only: the receiver decodes the hex before comparing, so either case works; \
          the platform sends lower case"
     } else {
