@@ -24,7 +24,15 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     let profile = super::profile(&args.endpoint.profile)?;
     let header = super::signature_header(args.signature_header.as_ref(), profile);
     let mut checks = conformance::select(&args.only, &args.skip);
+    let selected = !checks.is_empty();
     checks.retain(|spec| conformance::applies(spec, profile));
+    if checks.is_empty() && selected {
+        return Err(Error::input(format!(
+            "--only picks checks that do not run under --profile {}",
+            profile.name()
+        ))
+        .with_hint("`batch` runs only with --profile meta: Meta batches updates, StartMessaging sends one event per delivery"));
+    }
     if checks.is_empty() {
         return Err(Error::input("--only and --skip leave no check to run")
             .with_hint("`wm-hooks check --list` names the checks and their groups"));

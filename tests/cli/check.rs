@@ -753,3 +753,19 @@ fn list_names_every_check_without_a_secret() {
         .stdout(predicate::str::contains("tolerance.large-body"))
         .stdout(predicate::str::contains("handshake").not());
 }
+
+#[test]
+fn batch_alone_without_the_meta_profile_says_why_nothing_runs() {
+    let srv = TestServer::start(server::correct(SECRET));
+    check(&srv.url(PATH))
+        .args(["--only", "batch"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: --only picks checks that do not run under --profile startmessaging",
+        ))
+        .stderr(predicate::str::contains(
+            "`batch` runs only with --profile meta",
+        ));
+    assert!(srv.requests().is_empty());
+}
