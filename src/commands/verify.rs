@@ -2,6 +2,7 @@
 //! through [`handshake::check`] and prints the checks as a ✔/✘ table, with
 //! what was sent, what was expected and a hint under each failed one.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use crate::cli::VerifyArgs;
@@ -81,7 +82,18 @@ pub(super) fn report_lines(report: &Report) -> Vec<String> {
         lines.extend(check_lines(check, width));
     }
     let passed = run.iter().filter(|c| c.passed()).count();
-    lines.push(format!("{passed} of {} checks passed", run.len()));
+    let mut count = format!("{passed} of {} checks passed", run.len());
+    let skipped: Vec<&Check> = report
+        .checks
+        .iter()
+        .filter(|c| c.result == Verdict::Skipped)
+        .collect();
+    if let Some(first) = skipped.first() {
+        let why = first.got.strip_prefix("not sent: ").unwrap_or(&first.got);
+        let names: Vec<&str> = skipped.iter().map(|c| c.name.as_str()).collect();
+        let _ = write!(count, "; not sent ({why}): {}", names.join(", "));
+    }
+    lines.push(count);
     lines
 }
 

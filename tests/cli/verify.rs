@@ -71,7 +71,9 @@ fn the_challenge_can_be_given_and_negatives_skipped() {
         .assert()
         .success()
         .stdout(predicate::str::contains("200 OK, body \"1158201444\""))
-        .stdout(predicate::str::contains("1 of 1 checks passed"));
+        .stdout(predicate::str::contains(
+            "1 of 1 checks passed; not sent (--no-negative): handshake.wrong-token, handshake.wrong-mode",
+        ));
     let gets = srv.requests();
     assert_eq!(gets.len(), 1);
     assert_eq!(
@@ -190,7 +192,10 @@ fn a_slow_endpoint_times_out() {
             "✘ handshake.challenge  no answer: timed out after 400ms",
         ))
         .stdout(predicate::str::contains("answer the GET at once"))
-        .stdout(predicate::str::contains("0 of 1 checks passed"));
+        .stdout(predicate::str::contains(
+            "0 of 1 checks passed; not sent (the handshake got no answer): \
+             handshake.wrong-token, handshake.wrong-mode",
+        ));
     assert_eq!(
         srv.requests().len(),
         1,
