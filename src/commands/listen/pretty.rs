@@ -70,7 +70,8 @@ pub fn block(style: &Style, report: &Report, tags: &[Tag]) -> String {
         Report::Malformed { at, peer, error } => {
             let mut out = String::new();
             let what = if error.is_parse_too_large() {
-                "a request head over 64 KiB (answered 431)".to_string()
+                "a request head over 64 KiB or with over 100 header fields (answered 431)"
+                    .to_string()
             } else {
                 format!("something that is not HTTP/1.1 ({error})")
             };
