@@ -769,3 +769,31 @@ fn batch_alone_without_the_meta_profile_says_why_nothing_runs() {
         ));
     assert!(srv.requests().is_empty());
 }
+
+#[test]
+fn forgeries_are_sent_as_an_event_the_receiver_accepts() {
+    // Fails on any body with a non-ASCII byte: the message.received sample
+    // has "João" in it, and so refusing its forgeries would prove nothing.
+    let srv = TestServer::start(posts(|req| match req.body.is_ascii() {
+        true => verified(req),
+        false => Reply::new(500, "Internal Server Error"),
+    }));
+    let (code, lines) = run_json(&mut check(&srv.url(PATH)));
+    assert_eq!(code, 1);
+    for name in [
+        "signature.missing",
+        "signature.wrong-secret",
+        "signature.tampered-body",
+        "signature.sha1-prefix",
+        "signature.empty",
+    ] {
+        let line = lines.iter().find(|l| l["name"] == name).unwrap();
+        assert_eq!(line["result"], "pass", "{line}");
+        says(line, "sent", "message.status");
+    }
+    let received = lines
+        .iter()
+        .find(|l| l["name"] == "signature.valid.message-received")
+        .unwrap();
+    assert_eq!(received["result"], "fail");
+}

@@ -283,6 +283,18 @@ impl Runner<'_> {
         Ok(control)
     }
 
+    /// Another event's sample whose correctly signed delivery was accepted,
+    /// and that delivery, when `body`'s own `control` was not.
+    fn accepted_instead(&self, body: Body, control: &Control) -> Option<(Body, Control)> {
+        if control.problem.is_none() || !matches!(body, Body::Sample(_)) {
+            return None;
+        }
+        self.delivery_controls
+            .iter()
+            .find(|(other, c)| matches!(other, Body::Sample(_)) && c.problem.is_none())
+            .map(|(other, c)| (*other, c.clone()))
+    }
+
     fn next_id(&mut self) -> String {
         self.ids += 1;
         sample::message_id(&self.run, self.ids)
@@ -362,10 +374,19 @@ impl Runner<'_> {
     ) -> Result<Check> {
         let expectation = signing.expectation();
         // A refusal is judged against the valid delivery of the same body,
-        // sent first when no earlier check has sent it.
-        let control = match expectation {
-            Expectation::Refused => Some(self.control(body).await?),
-            _ => None,
+        // sent first when no earlier check has sent it; when that one was
+        // refused but another event's was accepted (a receiver failing on
+        // one body only), the forgery is that event instead, so that it
+        // still shows how forgeries are treated.
+        let (body, control) = match expectation {
+            Expectation::Refused => {
+                let control = self.control(body).await?;
+                match self.accepted_instead(body, &control) {
+                    Some((other, accepted)) => (other, Some(accepted)),
+                    None => (body, Some(control)),
+                }
+            }
+            _ => (body, None),
         };
         let delivery = self.delivery(body, signing);
         let results = self
@@ -419,10 +440,14 @@ impl Runner<'_> {
         let mut hint = hint;
         match expectation {
             Expectation::Accepted => {
+                // As a control it counts by its status alone, late or not:
+                // the negatives ask whether valid signatures are accepted.
                 let control = Control {
                     name: spec.name,
                     reported: true,
-                    problem: problem.as_ref().map(|(_, p)| p.clone()),
+                    problem: results
+                        .iter()
+                        .find_map(|r| delivery::judge(r, Expect::Accepted, Duration::MAX)),
                     got: got.clone(),
                 };
                 self.delivery_controls.push((body, control));
