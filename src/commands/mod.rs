@@ -126,20 +126,28 @@ fn variant_fits(args: &SampleArgs, kinds: &[EventKind]) -> Result<()> {
     let flags = [
         (
             args.message_type.is_some() || args.reply.is_some(),
-            "--type and --reply",
+            match (args.message_type.is_some(), args.reply.is_some()) {
+                (true, true) => "--type and --reply pick",
+                (true, false) => "--type picks",
+                _ => "--reply picks",
+            },
             EventKind::MessageReceived,
         ),
-        (args.status.is_some(), "--status", EventKind::MessageStatus),
+        (
+            args.status.is_some(),
+            "--status picks",
+            EventKind::MessageStatus,
+        ),
         (
             args.template_status.is_some(),
-            "--template-status",
+            "--template-status picks",
             EventKind::TemplateStatus,
         ),
     ];
     for (given, flag, kind) in flags {
         if given && !kinds.contains(&kind) {
             return Err(Error::input(format!(
-                "{flag} pick a sample of {kind}, which is not being used"
+                "{flag} a sample of {kind}, which is not being used"
             ))
             .with_hint(format!("add {kind} to the events")));
         }

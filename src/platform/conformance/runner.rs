@@ -563,10 +563,16 @@ impl Runner<'_> {
         }
         Ok(Check {
             result: Verdict::from_passed(late.is_empty() && !answered.is_empty()),
-            sent: format!(
-                "one correctly signed delivery of each event type, timed with the {earlier} \
-                 correctly signed deliveries before it"
-            ),
+            sent: match earlier {
+                0 => "one correctly signed delivery of each event type, timed".to_string(),
+                1 => "one correctly signed delivery of each event type, timed with the one \
+                      correctly signed delivery before it"
+                    .to_string(),
+                n => format!(
+                    "one correctly signed delivery of each event type, timed with the {n} \
+                     correctly signed deliveries before it"
+                ),
+            },
             expected: format!("every answer within {}", humantime::format_duration(budget)),
             got,
             hint: problem.map(|p| p.hint(&self.header)),
