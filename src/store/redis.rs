@@ -342,10 +342,20 @@ impl Store for RedisStore {
                 .arg(&entry.body[..])
                 .arg(entry.secret.name());
         }
-        let answers: Vec<(i64, String)> = invocation
-            .invoke_async(&mut connection)
-            .await
-            .map_err(|e| self.failed(e))?;
+        let answers: Vec<(i64, String)> = match invocation.invoke_async(&mut connection).await {
+            // The connection was gone (Redis restarted, an idle connection
+            // cut): once more, on the new one the manager makes. Safe even if
+            // the first call ran and only its answer was lost: the dedupe
+            // keys it set make the second answer each entry a duplicate with
+            // its id, so nothing is stored twice. Not after a timeout: that
+            // one already took most of the sender's budget.
+            Err(e) if (e.is_connection_dropped() || e.is_io_error()) && !e.is_timeout() => {
+                let mut connection = self.connection.clone();
+                invocation.invoke_async(&mut connection).await
+            }
+            answered => answered,
+        }
+        .map_err(|e| self.failed(e))?;
         if answers.len() != entries.len() {
             return Err(unavailable(
                 &self.name,

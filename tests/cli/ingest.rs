@@ -293,6 +293,25 @@ fn a_killed_ingest_under_load_loses_nothing_it_answered_2xx() {
 }
 
 #[test]
+fn a_redis_restarted_between_requests_costs_no_503() {
+    let Some(mut store) = TestStore::redis("ingest::a_redis_restarted_between") else {
+        return;
+    };
+    let running = ingest(&store, &[]);
+    let first = post_all(&running.url, vec![status_body(0)], 1);
+    assert_eq!(first, [Some(200)]);
+    // ingest's connection is now dead, and it does not know yet.
+    store.redis.as_mut().unwrap().restart();
+    let next = post_all(&running.url, (1..4).map(status_body).collect(), 1);
+    assert_eq!(next, [Some(200); 3], "the first one too");
+    let stopped = running.stop();
+    assert!(!stopped.stderr.contains("error:"), "{}", stopped.stderr);
+    let stored = stored_ids(&store);
+    assert_eq!(stored.len(), 4, "{stored:?}");
+    assert!(stored.values().all(|n| *n == 1));
+}
+
+#[test]
 fn the_store_stopped_mid_load_means_503_then_recovery_without_a_restart() {
     let Some(mut store) = TestStore::redis("ingest::the_store_stopped_mid_load") else {
         return;
