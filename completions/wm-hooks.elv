@@ -306,7 +306,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
         &'wm-hooks;store;dead'= {
             cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
             cand --group 'The Redis consumer group whose deliveries are counted (ignored for SQLite)'
-            cand --limit 'List at most N, oldest first'
+            cand --limit 'List at most N, in the order their events were stored'
             cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
             cand --json 'Print one JSON object per dead letter on stdout'
             cand -q 'Print less on stderr (errors still show)'

@@ -336,7 +336,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l group -d 'The Redis consumer group whose deliveries are counted (ignored for SQLite)' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l limit -d 'List at most N, oldest first' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l limit -d 'List at most N, in the order their events were stored' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -50,7 +50,7 @@ pub struct StoreStatsArgs {
 pub struct StoreDeadArgs {
     #[command(flatten)]
     pub store: StoreArgs,
-    /// List at most N, oldest first
+    /// List at most N, in the order their events were stored
     #[arg(long, value_name = "N", default_value_t = 100,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub limit: u32,
