@@ -39,6 +39,8 @@ mod meta;
 mod output;
 #[path = "cli/readers.rs"]
 mod readers;
+#[path = "cli/redaction.rs"]
+mod redaction;
 #[path = "cli/report.rs"]
 mod report;
 #[path = "cli/saved_secret.rs"]

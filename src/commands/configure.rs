@@ -15,6 +15,7 @@ use reqwest::Url;
 
 use crate::cli::ConfigureArgs;
 use crate::contract::events::EventKind;
+use crate::contract::redact::Redactor;
 use crate::error::{Error, Outcome, Result};
 use crate::http::client;
 use crate::http::sender::{Client, ClientOptions, Endpoint};
@@ -180,7 +181,9 @@ fn verify_first(registration: &Registration) -> Result<bool> {
         value: registration.secret().to_text()?,
         kind: handshake::TokenKind::Secret,
     };
-    let client = Client::new(ClientOptions::with_budget(PLATFORM_BUDGET, false));
+    let hidden = Redactor::new([registration.secret().bytes()]);
+    let client =
+        Client::new(ClientOptions::with_budget(PLATFORM_BUDGET, false)).with_redactor(hidden);
     let options = handshake::Options {
         challenge: None,
         negative: false,

@@ -83,7 +83,11 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
             args.connection.insecure,
         );
     }
-    let client = super::client(&args.connection, secret.as_ref());
+    let client = super::client(
+        &args.connection,
+        &secret.iter().collect::<Vec<_>>(),
+        endpoint.url().password(),
+    );
     let plan = Plan {
         count,
         duplicate: args.duplicate,
@@ -471,7 +475,7 @@ impl Printer {
         if let Ok(answer) = r.result {
             if answer.body_len > 0 {
                 let cut = if answer.is_cut() { "…" } else { "" };
-                let lines = body_lines(answer.head());
+                let lines = body_lines(&answer.shown_head());
                 let last = lines.len() - 1;
                 for (n, text) in lines.iter().enumerate() {
                     let label = if n == 0 { "  body: " } else { "        " };

@@ -27,6 +27,7 @@ use reqwest::Url;
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
+use crate::contract::redact::Redactor;
 use crate::error::{Error, Result};
 use crate::http::client::USER_AGENT;
 
@@ -180,6 +181,8 @@ pub type Tap = Arc<dyn Fn(Exchange<'_>) + Send + Sync>;
 pub struct Client {
     options: ClientOptions,
     tap: Option<Tap>,
+    /// Given to every answer, which shows itself through it.
+    redactor: Arc<Redactor>,
     /// Built on the first https connection: loading the system's roots costs
     /// milliseconds that plain-http runs need not pay.
     tls: Arc<OnceLock<std::result::Result<tokio_rustls::TlsConnector, String>>>,
@@ -190,6 +193,7 @@ impl Client {
         Client {
             options,
             tap: None,
+            redactor: Arc::default(),
             tls: Arc::default(),
         }
     }
@@ -202,6 +206,17 @@ impl Client {
     pub fn with_tap(mut self, tap: Option<Tap>) -> Client {
         self.tap = tap;
         self
+    }
+
+    /// The same client, its answers hiding `redactor`'s secrets wherever
+    /// they are shown (an endpoint may echo the request it got).
+    pub fn with_redactor(mut self, redactor: Redactor) -> Client {
+        self.redactor = Arc::new(redactor);
+        self
+    }
+
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     /// The same client, waiting at least `wait` for a late answer before
@@ -283,7 +298,11 @@ impl Session {
             self.connection = None;
         }
         let result = match result {
-            Ok(answer) => Ok(Answer { latency, ..answer }),
+            Ok(answer) => Ok(Answer {
+                latency,
+                redactor: self.client.redactor.clone(),
+                ..answer
+            }),
             Err(failure) => Err(Failure { latency, ..failure }),
         };
         if let Some(tap) = &self.client.tap {
@@ -360,6 +379,7 @@ impl Session {
                 body,
                 body_len,
                 latency: Duration::ZERO,
+                redactor: Arc::default(),
             });
         }
     }
