@@ -55,7 +55,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         kind: token_kind,
     };
     let junit = args.junit.as_deref().map(Junit::create).transpose()?;
-    let url = endpoint.url().to_string();
+    let url = endpoint.shown();
     if !args.json {
         output::println(format_args!("check {url}"))?;
     }

@@ -407,8 +407,10 @@ pub(crate) fn shown_value(
         || name.as_str() == "x-api-key"
         || secret.is_some_and(|s| text.contains(s));
     if credential {
-        // `Bearer sk_live_…cdef`: the scheme is no secret.
+        // `Bearer sk_live_…cdef`: the scheme is no secret. Basic's base64
+        // ends in the password's own last characters: none of it is shown.
         let shown = match text.split_once(' ') {
+            Some((scheme, _)) if scheme.eq_ignore_ascii_case("basic") => format!("{scheme} ****"),
             Some((scheme, token))
                 if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
             {
@@ -446,6 +448,15 @@ mod tests {
                 Some("topsecret")
             )
             .1
+        );
+    }
+
+    #[test]
+    fn basic_auth_is_masked_whole() {
+        let basic = HeaderValue::from_static("Basic dXNlcjpwYTU1d29yZHBhNTV3b3Jk");
+        assert_eq!(
+            shown_value(&header::AUTHORIZATION, &basic, None),
+            ("Basic ****".to_string(), true)
         );
     }
 

@@ -82,17 +82,23 @@ impl Registration {
 
     /// The request body, `{"url", "secret", "events"}` in that order.
     pub fn body(&self) -> Value {
-        self.body_with(&String::from_utf8_lossy(self.secret.bytes()))
+        self.body_showing(
+            self.url.as_str(),
+            &String::from_utf8_lossy(self.secret.bytes()),
+        )
     }
 
-    /// The body with the secret masked, for showing.
+    /// The body with the secret and a password in the URL masked, for showing.
     pub fn masked_body(&self) -> Value {
-        self.body_with(&self.secret.masked())
+        self.body_showing(
+            &crate::contract::redact::url(&self.url),
+            &self.secret.masked(),
+        )
     }
 
-    fn body_with(&self, secret: &str) -> Value {
+    fn body_showing(&self, url: &str, secret: &str) -> Value {
         let events: Vec<&str> = self.events.iter().map(|e| e.name()).collect();
-        serde_json::json!({ "url": self.url.as_str(), "secret": secret, "events": events })
+        serde_json::json!({ "url": url, "secret": secret, "events": events })
     }
 }
 

@@ -160,7 +160,7 @@ pub async fn check(
     }
     checks.insert(0, first);
     Ok(Report {
-        url: endpoint.url().to_string(),
+        url: endpoint.shown(),
         checks,
     })
 }

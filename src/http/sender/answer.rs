@@ -177,8 +177,12 @@ impl Failure {
     /// The command's error (exit 3) for a failure that never reached the
     /// endpoint's HTTP server.
     pub fn to_error(&self, endpoint: &Endpoint) -> Error {
-        Error::unreachable(format!("cannot reach {}: {}", endpoint.url(), self.detail))
-            .with_hint(self.kind.hint())
+        Error::unreachable(format!(
+            "cannot reach {}: {}",
+            endpoint.shown(),
+            self.detail
+        ))
+        .with_hint(self.kind.hint())
     }
 }
 
