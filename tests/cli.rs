@@ -39,6 +39,8 @@ mod meta;
 mod output;
 #[path = "cli/readers.rs"]
 mod readers;
+#[path = "cli/redaction.rs"]
+mod redaction;
 #[path = "cli/report.rs"]
 mod report;
 #[path = "cli/saved_secret.rs"]
@@ -49,6 +51,8 @@ mod send_test;
 mod sign;
 #[path = "cli/store.rs"]
 mod store;
+#[path = "cli/url_password.rs"]
+mod url_password;
 #[path = "cli/verify.rs"]
 mod verify;
 #[path = "cli/verify_signature.rs"]

@@ -109,7 +109,7 @@ pub struct IngestArgs {
     pub previous_secret_file: Option<PathBuf>,
     /// The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with
     /// ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
-    #[arg(long, value_name = "URL", value_parser = parse_store)]
+    #[arg(long, value_name = "URL", value_parser = parse_store())]
     pub store: Option<StoreUrl>,
     /// Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain
     /// HTTP for a TLS proxy in front

@@ -5,10 +5,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
 use clap::{Args, Subcommand};
 use hyper::header::HeaderName;
 
 use super::{SecretArgs, duration, long_duration, parse_header_name, parse_scale};
+use crate::contract::redact;
 use crate::platform::delivery::DEFAULT_SIGNATURE_HEADER;
 use crate::platform::relay::{Route, Schedule};
 use crate::store::{StoreUrl, redis};
@@ -18,7 +21,7 @@ use crate::store::{StoreUrl, redis};
 pub struct StoreArgs {
     /// The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with
     /// ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
-    #[arg(long, value_name = "URL", value_parser = parse_store)]
+    #[arg(long, value_name = "URL", value_parser = parse_store())]
     pub store: Option<StoreUrl>,
     /// The Redis consumer group whose deliveries are counted (ignored for SQLite)
     #[arg(long, value_name = "NAME", default_value = redis::DEFAULT_GROUP)]
@@ -93,11 +96,11 @@ pub struct StorePruneArgs {
 pub struct DeliverArgs {
     /// The store to deliver from: sqlite:PATH or redis://HOST:PORT/DB?stream=NAME
     /// [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
-    #[arg(long, value_name = "URL", value_parser = parse_store)]
+    #[arg(long, value_name = "URL", value_parser = parse_store())]
     pub from: Option<StoreUrl>,
     /// Where events go: URL for every event, or EVENT=URL (repeatable) to route one
     /// event type; an event no route takes becomes a dead letter
-    #[arg(long, value_name = "[EVENT=]URL", required = true, value_parser = parse_route)]
+    #[arg(long, value_name = "[EVENT=]URL", required = true, value_parser = parse_route())]
     pub to: Vec<Route>,
     #[command(flatten)]
     pub secret: SecretArgs,
@@ -138,12 +141,44 @@ pub struct DeliverArgs {
     pub json: bool,
 }
 
-pub(super) fn parse_store(text: &str) -> Result<StoreUrl, String> {
-    StoreUrl::parse(text)
+/// `--store` and `--from`: a [`StoreUrl`], its password never echoed.
+pub(super) fn parse_store() -> Masked<StoreUrl> {
+    Masked(StoreUrl::parse)
 }
 
-fn parse_route(text: &str) -> Result<Route, String> {
-    Route::parse(text)
+/// `deliver --to`: a [`Route`], its password never echoed.
+fn parse_route() -> Masked<Route> {
+    Masked(Route::parse)
+}
+
+/// A parser of values that may hold a password (a URL's): clap's own error
+/// for a function parser quotes the raw value (`invalid value 'redis://:pw@…'`),
+/// so this one builds the error itself, with the value as [`redact::raw_url`]
+/// shows it. The parse function's own message must not quote it raw either.
+#[derive(Clone, Copy)]
+pub(super) struct Masked<T>(fn(&str) -> Result<T, String>);
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for Masked<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let Some(text) = value.to_str() else {
+            return Err(clap::Error::new(ErrorKind::InvalidUtf8).with_cmd(cmd));
+        };
+        (self.0)(text).map_err(|why| {
+            let arg = arg.map_or_else(|| "...".to_string(), ToString::to_string);
+            let message = format!(
+                "invalid value '{}' for '{arg}': {why}\n",
+                redact::raw_url(text)
+            );
+            clap::Error::raw(ErrorKind::ValueValidation, message).with_cmd(cmd)
+        })
+    }
 }
 
 fn parse_schedule(text: &str) -> Result<Schedule, String> {

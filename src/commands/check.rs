@@ -52,15 +52,18 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     super::warn_if_on_command_line(&secret);
     let (token, token_kind) =
         super::handshake_token(&args.endpoint.verify_token, || Ok(secret.clone()))?;
+    let client = super::client(
+        &args.connection,
+        &[&secret, &token],
+        endpoint.url().password(),
+    )
+    .waiting_at_least(args.connection.timeout + LATE_MARGIN);
     let token = Token {
         value: token.to_text()?,
         kind: token_kind,
     };
     let junit = args.junit.as_deref().map(Junit::create).transpose()?;
-    let budget = args.connection.timeout;
-    let client =
-        super::client(&args.connection, Some(&secret)).waiting_at_least(budget + LATE_MARGIN);
-    let url = endpoint.url().to_string();
+    let url = endpoint.shown();
     if !args.json {
         output::println(format_args!("check {url}"))?;
     }

@@ -15,6 +15,7 @@ use reqwest::Url;
 
 use crate::cli::ConfigureArgs;
 use crate::contract::events::EventKind;
+use crate::contract::redact::{self, Redactor};
 use crate::error::{Error, Outcome, Result};
 use crate::http::client;
 use crate::http::sender::{Client, ClientOptions, Endpoint};
@@ -180,7 +181,9 @@ fn verify_first(registration: &Registration) -> Result<bool> {
         value: registration.secret().to_text()?,
         kind: handshake::TokenKind::Secret,
     };
-    let client = Client::new(ClientOptions::with_budget(PLATFORM_BUDGET, false));
+    let hidden = Redactor::new([registration.secret().bytes()]);
+    let client =
+        Client::new(ClientOptions::with_budget(PLATFORM_BUDGET, false)).with_redactor(hidden);
     let options = handshake::Options {
         challenge: None,
         negative: false,
@@ -240,7 +243,7 @@ fn api_key(text: &str, origin: Origin) -> Result<ApiKey> {
 /// nothing else, so anything else would only fail later at "Save & Verify".
 pub fn webhook_url(text: &str) -> Result<Url> {
     parse_webhook_url(text).map_err(|problem| {
-        let shown = output::escape(text.trim());
+        let shown = redact::raw_url(&output::escape(text.trim()));
         let hint = match problem {
             UrlProblem::NoScheme => format!("write it in full, e.g. https://{shown}"),
             UrlProblem::Invalid(_) => {
@@ -287,7 +290,7 @@ fn parse_webhook_url(text: &str) -> Result<Url, UrlProblem> {
 /// machine only, so that the key never crosses a network in the clear.
 pub fn api_base(text: &str) -> Result<Url> {
     let text = text.trim();
-    let shown = output::escape(text);
+    let shown = redact::raw_url(&output::escape(text));
     let url = Url::parse(text).map_err(|err| {
         Error::input(format!("the API URL {shown} is not a valid URL ({err})")).with_hint(format!(
             "use the API's base URL, e.g. {}",
@@ -373,7 +376,7 @@ fn curl(api: &Api, registration: &Registration) -> String {
     let quote = |text: &str| format!("'{}'", text.replace('\'', r"'\''"));
     format!(
         "curl -X PUT {} \\\n  -H {} \\\n  -H {} \\\n  -H {} \\\n  --data {}",
-        quote(api.endpoint().as_str()),
+        quote(&redact::url(api.endpoint())),
         quote(&format!("Authorization: Bearer {}", api.key().masked())),
         quote("Content-Type: application/json"),
         quote(&format!("User-Agent: {}", client::USER_AGENT)),
@@ -394,9 +397,9 @@ fn summary(api: &Api, registration: &Registration) -> String {
     };
     format!(
         "About to register:\n  url:     {}\n  events:  {}\n  secret:  {secret_line}\n  API:     PUT {} (key {})",
-        registration.url(),
+        redact::url(registration.url()),
         names(registration.events()),
-        api.endpoint(),
+        redact::url(api.endpoint()),
         api.key().masked(),
     )
 }
@@ -436,13 +439,13 @@ fn api_error(err: ApiError, api: &Api) -> Error {
         ApiError::Rejected { .. } => Error::failed(message).with_hint(format!(
             "check {} (or --api-key): it must be a valid key for {}",
             api::KEY_ENV,
-            api.endpoint()
+            redact::url(api.endpoint())
         )),
         ApiError::Refused {
             status: 404 | 405, ..
         } => Error::failed(message).with_hint(format!(
             "the request went to {}: is --api-url the API's base URL?",
-            api.endpoint()
+            redact::url(api.endpoint())
         )),
         ApiError::Refused { .. } => Error::failed(message),
         ApiError::Redirected { .. } => Error::failed(message).with_hint(
@@ -477,7 +480,7 @@ fn report_saved(
         // No JSON from the API (a 204): what was saved, the secret left out.
         let mut answer = saved.answer.clone().unwrap_or_else(|| {
             let events: Vec<&str> = registration.events().iter().map(|e| e.name()).collect();
-            serde_json::json!({ "url": registration.url().as_str(), "events": events })
+            serde_json::json!({ "url": redact::url(registration.url()), "events": events })
         });
         // Where the secret went, never the secret: a script reads it from there.
         if let (Some(path), Some(object)) = (saved_to, answer.as_object_mut()) {
@@ -491,7 +494,7 @@ fn report_saved(
     };
     output::ok(format_args!(
         "webhook registered{retried}: {}",
-        registration.url()
+        redact::url(registration.url())
     ));
     output::note(format_args!("  events: {}", names(registration.events())));
     let secret = registration.secret();
@@ -505,7 +508,7 @@ fn report_saved(
     if output::verbose() > 0 {
         output::note(format_args!("  answer: {}", saved.status));
     }
-    let url = registration.url();
+    let url = redact::url(registration.url());
     match (saved_to, secret.source) {
         (Some(path), _) => output::hint(format_args!(
             "next, `wm-hooks verify --url {url} --secret-file {}` runs the platform's handshake check, and `wm-hooks listen --secret-file {}` shows events as they arrive",

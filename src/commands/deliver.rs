@@ -25,6 +25,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::listen::FORWARD_SECRET_ENV;
 use crate::cli::DeliverArgs;
+use crate::contract::redact;
 use crate::error::{Error, Outcome, Result};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
@@ -154,7 +155,7 @@ async fn deliver(
         output::note(format_args!(
             "  {} → {}",
             route.event.as_deref().unwrap_or("every event"),
-            output::escape(route.url.as_str())
+            output::escape(&redact::url(&route.url))
         ));
     }
     output::note(format_args!(
@@ -312,7 +313,7 @@ async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report
         report.error = Some(error);
         return report;
     };
-    report.to = Some(route.url.to_string());
+    report.to = Some(redact::url(&route.url));
     let content_type = entry.content_type();
     let attempted: Attempted = plan
         .connections

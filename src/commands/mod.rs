@@ -21,6 +21,7 @@ use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use crate::cli::{Command, ConnectionArgs, ProfileArgs, SampleArgs, SecretArgs, VerifyTokenArgs};
 use crate::contract::events::EventKind;
 use crate::contract::profile::{self, Profile};
+use crate::contract::redact::Redactor;
 use crate::contract::sample::catalog::{MessageType, Variant};
 use crate::error::{Error, Outcome, Result};
 use crate::http::sender::{Client, ClientOptions, Exchange, Tap};
@@ -263,15 +264,22 @@ fn warn_visible(flag: &str, instead: &str) {
 }
 
 /// The client for `--timeout` and `--insecure`, with a warning for the
-/// latter; under `-v` it shows every exchange on stderr, `secret` masked.
-fn client(args: &ConnectionArgs, secret: Option<&Secret>) -> Client {
+/// latter. Its answers never show `secrets` (the first is the one its
+/// requests are signed with), nor `password`, the URL's: an endpoint may echo
+/// the request it got, `hub.verify_token` and all. Under `-v` it shows every
+/// exchange on stderr, the same way.
+fn client(args: &ConnectionArgs, secrets: &[&Secret], password: Option<&str>) -> Client {
     if args.insecure {
         output::warn(
             "--insecure: the endpoint's TLS certificate is not checked; the platform always checks it",
         );
     }
-    let tap = (output::verbose() > 0).then(|| exchange_tap(secret));
-    Client::new(ClientOptions::with_budget(args.timeout, args.insecure)).with_tap(tap)
+    let hidden = secrets.iter().map(|s| s.bytes());
+    let redactor = Redactor::new(hidden.chain(password.map(str::as_bytes)));
+    let tap = (output::verbose() > 0).then(|| exchange_tap(secrets.first().copied()));
+    Client::new(ClientOptions::with_budget(args.timeout, args.insecure))
+        .with_tap(tap)
+        .with_redactor(redactor)
 }
 
 /// How much of a body `-v` shows.
@@ -280,35 +288,40 @@ const SHOWN_BODY: usize = 2048;
 /// `-v`: each request's line and headers (`>`), each answer's status,
 /// headers and the first 2 KiB of its body (`<`), on stderr; `-vv` adds the
 /// request bodies. The secret is masked wherever it would appear: a header
-/// value, or the handshake's `hub.verify_token`.
+/// value, or the handshake's `hub.verify_token`; what the answer holds of the
+/// client's secrets is redacted ([`Answer::redactor`](crate::http::sender::Answer)).
 fn exchange_tap(secret: Option<&Secret>) -> Tap {
     let secret = secret.map(|s| String::from_utf8_lossy(s.bytes()).into_owned());
     let bodies = output::verbose() > 1;
     Arc::new(move |exchange: Exchange<'_>| {
         let secret = secret.as_deref();
         let mut lines = Vec::new();
-        let headers = |lines: &mut Vec<String>, mark: char, map: &HeaderMap| {
+        let headers = |lines: &mut Vec<String>, mark: char, map: &HeaderMap, hide: &Redactor| {
             for (name, value) in map {
                 let (shown, _) = shown_value(name, value, secret);
                 lines.push(format!(
                     "{mark} {}: {}",
                     title_case(name),
-                    output::escape(&shown)
+                    output::escape(&hide.text(&shown))
                 ));
             }
         };
-        let body = |lines: &mut Vec<String>, mark: char, bytes: &[u8], len: u64| {
-            if len == 0 {
-                return;
-            }
-            let cut = &bytes[..bytes.len().min(SHOWN_BODY)];
-            let more = match len > cut.len() as u64 {
-                true => format!("… ({len} bytes)"),
-                false => String::new(),
+        let body =
+            |lines: &mut Vec<String>, mark: char, bytes: &[u8], len: u64, hide: &Redactor| {
+                if len == 0 {
+                    return;
+                }
+                let cut = &bytes[..bytes.len().min(SHOWN_BODY)];
+                let more = match len > cut.len() as u64 {
+                    true => format!("… ({len} bytes)"),
+                    false => String::new(),
+                };
+                lines.push(format!("{mark}"));
+                lines.push(format!(
+                    "{mark} {}{more}",
+                    output::escape_bytes(&hide.bytes(cut))
+                ));
             };
-            lines.push(format!("{mark}"));
-            lines.push(format!("{mark} {}{more}", output::escape_bytes(cut)));
-        };
         match exchange {
             Exchange::Request(request, bytes) => {
                 lines.push(format!(
@@ -316,9 +329,15 @@ fn exchange_tap(secret: Option<&Secret>) -> Tap {
                     request.method(),
                     masked_target(request.uri(), secret)
                 ));
-                headers(&mut lines, '>', request.headers());
+                headers(&mut lines, '>', request.headers(), &Redactor::default());
                 if bodies {
-                    body(&mut lines, '>', bytes, bytes.len() as u64);
+                    body(
+                        &mut lines,
+                        '>',
+                        bytes,
+                        bytes.len() as u64,
+                        &Redactor::default(),
+                    );
                 }
             }
             Exchange::Resent(failure) => lines.push(format!(
@@ -331,8 +350,14 @@ fn exchange_tap(secret: Option<&Secret>) -> Tap {
                     status_text(answer.status),
                     output::latency(answer.latency)
                 ));
-                headers(&mut lines, '<', &answer.headers);
-                body(&mut lines, '<', &answer.body, answer.body_len);
+                headers(&mut lines, '<', &answer.headers, &answer.redactor);
+                body(
+                    &mut lines,
+                    '<',
+                    &answer.body,
+                    answer.body_len,
+                    &answer.redactor,
+                );
             }
             Exchange::Answer(Err(failure)) => {
                 lines.push(format!("< no answer: {}", output::escape(&failure.detail)));
@@ -390,8 +415,10 @@ pub(crate) fn shown_value(
         || name.as_str() == "x-api-key"
         || secret.is_some_and(|s| text.contains(s));
     if credential {
-        // `Bearer sk_live_…cdef`: the scheme is no secret.
+        // `Bearer sk_live_…cdef`: the scheme is no secret. Basic's base64
+        // ends in the password's own last characters: none of it is shown.
         let shown = match text.split_once(' ') {
+            Some((scheme, _)) if scheme.eq_ignore_ascii_case("basic") => format!("{scheme} ****"),
             Some((scheme, token))
                 if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
             {
@@ -429,6 +456,15 @@ mod tests {
                 Some("topsecret")
             )
             .1
+        );
+    }
+
+    #[test]
+    fn basic_auth_is_masked_whole() {
+        let basic = HeaderValue::from_static("Basic dXNlcjpwYTU1d29yZHBhNTV3b3Jk");
+        assert_eq!(
+            shown_value(&header::AUTHORIZATION, &basic, None),
+            ("Basic ****".to_string(), true)
         );
     }
 

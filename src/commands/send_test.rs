@@ -83,7 +83,11 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
             args.connection.insecure,
         );
     }
-    let client = super::client(&args.connection, secret.as_ref());
+    let client = super::client(
+        &args.connection,
+        &secret.iter().collect::<Vec<_>>(),
+        endpoint.url().password(),
+    );
     let plan = Plan {
         count,
         duplicate: args.duplicate,
@@ -94,7 +98,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     let bulk = args.count.is_some();
     let bar = progress_bar(bulk && !args.json, deliveries);
     let printer = Printer {
-        url: endpoint.url().to_string(),
+        url: endpoint.shown(),
         path: endpoint.url().path().to_string(),
         header: header.clone(),
         mode: args.signature,
@@ -120,7 +124,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
         let summary = Summary::new(
             stats.failed_deliveries == 0 && !stats.never_reached(),
             [stats.passed, stats.failed_deliveries, 0, 0],
-            endpoint.url().as_str(),
+            &endpoint.shown(),
             stats.elapsed,
         )
         .with_root_cause(root_cause.clone());
@@ -471,7 +475,7 @@ impl Printer {
         if let Ok(answer) = r.result {
             if answer.body_len > 0 {
                 let cut = if answer.is_cut() { "…" } else { "" };
-                let lines = body_lines(answer.head());
+                let lines = body_lines(&answer.shown_head());
                 let last = lines.len() - 1;
                 for (n, text) in lines.iter().enumerate() {
                     let label = if n == 0 { "  body: " } else { "        " };
@@ -600,13 +604,14 @@ fn dry_run(
         if index > 0 {
             output::println("")?;
         }
-        output::println(format_args!("POST {}", endpoint.url()))?;
+        output::println(format_args!("POST {}", endpoint.shown()))?;
         // curl checks certificates as the platform does; -k matches --insecure.
         let mut curl = format!(
             "curl -sS {}-X POST {}",
             if insecure { "-k " } else { "" },
-            shell_quote(endpoint.url().as_str().as_bytes())
+            shell_quote(endpoint.shown().as_bytes())
         );
+        masked |= endpoint.url().password().is_some();
         for (name, value) in request.headers() {
             let (shown, hidden) = super::shown_value(name, value, secret_text.as_deref());
             masked |= hidden;

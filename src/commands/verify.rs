@@ -18,7 +18,7 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let (token, kind) = super::handshake_token(&args.endpoint.verify_token, || {
         super::secret_as_token(&args.endpoint.secret)
     })?;
-    let client = super::client(&args.connection, Some(&token));
+    let client = super::client(&args.connection, &[&token], endpoint.url().password());
     let token = handshake::Token {
         value: token.to_text()?,
         kind,

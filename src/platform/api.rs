@@ -14,6 +14,7 @@ use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde_json::Value;
 
 use crate::contract::events::EventKind;
+use crate::contract::redact::Redactor;
 use crate::error::Result;
 use crate::http::client;
 use crate::input::secret::{self, Secret};
@@ -82,17 +83,23 @@ impl Registration {
 
     /// The request body, `{"url", "secret", "events"}` in that order.
     pub fn body(&self) -> Value {
-        self.body_with(&String::from_utf8_lossy(self.secret.bytes()))
+        self.body_showing(
+            self.url.as_str(),
+            &String::from_utf8_lossy(self.secret.bytes()),
+        )
     }
 
-    /// The body with the secret masked, for showing.
+    /// The body with the secret and a password in the URL masked, for showing.
     pub fn masked_body(&self) -> Value {
-        self.body_with(&self.secret.masked())
+        self.body_showing(
+            &crate::contract::redact::url(&self.url),
+            &self.secret.masked(),
+        )
     }
 
-    fn body_with(&self, secret: &str) -> Value {
+    fn body_showing(&self, url: &str, secret: &str) -> Value {
         let events: Vec<&str> = self.events.iter().map(|e| e.name()).collect();
-        serde_json::json!({ "url": self.url.as_str(), "secret": secret, "events": events })
+        serde_json::json!({ "url": url, "secret": secret, "events": events })
     }
 }
 
@@ -189,7 +196,7 @@ impl Api {
             .build()
             .map_err(|err| ApiError::Client(innermost(&err)))?;
         let body = registration.body().to_string();
-        let redact = Redactor::new(&self.key, &registration.secret);
+        let redact = redactor(&self.key, &registration.secret);
         let mut attempt = 1;
         loop {
             let sent = client
@@ -204,7 +211,10 @@ impl Api {
                     Judged::Done(result) => return result,
                     Judged::Retry(failure, retry_after) => (failure, retry_after),
                 },
-                Err(err) => (Failure::NoAnswer(redact.text(&self.describe(&err))), None),
+                Err(err) => (
+                    Failure::NoAnswer(redact.text(&self.describe(&err)).into_owned()),
+                    None,
+                ),
             };
             if attempt > self.backoff.retries {
                 return Err(ApiError::GaveUp {
@@ -352,7 +362,7 @@ async fn judge(response: reqwest::Response, redact: &Redactor, attempt: u32) -> 
         429 | 503 => header(RETRY_AFTER).and_then(|v| retry_after(&v, SystemTime::now())),
         _ => None,
     };
-    let location = header(LOCATION).map(|l| redact.text(&l));
+    let location = header(LOCATION).map(|l| redact.text(&l).into_owned());
     let content_type = header(CONTENT_TYPE).map(|t| shorten(&redact.text(&t)));
     // A body cut short (the timeout struck mid-answer) still has the status.
     let body = read_limited(response).await;
@@ -361,7 +371,9 @@ async fn judge(response: reqwest::Response, redact: &Redactor, attempt: u32) -> 
     let message = || api_message(&body).map(|m| shorten(&redact.text(&m)));
     match status {
         200..=299 => {
-            let answer = serde_json::from_slice(&body).ok().map(|v| redact.json(v));
+            let answer = serde_json::from_slice(&body)
+                .ok()
+                .map(|v| redact_json(redact, v));
             if answer.is_none() && !body.iter().all(u8::is_ascii_whitespace) {
                 return Judged::Done(Err(ApiError::NotJson {
                     status,
@@ -444,72 +456,28 @@ fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
-/// Replaces the key and the secret in text from the network: an API that echoes
-/// the request must not make us print them. A text that ends in the start of
-/// one (the API, or our body limit, cut it there) has that end masked too.
-struct Redactor {
-    hidden: Vec<(String, String)>,
+/// The key and the secret hidden in text from the network, by the rule of
+/// every received text ([`Redactor`]): an API that echoes the request must
+/// not make us print them.
+fn redactor(key: &ApiKey, secret: &Secret) -> Redactor {
+    Redactor::new([key.0.as_bytes(), secret.bytes()])
 }
 
-/// The shortest start of a secret at the end of a text that is masked: fewer
-/// characters say less than the mask's own four.
-const CUT_PREFIX_MIN: usize = 4;
-
-impl Redactor {
-    fn new(key: &ApiKey, secret: &Secret) -> Redactor {
-        let secret_text = String::from_utf8_lossy(secret.bytes()).into_owned();
-        let mut hidden = Vec::new();
-        for value in [key.0.clone(), secret_text] {
-            let mask = secret::mask(&value);
-            // Inside JSON text the value may appear escaped.
-            let escaped = Value::String(value.clone()).to_string();
-            let escaped = escaped[1..escaped.len() - 1].to_string();
-            if escaped != value {
-                hidden.push((escaped, mask.clone()));
-            }
-            hidden.push((value, mask));
+/// A JSON answer with every string in it (keys too) redacted.
+fn redact_json(redact: &Redactor, value: Value) -> Value {
+    let text = |s: &str| redact.text(s).into_owned();
+    match value {
+        Value::String(s) => Value::String(text(&s)),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| redact_json(redact, v)).collect())
         }
-        // Longest first, so a value containing the other is replaced whole.
-        hidden.sort_by_key(|(value, _)| std::cmp::Reverse(value.len()));
-        Redactor { hidden }
-    }
-
-    fn text(&self, text: &str) -> String {
-        let mut text = self
-            .hidden
-            .iter()
-            .fold(text.to_string(), |acc, (value, mask)| {
-                acc.replace(value, mask)
-            });
-        // The longest start of a value that the text ends with.
-        let cut = self
-            .hidden
-            .iter()
-            .filter_map(|(value, mask)| {
-                let starts = value.char_indices().map(|(i, _)| i).skip(CUT_PREFIX_MIN);
-                let longest = starts.filter(|&end| text.ends_with(&value[..end])).last()?;
-                Some((longest, mask))
-            })
-            .max_by_key(|(len, _)| *len);
-        if let Some((len, mask)) = cut {
-            text.truncate(text.len() - len);
-            text.push_str(mask);
-        }
-        text
-    }
-
-    fn json(&self, value: Value) -> Value {
-        match value {
-            Value::String(s) => Value::String(self.text(&s)),
-            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.json(v)).collect()),
-            Value::Object(fields) => Value::Object(
-                fields
-                    .into_iter()
-                    .map(|(k, v)| (self.text(&k), self.json(v)))
-                    .collect(),
-            ),
-            other => other,
-        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| (text(&k), redact_json(redact, v)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -698,39 +666,27 @@ mod tests {
     }
 
     #[test]
-    fn the_redactor_hides_the_key_and_the_secret_even_escaped() {
+    fn the_key_and_the_secret_are_redacted_even_escaped_or_cut() {
         let secret = Secret::new(r#"my"secret\with quotes"#, Source::Env).unwrap();
-        let redact = Redactor::new(&key(), &secret);
+        let redact = redactor(&key(), &secret);
         assert_eq!(
             redact.text(r#"bad key sk_live_1234567812345678 for my"secret\with quotes"#),
-            "bad key sk_live_…5678 for …otes"
+            "bad key **** for ****"
         );
         assert_eq!(
             redact.text(r#"{"secret":"my\"secret\\with quotes"}"#),
-            r#"{"secret":"…otes"}"#
+            r#"{"secret":"****"}"#
         );
         let json = serde_json::json!({"secret": r#"my"secret\with quotes"#, "n": [1, "sk_live_1234567812345678"]});
         assert_eq!(
-            redact.json(json).to_string(),
-            r#"{"secret":"…otes","n":[1,"sk_live_…5678"]}"#
+            redact_json(&redact, json).to_string(),
+            r#"{"secret":"****","n":[1,"****"]}"#
         );
-    }
-
-    #[test]
-    fn a_value_cut_at_the_end_of_a_text_is_masked() {
-        let secret = Secret::new("whsec_0123456789abcdefghij", Source::Env).unwrap();
-        let redact = Redactor::new(&key(), &secret);
-        let key = "sk_live_1234567812345678";
-        for end in 0..key.len() {
-            let shown = redact.text(&format!("bad key {}", &key[..end]));
-            if end >= CUT_PREFIX_MIN {
-                assert_eq!(shown, "bad key sk_live_…5678", "{end}");
-            } else {
-                assert_eq!(shown, format!("bad key {}", &key[..end]));
-            }
-        }
+        // A text cut inside a value (by the API, or our body limit) hides
+        // the 8 or more characters of it that are left.
+        assert_eq!(redact.text("bad key sk_live_1"), "bad key ****");
+        assert_eq!(redact.text("bad key sk_live"), "bad key sk_live");
         assert_eq!(redact.text("no secret here"), "no secret here");
-        assert_eq!(redact.text("whsec_0123456"), "whsec_…ghij");
     }
 
     proptest::proptest! {
@@ -743,7 +699,7 @@ mod tests {
             dates in proptest::collection::vec("[A-Za-z]{3}, [0-9]{1,14} [A-Za-z]{3} [0-9]{1,14} [0-9:]{1,10} GMT", 0..2),
         ) {
             let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-            let redact = Redactor::new(&key(), &Secret::new("s3cret", Source::Env).unwrap());
+            let redact = redactor(&key(), &Secret::new("s3cret", Source::Env).unwrap());
             let mut builder = hyper::Response::builder().status(status);
             for value in values.iter().map(|v| v.as_slice()).chain(dates.iter().map(|d| d.as_bytes())) {
                 if let Ok(value) = reqwest::header::HeaderValue::from_bytes(value) {

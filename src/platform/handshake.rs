@@ -162,7 +162,7 @@ pub async fn check(
     }
     checks.insert(0, first);
     Ok(Report {
-        url: endpoint.url().to_string(),
+        url: endpoint.shown(),
         checks,
     })
 }
@@ -281,10 +281,7 @@ fn judge_handshake(
         content_type,
         &answer.body,
         challenge,
-        answer
-            .headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok()),
+        answer.shown_header(&header::LOCATION).as_deref(),
         token,
     );
     if hint.is_none() && answer.latency > budget {
@@ -462,6 +459,7 @@ mod tests {
                 body: Bytes::from_static(body.as_bytes()),
                 body_len: body.len() as u64,
                 latency: Duration::from_millis(1),
+                redactor: Default::default(),
             })
         };
         assert!(judge_refusal(&answer(403, "Forbidden"), "c4a1", "h").passed());

@@ -47,15 +47,18 @@ impl Route {
                 }
                 _ => {
                     return Err(format!(
-                        "`{text}` is neither a URL nor EVENT=URL (such as \
-                         message.status=http://127.0.0.1:3000/statuses)"
+                        "`{}` is neither a URL nor EVENT=URL (such as \
+                         message.status=http://127.0.0.1:3000/statuses)",
+                        crate::contract::redact::raw_url(text)
                     ));
                 }
             }
         };
-        let parsed = reqwest::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+        let shown = || crate::contract::redact::raw_url(url);
+        let parsed =
+            reqwest::Url::parse(url).map_err(|e| format!("`{}` is not a URL: {e}", shown()))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(format!("`{url}` is not an http:// or https:// URL"));
+            return Err(format!("`{}` is not an http:// or https:// URL", shown()));
         }
         Ok(Route { event, url: parsed })
     }

@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::DEFAULT_STREAM;
+use crate::contract::redact;
 
 /// A parsed store URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,22 +38,26 @@ impl StoreUrl {
             }
             return Ok(StoreUrl::Sqlite(PathBuf::from(path)));
         }
-        let mut url = reqwest::Url::parse(text)
-            .map_err(|e| format!("`{}` is not a store URL ({e}); {HINT}", shown_raw(text)))?;
+        let mut url = reqwest::Url::parse(text).map_err(|e| {
+            format!(
+                "`{}` is not a store URL ({e}); {HINT}",
+                redact::raw_url(text)
+            )
+        })?;
         if !matches!(url.scheme(), "redis" | "rediss") {
             return Err(format!(
                 "`{}` is not a store URL: the scheme must be sqlite:, redis:// or rediss://",
-                shown_raw(text)
+                redact::raw_url(text)
             ));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(format!("`{}` names no host; {HINT}", shown_raw(text)));
+            return Err(format!("`{}` names no host; {HINT}", redact::raw_url(text)));
         }
         let db = url.path().trim_start_matches('/');
         if !db.is_empty() && db.parse::<u16>().is_err() {
             return Err(format!(
                 "`{}`: the path must be a database number such as /0, not /{db}",
-                shown_raw(text)
+                redact::raw_url(text)
             ));
         }
         let mut stream = None;
@@ -76,25 +81,12 @@ impl StoreUrl {
         }
         url.set_query(None);
         let connect = url.to_string();
-        if url.password().is_some() {
-            let _ = url.set_password(Some("****"));
-        }
-        let shown = format!("{url}?stream={stream}");
+        let shown = format!("{}?stream={stream}", redact::url(&url));
         Ok(StoreUrl::Redis(RedisUrl {
             connect,
             stream,
             shown,
         }))
-    }
-}
-
-/// A URL that did not parse, shown without what could be a password.
-fn shown_raw(text: &str) -> String {
-    match (text.find("://"), text.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}****{}", &text[..scheme + 3], &text[at..])
-        }
-        _ => text.to_string(),
     }
 }
 

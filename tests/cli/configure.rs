@@ -121,7 +121,7 @@ fn json_prints_the_answer_masked_or_else_what_was_saved() {
     let cases = [
         (
             Reply::json(200, &echoed),
-            serde_json::json!({"id": "wh_1", "url": HOOK, "secret": "whsec_…1a5c", "key": "sk_live_…5678"}),
+            serde_json::json!({"id": "wh_1", "url": HOOK, "secret": "****", "key": "****"}),
         ),
         (
             Reply::status(204),
@@ -266,7 +266,7 @@ fn an_api_message_that_echoes_the_secret_is_masked() {
         [Reply::json(422, &answer)],
         &[],
         1,
-        "secret whsec_…1a5c is too guessable",
+        "secret **** is too guessable",
     );
 }
 

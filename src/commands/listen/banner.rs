@@ -209,13 +209,9 @@ fn forward_host_is_here(url: &reqwest::Url, ip: IpAddr) -> bool {
         .is_ok_and(|target| target == ip || target.is_loopback() || ip.is_unspecified())
 }
 
-/// A URL for display: a password in it is masked.
+/// A URL for display: a password in it is masked, the rest escaped.
 pub(super) fn shown_url(url: &reqwest::Url) -> String {
-    let mut shown = url.clone();
-    if shown.password().is_some() {
-        let _ = shown.set_password(Some("****"));
-    }
-    output::escape(shown.as_str()).into_owned()
+    output::escape(&crate::contract::redact::url(url)).into_owned()
 }
 
 /// Quotes a word for a POSIX shell when it needs quoting.

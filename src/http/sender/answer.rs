@@ -2,13 +2,16 @@
 //! first part of the body, the time it took), or a [`Failure`] sorted into a
 //! [`FailureKind`] a person can act on, and the one line that describes either.
 
+use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::StatusCode;
-use hyper::header::HeaderMap;
+use hyper::header::{HeaderMap, HeaderName};
 
 use super::Endpoint;
+use crate::contract::redact::Redactor;
 use crate::error::{Error, Result};
 use crate::http::status_text;
 
@@ -24,15 +27,34 @@ pub struct Answer {
     /// From sending the request (connecting included, for a new connection) to
     /// the end of the body.
     pub latency: Duration,
+    /// What must not be shown of it: the client's secrets (see [`Answer::preview`]).
+    pub redactor: Arc<Redactor>,
 }
 
 /// How much of a body a person is shown.
 pub const PREVIEW: usize = 200;
 
 impl Answer {
-    /// The first `PREVIEW` bytes of the body, unescaped.
+    /// The first `PREVIEW` bytes of the body, unescaped, as received: for
+    /// judging it; [`Answer::shown_head`] is for showing it.
     pub fn head(&self) -> &[u8] {
         &self.body[..self.body.len().min(PREVIEW)]
+    }
+
+    /// [`Answer::head`] with the client's secrets redacted, unescaped.
+    pub fn shown_head(&self) -> Cow<'_, [u8]> {
+        self.redactor.bytes(self.head())
+    }
+
+    /// A header's value as text (invalid UTF-8 replaced), secrets redacted,
+    /// unescaped.
+    pub fn shown_header(&self, name: &HeaderName) -> Option<String> {
+        let value = self.headers.get(name)?;
+        Some(
+            self.redactor
+                .text(&String::from_utf8_lossy(value.as_bytes()))
+                .into_owned(),
+        )
     }
 
     /// Whether the body is longer than [`Answer::head`].
@@ -40,10 +62,11 @@ impl Answer {
         self.body_len > PREVIEW as u64
     }
 
-    /// [`Answer::head`] as text (invalid UTF-8 replaced), `…` when cut.
+    /// [`Answer::shown_head`] as text (invalid UTF-8 replaced), `…` when cut.
     /// Not escaped: printing it is the caller's concern.
     pub fn preview(&self) -> String {
-        let text = String::from_utf8_lossy(self.head());
+        let head = self.shown_head();
+        let text = String::from_utf8_lossy(&head);
         if self.is_cut() {
             format!("{text}…")
         } else {
@@ -154,8 +177,12 @@ impl Failure {
     /// The command's error (exit 3) for a failure that never reached the
     /// endpoint's HTTP server.
     pub fn to_error(&self, endpoint: &Endpoint) -> Error {
-        Error::unreachable(format!("cannot reach {}: {}", endpoint.url(), self.detail))
-            .with_hint(self.kind.hint())
+        Error::unreachable(format!(
+            "cannot reach {}: {}",
+            endpoint.shown(),
+            self.detail
+        ))
+        .with_hint(self.kind.hint())
     }
 }
 
@@ -212,6 +239,7 @@ mod tests {
                 body: Bytes::from_static(body),
                 body_len: body.len() as u64,
                 latency: Duration::ZERO,
+                redactor: Arc::default(),
             })
         };
         assert_eq!(

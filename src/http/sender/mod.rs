@@ -27,6 +27,7 @@ use reqwest::Url;
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
+use crate::contract::redact::{self, Redactor};
 use crate::error::{Error, Result};
 use crate::http::client::USER_AGENT;
 
@@ -49,6 +50,8 @@ pub struct Endpoint {
     port: u16,
     authority: HeaderValue,
     target: String,
+    /// `Authorization: Basic …` from the URL's user and password, as curl sends it.
+    basic: Option<HeaderValue>,
 }
 
 impl Endpoint {
@@ -56,7 +59,7 @@ impl Endpoint {
     /// is an input error.
     pub fn parse(text: &str) -> Result<Endpoint> {
         let url = Url::parse(text.trim()).map_err(|e| {
-            Error::input(format!("`{text}` is not a URL: {e}"))
+            Error::input(format!("`{}` is not a URL: {e}", redact::raw_url(text)))
                 .with_hint("give the whole URL, such as http://127.0.0.1:8080/webhooks/whatsapp")
         })?;
         Endpoint::from_url(url)
@@ -64,12 +67,15 @@ impl Endpoint {
 
     fn from_url(mut url: Url) -> Result<Endpoint> {
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::input(format!("`{url}` is not an http or https URL"))
-                .with_hint("webhook endpoints are https:// (or http:// on your own machine)"));
+            return Err(Error::input(format!(
+                "`{}` is not an http or https URL",
+                redact::url(&url)
+            ))
+            .with_hint("webhook endpoints are https:// (or http:// on your own machine)"));
         }
         url.set_fragment(None);
         let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
-            return Err(Error::input(format!("`{url}` has no host")));
+            return Err(Error::input(format!("`{}` has no host", redact::url(&url))));
         };
         // IPv6 literals come bracketed, as in the URL; sockets and TLS want them bare.
         let host = host
@@ -81,13 +87,18 @@ impl Endpoint {
             Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
             None => url.host_str().unwrap_or_default().to_string(),
         };
-        let authority = HeaderValue::from_str(&authority)
-            .map_err(|_| Error::input(format!("`{url}` has a host that cannot be sent")))?;
+        let authority = HeaderValue::from_str(&authority).map_err(|_| {
+            Error::input(format!(
+                "`{}` has a host that cannot be sent",
+                redact::url(&url)
+            ))
+        })?;
         let target = match url.query() {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_string(),
         };
         Ok(Endpoint {
+            basic: basic_auth(&url),
             url,
             host,
             port,
@@ -96,8 +107,14 @@ impl Endpoint {
         })
     }
 
+    /// The URL, with its password if it has one: for sending, never for showing.
     pub fn url(&self) -> &Url {
         &self.url
+    }
+
+    /// The URL as shown to a person: a password in it is `****`.
+    pub fn shown(&self) -> String {
+        redact::url(&self.url)
     }
 
     pub fn is_https(&self) -> bool {
@@ -125,6 +142,12 @@ impl Endpoint {
         headers
             .entry(header::USER_AGENT)
             .or_insert(HeaderValue::from_static(USER_AGENT));
+        // A `-H Authorization` given wins over the URL's, as in curl.
+        if let Some(basic) = &self.basic {
+            headers
+                .entry(header::AUTHORIZATION)
+                .or_insert_with(|| basic.clone());
+        }
         let mut request = Request::new(Full::new(body));
         *request.method_mut() = method;
         *request.uri_mut() = self
@@ -134,6 +157,24 @@ impl Endpoint {
         *request.headers_mut() = headers;
         request
     }
+}
+
+/// `Basic base64(user:password)` for a URL with a user name or a password
+/// (percent-decoded, as curl and reqwest read them), marked sensitive.
+fn basic_auth(url: &Url) -> Option<HeaderValue> {
+    use base64::Engine as _;
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |part: &str| percent_encoding::percent_decode_str(part).collect::<Vec<u8>>();
+    let mut pair = decode(url.username());
+    pair.push(b':');
+    pair.extend(decode(url.password().unwrap_or_default()));
+    let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+    let mut value =
+        HeaderValue::from_str(&format!("Basic {encoded}")).expect("base64 is a valid header value");
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// How the client connects and how long it waits.
@@ -180,6 +221,8 @@ pub type Tap = Arc<dyn Fn(Exchange<'_>) + Send + Sync>;
 pub struct Client {
     options: ClientOptions,
     tap: Option<Tap>,
+    /// Given to every answer, which shows itself through it.
+    redactor: Arc<Redactor>,
     /// Built on the first https connection: loading the system's roots costs
     /// milliseconds that plain-http runs need not pay.
     tls: Arc<OnceLock<std::result::Result<tokio_rustls::TlsConnector, String>>>,
@@ -190,6 +233,7 @@ impl Client {
         Client {
             options,
             tap: None,
+            redactor: Arc::default(),
             tls: Arc::default(),
         }
     }
@@ -202,6 +246,17 @@ impl Client {
     pub fn with_tap(mut self, tap: Option<Tap>) -> Client {
         self.tap = tap;
         self
+    }
+
+    /// The same client, its answers hiding `redactor`'s secrets wherever
+    /// they are shown (an endpoint may echo the request it got).
+    pub fn with_redactor(mut self, redactor: Redactor) -> Client {
+        self.redactor = Arc::new(redactor);
+        self
+    }
+
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     /// The same client, waiting at least `wait` for a late answer before
@@ -283,7 +338,11 @@ impl Session {
             self.connection = None;
         }
         let result = match result {
-            Ok(answer) => Ok(Answer { latency, ..answer }),
+            Ok(answer) => Ok(Answer {
+                latency,
+                redactor: self.client.redactor.clone(),
+                ..answer
+            }),
             Err(failure) => Err(Failure { latency, ..failure }),
         };
         if let Some(tap) = &self.client.tap {
@@ -360,6 +419,7 @@ impl Session {
                 body,
                 body_len,
                 latency: Duration::ZERO,
+                redactor: Arc::default(),
             });
         }
     }
@@ -557,6 +617,30 @@ mod tests {
         let e = Endpoint::parse("http://h/p?a=1").unwrap();
         let e = e.with_query(&[("hub.verify_token", "a b&c=d")]);
         assert_eq!(e.target, "/p?a=1&hub.verify_token=a+b%26c%3Dd");
+    }
+
+    #[test]
+    fn a_url_user_and_password_are_sent_as_basic_auth() {
+        let e = Endpoint::parse("http://us%40er:pa55:word@127.0.0.1:9/w").unwrap();
+        let r = e.request(Method::POST, HeaderMap::new(), Bytes::new());
+        // base64("us@er:pa55:word")
+        assert_eq!(
+            r.headers()[header::AUTHORIZATION],
+            "Basic dXNAZXI6cGE1NTp3b3Jk"
+        );
+        assert_eq!(r.headers()[header::HOST], "127.0.0.1:9");
+        assert_eq!(e.shown(), "http://us%40er:****@127.0.0.1:9/w");
+        let mut given = HeaderMap::new();
+        given.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer t"));
+        let r = e.request(Method::POST, given, Bytes::new());
+        assert_eq!(r.headers()[header::AUTHORIZATION], "Bearer t");
+        let plain = Endpoint::parse("http://127.0.0.1:9/w").unwrap();
+        let r = plain.request(Method::POST, HeaderMap::new(), Bytes::new());
+        assert!(!r.headers().contains_key(header::AUTHORIZATION));
+        let err = Endpoint::parse("ftp://u:hunter2pass@h/").unwrap_err();
+        assert!(!err.message.contains("hunter2"), "{}", err.message);
+        let err = Endpoint::parse("http://u:hunter2pass@").unwrap_err();
+        assert!(!err.message.contains("hunter2"), "{}", err.message);
     }
 
     #[test]

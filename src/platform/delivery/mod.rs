@@ -308,10 +308,7 @@ pub fn judge(
     };
     let status = answer.status;
     if status.is_redirection() {
-        let location = answer
-            .headers
-            .get(header::LOCATION)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let location = answer.shown_header(&header::LOCATION);
         return Some(Problem::Redirect { status, location });
     }
     if answer.latency > budget {
@@ -356,6 +353,7 @@ mod tests {
             body: Bytes::new(),
             body_len: 0,
             latency: Duration::from_millis(latency_ms),
+            redactor: Default::default(),
         })
     }
 
