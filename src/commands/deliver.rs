@@ -179,7 +179,9 @@ async fn deliver(
     let mut claiming: Option<(usize, JoinHandle<Result<Vec<Entry>>>)> = None;
     let mut next_claim = Instant::now();
     let mut next_status = Instant::now();
-    let mut store_down = false;
+    // The distinct errors warned of while the store fails: each once, so a
+    // cause that changes (a broken pipe, then a lost consumer group) is seen.
+    let mut store_errors: Vec<String> = Vec::new();
     let started = Instant::now();
     loop {
         while in_flight.len() < concurrency {
@@ -230,9 +232,9 @@ async fn deliver(
                 let asked = claiming.take().map_or(0, |(asked, _)| asked);
                 match claimed.unwrap_or_else(|e| Err(Error::failed(format!("the claim failed: {e}")))) {
                     Ok(entries) => {
-                        if store_down {
-                            output::note("The store answers again");
-                            store_down = false;
+                        if !store_errors.is_empty() {
+                            status.suspend(|| output::note("The store answers again"));
+                            store_errors.clear();
                         }
                         if entries.len() < asked {
                             next_claim = Instant::now() + IDLE_POLL;
@@ -240,9 +242,10 @@ async fn deliver(
                         ready.extend(entries);
                     }
                     Err(error) => {
-                        if !store_down {
-                            status.suspend(|| output::warn(format_args!("{error}; trying again")));
-                            store_down = true;
+                        let text = error.to_string();
+                        if !store_errors.contains(&text) {
+                            status.suspend(|| output::warn(format_args!("{text}; trying again")));
+                            store_errors.push(text);
                         }
                         next_claim = Instant::now() + STORE_BACKOFF;
                     }

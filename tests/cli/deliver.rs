@@ -303,6 +303,35 @@ fn deliver_rides_out_a_redis_restart() {
     // The append-only file kept what was delivered; new entries flow again.
     store.append(&[status_body(2), status_body(3)]);
     store.wait_stats(|s| s["delivered"] == 3 && s["pending"] == 0);
+    stop_recovered(running, &app);
+}
+
+#[test]
+fn deliver_recreates_the_consumer_group_a_redis_restart_lost() {
+    let Some(mut store) =
+        TestStore::redis("deliver::deliver_recreates_the_consumer_group_a_redis_restart_lost")
+    else {
+        return;
+    };
+    let app = app(Arc::new(AtomicBool::new(false)), 200);
+    store.append(&[status_body(1)]);
+    let running = deliver(&store, &["--to", &app.url("/"), "--json"]);
+    store.wait_stats(|s| s["delivered"] == 1);
+    // No persistence: the stream, the group and the counters are gone.
+    store.redis.as_mut().unwrap().restart_empty();
+    store.append(&[status_body(2), status_body(3)]);
+    crate::util::listen::wait_for(
+        || delivered_bodies(&app).len().to_string(),
+        |n| n == "3",
+        "the events stored after the restart delivered",
+    );
+    stop_recovered(running, &app);
+    assert_eq!(store.stats()["delivered"], 2, "counted since the restart");
+}
+
+/// Stops a `deliver` that lived through a Redis restart: it said the store
+/// answers again, and the app got the three events of the test.
+fn stop_recovered(running: Listener, app: &TestServer) {
     let stopped = running.stop();
     assert!(
         stopped.stderr.contains("The store answers again"),
@@ -310,7 +339,7 @@ fn deliver_rides_out_a_redis_restart() {
         stopped.stderr
     );
     assert_eq!(
-        delivered_bodies(&app),
+        delivered_bodies(app),
         BTreeSet::from([status_body(1), status_body(2), status_body(3)])
     );
 }
