@@ -534,3 +534,31 @@ fn ingest_takes_the_meta_profile_and_a_verify_token_as_listen_does() {
     running.stop();
     assert_eq!(store.stats()["stored"], 1);
 }
+
+#[test]
+fn a_locked_sqlite_file_is_a_503_inside_the_platforms_budget_and_its_retry_is_stored() {
+    let store = TestStore::sqlite();
+    let running = ingest(&store, &[]);
+    let path = store.url.strip_prefix("sqlite:").unwrap();
+    // Another process's writer holding the file: a real second connection.
+    let holder = rusqlite::Connection::open(path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let started = std::time::Instant::now();
+    let locked = post_signed(&running.url, status_body(1));
+    let took = started.elapsed();
+    assert_eq!(locked.status, 503, "{}", locked.body);
+    assert_eq!(locked.headers.get("retry-after").unwrap(), "30");
+    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+    holder.execute_batch("COMMIT").unwrap();
+    // The platform's retry of the same event.
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    let stopped = running.stop();
+    assert!(
+        stopped
+            .stderr
+            .contains("the database is locked by another process"),
+        "{}",
+        stopped.stderr
+    );
+    assert_eq!(stored_ids(&store), BTreeMap::from([("m1".to_string(), 1)]));
+}
