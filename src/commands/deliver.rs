@@ -25,10 +25,11 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::listen::FORWARD_SECRET_ENV;
 use crate::cli::DeliverArgs;
+use crate::contract::events::EventKind;
 use crate::error::{Error, Outcome, Result};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
-use crate::platform::relay::{Attempted, Connections, Outgoing, Route, Schedule};
+use crate::platform::relay::{Attempted, Connections, Outgoing, Route, RouteProblem, Schedule};
 use crate::store::settler::Settler;
 use crate::store::{self, Entry, Settled, Store};
 
@@ -50,6 +51,7 @@ struct Plan {
 }
 
 pub fn run(args: DeliverArgs) -> Result<Outcome> {
+    check_routes(&args.to)?;
     let url = store::resolve(args.from.as_ref())?;
     let secret = signing_secret(&args)?;
     let connections = Connections::new(&args.to, args.timeout)?;
@@ -66,6 +68,36 @@ pub fn run(args: DeliverArgs) -> Result<Outcome> {
         connections,
     };
     super::block_on(deliver(args, url, consumer, plan))
+}
+
+/// `--to` as given: known event types, each routed once (exit 2 otherwise).
+fn check_routes(routes: &[Route]) -> Result<()> {
+    match Route::check(routes) {
+        Ok(()) => Ok(()),
+        Err(RouteProblem::UnknownEvent(name)) => {
+            let known: Vec<&str> = EventKind::ALL.iter().map(|k| k.name()).collect();
+            Err(Error::input(format!(
+                "--to {}=URL: `{}` is not an event type",
+                output::escape(&name),
+                output::escape(&name)
+            ))
+            .with_hint(format!(
+                "route by {} (`wm-hooks events` lists them; under --profile meta, messages, \
+                 statuses and template updates are stored as these too); other events go \
+                 to the --to URL given without EVENT=",
+                known.join(", ")
+            )))
+        }
+        Err(RouteProblem::Twice(event)) => Err(Error::input(format!(
+            "--to given twice for {}",
+            event
+                .as_deref()
+                .map_or("every event".into(), output::escape)
+        ))
+        .with_hint(
+            "give one --to URL for every event, and at most one EVENT=URL for each event type",
+        )),
+    }
 }
 
 /// `--forward-secret(-file)` or WM_HOOKS_FORWARD_SECRET, else the webhook secret.

@@ -343,3 +343,53 @@ fn stop_recovered(running: Listener, app: &TestServer) {
         BTreeSet::from([status_body(1), status_body(2), status_body(3)])
     );
 }
+
+/// `deliver ARGS` with a secret, to its exit; the exit code and stderr.
+fn refused(args: &[&str]) -> (Option<i32>, String) {
+    let output = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .arg("deliver")
+        .args(args)
+        .output()
+        .unwrap();
+    (output.status.code(), stderr_of(&output))
+}
+
+#[test]
+fn routes_with_an_unknown_event_type_or_given_twice_are_exit_2_with_a_hint() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    let from = ["--from", &store.url];
+    for (to, says) in [
+        (
+            &["message.recieved=http://127.0.0.1:1/"][..],
+            "`message.recieved` is not an event type",
+        ),
+        (&["foo=http://127.0.0.1:1/"], "`foo` is not an event type"),
+        (
+            &["http://127.0.0.1:1/a", "http://127.0.0.1:1/b"],
+            "error: --to given twice for every event",
+        ),
+        (
+            &[
+                "message.status=http://127.0.0.1:1/a",
+                "message.status=http://127.0.0.1:1/b",
+            ],
+            "error: --to given twice for message.status",
+        ),
+    ] {
+        let mut args = from.to_vec();
+        for route in to {
+            args.extend(["--to", route]);
+        }
+        let (code, stderr) = refused(&args);
+        assert_eq!(code, Some(2), "{to:?}: {stderr}");
+        assert!(stderr.contains(says), "{to:?}: {stderr}");
+        assert!(stderr.contains("hint: "), "{to:?}: {stderr}");
+    }
+    let (_, stderr) = refused(&["--from", &store.url, "--to", "messages=http://h/"]);
+    assert!(
+        stderr.contains("message.received, message.status, template.status"),
+        "{stderr}"
+    );
+}
