@@ -52,6 +52,7 @@ struct Plan {
 
 pub fn run(args: DeliverArgs) -> Result<Outcome> {
     check_routes(&args.to)?;
+    check_lease(args.claim_after, args.timeout)?;
     let url = store::resolve(args.from.as_ref())?;
     let secret = signing_secret(&args)?;
     let connections = Connections::new(&args.to, args.timeout)?;
@@ -100,6 +101,27 @@ fn check_routes(routes: &[Route]) -> Result<()> {
     }
 }
 
+/// `--claim-after` must outlast an attempt (`--timeout`): a lease that ran out
+/// while the app was still answering would let this process, or another,
+/// claim the entry again and send it twice at once.
+fn check_lease(claim_after: Duration, timeout: Duration) -> Result<()> {
+    if claim_after > timeout {
+        return Ok(());
+    }
+    let show = |d: Duration| humantime::format_duration(d).to_string();
+    Err(Error::input(format!(
+        "--claim-after {} is not longer than --timeout {}: an attempt still waiting for the \
+         app would be claimed again and sent twice",
+        show(claim_after),
+        show(timeout)
+    ))
+    .with_hint(format!(
+        "give --claim-after longer than --timeout, such as --claim-after {} (the defaults are \
+         60s and 10s)",
+        show(timeout * 2)
+    )))
+}
+
 /// `--forward-secret(-file)` or WM_HOOKS_FORWARD_SECRET, else the webhook secret.
 fn signing_secret(args: &DeliverArgs) -> Result<Secret> {
     let own = secret::load_from(
@@ -137,6 +159,14 @@ fn hostname() -> String {
         Ok(name) if ok && !name.is_empty() => name.to_string(),
         _ => "deliver".to_string(),
     }
+}
+
+/// A claim under way: how many entries it asked for, and when (their
+/// leases run from then).
+struct Claiming {
+    asked: usize,
+    at: Instant,
+    task: JoinHandle<Result<Vec<Entry>>>,
 }
 
 /// What became of one attempt, for the output.
@@ -206,9 +236,9 @@ async fn deliver(
     let hold = concurrency * 3;
     let mut tally = Tally::default();
     let mut in_flight: JoinSet<Report> = JoinSet::new();
-    let mut ready: VecDeque<Entry> = VecDeque::new();
-    // A claim under way, with how many it asked for.
-    let mut claiming: Option<(usize, JoinHandle<Result<Vec<Entry>>>)> = None;
+    // Claimed entries not yet attempted, each with when its lease runs out.
+    let mut ready: VecDeque<(Instant, Entry)> = VecDeque::new();
+    let mut claiming: Option<Claiming> = None;
     let mut next_claim = Instant::now();
     let mut next_status = Instant::now();
     // The distinct errors warned of while the store fails: each once, so a
@@ -217,9 +247,15 @@ async fn deliver(
     let started = Instant::now();
     loop {
         while in_flight.len() < concurrency {
-            let Some(entry) = ready.pop_front() else {
+            let Some((lease_ends, entry)) = ready.pop_front() else {
                 break;
             };
+            // A lease that would run out before the app's answer is left to
+            // run out: the entry is claimed again then, and never attempted
+            // twice at once (it waited here behind slow attempts).
+            if lease_ends < Instant::now() + args.timeout {
+                continue;
+            }
             let (plan, settler) = (Arc::clone(&plan), Arc::clone(&settler));
             // Boxed: the attempt's state is large, and the runtime would
             // otherwise copy all of it into every task it spawns.
@@ -238,7 +274,11 @@ async fn deliver(
         if !stopping && claiming.is_none() && worth_it && Instant::now() >= next_claim {
             let (store, consumer, lease) = (Arc::clone(&store), consumer.clone(), args.claim_after);
             let claim = tokio::spawn(async move { store.claim(&consumer, want, lease).await });
-            claiming = Some((want, claim));
+            claiming = Some(Claiming {
+                asked: want,
+                at: Instant::now(),
+                task: claim,
+            });
         }
         if !status.is_hidden() && Instant::now() >= next_status {
             next_status = Instant::now() + STATUS_EVERY;
@@ -259,9 +299,11 @@ async fn deliver(
                     show(&report, &mut tally, args.json, &status)?;
                 }
             }
-            claimed = async { (&mut claiming.as_mut().expect("a claim under way").1).await },
+            claimed = async { (&mut claiming.as_mut().expect("a claim under way").task).await },
                 if claiming.is_some() => {
-                let asked = claiming.take().map_or(0, |(asked, _)| asked);
+                let (asked, lease_ends) = claiming
+                    .take()
+                    .map_or((0, Instant::now()), |c| (c.asked, c.at + args.claim_after));
                 match claimed.unwrap_or_else(|e| Err(Error::failed(format!("the claim failed: {e}")))) {
                     Ok(entries) => {
                         if !store_errors.is_empty() {
@@ -271,7 +313,7 @@ async fn deliver(
                         if entries.len() < asked {
                             next_claim = Instant::now() + IDLE_POLL;
                         }
-                        ready.extend(entries);
+                        ready.extend(entries.into_iter().map(|e| (lease_ends, e)));
                     }
                     Err(error) => {
                         let text = error.to_string();

@@ -28,7 +28,17 @@ fn app(failing: Arc<AtomicBool>, status: u16) -> TestServer {
 }
 
 fn deliver(store: &TestStore, extra: &[&str]) -> Listener {
-    let mut args = vec!["deliver", "--from", &store.url, "--claim-after", "1s"];
+    // A short lease, so what a killed deliver held is claimed again soon;
+    // longer than the attempts' --timeout, as deliver requires.
+    let mut args = vec![
+        "deliver",
+        "--from",
+        &store.url,
+        "--claim-after",
+        "1500ms",
+        "--timeout",
+        "1s",
+    ];
     args.extend_from_slice(extra);
     Listener::run(&args, &[("WM_HOOKS_SECRET", SECRET)])
 }
@@ -392,4 +402,65 @@ fn routes_with_an_unknown_event_type_or_given_twice_are_exit_2_with_a_hint() {
         stderr.contains("message.received, message.status, template.status"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_lease_not_longer_than_the_timeout_is_exit_2_naming_both() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    for (claim_after, timeout) in [("1s", "5s"), ("5s", "5s")] {
+        let (code, stderr) = refused(&[
+            "--from",
+            &store.url,
+            "--to",
+            "http://127.0.0.1:1/",
+            "--claim-after",
+            claim_after,
+            "--timeout",
+            timeout,
+        ]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "--claim-after {claim_after} is not longer than --timeout {timeout}"
+            )),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("hint: give --claim-after longer"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn one_deliver_never_attempts_an_entry_twice_at_once_behind_slow_attempts() {
+    let store = TestStore::sqlite();
+    let bodies: Vec<Vec<u8>> = (0..3).map(status_body).collect();
+    store.append(&bodies);
+    // Slower than --timeout: every attempt fails, and the entries claimed
+    // ahead wait behind it until their lease has nearly run out.
+    let app = TestServer::start(|_: &Recorded, _| Reply::status(200).after(Duration::from_secs(3)));
+    let running = deliver(
+        &store,
+        &[
+            "--to",
+            &app.url("/"),
+            "--concurrency",
+            "1",
+            "--retry-schedule",
+            "1h",
+        ],
+    );
+    store.wait_stats(|s| s["retrying"] == 3);
+    running.stop();
+    for body in &bodies {
+        let attempts: Vec<String> = app
+            .posts()
+            .iter()
+            .filter(|p| &p.body == body)
+            .map(|p| p.header("x-wm-hooks-attempt").unwrap().to_string())
+            .collect();
+        assert_eq!(attempts, ["1"], "{}", String::from_utf8_lossy(body));
+    }
 }
