@@ -55,6 +55,7 @@ pub fn run(args: DeliverArgs) -> Result<Outcome> {
     check_lease(args.claim_after, args.timeout)?;
     let url = store::resolve(args.from.as_ref())?;
     let secret = signing_secret(&args)?;
+    super::require_existing_store(&url, "--from")?;
     let connections = Connections::new(&args.to, args.timeout)?;
     let consumer = args
         .consumer

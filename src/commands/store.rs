@@ -6,7 +6,7 @@
 use crate::cli::{
     StoreArgs, StoreCommand, StoreDeadArgs, StorePruneArgs, StoreRedriveArgs, StoreStatsArgs,
 };
-use crate::error::{Error, Outcome, Result};
+use crate::error::{Outcome, Result};
 use crate::output;
 use crate::store::{self, Opened, Store, StoreUrl};
 
@@ -24,16 +24,7 @@ pub fn run(command: StoreCommand) -> Result<Outcome> {
 /// Opens the store and checks that it answers (exit 3 when it does not).
 async fn open(args: &StoreArgs) -> Result<(Opened, StoreUrl)> {
     let url = store::resolve(args.store.as_ref())?;
-    if let StoreUrl::Sqlite(path) = &url {
-        // Reading a store must not create one where a path was mistyped.
-        if !path.exists() {
-            return Err(Error::input(format!(
-                "no store at {url}: {} does not exist",
-                path.display()
-            ))
-            .with_hint("give the same --store that ingest writes to"));
-        }
-    }
+    super::require_existing_store(&url, "--store")?;
     let opened = store::open(&url, &args.group)?;
     opened.ping().await?;
     Ok((opened, url))

@@ -464,3 +464,22 @@ fn one_deliver_never_attempts_an_entry_twice_at_once_behind_slow_attempts() {
         assert_eq!(attempts, ["1"], "{}", String::from_utf8_lossy(body));
     }
 }
+
+#[test]
+fn a_sqlite_store_that_does_not_exist_is_exit_2_and_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nope.db");
+    let (code, stderr) = refused(&[
+        "--from",
+        &format!("sqlite:{}", path.display()),
+        "--to",
+        "http://127.0.0.1:1/",
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("error: no store at sqlite:"), "{stderr}");
+    assert!(
+        stderr.contains("hint: give --from the store that ingest writes to"),
+        "{stderr}"
+    );
+    assert!(!path.exists());
+}
