@@ -230,10 +230,14 @@ fn bad_input_is_exit_2() {
         "{}",
         stderr_of(&output)
     );
-    for bad in [
-        &["--store", "nosuch://x"][..],
-        &["--dedupe-window", "0s"],
-        &["--store", "sqlite:/nonexistent/dir/x.db"],
+    for (bad, says) in [
+        (&["--store", "nosuch://x"][..], "scheme"),
+        (&["--dedupe-window", "0s"], "dedupe-window"),
+        (&["--store", "sqlite:/nonexistent/dir/x.db"], "cannot open"),
+        // Answered 200 and gone with the process: never durable.
+        (&["--store", "sqlite::memory:"], "in memory"),
+        (&["--store", "sqlite:file::memory:"], "in memory"),
+        (&["--store", "sqlite:"], "names no file"),
     ] {
         let output = wm_hooks()
             .env("WM_HOOKS_SECRET", SECRET)
@@ -244,6 +248,11 @@ fn bad_input_is_exit_2() {
         assert_eq!(
             output.status.code(),
             Some(2),
+            "{bad:?}: {}",
+            stderr_of(&output)
+        );
+        assert!(
+            stderr_of(&output).contains(says),
             "{bad:?}: {}",
             stderr_of(&output)
         );
