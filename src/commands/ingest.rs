@@ -25,7 +25,7 @@ use super::listen::{self, GRACE, QUEUE, Stop};
 use crate::cli::IngestArgs;
 use crate::contract::dedup::store_key_of;
 use crate::contract::record::headers_json;
-use crate::error::{Error, Outcome, Result};
+use crate::error::{Error, Kind, Outcome, Result};
 use crate::http::metrics::Metrics;
 use crate::http::server::{
     self, Exchange, Handoff, Outcome as Answered, Report, ServerStats, UNAVAILABLE,
@@ -118,9 +118,15 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         }
         None => None,
     };
-    if let Err(error) = store.ping().await {
-        output::error(&error);
-        output::warn("answering 503 until the store answers");
+    match store.ping().await {
+        // A URL the store refuses (its database number, its password) is
+        // refused for good: 503 until then would be 503 forever.
+        Err(error) if error.kind == Kind::Input => return Err(error),
+        Err(error) => {
+            output::error(&error);
+            output::warn("answering 503 until the store answers");
+        }
+        Ok(()) => {}
     }
 
     let stop: Stop = Arc::new(watch::Sender::new(0));

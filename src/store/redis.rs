@@ -285,6 +285,17 @@ impl RedisStore {
     }
 
     fn failed(&self, error: redis::RedisError) -> Error {
+        if refused_url(&error) {
+            // No retry makes that work: an input error, exit 2 at the start.
+            return Error::input(format!(
+                "the store ({}) refused the URL: {error}",
+                self.name
+            ))
+            .with_hint(
+                "check the database number (0 to 15 on a Redis with the default \
+                     `databases 16`) and the password in the store URL",
+            );
+        }
         unavailable(&self.name, error)
     }
 
@@ -361,6 +372,12 @@ impl RedisStore {
         }
         Ok(entries)
     }
+}
+
+/// Whether Redis refused the URL itself: its database number, or its password.
+fn refused_url(error: &redis::RedisError) -> bool {
+    error.kind() == redis::ErrorKind::AuthenticationFailed
+        || error.to_string().contains("refused to switch database")
 }
 
 /// Whether Redis answered that the stream or its consumer group does not exist.

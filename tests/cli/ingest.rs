@@ -571,3 +571,23 @@ fn a_locked_sqlite_file_is_a_503_inside_the_platforms_budget_and_its_retry_is_st
     );
     assert_eq!(stored_ids(&store), BTreeMap::from([("m1".to_string(), 1)]));
 }
+
+#[test]
+fn a_redis_database_number_out_of_range_is_exit_2_at_the_start() {
+    let Some(store) = TestStore::redis("ingest::a_redis_database_number_out_of_range") else {
+        return;
+    };
+    let url = store.url.replace("/0", "/99");
+    let output = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .args(["ingest", "--port", "0", "--store", &url])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("refused the URL"), "{stderr}");
+    assert!(
+        stderr.contains("hint: check the database number"),
+        "{stderr}"
+    );
+}
