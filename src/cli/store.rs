@@ -93,7 +93,8 @@ pub struct StorePruneArgs {
 pub struct DeliverArgs {
     /// The store to deliver from: sqlite:PATH or redis://HOST:PORT/DB?stream=NAME
     /// [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
-    #[arg(long, value_name = "URL", value_parser = parse_store)]
+    // `--store` too, as ingest and the store commands spell it.
+    #[arg(long, alias = "store", value_name = "URL", value_parser = parse_store)]
     pub from: Option<StoreUrl>,
     /// Where events go: URL for every event, or EVENT=URL (repeatable) to route one
     /// event type; an event no route takes becomes a dead letter

@@ -469,17 +469,20 @@ fn one_deliver_never_attempts_an_entry_twice_at_once_behind_slow_attempts() {
 fn a_sqlite_store_that_does_not_exist_is_exit_2_and_not_created() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nope.db");
-    let (code, stderr) = refused(&[
-        "--from",
-        &format!("sqlite:{}", path.display()),
-        "--to",
-        "http://127.0.0.1:1/",
-    ]);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("error: no store at sqlite:"), "{stderr}");
-    assert!(
-        stderr.contains("hint: give --from the store that ingest writes to"),
-        "{stderr}"
-    );
-    assert!(!path.exists());
+    // --store too, as ingest spells it.
+    for flag in ["--from", "--store"] {
+        let (code, stderr) = refused(&[
+            flag,
+            &format!("sqlite:{}", path.display()),
+            "--to",
+            "http://127.0.0.1:1/",
+        ]);
+        assert_eq!(code, Some(2), "{flag}: {stderr}");
+        assert!(stderr.contains("error: no store at sqlite:"), "{stderr}");
+        assert!(
+            stderr.contains("hint: give --from the store that ingest writes to"),
+            "{stderr}"
+        );
+        assert!(!path.exists());
+    }
 }
