@@ -486,3 +486,19 @@ fn a_sqlite_store_that_does_not_exist_is_exit_2_and_not_created() {
         assert!(!path.exists());
     }
 }
+
+#[test]
+fn an_empty_group_or_consumer_name_is_exit_2() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    for flag in ["--group", "--consumer"] {
+        let (code, stderr) = refused(&["--from", &store.url, "--to", "http://h/", flag, ""]);
+        assert_eq!(code, Some(2), "{flag}: {stderr}");
+        assert!(stderr.contains("the name is empty"), "{flag}: {stderr}");
+    }
+    let output = wm_hooks()
+        .args(["store", "stats", "--store", &store.url, "--group", " "])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+}
