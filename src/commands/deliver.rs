@@ -126,7 +126,10 @@ fn check_lease(claim_after: Duration, timeout: Duration) -> Result<()> {
 /// `--forward-secret(-file)` or WM_HOOKS_FORWARD_SECRET, else the webhook secret.
 fn signing_secret(args: &DeliverArgs) -> Result<Secret> {
     let own = secret::load_from(
-        args.forward_secret.as_deref(),
+        secret::Flag {
+            value: args.forward_secret.as_deref(),
+            name: "--forward-secret",
+        },
         args.forward_secret_file.as_deref(),
         FORWARD_SECRET_ENV,
     )?;

@@ -40,7 +40,10 @@ pub const PREVIOUS_SECRET_ENV: &str = "WM_HOOKS_PREVIOUS_SECRET";
 pub fn run(args: IngestArgs) -> Result<Outcome> {
     let secret = super::require_secret(&args.receiver.secret)?;
     let previous = secret::load_from(
-        args.previous_secret.as_deref(),
+        secret::Flag {
+            value: args.previous_secret.as_deref(),
+            name: "--previous-secret",
+        },
         args.previous_secret_file.as_deref(),
         PREVIOUS_SECRET_ENV,
     )?;
@@ -467,15 +470,15 @@ struct Tally {
 }
 
 fn summary(tally: &Tally, stats: &ServerStats) -> String {
+    let n = output::plural;
     let mut line = format!(
-        "Stopped after {} requests: {} stored, {} duplicates, {} answered 503 (store failed), \
-         {} invalid signatures, {} handshakes",
-        tally.requests,
+        "Stopped after {}: {} stored, {}, {} answered 503 (store failed), {}, {}",
+        n(tally.requests, "request", "requests"),
         tally.stored,
-        tally.duplicates,
+        n(tally.duplicates, "duplicate", "duplicates"),
         tally.unavailable,
-        tally.invalid,
-        tally.handshakes
+        n(tally.invalid, "invalid signature", "invalid signatures"),
+        n(tally.handshakes, "handshake", "handshakes")
     );
     let others = tally.other + tally.malformed;
     if others > 0 {
@@ -483,14 +486,14 @@ fn summary(tally: &Tally, stats: &ServerStats) -> String {
     }
     if stats.evicted > 0 {
         line.push_str(&format!(
-            ", {} idle connections closed at the limit",
-            stats.evicted
+            ", {} closed at the limit",
+            n(stats.evicted, "idle connection", "idle connections")
         ));
     }
     if stats.refused > 0 {
         line.push_str(&format!(
-            ", {} connections refused at the limit (all busy)",
-            stats.refused
+            ", {} at the limit (all busy)",
+            n(stats.refused, "connection refused", "connections refused")
         ));
     }
     line

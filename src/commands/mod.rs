@@ -63,7 +63,10 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// (in that order of precedence), or `None` when none is given.
 fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
     secret::load_from(
-        args.secret.as_deref(),
+        secret::Flag {
+            value: args.secret.as_deref(),
+            name: "--secret",
+        },
         args.secret_file.as_deref(),
         secret::ENV,
     )
@@ -177,7 +180,10 @@ fn signature_header(flag: Option<&HeaderName>, profile: Profile) -> HeaderName {
 /// then the token).
 fn load_verify_token(args: &VerifyTokenArgs) -> Result<Option<Secret>> {
     secret::load_from(
-        args.verify_token.as_deref(),
+        secret::Flag {
+            value: args.verify_token.as_deref(),
+            name: "--verify-token",
+        },
         args.verify_token_file.as_deref(),
         VERIFY_TOKEN_ENV,
     )

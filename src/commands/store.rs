@@ -88,9 +88,14 @@ async fn redrive(args: StoreRedriveArgs) -> Result<Outcome> {
         output::plural(moved, "dead letter", "dead letters")
     ));
     if !args.all && moved < args.ids.len() as u64 {
+        let missing = args.ids.len() as u64 - moved;
         output::fail(format_args!(
-            "{} of the ids given are not dead letters (see `wm-hooks store dead`)",
-            args.ids.len() as u64 - moved
+            "{missing} of the ids given {} (see `wm-hooks store dead`)",
+            if missing == 1 {
+                "is not a dead letter"
+            } else {
+                "are not dead letters"
+            }
         ));
         return Ok(Outcome::Failure);
     }

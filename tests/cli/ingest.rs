@@ -122,7 +122,7 @@ fn a_verified_event_is_stored_once_and_everything_else_answered_as_listen_does()
         assert!(
             stopped
                 .stderr
-                .contains("Stopped after 7 requests: 4 stored, 1 duplicates"),
+                .contains("Stopped after 7 requests: 4 stored, 1 duplicate,"),
             "{}",
             stopped.stderr
         );
@@ -238,6 +238,7 @@ fn bad_input_is_exit_2() {
         (&["--store", "sqlite::memory:"], "in memory"),
         (&["--store", "sqlite:file::memory:"], "in memory"),
         (&["--store", "sqlite:"], "names no file"),
+        (&["--previous-secret", ""], "--previous-secret is given but empty"),
     ] {
         let output = wm_hooks()
             .env("WM_HOOKS_SECRET", SECRET)

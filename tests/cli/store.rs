@@ -219,7 +219,7 @@ fn redrive_of_unknown_ids_fails_and_needs_ids_or_all() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
-    assert!(stderr_of(&output).contains("1 of the ids given are not dead letters"));
+    assert!(stderr_of(&output).contains("1 of the ids given is not a dead letter"));
     let output = wm_hooks()
         .args(["store", "redrive", "--store", &store.url])
         .output()
