@@ -238,7 +238,10 @@ fn bad_input_is_exit_2() {
         (&["--store", "sqlite::memory:"], "in memory"),
         (&["--store", "sqlite:file::memory:"], "in memory"),
         (&["--store", "sqlite:"], "names no file"),
-        (&["--previous-secret", ""], "--previous-secret is given but empty"),
+        (
+            &["--previous-secret", ""],
+            "--previous-secret is given but empty",
+        ),
     ] {
         let output = wm_hooks()
             .env("WM_HOOKS_SECRET", SECRET)

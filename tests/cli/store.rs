@@ -226,3 +226,29 @@ fn redrive_of_unknown_ids_fails_and_needs_ids_or_all() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn prune_takes_ages_up_to_a_year_inclusive() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    for year in ["1y", "366d"] {
+        assert_eq!(prune(&store, year), 0, "{year}");
+    }
+    let output = wm_hooks()
+        .args([
+            "store",
+            "prune",
+            "--store",
+            &store.url,
+            "--older-than",
+            "367d",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("must be at most a year (366d)"),
+        "{}",
+        stderr_of(&output)
+    );
+}
