@@ -470,9 +470,15 @@ fn duration(text: &str) -> Result<Duration, String> {
     bounded_duration(text, Duration::from_secs(600), "30s, 1500ms, 2m")
 }
 
-/// A duration of days (a dedupe window, an age to prune at): up to a year.
+/// A duration of days (an age to prune at): up to a year, inclusive. 366
+/// days, since humantime's `1y` is 365.25 days and a leap year has 366.
 fn long_duration(text: &str) -> Result<Duration, String> {
-    bounded_duration(text, Duration::from_secs(365 * 86_400), "24h, 90m, 7days")
+    const YEAR: Duration = Duration::from_secs(366 * 86_400);
+    match humantime::parse_duration(text.trim()) {
+        // humantime would show 366 days as `1year 18h`.
+        Ok(d) if d > YEAR => Err("must be at most a year (366d)".to_string()),
+        _ => bounded_duration(text, YEAR, "24h, 90m, 7days"),
+    }
 }
 
 /// A positive duration no longer than `max`; `examples` for the error.
@@ -491,6 +497,18 @@ fn bounded_duration(text: &str, max: Duration, examples: &str) -> Result<Duratio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_duration_is_up_to_a_year_inclusive() {
+        for year in ["1y", "365d", "366d", "52w"] {
+            assert!(long_duration(year).is_ok(), "{year}");
+        }
+        assert_eq!(
+            long_duration("367d").unwrap_err(),
+            "must be at most a year (366d)"
+        );
+        assert!(long_duration("0s").is_err());
+    }
 
     /// The help of `subcommand`'s argument `id`.
     fn arg_help(subcommand: &str, id: &str) -> String {

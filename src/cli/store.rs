@@ -24,7 +24,7 @@ pub struct StoreArgs {
     #[arg(long, value_name = "URL", value_parser = parse_store())]
     pub store: Option<StoreUrl>,
     /// The Redis consumer group whose deliveries are counted (ignored for SQLite)
-    #[arg(long, value_name = "NAME", default_value = redis::DEFAULT_GROUP)]
+    #[arg(long, value_name = "NAME", default_value = redis::DEFAULT_GROUP, value_parser = parse_name)]
     pub group: String,
 }
 
@@ -96,7 +96,8 @@ pub struct StorePruneArgs {
 pub struct DeliverArgs {
     /// The store to deliver from: sqlite:PATH or redis://HOST:PORT/DB?stream=NAME
     /// [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
-    #[arg(long, value_name = "URL", value_parser = parse_store())]
+    // `--store` too, as ingest and the store commands spell it.
+    #[arg(long, alias = "store", value_name = "URL", value_parser = parse_store())]
     pub from: Option<StoreUrl>,
     /// Where events go: URL for every event, or EVENT=URL (repeatable) to route one
     /// event type; an event no route takes becomes a dead letter
@@ -115,10 +116,10 @@ pub struct DeliverArgs {
     #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
     pub signature_header: HeaderName,
     /// The Redis consumer group (ignored for SQLite)
-    #[arg(long, value_name = "NAME", default_value = redis::DEFAULT_GROUP)]
+    #[arg(long, value_name = "NAME", default_value = redis::DEFAULT_GROUP, value_parser = parse_name)]
     pub group: String,
     /// This process's name in the group [default: HOST-PID]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
     pub consumer: Option<String>,
     /// Claim what another consumer holds after this long without an answer (it died)
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = duration)]
@@ -179,6 +180,15 @@ impl<T: Clone + Send + Sync + 'static> TypedValueParser for Masked<T> {
             clap::Error::raw(ErrorKind::ValueValidation, message).with_cmd(cmd)
         })
     }
+}
+
+/// A consumer group's or a consumer's name: not empty (Redis would take an
+/// empty one, and every `deliver` given it would share one name).
+fn parse_name(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("the name is empty".into());
+    }
+    Ok(text.to_string())
 }
 
 fn parse_schedule(text: &str) -> Result<Schedule, String> {

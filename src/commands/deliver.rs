@@ -25,11 +25,12 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::listen::FORWARD_SECRET_ENV;
 use crate::cli::DeliverArgs;
+use crate::contract::events::EventKind;
 use crate::contract::redact;
 use crate::error::{Error, Outcome, Result};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
-use crate::platform::relay::{Attempted, Connections, Outgoing, Route, Schedule};
+use crate::platform::relay::{Attempted, Connections, Outgoing, Route, RouteProblem, Schedule};
 use crate::store::settler::Settler;
 use crate::store::{self, Entry, Settled, Store};
 
@@ -51,8 +52,11 @@ struct Plan {
 }
 
 pub fn run(args: DeliverArgs) -> Result<Outcome> {
+    check_routes(&args.to)?;
+    check_lease(args.claim_after, args.timeout)?;
     let url = store::resolve(args.from.as_ref())?;
     let secret = signing_secret(&args)?;
+    super::require_existing_store(&url, "--from")?;
     let connections = Connections::new(&args.to, args.timeout)?;
     let consumer = args
         .consumer
@@ -69,10 +73,64 @@ pub fn run(args: DeliverArgs) -> Result<Outcome> {
     super::block_on(deliver(args, url, consumer, plan))
 }
 
+/// `--to` as given: known event types, each routed once (exit 2 otherwise).
+fn check_routes(routes: &[Route]) -> Result<()> {
+    match Route::check(routes) {
+        Ok(()) => Ok(()),
+        Err(RouteProblem::UnknownEvent(name)) => {
+            let known: Vec<&str> = EventKind::ALL.iter().map(|k| k.name()).collect();
+            Err(Error::input(format!(
+                "--to {}=URL: `{}` is not an event type",
+                output::escape(&name),
+                output::escape(&name)
+            ))
+            .with_hint(format!(
+                "route by {} (`wm-hooks events` lists them; under --profile meta, messages, \
+                 statuses and template updates are stored as these too); other events go \
+                 to the --to URL given without EVENT=",
+                known.join(", ")
+            )))
+        }
+        Err(RouteProblem::Twice(event)) => Err(Error::input(format!(
+            "--to given twice for {}",
+            event
+                .as_deref()
+                .map_or("every event".into(), output::escape)
+        ))
+        .with_hint(
+            "give one --to URL for every event, and at most one EVENT=URL for each event type",
+        )),
+    }
+}
+
+/// `--claim-after` must outlast an attempt (`--timeout`): a lease that ran out
+/// while the app was still answering would let this process, or another,
+/// claim the entry again and send it twice at once.
+fn check_lease(claim_after: Duration, timeout: Duration) -> Result<()> {
+    if claim_after > timeout {
+        return Ok(());
+    }
+    let show = |d: Duration| humantime::format_duration(d).to_string();
+    Err(Error::input(format!(
+        "--claim-after {} is not longer than --timeout {}: an attempt still waiting for the \
+         app would be claimed again and sent twice",
+        show(claim_after),
+        show(timeout)
+    ))
+    .with_hint(format!(
+        "give --claim-after longer than --timeout, such as --claim-after {} (the defaults are \
+         60s and 10s)",
+        show(timeout * 2)
+    )))
+}
+
 /// `--forward-secret(-file)` or WM_HOOKS_FORWARD_SECRET, else the webhook secret.
 fn signing_secret(args: &DeliverArgs) -> Result<Secret> {
     let own = secret::load_from(
-        args.forward_secret.as_deref(),
+        secret::Flag {
+            value: args.forward_secret.as_deref(),
+            name: "--forward-secret",
+        },
         args.forward_secret_file.as_deref(),
         FORWARD_SECRET_ENV,
     )?;
@@ -106,6 +164,14 @@ fn hostname() -> String {
         Ok(name) if ok && !name.is_empty() => name.to_string(),
         _ => "deliver".to_string(),
     }
+}
+
+/// A claim under way: how many entries it asked for, and when (their
+/// leases run from then).
+struct Claiming {
+    asked: usize,
+    at: Instant,
+    task: JoinHandle<Result<Vec<Entry>>>,
 }
 
 /// What became of one attempt, for the output.
@@ -175,18 +241,26 @@ async fn deliver(
     let hold = concurrency * 3;
     let mut tally = Tally::default();
     let mut in_flight: JoinSet<Report> = JoinSet::new();
-    let mut ready: VecDeque<Entry> = VecDeque::new();
-    // A claim under way, with how many it asked for.
-    let mut claiming: Option<(usize, JoinHandle<Result<Vec<Entry>>>)> = None;
+    // Claimed entries not yet attempted, each with when its lease runs out.
+    let mut ready: VecDeque<(Instant, Entry)> = VecDeque::new();
+    let mut claiming: Option<Claiming> = None;
     let mut next_claim = Instant::now();
     let mut next_status = Instant::now();
-    let mut store_down = false;
+    // The distinct errors warned of while the store fails: each once, so a
+    // cause that changes (a broken pipe, then a lost consumer group) is seen.
+    let mut store_errors: Vec<String> = Vec::new();
     let started = Instant::now();
     loop {
         while in_flight.len() < concurrency {
-            let Some(entry) = ready.pop_front() else {
+            let Some((lease_ends, entry)) = ready.pop_front() else {
                 break;
             };
+            // A lease that would run out before the app's answer is left to
+            // run out: the entry is claimed again then, and never attempted
+            // twice at once (it waited here behind slow attempts).
+            if lease_ends < Instant::now() + args.timeout {
+                continue;
+            }
             let (plan, settler) = (Arc::clone(&plan), Arc::clone(&settler));
             // Boxed: the attempt's state is large, and the runtime would
             // otherwise copy all of it into every task it spawns.
@@ -205,7 +279,11 @@ async fn deliver(
         if !stopping && claiming.is_none() && worth_it && Instant::now() >= next_claim {
             let (store, consumer, lease) = (Arc::clone(&store), consumer.clone(), args.claim_after);
             let claim = tokio::spawn(async move { store.claim(&consumer, want, lease).await });
-            claiming = Some((want, claim));
+            claiming = Some(Claiming {
+                asked: want,
+                at: Instant::now(),
+                task: claim,
+            });
         }
         if !status.is_hidden() && Instant::now() >= next_status {
             next_status = Instant::now() + STATUS_EVERY;
@@ -226,24 +304,27 @@ async fn deliver(
                     show(&report, &mut tally, args.json, &status)?;
                 }
             }
-            claimed = async { (&mut claiming.as_mut().expect("a claim under way").1).await },
+            claimed = async { (&mut claiming.as_mut().expect("a claim under way").task).await },
                 if claiming.is_some() => {
-                let asked = claiming.take().map_or(0, |(asked, _)| asked);
+                let (asked, lease_ends) = claiming
+                    .take()
+                    .map_or((0, Instant::now()), |c| (c.asked, c.at + args.claim_after));
                 match claimed.unwrap_or_else(|e| Err(Error::failed(format!("the claim failed: {e}")))) {
                     Ok(entries) => {
-                        if store_down {
-                            output::note("The store answers again");
-                            store_down = false;
+                        if !store_errors.is_empty() {
+                            status.suspend(|| output::note("The store answers again"));
+                            store_errors.clear();
                         }
                         if entries.len() < asked {
                             next_claim = Instant::now() + IDLE_POLL;
                         }
-                        ready.extend(entries);
+                        ready.extend(entries.into_iter().map(|e| (lease_ends, e)));
                     }
                     Err(error) => {
-                        if !store_down {
-                            status.suspend(|| output::warn(format_args!("{error}; trying again")));
-                            store_down = true;
+                        let text = error.to_string();
+                        if !store_errors.contains(&text) {
+                            status.suspend(|| output::warn(format_args!("{text}; trying again")));
+                            store_errors.push(text);
                         }
                         next_claim = Instant::now() + STORE_BACKOFF;
                     }

@@ -25,7 +25,7 @@ use super::listen::{self, GRACE, QUEUE, Stop};
 use crate::cli::IngestArgs;
 use crate::contract::dedup::store_key_of;
 use crate::contract::record::headers_json;
-use crate::error::{Error, Outcome, Result};
+use crate::error::{Error, Kind, Outcome, Result};
 use crate::http::metrics::Metrics;
 use crate::http::server::{
     self, Exchange, Handoff, Outcome as Answered, Report, ServerStats, UNAVAILABLE,
@@ -40,7 +40,10 @@ pub const PREVIOUS_SECRET_ENV: &str = "WM_HOOKS_PREVIOUS_SECRET";
 pub fn run(args: IngestArgs) -> Result<Outcome> {
     let secret = super::require_secret(&args.receiver.secret)?;
     let previous = secret::load_from(
-        args.previous_secret.as_deref(),
+        secret::Flag {
+            value: args.previous_secret.as_deref(),
+            name: "--previous-secret",
+        },
         args.previous_secret_file.as_deref(),
         PREVIOUS_SECRET_ENV,
     )?;
@@ -118,9 +121,15 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         }
         None => None,
     };
-    if let Err(error) = store.ping().await {
-        output::error(&error);
-        output::warn("answering 503 until the store answers");
+    match store.ping().await {
+        // A URL the store refuses (its database number, its password) is
+        // refused for good: 503 until then would be 503 forever.
+        Err(error) if error.kind == Kind::Input => return Err(error),
+        Err(error) => {
+            output::error(&error);
+            output::warn("answering 503 until the store answers");
+        }
+        Ok(()) => {}
     }
 
     let stop: Stop = Arc::new(watch::Sender::new(0));
@@ -461,15 +470,15 @@ struct Tally {
 }
 
 fn summary(tally: &Tally, stats: &ServerStats) -> String {
+    let n = output::plural;
     let mut line = format!(
-        "Stopped after {} requests: {} stored, {} duplicates, {} answered 503 (store failed), \
-         {} invalid signatures, {} handshakes",
-        tally.requests,
+        "Stopped after {}: {} stored, {}, {} answered 503 (store failed), {}, {}",
+        n(tally.requests, "request", "requests"),
         tally.stored,
-        tally.duplicates,
+        n(tally.duplicates, "duplicate", "duplicates"),
         tally.unavailable,
-        tally.invalid,
-        tally.handshakes
+        n(tally.invalid, "invalid signature", "invalid signatures"),
+        n(tally.handshakes, "handshake", "handshakes")
     );
     let others = tally.other + tally.malformed;
     if others > 0 {
@@ -477,14 +486,14 @@ fn summary(tally: &Tally, stats: &ServerStats) -> String {
     }
     if stats.evicted > 0 {
         line.push_str(&format!(
-            ", {} idle connections closed at the limit",
-            stats.evicted
+            ", {} closed at the limit",
+            n(stats.evicted, "idle connection", "idle connections")
         ));
     }
     if stats.refused > 0 {
         line.push_str(&format!(
-            ", {} connections refused at the limit (all busy)",
-            stats.refused
+            ", {} at the limit (all busy)",
+            n(stats.refused, "connection refused", "connections refused")
         ));
     }
     line

@@ -248,7 +248,10 @@ fn forward(url: &str, args: &ListenArgs, secret: &Secret) -> Result<Forward> {
     }
     let own = &args.forward_secret;
     let secret = secret::load_from(
-        own.forward_secret.as_deref(),
+        secret::Flag {
+            value: own.forward_secret.as_deref(),
+            name: "--forward-secret",
+        },
         own.forward_secret_file.as_deref(),
         FORWARD_SECRET_ENV,
     )?

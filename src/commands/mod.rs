@@ -29,6 +29,7 @@ use crate::http::{status_text, title_case};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
 use crate::platform::handshake::TokenKind;
+use crate::store::StoreUrl;
 
 /// Runs the chosen subcommand.
 pub fn run(command: Command) -> Result<Outcome> {
@@ -63,7 +64,10 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// (in that order of precedence), or `None` when none is given.
 fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
     secret::load_from(
-        args.secret.as_deref(),
+        secret::Flag {
+            value: args.secret.as_deref(),
+            name: "--secret",
+        },
         args.secret_file.as_deref(),
         secret::ENV,
     )
@@ -157,6 +161,22 @@ fn variant_fits(args: &SampleArgs, kinds: &[EventKind]) -> Result<()> {
 }
 
 /// The signature header: the flag's, else the profile's.
+/// A store to read or deliver from must exist: opening a mistyped SQLite
+/// path would create an empty store and wait on it forever. `flag` is the
+/// flag that names it (`--store`, `--from`); `ingest` alone creates stores.
+fn require_existing_store(url: &StoreUrl, flag: &str) -> Result<()> {
+    match url {
+        StoreUrl::Sqlite(path) if !path.exists() => Err(Error::input(format!(
+            "no store at {url}: {} does not exist",
+            path.display()
+        ))
+        .with_hint(format!(
+            "give {flag} the store that ingest writes to (ingest's --store creates it)"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn signature_header(flag: Option<&HeaderName>, profile: Profile) -> HeaderName {
     flag.cloned().unwrap_or_else(|| {
         HeaderName::from_bytes(profile.signature_header().as_bytes())
@@ -169,7 +189,10 @@ fn signature_header(flag: Option<&HeaderName>, profile: Profile) -> HeaderName {
 /// then the token).
 fn load_verify_token(args: &VerifyTokenArgs) -> Result<Option<Secret>> {
     secret::load_from(
-        args.verify_token.as_deref(),
+        secret::Flag {
+            value: args.verify_token.as_deref(),
+            name: "--verify-token",
+        },
         args.verify_token_file.as_deref(),
         VERIFY_TOKEN_ENV,
     )

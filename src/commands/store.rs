@@ -6,7 +6,7 @@
 use crate::cli::{
     StoreArgs, StoreCommand, StoreDeadArgs, StorePruneArgs, StoreRedriveArgs, StoreStatsArgs,
 };
-use crate::error::{Error, Outcome, Result};
+use crate::error::{Outcome, Result};
 use crate::output;
 use crate::store::{self, Opened, Store, StoreUrl};
 
@@ -24,16 +24,7 @@ pub fn run(command: StoreCommand) -> Result<Outcome> {
 /// Opens the store and checks that it answers (exit 3 when it does not).
 async fn open(args: &StoreArgs) -> Result<(Opened, StoreUrl)> {
     let url = store::resolve(args.store.as_ref())?;
-    if let StoreUrl::Sqlite(path) = &url {
-        // Reading a store must not create one where a path was mistyped.
-        if !path.exists() {
-            return Err(Error::input(format!(
-                "no store at {url}: {} does not exist",
-                path.display()
-            ))
-            .with_hint("give the same --store that ingest writes to"));
-        }
-    }
+    super::require_existing_store(&url, "--store")?;
     let opened = store::open(&url, &args.group)?;
     opened.ping().await?;
     Ok((opened, url))
@@ -97,9 +88,14 @@ async fn redrive(args: StoreRedriveArgs) -> Result<Outcome> {
         output::plural(moved, "dead letter", "dead letters")
     ));
     if !args.all && moved < args.ids.len() as u64 {
+        let missing = args.ids.len() as u64 - moved;
         output::fail(format_args!(
-            "{} of the ids given are not dead letters (see `wm-hooks store dead`)",
-            args.ids.len() as u64 - moved
+            "{missing} of the ids given {} (see `wm-hooks store dead`)",
+            if missing == 1 {
+                "is not a dead letter"
+            } else {
+                "are not dead letters"
+            }
         ));
         return Ok(Outcome::Failure);
     }

@@ -130,12 +130,20 @@ pub fn mask(value: &str) -> String {
 /// A secret from a flag's value, a file or an environment variable, in that
 /// order of precedence (a file beats the flag, the flag beats the variable):
 /// the one rule for every secret a command takes.
-pub fn load_from(flag: Option<&str>, file: Option<&Path>, var: &str) -> Result<Option<Secret>> {
+pub fn load_from(flag: Flag<'_>, file: Option<&Path>, var: &str) -> Result<Option<Secret>> {
     load_with(flag, file, var, |name| std::env::var_os(name))
 }
 
+/// A secret's flag: its value when given, and its name, so that an empty one
+/// is named as given (`--previous-secret is empty`, not the webhook secret).
+#[derive(Debug, Clone, Copy)]
+pub struct Flag<'a> {
+    pub value: Option<&'a str>,
+    pub name: &'a str,
+}
+
 fn load_with(
-    flag: Option<&str>,
+    flag: Flag<'_>,
     file: Option<&Path>,
     var: &str,
     env: impl Fn(&str) -> Option<std::ffi::OsString>,
@@ -143,8 +151,13 @@ fn load_with(
     if let Some(path) = file {
         return read_file(path).map(Some);
     }
-    if let Some(value) = flag {
-        return Secret::new(value.as_bytes(), Source::Flag).map(Some);
+    if let Some(value) = flag.value {
+        return Secret::new(value.as_bytes(), Source::Flag)
+            .map(Some)
+            .map_err(|e| Error {
+                message: format!("{} is given but empty", flag.name),
+                ..e
+            });
     }
     match env(var) {
         Some(value) => {
@@ -383,17 +396,25 @@ mod tests {
         let env = |_: &str| Some("from-env".into());
         let no_env = |_: &str| None;
 
-        let s = load_with(Some("flag"), Some(&file), ENV, env)
+        let s = load_with(flag(Some("flag")), Some(&file), ENV, env)
             .unwrap()
             .unwrap();
         assert_eq!((s.bytes(), s.source), (&b"from-file"[..], Source::File));
-        let s = load_with(Some("flag"), None, ENV, env).unwrap().unwrap();
+        let s = load_with(flag(Some("flag")), None, ENV, env)
+            .unwrap()
+            .unwrap();
         assert_eq!(s.source, Source::Flag);
-        let s = load_with(None, None, ENV, env).unwrap().unwrap();
+        let s = load_with(flag(None), None, ENV, env).unwrap().unwrap();
         assert_eq!(s.bytes(), b"from-env");
-        assert_eq!(load_with(None, None, ENV, no_env).unwrap(), None);
-        let empty = load_with(None, None, "OTHER_VAR", |_: &str| Some("".into()));
+        assert_eq!(load_with(flag(None), None, ENV, no_env).unwrap(), None);
+        let empty = load_with(flag(None), None, "OTHER_VAR", |_: &str| Some("".into()));
         assert_eq!(empty.unwrap_err().message, "OTHER_VAR is set but empty");
+        let empty = load_with(flag(Some("")), None, ENV, no_env);
+        assert_eq!(empty.unwrap_err().message, "--x is given but empty");
+    }
+
+    fn flag(value: Option<&str>) -> Flag<'_> {
+        Flag { value, name: "--x" }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use bytes::Bytes;
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, StatusCode};
 
+use crate::contract::events::EventKind;
 use crate::contract::signature;
 use crate::error::Result;
 use crate::http::sender::{Client, ClientOptions, Endpoint, FailureKind, Session};
@@ -63,6 +64,27 @@ impl Route {
         Ok(Route { event, url: parsed })
     }
 
+    /// Whether `routes` can be used as given: every `EVENT=` names an event
+    /// type the stores hold (a typo would send every event of the real type
+    /// to the dead letters), and no event type, nor every event, has two
+    /// routes (the second would never be taken).
+    pub fn check(routes: &[Route]) -> Result<(), RouteProblem> {
+        let mut seen: Vec<Option<&str>> = Vec::with_capacity(routes.len());
+        for route in routes {
+            let event = route.event.as_deref();
+            if let Some(name) = event {
+                if EventKind::from_name(name).is_none() {
+                    return Err(RouteProblem::UnknownEvent(name.to_string()));
+                }
+            }
+            if seen.contains(&event) {
+                return Err(RouteProblem::Twice(event.map(str::to_string)));
+            }
+            seen.push(event);
+        }
+        Ok(())
+    }
+
     /// The route an event takes: its own, else the one for every event.
     pub fn pick<'a>(routes: &'a [Route], event: Option<&str>) -> Option<&'a Route> {
         routes
@@ -70,6 +92,15 @@ impl Route {
             .find(|r| r.event.is_some() && r.event.as_deref() == event)
             .or_else(|| routes.iter().find(|r| r.event.is_none()))
     }
+}
+
+/// Why [`Route::check`] refused a set of routes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteProblem {
+    /// `EVENT=URL` with a name that is no event type.
+    UnknownEvent(String),
+    /// A second route for one event type (`Some`) or for every event (`None`).
+    Twice(Option<String>),
 }
 
 /// `--retry-schedule`: the waits after each failed attempt.
@@ -243,6 +274,43 @@ mod tests {
         assert_eq!(Route::pick(&routes, Some("message.received")), Some(&all));
         assert_eq!(Route::pick(&routes, None), Some(&all));
         assert_eq!(Route::pick(&routes[1..], Some("template.status")), None);
+    }
+
+    #[test]
+    fn routes_name_known_event_types_and_each_at_most_once() {
+        let routes = |texts: &[&str]| -> Vec<Route> {
+            texts.iter().map(|t| Route::parse(t).unwrap()).collect()
+        };
+        let fine = routes(&[
+            "http://h/all",
+            "message.received=http://h/r",
+            "message.status=http://h/s",
+            "template.status=http://h/t",
+        ]);
+        assert_eq!(Route::check(&fine), Ok(()));
+        assert_eq!(Route::check(&[]), Ok(()));
+        for (texts, problem) in [
+            (
+                &["message.recieved=http://h/"][..],
+                RouteProblem::UnknownEvent("message.recieved".into()),
+            ),
+            // Meta's own field names are stored under the event types.
+            (
+                &["http://h/", "messages=http://h/m"],
+                RouteProblem::UnknownEvent("messages".into()),
+            ),
+            (&["http://h/a", "http://h/b"], RouteProblem::Twice(None)),
+            (
+                &[
+                    "message.status=http://h/a",
+                    "http://h/",
+                    "message.status=http://h/b",
+                ],
+                RouteProblem::Twice(Some("message.status".into())),
+            ),
+        ] {
+            assert_eq!(Route::check(&routes(texts)), Err(problem), "{texts:?}");
+        }
     }
 
     #[test]

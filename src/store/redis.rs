@@ -285,8 +285,104 @@ impl RedisStore {
     }
 
     fn failed(&self, error: redis::RedisError) -> Error {
+        if refused_url(&error) {
+            // No retry makes that work: an input error, exit 2 at the start.
+            return Error::input(format!(
+                "the store ({}) refused the URL: {error}",
+                self.name
+            ))
+            .with_hint(
+                "check the database number (0 to 15 on a Redis with the default \
+                     `databases 16`) and the password in the store URL",
+            );
+        }
         unavailable(&self.name, error)
     }
+
+    /// One claim, its Redis error kept so that [`RedisStore::claim`] can tell NOGROUP.
+    async fn claim_once(
+        &self,
+        consumer: &str,
+        max: usize,
+        lease: Duration,
+    ) -> redis::RedisResult<Vec<Entry>> {
+        let max = max.max(1);
+        let mut connection = self.connection.clone();
+        // XAUTOCLAIM scans the group's pending entries, which with claims
+        // running ahead are mostly this consumer's own: every claim paying for
+        // that scan cost Redis more than the claim itself. So it runs once per
+        // quarter lease (at most a second apart), and at once again while a
+        // scan is under way (the cursor is not back at the start).
+        let (cursor, autoclaim) = match self.autoclaim.lock() {
+            Ok(mut state) => {
+                let due = state.0 != "0-0" || Instant::now() >= state.1;
+                if due {
+                    state.1 = Instant::now() + (lease / 4).min(AUTOCLAIM_EVERY);
+                }
+                (state.0.clone(), due)
+            }
+            Err(_) => ("0-0".to_string(), true),
+        };
+        type Claimed = (String, Vec<(String, u32, Vec<Vec<u8>>)>);
+        let (cursor, claimed): Claimed = self
+            .scripts
+            .claim
+            .key(&self.keys.stream)
+            .key(&self.keys.retry)
+            .key(&self.keys.attempts)
+            .arg(&self.group)
+            .arg(consumer)
+            .arg(duration_ms(lease))
+            .arg(max)
+            .arg(cursor)
+            .arg(if autoclaim { "1" } else { "0" })
+            .invoke_async(&mut connection)
+            .await?;
+        if let Ok(mut state) = self.autoclaim.lock() {
+            state.0 = cursor;
+        }
+        let mut entries: Vec<Entry> = claimed
+            .into_iter()
+            .map(|(id, attempts, fields)| entry(id, attempts, fields))
+            .collect();
+        // New entries are read outside the script: they need no atomic step,
+        // and carrying a batch of whole entries through Lua's tables and back
+        // cost Redis more than everything else a delivery does.
+        let wanted = max.saturating_sub(entries.len());
+        if wanted > 0 {
+            type Read = Option<Vec<(String, Vec<(String, Vec<Vec<u8>>)>)>>;
+            let read: Read = redis::cmd("XREADGROUP")
+                .arg("GROUP")
+                .arg(&self.group)
+                .arg(consumer)
+                .arg("COUNT")
+                .arg(wanted)
+                .arg("STREAMS")
+                .arg(&self.keys.stream)
+                .arg(">")
+                .query_async(&mut connection)
+                .await?;
+            // New to the group: never attempted.
+            entries.extend(
+                read.into_iter()
+                    .flatten()
+                    .flat_map(|(_, new)| new)
+                    .map(|(id, fields)| entry(id, 0, fields)),
+            );
+        }
+        Ok(entries)
+    }
+}
+
+/// Whether Redis refused the URL itself: its database number, or its password.
+fn refused_url(error: &redis::RedisError) -> bool {
+    error.kind() == redis::ErrorKind::AuthenticationFailed
+        || error.to_string().contains("refused to switch database")
+}
+
+/// Whether Redis answered that the stream or its consumer group does not exist.
+fn no_group(error: &redis::RedisError) -> bool {
+    error.code() == Some("NOGROUP")
 }
 
 /// An entry's fields (`key`, `event`, ... as `XADD` stored them) as an [`Entry`].
@@ -375,73 +471,18 @@ impl Store for RedisStore {
     }
 
     async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {
-        let max = max.max(1);
-        let mut connection = self.connection.clone();
-        // XAUTOCLAIM scans the group's pending entries, which with claims
-        // running ahead are mostly this consumer's own: every claim paying for
-        // that scan cost Redis more than the claim itself. So it runs once per
-        // quarter lease (at most a second apart), and at once again while a
-        // scan is under way (the cursor is not back at the start).
-        let (cursor, autoclaim) = match self.autoclaim.lock() {
-            Ok(mut state) => {
-                let due = state.0 != "0-0" || Instant::now() >= state.1;
-                if due {
-                    state.1 = Instant::now() + (lease / 4).min(AUTOCLAIM_EVERY);
-                }
-                (state.0.clone(), due)
+        match self.claim_once(consumer, max, lease).await {
+            // The group is gone: Redis restarted without its data, or someone
+            // destroyed it. Made again from the stream's start, what the
+            // stream holds (all of it new to the group) is delivered.
+            Err(e) if no_group(&e) => {
+                self.create_group().await?;
+                self.claim_once(consumer, max, lease)
+                    .await
+                    .map_err(|e| self.failed(e))
             }
-            Err(_) => ("0-0".to_string(), true),
-        };
-        type Claimed = (String, Vec<(String, u32, Vec<Vec<u8>>)>);
-        let (cursor, claimed): Claimed = self
-            .scripts
-            .claim
-            .key(&self.keys.stream)
-            .key(&self.keys.retry)
-            .key(&self.keys.attempts)
-            .arg(&self.group)
-            .arg(consumer)
-            .arg(duration_ms(lease))
-            .arg(max)
-            .arg(cursor)
-            .arg(if autoclaim { "1" } else { "0" })
-            .invoke_async(&mut connection)
-            .await
-            .map_err(|e| self.failed(e))?;
-        if let Ok(mut state) = self.autoclaim.lock() {
-            state.0 = cursor;
+            claimed => claimed.map_err(|e| self.failed(e)),
         }
-        let mut entries: Vec<Entry> = claimed
-            .into_iter()
-            .map(|(id, attempts, fields)| entry(id, attempts, fields))
-            .collect();
-        // New entries are read outside the script: they need no atomic step,
-        // and carrying a batch of whole entries through Lua's tables and back
-        // cost Redis more than everything else a delivery does.
-        let wanted = max.saturating_sub(entries.len());
-        if wanted > 0 {
-            type Read = Option<Vec<(String, Vec<(String, Vec<Vec<u8>>)>)>>;
-            let read: Read = redis::cmd("XREADGROUP")
-                .arg("GROUP")
-                .arg(&self.group)
-                .arg(consumer)
-                .arg("COUNT")
-                .arg(wanted)
-                .arg("STREAMS")
-                .arg(&self.keys.stream)
-                .arg(">")
-                .query_async(&mut connection)
-                .await
-                .map_err(|e| self.failed(e))?;
-            // New to the group: never attempted.
-            entries.extend(
-                read.into_iter()
-                    .flatten()
-                    .flat_map(|(_, new)| new)
-                    .map(|(id, fields)| entry(id, 0, fields)),
-            );
-        }
-        Ok(entries)
     }
 
     async fn settle(&self, results: &[Settled]) -> Result<()> {

@@ -36,6 +36,12 @@ impl StoreUrl {
             if path.is_empty() || path.contains('\0') {
                 return Err(format!("`{text}` names no file; {HINT}"));
             }
+            if in_memory(path) {
+                return Err(format!(
+                    "`{text}` is a database in memory, gone when the process ends: a store \
+                     must be a file, so that what was answered 2xx is kept; {HINT}"
+                ));
+            }
             return Ok(StoreUrl::Sqlite(PathBuf::from(path)));
         }
         let mut url = reqwest::Url::parse(text).map_err(|e| {
@@ -90,6 +96,15 @@ impl StoreUrl {
     }
 }
 
+/// Whether SQLite would open `path` as a database in memory: `:memory:`, or
+/// a `file:` URI (SQLite reads those) with `:memory:` or `mode=memory`.
+fn in_memory(path: &str) -> bool {
+    path == ":memory:"
+        || path
+            .strip_prefix("file:")
+            .is_some_and(|uri| uri.starts_with(":memory:") || uri.contains("mode=memory"))
+}
+
 impl fmt::Display for StoreUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -141,6 +156,9 @@ mod tests {
     fn bad_store_urls_say_why_and_never_show_a_password() {
         for (text, says) in [
             ("sqlite:", "names no file"),
+            ("sqlite::memory:", "in memory"),
+            ("sqlite:file::memory:?cache=shared", "in memory"),
+            ("sqlite:file:x.db?mode=memory", "in memory"),
             ("postgres://x/y", "scheme"),
             ("wm-hooks.db", "not a store URL"),
             ("redis:///0", "names no host"),
@@ -186,7 +204,9 @@ mod tests {
                     prop_assert_eq!(got, PathBuf::from(want));
                 }
                 Ok(other) => prop_assert!(false, "{other:?}"),
-                Err(_) => prop_assert!(text.trim().len() <= "sqlite://".len()),
+                Err(_) => prop_assert!(
+                    text.trim().len() <= "sqlite://".len() || text.contains("memory")
+                ),
             }
         }
     }

@@ -158,7 +158,7 @@ fn ingest_also_closes_the_longest_idle_connection_at_the_limit() {
     assert!(
         stopped
             .stderr
-            .contains("1 idle connections closed at the limit"),
+            .contains("1 idle connection closed at the limit"),
         "{}",
         stopped.stderr
     );

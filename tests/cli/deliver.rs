@@ -28,7 +28,17 @@ fn app(failing: Arc<AtomicBool>, status: u16) -> TestServer {
 }
 
 fn deliver(store: &TestStore, extra: &[&str]) -> Listener {
-    let mut args = vec!["deliver", "--from", &store.url, "--claim-after", "1s"];
+    // A short lease, so what a killed deliver held is claimed again soon;
+    // longer than the attempts' --timeout, as deliver requires.
+    let mut args = vec![
+        "deliver",
+        "--from",
+        &store.url,
+        "--claim-after",
+        "1500ms",
+        "--timeout",
+        "1s",
+    ];
     args.extend_from_slice(extra);
     Listener::run(&args, &[("WM_HOOKS_SECRET", SECRET)])
 }
@@ -303,6 +313,35 @@ fn deliver_rides_out_a_redis_restart() {
     // The append-only file kept what was delivered; new entries flow again.
     store.append(&[status_body(2), status_body(3)]);
     store.wait_stats(|s| s["delivered"] == 3 && s["pending"] == 0);
+    stop_recovered(running, &app);
+}
+
+#[test]
+fn deliver_recreates_the_consumer_group_a_redis_restart_lost() {
+    let Some(mut store) =
+        TestStore::redis("deliver::deliver_recreates_the_consumer_group_a_redis_restart_lost")
+    else {
+        return;
+    };
+    let app = app(Arc::new(AtomicBool::new(false)), 200);
+    store.append(&[status_body(1)]);
+    let running = deliver(&store, &["--to", &app.url("/"), "--json"]);
+    store.wait_stats(|s| s["delivered"] == 1);
+    // No persistence: the stream, the group and the counters are gone.
+    store.redis.as_mut().unwrap().restart_empty();
+    store.append(&[status_body(2), status_body(3)]);
+    crate::util::listen::wait_for(
+        || delivered_bodies(&app).len().to_string(),
+        |n| n == "3",
+        "the events stored after the restart delivered",
+    );
+    stop_recovered(running, &app);
+    assert_eq!(store.stats()["delivered"], 2, "counted since the restart");
+}
+
+/// Stops a `deliver` that lived through a Redis restart: it said the store
+/// answers again, and the app got the three events of the test.
+fn stop_recovered(running: Listener, app: &TestServer) {
     let stopped = running.stop();
     assert!(
         stopped.stderr.contains("The store answers again"),
@@ -310,7 +349,156 @@ fn deliver_rides_out_a_redis_restart() {
         stopped.stderr
     );
     assert_eq!(
-        delivered_bodies(&app),
+        delivered_bodies(app),
         BTreeSet::from([status_body(1), status_body(2), status_body(3)])
     );
+}
+
+/// `deliver ARGS` with a secret, to its exit; the exit code and stderr.
+fn refused(args: &[&str]) -> (Option<i32>, String) {
+    let output = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .arg("deliver")
+        .args(args)
+        .output()
+        .unwrap();
+    (output.status.code(), stderr_of(&output))
+}
+
+#[test]
+fn routes_with_an_unknown_event_type_or_given_twice_are_exit_2_with_a_hint() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    let from = ["--from", &store.url];
+    for (to, says) in [
+        (
+            &["message.recieved=http://127.0.0.1:1/"][..],
+            "`message.recieved` is not an event type",
+        ),
+        (&["foo=http://127.0.0.1:1/"], "`foo` is not an event type"),
+        (
+            &["http://127.0.0.1:1/a", "http://127.0.0.1:1/b"],
+            "error: --to given twice for every event",
+        ),
+        (
+            &[
+                "message.status=http://127.0.0.1:1/a",
+                "message.status=http://127.0.0.1:1/b",
+            ],
+            "error: --to given twice for message.status",
+        ),
+    ] {
+        let mut args = from.to_vec();
+        for route in to {
+            args.extend(["--to", route]);
+        }
+        let (code, stderr) = refused(&args);
+        assert_eq!(code, Some(2), "{to:?}: {stderr}");
+        assert!(stderr.contains(says), "{to:?}: {stderr}");
+        assert!(stderr.contains("hint: "), "{to:?}: {stderr}");
+    }
+    let (_, stderr) = refused(&["--from", &store.url, "--to", "messages=http://h/"]);
+    assert!(
+        stderr.contains("message.received, message.status, template.status"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_lease_not_longer_than_the_timeout_is_exit_2_naming_both() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    for (claim_after, timeout) in [("1s", "5s"), ("5s", "5s")] {
+        let (code, stderr) = refused(&[
+            "--from",
+            &store.url,
+            "--to",
+            "http://127.0.0.1:1/",
+            "--claim-after",
+            claim_after,
+            "--timeout",
+            timeout,
+        ]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "--claim-after {claim_after} is not longer than --timeout {timeout}"
+            )),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("hint: give --claim-after longer"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn one_deliver_never_attempts_an_entry_twice_at_once_behind_slow_attempts() {
+    let store = TestStore::sqlite();
+    let bodies: Vec<Vec<u8>> = (0..3).map(status_body).collect();
+    store.append(&bodies);
+    // Slower than --timeout: every attempt fails, and the entries claimed
+    // ahead wait behind it until their lease has nearly run out.
+    let app = TestServer::start(|_: &Recorded, _| Reply::status(200).after(Duration::from_secs(3)));
+    let running = deliver(
+        &store,
+        &[
+            "--to",
+            &app.url("/"),
+            "--concurrency",
+            "1",
+            "--retry-schedule",
+            "1h",
+        ],
+    );
+    store.wait_stats(|s| s["retrying"] == 3);
+    running.stop();
+    for body in &bodies {
+        let attempts: Vec<String> = app
+            .posts()
+            .iter()
+            .filter(|p| &p.body == body)
+            .map(|p| p.header("x-wm-hooks-attempt").unwrap().to_string())
+            .collect();
+        assert_eq!(attempts, ["1"], "{}", String::from_utf8_lossy(body));
+    }
+}
+
+#[test]
+fn a_sqlite_store_that_does_not_exist_is_exit_2_and_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nope.db");
+    // --store too, as ingest spells it.
+    for flag in ["--from", "--store"] {
+        let (code, stderr) = refused(&[
+            flag,
+            &format!("sqlite:{}", path.display()),
+            "--to",
+            "http://127.0.0.1:1/",
+        ]);
+        assert_eq!(code, Some(2), "{flag}: {stderr}");
+        assert!(stderr.contains("error: no store at sqlite:"), "{stderr}");
+        assert!(
+            stderr.contains("hint: give --from the store that ingest writes to"),
+            "{stderr}"
+        );
+        assert!(!path.exists());
+    }
+}
+
+#[test]
+fn an_empty_group_or_consumer_name_is_exit_2() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    for flag in ["--group", "--consumer"] {
+        let (code, stderr) = refused(&["--from", &store.url, "--to", "http://h/", flag, ""]);
+        assert_eq!(code, Some(2), "{flag}: {stderr}");
+        assert!(stderr.contains("the name is empty"), "{flag}: {stderr}");
+    }
+    let output = wm_hooks()
+        .args(["store", "stats", "--store", &store.url, "--group", " "])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
 }

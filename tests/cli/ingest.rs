@@ -122,7 +122,7 @@ fn a_verified_event_is_stored_once_and_everything_else_answered_as_listen_does()
         assert!(
             stopped
                 .stderr
-                .contains("Stopped after 7 requests: 4 stored, 1 duplicates"),
+                .contains("Stopped after 7 requests: 4 stored, 1 duplicate,"),
             "{}",
             stopped.stderr
         );
@@ -230,10 +230,18 @@ fn bad_input_is_exit_2() {
         "{}",
         stderr_of(&output)
     );
-    for bad in [
-        &["--store", "nosuch://x"][..],
-        &["--dedupe-window", "0s"],
-        &["--store", "sqlite:/nonexistent/dir/x.db"],
+    for (bad, says) in [
+        (&["--store", "nosuch://x"][..], "scheme"),
+        (&["--dedupe-window", "0s"], "dedupe-window"),
+        (&["--store", "sqlite:/nonexistent/dir/x.db"], "cannot open"),
+        // Answered 200 and gone with the process: never durable.
+        (&["--store", "sqlite::memory:"], "in memory"),
+        (&["--store", "sqlite:file::memory:"], "in memory"),
+        (&["--store", "sqlite:"], "names no file"),
+        (
+            &["--previous-secret", ""],
+            "--previous-secret is given but empty",
+        ),
     ] {
         let output = wm_hooks()
             .env("WM_HOOKS_SECRET", SECRET)
@@ -244,6 +252,11 @@ fn bad_input_is_exit_2() {
         assert_eq!(
             output.status.code(),
             Some(2),
+            "{bad:?}: {}",
+            stderr_of(&output)
+        );
+        assert!(
+            stderr_of(&output).contains(says),
             "{bad:?}: {}",
             stderr_of(&output)
         );
@@ -552,4 +565,52 @@ fn ingest_takes_the_meta_profile_and_a_verify_token_as_listen_does() {
     assert_eq!(post("x-hub-signature-256"), 200);
     running.stop();
     assert_eq!(store.stats()["stored"], 1);
+}
+
+#[test]
+fn a_locked_sqlite_file_is_a_503_inside_the_platforms_budget_and_its_retry_is_stored() {
+    let store = TestStore::sqlite();
+    let running = ingest(&store, &[]);
+    let path = store.url.strip_prefix("sqlite:").unwrap();
+    // Another process's writer holding the file: a real second connection.
+    let holder = rusqlite::Connection::open(path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let started = std::time::Instant::now();
+    let locked = post_signed(&running.url, status_body(1));
+    let took = started.elapsed();
+    assert_eq!(locked.status, 503, "{}", locked.body);
+    assert_eq!(locked.headers.get("retry-after").unwrap(), "30");
+    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+    holder.execute_batch("COMMIT").unwrap();
+    // The platform's retry of the same event.
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    let stopped = running.stop();
+    assert!(
+        stopped
+            .stderr
+            .contains("the database is locked by another process"),
+        "{}",
+        stopped.stderr
+    );
+    assert_eq!(stored_ids(&store), BTreeMap::from([("m1".to_string(), 1)]));
+}
+
+#[test]
+fn a_redis_database_number_out_of_range_is_exit_2_at_the_start() {
+    let Some(store) = TestStore::redis("ingest::a_redis_database_number_out_of_range") else {
+        return;
+    };
+    let url = store.url.replace("/0", "/99");
+    let output = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .args(["ingest", "--port", "0", "--store", &url])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("refused the URL"), "{stderr}");
+    assert!(
+        stderr.contains("hint: check the database number"),
+        "{stderr}"
+    );
 }

@@ -219,10 +219,36 @@ fn redrive_of_unknown_ids_fails_and_needs_ids_or_all() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
-    assert!(stderr_of(&output).contains("1 of the ids given are not dead letters"));
+    assert!(stderr_of(&output).contains("1 of the ids given is not a dead letter"));
     let output = wm_hooks()
         .args(["store", "redrive", "--store", &store.url])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn prune_takes_ages_up_to_a_year_inclusive() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    for year in ["1y", "366d"] {
+        assert_eq!(prune(&store, year), 0, "{year}");
+    }
+    let output = wm_hooks()
+        .args([
+            "store",
+            "prune",
+            "--store",
+            &store.url,
+            "--older-than",
+            "367d",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("must be at most a year (366d)"),
+        "{}",
+        stderr_of(&output)
+    );
 }

@@ -159,7 +159,10 @@ fn configure_dry_run_masks_both_urls() {
 #[test]
 fn deliver_names_its_routes_without_passwords() {
     let dir = tempfile::tempdir().unwrap();
-    let store = format!("sqlite:{}", dir.path().join("s.db").display());
+    let path = dir.path().join("s.db");
+    // deliver reads only a store that exists (an empty file is an empty SQLite database).
+    std::fs::File::create(&path).unwrap();
+    let store = format!("sqlite:{}", path.display());
     let to = format!("message.status=http://user:{PASSWORD}@127.0.0.1:1/x");
     let running = Listener::run(
         &["deliver", "--from", &store, "--to", &to],

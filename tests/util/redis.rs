@@ -137,6 +137,18 @@ impl RedisServer {
     /// Starts it again on the same port with the same directory.
     pub fn restart(&mut self) {
         self.stop();
+        self.spawn_again();
+    }
+
+    /// Starts it again on the same port with a new, empty directory: a Redis
+    /// without persistence, which comes back with none of its data.
+    pub fn restart_empty(&mut self) {
+        self.stop();
+        self.dir = tempfile::tempdir().expect("a temp dir");
+        self.spawn_again();
+    }
+
+    fn spawn_again(&mut self) {
         assert!(
             self.spawn(),
             "redis-server did not start again on {}",

@@ -9,16 +9,18 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::expire_dedupe;
 use super::recent::Recent;
+use super::{expire_dedupe, why};
 
 /// Calls run in one transaction at most.
 const MAX_BATCH: usize = 512;
 
 /// Runs after the call's savepoint: with the transaction's outcome.
 pub(super) type Finish = Box<dyn FnOnce(std::result::Result<(), String>) + Send>;
-/// One call: runs its statements, says whether they succeeded.
-pub(super) type Job = Box<dyn FnOnce(&Connection, &mut Recent) -> (bool, Finish) + Send>;
+/// One call: runs its statements in the transaction begun, says whether they
+/// succeeded; given why, when no transaction could begin, it answers that.
+pub(super) type Job =
+    Box<dyn FnOnce(std::result::Result<(&Connection, &mut Recent), &str>) -> (bool, Finish) + Send>;
 
 /// How long a transaction waits for more calls before it commits. After a
 /// commit the callers it answered come back (a sender answered sends its
@@ -82,12 +84,21 @@ pub(super) fn work(
     let mut recent = Recent::default();
     while let Ok(first) = queue.recv() {
         let opened = Instant::now();
-        // Dropping a job unanswered tells its caller the transaction never began.
-        let Ok(mut transaction) =
-            connection.transaction_with_behavior(TransactionBehavior::Immediate)
-        else {
-            continue;
-        };
+        let mut transaction =
+            match connection.transaction_with_behavior(TransactionBehavior::Immediate) {
+                Ok(transaction) => transaction,
+                Err(error) => {
+                    // The calls that queued while this one waited for the lock
+                    // fail with it: each waiting in turn would answer the last
+                    // of them many waits late.
+                    let not_begun = why(&error);
+                    for job in std::iter::once(first).chain(queue.try_iter()) {
+                        let (_, finish) = job(Err(&not_begun));
+                        finish(Err(not_begun.clone()));
+                    }
+                    continue;
+                }
+            };
         // Unusable (rolled back on drop): the calls' answers are dropped too.
         let Some(finishes) = run_open(&mut transaction, &mut recent, first, queue, &gather, opened)
         else {
@@ -96,7 +107,7 @@ pub(super) fn work(
         };
         expire_dedupe(&mut transaction);
         let committing = Instant::now();
-        let committed = transaction.commit().map_err(|e| e.to_string());
+        let committed = transaction.commit().map_err(|e| why(&e));
         match committed {
             Ok(()) => recent.commit(),
             Err(_) => recent.abort(),
@@ -151,7 +162,7 @@ fn run_job(
 ) -> Option<Finish> {
     let savepoint = transaction.savepoint().ok()?;
     let mark = recent.mark();
-    let (ok, finish) = job(&savepoint, recent);
+    let (ok, finish) = job(Ok((&savepoint, recent)));
     // A savepoint dropped without commit rolls back that call alone.
     if !ok {
         recent.undo(mark);
