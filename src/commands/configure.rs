@@ -306,6 +306,18 @@ pub fn api_base(text: &str) -> Result<Url> {
         return Err(Error::input(format!("the API URL {shown} must use https://"))
             .with_hint("plain http:// is allowed only for a stand-in on this machine (localhost, 127.0.0.1, [::1]): the API key must not cross a network in the clear"));
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        // The HTTP client would send it as a second Authorization header,
+        // beside the API key's.
+        return Err(Error::input(format!(
+            "the API URL {shown} must not carry a user or password"
+        ))
+        .with_hint(format!(
+            "the API key ({}) is the credential: give only the base, e.g. {}",
+            api::KEY_ENV,
+            api::DEFAULT_BASE
+        )));
+    }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::input(format!(
             "the API URL {shown} must not have a query or a fragment"
@@ -590,9 +602,12 @@ mod tests {
             "api.startmessaging.com",
             "https://api.startmessaging.com/?x=1",
             "https://api.startmessaging.com/#top",
+            "https://me:hunter2pass@api.startmessaging.com",
+            "https://me@api.startmessaging.com",
         ];
         for text in bad {
             let err = api_base(text).unwrap_err();
+            assert!(!err.message.contains("hunter2"), "{}", err.message);
             assert_eq!(err.kind, Kind::Input, "{text}");
         }
     }

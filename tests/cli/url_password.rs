@@ -139,21 +139,30 @@ fn verify_and_check_show_the_url_masked_in_every_format() {
 
 #[test]
 fn configure_dry_run_masks_both_urls() {
-    let api = format!("http://u:{PASSWORD}@127.0.0.1:{}", closed_port());
+    let api = format!("http://127.0.0.1:{}", closed_port());
     let hook = format!("https://u:{PASSWORD}@example.com/webhooks/whatsapp");
-    let shown = shown(
-        wm_hooks()
-            .args(["configure", "--api-url", &api, "--url", &hook, "--dry-run"])
+    let configure = |api: &str| {
+        let mut cmd = wm_hooks();
+        cmd.args(["configure", "--api-url", api, "--url", &hook, "--dry-run"])
             .args(["--events", "message.status"])
             .env("WM_HOOKS_API_KEY", "sk_live_1234567812345678")
-            .env("WM_HOOKS_SECRET", SECRET),
-        0,
-    );
-    assert!(shown.contains("'http://u:****@127.0.0.1:"), "{shown}");
+            .env("WM_HOOKS_SECRET", SECRET);
+        cmd
+    };
+    let dry_run = shown(&mut configure(&api), 0);
     assert!(
-        shown.contains(r#""url":"https://u:****@example.com/webhooks/whatsapp""#),
-        "{shown}"
+        dry_run.contains(r#""url":"https://u:****@example.com/webhooks/whatsapp""#),
+        "{dry_run}"
     );
+    // An API URL carries no credentials of its own (the key is the one),
+    // and saying so does not show the password either.
+    let with_password = api.replace("http://", &format!("http://u:{PASSWORD}@"));
+    let refused = shown(&mut configure(&with_password), 2);
+    assert!(
+        refused.contains("must not carry a user or password"),
+        "{refused}"
+    );
+    assert!(refused.contains("http://****@127.0.0.1:"), "{refused}");
 }
 
 #[test]
