@@ -490,7 +490,24 @@ fn bounded_duration(text: &str, max: Duration, examples: &str) -> Result<Duratio
             humantime::format_duration(max)
         )),
         Ok(d) => Ok(d),
-        Err(err) => Err(format!("{err} (examples: {examples})")),
+        Err(err) => Err(format!("{} (examples: {examples})", duration_error(&err))),
+    }
+}
+
+/// What is wrong with a duration, in plain words (humantime's own say
+/// "expected number at 0").
+fn duration_error(err: &humantime::DurationError) -> String {
+    use humantime::DurationError as E;
+    match err {
+        E::Empty => "is empty: give a number and a unit".into(),
+        E::InvalidCharacter(_) | E::NumberExpected(_) => {
+            "is not a duration: a number and a unit".into()
+        }
+        E::UnknownUnit { unit, .. } => format!(
+            "has an unknown unit `{}`: use ms, s, m, h or d",
+            unit.escape_default()
+        ),
+        E::NumberOverflow => "is too large".into(),
     }
 }
 
@@ -680,6 +697,15 @@ mod tests {
         assert_eq!(duration(" 1m 30s "), Ok(Duration::from_secs(90)));
         for bad in ["", "2", "-1s"] {
             assert!(duration(bad).is_err(), "{bad}");
+        }
+        // In plain words, never humantime's "expected number at 0".
+        for (bad, says) in [
+            ("abc", "is not a duration"),
+            ("5x", "unknown unit `x`"),
+            ("99999999999999999999s", "too large"),
+        ] {
+            let err = duration(bad).unwrap_err();
+            assert!(err.contains(says) && !err.contains(" at "), "{bad}: {err}");
         }
     }
 }

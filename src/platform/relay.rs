@@ -56,6 +56,12 @@ impl Route {
             }
         };
         let shown = || crate::contract::redact::raw_url(url);
+        if url.is_empty() {
+            return Err(format!(
+                "`{}` names no URL after the `=`",
+                text.escape_default()
+            ));
+        }
         let parsed =
             reqwest::Url::parse(url).map_err(|e| format!("`{}` is not a URL: {e}", shown()))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
@@ -269,6 +275,8 @@ mod tests {
         ] {
             assert!(Route::parse(bad).is_err(), "{bad:?}");
         }
+        let empty = Route::parse("message.status=").unwrap_err();
+        assert!(empty.contains("names no URL after the `=`"), "{empty}");
         let routes = [all.clone(), one.clone()];
         assert_eq!(Route::pick(&routes, Some("message.status")), Some(&one));
         assert_eq!(Route::pick(&routes, Some("message.received")), Some(&all));

@@ -44,6 +44,14 @@ impl StoreUrl {
             }
             return Ok(StoreUrl::Sqlite(PathBuf::from(path)));
         }
+        if !text.contains(':') {
+            // A bare path, most likely: `foo.db`.
+            return Err(format!(
+                "`{}` is not a store URL: a file is sqlite:{0}, a Redis server \
+                 redis://HOST:PORT/DB",
+                redact::raw_url(text).escape_default()
+            ));
+        }
         let mut url = reqwest::Url::parse(text).map_err(|e| {
             format!(
                 "`{}` is not a store URL ({e}); {HINT}",
@@ -150,6 +158,9 @@ mod tests {
             "{shown}"
         );
         assert_eq!(redis("redis://localhost").connect, "redis://localhost");
+        // A bare path is most likely a file: say how to write it.
+        let bare = StoreUrl::parse("foo.db").unwrap_err();
+        assert!(bare.contains("a file is sqlite:foo.db"), "{bare}");
     }
 
     #[test]
