@@ -354,10 +354,12 @@ async fn deliver(
     }
     status.finish_and_clear();
     output::note(format_args!(
-        "Stopped after {}: {} delivered, {} to retry, {} dead",
+        "Stopped after {}: {} delivered, {}, {} dead",
         output::plural(tally.attempts, "attempt", "attempts"),
         tally.delivered,
-        tally.retrying,
+        // Attempts that failed and asked for another: some may have been
+        // made (and delivered) within this run already.
+        output::plural(tally.retrying, "retry scheduled", "retries scheduled"),
         tally.dead
     ));
     Ok(Outcome::Success)

@@ -65,7 +65,9 @@ fn every_stored_event_reaches_the_app_as_stored() {
         let stopped = running.stop();
         assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
         assert!(
-            stopped.stderr.contains("31 delivered, 0 to retry, 0 dead"),
+            stopped
+                .stderr
+                .contains("31 delivered, 0 retries scheduled, 0 dead"),
             "{}",
             stopped.stderr
         );

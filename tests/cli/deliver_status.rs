@@ -80,7 +80,7 @@ fn on_a_terminal_the_status_line_shows_the_counts() {
         .unwrap_or_else(|e| panic!("{e}; the store: {}", store.stats()));
     let rest = interrupt(session);
     assert!(
-        rest.contains("Stopped after 5 attempts: 3 delivered, 1 to retry, 1 dead"),
+        rest.contains("Stopped after 5 attempts: 3 delivered, 1 retry scheduled, 1 dead"),
         "{rest}"
     );
 }
@@ -115,7 +115,9 @@ fn when_stderr_is_not_a_terminal_no_status_line_is_drawn() {
     let stopped = running.stop();
     assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
     assert!(
-        stopped.stderr.contains("3 delivered, 1 to retry, 1 dead"),
+        stopped
+            .stderr
+            .contains("3 delivered, 1 retry scheduled, 1 dead"),
         "{}",
         stopped.stderr
     );
