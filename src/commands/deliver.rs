@@ -394,6 +394,8 @@ async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report
         };
         report.store_error = settler.settle(dead).await.err();
         report.error = Some(error);
+        // Nothing was sent: the line counts the attempts made, as the dead letter does.
+        report.attempt = entry.attempts;
         return report;
     };
     report.to = Some(redact::url(&route.url));

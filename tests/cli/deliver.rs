@@ -116,11 +116,27 @@ fn routes_send_each_event_type_to_its_own_endpoint() {
             &format!("message.status={}", statuses.url("/s")),
             "--to",
             &format!("message.received={}", everything.url("/r")),
+            "--json",
         ],
     );
     // template.status has no route: a dead letter saying so.
     store.wait_stats(|s| s["delivered"] == 2 && s["dead"] == 1);
-    running.stop();
+    let stopped = running.stop();
+    let unrouted: Vec<serde_json::Value> = stopped
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["event"] == "template.status")
+        .collect();
+    assert_eq!(unrouted.len(), 1, "{}", stopped.stdout);
+    assert_eq!(
+        (&unrouted[0]["result"], &unrouted[0]["attempt"]),
+        (
+            &serde_json::Value::from("dead"),
+            &serde_json::Value::from(0)
+        ),
+        "nothing was sent, as the dead letter's 0 attempts say"
+    );
     assert_eq!(
         delivered_bodies(&statuses),
         BTreeSet::from([status_body(1)])
