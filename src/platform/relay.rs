@@ -138,7 +138,9 @@ impl Schedule {
     /// `None` when it was the last one.
     pub fn after(&self, attempts: u32, scale: f64) -> Option<Duration> {
         let index = usize::try_from(attempts).ok()?.checked_sub(1)?;
-        self.0.get(index).map(|wait| wait.mul_f64(scale))
+        self.0
+            .get(index)
+            .map(|wait| crate::platform::delivery::scaled(*wait, scale))
     }
 }
 

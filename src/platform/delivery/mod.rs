@@ -40,7 +40,13 @@ pub const RETRY_SCHEDULE: [Duration; 5] = [
 /// The wait before retry number `retry` (0 is the first retry), with the
 /// schedule multiplied by `scale`; `None` once the schedule is spent.
 pub fn retry_delay(retry: usize, scale: f64) -> Option<Duration> {
-    RETRY_SCHEDULE.get(retry).map(|delay| delay.mul_f64(scale))
+    RETRY_SCHEDULE.get(retry).map(|delay| scaled(*delay, scale))
+}
+
+/// A retry wait multiplied by `--retry-scale`: never below a millisecond,
+/// so that a tiny factor (1e-300) still leaves every wait more than zero.
+pub fn scaled(wait: Duration, scale: f64) -> Duration {
+    wait.mul_f64(scale).max(Duration::from_millis(1))
 }
 
 /// What signature a delivery carries.
@@ -331,6 +337,13 @@ pub fn run_prefix() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scaled_wait_is_never_zero() {
+        assert_eq!(retry_delay(0, 1e-300), Some(Duration::from_millis(1)));
+        assert_eq!(retry_delay(0, 0.001), Some(Duration::from_millis(30)));
+        assert_eq!(retry_delay(5, 1.0), None);
+    }
 
     proptest::proptest! {
         /// `-H NAME: VALUE` takes any text without panicking; what it accepts
