@@ -63,6 +63,9 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// The webhook secret from `--secret-file`, `--secret` or `WM_HOOKS_SECRET`
 /// (in that order of precedence), or `None` when none is given.
 fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
+    if let Some(path) = &args.secret_file {
+        warn_if_readable_by_others(path);
+    }
     secret::load_from(
         secret::Flag {
             value: args.secret.as_deref(),
@@ -71,6 +74,18 @@ fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
         args.secret_file.as_deref(),
         secret::ENV,
     )
+}
+
+/// Warns when a secret file can be read by other users (ssh refuses such
+/// a key; a webhook secret is used anyway, but said).
+fn warn_if_readable_by_others(path: &std::path::Path) {
+    if let Some(mode) = secret::readable_by_others(path) {
+        output::warn(format_args!(
+            "{} can be read by other users (mode {mode:04o}): `chmod 600 {}` keeps the secret yours",
+            path.display(),
+            path.display()
+        ));
+    }
 }
 
 /// Like [`load_secret`], but a missing secret is an input error.
@@ -251,6 +266,7 @@ fn secret_or_saved(args: &SecretArgs) -> Result<Option<Secret>> {
     };
     let saved = secret::load_saved(&path)?;
     if saved.is_some() {
+        warn_if_readable_by_others(&path);
         output::note(format_args!(
             "secret: the one `wm-hooks listen` saved in {}",
             path.display()

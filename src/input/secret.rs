@@ -196,6 +196,15 @@ fn saved_path_with(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<P
     Some(state.join("wm-hooks").join("secret"))
 }
 
+/// The permission bits of a secret file that others than its owner may
+/// read (group or world), or `None` when only the owner can (or it cannot be
+/// told).
+pub fn readable_by_others(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o044 != 0).then_some(mode)
+}
+
 /// The saved secret at `path`, or `None` when there is none yet.
 pub fn load_saved(path: &Path) -> Result<Option<Secret>> {
     match std::fs::symlink_metadata(path) {

@@ -186,17 +186,34 @@ fn key_and_secret_flags_work_but_warn() {
 
 #[test]
 fn a_secret_file_works() {
+    use std::os::unix::fs::PermissionsExt;
     let (_dir, file) = file_with(format!("{SECRET}\n"));
-    let api = TestServer::start(scripted([Reply::status(200)]));
-    wm_hooks()
-        .args(["configure", "--url", HOOK, "--api-url", &api.url("")])
-        .arg("--secret-file")
-        .arg(&file)
-        .env("WM_HOOKS_API_KEY", KEY)
+    let chmod = |mode| std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode));
+    chmod(0o600).unwrap();
+    let api = TestServer::start(scripted([Reply::status(200), Reply::status(200)]));
+    let run = || {
+        let mut cmd = wm_hooks();
+        cmd.args(["configure", "--url", HOOK, "--api-url", &api.url("")])
+            .arg("--secret-file")
+            .arg(&file)
+            .env("WM_HOOKS_API_KEY", KEY);
+        cmd
+    };
+    run()
         .assert()
         .success()
         .stderr(predicate::str::contains("warning").not());
     assert_body(&api.requests()[0], ALL_EVENTS);
+    // Readable by other users: used, and said.
+    chmod(0o644).unwrap();
+    run()
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "warning: {} can be read by other users (mode 0644): `chmod 600 {}`",
+            file.display(),
+            file.display()
+        )));
 }
 
 /// Runs `configure` (plus `args`) against an API that answers from `script`;
