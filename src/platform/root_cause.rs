@@ -349,13 +349,19 @@ mod tests {
             handshake_body: None,
             token: TokenKind::Secret,
         };
+        diagnosed_from(&observed)
+    }
+
+    /// The diagnosis of `observed`, our secret from the environment and our
+    /// header X-Signature-256.
+    fn diagnosed_from(observed: &Observed) -> String {
         let header = HeaderName::from_static("x-signature-256");
         let ours = Ours {
             secret: Source::Env,
             header: &header,
             path: "/hook",
         };
-        diagnose(&observed, &ours).unwrap_or_default()
+        diagnose(observed, &ours).unwrap_or_default()
     }
 
     #[test]
@@ -422,18 +428,12 @@ mod tests {
             handshake_body: Some("no".into()),
             token: TokenKind::Secret,
         };
-        let header = HeaderName::from_static("x-signature-256");
-        let ours = Ours {
-            secret: Source::Env,
-            header: &header,
-            path: "/hook",
-        };
-        let text = diagnose(&observed, &ours).unwrap_or_default();
+        let text = diagnosed_from(&observed);
         assert!(text.contains("whatever its signature"), "{text}");
         // A refusal that speaks of the signature, or says nothing, or a
         // handshake refused otherwise: another secret, as before.
         observed.handshake_body = Some("forbidden".into());
-        let text = diagnose(&observed, &ours).unwrap_or_default();
+        let text = diagnosed_from(&observed);
         assert!(
             text.starts_with("the endpoint uses a different secret"),
             "{text}"
