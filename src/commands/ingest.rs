@@ -84,6 +84,12 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
     // Inside the runtime: the Redis client's connection task needs one.
     let store = Arc::new(store::open(&url, store::redis::DEFAULT_GROUP)?);
     let server = server::bind(config).await?;
+    // Before the banner: a URL the store refuses (its database number, its
+    // password) is refused for good, and 503 until then would be 503 forever.
+    let store_down = match store.ping().await {
+        Err(error) if error.kind == Kind::Input => return Err(error),
+        answered => answered.err(),
+    };
     let addr = server.local_addr();
     let scheme = if server.config().tls.is_some() {
         "https"
@@ -121,15 +127,9 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         }
         None => None,
     };
-    match store.ping().await {
-        // A URL the store refuses (its database number, its password) is
-        // refused for good: 503 until then would be 503 forever.
-        Err(error) if error.kind == Kind::Input => return Err(error),
-        Err(error) => {
-            output::error(&error);
-            output::warn("answering 503 until the store answers");
-        }
-        Ok(()) => {}
+    if let Some(error) = store_down {
+        output::error(&error);
+        output::warn("answering 503 until the store answers");
     }
 
     let stop: Stop = Arc::new(watch::Sender::new(0));

@@ -613,4 +613,7 @@ fn a_redis_database_number_out_of_range_is_exit_2_at_the_start() {
         stderr.contains("hint: check the database number"),
         "{stderr}"
     );
+    // Refused before anything says it listens or stores.
+    assert!(!stderr.contains("Listening on"), "{stderr}");
+    assert!(!stderr.contains("Storing verified events"), "{stderr}");
 }
