@@ -14,14 +14,14 @@
 //! Dedupe keys live in `seen` (an 8-byte hash of the key, the entry, the
 //! expiry). A key just stored is held in memory first and merged into `seen`
 //! with many others in key order (module `recent`): written one by one, each
-//! random key cost the commit a page of its own.
+//! random key cost the commit a page of its own. The tables, and how a file
+//! is opened and brought up to date: module `schema`.
 
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use sha2::{Digest, Sha256};
+use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use super::{
@@ -29,55 +29,15 @@ use super::{
 };
 use crate::error::{Error, Result};
 use recent::Recent;
+use schema::{BUSY_TIMEOUT, connect, key_hash};
 use worker::{Finish, Job, checkpoint, work};
 
 mod recent;
+mod schema;
 mod worker;
 
 /// Delivered entries removed per transaction by `store prune`.
 const PRUNE_CHUNK: i64 = 5000;
-/// How long a transaction waits for another process's (`deliver` beside
-/// `ingest`, or anything holding the file locked) before it fails. Well inside
-/// the platform's 5 s budget: a POST that finds the file locked is answered
-/// 503 (and retried) in time, not cut off as a timeout. The calls that queued
-/// meanwhile fail with the one that waited, so none waits twice.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS events (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    key         TEXT NOT NULL,
-    event       TEXT,
-    message_id  TEXT,
-    received_at TEXT NOT NULL,
-    headers     TEXT NOT NULL,
-    body        BLOB NOT NULL,
-    secret      TEXT NOT NULL,
-    state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
-    attempts    INTEGER NOT NULL DEFAULT 0,
-    ready_at    INTEGER NOT NULL DEFAULT 0,
-    leased_by   TEXT,
-    last_error  TEXT,
-    finished_at TEXT
-);
-CREATE INDEX IF NOT EXISTS events_pending ON events (id, ready_at) WHERE state = 'pending';
-CREATE INDEX IF NOT EXISTS events_dead ON events (id) WHERE state = 'dead';
-CREATE TABLE IF NOT EXISTS seen (
-    hash       INTEGER PRIMARY KEY,
-    id         INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS seen_expiry ON seen (expires_at);
-CREATE TABLE IF NOT EXISTS counters (
-    name  TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE VIEW IF NOT EXISTS dead AS
-    SELECT id, key, event, message_id, received_at, headers, body, secret, attempts,
-           last_error AS error, finished_at AS failed_at
-    FROM events WHERE state = 'dead';
-";
-
 /// A store in one SQLite file.
 pub struct SqliteStore {
     jobs: mpsc::Sender<Job>,
@@ -149,90 +109,6 @@ fn why(error: &rusqlite::Error) -> String {
         ),
         _ => error.to_string(),
     }
-}
-
-fn connect(path: &Path) -> rusqlite::Result<Connection> {
-    let connection = Connection::open(path)?;
-    connection.busy_timeout(BUSY_TIMEOUT)?;
-    // WAL: readers (store stats) never block the writer. FULL: the WAL is
-    // synced at every commit, so a commit survives power loss, not only a crash.
-    connection.pragma_update(None, "journal_mode", "WAL")?;
-    connection.pragma_update(None, "synchronous", "FULL")?;
-    // A savepoint's sub-journal in memory, not in a temporary file opened,
-    // written and deleted for every transaction.
-    connection.pragma_update(None, "temp_store", "MEMORY")?;
-    // 8 MiB of pages (the default is 2 MiB), so the dedupe index's lookups
-    // stay in memory under load.
-    connection.pragma_update(None, "cache_size", -8192)?;
-    connection.execute_batch(SCHEMA)?;
-    migrate_dedupe(&connection)?;
-    start_merged(&connection)?;
-    Ok(connection)
-}
-
-/// Sets the counter `merged` (up to which entry `seen` holds the keys) on a
-/// file that has none: a new one, or one from a version that wrote every key
-/// into `seen` as it stored its entry, so that all of them are there. Read
-/// first, so that an ordinary open writes nothing.
-fn start_merged(connection: &Connection) -> rusqlite::Result<()> {
-    let known: bool = connection.query_row(
-        "SELECT count(*) > 0 FROM counters WHERE name = ?1",
-        [recent::MERGED],
-        |row| row.get(0),
-    )?;
-    if !known {
-        connection.execute(
-            "INSERT OR IGNORE INTO counters (name, value)
-             SELECT ?1, coalesce(max(id), 0) FROM events",
-            [recent::MERGED],
-        )?;
-    }
-    Ok(())
-}
-
-/// The row of `seen` a dedupe key has: the first 8 bytes of its SHA-256.
-///
-/// An integer row is a fifth the size of the key's text, so more keys share
-/// a page of the table's B-tree (and the expiry index holds integers too).
-/// Two keys with one hash are told apart by the stored entry's own `key`
-/// (see `append`).
-fn key_hash(key: &str) -> i64 {
-    let digest = Sha256::digest(key.as_bytes());
-    let mut first = [0; 8];
-    first.copy_from_slice(&digest[..8]);
-    i64::from_le_bytes(first)
-}
-
-/// Moves the keys of a file made with the older `dedupe` table (the key's
-/// text as its primary key) into `seen`, once, in one transaction that holds
-/// the write lock from its start, so two processes opening the file at once
-/// neither deadlock nor both move them.
-fn migrate_dedupe(connection: &Connection) -> rusqlite::Result<()> {
-    let old = "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'dedupe'";
-    if !connection.query_row(old, [], |row| row.get::<_, bool>(0))? {
-        return Ok(());
-    }
-    let transaction =
-        rusqlite::Transaction::new_unchecked(connection, TransactionBehavior::Immediate)?;
-    if !transaction.query_row(old, [], |row| row.get::<_, bool>(0))? {
-        return Ok(());
-    }
-    {
-        let mut old = transaction.prepare("SELECT key, id, expires_at FROM dedupe")?;
-        let mut seen = transaction
-            .prepare("INSERT OR REPLACE INTO seen (hash, id, expires_at) VALUES (?1, ?2, ?3)")?;
-        let mut rows = old.query([])?;
-        while let Some(row) = rows.next()? {
-            let key: String = row.get(0)?;
-            seen.execute(params![
-                key_hash(&key),
-                row.get::<_, i64>(1)?,
-                row.get::<_, i64>(2)?
-            ])?;
-        }
-    }
-    transaction.execute_batch("DROP TABLE dedupe")?;
-    transaction.commit()
 }
 
 /// Forgets dedupe keys past their window, a bounded number per transaction.

@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, params};
 
-use super::{counter, key_hash};
+use super::counter;
+use super::schema::key_hash;
 
 /// Keys held before a merge of them into `seen` begins.
 const MERGE_AT: usize = 32_768;
