@@ -174,7 +174,7 @@ impl<T: Clone + Send + Sync + 'static> TypedValueParser for Masked<T> {
         (self.0)(text).map_err(|why| {
             let arg = arg.map_or_else(|| "...".to_string(), ToString::to_string);
             let message = format!(
-                "invalid value '{}' for '{arg}': {why}\n",
+                "invalid value '{}' for '{arg}': {why}\n\nFor more information, try '--help'.\n",
                 redact::raw_url(text)
             );
             clap::Error::raw(ErrorKind::ValueValidation, message).with_cmd(cmd)

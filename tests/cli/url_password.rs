@@ -207,6 +207,13 @@ fn clap_never_echoes_a_store_url_or_route_with_its_password() {
             "{shown}"
         );
         assert!(shown.contains("for '--store <URL>'"), "{shown}");
+        // Ends as clap's own value errors do.
+        assert!(
+            shown
+                .trim_end()
+                .ends_with("For more information, try '--help'."),
+            "{shown}"
+        );
         shown_and_masked(wm_hooks().args([
             "deliver",
             "--to",
