@@ -94,7 +94,10 @@ impl SqliteStore {
         match answered.await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(unavailable(&self.name, e)),
-            Err(_) => Err(unavailable(&self.name, "the transaction could not begin")),
+            Err(_) => Err(unavailable(
+                &self.name,
+                "its thread stopped before answering",
+            )),
         }
     }
 }
@@ -492,6 +495,24 @@ mod tests {
             let stats = store.stats().await.unwrap();
             assert_eq!((stats.stored, stats.duplicates), (2, 1));
             assert!(store.append(Vec::new(), DAY).await.unwrap().is_empty());
+        });
+    }
+
+    #[test]
+    fn a_call_that_breaks_its_transaction_fails_with_the_reason_and_the_store_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        runtime().block_on(async {
+            // Ending the transaction under the call's savepoint leaves
+            // nothing to release: the call fails with SQLite's own words,
+            // not with an answer dropped on the way.
+            let broken = store
+                .call(|c, _| c.execute_batch("ROLLBACK"))
+                .await
+                .unwrap_err();
+            assert!(broken.to_string().contains("no such savepoint"), "{broken}");
+            let got = one(&store, entry("after"), DAY).await.unwrap();
+            assert!(matches!(got, Appended::Stored(_)), "{got:?}");
         });
     }
 

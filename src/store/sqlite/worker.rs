@@ -99,11 +99,17 @@ pub(super) fn work(
                     continue;
                 }
             };
-        // Unusable (rolled back on drop): the calls' answers are dropped too.
-        let Some(finishes) = run_open(&mut transaction, &mut recent, first, queue, &gather, opened)
-        else {
-            recent.abort();
-            continue;
+        let finishes = match run_open(&mut transaction, &mut recent, first, queue, &gather, opened)
+        {
+            Ok(finishes) => finishes,
+            // Unusable (rolled back on drop): every call in it fails with the reason.
+            Err((reason, finishes)) => {
+                recent.abort();
+                for finish in finishes {
+                    finish(Err(reason.clone()));
+                }
+                continue;
+            }
         };
         expire_dedupe(&mut transaction);
         let committing = Instant::now();
@@ -125,7 +131,8 @@ pub(super) fn work(
 }
 
 /// Runs `first`, then each call that comes while [`Gather`] keeps the
-/// transaction open; `None` when one left the transaction unusable.
+/// transaction open. When one left the transaction unusable: why, and the
+/// calls run so far (that one included), which must all fail.
 fn run_open(
     transaction: &mut rusqlite::Transaction<'_>,
     recent: &mut Recent,
@@ -133,11 +140,17 @@ fn run_open(
     queue: &mpsc::Receiver<Job>,
     gather: &Gather,
     opened: Instant,
-) -> Option<Vec<Finish>> {
+) -> Result<Vec<Finish>, (String, Vec<Finish>)> {
     let mut finishes = Vec::new();
     let mut next = Some(first);
     while let Some(job) = next.take() {
-        finishes.push(run_job(transaction, recent, job)?);
+        match run_job(transaction, recent, job) {
+            Ok(finish) => finishes.push(finish),
+            Err((reason, finish)) => {
+                finishes.push(finish);
+                return Err((reason, finishes));
+            }
+        }
         if finishes.len() >= MAX_BATCH {
             break;
         }
@@ -150,26 +163,33 @@ fn run_open(
                 .and_then(|wait| queue.recv_timeout(wait).ok()),
         };
     }
-    Some(finishes)
+    Ok(finishes)
 }
 
-/// Runs one call in its own savepoint of `transaction`; `None` when the
-/// savepoint could not be made or kept (the transaction is unusable then).
+/// Runs one call in its own savepoint of `transaction`; when the savepoint
+/// could not be made or kept (the transaction is unusable then), why.
 fn run_job(
     transaction: &mut rusqlite::Transaction<'_>,
     recent: &mut Recent,
     job: Job,
-) -> Option<Finish> {
-    let savepoint = transaction.savepoint().ok()?;
+) -> Result<Finish, (String, Finish)> {
+    let savepoint = match transaction.savepoint() {
+        Ok(savepoint) => savepoint,
+        Err(error) => {
+            let reason = why(&error);
+            let (_, finish) = job(Err(&reason));
+            return Err((reason, finish));
+        }
+    };
     let mark = recent.mark();
     let (ok, finish) = job(Ok((&savepoint, recent)));
     // A savepoint dropped without commit rolls back that call alone.
     if !ok {
         recent.undo(mark);
-    } else if savepoint.commit().is_err() {
-        return None;
+    } else if let Err(error) = savepoint.commit() {
+        return Err((why(&error), finish));
     }
-    Some(finish)
+    Ok(finish)
 }
 
 #[cfg(test)]
