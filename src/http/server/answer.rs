@@ -11,7 +11,7 @@ use hyper::body::{Body as _, Incoming};
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, StatusCode};
 
-use super::handshake::handshake;
+use super::handshake;
 use super::{Answer, Config, Fault, Outcome, Refusal, empty, plain};
 use crate::contract::events;
 use crate::contract::signature;

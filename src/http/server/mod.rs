@@ -39,7 +39,7 @@ mod handshake;
 pub use ack::{Ack, Handled, Handoff, UNAVAILABLE};
 pub use exchange::{Exchange, Fault, Outcome, Refusal, Report};
 pub use forward::{Forward, ForwardError, Forwarded};
-pub use handshake::{Handshake, MAX_CHALLENGE};
+pub use handshake::{Handshake, MAX_CHALLENGE, handshake};
 
 use ack::handle;
 use connections::{Admission, Connections, EVICTION_GRACE, Slot};
