@@ -121,7 +121,7 @@ pub fn mask(value: &str) -> String {
     let private = &value[prefix.len()..];
     let count = private.chars().count();
     if count < MASK_MIN {
-        return "****".to_string();
+        return crate::contract::redact::MASK.to_string();
     }
     let tail: String = private.chars().skip(count - MASK_TAIL).collect();
     format!("{prefix}…{}", crate::text::escape(&tail))
