@@ -498,7 +498,8 @@ fn report_saved(
         if let (Some(path), Some(object)) = (saved_to, answer.as_object_mut()) {
             object.insert("secret_file".into(), path.display().to_string().into());
         }
-        output::println(serde_json::to_string_pretty(&answer).expect("JSON values serialise"))?;
+        // One line, as every other --json output.
+        output::println(serde_json::to_string(&answer).expect("JSON values serialise"))?;
     }
     let retried = match saved.attempts {
         1 => String::new(),

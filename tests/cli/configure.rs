@@ -138,6 +138,8 @@ fn json_prints_the_answer_masked_or_else_what_was_saved() {
             .clone();
         let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(answer, want);
+        // One line, as every --json output is.
+        assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 1);
         assert_no_leak(&out);
     }
 }
