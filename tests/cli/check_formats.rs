@@ -6,6 +6,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::check::{ALL, PATH, SECRET, check, posts, run_json};
+use crate::report::LINE_FIELDS;
 use crate::util::file_with;
 use crate::util::server::{self, Reply, TestServer};
 
@@ -23,21 +24,7 @@ fn json_lines_have_a_fixed_shape() {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(
-            keys,
-            [
-                "type",
-                "name",
-                "result",
-                "passed",
-                "required",
-                "latency_ms",
-                "sent",
-                "expected",
-                "got",
-                "hint"
-            ]
-        );
+        assert_eq!(keys, LINE_FIELDS, "{line}");
         assert!(line["latency_ms"].as_f64().unwrap() >= 0.0, "{line}");
         assert!(line["got"].is_string() && line["passed"] == true);
     }

@@ -11,7 +11,7 @@ const SECRET: &str = "whsec_report_0123456789abcdef";
 const PATH: &str = "/webhooks/whatsapp";
 
 /// The fields every check or delivery line has, in this order.
-const LINE_FIELDS: [&str; 10] = [
+pub(crate) const LINE_FIELDS: [&str; 10] = [
     "type",
     "name",
     "result",
