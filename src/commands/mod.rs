@@ -63,17 +63,19 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// The webhook secret from `--secret-file`, `--secret` or `WM_HOOKS_SECRET`
 /// (in that order of precedence), or `None` when none is given.
 fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
-    if let Some(path) = &args.secret_file {
-        warn_if_readable_by_others(path);
-    }
-    secret::load_from(
+    let loaded = secret::load_from(
         secret::Flag {
             value: args.secret.as_deref(),
             name: "--secret",
         },
         args.secret_file.as_deref(),
         secret::ENV,
-    )
+    )?;
+    // Only a file that gave a secret is worth a warning about who can read it.
+    if let Some(path) = &args.secret_file {
+        warn_if_readable_by_others(path);
+    }
+    Ok(loaded)
 }
 
 /// Warns when a secret file can be read by other users (ssh refuses such

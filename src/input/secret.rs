@@ -198,10 +198,13 @@ fn saved_path_with(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<P
 
 /// The permission bits of a secret file that others than its owner may
 /// read (group or world), or `None` when only the owner can (or it cannot be
-/// told).
+/// told). Only a regular file is judged: the mode of a device, a pipe or a
+/// directory (`/dev/stdin`, `/dev/null`, `/tmp`) says nothing about a secret
+/// kept in it, and `chmod 600` on one would break the system, not protect a key.
 pub fn readable_by_others(path: &Path) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    let mode = meta.permissions().mode() & 0o777;
     (mode & 0o044 != 0).then_some(mode)
 }
 
