@@ -425,7 +425,17 @@ impl Runner<'_> {
             Some((copy, problem)) => {
                 let baseline = self.observed.signed.accepted() > 0;
                 let own = hint.filter(|_| baseline || expectation != Expectation::Accepted);
-                Some(advice(problem, *copy, own, &self.header))
+                let fits_own = own.is_some_and(|(when, _)| when.shown_by(problem, *copy));
+                Some(match problem {
+                    // Other correctly signed deliveries got through: the
+                    // secret and the header are not in question, this body is.
+                    Problem::NotAccepted(status)
+                        if baseline && !fits_own && matches!(status.as_u16(), 401 | 403) =>
+                    {
+                        signature_refused_for_this_body(&self.header)
+                    }
+                    _ => advice(problem, *copy, own, &self.header),
+                })
             }
             None if expectation == Expectation::Either => {
                 Some(information(accepted, &self.observed.forged).into())
@@ -580,6 +590,19 @@ impl Runner<'_> {
             ..Check::new("budget", true)
         })
     }
+}
+
+/// The hint for a correctly signed delivery refused with 401/403 after others
+/// were accepted with the same secret and header: the receiver's HMAC covers
+/// other bytes than it received for some bodies.
+fn signature_refused_for_this_body(header: &HeaderName) -> String {
+    format!(
+        "the receiver accepted other correctly signed deliveries, so it has the secret and reads \
+         the {} header: it refused this body's signature, so its HMAC covers other bytes than it \
+         received (re-serialised JSON, decoded text, a body cut short); compute it over the raw \
+         body bytes before parsing",
+        crate::http::title_case(header)
+    )
 }
 
 /// The hint for a wrong answer: the check's own when the answer shows the
