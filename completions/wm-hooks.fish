@@ -430,3 +430,15 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "dead" -d 'List the dead letters with their last error'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "redrive" -d 'Put dead letters back for delivery (all, or those named), attempts reset'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "prune" -d 'Remove delivered entries received more than --older-than ago'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -f -a "message.received\t'an incoming message from a WhatsApp user'
+message.status\t'a sent message became sent, delivered, read, played or failed'
+template.status\t'a message template was approved, rejected, paused or disabled'
+all\t'One of each event'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -f -a "message.received\t'an incoming message from a WhatsApp user'
+message.status\t'a sent message became sent, delivered, read, played or failed'
+template.status\t'a message template was approved, rejected, paused or disabled'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -f -a "bash
+elvish
+fish
+powershell
+zsh"
