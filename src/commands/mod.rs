@@ -205,7 +205,7 @@ fn signature_header(flag: Option<&HeaderName>, profile: Profile) -> HeaderName {
 /// or `WM_HOOKS_VERIFY_TOKEN`, or `None` when none is given (the secret is
 /// then the token).
 fn load_verify_token(args: &VerifyTokenArgs) -> Result<Option<Secret>> {
-    secret::load_from(
+    secret::load_token_from(
         secret::Flag {
             value: args.verify_token.as_deref(),
             name: "--verify-token",

@@ -349,3 +349,40 @@ fn bad_input_exits_2() {
         .stderr(predicate::str::contains("no webhook secret given"));
     verify("not a url").assert().code(2);
 }
+
+#[test]
+fn an_empty_verify_token_is_named_as_the_token_it_is() {
+    // It was "the secret file … is empty" with a hint about HMAC keys: the
+    // verify token is neither.
+    let (_dir, empty) = crate::util::file_with("\n");
+    let url = format!("http://127.0.0.1:{}{PATH}", closed_port());
+    let runs = [
+        (vec!["--verify-token-file", empty.to_str().unwrap()], None),
+        (vec![], Some("")),
+        (vec!["--verify-token", ""], None),
+    ];
+    for (args, env) in runs {
+        let mut cmd = verify(&url);
+        cmd.args(&args);
+        if let Some(value) = env {
+            cmd.env("WM_HOOKS_VERIFY_TOKEN", value);
+        }
+        let out = cmd.assert().code(2).stdout("").get_output().clone();
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("hint: an empty hub.verify_token matches no handshake"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("HMAC") && !err.contains("secret file"),
+            "{err}"
+        );
+    }
+    wm_hooks()
+        .args(["verify", "--url", &url, "--verify-token-file", "/dev/zero"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: the verify token file /dev/zero is larger than 64 KiB",
+        ));
+}
