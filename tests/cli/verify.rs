@@ -386,3 +386,30 @@ fn an_empty_verify_token_is_named_as_the_token_it_is() {
             "error: the verify token file /dev/zero is larger than 64 KiB",
         ));
 }
+
+#[test]
+fn a_port_silent_to_the_tls_handshake_is_named_so() {
+    // TCP connects, the TLS ClientHello gets nothing back. This said "could
+    // not connect within 1s … nothing answered the connection": the
+    // connection was answered; the handshake was not.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(4).collect();
+        std::thread::sleep(Duration::from_secs(10));
+        drop(held);
+    });
+    let out = verify(&format!("https://127.0.0.1:{port}{PATH}"))
+        .args(["--timeout", "500ms"])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("connected, but the TLS handshake got no answer within 500ms"),
+        "{err}"
+    );
+    assert!(err.contains("never answered the TLS handshake"), "{err}");
+    assert!(!err.contains("nothing answered the connection"), "{err}");
+}

@@ -83,8 +83,10 @@ pub enum FailureKind {
     Dns,
     /// Nothing listens on the port.
     Refused,
-    /// TCP or TLS did not connect within the budget.
+    /// TCP did not connect within the budget.
     ConnectTimeout,
+    /// TCP connected, but the TLS handshake got no answer within the budget.
+    TlsTimeout,
     /// Any other error while connecting (network unreachable, reset).
     Connect,
     /// The TLS handshake failed: a certificate not trusted, or not TLS at all.
@@ -108,6 +110,7 @@ impl FailureKind {
             FailureKind::Dns
                 | FailureKind::Refused
                 | FailureKind::ConnectTimeout
+                | FailureKind::TlsTimeout
                 | FailureKind::Connect
         )
     }
@@ -117,7 +120,8 @@ impl FailureKind {
         match self {
             FailureKind::Dns => "dns",
             FailureKind::Refused => "refused",
-            FailureKind::ConnectTimeout => "connect-timeout",
+            // Both are "no connection within the budget" to a script.
+            FailureKind::ConnectTimeout | FailureKind::TlsTimeout => "connect-timeout",
             FailureKind::Connect => "connect",
             FailureKind::Tls | FailureKind::TlsUnchecked => "tls",
             FailureKind::Timeout => "timeout",
@@ -135,6 +139,10 @@ impl FailureKind {
             }
             FailureKind::ConnectTimeout => {
                 "nothing answered the connection: a firewall, or the wrong host or port?"
+            }
+            FailureKind::TlsTimeout => {
+                "the port took the connection but never answered the TLS handshake: a receiver \
+                 that is stuck, or a service on this port that is not HTTPS"
             }
             FailureKind::Connect => "the connection failed: check the host and port",
             FailureKind::Tls => {

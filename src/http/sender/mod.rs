@@ -426,40 +426,43 @@ impl Session {
 
     async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Failure> {
         let budget = self.client.options.budget;
-        let connecting = async {
-            let tcp = connect_tcp(&self.endpoint).await?;
-            if self.endpoint.is_https() {
-                let connector = self
-                    .client
-                    .tls_connector()
-                    .map_err(|e| Failure::new(FailureKind::Tls, e))?;
-                let name = ServerName::try_from(self.endpoint.host.clone())
-                    .map_err(|e| Failure::new(FailureKind::Tls, e.to_string()))?;
-                let kind = if self.client.options.insecure {
-                    FailureKind::TlsUnchecked
-                } else {
-                    FailureKind::Tls
-                };
-                let tls = connector
-                    .connect(name, tcp)
-                    .await
-                    .map_err(|e| Failure::new(kind, tls_detail(&e)))?;
-                handshake(tls).await
-            } else {
-                handshake(tcp).await
-            }
-        };
-        tokio::time::timeout(budget, connecting)
+        // One budget for TCP and TLS together, but each named when it runs out:
+        // a port that takes the connection and then says nothing to a TLS
+        // ClientHello is not "nothing answered the connection".
+        let deadline = tokio::time::Instant::now() + budget;
+        let shown = humantime::format_duration(budget);
+        let tcp = tokio::time::timeout_at(deadline, connect_tcp(&self.endpoint))
             .await
             .unwrap_or_else(|_| {
                 Err(Failure::new(
                     FailureKind::ConnectTimeout,
-                    format!(
-                        "could not connect within {}",
-                        humantime::format_duration(budget)
-                    ),
+                    format!("could not connect within {shown}"),
                 ))
-            })
+            })?;
+        if !self.endpoint.is_https() {
+            return handshake(tcp).await;
+        }
+        let connector = self
+            .client
+            .tls_connector()
+            .map_err(|e| Failure::new(FailureKind::Tls, e))?;
+        let name = ServerName::try_from(self.endpoint.host.clone())
+            .map_err(|e| Failure::new(FailureKind::Tls, e.to_string()))?;
+        let kind = if self.client.options.insecure {
+            FailureKind::TlsUnchecked
+        } else {
+            FailureKind::Tls
+        };
+        let tls = tokio::time::timeout_at(deadline, connector.connect(name, tcp))
+            .await
+            .map_err(|_| {
+                Failure::new(
+                    FailureKind::TlsTimeout,
+                    format!("connected, but the TLS handshake got no answer within {shown}"),
+                )
+            })?
+            .map_err(|e| Failure::new(kind, tls_detail(&e)))?;
+        handshake(tls).await
     }
 }
 
