@@ -42,6 +42,12 @@ use tls::tls_config;
 /// How much of a response body is kept; the rest is read and counted.
 pub const BODY_KEEP: usize = 64 * 1024;
 
+/// How much of a response body is read at most: a receiver's answer is a few
+/// bytes, and one that streams without end (or a gigabyte) is judged by what
+/// came first, on a connection then closed, instead of being read until the
+/// give-up time and reported as no answer.
+pub const BODY_READ_LIMIT: u64 = 1024 * 1024;
+
 /// Where deliveries go: an `http` or `https` URL, checked once.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
@@ -409,8 +415,8 @@ impl Session {
                 .get(header::CONNECTION)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
             let (parts, body) = response.into_parts();
-            let (body, body_len) = read_body(body).await?;
-            if !keep_alive {
+            let (body, body_len, whole) = read_body(body).await?;
+            if !keep_alive || !whole {
                 self.connection = None;
             }
             return Ok(Answer {
@@ -521,8 +527,10 @@ where
     Ok(sender)
 }
 
-/// Reads a body to its end, keeping the first [`BODY_KEEP`] bytes.
-async fn read_body(mut body: hyper::body::Incoming) -> Result<(Bytes, u64), Failure> {
+/// Reads a body to its end or to [`BODY_READ_LIMIT`], keeping the first
+/// [`BODY_KEEP`] bytes: the kept bytes, how many were read, and whether that
+/// was the whole body (when not, the connection cannot be used again).
+async fn read_body(mut body: hyper::body::Incoming) -> Result<(Bytes, u64, bool), Failure> {
     let mut kept = BytesMut::new();
     let mut len = 0u64;
     while let Some(frame) = body.frame().await {
@@ -531,9 +539,12 @@ async fn read_body(mut body: hyper::body::Incoming) -> Result<(Bytes, u64), Fail
             len += data.len() as u64;
             let room = BODY_KEEP.saturating_sub(kept.len());
             kept.extend_from_slice(&data[..data.len().min(room)]);
+            if len >= BODY_READ_LIMIT {
+                return Ok((kept.freeze(), len, false));
+            }
         }
     }
-    Ok((kept.freeze(), len))
+    Ok((kept.freeze(), len, true))
 }
 
 #[cfg(test)]
