@@ -98,8 +98,11 @@ pub enum FailureKind {
     Timeout,
     /// The connection closed or reset before a whole answer.
     Closed,
-    /// The answer was not valid HTTP/1.
+    /// The answer was not HTTP/1 at all (its first bytes are no HTTP version).
     Protocol,
+    /// An HTTP/1 answer with a malformed head: a header with a control
+    /// character, a bad status code or Content-Length, a head too large.
+    BadHead,
 }
 
 impl FailureKind {
@@ -126,7 +129,7 @@ impl FailureKind {
             FailureKind::Tls | FailureKind::TlsUnchecked => "tls",
             FailureKind::Timeout => "timeout",
             FailureKind::Closed => "closed",
-            FailureKind::Protocol => "protocol",
+            FailureKind::Protocol | FailureKind::BadHead => "protocol",
         }
     }
 
@@ -159,6 +162,10 @@ impl FailureKind {
             }
             FailureKind::Protocol => {
                 "the answer is not HTTP/1.1: an https server behind an http:// URL?"
+            }
+            FailureKind::BadHead => {
+                "the answer is HTTP, but its head is malformed (see what was wrong above): \
+                 the platform cannot read it either; fix how the receiver writes its status line and headers"
             }
         }
     }
@@ -195,8 +202,12 @@ impl Failure {
 }
 
 pub(super) fn classify(err: &hyper::Error) -> Failure {
-    let kind = if err.is_parse() || err.is_parse_status() || err.is_parse_too_large() {
+    // hyper names which part did not parse only in its message: bytes that
+    // are no HTTP version (TLS, another protocol) are not HTTP at all.
+    let kind = if err.is_parse() && err.to_string().contains("version") {
         FailureKind::Protocol
+    } else if err.is_parse() || err.is_parse_status() || err.is_parse_too_large() {
+        FailureKind::BadHead
     } else {
         FailureKind::Closed
     };
