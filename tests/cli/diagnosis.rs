@@ -335,10 +335,12 @@ fn hints_come_from_the_answer_not_the_check() {
     assert_eq!(code, 1);
     let unknown = &lines[13];
     assert_eq!(unknown["result"], "fail");
+    // The other deliveries got through: the secret is not in question.
     says(
         unknown,
         "hint",
-        "the receiver refused a correctly signed delivery: does it use the same secret",
+        "the receiver accepted other correctly signed deliveries, so it has the secret and reads \
+         the X-Signature-256 header, yet refused this one with 401 Unauthorized",
     );
     let large = &lines[15];
     assert_eq!(large["result"], "fail");

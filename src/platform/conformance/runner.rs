@@ -432,7 +432,7 @@ impl Runner<'_> {
                     Problem::NotAccepted(status)
                         if baseline && !fits_own && matches!(status.as_u16(), 401 | 403) =>
                     {
-                        signature_refused_for_this_body(&self.header)
+                        signature_refused_for_this_body(&self.header, *status)
                     }
                     _ => advice(problem, *copy, own, &self.header),
                 })
@@ -595,13 +595,15 @@ impl Runner<'_> {
 /// The hint for a correctly signed delivery refused with 401/403 after others
 /// were accepted with the same secret and header: the receiver's HMAC covers
 /// other bytes than it received for some bodies.
-fn signature_refused_for_this_body(header: &HeaderName) -> String {
+fn signature_refused_for_this_body(header: &HeaderName, status: StatusCode) -> String {
     format!(
         "the receiver accepted other correctly signed deliveries, so it has the secret and reads \
-         the {} header: it refused this body's signature, so its HMAC covers other bytes than it \
-         received (re-serialised JSON, decoded text, a body cut short); compute it over the raw \
-         body bytes before parsing",
-        crate::http::title_case(header)
+         the {} header, yet refused this one with {}: its HMAC covers other bytes than it received \
+         for this body (re-serialised JSON, decoded text, a body cut short: compute it over the raw \
+         body bytes before parsing), or it refuses something else in this body that way, which the \
+         platform retries",
+        crate::http::title_case(header),
+        status_text(status)
     )
 }
 
