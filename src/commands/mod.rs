@@ -95,6 +95,21 @@ fn require_secret(args: &SecretArgs) -> Result<Secret> {
     load_secret(args)?.ok_or_else(secret::missing)
 }
 
+/// The `-H` headers, each `@FILE` read in its place.
+fn extra_headers(args: &[crate::cli::HeaderArg]) -> Result<Vec<(HeaderName, HeaderValue)>> {
+    let mut headers = Vec::new();
+    for arg in args {
+        match arg {
+            crate::cli::HeaderArg::One(name, value) => headers.push((name.clone(), value.clone())),
+            crate::cli::HeaderArg::File(path) => headers.extend(crate::input::headers::read(
+                path,
+                crate::platform::delivery::parse_header,
+            )?),
+        }
+    }
+    Ok(headers)
+}
+
 /// The environment variable `--verify-token` reads when the flag is absent.
 pub const VERIFY_TOKEN_ENV: &str = "WM_HOOKS_VERIFY_TOKEN";
 
