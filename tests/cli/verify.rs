@@ -413,3 +413,31 @@ fn a_port_silent_to_the_tls_handshake_is_named_so() {
     assert!(err.contains("never answered the TLS handshake"), "{err}");
     assert!(!err.contains("nothing answered the connection"), "{err}");
 }
+
+#[test]
+fn a_request_target_too_long_to_send_is_an_input_error_not_a_panic() {
+    // A 100 KB path, or a secret that makes the handshake's query too long,
+    // panicked building the request (InvalidUri(TooLong)).
+    let long = format!("http://127.0.0.1:{}/{}", closed_port(), "a".repeat(100_000));
+    for command in ["verify", "send-test"] {
+        let flag = if command == "verify" { "--url" } else { "--to" };
+        wm_hooks()
+            .args([command, flag, &long])
+            .env("WM_HOOKS_SECRET", SECRET)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("more than a request can carry"))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+    let (_dir, secret) = crate::util::file_with("%".repeat(30_000));
+    let url = format!("http://127.0.0.1:{}{PATH}", closed_port());
+    wm_hooks()
+        .args(["verify", "--url", &url, "--secret-file"])
+        .arg(&secret)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the handshake's GET cannot be sent",
+        ))
+        .stderr(predicate::str::contains("%%%%").not());
+}

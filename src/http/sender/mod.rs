@@ -103,6 +103,16 @@ impl Endpoint {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_string(),
         };
+        // A request target HTTP cannot carry (over 64 KiB) is refused here, so
+        // that building a request never fails.
+        if target.parse::<hyper::Uri>().is_err() {
+            return Err(Error::input(format!(
+                "the path and query of `{}…` are {} bytes, more than a request can carry (65534)",
+                redact::url(&url).chars().take(60).collect::<String>(),
+                target.len()
+            ))
+            .with_hint("is the URL (or the value added to its query) the one meant?"));
+        }
         Ok(Endpoint {
             basic: basic_auth(&url),
             url,
@@ -127,11 +137,12 @@ impl Endpoint {
         self.url.scheme() == "https"
     }
 
-    /// The same endpoint with query parameters added (percent-encoded).
-    pub fn with_query(&self, pairs: &[(&str, &str)]) -> Endpoint {
+    /// The same endpoint with query parameters added (percent-encoded); an
+    /// input error when the target grows past what a request can carry.
+    pub fn with_query(&self, pairs: &[(&str, &str)]) -> Result<Endpoint> {
         let mut url = self.url.clone();
         url.query_pairs_mut().extend_pairs(pairs);
-        Endpoint::from_url(url).expect("adding a query keeps a valid endpoint valid")
+        Endpoint::from_url(url)
     }
 
     /// A request for this endpoint: origin-form target, `Host` and `User-Agent`
@@ -555,7 +566,7 @@ mod tests {
         #[test]
         fn any_text_parses_as_an_endpoint_or_fails_cleanly(text in "\\PC{0,60}") {
             if let Ok(endpoint) = Endpoint::parse(&text) {
-                let _ = endpoint.with_query(&[("hub.mode", "subscribe")]);
+                let _ = endpoint.with_query(&[("hub.mode", "subscribe")]).unwrap();
                 proptest::prop_assert!(endpoint.target.starts_with('/'));
             }
         }
@@ -591,7 +602,7 @@ mod tests {
             proptest::prop_assert_eq!(&endpoint.target, &format!("{path}{query_text}"));
             let pairs: Vec<(&str, &str)> =
                 pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let queried = endpoint.with_query(&pairs);
+            let queried = endpoint.with_query(&pairs).unwrap();
             proptest::prop_assert!(queried.target.starts_with(path));
             proptest::prop_assert_eq!(queried.authority, endpoint.authority);
         }
@@ -629,7 +640,7 @@ mod tests {
     #[test]
     fn query_pairs_are_added_and_encoded() {
         let e = Endpoint::parse("http://h/p?a=1").unwrap();
-        let e = e.with_query(&[("hub.verify_token", "a b&c=d")]);
+        let e = e.with_query(&[("hub.verify_token", "a b&c=d")]).unwrap();
         assert_eq!(e.target, "/p?a=1&hub.verify_token=a+b%26c%3Dd");
     }
 

@@ -236,11 +236,12 @@ impl Runner<'_> {
                 None,
                 &self.extra,
             )
-            .await;
+            .await?;
             self.note("handshake.challenge", control.failure.as_ref())?;
             self.handshake_control = Some(control);
         }
-        let check = handshake::probe(&mut self.session, self.token, probe, None, &self.extra).await;
+        let check =
+            handshake::probe(&mut self.session, self.token, probe, None, &self.extra).await?;
         self.note(probe.name(), check.failure.as_ref())?;
         if probe == Probe::Challenge {
             self.observed.handshake = Some((
