@@ -146,7 +146,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signatur
 invalid\t'Well-formed but made with another key: a forgery to be refused'
 missing\t'No signature header at all'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signature-header -d 'The header that carries the signature [default: the profile\'s: X-Signature-256, or X-Hub-Signature-256 under meta]' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s H -l header -d 'Add a header to every request; it replaces a default header of the same name. Repeatable' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s H -l header -d 'Add a header to every request; it replaces a default header of the same name. Repeatable. @FILE reads one `Name: value` a line from FILE, so a key need not be on the command line' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l duplicate -d 'Deliver each event N times, byte for byte (the same message_id), as the platform may' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l retry-scale -d 'Multiply the retry schedule by F: 0.001 turns 30s into 30ms' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l count -d 'Send N events (samples get fresh ids; a payload file or a replay repeats) and print a summary with a progress bar on a terminal' -r
@@ -190,7 +190,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l verify-token
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l profile -d 'The platform: startmessaging (the API document\'s envelope, X-Signature-256) or meta (the WhatsApp Cloud API\'s: entry[].changes[].value, X-Hub-Signature-256, non-ASCII sent as \\uXXXX) [env: WM_HOOKS_PROFILE] [default: startmessaging]' -r -f -a "startmessaging\t'the StartMessaging API: {event, timestamp, data}, X-Signature-256'
 meta\t'Meta\'s WhatsApp Cloud API: entry[].changes[].value, X-Hub-Signature-256, batches'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l signature-header -d 'The header that carries the signature [default: the profile\'s: X-Signature-256, or X-Hub-Signature-256 under meta]' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -s H -l header -d 'Add a header to every request, the handshake\'s GETs included (a gateway\'s key, X-GitHub-Event); it replaces a default header of the same name. Repeatable' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -s H -l header -d 'Add a header to every request, the handshake\'s GETs included (a gateway\'s key, X-GitHub-Event); it replaces a default header of the same name. Repeatable. @FILE reads one `Name: value` a line from FILE, so a key need not be on the command line' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand check" -l only -d 'Run only these checks: names (see --list) or groups (handshake, signature, signature.valid, tolerance), comma-separated or repeated' -r -f -a "handshake\t'every handshake.* check'
 handshake.challenge\t'the platform\'s GET with the right token gets 200 and exactly the challenge: without it the webhook cannot be saved'
 handshake.wrong-token\t'a wrong hub.verify_token does not get the challenge back: otherwise anyone could register your endpoint as their webhook'
@@ -430,3 +430,15 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "dead" -d 'List the dead letters with their last error'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "redrive" -d 'Put dead letters back for delivery (all, or those named), attempts reset'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "prune" -d 'Remove delivered entries received more than --older-than ago'
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -f -a "message.received\t'an incoming message from a WhatsApp user'
+message.status\t'a sent message became sent, delivered, read, played or failed'
+template.status\t'a message template was approved, rejected, paused or disabled'
+all\t'One of each event'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand events" -f -a "message.received\t'an incoming message from a WhatsApp user'
+message.status\t'a sent message became sent, delivered, read, played or failed'
+template.status\t'a message template was approved, rejected, paused or disabled'"
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand completions" -f -a "bash
+elvish
+fish
+powershell
+zsh"

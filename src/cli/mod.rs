@@ -105,7 +105,8 @@ mod receiver;
 mod store;
 
 pub use platform::{
-    CheckArgs, ConfigureArgs, ConnectionArgs, EndpointArgs, EventChoice, SendTestArgs, VerifyArgs,
+    CheckArgs, ConfigureArgs, ConnectionArgs, EndpointArgs, EventChoice, HeaderArg, SendTestArgs,
+    VerifyArgs,
 };
 pub use receiver::{IngestArgs, ListenArgs, ReceiverArgs};
 pub use store::{

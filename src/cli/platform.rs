@@ -93,9 +93,10 @@ pub struct SendTestArgs {
     #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
     pub signature_header: Option<HeaderName>,
     /// Add a header to every request; it replaces a default header of the same
-    /// name. Repeatable
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = delivery::parse_header)]
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// name. Repeatable. @FILE reads one `Name: value` a line from FILE, so a
+    /// key need not be on the command line
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE|@FILE", value_parser = header_arg)]
+    pub headers: Vec<HeaderArg>,
     /// Deliver each event N times, byte for byte (the same message_id), as the platform may
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub duplicate: u32,
@@ -151,6 +152,21 @@ fn replay_help() -> String {
         mib(record_file::MAX_LINE as u64),
         mib(MAX_HELD)
     )
+}
+
+/// A `-H` value: one header, or a file of them (`@FILE`, as curl reads it).
+#[derive(Debug, Clone)]
+pub enum HeaderArg {
+    One(HeaderName, HeaderValue),
+    File(PathBuf),
+}
+
+fn header_arg(text: &str) -> Result<HeaderArg, String> {
+    match text.strip_prefix('@') {
+        Some("") => Err("@ needs a file: -H @FILE reads one `Name: value` a line".to_string()),
+        Some(path) => Ok(HeaderArg::File(PathBuf::from(path))),
+        None => delivery::parse_header(text).map(|(name, value)| HeaderArg::One(name, value)),
+    }
 }
 
 /// An EVENT argument of send-test.
@@ -241,9 +257,10 @@ pub struct CheckArgs {
     pub signature_header: Option<HeaderName>,
     /// Add a header to every request, the handshake's GETs included (a
     /// gateway's key, X-GitHub-Event); it replaces a default header of the
-    /// same name. Repeatable
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = delivery::parse_header)]
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// same name. Repeatable. @FILE reads one `Name: value` a line from FILE,
+    /// so a key need not be on the command line
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE|@FILE", value_parser = header_arg)]
+    pub headers: Vec<HeaderArg>,
     /// Run only these checks: names (see --list) or groups (handshake,
     /// signature, signature.valid, tolerance), comma-separated or repeated
     #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',', value_parser = check_selector(), hide_possible_values = true)]

@@ -41,7 +41,8 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         return list(&checks);
     }
     let endpoint = Arc::new(Endpoint::parse(&args.endpoint.url)?);
-    if args.headers.iter().any(|(name, _)| *name == header) {
+    let headers = super::extra_headers(&args.headers)?;
+    if headers.iter().any(|(name, _)| *name == header) {
         return Err(Error::input(format!(
             "-H cannot set {}: check signs each delivery itself, rightly and wrongly",
             crate::http::title_case(&header)
@@ -78,15 +79,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     };
     let start = Instant::now();
     let findings = super::block_on(conformance::run(
-        client,
-        endpoint,
-        profile,
-        &secret,
-        token,
-        header,
-        &args.headers,
-        &checks,
-        &mut show,
+        client, endpoint, profile, &secret, token, header, &headers, &checks, &mut show,
     ));
     let elapsed = start.elapsed();
     let conformance::Run {

@@ -1,5 +1,6 @@
 //! `wm-hooks completions SHELL`: prints the completion script clap_complete
-//! makes, with the one repair bash's script needs for a hyphenated name.
+//! makes, with the repairs it needs: bash's for a hyphenated name, and fish's
+//! positional values (`events EVENT`, `send-test EVENT`, `completions SHELL`).
 
 use clap::CommandFactory;
 
@@ -21,7 +22,47 @@ pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
     if shell == clap_complete::Shell::Bash {
         out = repair_bash(&out, BIN);
     }
+    if shell == clap_complete::Shell::Fish {
+        let mut cli = Cli::command();
+        // Positionals get their places when the command is built.
+        cli.build();
+        out.extend_from_slice(fish_positionals(&cli, BIN).as_bytes());
+    }
     out
+}
+
+/// clap_complete's fish script completes no positional argument, so fish
+/// offered file names for `wm-hooks events <TAB>` and `completions <TAB>`:
+/// one line per subcommand whose positionals take known values offers them
+/// instead (`-f`: they are not files; an option's own argument, such as
+/// `--payload-file`'s, still completes as before).
+fn fish_positionals(cli: &clap::Command, bin: &str) -> String {
+    let function = bin.replace('-', "_");
+    let escape = |text: &str| text.replace('\\', "\\\\").replace('\'', "\\'");
+    let mut lines = String::new();
+    for command in cli.get_subcommands().filter(|c| !c.is_hide_set()) {
+        let values: Vec<String> = command
+            .get_positionals()
+            .filter(|arg| !arg.is_hide_set())
+            .flat_map(|arg| arg.get_possible_values())
+            .filter(|value| !value.is_hide_set())
+            .map(|value| {
+                let name = escape(value.get_name());
+                match value.get_help() {
+                    Some(help) => format!("{name}\\t'{}'", escape(&help.to_string())),
+                    None => name,
+                }
+            })
+            .collect();
+        if !values.is_empty() {
+            lines.push_str(&format!(
+                "complete -c {bin} -n \"__fish_{function}_using_subcommand {}\" -f -a \"{}\"\n",
+                command.get_name(),
+                values.join("\n").replace('"', "\\\"")
+            ));
+        }
+    }
+    lines
 }
 
 /// clap_complete's bash script tracks the subcommand as `wm__hooks__subcmd__…`

@@ -463,6 +463,10 @@ fn api_error(err: ApiError, api: &Api) -> Error {
         ApiError::Redirected { .. } => Error::failed(message).with_hint(
             "check --api-url: the key is never sent on to another address, so give the final one",
         ),
+        ApiError::CutShort { .. } => Error::failed(message).with_hint(
+            "the API may have saved it all the same: run configure again (registering is a PUT, \
+             so repeating it is safe), with a longer --timeout if the answer was slow",
+        ),
         ApiError::NotJson { .. } => Error::failed(message).with_hint(format!(
             "the request went to {}: is --api-url the API's base URL (not a web page, a proxy's \
              login page, or a mock that answers anything)?",

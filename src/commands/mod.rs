@@ -63,17 +63,19 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// The webhook secret from `--secret-file`, `--secret` or `WM_HOOKS_SECRET`
 /// (in that order of precedence), or `None` when none is given.
 fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
-    if let Some(path) = &args.secret_file {
-        warn_if_readable_by_others(path);
-    }
-    secret::load_from(
+    let loaded = secret::load_from(
         secret::Flag {
             value: args.secret.as_deref(),
             name: "--secret",
         },
         args.secret_file.as_deref(),
         secret::ENV,
-    )
+    )?;
+    // Only a file that gave a secret is worth a warning about who can read it.
+    if let Some(path) = &args.secret_file {
+        warn_if_readable_by_others(path);
+    }
+    Ok(loaded)
 }
 
 /// Warns when a secret file can be read by other users (ssh refuses such
@@ -91,6 +93,21 @@ fn warn_if_readable_by_others(path: &std::path::Path) {
 /// Like [`load_secret`], but a missing secret is an input error.
 fn require_secret(args: &SecretArgs) -> Result<Secret> {
     load_secret(args)?.ok_or_else(secret::missing)
+}
+
+/// The `-H` headers, each `@FILE` read in its place.
+fn extra_headers(args: &[crate::cli::HeaderArg]) -> Result<Vec<(HeaderName, HeaderValue)>> {
+    let mut headers = Vec::new();
+    for arg in args {
+        match arg {
+            crate::cli::HeaderArg::One(name, value) => headers.push((name.clone(), value.clone())),
+            crate::cli::HeaderArg::File(path) => headers.extend(crate::input::headers::read(
+                path,
+                crate::platform::delivery::parse_header,
+            )?),
+        }
+    }
+    Ok(headers)
 }
 
 /// The environment variable `--verify-token` reads when the flag is absent.
@@ -203,7 +220,7 @@ fn signature_header(flag: Option<&HeaderName>, profile: Profile) -> HeaderName {
 /// or `WM_HOOKS_VERIFY_TOKEN`, or `None` when none is given (the secret is
 /// then the token).
 fn load_verify_token(args: &VerifyTokenArgs) -> Result<Option<Secret>> {
-    secret::load_from(
+    secret::load_token_from(
         secret::Flag {
             value: args.verify_token.as_deref(),
             name: "--verify-token",

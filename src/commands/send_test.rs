@@ -49,11 +49,12 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
         super::warn_if_on_command_line(secret);
     }
     let source = source(&args, profile)?;
+    let headers = super::extra_headers(&args.headers)?;
     let signer = Signer::new(
         args.signature,
         header.clone(),
         secret.as_ref().map(Secret::bytes),
-        &args.headers,
+        &headers,
     )?;
     let count = args.count.unwrap_or_else(|| source.len());
     let concurrency = u64::from(args.concurrency);

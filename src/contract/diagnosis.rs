@@ -56,9 +56,22 @@ pub fn malformed(
         ParseError::OtherAlgorithm(algo) => hints.push(format!(
             "`{algo}=` is not this platform's scheme; it signs with HMAC-SHA256: `{PREFIX}<64 hex digits>`"
         )),
-        ParseError::NoPrefix => hints.push(format!(
-            "a signature is `{PREFIX}` followed by {HEX_LEN} hex digits; is this the value of the right header?"
-        )),
+        ParseError::NoPrefix => hints.push(match (header_line(value), base64_digest(value)) {
+            // A whole header line pasted: `X-Signature-256: sha256=…`.
+            (Some((name, rest)), _) => {
+                let mut hint = format!(
+                    "the value starts with the header's name `{name}:`; give only what follows the colon"
+                );
+                if rest.strip_prefix(PREFIX).is_some_and(would_match) {
+                    hint.push_str(", and then this signature is valid for the payload");
+                }
+                hint
+            }
+            (None, Some(digest)) => base64_hint(&digest, secret, body),
+            (None, None) => format!(
+                "a signature is `{PREFIX}` followed by {HEX_LEN} hex digits; is this the value of the right header?"
+            ),
+        }),
         ParseError::WrongLength(40) => hints.push(format!(
             "40 hex digits is a SHA-1 digest; this platform uses SHA-256 ({HEX_LEN} digits)"
         )),
@@ -67,17 +80,45 @@ pub fn malformed(
         )),
         ParseError::NotHex => {
             let digits = &value[PREFIX.len()..];
-            let looks_base64 = digits.len() == 44
-                && digits.ends_with('=')
-                && digits.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b));
-            hints.push(if looks_base64 {
-                "the digest looks base64-encoded; this platform sends it as lower-case hex".to_string()
-            } else {
-                format!("only the hex digits 0-9 and a-f may follow `{PREFIX}`")
+            hints.push(match base64_digest(digits) {
+                Some(digest) => base64_hint(&digest, secret, body),
+                None => format!("only the hex digits 0-9 and a-f may follow `{PREFIX}`"),
             });
         }
     }
     hints
+}
+
+/// `Name: rest` when `value` is a whole header line, as copied from a log or
+/// a browser's network tab.
+fn header_line(value: &str) -> Option<(&str, &str)> {
+    let (name, rest) = value.split_once(':')?;
+    let token = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    token.then(|| (name, rest.trim_ascii()))
+}
+
+/// The 32 bytes a value holds when it is a SHA-256 digest in base64.
+fn base64_digest(value: &str) -> Option<[u8; 32]> {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let bytes = engine.decode(value).ok()?;
+    (value.len() == 44).then_some(())?;
+    bytes.try_into().ok()
+}
+
+/// The hint for a digest sent in base64, saying whether it is the right one.
+fn base64_hint(digest: &[u8; 32], secret: &[u8], body: Option<&[u8]>) -> String {
+    let mut hint =
+        "the digest looks base64-encoded; this platform sends it as lower-case hex".to_string();
+    let expected = signature::parse(&format!("{PREFIX}{}", hex::encode(digest))).ok();
+    let valid = match (expected, body) {
+        (Some(expected), Some(body)) => signature::verify(secret, body, &expected),
+        _ => false,
+    };
+    if valid {
+        hint.push_str(", and in hex this signature is valid for the payload");
+    }
+    hint
 }
 
 /// Hints for a well-formed signature that does not match: which change to the
@@ -362,6 +403,34 @@ mod tests {
         let b64 = "sha256=dXNlciBzaWduYXR1cmUgaW4gYmFzZTY0IGZvcm0uLi4=";
         let err = signature::parse(b64).unwrap_err();
         assert!(malformed(&err, b64, SECRET, None)[0].contains("base64"));
+
+        // The right digest in base64, with or without the prefix.
+        use base64::Engine as _;
+        let right = base64::engine::general_purpose::STANDARD.encode(sign(SECRET, body).as_bytes());
+        for value in [right.clone(), format!("{PREFIX}{right}")] {
+            let err = signature::parse(&value).unwrap_err();
+            let hints = malformed(&err, &value, SECRET, Some(body));
+            assert!(
+                hints[0].contains("base64") && hints[0].contains("valid"),
+                "{hints:?}"
+            );
+            let hints = malformed(&err, &value, b"wrong", Some(body));
+            assert!(
+                hints[0].contains("base64") && !hints[0].contains("valid"),
+                "{hints:?}"
+            );
+        }
+
+        // A whole header line pasted.
+        let line = format!("X-Signature-256: {sig}");
+        let err = signature::parse(&line).unwrap_err();
+        let hints = malformed(&err, &line, SECRET, Some(body));
+        assert!(
+            hints[0].contains("`X-Signature-256:`") && hints[0].contains("valid"),
+            "{hints:?}"
+        );
+        let hints = malformed(&err, &line, b"wrong", Some(body));
+        assert!(!hints[0].contains("valid"), "{hints:?}");
     }
 
     #[test]

@@ -198,10 +198,13 @@ fn saved_path_with(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<P
 
 /// The permission bits of a secret file that others than its owner may
 /// read (group or world), or `None` when only the owner can (or it cannot be
-/// told).
+/// told). Only a regular file is judged: the mode of a device, a pipe or a
+/// directory (`/dev/stdin`, `/dev/null`, `/tmp`) says nothing about a secret
+/// kept in it, and `chmod 600` on one would break the system, not protect a key.
 pub fn readable_by_others(path: &Path) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    let mode = meta.permissions().mode() & 0o777;
     (mode & 0o044 != 0).then_some(mode)
 }
 
@@ -300,10 +303,42 @@ pub const MAX_FILE: u64 = 64 * 1024;
 /// trailing LF or CRLF is removed, so a secret saved by an editor works; any
 /// other whitespace is part of the key.
 pub fn read_file(path: &Path) -> Result<Secret> {
+    read_file_as(path, &SECRET_FILE)
+}
+
+/// What a file read by [`read_file_as`] holds, for its error messages.
+struct FileOf {
+    /// `secret file`, `verify token file`.
+    noun: &'static str,
+    /// The hint for a file past [`MAX_FILE`].
+    too_large: &'static str,
+    /// The hint for an empty value, `None` for the secret's own.
+    empty: Option<&'static str>,
+}
+
+const SECRET_FILE: FileOf = FileOf {
+    noun: "secret file",
+    too_large: "a webhook secret is a short line of text; is this the right file?",
+    empty: None,
+};
+
+const TOKEN_FILE: FileOf = FileOf {
+    noun: "verify token file",
+    too_large: "a verify token is a short line of text; is this the right file?",
+    empty: Some(EMPTY_TOKEN),
+};
+
+/// The hint for an empty verify token: it is no HMAC key, and an empty one
+/// matches no handshake.
+const EMPTY_TOKEN: &str = "an empty hub.verify_token matches no handshake: set the token the \
+                           platform is given (Meta's app dashboard), or leave it unset to use the webhook secret";
+
+fn read_file_as(path: &Path, of: &FileOf) -> Result<Secret> {
     use std::io::Read;
     let failed = |e: std::io::Error| {
         Error::input(format!(
-            "cannot read the secret file {}: {e}",
+            "cannot read the {} {}: {e}",
+            of.noun,
             path.display()
         ))
     };
@@ -315,14 +350,28 @@ pub fn read_file(path: &Path) -> Result<Secret> {
         .map_err(failed)?;
     if bytes.len() as u64 > MAX_FILE {
         return Err(Error::input(format!(
-            "the secret file {} is larger than {} KiB",
+            "the {} {} is larger than {} KiB",
+            of.noun,
             path.display(),
             MAX_FILE / 1024
         ))
-        .with_hint("a webhook secret is a short line of text; is this the right file?"));
+        .with_hint(of.too_large));
     }
     Secret::new(strip_one_newline(bytes), Source::File).map_err(|e| Error {
-        message: format!("the secret file {} is empty", path.display()),
+        message: format!("the {} {} is empty", of.noun, path.display()),
+        hint: of.empty.map(str::to_string).or(e.hint),
+        ..e
+    })
+}
+
+/// The handshake's verify token from its flag, file or variable, read by the
+/// secret's rules, with errors that name it as the token it is (no HMAC key).
+pub fn load_token_from(flag: Flag<'_>, file: Option<&Path>, var: &str) -> Result<Option<Secret>> {
+    if let Some(path) = file {
+        return read_file_as(path, &TOKEN_FILE).map(Some);
+    }
+    load_from(flag, None, var).map_err(|e| Error {
+        hint: Some(EMPTY_TOKEN.to_string()),
         ..e
     })
 }

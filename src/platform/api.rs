@@ -207,7 +207,7 @@ impl Api {
                 .send()
                 .await;
             let (failure, retry_after) = match sent {
-                Ok(response) => match judge(response, &redact, attempt).await {
+                Ok(response) => match judge(response, &redact, attempt, self.timeout).await {
                     Judged::Done(result) => return result,
                     Judged::Retry(failure, retry_after) => (failure, retry_after),
                 },
@@ -314,6 +314,12 @@ pub enum ApiError {
         status: u16,
         content_type: Option<String>,
     },
+    /// A 2xx whose body did not arrive whole: nothing is confirmed, though
+    /// the API may have saved the registration.
+    #[error(
+        "the API answered {status}, but its answer did not arrive whole ({why}): the registration is not confirmed"
+    )]
+    CutShort { status: u16, why: String },
     /// Every attempt failed in a retryable way.
     #[error("gave up after {attempts} attempts: {last}")]
     GaveUp { attempts: u32, last: Failure },
@@ -348,7 +354,12 @@ enum Judged {
     Retry(Failure, Option<Duration>),
 }
 
-async fn judge(response: reqwest::Response, redact: &Redactor, attempt: u32) -> Judged {
+async fn judge(
+    response: reqwest::Response,
+    redact: &Redactor,
+    attempt: u32,
+    timeout: Duration,
+) -> Judged {
     let status = response.status().as_u16();
     let header = |name| {
         response
@@ -365,12 +376,15 @@ async fn judge(response: reqwest::Response, redact: &Redactor, attempt: u32) -> 
     let location = header(LOCATION).map(|l| redact.text(&l).into_owned());
     let content_type = header(CONTENT_TYPE).map(|t| shorten(&redact.text(&t)));
     // A body cut short (the timeout struck mid-answer) still has the status.
-    let body = read_limited(response).await;
+    let (body, cut) = read_limited(response, timeout).await;
     // Redacted whole, then shortened: a cut first could split a secret so
     // that the redactor no longer sees it.
     let message = || api_message(&body).map(|m| shorten(&redact.text(&m)));
     match status {
         200..=299 => {
+            if let Some(why) = cut {
+                return Judged::Done(Err(ApiError::CutShort { status, why }));
+            }
             let answer = serde_json::from_slice(&body)
                 .ok()
                 .map(|v| redact_json(redact, v));
@@ -399,16 +413,30 @@ async fn judge(response: reqwest::Response, redact: &Redactor, attempt: u32) -> 
     }
 }
 
-async fn read_limited(mut response: reqwest::Response) -> Vec<u8> {
+/// The body, at most [`BODY_LIMIT`] bytes of it, and why it stopped short
+/// when the answer broke off (the timeout struck, the connection closed).
+async fn read_limited(
+    mut response: reqwest::Response,
+    timeout: Duration,
+) -> (Vec<u8>, Option<String>) {
     let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        let room = BODY_LIMIT - body.len();
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() == BODY_LIMIT {
-            break;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = BODY_LIMIT - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if body.len() == BODY_LIMIT {
+                    return (body, None);
+                }
+            }
+            Ok(None) => return (body, None),
+            Err(e) if e.is_timeout() => {
+                let why = format!("timed out after {}", humantime::format_duration(timeout));
+                return (body, Some(why));
+            }
+            Err(_) => return (body, Some("the connection broke off mid-answer".into())),
         }
     }
-    body
 }
 
 /// The API's own words from an error answer: the usual JSON fields (`message`,
@@ -712,7 +740,7 @@ mod tests {
             let Ok(response) = builder.body(b"{\"message\":\"m\"}".to_vec()) else {
                 return Ok(());
             };
-            let judged = runtime.block_on(judge(reqwest::Response::from(response), &redact, 1));
+            let judged = runtime.block_on(judge(reqwest::Response::from(response), &redact, 1, Duration::from_secs(1)));
             if let Judged::Retry(_, Some(wait)) = judged {
                 proptest::prop_assert!(wait <= MAX_RETRY_AFTER);
                 proptest::prop_assert!(status == 429 || status == 503);

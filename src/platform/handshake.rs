@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Session, describe};
 use crate::http::status_text;
 use crate::platform::report::{self, Check, Verdict};
@@ -139,7 +139,7 @@ pub async fn check(
         options.challenge.as_deref(),
         &HeaderMap::new(),
     )
-    .await;
+    .await?;
     if let Some(failure) = first.failure.as_ref().filter(|f| f.kind.is_unreachable()) {
         return Err(failure.to_error(endpoint));
     }
@@ -154,7 +154,7 @@ pub async fn check(
                 "not sent: the handshake got no answer",
             ),
             (true, true) => against_control(
-                probe(&mut session, token, negative, None, &HeaderMap::new()).await,
+                probe(&mut session, token, negative, None, &HeaderMap::new()).await?,
                 &first,
             ),
         };
@@ -175,7 +175,7 @@ pub async fn probe(
     which: Probe,
     challenge: Option<&str>,
     headers: &HeaderMap,
-) -> Check {
+) -> Result<Check> {
     let challenge = challenge.map_or_else(random_text, str::to_string);
     let wrong_token = format!("wrong-{}", random_text());
     let (mode, value, shown_token) = match which {
@@ -183,11 +183,24 @@ pub async fn probe(
         Probe::WrongToken => ("subscribe", wrong_token.as_str(), "<a wrong token>"),
         Probe::WrongMode => ("unsubscribe", token.value, token.kind.shown()),
     };
-    let target = session.endpoint().with_query(&[
-        ("hub.mode", mode),
-        ("hub.challenge", &challenge),
-        ("hub.verify_token", value),
-    ]);
+    // Never the token itself in the error: only that the GET would be too long.
+    let target = session
+        .endpoint()
+        .with_query(&[
+            ("hub.mode", mode),
+            ("hub.challenge", &challenge),
+            ("hub.verify_token", value),
+        ])
+        .map_err(|_| {
+            Error::input(format!(
+                "the handshake's GET cannot be sent: the URL with hub.challenge and \
+                 hub.verify_token (the {}) added is longer than a request can carry (65534 bytes)",
+                token.kind.name()
+            ))
+            .with_hint(
+                "a verify token or --challenge is a short line of text; is it the right one?",
+            )
+        })?;
     let sent = format!(
         "GET {}?hub.mode={mode}&hub.challenge={challenge}&hub.verify_token={shown_token}",
         session.endpoint().url().path()
@@ -222,12 +235,12 @@ pub async fn probe(
             ),
         ),
     };
-    Check {
+    Ok(Check {
         name: which.name().to_string(),
         sent,
         expected,
         ..verdict
-    }
+    })
 }
 
 /// 24 random hex digits.

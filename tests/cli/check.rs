@@ -429,6 +429,26 @@ fn finer_signature_mistakes_are_named_one_by_one() {
 }
 
 #[test]
+fn a_signature_refused_after_others_were_accepted_blames_the_body_not_the_secret() {
+    // Hashes at most the first 64 KiB: every sample passes, the 512 KiB body's
+    // signature does not match. The run has shown that the secret and the
+    // header are right, so the hint may not ask about them.
+    let cuts = TestServer::start(posts(|req| {
+        let hashed = &req.body[..req.body.len().min(64 * 1024)];
+        accept_if(req.header(HEADER) == Some(&hmac_header(SECRET, hashed)))
+    }));
+    let lines = fails_exactly(&cuts, &[], &["tolerance.large-body"]);
+    says(
+        &lines[15],
+        "hint",
+        "accepted other correctly signed deliveries",
+    );
+    says(&lines[15], "hint", "raw body bytes");
+    let hint = lines[15]["hint"].as_str().unwrap();
+    assert!(!hint.contains("same secret"), "{hint}");
+}
+
+#[test]
 fn a_receiver_that_errors_on_a_duplicate_fails_idempotency() {
     let seen = Mutex::new(HashSet::new());
     let srv = TestServer::start(posts(move |req| {

@@ -264,6 +264,26 @@ fn fish_completes_subcommand_flags_and_values() {
 }
 
 #[test]
+fn fish_completes_positional_values_not_file_names() {
+    // clap_complete's fish script has no positionals: fish offered the
+    // current directory's files for these.
+    let events = fish_offers("wm-hooks events mess");
+    assert_eq!(events, ["message.received", "message.status"], "{events:?}");
+    let sent = fish_offers("wm-hooks -q send-test all ");
+    assert!(sent.iter().any(|c| c == "template.status"), "{sent:?}");
+    let shells = fish_offers("wm-hooks completions ");
+    assert_eq!(shells, ["bash", "elvish", "fish", "powershell", "zsh"]);
+    // An option's own argument still completes file names.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("event.json"), "{}").unwrap();
+    let files = fish_offers(&format!(
+        "wm-hooks send-test --payload-file {}/ev",
+        dir.path().display()
+    ));
+    assert!(files.iter().any(|c| c.ends_with("event.json")), "{files:?}");
+}
+
+#[test]
 fn zsh_completes_subcommand_flags_and_values() {
     let offers = zsh_offers(&[FLAG, CHECK_NAMES, STATUSES]);
     assert_completes("zsh", &offers[0], &offers[1], &offers[2]);

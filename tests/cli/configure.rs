@@ -790,3 +790,40 @@ fn an_absurd_retry_after_is_capped_and_shown_readably() {
         assert_eq!(requests.len(), 1);
     }
 }
+
+#[test]
+fn a_2xx_whose_answer_stalls_mid_body_is_named_as_cut_short() {
+    // It was "the API answered 200 with application/json that is not JSON",
+    // with a hint that --api-url is a web page: the answer had only not
+    // arrived before --timeout.
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut request = [0u8; 4096];
+        let _ = conn.read(&mut request);
+        let _ = conn.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"status\"",
+        );
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let out = configure(&format!("http://127.0.0.1:{port}"))
+        .args(["--timeout", "500ms"])
+        .timeout(Duration::from_secs(4))
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("error: the API answered 200, but its answer did not arrive whole (timed out after 500ms)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: the API may have saved it all the same"),
+        "{err}"
+    );
+    assert!(!err.contains("not JSON"), "{err}");
+    assert_no_leak(&out);
+}

@@ -307,6 +307,32 @@ fn a_gateway_that_wants_a_key_is_not_blamed_on_the_secret() {
 }
 
 #[test]
+fn a_gateway_key_can_come_from_a_header_file() {
+    // -H took only `Name: value` on the command line, where `ps` and shell
+    // history see the key; `-H @FILE` reads it from a file.
+    let srv = TestServer::start(gateway());
+    let (_dir, file) = crate::util::file_with("# the gateway's key\r\nX-Api-Key: k\r\n\n");
+    let mut cmd = check(&srv.url(PATH));
+    cmd.arg("-H").arg(format!("@{}", file.display()));
+    let (code, lines) = run_json(&mut cmd);
+    assert_eq!(code, 0, "{lines:#?}");
+    // A line that is no header is named by its number, never quoted.
+    let (_dir, bad) = crate::util::file_with("X-Api-Key k-secret-value\n");
+    let sent = srv.requests().len();
+    let out = check(&srv.url(PATH))
+        .arg("-H")
+        .arg(format!("@{}", bad.display()))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(err.contains("error: line 1 of the header file"), "{err}");
+    assert!(!err.contains("k-secret-value"), "{err}");
+    assert_eq!(srv.requests().len(), sent, "nothing is sent");
+}
+
+#[test]
 fn posts_routed_nowhere_are_a_wrong_path_or_method() {
     let srv = TestServer::start(posts(|_| Reply::new(404, "Not Found")));
     let cause = root_cause_of(&mut check(&srv.url(PATH)));
@@ -335,10 +361,12 @@ fn hints_come_from_the_answer_not_the_check() {
     assert_eq!(code, 1);
     let unknown = &lines[13];
     assert_eq!(unknown["result"], "fail");
+    // The other deliveries got through: the secret is not in question.
     says(
         unknown,
         "hint",
-        "the receiver refused a correctly signed delivery: does it use the same secret",
+        "the receiver accepted other correctly signed deliveries, so it has the secret and reads \
+         the X-Signature-256 header, yet refused this one with 401 Unauthorized",
     );
     let large = &lines[15];
     assert_eq!(large["result"], "fail");

@@ -808,3 +808,79 @@ fn a_receiver_that_closes_each_connection_gets_a_new_one() {
     peers.dedup();
     assert_eq!(peers.len(), 3, "one connection per request");
 }
+
+#[test]
+fn an_answer_whose_body_never_ends_is_judged_by_its_status() {
+    // 200 at once, then a chunked body without end. It was read until the
+    // give-up time and reported as "no answer: timed out", with a hint to
+    // answer 2xx first, which the receiver had done.
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            std::thread::spawn(move || {
+                let mut request = [0u8; 65536];
+                let _ = conn.read(&mut request);
+                let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+                let chunk = [b'x'; 4096];
+                while conn.write_all(b"1000\r\n").is_ok()
+                    && conn.write_all(&chunk).is_ok()
+                    && conn.write_all(b"\r\n").is_ok()
+                {}
+            });
+        }
+    });
+    let out = wm_hooks()
+        .args(["send-test", "all", "--timeout", "2s", "--to"])
+        .arg(format!("http://127.0.0.1:{port}/webhooks/whatsapp"))
+        .env("WM_HOOKS_SECRET", "s3cret")
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let text = crate::util::stdout_of(&out);
+    assert_eq!(text.matches("200 OK").count(), 3, "{text}");
+    assert!(text.contains("all 3 deliveries passed"), "{text}");
+}
+
+#[test]
+fn a_malformed_answer_head_is_not_blamed_on_https() {
+    // A header with a control character: HTTP, but unreadable. Its hint was
+    // "an https server behind an http:// URL?", the one for TLS bytes.
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut request = [0u8; 65536];
+            let _ = conn.read(&mut request);
+            let _ =
+                conn.write_all(b"HTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let send = |url: String| {
+        let out = wm_hooks()
+            .args(["send-test", "--to", &url])
+            .env("WM_HOOKS_SECRET", SECRET)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        stderr_of(&out)
+    };
+    let err = send(format!("http://127.0.0.1:{port}{PATH}"));
+    assert!(err.contains("its head is malformed"), "{err}");
+    assert!(!err.contains("https server behind"), "{err}");
+    // TLS bytes where an answer should be: that hint stays.
+    let cert = TestCert::new();
+    let tls = TestServer::start_tls(&cert, server::correct(SECRET));
+    let err = send(tls.url(PATH).replacen("https://", "http://", 1));
+    assert!(
+        err.contains("an https server behind an http:// URL?"),
+        "{err}"
+    );
+}

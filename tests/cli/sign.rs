@@ -122,6 +122,35 @@ fn unreadable_files_are_exit_2() {
 }
 
 #[test]
+fn a_secret_path_that_is_no_regular_file_gets_no_chmod_advice() {
+    // /tmp (a directory, 1777) and /dev/null (a device, 0666) once got
+    // "`chmod 600 /tmp` keeps the secret yours" before their error: advice
+    // that breaks the machine and protects nothing.
+    for path in ["/tmp", "/dev/null"] {
+        wm_hooks()
+            .args(["sign", "--secret-file", path])
+            .write_stdin("x")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("error: "))
+            .stderr(predicate::str::contains("chmod").not());
+    }
+    // A secret from a pipe (`--secret-file <(pass show hook)`) is used quietly.
+    wm_hooks()
+        .args([
+            "sign",
+            "--secret-file",
+            "/dev/stdin",
+            "--payload-file",
+            "/dev/null",
+        ])
+        .write_stdin(GITHUB_SECRET)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("chmod").not());
+}
+
+#[test]
 fn a_secret_file_without_end_is_refused() {
     // `--secret-file /dev/zero` used to grow without bound.
     wm_hooks()

@@ -349,3 +349,95 @@ fn bad_input_exits_2() {
         .stderr(predicate::str::contains("no webhook secret given"));
     verify("not a url").assert().code(2);
 }
+
+#[test]
+fn an_empty_verify_token_is_named_as_the_token_it_is() {
+    // It was "the secret file … is empty" with a hint about HMAC keys: the
+    // verify token is neither.
+    let (_dir, empty) = crate::util::file_with("\n");
+    let url = format!("http://127.0.0.1:{}{PATH}", closed_port());
+    let runs = [
+        (vec!["--verify-token-file", empty.to_str().unwrap()], None),
+        (vec![], Some("")),
+        (vec!["--verify-token", ""], None),
+    ];
+    for (args, env) in runs {
+        let mut cmd = verify(&url);
+        cmd.args(&args);
+        if let Some(value) = env {
+            cmd.env("WM_HOOKS_VERIFY_TOKEN", value);
+        }
+        let out = cmd.assert().code(2).stdout("").get_output().clone();
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("hint: an empty hub.verify_token matches no handshake"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("HMAC") && !err.contains("secret file"),
+            "{err}"
+        );
+    }
+    wm_hooks()
+        .args(["verify", "--url", &url, "--verify-token-file", "/dev/zero"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: the verify token file /dev/zero is larger than 64 KiB",
+        ));
+}
+
+#[test]
+fn a_port_silent_to_the_tls_handshake_is_named_so() {
+    // TCP connects, the TLS ClientHello gets nothing back. This said "could
+    // not connect within 1s … nothing answered the connection": the
+    // connection was answered; the handshake was not.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(4).collect();
+        std::thread::sleep(Duration::from_secs(10));
+        drop(held);
+    });
+    let out = verify(&format!("https://127.0.0.1:{port}{PATH}"))
+        .args(["--timeout", "500ms"])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("connected, but the TLS handshake got no answer within 500ms"),
+        "{err}"
+    );
+    assert!(err.contains("never answered the TLS handshake"), "{err}");
+    assert!(!err.contains("nothing answered the connection"), "{err}");
+}
+
+#[test]
+fn a_request_target_too_long_to_send_is_an_input_error_not_a_panic() {
+    // A 100 KB path, or a secret that makes the handshake's query too long,
+    // panicked building the request (InvalidUri(TooLong)).
+    let long = format!("http://127.0.0.1:{}/{}", closed_port(), "a".repeat(100_000));
+    for command in ["verify", "send-test"] {
+        let flag = if command == "verify" { "--url" } else { "--to" };
+        wm_hooks()
+            .args([command, flag, &long])
+            .env("WM_HOOKS_SECRET", SECRET)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("more than a request can carry"))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+    let (_dir, secret) = crate::util::file_with("%".repeat(30_000));
+    let url = format!("http://127.0.0.1:{}{PATH}", closed_port());
+    wm_hooks()
+        .args(["verify", "--url", &url, "--secret-file"])
+        .arg(&secret)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the handshake's GET cannot be sent",
+        ))
+        .stderr(predicate::str::contains("%%%%").not());
+}

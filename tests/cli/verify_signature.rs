@@ -218,3 +218,31 @@ fn binary_payload_is_verified_as_bytes() {
     verify(&sig, body.clone()).success();
     verify(&format!("sha256={HEX}"), body).code(1);
 }
+
+#[test]
+fn a_pasted_header_line_and_a_base64_digest_are_named_near_misses() {
+    // Both once got "is this the value of the right header?", though each
+    // holds the right digest.
+    let line = format!("X-Signature-256: sha256={HEX}");
+    let out = verify(&line, "Hello, World!").code(1).get_output().clone();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("hint: the value starts with the header's name `X-Signature-256:`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("then this signature is valid for the payload"),
+        "{err}"
+    );
+    let base64 = "dXEH6g6yUJ/CESIczphLijdXC211hsIsRvQ3nIsEPhc=";
+    for value in [base64.to_string(), format!("sha256={base64}")] {
+        let out = verify(&value, "Hello, World!").code(1).get_output().clone();
+        let err = stderr_of(&out);
+        assert!(err.contains("the digest looks base64-encoded"), "{err}");
+        assert!(
+            err.contains("in hex this signature is valid for the payload"),
+            "{err}"
+        );
+        assert!(!err.contains(HEX), "{err}");
+    }
+}

@@ -83,8 +83,10 @@ pub enum FailureKind {
     Dns,
     /// Nothing listens on the port.
     Refused,
-    /// TCP or TLS did not connect within the budget.
+    /// TCP did not connect within the budget.
     ConnectTimeout,
+    /// TCP connected, but the TLS handshake got no answer within the budget.
+    TlsTimeout,
     /// Any other error while connecting (network unreachable, reset).
     Connect,
     /// The TLS handshake failed: a certificate not trusted, or not TLS at all.
@@ -96,8 +98,11 @@ pub enum FailureKind {
     Timeout,
     /// The connection closed or reset before a whole answer.
     Closed,
-    /// The answer was not valid HTTP/1.
+    /// The answer was not HTTP/1 at all (its first bytes are no HTTP version).
     Protocol,
+    /// An HTTP/1 answer with a malformed head: a header with a control
+    /// character, a bad status code or Content-Length, a head too large.
+    BadHead,
 }
 
 impl FailureKind {
@@ -108,6 +113,7 @@ impl FailureKind {
             FailureKind::Dns
                 | FailureKind::Refused
                 | FailureKind::ConnectTimeout
+                | FailureKind::TlsTimeout
                 | FailureKind::Connect
         )
     }
@@ -117,12 +123,13 @@ impl FailureKind {
         match self {
             FailureKind::Dns => "dns",
             FailureKind::Refused => "refused",
-            FailureKind::ConnectTimeout => "connect-timeout",
+            // Both are "no connection within the budget" to a script.
+            FailureKind::ConnectTimeout | FailureKind::TlsTimeout => "connect-timeout",
             FailureKind::Connect => "connect",
             FailureKind::Tls | FailureKind::TlsUnchecked => "tls",
             FailureKind::Timeout => "timeout",
             FailureKind::Closed => "closed",
-            FailureKind::Protocol => "protocol",
+            FailureKind::Protocol | FailureKind::BadHead => "protocol",
         }
     }
 
@@ -135,6 +142,10 @@ impl FailureKind {
             }
             FailureKind::ConnectTimeout => {
                 "nothing answered the connection: a firewall, or the wrong host or port?"
+            }
+            FailureKind::TlsTimeout => {
+                "the port took the connection but never answered the TLS handshake: a receiver \
+                 that is stuck, or a service on this port that is not HTTPS"
             }
             FailureKind::Connect => "the connection failed: check the host and port",
             FailureKind::Tls => {
@@ -151,6 +162,10 @@ impl FailureKind {
             }
             FailureKind::Protocol => {
                 "the answer is not HTTP/1.1: an https server behind an http:// URL?"
+            }
+            FailureKind::BadHead => {
+                "the answer is HTTP, but its head is malformed (see what was wrong above): \
+                 the platform cannot read it either; fix how the receiver writes its status line and headers"
             }
         }
     }
@@ -187,8 +202,12 @@ impl Failure {
 }
 
 pub(super) fn classify(err: &hyper::Error) -> Failure {
-    let kind = if err.is_parse() || err.is_parse_status() || err.is_parse_too_large() {
+    // hyper names which part did not parse only in its message: bytes that
+    // are no HTTP version (TLS, another protocol) are not HTTP at all.
+    let kind = if err.is_parse() && err.to_string().contains("version") {
         FailureKind::Protocol
+    } else if err.is_parse() || err.is_parse_status() || err.is_parse_too_large() {
+        FailureKind::BadHead
     } else {
         FailureKind::Closed
     };

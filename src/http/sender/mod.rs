@@ -42,6 +42,12 @@ use tls::tls_config;
 /// How much of a response body is kept; the rest is read and counted.
 pub const BODY_KEEP: usize = 64 * 1024;
 
+/// How much of a response body is read at most: a receiver's answer is a few
+/// bytes, and one that streams without end (or a gigabyte) is judged by what
+/// came first, on a connection then closed, instead of being read until the
+/// give-up time and reported as no answer.
+pub const BODY_READ_LIMIT: u64 = 1024 * 1024;
+
 /// Where deliveries go: an `http` or `https` URL, checked once.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
@@ -97,6 +103,16 @@ impl Endpoint {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_string(),
         };
+        // A request target HTTP cannot carry (over 64 KiB) is refused here, so
+        // that building a request never fails.
+        if target.parse::<hyper::Uri>().is_err() {
+            return Err(Error::input(format!(
+                "the path and query of `{}…` are {} bytes, more than a request can carry (65534)",
+                redact::url(&url).chars().take(60).collect::<String>(),
+                target.len()
+            ))
+            .with_hint("is the URL (or the value added to its query) the one meant?"));
+        }
         Ok(Endpoint {
             basic: basic_auth(&url),
             url,
@@ -121,11 +137,12 @@ impl Endpoint {
         self.url.scheme() == "https"
     }
 
-    /// The same endpoint with query parameters added (percent-encoded).
-    pub fn with_query(&self, pairs: &[(&str, &str)]) -> Endpoint {
+    /// The same endpoint with query parameters added (percent-encoded); an
+    /// input error when the target grows past what a request can carry.
+    pub fn with_query(&self, pairs: &[(&str, &str)]) -> Result<Endpoint> {
         let mut url = self.url.clone();
         url.query_pairs_mut().extend_pairs(pairs);
-        Endpoint::from_url(url).expect("adding a query keeps a valid endpoint valid")
+        Endpoint::from_url(url)
     }
 
     /// A request for this endpoint: origin-form target, `Host` and `User-Agent`
@@ -409,8 +426,8 @@ impl Session {
                 .get(header::CONNECTION)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
             let (parts, body) = response.into_parts();
-            let (body, body_len) = read_body(body).await?;
-            if !keep_alive {
+            let (body, body_len, whole) = read_body(body).await?;
+            if !keep_alive || !whole {
                 self.connection = None;
             }
             return Ok(Answer {
@@ -426,40 +443,43 @@ impl Session {
 
     async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Failure> {
         let budget = self.client.options.budget;
-        let connecting = async {
-            let tcp = connect_tcp(&self.endpoint).await?;
-            if self.endpoint.is_https() {
-                let connector = self
-                    .client
-                    .tls_connector()
-                    .map_err(|e| Failure::new(FailureKind::Tls, e))?;
-                let name = ServerName::try_from(self.endpoint.host.clone())
-                    .map_err(|e| Failure::new(FailureKind::Tls, e.to_string()))?;
-                let kind = if self.client.options.insecure {
-                    FailureKind::TlsUnchecked
-                } else {
-                    FailureKind::Tls
-                };
-                let tls = connector
-                    .connect(name, tcp)
-                    .await
-                    .map_err(|e| Failure::new(kind, tls_detail(&e)))?;
-                handshake(tls).await
-            } else {
-                handshake(tcp).await
-            }
-        };
-        tokio::time::timeout(budget, connecting)
+        // One budget for TCP and TLS together, but each named when it runs out:
+        // a port that takes the connection and then says nothing to a TLS
+        // ClientHello is not "nothing answered the connection".
+        let deadline = tokio::time::Instant::now() + budget;
+        let shown = humantime::format_duration(budget);
+        let tcp = tokio::time::timeout_at(deadline, connect_tcp(&self.endpoint))
             .await
             .unwrap_or_else(|_| {
                 Err(Failure::new(
                     FailureKind::ConnectTimeout,
-                    format!(
-                        "could not connect within {}",
-                        humantime::format_duration(budget)
-                    ),
+                    format!("could not connect within {shown}"),
                 ))
-            })
+            })?;
+        if !self.endpoint.is_https() {
+            return handshake(tcp).await;
+        }
+        let connector = self
+            .client
+            .tls_connector()
+            .map_err(|e| Failure::new(FailureKind::Tls, e))?;
+        let name = ServerName::try_from(self.endpoint.host.clone())
+            .map_err(|e| Failure::new(FailureKind::Tls, e.to_string()))?;
+        let kind = if self.client.options.insecure {
+            FailureKind::TlsUnchecked
+        } else {
+            FailureKind::Tls
+        };
+        let tls = tokio::time::timeout_at(deadline, connector.connect(name, tcp))
+            .await
+            .map_err(|_| {
+                Failure::new(
+                    FailureKind::TlsTimeout,
+                    format!("connected, but the TLS handshake got no answer within {shown}"),
+                )
+            })?
+            .map_err(|e| Failure::new(kind, tls_detail(&e)))?;
+        handshake(tls).await
     }
 }
 
@@ -518,8 +538,10 @@ where
     Ok(sender)
 }
 
-/// Reads a body to its end, keeping the first [`BODY_KEEP`] bytes.
-async fn read_body(mut body: hyper::body::Incoming) -> Result<(Bytes, u64), Failure> {
+/// Reads a body to its end or to [`BODY_READ_LIMIT`], keeping the first
+/// [`BODY_KEEP`] bytes: the kept bytes, how many were read, and whether that
+/// was the whole body (when not, the connection cannot be used again).
+async fn read_body(mut body: hyper::body::Incoming) -> Result<(Bytes, u64, bool), Failure> {
     let mut kept = BytesMut::new();
     let mut len = 0u64;
     while let Some(frame) = body.frame().await {
@@ -528,9 +550,12 @@ async fn read_body(mut body: hyper::body::Incoming) -> Result<(Bytes, u64), Fail
             len += data.len() as u64;
             let room = BODY_KEEP.saturating_sub(kept.len());
             kept.extend_from_slice(&data[..data.len().min(room)]);
+            if len >= BODY_READ_LIMIT {
+                return Ok((kept.freeze(), len, false));
+            }
         }
     }
-    Ok((kept.freeze(), len))
+    Ok((kept.freeze(), len, true))
 }
 
 #[cfg(test)]
@@ -541,7 +566,7 @@ mod tests {
         #[test]
         fn any_text_parses_as_an_endpoint_or_fails_cleanly(text in "\\PC{0,60}") {
             if let Ok(endpoint) = Endpoint::parse(&text) {
-                let _ = endpoint.with_query(&[("hub.mode", "subscribe")]);
+                let _ = endpoint.with_query(&[("hub.mode", "subscribe")]).unwrap();
                 proptest::prop_assert!(endpoint.target.starts_with('/'));
             }
         }
@@ -577,7 +602,7 @@ mod tests {
             proptest::prop_assert_eq!(&endpoint.target, &format!("{path}{query_text}"));
             let pairs: Vec<(&str, &str)> =
                 pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let queried = endpoint.with_query(&pairs);
+            let queried = endpoint.with_query(&pairs).unwrap();
             proptest::prop_assert!(queried.target.starts_with(path));
             proptest::prop_assert_eq!(queried.authority, endpoint.authority);
         }
@@ -615,7 +640,7 @@ mod tests {
     #[test]
     fn query_pairs_are_added_and_encoded() {
         let e = Endpoint::parse("http://h/p?a=1").unwrap();
-        let e = e.with_query(&[("hub.verify_token", "a b&c=d")]);
+        let e = e.with_query(&[("hub.verify_token", "a b&c=d")]).unwrap();
         assert_eq!(e.target, "/p?a=1&hub.verify_token=a+b%26c%3Dd");
     }
 

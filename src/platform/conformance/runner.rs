@@ -236,11 +236,12 @@ impl Runner<'_> {
                 None,
                 &self.extra,
             )
-            .await;
+            .await?;
             self.note("handshake.challenge", control.failure.as_ref())?;
             self.handshake_control = Some(control);
         }
-        let check = handshake::probe(&mut self.session, self.token, probe, None, &self.extra).await;
+        let check =
+            handshake::probe(&mut self.session, self.token, probe, None, &self.extra).await?;
         self.note(probe.name(), check.failure.as_ref())?;
         if probe == Probe::Challenge {
             self.observed.handshake = Some((
@@ -425,7 +426,17 @@ impl Runner<'_> {
             Some((copy, problem)) => {
                 let baseline = self.observed.signed.accepted() > 0;
                 let own = hint.filter(|_| baseline || expectation != Expectation::Accepted);
-                Some(advice(problem, *copy, own, &self.header))
+                let fits_own = own.is_some_and(|(when, _)| when.shown_by(problem, *copy));
+                Some(match problem {
+                    // Other correctly signed deliveries got through: the
+                    // secret and the header are not in question, this body is.
+                    Problem::NotAccepted(status)
+                        if baseline && !fits_own && matches!(status.as_u16(), 401 | 403) =>
+                    {
+                        signature_refused_for_this_body(&self.header, *status)
+                    }
+                    _ => advice(problem, *copy, own, &self.header),
+                })
             }
             None if expectation == Expectation::Either => {
                 Some(information(accepted, &self.observed.forged).into())
@@ -580,6 +591,21 @@ impl Runner<'_> {
             ..Check::new("budget", true)
         })
     }
+}
+
+/// The hint for a correctly signed delivery refused with 401/403 after others
+/// were accepted with the same secret and header: the receiver's HMAC covers
+/// other bytes than it received for some bodies.
+fn signature_refused_for_this_body(header: &HeaderName, status: StatusCode) -> String {
+    format!(
+        "the receiver accepted other correctly signed deliveries, so it has the secret and reads \
+         the {} header, yet refused this one with {}: its HMAC covers other bytes than it received \
+         for this body (re-serialised JSON, decoded text, a body cut short: compute it over the raw \
+         body bytes before parsing), or it refuses something else in this body that way, which the \
+         platform retries",
+        crate::http::title_case(header),
+        status_text(status)
+    )
 }
 
 /// The hint for a wrong answer: the check's own when the answer shows the
