@@ -10,8 +10,10 @@
 //! `B:seen:<key>` dedupe keys (value: the entry id, expiring with the window),
 //! `B:stats` (`stored`, `duplicates`), `B:retry` + `G` (a sorted set of ids by
 //! when they are due; a claimed one is re-scored to its lease's end),
-//! `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), and the dead
-//! letters' stream `B:dead` + `G`.
+//! `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), the dead
+//! letters' stream `B:dead` + `G`, and `B:redriven` + `G` + `:<id>`: the
+//! fields of a dead letter put back after `prune` trimmed its entry from the
+//! stream (a hash, until it is delivered or dead again).
 
 use std::time::{Duration, Instant};
 
@@ -79,7 +81,9 @@ return out
 /// Claims what is due again, up to `ARGV[4]`: entries of the retry set
 /// (`KEYS[2]`) whose wait is over, leased for `ARGV[3]` ms, and, when
 /// `ARGV[6]` is `1`, entries another consumer left pending (`XAUTOCLAIM` from
-/// cursor `ARGV[5]`), each with its attempts (`KEYS[3]`). Answers the next
+/// cursor `ARGV[5]`), each with its attempts (`KEYS[3]`). A retry whose
+/// entry the stream no longer holds (a dead letter put back after a prune)
+/// is read from its `redriven` hash (`ARGV[7]` + id). Answers the next
 /// cursor and the entries. New entries are read by `claim` itself.
 const CLAIM: &str = "
 local max = tonumber(ARGV[4])
@@ -92,9 +96,10 @@ local function add(id, fields)
 end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, max)) do
   local got = redis.call('XRANGE', KEYS[1], id, id)
-  if got[1] then
+  local fields = got[1] and got[1][2] or redis.call('HGETALL', ARGV[7] .. id)
+  if #fields > 0 then
     redis.call('ZADD', KEYS[2], now + lease, id)
-    add(id, got[1][2])
+    add(id, fields)
   else
     redis.call('ZREM', KEYS[2], id)
     redis.call('HDEL', KEYS[3], id)
@@ -110,8 +115,9 @@ return {cursor, out}
 ";
 
 /// How attempts ended: `ARGV[1]` is the group, `ARGV[2]` when the dead ones
-/// failed, then five values per entry: `delivered`/`retry`/`dead`, the id,
-/// the attempts made, the wait before a retry (ms), the last error. Only an
+/// failed, `ARGV[3]` the prefix of the `redriven` hashes, then five values per
+/// entry: `delivered`/`retry`/`dead`, the id, the attempts made, the wait
+/// before a retry (ms), the last error. Only an
 /// entry this consumer still held (pending in the group, or in the retry set)
 /// changes, so a late answer never undoes what another consumer did since.
 /// The delivered ones, most of a batch, take three calls in all: an entry is
@@ -120,10 +126,13 @@ return {cursor, out}
 const SETTLE: &str = "
 local delivered, dead = 0, 0
 local done = {}
-for i = 3, #ARGV, 5 do
+-- The copies of redriven entries that are done (delivered or dead again).
+local copies = {}
+for i = 4, #ARGV, 5 do
   local kind, id = ARGV[i], ARGV[i + 1]
   if kind == 'delivered' then
     done[#done + 1] = id
+    copies[#copies + 1] = ARGV[3] .. id
   else
     local held = redis.call('XACK', KEYS[1], ARGV[1], id) + redis.call('ZREM', KEYS[2], id)
     if held > 0 and kind == 'retry' then
@@ -131,10 +140,11 @@ for i = 3, #ARGV, 5 do
       redis.call('HSET', KEYS[3], id, ARGV[i + 2])
     elseif held > 0 then
       local got = redis.call('XRANGE', KEYS[1], id, id)
-      local fields = got[1] and got[1][2] or {}
+      local fields = got[1] and got[1][2] or redis.call('HGETALL', ARGV[3] .. id)
       redis.call('XADD', KEYS[5], '*', 'id', id, 'attempts', ARGV[i + 2], 'error', ARGV[i + 4],
                  'failed_at', ARGV[2], unpack(fields))
       redis.call('HDEL', KEYS[3], id)
+      copies[#copies + 1] = ARGV[3] .. id
       dead = dead + 1
     end
   end
@@ -146,17 +156,21 @@ if #done > 0 then
 end
 if delivered > 0 then redis.call('HINCRBY', KEYS[4], 'delivered', delivered) end
 if dead > 0 then redis.call('HINCRBY', KEYS[4], 'dead', dead) end
+if #copies > 0 then redis.call('DEL', unpack(copies)) end
 return delivered
 ";
 
 /// Moves dead letters from `ARGV[1]` on (up to `ARGV[2]`) back into the retry
-/// set, due now; only those whose original id is among `ARGV[3..]`, when given.
+/// set, due now; only those whose original id is among `ARGV[4..]`, when given.
+/// One whose entry `prune` trimmed from the stream (`KEYS[5]`) keeps its
+/// fields in a `redriven` hash (`ARGV[3]` + id), which `claim` reads instead.
 const REDRIVE: &str = "
 local wanted = nil
-if #ARGV > 2 then
+if #ARGV > 3 then
   wanted = {}
-  for i = 3, #ARGV do wanted[ARGV[i]] = true end
+  for i = 4, #ARGV do wanted[ARGV[i]] = true end
 end
+local own = {id = true, attempts = true, error = true, failed_at = true}
 local page = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[2]) + 1)
 local moved = 0
 local next = ''
@@ -165,6 +179,16 @@ for i, e in ipairs(page) do
   local id = nil
   for j = 1, #e[2], 2 do if e[2][j] == 'id' then id = e[2][j + 1]; break end end
   if id and (wanted == nil or wanted[id]) then
+    if not redis.call('XRANGE', KEYS[5], id, id)[1] then
+      local fields = {}
+      for j = 1, #e[2], 2 do
+        if not own[e[2][j]] then
+          fields[#fields + 1] = e[2][j]
+          fields[#fields + 1] = e[2][j + 1]
+        end
+      end
+      if #fields > 0 then redis.call('HSET', ARGV[3] .. id, unpack(fields)) end
+    end
     redis.call('ZADD', KEYS[2], now, id)
     redis.call('HDEL', KEYS[3], id)
     redis.call('XDEL', KEYS[1], e[1])
@@ -195,6 +219,8 @@ struct Keys {
     attempts: String,
     delivery: String,
     dead: String,
+    /// The prefix of the `redriven` hashes (an entry id follows).
+    redriven: String,
 }
 
 impl Keys {
@@ -213,6 +239,7 @@ impl Keys {
             attempts: format!("{base}:attempts{suffix}"),
             delivery: format!("{base}:delivery{suffix}"),
             dead: format!("{base}:dead{suffix}"),
+            redriven: format!("{base}:redriven{suffix}:"),
         }
     }
 }
@@ -336,6 +363,7 @@ impl RedisStore {
             .arg(max)
             .arg(cursor)
             .arg(if autoclaim { "1" } else { "0" })
+            .arg(&self.keys.redriven)
             .invoke_async(&mut connection)
             .await?;
         if let Ok(mut state) = self.autoclaim.lock() {
@@ -497,7 +525,8 @@ impl Store for RedisStore {
             .key(&self.keys.delivery)
             .key(&self.keys.dead)
             .arg(&self.group)
-            .arg(failed_at);
+            .arg(failed_at)
+            .arg(&self.keys.redriven);
         for result in results {
             match result {
                 Settled::Delivered { id } => call.arg("delivered").arg(id).arg(0).arg(0).arg(""),
@@ -606,8 +635,10 @@ impl Store for RedisStore {
             call.key(&self.keys.retry)
                 .key(&self.keys.attempts)
                 .key(&self.keys.delivery)
+                .key(&self.keys.stream)
                 .arg(&from)
-                .arg(REDRIVE_CHUNK);
+                .arg(REDRIVE_CHUNK)
+                .arg(&self.keys.redriven);
             for id in ids {
                 call.arg(id);
             }

@@ -252,3 +252,48 @@ fn prune_takes_ages_up_to_a_year_inclusive() {
         stderr_of(&output)
     );
 }
+
+#[test]
+fn a_dead_letter_outlives_a_prune_and_redrive_delivers_it() {
+    for store in TestStore::both("store::a_dead_letter_outlives_a_prune") {
+        store.append(&[status_body(1), status_body(2)]);
+        let failing = TestServer::start(|_: &Recorded, _| Reply::status(500));
+        let args = |url: &str| {
+            [
+                "deliver",
+                "--from",
+                &store.url,
+                "--to",
+                url,
+                "--retry-schedule",
+                "50ms",
+            ]
+            .map(String::from)
+        };
+        let first = Listener::run(
+            &args(&failing.url("/")).each_ref().map(String::as_str),
+            &[("WM_HOOKS_SECRET", SECRET)],
+        );
+        store.wait_stats(|s| s["dead"] == 2 && s["pending"] == 0);
+        assert_eq!(first.stop().code, Some(0));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        // Redis trims the dead entries from the stream (their letters keep
+        // every field); what redrive puts back must still be deliverable.
+        prune(&store, "1ms");
+        let output = wm_hooks()
+            .args(["store", "redrive", "--all", "--store", &store.url])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let app = TestServer::start(|_: &Recorded, _| Reply::status(200));
+        let second = Listener::run(
+            &args(&app.url("/")).each_ref().map(String::as_str),
+            &[("WM_HOOKS_SECRET", SECRET)],
+        );
+        store.wait_stats(|s| s["delivered"] == 2 && s["pending"] == 0);
+        assert_eq!(second.stop().code, Some(0));
+        let bodies: BTreeSet<Vec<u8>> = app.posts().into_iter().map(|p| p.body).collect();
+        let want: BTreeSet<Vec<u8>> = [1, 2].into_iter().map(status_body).collect();
+        assert_eq!(bodies, want, "{}", store.url);
+    }
+}
