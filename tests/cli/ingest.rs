@@ -617,3 +617,29 @@ fn a_redis_database_number_out_of_range_is_exit_2_at_the_start() {
     assert!(!stderr.contains("Listening on"), "{stderr}");
     assert!(!stderr.contains("Storing verified events"), "{stderr}");
 }
+
+#[test]
+fn events_with_an_empty_message_id_are_each_stored_not_taken_for_repeats() {
+    for store in TestStore::both("ingest::events_with_an_empty_message_id") {
+        let running = ingest(&store, &[]);
+        let bodies = [
+            r#"{"event":"message.received","data":{"message_id":"","text":"first"}}"#,
+            r#"{"event":"message.received","data":{"message_id":"","text":"second"}}"#,
+            r#"{"event":"template.status","data":{"template_name":"","status":"APPROVED"}}"#,
+            r#"{"event":"template.status","data":{"template_name":"","status":"REJECTED"}}"#,
+        ];
+        for body in bodies {
+            assert_eq!(post_signed(&running.url, body.as_bytes()).status, 200);
+        }
+        // The same bytes again are still a repeat.
+        assert_eq!(post_signed(&running.url, bodies[0].as_bytes()).status, 200);
+        let stats = store.stats();
+        assert_eq!(
+            (stats["stored"].as_u64(), stats["duplicates"].as_u64()),
+            (Some(4), Some(1)),
+            "{stats} ({})",
+            store.url
+        );
+        assert_eq!(running.stop().code, Some(0));
+    }
+}
