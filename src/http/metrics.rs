@@ -1,6 +1,6 @@
 //! `ingest --metrics ADDR`: the counts a production receiver is watched by, in
 //! Prometheus's text format at `/metrics`, and `/healthz` (200 while the store
-//! answers, 503 otherwise), on a small hyper listener of its own beside the
+//! takes a write, 503 otherwise), on a small hyper listener of its own beside the
 //! receiver. [`Metrics`] is shared by the front-end (which counts) and this
 //! listener (which reads); it is atomics and one small lock, never held across
 //! an await. Never prints.
@@ -12,7 +12,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -32,6 +32,12 @@ const BUCKETS: [f64; 12] = [
 const MAX_KINDS: usize = 16;
 /// How long `/healthz` waits for the store.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a failed append keeps `/healthz` at 503, unless one succeeds
+/// since: long enough for a checker polling every few seconds to see it,
+/// short enough that an instance taken out of rotation is soon tried again
+/// (its write probe alone can pass on a full disk: one changed page may fit
+/// where an append's do not).
+pub const FAILED_WRITE_HOLDS: Duration = Duration::from_secs(10);
 
 #[derive(Default)]
 pub struct Metrics {
@@ -45,6 +51,8 @@ pub struct Metrics {
     latency: [AtomicU64; BUCKETS.len()],
     latency_sum_us: AtomicU64,
     latency_count: AtomicU64,
+    /// When the last append failed, unless one succeeded since.
+    failed_write: Mutex<Option<Instant>>,
 }
 
 impl Metrics {
@@ -79,6 +87,22 @@ impl Metrics {
     /// A store write began (`+1`) or ended (`-1`).
     pub fn in_flight(&self, by: i64) {
         self.in_flight.fetch_add(by, Ordering::Relaxed);
+    }
+
+    /// How the last append ended.
+    pub fn write_ended(&self, ok: bool) {
+        if let Ok(mut failed) = self.failed_write.lock() {
+            *failed = (!ok).then(Instant::now);
+        }
+    }
+
+    /// Whether the last append failed, within [`FAILED_WRITE_HOLDS`].
+    pub fn writes_failing(&self) -> bool {
+        self.failed_write
+            .lock()
+            .ok()
+            .and_then(|failed| *failed)
+            .is_some_and(|at| at.elapsed() < FAILED_WRITE_HOLDS)
     }
 
     pub fn store_write(&self, took: Duration) {

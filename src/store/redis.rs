@@ -13,7 +13,8 @@
 //! `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), the dead
 //! letters' stream `B:dead` + `G`, and `B:redriven` + `G` + `:<id>`: the
 //! fields of a dead letter put back after `prune` trimmed its entry from the
-//! stream (a hash, until it is delivered or dead again).
+//! stream (a hash, until it is delivered or dead again); `B:probe`, set
+//! (expiring) by `/healthz` to learn whether Redis takes writes.
 
 use std::time::{Duration, Instant};
 
@@ -37,6 +38,8 @@ const AUTOCLAIM_EVERY: Duration = Duration::from_secs(1);
 const ENTRY_FIELDS: usize = 7;
 /// Dead letters moved back per script call, so a long list never blocks Redis for long.
 const REDRIVE_CHUNK: usize = 500;
+/// How long the key a write probe sets lasts.
+const PROBE_EXPIRY_MS: u64 = 60_000;
 
 /// The current time in milliseconds, from Redis's own clock, so that several
 /// machines with skewed clocks agree on when a retry is due.
@@ -221,6 +224,8 @@ struct Keys {
     dead: String,
     /// The prefix of the `redriven` hashes (an entry id follows).
     redriven: String,
+    /// The key `/healthz`'s write probe sets.
+    probe: String,
 }
 
 impl Keys {
@@ -240,6 +245,7 @@ impl Keys {
             delivery: format!("{base}:delivery{suffix}"),
             dead: format!("{base}:dead{suffix}"),
             redriven: format!("{base}:redriven{suffix}:"),
+            probe: format!("{base}:probe"),
         }
     }
 }
@@ -717,6 +723,17 @@ impl Store for RedisStore {
     async fn ping(&self) -> Result<()> {
         let mut connection = self.connection.clone();
         let _: String = connection.ping().await.map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+
+    async fn probe_write(&self) -> Result<()> {
+        // SET, as the append script's: refused at maxmemory, after a failed
+        // save (MISCONF) and on a read-only replica, as XADD would be.
+        let mut connection = self.connection.clone();
+        let () = connection
+            .pset_ex(&self.keys.probe, 1, PROBE_EXPIRY_MS)
+            .await
+            .map_err(|e| self.failed(e))?;
         Ok(())
     }
 }

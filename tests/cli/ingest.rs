@@ -643,3 +643,85 @@ fn events_with_an_empty_message_id_are_each_stored_not_taken_for_repeats() {
         assert_eq!(running.stop().code, Some(0));
     }
 }
+
+#[test]
+fn healthz_is_503_while_the_store_answers_but_refuses_writes() {
+    let Some(store) = TestStore::redis("ingest::healthz_is_503_while_the_store_refuses_writes")
+    else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let port = crate::util::server::free_port();
+    let metrics_addr = format!("127.0.0.1:{port}");
+    let healthz = format!("http://{metrics_addr}/healthz");
+    let running = ingest(&store, &["--metrics", &metrics_addr]);
+    assert_eq!(listen::get(&healthz).status, 200);
+    // At its maxmemory (the default policy evicts nothing) Redis still
+    // answers PING, and refuses every write.
+    let set = |limit: &str| {
+        let reply = redis.command(&["CONFIG", "SET", "maxmemory", limit]);
+        assert!(
+            reply.as_deref().is_some_and(|r| r.starts_with("+OK")),
+            "{reply:?}"
+        );
+    };
+    set("1");
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 503);
+    assert_eq!(listen::get(&healthz).status, 503, "a store refusing writes");
+    set("0");
+    // The failed POST holds /healthz at 503 for a while, unless a write
+    // succeeds since (the platform's retry).
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    assert_eq!(listen::get(&healthz).status, 200);
+    assert_eq!(running.stop().code, Some(0));
+}
+
+#[test]
+fn a_full_disk_is_503_and_unhealthy_and_ingest_recovers_when_there_is_room() {
+    let Some(disk) = crate::util::tmpfs::Tmpfs::mount("1m") else {
+        return;
+    };
+    let store = TestStore::sqlite_at(&disk.path("events.db"));
+    let port = crate::util::server::free_port();
+    let healthz = format!("http://127.0.0.1:{port}/healthz");
+    let running = ingest(&store, &["--metrics", &format!("127.0.0.1:{port}")]);
+    assert_eq!(listen::get(&healthz).status, 200);
+    let body = |i: usize| {
+        let pad = "x".repeat(3000);
+        format!(r#"{{"event":"message.received","data":{{"message_id":"m{i}","pad":"{pad}"}}}}"#)
+    };
+    // 3 KiB events, one after another, until the disk is full: a MiB holds
+    // a few hundred at most.
+    let mut answered = BTreeSet::new();
+    let full = (0..2000)
+        .find(|&i| {
+            let reply = post_signed(&running.url, body(i));
+            match reply.status {
+                200 => !answered.insert(format!("m{i}")),
+                503 => {
+                    assert_eq!(reply.headers["retry-after"], "30");
+                    true
+                }
+                other => panic!("m{i} answered {other}"),
+            }
+        })
+        .expect("the disk fills");
+    assert!(!answered.is_empty());
+    assert_eq!(post_signed(&running.url, body(full)).status, 503);
+    assert_eq!(listen::get(&healthz).status, 503, "writes fail");
+    // Room again: the same process stores the retries.
+    disk.resize("16m");
+    assert_eq!(post_signed(&running.url, body(full)).status, 200);
+    answered.insert(format!("m{full}"));
+    assert_eq!(listen::get(&healthz).status, 200);
+    let stopped = running.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    assert!(
+        stopped.stderr.contains("The store answers again"),
+        "{}",
+        stopped.stderr
+    );
+    let ids = stored_ids(&store);
+    assert!(ids.values().all(|n| *n == 1), "each stored once: {ids:?}");
+    assert_eq!(ids.into_keys().collect::<BTreeSet<_>>(), answered);
+}

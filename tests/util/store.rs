@@ -29,6 +29,15 @@ impl TestStore {
         }
     }
 
+    /// A SQLite file at `path`, in a directory the caller keeps.
+    pub fn sqlite_at(path: &std::path::Path) -> TestStore {
+        TestStore {
+            url: format!("sqlite:{}", path.display()),
+            redis: None,
+            _dir: None,
+        }
+    }
+
     pub fn redis(test: &str) -> Option<TestStore> {
         let redis = RedisServer::start(test)?;
         Some(TestStore {

@@ -1,6 +1,6 @@
 //! A small tmpfs for the tests that fill a filesystem (`listen --record`,
 //! `ingest` into SQLite): mounted on a temporary directory when the tests run
-//! as root (as CI does), unmounted on drop.
+//! as root (as CI does), grown with [`Tmpfs::resize`], unmounted on drop.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -30,6 +30,16 @@ impl Tmpfs {
 
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
+    }
+
+    /// Gives it room again (or takes it away): `mount -o remount,size=SIZE`.
+    pub fn resize(&self, size: &str) {
+        let status = Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(self.dir.path())
+            .status()
+            .expect("mount runs");
+        assert!(status.success(), "mount -o remount failed");
     }
 }
 
