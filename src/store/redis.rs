@@ -12,8 +12,8 @@
 //! when they are due; a claimed one is re-scored to its lease's end),
 //! `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), the dead
 //! letters' stream `B:dead` + `G`, and `B:redriven` + `G` + `:<id>`: the
-//! fields of a dead letter put back after `prune` trimmed its entry from the
-//! stream (a hash, until it is delivered or dead again); `B:probe`, set
+//! fields of a dead letter put back, read when `prune` trimmed its entry from
+//! the stream (a hash, until it is delivered or dead again); `B:probe`, set
 //! (expiring) by `/healthz` to learn whether Redis takes writes.
 
 use std::time::{Duration, Instant};
@@ -165,8 +165,9 @@ return delivered
 
 /// Moves dead letters from `ARGV[1]` on (up to `ARGV[2]`) back into the retry
 /// set, due now; only those whose original id is among `ARGV[4..]`, when given.
-/// One whose entry `prune` trimmed from the stream (`KEYS[5]`) keeps its
-/// fields in a `redriven` hash (`ARGV[3]` + id), which `claim` reads instead.
+/// Each keeps its fields in a `redriven` hash (`ARGV[3]` + id), which `claim`
+/// reads when `prune` trimmed the entry from the stream: before this, or
+/// while it runs (a prune that read the retry set before the redrive).
 const REDRIVE: &str = "
 local wanted = nil
 if #ARGV > 3 then
@@ -182,16 +183,14 @@ for i, e in ipairs(page) do
   local id = nil
   for j = 1, #e[2], 2 do if e[2][j] == 'id' then id = e[2][j + 1]; break end end
   if id and (wanted == nil or wanted[id]) then
-    if not redis.call('XRANGE', KEYS[5], id, id)[1] then
-      local fields = {}
-      for j = 1, #e[2], 2 do
-        if not own[e[2][j]] then
-          fields[#fields + 1] = e[2][j]
-          fields[#fields + 1] = e[2][j + 1]
-        end
+    local fields = {}
+    for j = 1, #e[2], 2 do
+      if not own[e[2][j]] then
+        fields[#fields + 1] = e[2][j]
+        fields[#fields + 1] = e[2][j + 1]
       end
-      if #fields > 0 then redis.call('HSET', ARGV[3] .. id, unpack(fields)) end
     end
+    if #fields > 0 then redis.call('HSET', ARGV[3] .. id, unpack(fields)) end
     redis.call('ZADD', KEYS[2], now, id)
     redis.call('HDEL', KEYS[3], id)
     redis.call('XDEL', KEYS[1], e[1])
@@ -641,7 +640,6 @@ impl Store for RedisStore {
             call.key(&self.keys.retry)
                 .key(&self.keys.attempts)
                 .key(&self.keys.delivery)
-                .key(&self.keys.stream)
                 .arg(&from)
                 .arg(REDRIVE_CHUNK)
                 .arg(&self.keys.redriven);

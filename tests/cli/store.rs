@@ -295,5 +295,13 @@ fn a_dead_letter_outlives_a_prune_and_redrive_delivers_it() {
         let bodies: BTreeSet<Vec<u8>> = app.posts().into_iter().map(|p| p.body).collect();
         let want: BTreeSet<Vec<u8>> = [1, 2].into_iter().map(status_body).collect();
         assert_eq!(bodies, want, "{}", store.url);
+        if let Some(redis) = &store.redis {
+            let copies = redis.command(&["KEYS", "wm-hooks:redriven:*"]);
+            assert_eq!(
+                copies.as_deref(),
+                Some("*0\r\n"),
+                "copies kept once delivered"
+            );
+        }
     }
 }
