@@ -305,3 +305,24 @@ fn a_dead_letter_outlives_a_prune_and_redrive_delivers_it() {
         }
     }
 }
+
+#[test]
+fn a_sqlite_uri_that_drops_the_files_locks_is_refused() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    let path = store.url.trim_start_matches("sqlite:");
+    for parameter in ["nolock=1", "immutable=1", "vfs=unix-none", "mode=ro"] {
+        let url = format!("sqlite:file:{path}?{parameter}");
+        for command in [&["store", "stats"][..], &["ingest", "--port", "0"]] {
+            let output = wm_hooks()
+                .args(command)
+                .args(["--store", &url])
+                .env("WM_HOOKS_SECRET", SECRET)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(2), "{url}");
+            let err = stderr_of(&output);
+            assert!(err.contains(&format!("`{parameter}`")), "{url}: {err}");
+        }
+    }
+}
