@@ -5,6 +5,7 @@
 //! listener (which reads); it is atomics and one small lock, never held across
 //! an await. Never prints.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::fmt::Write as _;
@@ -66,7 +67,8 @@ impl Metrics {
         let Ok(mut kinds) = self.kinds.lock() else {
             return;
         };
-        let kind = kind.unwrap_or("none");
+        let kind = label(kind.unwrap_or("none"));
+        let kind = kind.as_ref();
         if let Some(n) = kinds.get_mut(kind) {
             *n += 1;
         } else if kinds.len() < MAX_KINDS {
@@ -181,6 +183,23 @@ impl Metrics {
     }
 }
 
+/// An event type (the sender's text) as a label value: a control character
+/// or a line separator becomes U+FFFD. Prometheus's format escapes only
+/// `\\`, `"` and a line feed, and parsers split lines on a raw carriage
+/// return (or U+2028), so one such name broke the whole exposition. Made when
+/// counting, so two names that read alike here share one series, never two.
+fn label(text: &str) -> Cow<'_, str> {
+    let odd = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.contains(odd) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if odd(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
+}
+
 /// Binds `addr` for `/metrics` and `/healthz`; `healthy` asks the store.
 pub async fn bind(addr: SocketAddr) -> Result<TcpListener> {
     TcpListener::bind(addr)
@@ -273,6 +292,21 @@ mod tests {
         for i in 0..40 {
             m.event(Some(&format!("k{i}")));
         }
+    }
+
+    #[test]
+    fn an_event_type_with_control_characters_is_one_parseable_series() {
+        let m = Metrics::default();
+        for name in ["cr\rx", "cr\u{0}x", "cr\u{2028}x", "cr\nx"] {
+            m.event(Some(name));
+        }
+        let text = m.render();
+        assert!(
+            text.lines()
+                .any(|l| l == "wm_hooks_events_total{event=\"cr\u{FFFD}x\"} 4"),
+            "{text}"
+        );
+        assert!(!text.contains(['\r', '\u{0}', '\u{2028}']), "{text:?}");
         assert!(m.kinds.lock().unwrap().len() <= MAX_KINDS + 1);
     }
 }

@@ -725,3 +725,34 @@ fn a_full_disk_is_503_and_unhealthy_and_ingest_recovers_when_there_is_room() {
     assert!(ids.values().all(|n| *n == 1), "each stored once: {ids:?}");
     assert_eq!(ids.into_keys().collect::<BTreeSet<_>>(), answered);
 }
+
+#[test]
+fn metrics_stay_parseable_whatever_event_types_the_sender_names() {
+    let store = TestStore::sqlite();
+    let port = crate::util::server::free_port();
+    let running = ingest(&store, &["--metrics", &format!("127.0.0.1:{port}")]);
+    for (i, name) in ["cr\rx", "nul\u{0}x", "ls\u{2028}x", "lf\nx", "q\"b\\s"]
+        .into_iter()
+        .enumerate()
+    {
+        let body = serde_json::json!({"event": name, "data": {"message_id": format!("o{i}")}});
+        assert_eq!(post_signed(&running.url, body.to_string()).status, 200);
+    }
+    let text = listen::get(&format!("http://127.0.0.1:{port}/metrics")).body;
+    // One sample per line: a name, labels, and a number; no raw control
+    // character or line separator anywhere (parsers split lines on them).
+    assert!(
+        !text.contains(|c: char| (c.is_control() && c != '\n') || c == '\u{2028}'),
+        "{text:?}"
+    );
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let (_, value) = line.rsplit_once(' ').unwrap();
+        assert!(value.parse::<f64>().is_ok(), "{line:?}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l == "wm_hooks_events_total{event=\"q\\\"b\\\\s\"} 1"),
+        "{text}"
+    );
+    assert_eq!(running.stop().code, Some(0));
+}
