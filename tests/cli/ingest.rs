@@ -756,3 +756,37 @@ fn metrics_stay_parseable_whatever_event_types_the_sender_names() {
     );
     assert_eq!(running.stop().code, Some(0));
 }
+
+#[test]
+fn a_tls_file_too_large_for_pem_is_refused_without_reading_it_all() {
+    let store = TestStore::sqlite();
+    let cert = crate::util::server::TestCert::new();
+    let dir = tempfile::tempdir().unwrap();
+    // As /dev/zero would be, without end: 2 MiB of zeros here.
+    let huge = dir.path().join("huge.pem");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(2 << 20)
+        .unwrap();
+    let (leaf, key, huge) = (
+        cert.leaf_pem.to_str().unwrap(),
+        cert.key_pem.to_str().unwrap(),
+        huge.to_str().unwrap(),
+    );
+    for (pem, what) in [([huge, key], "certificate"), ([leaf, huge], "key")] {
+        let output = wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args(["ingest", "--port", "0", "--store", &store.url])
+            .args(["--tls-cert", pem[0], "--tls-key", pem[1]])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+        let err = stderr_of(&output);
+        assert!(
+            err.contains(&format!(
+                "cannot read the TLS {what} {huge}: it is larger than 1 MiB"
+            )),
+            "{err}"
+        );
+    }
+}
