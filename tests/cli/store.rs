@@ -326,3 +326,35 @@ fn a_sqlite_uri_that_drops_the_files_locks_is_refused() {
         }
     }
 }
+
+#[test]
+fn a_dead_letter_named_twice_is_redriven_once_and_is_not_an_error() {
+    let store = TestStore::sqlite();
+    let ids = store.append(&[status_body(1)]);
+    let failing = TestServer::start(|_: &Recorded, _| Reply::status(500));
+    let running = Listener::run(
+        &[
+            "deliver",
+            "--from",
+            &store.url,
+            "--to",
+            &failing.url("/"),
+            "--retry-schedule",
+            "10ms",
+        ],
+        &[("WM_HOOKS_SECRET", SECRET)],
+    );
+    store.wait_stats(|s| s["dead"] == 1);
+    assert_eq!(running.stop().code, Some(0));
+    let output = wm_hooks()
+        .args(["store", "redrive", "--store", &store.url, &ids[0], &ids[0]])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("Put 1 dead letter back"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert_eq!(store.stats()["dead"], 0);
+}
