@@ -49,24 +49,45 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
 /// Appends a batch: `KEYS[1]` the stream, `KEYS[2]` the counters, then one
 /// dedupe key per entry; `ARGV[1]` the window, `ARGV[2]` how many values
-/// each entry has, then each entry's field values one after another (in the
-/// order of the field names the script writes, which cost nothing to send). The
-/// dedupe keys are read with one MGET (and those set earlier in the batch
-/// remembered); the script runs atomically, so a key read absent is still
-/// absent when it is set.
+/// each entry has, `ARGV[3]` `1` when this batch is sent again (the answer to
+/// the first try was lost, and it may have run), then each entry's field
+/// values one after another (in the order of the field names the script
+/// writes, which cost nothing to send). The dedupe keys are read with one
+/// MGET (and those set earlier in the batch remembered); the script runs
+/// atomically, so a key read absent is still absent when it is set. Sent
+/// again, an entry whose key names an entry with its own arrival time,
+/// headers and body is the first try's: answered as stored, and counted by
+/// that try already, neither stored nor a duplicate twice.
 const APPEND: &str = "
 local per = tonumber(ARGV[2])
+local again = ARGV[3] == '1'
 local prior = redis.call('MGET', unpack(KEYS, 3))
 local now = {}
 local out = {}
 local stored, duplicates = 0, 0
+local function ours(id, v)
+  local got = redis.call('XRANGE', KEYS[1], id, id)[1]
+  if not got then return false end
+  local want = {received_at = ARGV[v + 3], headers = ARGV[v + 4], body = ARGV[v + 5]}
+  local same = 0
+  for j = 1, #got[2], 2 do
+    local expected = want[got[2][j]]
+    if expected ~= nil then
+      if expected ~= got[2][j + 1] then return false end
+      same = same + 1
+    end
+  end
+  return same == 3
+end
 for i = 3, #KEYS do
+  local v = 4 + (i - 3) * per
   local id = now[KEYS[i]] or prior[i - 2]
-  if id then
+  if id and again and not now[KEYS[i]] and ours(id, v) then
+    out[#out + 1] = {1, id}
+  elseif id then
     duplicates = duplicates + 1
     out[#out + 1] = {0, id}
   else
-    local v = 3 + (i - 3) * per
     id = redis.call('XADD', KEYS[1], '*', 'key', ARGV[v], 'event', ARGV[v + 1],
                     'message_id', ARGV[v + 2], 'received_at', ARGV[v + 3],
                     'headers', ARGV[v + 4], 'body', ARGV[v + 5], 'secret', ARGV[v + 6])
@@ -455,36 +476,44 @@ impl Store for RedisStore {
             return Ok(Vec::new());
         }
         let mut connection = self.connection.clone();
-        let mut invocation = self.scripts.append.prepare_invoke();
-        invocation.key(&self.keys.stream).key(&self.keys.stats);
-        for entry in &entries {
-            invocation.key(format!("{}{}", self.keys.seen, entry.key));
-        }
-        invocation.arg(duration_ms(window)).arg(ENTRY_FIELDS);
-        for entry in &entries {
-            invocation
-                .arg(&entry.key)
-                .arg(entry.event.as_deref().unwrap_or(""))
-                .arg(entry.message_id.as_deref().unwrap_or(""))
-                .arg(&entry.received_at)
-                .arg(&entry.headers)
-                .arg(&entry.body[..])
-                .arg(entry.secret.name());
-        }
-        let answers: Vec<(i64, String)> = match invocation.invoke_async(&mut connection).await {
-            // The connection was gone (Redis restarted, an idle connection
-            // cut): once more, on the new one the manager makes. Safe even if
-            // the first call ran and only its answer was lost: the dedupe
-            // keys it set make the second answer each entry a duplicate with
-            // its id, so nothing is stored twice. Not after a timeout: that
-            // one already took most of the sender's budget.
-            Err(e) if (e.is_connection_dropped() || e.is_io_error()) && !e.is_timeout() => {
-                let mut connection = self.connection.clone();
-                invocation.invoke_async(&mut connection).await
+        let invocation = |again: bool| {
+            let mut invocation = self.scripts.append.prepare_invoke();
+            invocation.key(&self.keys.stream).key(&self.keys.stats);
+            for entry in &entries {
+                invocation.key(format!("{}{}", self.keys.seen, entry.key));
             }
-            answered => answered,
-        }
-        .map_err(|e| self.failed(e))?;
+            invocation
+                .arg(duration_ms(window))
+                .arg(ENTRY_FIELDS)
+                .arg(if again { "1" } else { "0" });
+            for entry in &entries {
+                invocation
+                    .arg(&entry.key)
+                    .arg(entry.event.as_deref().unwrap_or(""))
+                    .arg(entry.message_id.as_deref().unwrap_or(""))
+                    .arg(&entry.received_at)
+                    .arg(&entry.headers)
+                    .arg(&entry.body[..])
+                    .arg(entry.secret.name());
+            }
+            invocation
+        };
+        let answers: Vec<(i64, String)> =
+            match invocation(false).invoke_async(&mut connection).await {
+                // The connection was gone (Redis restarted, an idle connection
+                // cut): once more, on the new one the manager makes. Safe even if
+                // the first call ran and only its answer was lost: the dedupe
+                // keys it set make the second find each entry, which it answers
+                // as stored (marked as sent again, so it counts nothing twice),
+                // so nothing is stored twice. Not after a timeout: that one
+                // already took most of the sender's budget.
+                Err(e) if (e.is_connection_dropped() || e.is_io_error()) && !e.is_timeout() => {
+                    let mut connection = self.connection.clone();
+                    invocation(true).invoke_async(&mut connection).await
+                }
+                answered => answered,
+            }
+            .map_err(|e| self.failed(e))?;
         if answers.len() != entries.len() {
             return Err(unavailable(
                 &self.name,

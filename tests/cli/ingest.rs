@@ -790,3 +790,98 @@ fn a_tls_file_too_large_for_pem_is_refused_without_reading_it_all() {
         );
     }
 }
+
+/// A TCP proxy in front of a Redis that can lose one answer: once `cut` is
+/// set, the connection that next sends a script call has it run, and is
+/// closed before the answer reaches the client (as a Redis restarted or a
+/// network cut right after the write would do).
+struct CuttingProxy {
+    port: u16,
+    cut: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl CuttingProxy {
+    fn start(redis_port: u16) -> CuttingProxy {
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let cutting = Arc::clone(&cut);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(("127.0.0.1", redis_port)) else {
+                    continue;
+                };
+                // Set when a script call went to Redis with `cut` set: its
+                // answer is not passed on.
+                let lose = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let (mut from_client, mut to_server) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let (cutting, losing) = (Arc::clone(&cutting), Arc::clone(&lose));
+                std::thread::spawn(move || {
+                    let mut buffer = [0u8; 65536];
+                    while let Ok(n @ 1..) = from_client.read(&mut buffer) {
+                        let script = buffer[..n].windows(7).any(|w| w == b"EVALSHA");
+                        if script && cutting.swap(false, Ordering::SeqCst) {
+                            losing.store(true, Ordering::SeqCst);
+                        }
+                        if to_server.write_all(&buffer[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = to_server.shutdown(Shutdown::Both);
+                });
+                let (mut from_server, mut to_client) = (server, client);
+                std::thread::spawn(move || {
+                    let mut buffer = [0u8; 65536];
+                    while let Ok(n @ 1..) = from_server.read(&mut buffer) {
+                        if lose.load(Ordering::SeqCst) || to_client.write_all(&buffer[..n]).is_err()
+                        {
+                            break;
+                        }
+                    }
+                    let _ = to_client.shutdown(Shutdown::Both);
+                    let _ = from_server.shutdown(Shutdown::Both);
+                });
+            }
+        });
+        CuttingProxy { port, cut }
+    }
+}
+
+#[test]
+fn an_append_whose_answer_was_lost_is_counted_once_not_as_a_duplicate() {
+    let Some(store) = TestStore::redis("ingest::an_append_whose_answer_was_lost") else {
+        return;
+    };
+    let proxy = CuttingProxy::start(store.redis.as_ref().unwrap().port);
+    let through = TestStore::at_url(format!("redis://127.0.0.1:{}/0", proxy.port));
+    let running = ingest(&through, &[]);
+    // The first loads the script; the second's answer is lost after Redis
+    // stored it, and ingest sends the batch again on a new connection.
+    assert_eq!(post_signed(&running.url, status_body(0)).status, 200);
+    proxy.cut.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    assert!(
+        !proxy.cut.load(std::sync::atomic::Ordering::SeqCst),
+        "the cut happened"
+    );
+    let stats = store.stats();
+    assert_eq!(
+        (stats["stored"].as_u64(), stats["duplicates"].as_u64()),
+        (Some(2), Some(0)),
+        "{stats}"
+    );
+    let stopped = running.stop();
+    assert!(
+        stopped
+            .stderr
+            .contains("Stopped after 2 requests: 2 stored, 0 duplicates"),
+        "{}",
+        stopped.stderr
+    );
+    let ids = stored_ids(&store);
+    assert_eq!(ids.len(), 2, "{ids:?}");
+}

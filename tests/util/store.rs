@@ -38,6 +38,16 @@ impl TestStore {
         }
     }
 
+    /// The store a URL names, run by someone else (a proxy in front of
+    /// another test store's server).
+    pub fn at_url(url: String) -> TestStore {
+        TestStore {
+            url,
+            redis: None,
+            _dir: None,
+        }
+    }
+
     pub fn redis(test: &str) -> Option<TestStore> {
         let redis = RedisServer::start(test)?;
         Some(TestStore {
