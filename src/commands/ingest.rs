@@ -114,10 +114,13 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
     let metrics = Arc::new(Metrics::default());
     let metrics_task = match metrics_listener {
         Some((listener, _)) => {
-            let health = Arc::clone(&store);
+            let (health, watched) = (Arc::clone(&store), Arc::clone(&metrics));
             let healthy = move || {
-                let store = Arc::clone(&health);
-                async move { store.ping().await.is_ok() }
+                let (store, metrics) = (Arc::clone(&health), Arc::clone(&watched));
+                // A write, not a ping, and the appends' own outcome: a store
+                // that answers but refuses writes (a full disk, a Redis at
+                // its maxmemory) answers every POST 503.
+                async move { !metrics.writes_failing() && store.probe_write().await.is_ok() }
             };
             Some(tokio::spawn(crate::http::metrics::serve(
                 listener,
@@ -337,6 +340,7 @@ impl FrontEnd {
             let started = std::time::Instant::now();
             let appended = store.append(entries, window).await;
             metrics.store_write(started.elapsed());
+            metrics.write_ended(appended.is_ok());
             metrics.in_flight(-n);
             // Only what the store holds is answered 2xx.
             match appended {

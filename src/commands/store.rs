@@ -80,8 +80,11 @@ async fn dead(args: StoreDeadArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-async fn redrive(args: StoreRedriveArgs) -> Result<Outcome> {
+async fn redrive(mut args: StoreRedriveArgs) -> Result<Outcome> {
     let (store, url) = open(&args.store).await?;
+    // An id given twice is one dead letter: counted once against what moved.
+    let mut given = std::collections::HashSet::new();
+    args.ids.retain(|id| given.insert(id.clone()));
     let moved = store.redrive(&args.ids).await?;
     output::note(format_args!(
         "Put {} back for delivery in {url}",

@@ -141,7 +141,9 @@ impl<V> Bounded<V> {
 /// (`msg:`); a `template.status` its template name, language and status
 /// (`tpl:`); a Meta delivery whose updates all carry a message id, each
 /// update's kind, id and status (`msg:`; one update keys as StartMessaging's
-/// does); anything else the SHA-256 of its body (`body:`). The parts are
+/// does); anything else the SHA-256 of its body (`body:`). An empty
+/// `message_id` or template name names nothing: such bodies key by their
+/// bytes, or every one of them would be a repeat of the first. The parts are
 /// hashed (SHA-256, hex), so a key is short whatever a sender puts in them,
 /// and the parts are joined with a separator no JSON string can hold raw
 /// (U+0000), so two different deliveries never share a key by concatenation.
@@ -167,10 +169,8 @@ pub fn store_key_of(identified: Option<&Identified>, body: &[u8]) -> String {
     // A Meta batch is the same delivery again when every update is about the
     // same messages and statuses; one update keys as StartMessaging's would.
     let updates = &identified.updates;
-    if identified.profile == Profile::Meta
-        && !updates.is_empty()
-        && updates.iter().all(|u| u.message_id.is_some())
-    {
+    let named = |u: &Identity| u.message_id.as_deref().is_some_and(|id| !id.is_empty());
+    if identified.profile == Profile::Meta && !updates.is_empty() && updates.iter().all(named) {
         let parts: Vec<&str> = updates
             .iter()
             .flat_map(|u| {
@@ -184,7 +184,7 @@ pub fn store_key_of(identified: Option<&Identified>, body: &[u8]) -> String {
         return hashed("msg", &parts);
     }
     if let (Profile::StartMessaging, [identity]) = (identified.profile, updates.as_slice()) {
-        if let Some(id) = &identity.message_id {
+        if let Some(id) = identity.message_id.as_ref().filter(|id| !id.is_empty()) {
             let status = identity.status.as_deref().unwrap_or("");
             return hashed("msg", &[&identity.event, id, status]);
         }
@@ -213,6 +213,9 @@ fn template_parts(body: &[u8]) -> Option<[String; 3]> {
         status: Option<String>,
     }
     let data = serde_json::from_slice::<Wire>(body).ok()?.data;
+    if data.template_name.is_empty() {
+        return None;
+    }
     Some([
         data.template_name,
         data.language.unwrap_or_default(),
@@ -376,5 +379,20 @@ mod tests {
         assert_ne!(store_key(two.as_bytes()), store_key(one.as_bytes()));
         let unnamed = meta(r#"{"status":"read"}"#);
         assert!(store_key(unnamed.as_bytes()).starts_with("body:"));
+        let empty = meta(r#"{"id":"","status":"read"}"#);
+        assert!(store_key(empty.as_bytes()).starts_with("body:"));
+    }
+
+    #[test]
+    fn an_empty_message_id_or_template_name_keys_by_the_body() {
+        for body in [
+            r#"{"event":"message.received","data":{"message_id":"","text":"a"}}"#,
+            r#"{"event":"template.status","data":{"template_name":"","status":"APPROVED"}}"#,
+        ] {
+            assert_eq!(
+                store_key(body.as_bytes()),
+                format!("body:{}", hex::encode(Sha256::digest(body.as_bytes())))
+            );
+        }
     }
 }

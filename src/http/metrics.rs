@@ -1,10 +1,11 @@
 //! `ingest --metrics ADDR`: the counts a production receiver is watched by, in
 //! Prometheus's text format at `/metrics`, and `/healthz` (200 while the store
-//! answers, 503 otherwise), on a small hyper listener of its own beside the
+//! takes a write, 503 otherwise), on a small hyper listener of its own beside the
 //! receiver. [`Metrics`] is shared by the front-end (which counts) and this
 //! listener (which reads); it is atomics and one small lock, never held across
 //! an await. Never prints.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::fmt::Write as _;
@@ -12,7 +13,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -32,6 +33,12 @@ const BUCKETS: [f64; 12] = [
 const MAX_KINDS: usize = 16;
 /// How long `/healthz` waits for the store.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a failed append keeps `/healthz` at 503, unless one succeeds
+/// since: long enough for a checker polling every few seconds to see it,
+/// short enough that an instance taken out of rotation is soon tried again
+/// (its write probe alone can pass on a full disk: one changed page may fit
+/// where an append's do not).
+pub const FAILED_WRITE_HOLDS: Duration = Duration::from_secs(10);
 
 #[derive(Default)]
 pub struct Metrics {
@@ -45,6 +52,8 @@ pub struct Metrics {
     latency: [AtomicU64; BUCKETS.len()],
     latency_sum_us: AtomicU64,
     latency_count: AtomicU64,
+    /// When the last append failed, unless one succeeded since.
+    failed_write: Mutex<Option<Instant>>,
 }
 
 impl Metrics {
@@ -58,7 +67,8 @@ impl Metrics {
         let Ok(mut kinds) = self.kinds.lock() else {
             return;
         };
-        let kind = kind.unwrap_or("none");
+        let kind = label(kind.unwrap_or("none"));
+        let kind = kind.as_ref();
         if let Some(n) = kinds.get_mut(kind) {
             *n += 1;
         } else if kinds.len() < MAX_KINDS {
@@ -79,6 +89,22 @@ impl Metrics {
     /// A store write began (`+1`) or ended (`-1`).
     pub fn in_flight(&self, by: i64) {
         self.in_flight.fetch_add(by, Ordering::Relaxed);
+    }
+
+    /// How the last append ended.
+    pub fn write_ended(&self, ok: bool) {
+        if let Ok(mut failed) = self.failed_write.lock() {
+            *failed = (!ok).then(Instant::now);
+        }
+    }
+
+    /// Whether the last append failed, within [`FAILED_WRITE_HOLDS`].
+    pub fn writes_failing(&self) -> bool {
+        self.failed_write
+            .lock()
+            .ok()
+            .and_then(|failed| *failed)
+            .is_some_and(|at| at.elapsed() < FAILED_WRITE_HOLDS)
     }
 
     pub fn store_write(&self, took: Duration) {
@@ -155,6 +181,23 @@ impl Metrics {
         let _ = writeln!(out, "wm_hooks_store_write_seconds_count {count}");
         out
     }
+}
+
+/// An event type (the sender's text) as a label value: a control character
+/// or a line separator becomes U+FFFD. Prometheus's format escapes only
+/// `\\`, `"` and a line feed, and parsers split lines on a raw carriage
+/// return (or U+2028), so one such name broke the whole exposition. Made when
+/// counting, so two names that read alike here share one series, never two.
+fn label(text: &str) -> Cow<'_, str> {
+    let odd = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.contains(odd) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if odd(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
 }
 
 /// Binds `addr` for `/metrics` and `/healthz`; `healthy` asks the store.
@@ -249,6 +292,21 @@ mod tests {
         for i in 0..40 {
             m.event(Some(&format!("k{i}")));
         }
+    }
+
+    #[test]
+    fn an_event_type_with_control_characters_is_one_parseable_series() {
+        let m = Metrics::default();
+        for name in ["cr\rx", "cr\u{0}x", "cr\u{2028}x", "cr\nx"] {
+            m.event(Some(name));
+        }
+        let text = m.render();
+        assert!(
+            text.lines()
+                .any(|l| l == "wm_hooks_events_total{event=\"cr\u{FFFD}x\"} 4"),
+            "{text}"
+        );
+        assert!(!text.contains(['\r', '\u{0}', '\u{2028}']), "{text:?}");
         assert!(m.kinds.lock().unwrap().len() <= MAX_KINDS + 1);
     }
 }

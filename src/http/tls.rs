@@ -11,14 +11,19 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::error::{Error, Result};
 
+/// The largest PEM file read: a chain is a few KiB. A larger one (`/dev/zero`,
+/// a file picked by mistake) is an input error, not memory without end.
+const MAX_PEM: u64 = 1024 * 1024;
+
 /// An acceptor for the chain in `cert` (leaf first) and the key in `key`.
 pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor> {
     let unreadable = |what: &str, path: &Path, e: &dyn std::fmt::Display| {
         Error::input(format!("cannot read the TLS {what} {}: {e}", path.display()))
             .with_hint("give PEM files: --tls-cert the certificate chain (leaf first), --tls-key its private key")
     };
-    let chain = CertificateDer::pem_file_iter(cert)
-        .map_err(|e| unreadable("certificate", cert, &e))?
+    let cert_pem = read_pem(cert).map_err(|e| unreadable("certificate", cert, &e))?;
+    let key_pem = read_pem(key).map_err(|e| unreadable("key", key, &e))?;
+    let chain = CertificateDer::pem_slice_iter(&cert_pem)
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| unreadable("certificate", cert, &e))?;
     if chain.is_empty() {
@@ -28,7 +33,8 @@ pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor> {
             &"no CERTIFICATE block in it",
         ));
     }
-    let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| unreadable("key", key, &e))?;
+    let key_der =
+        PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| unreadable("key", key, &e))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -43,4 +49,17 @@ pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor> {
             ))
         })?;
     Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
+/// A PEM file's bytes, at most [`MAX_PEM`] of them.
+fn read_pem(path: &Path) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_PEM + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_PEM {
+        return Err(format!("it is larger than {} MiB", MAX_PEM >> 20));
+    }
+    Ok(bytes)
 }

@@ -197,6 +197,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether the store answers.
     fn ping(&self) -> impl Future<Output = Result<()>> + Send;
+
+    /// Whether the store takes a write: one small one, made as an append's
+    /// is (SQLite: a counter row, committed; Redis: a key with a short
+    /// expiry). A store that answers but refuses writes (a full disk, a
+    /// Redis at its `maxmemory` or refusing writes after a failed save)
+    /// fails this, not [`Store::ping`].
+    fn probe_write(&self) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// Either store, chosen by URL at run time.
@@ -287,6 +294,9 @@ impl Store for Opened {
     }
     async fn ping(&self) -> Result<()> {
         either!(self, s => s.ping())
+    }
+    async fn probe_write(&self) -> Result<()> {
+        either!(self, s => s.probe_write())
     }
 }
 

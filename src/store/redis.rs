@@ -10,8 +10,11 @@
 //! `B:seen:<key>` dedupe keys (value: the entry id, expiring with the window),
 //! `B:stats` (`stored`, `duplicates`), `B:retry` + `G` (a sorted set of ids by
 //! when they are due; a claimed one is re-scored to its lease's end),
-//! `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), and the dead
-//! letters' stream `B:dead` + `G`.
+//! `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), the dead
+//! letters' stream `B:dead` + `G`, and `B:redriven` + `G` + `:<id>`: the
+//! fields of a dead letter put back, read when `prune` trimmed its entry from
+//! the stream (a hash, until it is delivered or dead again); `B:probe`, set
+//! (expiring) by `/healthz` to learn whether Redis takes writes.
 
 use std::time::{Duration, Instant};
 
@@ -35,6 +38,8 @@ const AUTOCLAIM_EVERY: Duration = Duration::from_secs(1);
 const ENTRY_FIELDS: usize = 7;
 /// Dead letters moved back per script call, so a long list never blocks Redis for long.
 const REDRIVE_CHUNK: usize = 500;
+/// How long the key a write probe sets lasts.
+const PROBE_EXPIRY_MS: u64 = 60_000;
 
 /// The current time in milliseconds, from Redis's own clock, so that several
 /// machines with skewed clocks agree on when a retry is due.
@@ -44,24 +49,45 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
 /// Appends a batch: `KEYS[1]` the stream, `KEYS[2]` the counters, then one
 /// dedupe key per entry; `ARGV[1]` the window, `ARGV[2]` how many values
-/// each entry has, then each entry's field values one after another (in the
-/// order of the field names the script writes, which cost nothing to send). The
-/// dedupe keys are read with one MGET (and those set earlier in the batch
-/// remembered); the script runs atomically, so a key read absent is still
-/// absent when it is set.
+/// each entry has, `ARGV[3]` `1` when this batch is sent again (the answer to
+/// the first try was lost, and it may have run), then each entry's field
+/// values one after another (in the order of the field names the script
+/// writes, which cost nothing to send). The dedupe keys are read with one
+/// MGET (and those set earlier in the batch remembered); the script runs
+/// atomically, so a key read absent is still absent when it is set. Sent
+/// again, an entry whose key names an entry with its own arrival time,
+/// headers and body is the first try's: answered as stored, and counted by
+/// that try already, neither stored nor a duplicate twice.
 const APPEND: &str = "
 local per = tonumber(ARGV[2])
+local again = ARGV[3] == '1'
 local prior = redis.call('MGET', unpack(KEYS, 3))
 local now = {}
 local out = {}
 local stored, duplicates = 0, 0
+local function ours(id, v)
+  local got = redis.call('XRANGE', KEYS[1], id, id)[1]
+  if not got then return false end
+  local want = {received_at = ARGV[v + 3], headers = ARGV[v + 4], body = ARGV[v + 5]}
+  local same = 0
+  for j = 1, #got[2], 2 do
+    local expected = want[got[2][j]]
+    if expected ~= nil then
+      if expected ~= got[2][j + 1] then return false end
+      same = same + 1
+    end
+  end
+  return same == 3
+end
 for i = 3, #KEYS do
+  local v = 4 + (i - 3) * per
   local id = now[KEYS[i]] or prior[i - 2]
-  if id then
+  if id and again and not now[KEYS[i]] and ours(id, v) then
+    out[#out + 1] = {1, id}
+  elseif id then
     duplicates = duplicates + 1
     out[#out + 1] = {0, id}
   else
-    local v = 3 + (i - 3) * per
     id = redis.call('XADD', KEYS[1], '*', 'key', ARGV[v], 'event', ARGV[v + 1],
                     'message_id', ARGV[v + 2], 'received_at', ARGV[v + 3],
                     'headers', ARGV[v + 4], 'body', ARGV[v + 5], 'secret', ARGV[v + 6])
@@ -79,7 +105,9 @@ return out
 /// Claims what is due again, up to `ARGV[4]`: entries of the retry set
 /// (`KEYS[2]`) whose wait is over, leased for `ARGV[3]` ms, and, when
 /// `ARGV[6]` is `1`, entries another consumer left pending (`XAUTOCLAIM` from
-/// cursor `ARGV[5]`), each with its attempts (`KEYS[3]`). Answers the next
+/// cursor `ARGV[5]`), each with its attempts (`KEYS[3]`). A retry whose
+/// entry the stream no longer holds (a dead letter put back after a prune)
+/// is read from its `redriven` hash (`ARGV[7]` + id). Answers the next
 /// cursor and the entries. New entries are read by `claim` itself.
 const CLAIM: &str = "
 local max = tonumber(ARGV[4])
@@ -92,9 +120,10 @@ local function add(id, fields)
 end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, max)) do
   local got = redis.call('XRANGE', KEYS[1], id, id)
-  if got[1] then
+  local fields = got[1] and got[1][2] or redis.call('HGETALL', ARGV[7] .. id)
+  if #fields > 0 then
     redis.call('ZADD', KEYS[2], now + lease, id)
-    add(id, got[1][2])
+    add(id, fields)
   else
     redis.call('ZREM', KEYS[2], id)
     redis.call('HDEL', KEYS[3], id)
@@ -110,8 +139,9 @@ return {cursor, out}
 ";
 
 /// How attempts ended: `ARGV[1]` is the group, `ARGV[2]` when the dead ones
-/// failed, then five values per entry: `delivered`/`retry`/`dead`, the id,
-/// the attempts made, the wait before a retry (ms), the last error. Only an
+/// failed, `ARGV[3]` the prefix of the `redriven` hashes, then five values per
+/// entry: `delivered`/`retry`/`dead`, the id, the attempts made, the wait
+/// before a retry (ms), the last error. Only an
 /// entry this consumer still held (pending in the group, or in the retry set)
 /// changes, so a late answer never undoes what another consumer did since.
 /// The delivered ones, most of a batch, take three calls in all: an entry is
@@ -120,10 +150,13 @@ return {cursor, out}
 const SETTLE: &str = "
 local delivered, dead = 0, 0
 local done = {}
-for i = 3, #ARGV, 5 do
+-- The copies of redriven entries that are done (delivered or dead again).
+local copies = {}
+for i = 4, #ARGV, 5 do
   local kind, id = ARGV[i], ARGV[i + 1]
   if kind == 'delivered' then
     done[#done + 1] = id
+    copies[#copies + 1] = ARGV[3] .. id
   else
     local held = redis.call('XACK', KEYS[1], ARGV[1], id) + redis.call('ZREM', KEYS[2], id)
     if held > 0 and kind == 'retry' then
@@ -131,10 +164,11 @@ for i = 3, #ARGV, 5 do
       redis.call('HSET', KEYS[3], id, ARGV[i + 2])
     elseif held > 0 then
       local got = redis.call('XRANGE', KEYS[1], id, id)
-      local fields = got[1] and got[1][2] or {}
+      local fields = got[1] and got[1][2] or redis.call('HGETALL', ARGV[3] .. id)
       redis.call('XADD', KEYS[5], '*', 'id', id, 'attempts', ARGV[i + 2], 'error', ARGV[i + 4],
                  'failed_at', ARGV[2], unpack(fields))
       redis.call('HDEL', KEYS[3], id)
+      copies[#copies + 1] = ARGV[3] .. id
       dead = dead + 1
     end
   end
@@ -146,17 +180,22 @@ if #done > 0 then
 end
 if delivered > 0 then redis.call('HINCRBY', KEYS[4], 'delivered', delivered) end
 if dead > 0 then redis.call('HINCRBY', KEYS[4], 'dead', dead) end
+if #copies > 0 then redis.call('DEL', unpack(copies)) end
 return delivered
 ";
 
 /// Moves dead letters from `ARGV[1]` on (up to `ARGV[2]`) back into the retry
-/// set, due now; only those whose original id is among `ARGV[3..]`, when given.
+/// set, due now; only those whose original id is among `ARGV[4..]`, when given.
+/// Each keeps its fields in a `redriven` hash (`ARGV[3]` + id), which `claim`
+/// reads when `prune` trimmed the entry from the stream: before this, or
+/// while it runs (a prune that read the retry set before the redrive).
 const REDRIVE: &str = "
 local wanted = nil
-if #ARGV > 2 then
+if #ARGV > 3 then
   wanted = {}
-  for i = 3, #ARGV do wanted[ARGV[i]] = true end
+  for i = 4, #ARGV do wanted[ARGV[i]] = true end
 end
+local own = {id = true, attempts = true, error = true, failed_at = true}
 local page = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[2]) + 1)
 local moved = 0
 local next = ''
@@ -165,6 +204,14 @@ for i, e in ipairs(page) do
   local id = nil
   for j = 1, #e[2], 2 do if e[2][j] == 'id' then id = e[2][j + 1]; break end end
   if id and (wanted == nil or wanted[id]) then
+    local fields = {}
+    for j = 1, #e[2], 2 do
+      if not own[e[2][j]] then
+        fields[#fields + 1] = e[2][j]
+        fields[#fields + 1] = e[2][j + 1]
+      end
+    end
+    if #fields > 0 then redis.call('HSET', ARGV[3] .. id, unpack(fields)) end
     redis.call('ZADD', KEYS[2], now, id)
     redis.call('HDEL', KEYS[3], id)
     redis.call('XDEL', KEYS[1], e[1])
@@ -195,6 +242,10 @@ struct Keys {
     attempts: String,
     delivery: String,
     dead: String,
+    /// The prefix of the `redriven` hashes (an entry id follows).
+    redriven: String,
+    /// The key `/healthz`'s write probe sets.
+    probe: String,
 }
 
 impl Keys {
@@ -213,6 +264,8 @@ impl Keys {
             attempts: format!("{base}:attempts{suffix}"),
             delivery: format!("{base}:delivery{suffix}"),
             dead: format!("{base}:dead{suffix}"),
+            redriven: format!("{base}:redriven{suffix}:"),
+            probe: format!("{base}:probe"),
         }
     }
 }
@@ -336,6 +389,7 @@ impl RedisStore {
             .arg(max)
             .arg(cursor)
             .arg(if autoclaim { "1" } else { "0" })
+            .arg(&self.keys.redriven)
             .invoke_async(&mut connection)
             .await?;
         if let Ok(mut state) = self.autoclaim.lock() {
@@ -422,36 +476,44 @@ impl Store for RedisStore {
             return Ok(Vec::new());
         }
         let mut connection = self.connection.clone();
-        let mut invocation = self.scripts.append.prepare_invoke();
-        invocation.key(&self.keys.stream).key(&self.keys.stats);
-        for entry in &entries {
-            invocation.key(format!("{}{}", self.keys.seen, entry.key));
-        }
-        invocation.arg(duration_ms(window)).arg(ENTRY_FIELDS);
-        for entry in &entries {
-            invocation
-                .arg(&entry.key)
-                .arg(entry.event.as_deref().unwrap_or(""))
-                .arg(entry.message_id.as_deref().unwrap_or(""))
-                .arg(&entry.received_at)
-                .arg(&entry.headers)
-                .arg(&entry.body[..])
-                .arg(entry.secret.name());
-        }
-        let answers: Vec<(i64, String)> = match invocation.invoke_async(&mut connection).await {
-            // The connection was gone (Redis restarted, an idle connection
-            // cut): once more, on the new one the manager makes. Safe even if
-            // the first call ran and only its answer was lost: the dedupe
-            // keys it set make the second answer each entry a duplicate with
-            // its id, so nothing is stored twice. Not after a timeout: that
-            // one already took most of the sender's budget.
-            Err(e) if (e.is_connection_dropped() || e.is_io_error()) && !e.is_timeout() => {
-                let mut connection = self.connection.clone();
-                invocation.invoke_async(&mut connection).await
+        let invocation = |again: bool| {
+            let mut invocation = self.scripts.append.prepare_invoke();
+            invocation.key(&self.keys.stream).key(&self.keys.stats);
+            for entry in &entries {
+                invocation.key(format!("{}{}", self.keys.seen, entry.key));
             }
-            answered => answered,
-        }
-        .map_err(|e| self.failed(e))?;
+            invocation
+                .arg(duration_ms(window))
+                .arg(ENTRY_FIELDS)
+                .arg(if again { "1" } else { "0" });
+            for entry in &entries {
+                invocation
+                    .arg(&entry.key)
+                    .arg(entry.event.as_deref().unwrap_or(""))
+                    .arg(entry.message_id.as_deref().unwrap_or(""))
+                    .arg(&entry.received_at)
+                    .arg(&entry.headers)
+                    .arg(&entry.body[..])
+                    .arg(entry.secret.name());
+            }
+            invocation
+        };
+        let answers: Vec<(i64, String)> =
+            match invocation(false).invoke_async(&mut connection).await {
+                // The connection was gone (Redis restarted, an idle connection
+                // cut): once more, on the new one the manager makes. Safe even if
+                // the first call ran and only its answer was lost: the dedupe
+                // keys it set make the second find each entry, which it answers
+                // as stored (marked as sent again, so it counts nothing twice),
+                // so nothing is stored twice. Not after a timeout: that one
+                // already took most of the sender's budget.
+                Err(e) if (e.is_connection_dropped() || e.is_io_error()) && !e.is_timeout() => {
+                    let mut connection = self.connection.clone();
+                    invocation(true).invoke_async(&mut connection).await
+                }
+                answered => answered,
+            }
+            .map_err(|e| self.failed(e))?;
         if answers.len() != entries.len() {
             return Err(unavailable(
                 &self.name,
@@ -497,7 +559,8 @@ impl Store for RedisStore {
             .key(&self.keys.delivery)
             .key(&self.keys.dead)
             .arg(&self.group)
-            .arg(failed_at);
+            .arg(failed_at)
+            .arg(&self.keys.redriven);
         for result in results {
             match result {
                 Settled::Delivered { id } => call.arg("delivered").arg(id).arg(0).arg(0).arg(""),
@@ -607,7 +670,8 @@ impl Store for RedisStore {
                 .key(&self.keys.attempts)
                 .key(&self.keys.delivery)
                 .arg(&from)
-                .arg(REDRIVE_CHUNK);
+                .arg(REDRIVE_CHUNK)
+                .arg(&self.keys.redriven);
             for id in ids {
                 call.arg(id);
             }
@@ -686,6 +750,17 @@ impl Store for RedisStore {
     async fn ping(&self) -> Result<()> {
         let mut connection = self.connection.clone();
         let _: String = connection.ping().await.map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+
+    async fn probe_write(&self) -> Result<()> {
+        // SET, as the append script's: refused at maxmemory, after a failed
+        // save (MISCONF) and on a read-only replica, as XADD would be.
+        let mut connection = self.connection.clone();
+        let () = connection
+            .pset_ex(&self.keys.probe, 1, PROBE_EXPIRY_MS)
+            .await
+            .map_err(|e| self.failed(e))?;
         Ok(())
     }
 }

@@ -42,6 +42,15 @@ impl StoreUrl {
                      must be a file, so that what was answered 2xx is kept; {HINT}"
                 ));
             }
+            if let Some(parameter) = unsafe_uri_parameter(path) {
+                return Err(format!(
+                    "`{}` opens the file with `{}`, which takes away the locking or the \
+                     writes that ingest and deliver need to share it safely; name the file \
+                     alone, such as sqlite:wm-hooks.db",
+                    text.escape_default(),
+                    parameter.escape_default()
+                ));
+            }
             return Ok(StoreUrl::Sqlite(PathBuf::from(path)));
         }
         if !text.contains(':') {
@@ -113,6 +122,23 @@ fn in_memory(path: &str) -> bool {
             .is_some_and(|uri| uri.starts_with(":memory:") || uri.contains("mode=memory"))
 }
 
+/// A parameter of a `file:` URI (SQLite reads those) that would open the
+/// file without its locks (`nolock`, `immutable`, a `vfs` such as
+/// `unix-none`) or read-only (`mode=ro`): two processes on it could then
+/// overwrite each other's commits, or every write fail.
+fn unsafe_uri_parameter(path: &str) -> Option<&str> {
+    let (_, query) = path.strip_prefix("file:")?.split_once('?')?;
+    let query = query.split('#').next().unwrap_or("");
+    query.split('&').find(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match name {
+            "nolock" | "immutable" | "vfs" => true,
+            "mode" => !matches!(value, "rw" | "rwc"),
+            _ => false,
+        }
+    })
+}
+
 impl fmt::Display for StoreUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -158,6 +184,12 @@ mod tests {
             "{shown}"
         );
         assert_eq!(redis("redis://localhost").connect, "redis://localhost");
+        for safe in [
+            "sqlite:file:x.db?mode=rwc&cache=private",
+            "sqlite:nolock=1.db",
+        ] {
+            assert!(StoreUrl::parse(safe).is_ok(), "{safe}");
+        }
         // A bare path is most likely a file: say how to write it.
         let bare = StoreUrl::parse("foo.db").unwrap_err();
         assert!(bare.contains("a file is sqlite:foo.db"), "{bare}");
@@ -170,6 +202,10 @@ mod tests {
             ("sqlite::memory:", "in memory"),
             ("sqlite:file::memory:?cache=shared", "in memory"),
             ("sqlite:file:x.db?mode=memory", "in memory"),
+            ("sqlite:file:x.db?nolock=1", "`nolock=1`"),
+            ("sqlite:file:x.db?cache=shared&immutable=1", "`immutable=1`"),
+            ("sqlite:file:x.db?vfs=unix-none", "`vfs=unix-none`"),
+            ("sqlite:file:x.db?mode=ro", "`mode=ro`"),
             ("postgres://x/y", "scheme"),
             ("wm-hooks.db", "not a store URL"),
             ("redis:///0", "names no host"),
@@ -216,7 +252,9 @@ mod tests {
                 }
                 Ok(other) => prop_assert!(false, "{other:?}"),
                 Err(_) => prop_assert!(
-                    text.trim().len() <= "sqlite://".len() || text.contains("memory")
+                    text.trim().len() <= "sqlite://".len()
+                        || text.contains("memory")
+                        || unsafe_uri_parameter(text.trim()["sqlite:".len()..].trim_start_matches('/')).is_some()
                 ),
             }
         }

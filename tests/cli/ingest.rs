@@ -617,3 +617,271 @@ fn a_redis_database_number_out_of_range_is_exit_2_at_the_start() {
     assert!(!stderr.contains("Listening on"), "{stderr}");
     assert!(!stderr.contains("Storing verified events"), "{stderr}");
 }
+
+#[test]
+fn events_with_an_empty_message_id_are_each_stored_not_taken_for_repeats() {
+    for store in TestStore::both("ingest::events_with_an_empty_message_id") {
+        let running = ingest(&store, &[]);
+        let bodies = [
+            r#"{"event":"message.received","data":{"message_id":"","text":"first"}}"#,
+            r#"{"event":"message.received","data":{"message_id":"","text":"second"}}"#,
+            r#"{"event":"template.status","data":{"template_name":"","status":"APPROVED"}}"#,
+            r#"{"event":"template.status","data":{"template_name":"","status":"REJECTED"}}"#,
+        ];
+        for body in bodies {
+            assert_eq!(post_signed(&running.url, body.as_bytes()).status, 200);
+        }
+        // The same bytes again are still a repeat.
+        assert_eq!(post_signed(&running.url, bodies[0].as_bytes()).status, 200);
+        let stats = store.stats();
+        assert_eq!(
+            (stats["stored"].as_u64(), stats["duplicates"].as_u64()),
+            (Some(4), Some(1)),
+            "{stats} ({})",
+            store.url
+        );
+        assert_eq!(running.stop().code, Some(0));
+    }
+}
+
+#[test]
+fn healthz_is_503_while_the_store_answers_but_refuses_writes() {
+    let Some(store) = TestStore::redis("ingest::healthz_is_503_while_the_store_refuses_writes")
+    else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let port = crate::util::server::free_port();
+    let metrics_addr = format!("127.0.0.1:{port}");
+    let healthz = format!("http://{metrics_addr}/healthz");
+    let running = ingest(&store, &["--metrics", &metrics_addr]);
+    assert_eq!(listen::get(&healthz).status, 200);
+    // At its maxmemory (the default policy evicts nothing) Redis still
+    // answers PING, and refuses every write.
+    let set = |limit: &str| {
+        let reply = redis.command(&["CONFIG", "SET", "maxmemory", limit]);
+        assert!(
+            reply.as_deref().is_some_and(|r| r.starts_with("+OK")),
+            "{reply:?}"
+        );
+    };
+    set("1");
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 503);
+    assert_eq!(listen::get(&healthz).status, 503, "a store refusing writes");
+    set("0");
+    // The failed POST holds /healthz at 503 for a while, unless a write
+    // succeeds since (the platform's retry).
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    assert_eq!(listen::get(&healthz).status, 200);
+    assert_eq!(running.stop().code, Some(0));
+}
+
+#[test]
+fn a_full_disk_is_503_and_unhealthy_and_ingest_recovers_when_there_is_room() {
+    let Some(disk) = crate::util::tmpfs::Tmpfs::mount("1m") else {
+        return;
+    };
+    let store = TestStore::sqlite_at(&disk.path("events.db"));
+    let port = crate::util::server::free_port();
+    let healthz = format!("http://127.0.0.1:{port}/healthz");
+    let running = ingest(&store, &["--metrics", &format!("127.0.0.1:{port}")]);
+    assert_eq!(listen::get(&healthz).status, 200);
+    let body = |i: usize| {
+        let pad = "x".repeat(3000);
+        format!(r#"{{"event":"message.received","data":{{"message_id":"m{i}","pad":"{pad}"}}}}"#)
+    };
+    // 3 KiB events, one after another, until the disk is full: a MiB holds
+    // a few hundred at most.
+    let mut answered = BTreeSet::new();
+    let full = (0..2000)
+        .find(|&i| {
+            let reply = post_signed(&running.url, body(i));
+            match reply.status {
+                200 => !answered.insert(format!("m{i}")),
+                503 => {
+                    assert_eq!(reply.headers["retry-after"], "30");
+                    true
+                }
+                other => panic!("m{i} answered {other}"),
+            }
+        })
+        .expect("the disk fills");
+    assert!(!answered.is_empty());
+    assert_eq!(post_signed(&running.url, body(full)).status, 503);
+    assert_eq!(listen::get(&healthz).status, 503, "writes fail");
+    // Room again: the same process stores the retries.
+    disk.resize("16m");
+    assert_eq!(post_signed(&running.url, body(full)).status, 200);
+    answered.insert(format!("m{full}"));
+    assert_eq!(listen::get(&healthz).status, 200);
+    let stopped = running.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    assert!(
+        stopped.stderr.contains("The store answers again"),
+        "{}",
+        stopped.stderr
+    );
+    let ids = stored_ids(&store);
+    assert!(ids.values().all(|n| *n == 1), "each stored once: {ids:?}");
+    assert_eq!(ids.into_keys().collect::<BTreeSet<_>>(), answered);
+}
+
+#[test]
+fn metrics_stay_parseable_whatever_event_types_the_sender_names() {
+    let store = TestStore::sqlite();
+    let port = crate::util::server::free_port();
+    let running = ingest(&store, &["--metrics", &format!("127.0.0.1:{port}")]);
+    for (i, name) in ["cr\rx", "nul\u{0}x", "ls\u{2028}x", "lf\nx", "q\"b\\s"]
+        .into_iter()
+        .enumerate()
+    {
+        let body = serde_json::json!({"event": name, "data": {"message_id": format!("o{i}")}});
+        assert_eq!(post_signed(&running.url, body.to_string()).status, 200);
+    }
+    let text = listen::get(&format!("http://127.0.0.1:{port}/metrics")).body;
+    // One sample per line: a name, labels, and a number; no raw control
+    // character or line separator anywhere (parsers split lines on them).
+    assert!(
+        !text.contains(|c: char| (c.is_control() && c != '\n') || c == '\u{2028}'),
+        "{text:?}"
+    );
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let (_, value) = line.rsplit_once(' ').unwrap();
+        assert!(value.parse::<f64>().is_ok(), "{line:?}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l == "wm_hooks_events_total{event=\"q\\\"b\\\\s\"} 1"),
+        "{text}"
+    );
+    assert_eq!(running.stop().code, Some(0));
+}
+
+#[test]
+fn a_tls_file_too_large_for_pem_is_refused_without_reading_it_all() {
+    let store = TestStore::sqlite();
+    let cert = crate::util::server::TestCert::new();
+    let dir = tempfile::tempdir().unwrap();
+    // As /dev/zero would be, without end: 2 MiB of zeros here.
+    let huge = dir.path().join("huge.pem");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(2 << 20)
+        .unwrap();
+    let (leaf, key, huge) = (
+        cert.leaf_pem.to_str().unwrap(),
+        cert.key_pem.to_str().unwrap(),
+        huge.to_str().unwrap(),
+    );
+    for (pem, what) in [([huge, key], "certificate"), ([leaf, huge], "key")] {
+        let output = wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args(["ingest", "--port", "0", "--store", &store.url])
+            .args(["--tls-cert", pem[0], "--tls-key", pem[1]])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+        let err = stderr_of(&output);
+        assert!(
+            err.contains(&format!(
+                "cannot read the TLS {what} {huge}: it is larger than 1 MiB"
+            )),
+            "{err}"
+        );
+    }
+}
+
+/// A TCP proxy in front of a Redis that can lose one answer: once `cut` is
+/// set, the connection that next sends a script call has it run, and is
+/// closed before the answer reaches the client (as a Redis restarted or a
+/// network cut right after the write would do).
+struct CuttingProxy {
+    port: u16,
+    cut: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl CuttingProxy {
+    fn start(redis_port: u16) -> CuttingProxy {
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let cutting = Arc::clone(&cut);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(("127.0.0.1", redis_port)) else {
+                    continue;
+                };
+                // Set when a script call went to Redis with `cut` set: its
+                // answer is not passed on.
+                let lose = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let (mut from_client, mut to_server) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let (cutting, losing) = (Arc::clone(&cutting), Arc::clone(&lose));
+                std::thread::spawn(move || {
+                    let mut buffer = [0u8; 65536];
+                    while let Ok(n @ 1..) = from_client.read(&mut buffer) {
+                        let script = buffer[..n].windows(7).any(|w| w == b"EVALSHA");
+                        if script && cutting.swap(false, Ordering::SeqCst) {
+                            losing.store(true, Ordering::SeqCst);
+                        }
+                        if to_server.write_all(&buffer[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = to_server.shutdown(Shutdown::Both);
+                });
+                let (mut from_server, mut to_client) = (server, client);
+                std::thread::spawn(move || {
+                    let mut buffer = [0u8; 65536];
+                    while let Ok(n @ 1..) = from_server.read(&mut buffer) {
+                        if lose.load(Ordering::SeqCst) || to_client.write_all(&buffer[..n]).is_err()
+                        {
+                            break;
+                        }
+                    }
+                    let _ = to_client.shutdown(Shutdown::Both);
+                    let _ = from_server.shutdown(Shutdown::Both);
+                });
+            }
+        });
+        CuttingProxy { port, cut }
+    }
+}
+
+#[test]
+fn an_append_whose_answer_was_lost_is_counted_once_not_as_a_duplicate() {
+    let Some(store) = TestStore::redis("ingest::an_append_whose_answer_was_lost") else {
+        return;
+    };
+    let proxy = CuttingProxy::start(store.redis.as_ref().unwrap().port);
+    let through = TestStore::at_url(format!("redis://127.0.0.1:{}/0", proxy.port));
+    let running = ingest(&through, &[]);
+    // The first loads the script; the second's answer is lost after Redis
+    // stored it, and ingest sends the batch again on a new connection.
+    assert_eq!(post_signed(&running.url, status_body(0)).status, 200);
+    proxy.cut.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    assert!(
+        !proxy.cut.load(std::sync::atomic::Ordering::SeqCst),
+        "the cut happened"
+    );
+    let stats = store.stats();
+    assert_eq!(
+        (stats["stored"].as_u64(), stats["duplicates"].as_u64()),
+        (Some(2), Some(0)),
+        "{stats}"
+    );
+    let stopped = running.stop();
+    assert!(
+        stopped
+            .stderr
+            .contains("Stopped after 2 requests: 2 stored, 0 duplicates"),
+        "{}",
+        stopped.stderr
+    );
+    let ids = stored_ids(&store);
+    assert_eq!(ids.len(), 2, "{ids:?}");
+}

@@ -4,46 +4,12 @@
 //! the file is left holding whole lines only, and a torn last line left by an
 //! earlier run is repaired when the file is opened again.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use wm_hooks::contract::record;
 
 use crate::util::listen::{Listener, post_signed, post_signed_concurrently};
-
-/// A tmpfs of `size` mounted on a temp dir, unmounted on drop.
-struct Tmpfs {
-    dir: tempfile::TempDir,
-}
-
-impl Tmpfs {
-    /// `None` (and a message saying the test is skipped) unless running as root.
-    fn mount(size: &str) -> Option<Tmpfs> {
-        // SAFETY: geteuid has no preconditions.
-        if unsafe { libc::geteuid() } != 0 {
-            eprintln!("skipped: mounting a full filesystem needs root (CI runs as root)");
-            return None;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let status = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir.path())
-            .status()
-            .expect("mount runs");
-        assert!(status.success(), "mount -t tmpfs failed");
-        Some(Tmpfs { dir })
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(self.dir.path()).status();
-    }
-}
+use crate::util::tmpfs::Tmpfs;
 
 /// 1 KiB signed events, each with its own id.
 fn bodies(n: usize) -> Vec<String> {

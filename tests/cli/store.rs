@@ -252,3 +252,109 @@ fn prune_takes_ages_up_to_a_year_inclusive() {
         stderr_of(&output)
     );
 }
+
+#[test]
+fn a_dead_letter_outlives_a_prune_and_redrive_delivers_it() {
+    for store in TestStore::both("store::a_dead_letter_outlives_a_prune") {
+        store.append(&[status_body(1), status_body(2)]);
+        let failing = TestServer::start(|_: &Recorded, _| Reply::status(500));
+        let args = |url: &str| {
+            [
+                "deliver",
+                "--from",
+                &store.url,
+                "--to",
+                url,
+                "--retry-schedule",
+                "50ms",
+            ]
+            .map(String::from)
+        };
+        let first = Listener::run(
+            &args(&failing.url("/")).each_ref().map(String::as_str),
+            &[("WM_HOOKS_SECRET", SECRET)],
+        );
+        store.wait_stats(|s| s["dead"] == 2 && s["pending"] == 0);
+        assert_eq!(first.stop().code, Some(0));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        // Redis trims the dead entries from the stream (their letters keep
+        // every field); what redrive puts back must still be deliverable.
+        prune(&store, "1ms");
+        let output = wm_hooks()
+            .args(["store", "redrive", "--all", "--store", &store.url])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let app = TestServer::start(|_: &Recorded, _| Reply::status(200));
+        let second = Listener::run(
+            &args(&app.url("/")).each_ref().map(String::as_str),
+            &[("WM_HOOKS_SECRET", SECRET)],
+        );
+        store.wait_stats(|s| s["delivered"] == 2 && s["pending"] == 0);
+        assert_eq!(second.stop().code, Some(0));
+        let bodies: BTreeSet<Vec<u8>> = app.posts().into_iter().map(|p| p.body).collect();
+        let want: BTreeSet<Vec<u8>> = [1, 2].into_iter().map(status_body).collect();
+        assert_eq!(bodies, want, "{}", store.url);
+        if let Some(redis) = &store.redis {
+            let copies = redis.command(&["KEYS", "wm-hooks:redriven:*"]);
+            assert_eq!(
+                copies.as_deref(),
+                Some("*0\r\n"),
+                "copies kept once delivered"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_sqlite_uri_that_drops_the_files_locks_is_refused() {
+    let store = TestStore::sqlite();
+    store.append(&[status_body(1)]);
+    let path = store.url.trim_start_matches("sqlite:");
+    for parameter in ["nolock=1", "immutable=1", "vfs=unix-none", "mode=ro"] {
+        let url = format!("sqlite:file:{path}?{parameter}");
+        for command in [&["store", "stats"][..], &["ingest", "--port", "0"]] {
+            let output = wm_hooks()
+                .args(command)
+                .args(["--store", &url])
+                .env("WM_HOOKS_SECRET", SECRET)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(2), "{url}");
+            let err = stderr_of(&output);
+            assert!(err.contains(&format!("`{parameter}`")), "{url}: {err}");
+        }
+    }
+}
+
+#[test]
+fn a_dead_letter_named_twice_is_redriven_once_and_is_not_an_error() {
+    let store = TestStore::sqlite();
+    let ids = store.append(&[status_body(1)]);
+    let failing = TestServer::start(|_: &Recorded, _| Reply::status(500));
+    let running = Listener::run(
+        &[
+            "deliver",
+            "--from",
+            &store.url,
+            "--to",
+            &failing.url("/"),
+            "--retry-schedule",
+            "10ms",
+        ],
+        &[("WM_HOOKS_SECRET", SECRET)],
+    );
+    store.wait_stats(|s| s["dead"] == 1);
+    assert_eq!(running.stop().code, Some(0));
+    let output = wm_hooks()
+        .args(["store", "redrive", "--store", &store.url, &ids[0], &ids[0]])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("Put 1 dead letter back"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert_eq!(store.stats()["dead"], 0);
+}

@@ -9,6 +9,7 @@ pub mod server;
 pub mod listen;
 pub mod redis;
 pub mod store;
+pub mod tmpfs;
 
 use std::path::PathBuf;
 

@@ -29,6 +29,25 @@ impl TestStore {
         }
     }
 
+    /// A SQLite file at `path`, in a directory the caller keeps.
+    pub fn sqlite_at(path: &std::path::Path) -> TestStore {
+        TestStore {
+            url: format!("sqlite:{}", path.display()),
+            redis: None,
+            _dir: None,
+        }
+    }
+
+    /// The store a URL names, run by someone else (a proxy in front of
+    /// another test store's server).
+    pub fn at_url(url: String) -> TestStore {
+        TestStore {
+            url,
+            redis: None,
+            _dir: None,
+        }
+    }
+
     pub fn redis(test: &str) -> Option<TestStore> {
         let redis = RedisServer::start(test)?;
         Some(TestStore {

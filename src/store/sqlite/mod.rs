@@ -432,6 +432,19 @@ impl Store for SqliteStore {
         self.call(|c, _| c.query_row("SELECT 1", [], |_| Ok(())))
             .await
     }
+
+    async fn probe_write(&self) -> Result<()> {
+        // When it was last probed: a changed row, so the commit writes a page.
+        self.call(|c, _| {
+            c.prepare_cached(
+                "INSERT INTO counters (name, value) VALUES ('probed_at', ?1)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([now_ms()])
+            .map(drop)
+        })
+        .await
+    }
 }
 
 #[cfg(test)]
