@@ -53,13 +53,8 @@ pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor> {
 
 /// A PEM file's bytes, at most [`MAX_PEM`] of them.
 fn read_pem(path: &Path) -> std::result::Result<Vec<u8>, String> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_PEM + 1).read_to_end(&mut bytes))
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_PEM {
-        return Err(format!("it is larger than {} MiB", MAX_PEM >> 20));
-    }
-    Ok(bytes)
+        .and_then(|file| crate::input::read_at_most(file, MAX_PEM))
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("it is larger than {} MiB", MAX_PEM >> 20))
 }

@@ -4,7 +4,6 @@
 //! Reads the file; never prints, and never quotes a line back (it may hold
 //! the key).
 
-use std::io::Read;
 use std::path::Path;
 
 use hyper::header::{HeaderName, HeaderValue};
@@ -27,20 +26,15 @@ pub fn read(
             path.display()
         ))
     };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .map_err(failed)?
-        .take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(failed)?;
-    if bytes.len() as u64 > MAX_FILE {
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let Some(bytes) = super::read_at_most(file, MAX_FILE).map_err(failed)? else {
         return Err(Error::input(format!(
             "the header file {} is larger than {} KiB",
             path.display(),
             MAX_FILE / 1024
         ))
         .with_hint("-H @FILE takes a few `Name: value` lines; is this the right file?"));
-    }
+    };
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::input(format!(
             "the header file {} is not UTF-8 text",

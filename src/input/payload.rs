@@ -95,16 +95,9 @@ impl Payload {
     /// Reads the whole payload into memory: at most [`MAX_HELD`] bytes, a
     /// larger one (`/dev/zero`, a file picked by mistake) is an input error.
     pub fn read_all(&self) -> Result<Vec<u8>> {
-        let mut body = Vec::new();
-        self.open()?
-            .0
-            .take(MAX_HELD + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| self.read_error(&e))?;
-        if body.len() as u64 > MAX_HELD {
-            return Err(self.too_large(MAX_HELD, "the most a payload may be"));
-        }
-        Ok(body)
+        super::read_at_most(self.open()?.0, MAX_HELD)
+            .map_err(|e| self.read_error(&e))?
+            .ok_or_else(|| self.too_large(MAX_HELD, "the most a payload may be"))
     }
 
     /// The error for a payload past `limit`, which `why` explains.

@@ -334,7 +334,6 @@ const EMPTY_TOKEN: &str = "an empty hub.verify_token matches no handshake: set t
                            platform is given (Meta's app dashboard), or leave it unset to use the webhook secret";
 
 fn read_file_as(path: &Path, of: &FileOf) -> Result<Secret> {
-    use std::io::Read;
     let failed = |e: std::io::Error| {
         Error::input(format!(
             "cannot read the {} {}: {e}",
@@ -342,13 +341,8 @@ fn read_file_as(path: &Path, of: &FileOf) -> Result<Secret> {
             path.display()
         ))
     };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .map_err(failed)?
-        .take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(failed)?;
-    if bytes.len() as u64 > MAX_FILE {
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let Some(bytes) = super::read_at_most(file, MAX_FILE).map_err(failed)? else {
         return Err(Error::input(format!(
             "the {} {} is larger than {} KiB",
             of.noun,
@@ -356,7 +350,7 @@ fn read_file_as(path: &Path, of: &FileOf) -> Result<Secret> {
             MAX_FILE / 1024
         ))
         .with_hint(of.too_large));
-    }
+    };
     Secret::new(strip_one_newline(bytes), Source::File).map_err(|e| Error {
         message: format!("the {} {} is empty", of.noun, path.display()),
         hint: of.empty.map(str::to_string).or(e.hint),

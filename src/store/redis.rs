@@ -156,7 +156,6 @@ for i = 4, #ARGV, 5 do
   local kind, id = ARGV[i], ARGV[i + 1]
   if kind == 'delivered' then
     done[#done + 1] = id
-    copies[#copies + 1] = ARGV[3] .. id
   else
     local held = redis.call('XACK', KEYS[1], ARGV[1], id) + redis.call('ZREM', KEYS[2], id)
     if held > 0 and kind == 'retry' then
@@ -174,9 +173,14 @@ for i = 4, #ARGV, 5 do
   end
 end
 if #done > 0 then
-  delivered = redis.call('XACK', KEYS[1], ARGV[1], unpack(done))
-    + redis.call('ZREM', KEYS[2], unpack(done))
+  local retried = redis.call('ZREM', KEYS[2], unpack(done))
+  delivered = redis.call('XACK', KEYS[1], ARGV[1], unpack(done)) + retried
   redis.call('HDEL', KEYS[3], unpack(done))
+  -- Only an entry of the retry set can have a copy (redrive puts it there),
+  -- so a batch of new entries, the most of them, deletes none.
+  if retried > 0 then
+    for _, id in ipairs(done) do copies[#copies + 1] = ARGV[3] .. id end
+  end
 end
 if delivered > 0 then redis.call('HINCRBY', KEYS[4], 'delivered', delivered) end
 if dead > 0 then redis.call('HINCRBY', KEYS[4], 'dead', dead) end

@@ -426,17 +426,7 @@ impl Runner<'_> {
             Some((copy, problem)) => {
                 let baseline = self.observed.signed.accepted() > 0;
                 let own = hint.filter(|_| baseline || expectation != Expectation::Accepted);
-                let fits_own = own.is_some_and(|(when, _)| when.shown_by(problem, *copy));
-                Some(match problem {
-                    // Other correctly signed deliveries got through: the
-                    // secret and the header are not in question, this body is.
-                    Problem::NotAccepted(status)
-                        if baseline && !fits_own && matches!(status.as_u16(), 401 | 403) =>
-                    {
-                        signature_refused_for_this_body(&self.header, *status)
-                    }
-                    _ => advice(problem, *copy, own, &self.header),
-                })
+                Some(advice(problem, *copy, own, &self.header, baseline))
             }
             None if expectation == Expectation::Either => {
                 Some(information(accepted, &self.observed.forged).into())
@@ -610,15 +600,24 @@ fn signature_refused_for_this_body(header: &HeaderName, status: StatusCode) -> S
 
 /// The hint for a wrong answer: the check's own when the answer shows the
 /// mistake the check is about (for copies, a repeat refused after the first
-/// was accepted), else the one the answer's status calls for.
+/// was accepted), else the one the answer's status calls for, knowing whether
+/// other correctly signed deliveries were accepted (`signed_accepted`).
 fn advice(
     problem: &Problem,
     copy: usize,
     hint: Option<(When, &str)>,
     header: &HeaderName,
+    signed_accepted: bool,
 ) -> String {
-    match hint {
-        Some((when, hint)) if when.shown_by(problem, copy) => hint.to_string(),
+    match (hint, problem) {
+        (Some((when, hint)), _) if when.shown_by(problem, copy) => hint.to_string(),
+        // Other correctly signed deliveries got through: the secret and the
+        // header are not in question, this body is.
+        (_, Problem::NotAccepted(status))
+            if signed_accepted && matches!(status.as_u16(), 401 | 403) =>
+        {
+            signature_refused_for_this_body(header, *status)
+        }
         _ => problem.hint(header),
     }
 }
@@ -686,7 +685,7 @@ mod tests {
             let Test::Deliver { hint, .. } = spec.test else {
                 panic!("{name} delivers")
             };
-            advice(problem, copy, hint, &header)
+            advice(problem, copy, hint, &header, false)
         };
         let unknown = "tolerance.unknown-event";
         assert!(hint_of(unknown, &refused(400), 0).contains("answer 2xx and ignore it"));
