@@ -94,7 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Open connections served at once; at the limit, a new connection makes the longest-idle one close (never one with a request in service), and is itself closed on arrival only when every connection has a request in service')
             [CompletionResult]::new('--previous-secret', '--previous-secret', [CompletionResultType]::ParameterName, 'Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET]; prefer the variable or --previous-secret-file')
             [CompletionResult]::new('--previous-secret-file', '--previous-secret-file', [CompletionResultType]::ParameterName, 'Read the previous secret from a file (one trailing newline is removed)')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain HTTP for a TLS proxy in front')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key of --tls-cert (PEM)')
             [CompletionResult]::new('--dedupe-window', '--dedupe-window', [CompletionResultType]::ParameterName, 'An event stored within this long is answered 200 and not stored again (the platform retries for 24h)')
@@ -304,7 +304,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;store;stats' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The Redis consumer group whose deliveries are counted (ignored for SQLite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object on stdout')
@@ -319,7 +319,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;store;dead' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The Redis consumer group whose deliveries are counted (ignored for SQLite)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'List at most N, in the order their events were stored')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)')
@@ -335,7 +335,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;store;redrive' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The Redis consumer group whose deliveries are counted (ignored for SQLite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Put every dead letter back')
@@ -350,7 +350,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;store;prune' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The Redis consumer group whose deliveries are counted (ignored for SQLite)')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Remove what was delivered and received longer ago than this (24h, 7d)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)')

@@ -89,7 +89,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --max-connections 'Open connections served at once; at the limit, a new connection makes the longest-idle one close (never one with a request in service), and is itself closed on arrival only when every connection has a request in service'
             cand --previous-secret 'Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET]; prefer the variable or --previous-secret-file'
             cand --previous-secret-file 'Read the previous secret from a file (one trailing newline is removed)'
-            cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --store 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
             cand --tls-cert 'Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain HTTP for a TLS proxy in front'
             cand --tls-key 'The private key of --tls-cert (PEM)'
             cand --dedupe-window 'An event stored within this long is answered 200 and not stored again (the platform retries for 24h)'
@@ -290,7 +290,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wm-hooks;store;stats'= {
-            cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --store 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
             cand --group 'The Redis consumer group whose deliveries are counted (ignored for SQLite)'
             cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
             cand --json 'Print one JSON object on stdout'
@@ -304,7 +304,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --version 'Print version'
         }
         &'wm-hooks;store;dead'= {
-            cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --store 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
             cand --group 'The Redis consumer group whose deliveries are counted (ignored for SQLite)'
             cand --limit 'List at most N, in the order their events were stored'
             cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
@@ -319,7 +319,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --version 'Print version'
         }
         &'wm-hooks;store;redrive'= {
-            cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --store 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
             cand --group 'The Redis consumer group whose deliveries are counted (ignored for SQLite)'
             cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'
             cand --all 'Put every dead letter back'
@@ -333,7 +333,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --version 'Print version'
         }
         &'wm-hooks;store;prune'= {
-            cand --store 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
+            cand --store 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]'
             cand --group 'The Redis consumer group whose deliveries are counted (ignored for SQLite)'
             cand --older-than 'Remove what was delivered and received longer ago than this (24h, 7d)'
             cand --color 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)'

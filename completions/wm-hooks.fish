@@ -91,7 +91,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l read-timeou
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l max-connections -d 'Open connections served at once; at the limit, a new connection makes the longest-idle one close (never one with a request in service), and is itself closed on arrival only when every connection has a request in service' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l previous-secret -d 'Also accept this secret, during a rotation [env: WM_HOOKS_PREVIOUS_SECRET]; prefer the variable or --previous-secret-file' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l previous-secret-file -d 'Read the previous secret from a file (one trailing newline is removed)' -r -F
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l store -d 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l tls-cert -d 'Serve HTTPS with this certificate chain (PEM, leaf first); without it, plain HTTP for a TLS proxy in front' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l tls-key -d 'The private key of --tls-cert (PEM)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand ingest" -l dedupe-window -d 'An event stored within this long is answered 200 and not stored again (the platform retries for 24h)' -r
@@ -324,7 +324,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive prune help" -f -a "redrive" -d 'Put dead letters back for delivery (all, or those named), attempts reset'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive prune help" -f -a "prune" -d 'Remove delivered entries received more than --older-than ago'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and not __fish_seen_subcommand_from stats dead redrive prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -l store -d 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -l group -d 'The Redis consumer group whose deliveries are counted (ignored for SQLite)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
 always\t''
@@ -334,7 +334,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l store -d 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l group -d 'The Redis consumer group whose deliveries are counted (ignored for SQLite)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l limit -d 'List at most N, in the order their events were stored' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
@@ -345,7 +345,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -s h -l help -d 'Print help'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from dead" -s V -l version -d 'Print version'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -l store -d 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -l group -d 'The Redis consumer group whose deliveries are counted (ignored for SQLite)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''
 always\t''
@@ -355,7 +355,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -s v -l verbose -d 'Print more on stderr'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -s h -l help -d 'Print help'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from redrive" -s V -l version -d 'Print version'
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from prune" -l store -d 'The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from prune" -l store -d 'The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or redis+unix:///PATH/redis.sock?db=N, with ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from prune" -l group -d 'The Redis consumer group whose deliveries are counted (ignored for SQLite)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from prune" -l older-than -d 'Remove what was delivered and received longer ago than this (24h, 7d)' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand store; and __fish_seen_subcommand_from prune" -l color -d 'When to colour output: auto colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)' -r -f -a "auto\t''

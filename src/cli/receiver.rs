@@ -107,7 +107,8 @@ pub struct IngestArgs {
     /// Read the previous secret from a file (one trailing newline is removed)
     #[arg(long, value_name = "PATH")]
     pub previous_secret_file: Option<PathBuf>,
-    /// The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with
+    /// The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or
+    /// redis+unix:///PATH/redis.sock?db=N, with
     /// ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
     #[arg(long, value_name = "URL", value_parser = parse_store())]
     pub store: Option<StoreUrl>,

@@ -19,7 +19,8 @@ use crate::store::{StoreUrl, redis};
 // Where a store is: `--store` / `--from`, else WM_HOOKS_STORE, else sqlite:wm-hooks.db.
 #[derive(Debug, Clone, Default, Args)]
 pub struct StoreArgs {
-    /// The store: sqlite:PATH or redis://HOST:PORT/DB (rediss:// for TLS), with
+    /// The store: sqlite:PATH, redis://HOST:PORT/DB (rediss:// for TLS) or
+    /// redis+unix:///PATH/redis.sock?db=N, with
     /// ?stream=NAME [env: WM_HOOKS_STORE] [default: sqlite:wm-hooks.db]
     #[arg(long, value_name = "URL", value_parser = parse_store())]
     pub store: Option<StoreUrl>,

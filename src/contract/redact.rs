@@ -265,14 +265,26 @@ pub fn url(url: &reqwest::Url) -> String {
 }
 
 /// Text meant as a URL that may not parse, shown without what could be a
-/// password: all between `://` and the last `@` is `****`.
+/// password: all between `://` and the last `@` is `****`, and so is the
+/// value of a `pass=` query parameter (where a socket URL carries it).
 pub fn raw_url(text: &str) -> String {
-    match (text.find("://"), text.rfind('@')) {
+    let text = match (text.find("://"), text.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             format!("{}{MASK}{}", &text[..scheme + 3], &text[at..])
         }
         _ => text.to_string(),
-    }
+    };
+    let Some((head, query)) = text.split_once('?') else {
+        return text;
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some(("pass", _)) => format!("pass={MASK}"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{head}?{}", query.join("&"))
 }
 
 #[cfg(test)]
@@ -372,6 +384,10 @@ mod tests {
             "redis://****@127.0.0.1:abc/0"
         );
         assert_eq!(raw_url("not a url"), "not a url");
+        assert_eq!(
+            raw_url("redis+unix:///r.sock?db=1&pass=hunter2&stream=s"),
+            "redis+unix:///r.sock?db=1&pass=****&stream=s"
+        );
     }
 
     /// A secret's characters: letters, digits and what escapes differently.

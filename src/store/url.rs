@@ -1,5 +1,7 @@
 //! The store URL of `--store` and `--from`: `sqlite:PATH`, or
-//! `redis://[:PASSWORD@]HOST[:PORT][/DB][?stream=NAME]` (`rediss://` for TLS).
+//! `redis://[:PASSWORD@]HOST[:PORT][/DB][?stream=NAME]` (`rediss://` for TLS),
+//! or `redis+unix:///PATH[?db=N][&user=U][&pass=P][&stream=NAME]` for a Redis
+//! on the same machine (a Unix socket costs less than loopback TCP).
 //! Pure. A password in the URL is never shown: [`StoreUrl`]'s `Display` masks it.
 
 use std::fmt;
@@ -25,8 +27,8 @@ pub struct RedisUrl {
     shown: String,
 }
 
-const HINT: &str = "use sqlite:PATH (such as sqlite:wm-hooks.db) or redis://HOST:PORT/DB, \
-                    optionally with ?stream=NAME";
+const HINT: &str = "use sqlite:PATH (such as sqlite:wm-hooks.db), redis://HOST:PORT/DB or \
+                    redis+unix:///PATH/redis.sock, optionally with ?stream=NAME";
 
 impl StoreUrl {
     pub fn parse(text: &str) -> Result<StoreUrl, String> {
@@ -67,27 +69,63 @@ impl StoreUrl {
                 redact::raw_url(text)
             )
         })?;
-        if !matches!(url.scheme(), "redis" | "rediss") {
+        let unix = matches!(url.scheme(), "redis+unix" | "unix");
+        if !unix && !matches!(url.scheme(), "redis" | "rediss") {
             return Err(format!(
-                "`{}` is not a store URL: the scheme must be sqlite:, redis:// or rediss://",
+                "`{}` is not a store URL: the scheme must be sqlite:, redis://, rediss:// \
+                 or redis+unix://",
                 redact::raw_url(text)
             ));
         }
-        if url.host_str().is_none_or(str::is_empty) {
+        if url.fragment().is_some() {
+            return Err(format!(
+                "`{}` has a #fragment, which no store URL has (a `#` in a password is \
+                 written %23)",
+                redact::raw_url(text)
+            ));
+        }
+        if unix {
+            if url.host_str().is_some_and(|host| !host.is_empty()) || url.path().len() < 2 {
+                return Err(format!(
+                    "`{}` names no socket file; write redis+unix:///PATH/redis.sock, \
+                     optionally with ?db=N&stream=NAME",
+                    redact::raw_url(text)
+                ));
+            }
+        } else if url.host_str().is_none_or(str::is_empty) {
             return Err(format!("`{}` names no host; {HINT}", redact::raw_url(text)));
-        }
-        let db = url.path().trim_start_matches('/');
-        if !db.is_empty() && db.parse::<u16>().is_err() {
-            return Err(format!(
-                "`{}`: the path must be a database number such as /0, not /{db}",
-                redact::raw_url(text)
-            ));
+        } else {
+            let db = url.path().trim_start_matches('/');
+            if !db.is_empty() && db.parse::<u16>().is_err() {
+                return Err(format!(
+                    "`{}`: the path must be a database number such as /0, not /{db}",
+                    redact::raw_url(text)
+                ));
+            }
         }
         let mut stream = None;
+        // What a socket URL passes on to the client: `db`, `user` and `pass`
+        // are its query parameters (a TCP URL has them in its host and path).
+        let mut client = Vec::new();
         for (key, value) in url.query_pairs() {
             match key.as_ref() {
                 "stream" if stream.is_none() => stream = Some(value.into_owned()),
                 "stream" => return Err("the store URL names ?stream= twice".into()),
+                "db" if unix && value.parse::<u16>().is_err() => {
+                    return Err(format!(
+                        "`db={}` is not a database number such as db=0",
+                        value.escape_default()
+                    ));
+                }
+                "db" | "user" | "pass" if unix && !client.iter().any(|(k, _)| *k == key) => {
+                    client.push((key.into_owned(), value.into_owned()));
+                }
+                other if unix => {
+                    return Err(format!(
+                        "the store URL has an unknown or repeated parameter `{other}`: only \
+                         ?db=N, user=, pass= and stream=NAME"
+                    ));
+                }
                 other => {
                     return Err(format!(
                         "the store URL has an unknown parameter `{other}`: only ?stream=NAME"
@@ -103,8 +141,15 @@ impl StoreUrl {
             ));
         }
         url.set_query(None);
+        if !client.is_empty() {
+            url.query_pairs_mut().extend_pairs(&client);
+        }
         let connect = url.to_string();
-        let shown = format!("{}?stream={stream}", redact::url(&url));
+        let joiner = if client.is_empty() { '?' } else { '&' };
+        let shown = format!(
+            "{}{joiner}stream={stream}",
+            redact::raw_url(&redact::url(&url))
+        );
         Ok(StoreUrl::Redis(RedisUrl {
             connect,
             stream,
@@ -184,6 +229,18 @@ mod tests {
             "{shown}"
         );
         assert_eq!(redis("redis://localhost").connect, "redis://localhost");
+        let r = redis("redis+unix:///run/redis/redis.sock");
+        assert_eq!(r.connect, "redis+unix:///run/redis/redis.sock");
+        let shown = StoreUrl::Redis(r).to_string();
+        assert_eq!(
+            shown,
+            "redis+unix:///run/redis/redis.sock?stream=wm-hooks:events"
+        );
+        let r = redis("unix:///r.sock?db=2&pass=hunter2&stream=s");
+        assert_eq!(r.connect, "unix:///r.sock?db=2&pass=hunter2");
+        assert_eq!(r.stream, "s");
+        let shown = StoreUrl::Redis(r).to_string();
+        assert_eq!(shown, "unix:///r.sock?db=2&pass=****&stream=s");
         for safe in [
             "sqlite:file:x.db?mode=rwc&cache=private",
             "sqlite:nolock=1.db",
@@ -215,10 +272,22 @@ mod tests {
             ("redis://h/0?timeout=1", "unknown parameter"),
             ("redis://:pw@h/x", "database number"),
             ("http://:pw@h/x", "scheme"),
+            ("redis://:pw@h/0#x", "#fragment"),
+            ("redis+unix://host/r.sock", "names no socket"),
+            ("redis+unix:///", "names no socket"),
+            ("redis+unix:///r.sock?db=x&pass=pw", "database number"),
+            (
+                "redis+unix:///r.sock?pass=pw&timeout=1",
+                "unknown or repeated",
+            ),
+            ("redis+unix:///r.sock?db=1&db=2", "unknown or repeated"),
         ] {
             let error = StoreUrl::parse(text).unwrap_err();
             assert!(error.contains(says), "{text}: {error}");
-            assert!(!error.contains(":pw@"), "{text}: {error}");
+            assert!(
+                !error.contains(":pw@") && !error.contains("pass=pw"),
+                "{text}: {error}"
+            );
         }
     }
 

@@ -619,6 +619,28 @@ fn a_redis_database_number_out_of_range_is_exit_2_at_the_start() {
 }
 
 #[test]
+fn a_redis_on_its_unix_socket_is_the_same_store_as_over_tcp() {
+    let Some(tcp) = TestStore::redis("ingest::a_redis_on_its_unix_socket") else {
+        return;
+    };
+    let socket = TestStore::at_url(tcp.redis.as_ref().unwrap().socket_url());
+    let running = ingest(&socket, &[]);
+    for i in 0..2 {
+        assert_eq!(post_signed(&running.url, status_body(i)).status, 200);
+    }
+    // Shown with its socket path; stored where the TCP URL finds it too.
+    let stopped = running.stop();
+    assert!(
+        stopped.stderr.contains("redis+unix://") && stopped.stderr.contains("redis.sock"),
+        "{}",
+        stopped.stderr
+    );
+    for store in [&socket, &tcp] {
+        assert_eq!(store.stats()["stored"].as_u64(), Some(2), "{}", store.url);
+    }
+}
+
+#[test]
 fn events_with_an_empty_message_id_are_each_stored_not_taken_for_repeats() {
     for store in TestStore::both("ingest::events_with_an_empty_message_id") {
         let running = ingest(&store, &[]);

@@ -1,6 +1,7 @@
 //! A real `redis-server` for the tests: started on a free port of 127.0.0.1
 //! with its own temporary directory (never the system's service), with the
-//! append-only file synced at every write, and stopped by its pid on drop.
+//! append-only file synced at every write, a Unix socket in that directory
+//! too, and stopped by its pid on drop.
 //! Without `redis-server` on PATH a test skips with one line, unless
 //! `WM_HOOKS_REQUIRE_REDIS=1` (as in CI) makes that a failure.
 
@@ -57,6 +58,9 @@ impl RedisServer {
             .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
             .arg("--dir")
             .arg(self.dir.path())
+            .arg("--unixsocket")
+            .arg(self.socket())
+            .args(["--unixsocketperm", "700"])
             .args([
                 "--save",
                 "",
@@ -97,6 +101,15 @@ impl RedisServer {
 
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    /// The same server through its Unix socket.
+    pub fn socket_url(&self) -> String {
+        format!("redis+unix://{}?db=0", self.socket().display())
+    }
+
+    fn socket(&self) -> std::path::PathBuf {
+        self.dir.path().join("redis.sock")
     }
 
     /// Whether a PING gets PONG.
