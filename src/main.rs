@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use wm_hooks::cli::Cli;
 use wm_hooks::{commands, error, output};
 
@@ -15,7 +14,7 @@ use wm_hooks::{commands, error, output};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_args();
     output::init(cli.global.color, cli.global.quiet, cli.global.verbose);
     let result = commands::run(cli.command);
     if let Err(err) = &result {

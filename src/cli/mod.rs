@@ -103,6 +103,7 @@ macro_rules! examples {
 mod platform;
 mod receiver;
 mod store;
+mod url_tip;
 
 pub use platform::{
     CheckArgs, ConfigureArgs, ConnectionArgs, EndpointArgs, EventChoice, HeaderArg, SendTestArgs,
@@ -138,6 +139,16 @@ pub struct Cli {
     pub command: Command,
     #[command(flatten)]
     pub global: Global,
+}
+
+impl Cli {
+    /// The command line of this process; on a usage error, clap's message
+    /// (with a tip where a URL stands where a flag should give it) and exit 2.
+    pub fn from_args() -> Cli {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        Cli::try_parse_from(&args)
+            .unwrap_or_else(|error| url_tip::with_url_tip(error, &args).exit())
+    }
 }
 
 // Listed after each command's own flags in its help (`next_display_order`).

@@ -98,6 +98,24 @@ fn version_and_help_exit_0() {
 }
 
 #[test]
+fn a_bare_url_is_a_usage_error_with_the_flag_that_takes_it() {
+    for (args, flag) in [
+        (&["verify", "http://127.0.0.1:9/w"][..], "--url URL"),
+        (&["send-test", "http://127.0.0.1:9/w"], "--to URL"),
+    ] {
+        wm_hooks()
+            .args(args)
+            .env("WM_HOOKS_SECRET", "a-test-secret")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::starts_with("error: "))
+            .stderr(predicate::str::contains(format!(
+                "tip: this command takes the URL by a flag: {flag}"
+            )));
+    }
+}
+
+#[test]
 fn help_lists_the_verbs_first_and_listen_names_its_exit_codes() {
     let out = wm_hooks().arg("--help").output().unwrap();
     let help = stdout_of(&out);
