@@ -298,6 +298,20 @@ mod tests {
         }
 
         #[test]
+        fn a_socket_url_never_shows_its_password(
+            path in "(/[a-z0-9._-]{1,12}){1,4}",
+            password in "[a-zA-Z0-9]{8,20}",
+            rest in "[ -~]{0,30}",
+        ) {
+            let text = format!("redis+unix://{path}?pass={password}{rest}");
+            let shown = match StoreUrl::parse(&text) {
+                Ok(url) => url.to_string(),
+                Err(error) => error,
+            };
+            prop_assert!(!shown.contains(&password), "{}", shown);
+        }
+
+        #[test]
         fn redis_urls_keep_their_parts(
             host in "[a-z][a-z0-9-]{0,20}",
             port in 1u16..,
