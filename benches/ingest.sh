@@ -36,7 +36,7 @@ cleanup() {
 trap cleanup EXIT
 
 [[ -x $bin ]] || { echo "error: $bin not found; run cargo build --release first" >&2; exit 2; }
-for tool in wrk nginx redis-server python3; do
+for tool in wrk nginx redis-server redis-cli python3; do
   command -v "$tool" >/dev/null || { echo "error: $tool not found (apt-get install $tool)" >&2; exit 2; }
 done
 
@@ -109,6 +109,7 @@ wait_port "$nport"
 
 results=$work/results       # a line per row: ROUND KIND REQ/S P99_MS PEAK_KIB
 deliveries=$work/deliveries # a line per round: ROUND EVENTS EVENTS/S PEAK_KIB STEAL_%
+commandstats=$work/commandstats # Redis's INFO commandstats after each round's no-persistence row
 
 row() { # ROUND KIND NAME COMMAND...
   local round=$1 kind=$2 name=$3 port pid out before after rss
@@ -191,6 +192,8 @@ for round in $(seq "$rounds"); do
   row "$round" sqlite "wm-hooks ingest --store sqlite" "$bin" ingest --store "sqlite:$work/ingest-$round.db"
   row "$round" memory "wm-hooks ingest --store redis (no persistence)" "$bin" ingest \
     --store "redis://127.0.0.1:$memory_port/0"
+  # Where Redis's share of the cores went in that row, from its own counters.
+  redis-cli -p "$memory_port" info commandstats | tr -d '\r' | sed "s/^/$round /" >>"$commandstats"
   kill "$memory_pid"
   wait "$memory_pid" 2>/dev/null || true
   row "$round" redis "wm-hooks ingest --store redis (AOF everysec)" "$bin" ingest --store "$store"
@@ -204,6 +207,27 @@ echo
 echo "| round | deliver (from Redis into nginx, --concurrency $deliver_concurrency) | events | events/s | peak RSS KiB | steal % |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: |"
 awk '{ printf "| %d | wm-hooks deliver | %d | %d | %d | %d |\n", $1, $2, $3, $4, $5 }' "$deliveries"
+
+# Redis's own time per stored event in the no-persistence row: the append
+# script's (EVALSHA) in all, and the commands it ran. What the script spends
+# beyond its commands is Lua's: its arguments made into Lua strings, and each
+# redis.call's own cost.
+echo
+echo "| round | Redis µs per event (append script) | XADD | SET | MGET | the script itself | events per call |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+awk '{ split($2, kv, /[:,=]/)
+       for (i = 2; i < length(kv); i += 2) stat[$1, kv[1], kv[i]] = kv[i + 1]
+       if ($1 > rounds) rounds = $1 }
+  END {
+    for (k = 1; k <= rounds; k++) {
+      n = stat[k, "cmdstat_xadd", "calls"]; if (n == 0) continue
+      script = stat[k, "cmdstat_evalsha", "usec"] / n
+      xadd = stat[k, "cmdstat_xadd", "usec"] / n; set = stat[k, "cmdstat_set", "usec"] / n
+      mget = stat[k, "cmdstat_mget", "usec"] / n
+      printf "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", k, script, xadd, set, mget,
+        script - xadd - set - mget - stat[k, "cmdstat_hincrby", "usec"] / n, n / stat[k, "cmdstat_evalsha", "calls"]
+    }
+  }' "$commandstats"
 
 # Each round's ratios to its own listen row; the median over the rounds.
 echo
