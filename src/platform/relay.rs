@@ -159,6 +159,11 @@ impl Attempted {
     pub fn error(&self) -> Option<String> {
         match &self.answer {
             Ok(status) if status.is_success() => None,
+            Ok(status) if status.is_redirection() => Some(format!(
+                "the app answered {} (deliver does not follow redirects: give --to the URL \
+                 it redirects to)",
+                crate::http::status_text(*status)
+            )),
             Ok(status) => Some(format!(
                 "the app answered {}",
                 crate::http::status_text(*status)
@@ -259,6 +264,27 @@ impl Connections {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_attempt_error_says_what_the_app_answered_and_that_redirects_are_not_followed() {
+        let answered = |status: u16| {
+            Attempted {
+                latency: Duration::ZERO,
+                answer: Ok(StatusCode::from_u16(status).unwrap()),
+            }
+            .error()
+        };
+        assert_eq!(answered(204), None);
+        assert_eq!(
+            answered(500).as_deref(),
+            Some("the app answered 500 Internal Server Error")
+        );
+        let moved = answered(308).unwrap();
+        assert!(
+            moved.starts_with("the app answered 308 Permanent Redirect (deliver does not follow"),
+            "{moved}"
+        );
+    }
 
     #[test]
     fn routes_parse() {
