@@ -63,7 +63,7 @@ impl StoreUrl {
                 redact::raw_url(text).escape_default()
             ));
         }
-        let mut url = reqwest::Url::parse(text).map_err(|e| {
+        let url = reqwest::Url::parse(text).map_err(|e| {
             format!(
                 "`{}` is not a store URL ({e}); {HINT}",
                 redact::raw_url(text)
@@ -140,15 +140,27 @@ impl StoreUrl {
                 stream.escape_default()
             ));
         }
-        url.set_query(None);
-        if !client.is_empty() {
-            url.query_pairs_mut().extend_pairs(&client);
-        }
-        let connect = url.to_string();
+        // The client's parameters; in the URL shown, the password masked.
+        let with_query = |mut url: reqwest::Url, masked: bool| {
+            url.set_query(None);
+            if !client.is_empty() {
+                url.query_pairs_mut()
+                    .extend_pairs(client.iter().map(|(key, value)| {
+                        let value = if masked && key == "pass" {
+                            redact::MASK
+                        } else {
+                            value
+                        };
+                        (key.as_str(), value)
+                    }));
+            }
+            url
+        };
+        let connect = with_query(url.clone(), false).to_string();
         let joiner = if client.is_empty() { '?' } else { '&' };
         let shown = format!(
             "{}{joiner}stream={stream}",
-            redact::raw_url(&redact::url(&url))
+            redact::url(&with_query(url, true))
         );
         Ok(StoreUrl::Redis(RedisUrl {
             connect,
@@ -229,6 +241,10 @@ mod tests {
             "{shown}"
         );
         assert_eq!(redis("redis://localhost").connect, "redis://localhost");
+        let shown = StoreUrl::parse("redis://alice:hunter2@h:1/0")
+            .unwrap()
+            .to_string();
+        assert_eq!(shown, "redis://alice:****@h:1/0?stream=wm-hooks:events");
         let r = redis("redis+unix:///run/redis/redis.sock");
         assert_eq!(r.connect, "redis+unix:///run/redis/redis.sock");
         let shown = StoreUrl::Redis(r).to_string();
