@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use crate::cli::CheckArgs;
 use crate::error::{Error, Kind, Outcome, Result};
-use crate::http::sender::Endpoint;
 use crate::output;
 use crate::platform::conformance::{self, Finding, Spec};
 use crate::platform::handshake::Token;
@@ -40,7 +39,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     if args.list {
         return list(&checks);
     }
-    let endpoint = Arc::new(Endpoint::parse(&args.endpoint.url)?);
+    let endpoint = Arc::new(super::handshake_endpoint(&args.endpoint.url)?);
     let headers = super::extra_headers(&args.headers)?;
     if headers.iter().any(|(name, _)| *name == header) {
         return Err(Error::input(format!(

@@ -64,6 +64,10 @@ pub struct Token<'a> {
     pub kind: TokenKind,
 }
 
+/// The query parameters the handshake's GET carries, in this order; each is
+/// sent in place of one of the same name in the endpoint's URL.
+pub const PARAMETERS: [&str; 3] = ["hub.mode", "hub.challenge", "hub.verify_token"];
+
 /// One GET of the handshake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Probe {
@@ -187,9 +191,9 @@ pub async fn probe(
     let target = session
         .endpoint()
         .with_query(&[
-            ("hub.mode", mode),
-            ("hub.challenge", &challenge),
-            ("hub.verify_token", value),
+            (PARAMETERS[0], mode),
+            (PARAMETERS[1], &challenge),
+            (PARAMETERS[2], value),
         ])
         .map_err(|_| {
             Error::input(format!(

@@ -64,6 +64,67 @@ fn a_correct_endpoint_passes_every_check() {
 }
 
 #[test]
+fn the_urls_own_handshake_parameters_are_replaced_with_a_warning_and_the_rest_kept() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let url = format!(
+        "{}?hub.mode=x&tenant=a%20b&hub.verify_token=leak1234&hub.topic=t",
+        srv.url(PATH)
+    );
+    let out = verify(&url).assert().success().get_output().clone();
+    let (stdout, stderr) = (stdout_of(&out), stderr_of(&out));
+    assert_eq!(
+        stderr,
+        "warning: the URL's own hub.mode, hub.verify_token are left out: \
+         the handshake sends its own, as the platform does\n"
+    );
+    assert!(
+        stdout.starts_with(&format!(
+            "verify {}?tenant=a%20b&hub.topic=t\n",
+            srv.url(PATH)
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("leak1234"), "{stdout}");
+    let gets = srv.requests();
+    assert_eq!(gets.len(), 3);
+    for get in &gets {
+        let (path, query) = get.target.split_once('?').unwrap();
+        assert_eq!(path, PATH);
+        let names: Vec<&str> = query
+            .split('&')
+            .map(|p| p.split('=').next().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "tenant",
+                "hub.topic",
+                "hub.mode",
+                "hub.challenge",
+                "hub.verify_token"
+            ],
+            "{}",
+            get.target
+        );
+        assert!(
+            query.starts_with("tenant=a%20b&hub.topic=t&"),
+            "{}",
+            get.target
+        );
+    }
+    assert_eq!(gets[0].query("hub.mode").as_deref(), Some("subscribe"));
+    assert_eq!(gets[0].query("hub.verify_token").as_deref(), Some(SECRET));
+    // One parameter is named alone.
+    verify(&format!("{}?hub.challenge=c", srv.url(PATH)))
+        .arg("--no-negative")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: the URL's own hub.challenge is left out",
+        ));
+}
+
+#[test]
 fn the_challenge_can_be_given_and_negatives_skipped() {
     let srv = TestServer::start(server::correct(SECRET));
     verify(&srv.url(PATH))

@@ -99,10 +99,7 @@ impl Endpoint {
                 redact::url(&url)
             ))
         })?;
-        let target = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_string(),
-        };
+        let target = target_of(&url);
         // A request target HTTP cannot carry (over 64 KiB) is refused here, so
         // that building a request never fails.
         if target.parse::<hyper::Uri>().is_err() {
@@ -137,12 +134,47 @@ impl Endpoint {
         self.url.scheme() == "https"
     }
 
-    /// The same endpoint with query parameters added (percent-encoded); an
-    /// input error when the target grows past what a request can carry.
+    /// The same endpoint with query parameters added (percent-encoded), in
+    /// place of any the URL has of the same names (so a name is never sent
+    /// twice). An input error when the target grows past what a request can carry.
     pub fn with_query(&self, pairs: &[(&str, &str)]) -> Result<Endpoint> {
-        let mut url = self.url.clone();
+        let names: Vec<&str> = pairs.iter().map(|(name, _)| *name).collect();
+        let mut url = self.without_query(&names).url;
         url.query_pairs_mut().extend_pairs(pairs);
         Endpoint::from_url(url)
+    }
+
+    /// The same endpoint without the query parameters named `names`; the
+    /// others stay as they were written.
+    pub fn without_query(&self, names: &[&str]) -> Endpoint {
+        let mut endpoint = self.clone();
+        let Some(query) = self.url.query() else {
+            return endpoint;
+        };
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|part| !names.contains(&query_name(part).as_str()))
+            .collect();
+        if kept.len() == query.split('&').count() {
+            return endpoint;
+        }
+        let kept = kept.join("&");
+        endpoint
+            .url
+            .set_query(Some(kept.as_str()).filter(|q| !q.is_empty()));
+        // Shorter than the target checked when it was parsed.
+        endpoint.target = target_of(&endpoint.url);
+        endpoint
+    }
+
+    /// Which of `names` the URL's own query has, each once, in the order of `names`.
+    pub fn query_has<'a>(&self, names: &[&'a str]) -> Vec<&'a str> {
+        let query = self.url.query().unwrap_or_default();
+        names
+            .iter()
+            .copied()
+            .filter(|name| query.split('&').any(|part| query_name(part) == *name))
+            .collect()
     }
 
     /// A request for this endpoint: origin-form target, `Host` and `User-Agent`
@@ -174,6 +206,23 @@ impl Endpoint {
         *request.headers_mut() = headers;
         request
     }
+}
+
+/// The request target (origin form) of `url`: its path and query.
+fn target_of(url: &Url) -> String {
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+/// The name of one `name=value` part of a query, decoded as a form decodes
+/// it (`+` a space, `%XX` a byte).
+fn query_name(part: &str) -> String {
+    let name = part.split('=').next().unwrap_or_default().replace('+', " ");
+    percent_encoding::percent_decode_str(&name)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// `Basic base64(user:password)` for a URL with a user name or a password
@@ -642,6 +691,20 @@ mod tests {
         let e = Endpoint::parse("http://h/p?a=1").unwrap();
         let e = e.with_query(&[("hub.verify_token", "a b&c=d")]).unwrap();
         assert_eq!(e.target, "/p?a=1&hub.verify_token=a+b%26c%3Dd");
+    }
+
+    #[test]
+    fn query_pairs_replace_those_of_the_same_name_and_keep_the_rest_as_written() {
+        let e = Endpoint::parse("http://h/p?hub.mode=x&a=1%2b2&hub%2Emode=y&b&hub.mode").unwrap();
+        assert_eq!(e.query_has(&["hub.challenge", "hub.mode"]), ["hub.mode"]);
+        let e = e.with_query(&[("hub.mode", "subscribe")]).unwrap();
+        assert_eq!(e.target, "/p?a=1%2b2&b&hub.mode=subscribe");
+        let e = Endpoint::parse("http://h/p?hub.mode=x").unwrap();
+        let e = e.with_query(&[("hub.mode", "subscribe")]).unwrap();
+        assert_eq!(e.target, "/p?hub.mode=subscribe");
+        assert!(e.query_has(&["a"]).is_empty());
+        let e = e.without_query(&["hub.mode"]);
+        assert_eq!((e.target.as_str(), e.url.as_str()), ("/p", "http://h/p"));
     }
 
     #[test]
