@@ -13,6 +13,11 @@ use serde_json::ser::{Formatter, PrettyFormatter, Serializer};
 use crate::contract::profile;
 use crate::contract::signature::{self, HEX_LEN, PREFIX, ParseError, Signature};
 
+/// The hint for a signature whose bytes are not UTF-8 text (each shown as
+/// U+FFFD): a signature is ASCII, so something else was pasted with it.
+pub const NOT_TEXT: &str = "the value has bytes that are not UTF-8 text (shown as \u{FFFD}); \
+     a signature is ASCII only: was it copied with a stray byte or from a binary dump?";
+
 /// Hints for a header value that is not a well-formed signature. With the body
 /// and secret at hand, also says whether the value would match once fixed.
 pub fn malformed(
