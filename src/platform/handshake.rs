@@ -219,7 +219,7 @@ pub async fn probe(
             judge_handshake(&result, &challenge, budget, token.kind),
         ),
         Probe::WrongToken => (
-            "no challenge in the answer (403)".to_string(),
+            REFUSAL.to_string(),
             judge_refusal(
                 &result,
                 &challenge,
@@ -231,7 +231,7 @@ pub async fn probe(
             ),
         ),
         Probe::WrongMode => (
-            "no challenge in the answer (403)".to_string(),
+            REFUSAL.to_string(),
             judge_refusal(
                 &result,
                 &challenge,
@@ -373,8 +373,15 @@ fn diagnose_body(content_type: Option<&str>, body: &[u8], challenge: &str) -> St
     }
 }
 
+/// What a negative probe expects. The platform verifies only a 200 whose body
+/// is exactly the challenge, so a refusal may say what it likes: a 403 that
+/// quotes the challenge (`Forbidden: <challenge>`) registers nothing. A 2xx
+/// that carries it does fail, exact or not: the endpoint echoed the challenge
+/// for a request it should refuse.
+const REFUSAL: &str = "a refusal (403): no 2xx that carries the challenge";
+
 /// A negative probe passes when an answer comes without the challenge in a
-/// 2xx; no answer at all proves nothing.
+/// 2xx ([`REFUSAL`]); no answer at all proves nothing.
 fn judge_refusal(
     result: &std::result::Result<Answer, Failure>,
     challenge: &str,
