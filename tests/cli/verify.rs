@@ -167,6 +167,21 @@ fn answering(
     move |req, _| server::handshake(req, SECRET, &answer)
 }
 
+/// `bytes` compressed by Debian's gzip.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gzip = std::process::Command::new("gzip")
+        .arg("-c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("gzip (Debian's gzip package)");
+    gzip.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = gzip.wait_with_output().unwrap();
+    assert!(out.status.success() && out.stdout.starts_with(&[0x1f, 0x8b]));
+    out.stdout
+}
+
 #[test]
 fn common_mistakes_get_a_hint() {
     type Answer = Box<dyn Fn(String) -> Reply + Send + Sync>;
@@ -184,7 +199,27 @@ fn common_mistakes_get_a_hint() {
         ),
         (
             Box::new(|c| Reply::new(200, format!("{c}\n"))),
-            "a trailing newline?",
+            r#"the challenge with a trailing "\n": send exactly the challenge, byte for byte"#,
+        ),
+        (
+            Box::new(|c| Reply::new(200, format!(" {c}\r\n"))),
+            r#"the challenge with " " before and "\r\n" after it"#,
+        ),
+        (
+            Box::new(|c| Reply::new(200, format!("\u{feff}{c}"))),
+            "the challenge after a UTF-8 byte-order mark (EF BB BF",
+        ),
+        (
+            Box::new(|c| Reply::new(200, c.to_uppercase())),
+            "the challenge in upper case (it is case-sensitive)",
+        ),
+        (
+            Box::new(|c| Reply::new(200, gzip(c.as_bytes())).header("content-encoding", "gzip")),
+            "the body is compressed (Content-Encoding: gzip): the handshake asks for no encoding",
+        ),
+        (
+            Box::new(|c| Reply::new(200, gzip(c.as_bytes()))),
+            "the body is gzip data (with no Content-Encoding saying so)",
         ),
         (
             Box::new(|_| {
