@@ -10,8 +10,8 @@
 //! Never prints.
 //!
 //! This file holds the endpoint, the client and the session; `answer.rs` what
-//! came back (an answer, or the failure that took its place), `tls.rs` the
-//! client's TLS configuration.
+//! came back (an answer, or the failure that took its place), `opening.rs` the
+//! first bytes each connection received, `tls.rs` the client's TLS configuration.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -32,11 +32,13 @@ use crate::error::{Error, Result};
 use crate::http::client::USER_AGENT;
 
 mod answer;
+mod opening;
 mod tls;
 
 pub use answer::{Answer, Failure, FailureKind, describe};
 
 use answer::{classify, tls_detail};
+use opening::{Opening, Recording};
 use tls::tls_config;
 
 /// How much of a response body is kept; the rest is read and counted.
@@ -346,6 +348,8 @@ pub struct Session {
     client: Client,
     endpoint: Arc<Endpoint>,
     connection: Option<SendRequest<Full<Bytes>>>,
+    /// The first bytes the current connection received.
+    opening: Opening,
     /// Why the last request was sent a second time, on a new connection.
     resent: Option<Failure>,
 }
@@ -356,6 +360,7 @@ impl Session {
             client,
             endpoint,
             connection: None,
+            opening: Opening::default(),
             resent: None,
         }
     }
@@ -429,7 +434,9 @@ impl Session {
                 Some(sender) if !sender.is_closed() => sender,
                 _ => {
                     reused = false;
-                    self.connection.insert(self.connect().await?)
+                    let (sender, opening) = self.connect().await?;
+                    self.opening = opening;
+                    self.connection.insert(sender)
                 }
             };
             if sender.ready().await.is_err() {
@@ -449,7 +456,7 @@ impl Session {
                 Ok(response) => response,
                 Err(mut err) => {
                     self.connection = None;
-                    let failure = classify(err.error());
+                    let failure = classify(err.error(), &self.opening);
                     match (err.take_message(), copy) {
                         // Never sent: safe to send again, once, on a new connection.
                         (Some(unsent), _) if reused => {
@@ -475,7 +482,7 @@ impl Session {
                 .get(header::CONNECTION)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
             let (parts, body) = response.into_parts();
-            let (body, body_len, whole) = read_body(body).await?;
+            let (body, body_len, whole) = read_body(body, &self.opening).await?;
             if !keep_alive || !whole {
                 self.connection = None;
             }
@@ -490,7 +497,8 @@ impl Session {
         }
     }
 
-    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Failure> {
+    /// A new connection, and where its first bytes will be kept.
+    async fn connect(&self) -> Result<(SendRequest<Full<Bytes>>, Opening), Failure> {
         let budget = self.client.options.budget;
         // One budget for TCP and TLS together, but each named when it runs out:
         // a port that takes the connection and then says nothing to a TLS
@@ -573,28 +581,32 @@ async fn connect_tcp(endpoint: &Endpoint) -> Result<TcpStream, Failure> {
     Err(last)
 }
 
-async fn handshake<T>(io: T) -> Result<SendRequest<Full<Bytes>>, Failure>
+async fn handshake<T>(io: T) -> Result<(SendRequest<Full<Bytes>>, Opening), Failure>
 where
     T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
 {
+    let (io, opening) = Recording::new(io);
     let (sender, connection) = http1::Builder::new()
         .title_case_headers(true)
         .handshake(TokioIo::new(io))
         .await
-        .map_err(|e| classify(&e))?;
+        .map_err(|e| classify(&e, &opening))?;
     // Ends when the connection closes or the sender is dropped.
     tokio::spawn(connection);
-    Ok(sender)
+    Ok((sender, opening))
 }
 
 /// Reads a body to its end or to [`BODY_READ_LIMIT`], keeping the first
 /// [`BODY_KEEP`] bytes: the kept bytes, how many were read, and whether that
 /// was the whole body (when not, the connection cannot be used again).
-async fn read_body(mut body: hyper::body::Incoming) -> Result<(Bytes, u64, bool), Failure> {
+async fn read_body(
+    mut body: hyper::body::Incoming,
+    opening: &Opening,
+) -> Result<(Bytes, u64, bool), Failure> {
     let mut kept = BytesMut::new();
     let mut len = 0u64;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| classify(&e))?;
+        let frame = frame.map_err(|e| classify(&e, opening))?;
         if let Ok(data) = frame.into_data() {
             len += data.len() as u64;
             let room = BODY_KEEP.saturating_sub(kept.len());
