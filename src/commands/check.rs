@@ -176,7 +176,7 @@ struct Junit {
 
 impl Junit {
     fn create(path: &Path) -> Result<Junit> {
-        let file = std::fs::File::create(path).map_err(|e| Junit::error(path, &e))?;
+        let file = crate::input::create(path).map_err(|e| Junit::error(path, &e))?;
         Ok(Junit {
             path: path.to_path_buf(),
             file,
@@ -192,10 +192,7 @@ impl Junit {
     }
 
     fn error(path: &Path, err: &std::io::Error) -> Error {
-        Error::input(format!(
-            "cannot write the JUnit report {}: {err}",
-            path.display()
-        ))
+        crate::input::cannot_write(format_args!("the JUnit report {}", path.display()), err)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Every flag that names a file opens it within a bounded wait: a FIFO that
-//! nothing writes to is an input error naming the file, not a hang, while
-//! `/dev/stdin` and `<(command)` (pipes that have their writer) still work.
+//! nothing writes to (or, for `check --junit`, reads) is an input error
+//! naming the file, not a hang, while `/dev/stdin` and `<(command)` (pipes
+//! that have their writer) still work.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -25,17 +26,17 @@ fn fifo() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 #[test]
-fn a_fifo_with_no_writer_is_exit_2_naming_it_within_the_wait() {
-    let (_dir, fifo) = fifo();
-    let at = |flag: &str| format!("{flag}{}", fifo.display());
+fn a_fifo_with_no_other_end_is_exit_2_naming_it_within_the_wait() {
+    let (_dir, shared) = fifo();
+    let at = |flag: &str| format!("{flag}{}", shared.display());
     // The closed port 9 is never reached: each file is read before anything is sent.
-    let store = format!("sqlite:{}", fifo.with_file_name("store.db").display());
+    let store = format!("sqlite:{}", shared.with_file_name("store.db").display());
     let ingest = |args: &[&str]| {
         let mut all = vec!["ingest", "--port", "0", "--store", &store];
         all.extend(args);
         all.into_iter().map(String::from).collect::<Vec<_>>()
     };
-    let cases: Vec<(Vec<String>, &str)> = vec![
+    let mut cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec!["sign".into(), "--secret-file".into(), at("")],
             "the secret file",
@@ -89,12 +90,32 @@ fn a_fifo_with_no_writer_is_exit_2_naming_it_within_the_wait() {
             "the TLS certificate",
         ),
     ];
+    for (args, _) in &mut cases {
+        args.insert(0, "read".into());
+    }
+    // The one file written before anything is sent, on a FIFO of its own:
+    // opening one for writing would give the readers above their writer.
+    let (_out_dir, out) = fifo();
+    let out = out.display().to_string();
+    cases.push((
+        vec![
+            "write".into(),
+            "check".into(),
+            "--url".into(),
+            "http://127.0.0.1:9/".into(),
+            "--junit".into(),
+            out.clone(),
+        ],
+        "the JUnit report",
+    ));
     let started = Instant::now();
     // All at once: each waits the whole bound (10 s) for a writer.
     let runs: Vec<_> = cases
         .into_iter()
-        .map(|(args, what)| {
+        .map(|(mut args, what)| {
+            let path = args.last().unwrap().trim_start_matches('@').to_string();
             std::thread::spawn(move || {
+                let verb = args.remove(0);
                 let output = wm_hooks()
                     .args(&args)
                     .env("WM_HOOKS_SECRET", SECRET)
@@ -102,21 +123,19 @@ fn a_fifo_with_no_writer_is_exit_2_naming_it_within_the_wait() {
                     .timeout(Duration::from_secs(60))
                     .output()
                     .expect("the binary runs");
-                (args, what, output)
+                (verb, args, what, path, output)
             })
         })
         .collect();
     for run in runs {
-        let (args, what, output) = run.join().expect("a run");
+        let (verb, args, what, path, output) = run.join().expect("a run");
         let stderr = stderr_of(&output);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        let error = format!(
-            "error: cannot read {what} {}: it did not open",
-            fifo.display()
-        );
+        let error = format!("error: cannot {verb} {what} {path}: it did not open");
         assert!(stderr.contains(&error), "{args:?}: {stderr}");
+        let other = if verb == "read" { "writer" } else { "reader" };
         assert!(
-            stderr.contains("hint: is it a FIFO with no writer?"),
+            stderr.contains(&format!("hint: is it a FIFO with no {other}?")),
             "{args:?}: {stderr}"
         );
     }
