@@ -205,9 +205,16 @@ pub async fn probe(
                 "a verify token or --challenge is a short line of text; is it the right one?",
             )
         })?;
+    // The URL's own other parameters go first, as in the request.
+    let own = session.endpoint().without_query(&PARAMETERS);
+    let others = own
+        .url()
+        .query()
+        .map(|q| format!("{q}&"))
+        .unwrap_or_default();
     let sent = format!(
-        "GET {}?hub.mode={mode}&hub.challenge={challenge}&hub.verify_token={shown_token}",
-        session.endpoint().url().path()
+        "GET {}?{others}hub.mode={mode}&hub.challenge={challenge}&hub.verify_token={shown_token}",
+        own.url().path()
     );
     let result = session
         .send(target.request(Method::GET, headers.clone(), Bytes::new()))

@@ -114,6 +114,22 @@ fn the_urls_own_handshake_parameters_are_replaced_with_a_warning_and_the_rest_ke
     }
     assert_eq!(gets[0].query("hub.mode").as_deref(), Some("subscribe"));
     assert_eq!(gets[0].query("hub.verify_token").as_deref(), Some(SECRET));
+    // The report's `sent` says what went: the URL's other parameters first.
+    let out = verify(&url)
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let first: serde_json::Value =
+        serde_json::from_str(stdout_of(&out).lines().next().unwrap()).unwrap();
+    let sent = first["sent"].as_str().unwrap();
+    assert!(
+        sent.starts_with(&format!(
+            "GET {PATH}?tenant=a%20b&hub.topic=t&hub.mode=subscribe&hub.challenge="
+        )) && sent.ends_with("&hub.verify_token=<the secret>"),
+        "{sent}"
+    );
     // One parameter is named alone.
     verify(&format!("{}?hub.challenge=c", srv.url(PATH)))
         .arg("--no-negative")
