@@ -1,6 +1,8 @@
 //! `wm-hooks verify-signature`: checks a `sha256=` signature against a payload,
 //! streaming it, and explains near misses with `hint:` lines on stderr.
 
+use std::os::unix::ffi::OsStrExt;
+
 use crate::cli::VerifySignatureArgs;
 use crate::contract::diagnosis;
 use crate::contract::signature;
@@ -36,11 +38,12 @@ pub fn run(args: VerifySignatureArgs) -> Result<Outcome> {
         Err(err) => {
             output::fail(format_args!("invalid signature: {err}"));
             let body = payload.small_body(digested);
-            let mut hints = diagnosis::malformed(err, &value, secret.bytes(), body.as_deref());
-            if args.signature.to_str().is_none() {
-                hints.insert(0, diagnosis::NOT_TEXT.to_string());
-            }
-            hints
+            diagnosis::malformed_bytes(
+                err,
+                args.signature.as_bytes(),
+                secret.bytes(),
+                body.as_deref(),
+            )
         }
     };
     if len == 0 {

@@ -688,6 +688,22 @@ fn a_header_that_is_not_utf8_is_recorded_with_its_exact_bytes() {
     assert_eq!(exact, b"caf\xe9");
 }
 
+#[test]
+fn a_signature_that_is_not_utf8_is_named_as_verify_signature_names_it() {
+    let listener = Listener::start(&[]);
+    let answer = crate::util::listen::raw(
+        listener.addr,
+        b"POST /webhooks/whatsapp HTTP/1.1\r\nHost: x\r\nX-Signature-256: sha256=\xff\r\n\
+          Content-Length: 2\r\nConnection: close\r\n\r\n{}",
+    );
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let out = listener.wait_stdout(|out| out.contains("hint: the value has bytes"));
+    assert!(
+        out.contains("hint: the value has bytes that are not UTF-8 text (shown as \u{FFFD})"),
+        "{out}"
+    );
+}
+
 /// An app on raw TCP that answers every request with `head` (and keeps the
 /// connection open), for statuses no HTTP library would send.
 fn raw_app(head: &'static str) -> String {
