@@ -27,6 +27,8 @@ mod diagnosis;
 mod events;
 #[path = "cli/ingest.rs"]
 mod ingest;
+#[path = "cli/input_files.rs"]
+mod input_files;
 #[path = "cli/listen.rs"]
 mod listen;
 #[path = "cli/listen_record.rs"]

@@ -329,8 +329,9 @@ pub struct SignArgs {
 #[command(after_help = examples!(verify_signature))]
 pub struct VerifySignatureArgs {
     /// The header value to check: sha256= and 64 hex digits (either case)
+    // Any bytes: one that is not UTF-8 makes an invalid signature (exit 1), not a usage error.
     #[arg(long, value_name = "SIG", allow_hyphen_values = true)]
-    pub signature: String,
+    pub signature: std::ffi::OsString,
     #[command(flatten)]
     pub secret: SecretArgs,
     #[arg(long, value_name = "FILE", help = streamed_payload_help("The payload"))]

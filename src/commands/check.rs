@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use crate::cli::CheckArgs;
 use crate::error::{Error, Kind, Outcome, Result};
-use crate::http::sender::Endpoint;
 use crate::output;
 use crate::platform::conformance::{self, Finding, Spec};
 use crate::platform::handshake::Token;
@@ -40,7 +39,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     if args.list {
         return list(&checks);
     }
-    let endpoint = Arc::new(Endpoint::parse(&args.endpoint.url)?);
+    let endpoint = Arc::new(super::handshake_endpoint(&args.endpoint.url)?);
     let headers = super::extra_headers(&args.headers)?;
     if headers.iter().any(|(name, _)| *name == header) {
         return Err(Error::input(format!(
@@ -177,7 +176,7 @@ struct Junit {
 
 impl Junit {
     fn create(path: &Path) -> Result<Junit> {
-        let file = std::fs::File::create(path).map_err(|e| Junit::error(path, &e))?;
+        let file = crate::input::create(path).map_err(|e| Junit::error(path, &e))?;
         Ok(Junit {
             path: path.to_path_buf(),
             file,
@@ -193,10 +192,7 @@ impl Junit {
     }
 
     fn error(path: &Path, err: &std::io::Error) -> Error {
-        Error::input(format!(
-            "cannot write the JUnit report {}: {err}",
-            path.display()
-        ))
+        crate::input::cannot_write(format_args!("the JUnit report {}", path.display()), err)
     }
 }
 

@@ -18,7 +18,7 @@ use crate::contract::events::EventKind;
 use crate::contract::redact::{self, Redactor};
 use crate::error::{Error, Outcome, Result};
 use crate::http::client;
-use crate::http::sender::{Client, ClientOptions, Endpoint};
+use crate::http::sender::{Client, ClientOptions};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
 use crate::platform::api::{self, Api, ApiError, ApiKey, Registration, Retry, Saved};
@@ -175,7 +175,7 @@ fn show_generated(secret: &Secret) {
 /// and certificate checks, and shows its checks on stderr. The negative probes
 /// are left to `verify`: the platform's "Save & Verify" does not send them.
 fn verify_first(registration: &Registration) -> Result<bool> {
-    let endpoint = Endpoint::parse(registration.url().as_str())?;
+    let endpoint = super::handshake_endpoint(registration.url().as_str())?;
     // The platform's own handshake: the secret is the token.
     let token = handshake::Token {
         value: registration.secret().to_text()?,

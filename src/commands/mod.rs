@@ -24,11 +24,11 @@ use crate::contract::profile::{self, Profile};
 use crate::contract::redact::Redactor;
 use crate::contract::sample::catalog::{MessageType, Variant};
 use crate::error::{Error, Outcome, Result};
-use crate::http::sender::{Client, ClientOptions, Exchange, Tap};
+use crate::http::sender::{Client, ClientOptions, Endpoint, Exchange, Tap};
 use crate::http::{status_text, title_case};
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
-use crate::platform::handshake::TokenKind;
+use crate::platform::handshake::{self, TokenKind};
 use crate::store::StoreUrl;
 
 /// Runs the chosen subcommand.
@@ -244,6 +244,25 @@ fn handshake_token(
         }
         None => Ok((secret()?, TokenKind::Secret)),
     }
+}
+
+/// The endpoint a handshake is sent to: `url` without the parameters the
+/// handshake sets (a URL copied from a log of one has them), with a warning
+/// naming them, but never their values (`hub.verify_token` is a secret).
+fn handshake_endpoint(url: &str) -> Result<Endpoint> {
+    let endpoint = Endpoint::parse(url)?;
+    let own = endpoint.query_has(&handshake::PARAMETERS);
+    if own.is_empty() {
+        return Ok(endpoint);
+    }
+    output::warn(format_args!(
+        "the URL's own {} left out: the handshake sends its own, as the platform does",
+        match own.as_slice() {
+            [one] => format!("{one} is"),
+            many => format!("{} are", many.join(", ")),
+        }
+    ));
+    Ok(endpoint.without_query(&handshake::PARAMETERS))
 }
 
 /// The webhook secret as the handshake's token, for a command that needs the

@@ -7,13 +7,12 @@ use std::time::{Duration, Instant};
 
 use crate::cli::VerifyArgs;
 use crate::error::{Error, Kind, Outcome, Result};
-use crate::http::sender::Endpoint;
 use crate::output;
 use crate::platform::handshake::{self, Report};
 use crate::platform::report::{Check, Summary, Verdict};
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
-    let endpoint = Endpoint::parse(&args.endpoint.url)?;
+    let endpoint = super::handshake_endpoint(&args.endpoint.url)?;
     let profile = super::profile(&args.endpoint.profile)?;
     let (token, kind) = super::handshake_token(&args.endpoint.verify_token, || {
         super::secret_as_token(&args.endpoint.secret)

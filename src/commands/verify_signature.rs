@@ -1,6 +1,8 @@
 //! `wm-hooks verify-signature`: checks a `sha256=` signature against a payload,
 //! streaming it, and explains near misses with `hint:` lines on stderr.
 
+use std::os::unix::ffi::OsStrExt;
+
 use crate::cli::VerifySignatureArgs;
 use crate::contract::diagnosis;
 use crate::contract::signature;
@@ -12,7 +14,10 @@ pub fn run(args: VerifySignatureArgs) -> Result<Outcome> {
     let secret = super::require_secret(&args.secret)?;
     super::warn_if_on_command_line(&secret);
     let payload = Payload::from_arg(args.payload_file.as_deref());
-    let parsed = signature::parse(&args.signature);
+    // Read as a receiver reads a header value: bytes that are not UTF-8 become
+    // U+FFFD, which no signature has, so the value is malformed (exit 1).
+    let value = args.signature.to_string_lossy();
+    let parsed = signature::parse(&value);
     let digested = payload.digest(secret.bytes())?;
     let len = digested.len;
 
@@ -33,7 +38,12 @@ pub fn run(args: VerifySignatureArgs) -> Result<Outcome> {
         Err(err) => {
             output::fail(format_args!("invalid signature: {err}"));
             let body = payload.small_body(digested);
-            diagnosis::malformed(err, &args.signature, secret.bytes(), body.as_deref())
+            diagnosis::malformed_bytes(
+                err,
+                args.signature.as_bytes(),
+                secret.bytes(),
+                body.as_deref(),
+            )
         }
     };
     if len == 0 {

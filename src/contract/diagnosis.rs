@@ -13,6 +13,28 @@ use serde_json::ser::{Formatter, PrettyFormatter, Serializer};
 use crate::contract::profile;
 use crate::contract::signature::{self, HEX_LEN, PREFIX, ParseError, Signature};
 
+/// The hint for a signature whose bytes are not UTF-8 text (each shown as
+/// U+FFFD): a signature is ASCII, so something else was pasted with it.
+const NOT_TEXT: &str = "the value has bytes that are not UTF-8 text (shown as \u{FFFD}); \
+     a signature is ASCII only: was it copied with a stray byte or from a binary dump?";
+
+/// [`malformed`] for a value as raw bytes (a header value, an argument): read
+/// as a receiver reads a header, bytes that are not UTF-8 becoming U+FFFD,
+/// which a first hint then names.
+pub fn malformed_bytes(
+    error: &ParseError,
+    value: &[u8],
+    secret: &[u8],
+    body: Option<&[u8]>,
+) -> Vec<String> {
+    let text = String::from_utf8_lossy(value);
+    let mut hints = malformed(error, &text, secret, body);
+    if std::str::from_utf8(value).is_err() {
+        hints.insert(0, NOT_TEXT.to_string());
+    }
+    hints
+}
+
 /// Hints for a header value that is not a well-formed signature. With the body
 /// and secret at hand, also says whether the value would match once fixed.
 pub fn malformed(

@@ -31,8 +31,15 @@ pub struct Record {
     pub method: String,
     /// The path alone: the handshake's query carries the secret and is never recorded.
     pub path: String,
-    /// Header names in lower case; repeated headers joined with `, `.
+    /// Header names in lower case; repeated headers joined with `, `; bytes
+    /// that are not UTF-8 replaced (U+FFFD), their header then also in
+    /// [`Record::headers_base64`].
     pub headers: BTreeMap<String, String>,
+    /// The exact bytes of each header whose value is not UTF-8 (joined as in
+    /// `headers`), base64: so that a replaced byte is never mistaken for a
+    /// U+FFFD that was sent. Absent when every value is UTF-8.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers_base64: BTreeMap<String, String>,
     /// The raw body when it is UTF-8, exactly as received.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -99,7 +106,7 @@ impl Borrowed<'_> {
 
 impl Serialize for Borrowed<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut record = serializer.serialize_struct("Record", 8)?;
+        let mut record = serializer.serialize_struct("Record", 9)?;
         record.serialize_field(
             "received_at",
             &AsText(humantime::format_rfc3339_millis(self.received_at)),
@@ -107,6 +114,13 @@ impl Serialize for Borrowed<'_> {
         record.serialize_field("method", self.method)?;
         record.serialize_field("path", self.path)?;
         record.serialize_field("headers", &Headers(self.headers))?;
+        if self
+            .headers
+            .values()
+            .any(|v| std::str::from_utf8(v.as_bytes()).is_err())
+        {
+            record.serialize_field("headers_base64", &NotText(self.headers))?;
+        }
         match self.body.map(std::str::from_utf8) {
             Some(Ok(text)) => record.serialize_field("body", text)?,
             Some(Err(_)) => {
@@ -150,6 +164,32 @@ impl Serialize for Headers<'_> {
                 joined.push_str(&String::from_utf8_lossy(value.as_bytes()));
             }
             map.serialize_entry(name.as_str(), &joined)?;
+        }
+        map.end()
+    }
+}
+
+/// [`Record::headers_base64`]: each header with a value that is not UTF-8,
+/// its values' exact bytes joined with `, `, in base64.
+struct NotText<'a>(&'a HeaderMap);
+
+impl Serialize for NotText<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut names: Vec<&HeaderName> = self
+            .0
+            .keys()
+            .filter(|name| {
+                self.0
+                    .get_all(*name)
+                    .iter()
+                    .any(|v| std::str::from_utf8(v.as_bytes()).is_err())
+            })
+            .collect();
+        names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+        let mut map = serializer.serialize_map(Some(names.len()))?;
+        for name in names {
+            let values: Vec<&[u8]> = self.0.get_all(name).iter().map(|v| v.as_bytes()).collect();
+            map.serialize_entry(name.as_str(), &STANDARD.encode(values.join(&b", "[..])))?;
         }
         map.end()
     }
@@ -200,6 +240,7 @@ mod tests {
             method: "POST".into(),
             path: "/webhooks/whatsapp".into(),
             headers: BTreeMap::from([("content-type".into(), "application/json".into())]),
+            headers_base64: BTreeMap::new(),
             body: None,
             body_base64: None,
             signature: Verdict::Valid,
@@ -239,6 +280,7 @@ mod tests {
         headers.append("content-type", HeaderValue::from_static("application/json"));
         headers.append("x-b", HeaderValue::from_static("3"));
         headers.append("x-raw", HeaderValue::from_bytes(b"a\xffb").unwrap());
+        headers.append("x-raw", HeaderValue::from_bytes(b"\xfe").unwrap());
         let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1_768_473_000_123);
         let bodies: [Option<&[u8]>; 4] = [
             Some(b"{\"t\":\"Jo\\u00e3o \xf0\x9f\x91\x8b \\n\\\"\"}\n"),
@@ -269,8 +311,12 @@ mod tests {
                 headers: BTreeMap::from([
                     ("content-type".into(), "application/json".into()),
                     ("x-b".into(), "2, 3".into()),
-                    ("x-raw".into(), "a\u{fffd}b".into()),
+                    ("x-raw".into(), "a\u{fffd}b, \u{fffd}".into()),
                 ]),
+                headers_base64: BTreeMap::from([(
+                    "x-raw".into(),
+                    STANDARD.encode(b"a\xffb, \xfe"),
+                )]),
                 body: None,
                 body_base64: None,
                 signature: Verdict::Invalid,
@@ -282,6 +328,22 @@ mod tests {
             }
             assert_eq!(String::from_utf8(line).unwrap(), owned.to_line() + "\n");
         }
+    }
+
+    #[test]
+    fn a_header_that_is_not_utf8_keeps_its_bytes_in_base64() {
+        let mut r = record();
+        let line = r.to_line();
+        assert!(!line.contains("headers_base64"), "absent when all is text");
+        r.headers.insert("x-raw".into(), "caf\u{fffd}".into());
+        r.headers_base64
+            .insert("x-raw".into(), STANDARD.encode(b"caf\xe9"));
+        let line = r.to_line();
+        assert!(
+            line.contains(r#""headers_base64":{"x-raw":"Y2Fm6Q=="}"#),
+            "{line}"
+        );
+        assert_eq!(parse_line(&line).unwrap(), r);
     }
 
     #[test]

@@ -18,11 +18,14 @@ const MAX_PEM: u64 = 1024 * 1024;
 /// An acceptor for the chain in `cert` (leaf first) and the key in `key`.
 pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor> {
     let unreadable = |what: &str, path: &Path, e: &dyn std::fmt::Display| {
-        Error::input(format!("cannot read the TLS {what} {}: {e}", path.display()))
-            .with_hint("give PEM files: --tls-cert the certificate chain (leaf first), --tls-key its private key")
+        Error::input(format!(
+            "cannot read the TLS {what} {}: {e}",
+            path.display()
+        ))
+        .with_hint(PEM_HINT)
     };
-    let cert_pem = read_pem(cert).map_err(|e| unreadable("certificate", cert, &e))?;
-    let key_pem = read_pem(key).map_err(|e| unreadable("key", key, &e))?;
+    let cert_pem = read_pem("certificate", cert)?;
+    let key_pem = read_pem("key", key)?;
     let chain = CertificateDer::pem_slice_iter(&cert_pem)
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| unreadable("certificate", cert, &e))?;
@@ -51,10 +54,27 @@ pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor> {
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
-/// A PEM file's bytes, at most [`MAX_PEM`] of them.
-fn read_pem(path: &Path) -> std::result::Result<Vec<u8>, String> {
-    std::fs::File::open(path)
-        .and_then(|file| crate::input::read_at_most(file, MAX_PEM))
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("it is larger than {} MiB", MAX_PEM >> 20))
+/// The hint for a TLS file that is not what `--tls-cert` and `--tls-key` take.
+const PEM_HINT: &str =
+    "give PEM files: --tls-cert the certificate chain (leaf first), --tls-key its private key";
+
+/// The bytes of the PEM file `path` (the TLS `what`), at most [`MAX_PEM`] of them.
+fn read_pem(what: &str, path: &Path) -> Result<Vec<u8>> {
+    let name = format_args!("the TLS {what} {}", path.display());
+    let cannot = |e: std::io::Error| {
+        let error = crate::input::cannot_read(name, &e);
+        match error.hint {
+            Some(_) => error,
+            None => error.with_hint(PEM_HINT),
+        }
+    };
+    crate::input::read_file_at_most(path, MAX_PEM)
+        .map_err(cannot)?
+        .ok_or_else(|| {
+            Error::input(format!(
+                "cannot read {name}: it is larger than {} MiB",
+                MAX_PEM >> 20
+            ))
+            .with_hint(PEM_HINT)
+        })
 }

@@ -21,13 +21,9 @@ pub fn read(
     parse: impl Fn(&str) -> std::result::Result<(HeaderName, HeaderValue), String>,
 ) -> Result<Vec<(HeaderName, HeaderValue)>> {
     let failed = |e: std::io::Error| {
-        Error::input(format!(
-            "cannot read the header file {}: {e}",
-            path.display()
-        ))
+        super::cannot_read(format_args!("the header file {}", path.display()), &e)
     };
-    let file = std::fs::File::open(path).map_err(failed)?;
-    let Some(bytes) = super::read_at_most(file, MAX_FILE).map_err(failed)? else {
+    let Some(bytes) = super::read_file_at_most(path, MAX_FILE).map_err(failed)? else {
         return Err(Error::input(format!(
             "the header file {} is larger than {} KiB",
             path.display(),

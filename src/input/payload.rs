@@ -5,7 +5,6 @@
 //! body `send-test` sends, one kept to explain a mismatch) at most
 //! [`MAX_HELD`]. Reads files and stdin; never prints.
 
-use std::fs::File;
 use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
@@ -67,7 +66,7 @@ impl Payload {
                 Ok((Box::new(stdin.lock()), None))
             }
             Payload::File(path) => {
-                let file = File::open(path).map_err(|e| self.read_error(&e))?;
+                let file = super::open(path).map_err(|e| self.read_error(&e))?;
                 // Only a regular file's size is its length: a device or a pipe
                 // (`/dev/zero`, `<(cat body)`) says 0, which would make every
                 // read one byte.
@@ -83,12 +82,10 @@ impl Payload {
 
     fn read_error(&self, err: &io::Error) -> Error {
         match self {
-            Payload::Stdin => Error::input(format!("cannot read the payload from stdin: {err}")),
-            Payload::File(path) => Error::input(format!(
-                "cannot read the payload file {}: {}",
-                path.display(),
-                err
-            )),
+            Payload::Stdin => super::cannot_read("the payload from stdin", err),
+            Payload::File(path) => {
+                super::cannot_read(format_args!("the payload file {}", path.display()), err)
+            }
         }
     }
 

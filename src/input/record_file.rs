@@ -4,7 +4,6 @@
 //! end. What a line says is [`crate::contract::record`]'s business. Reads the
 //! file; never prints.
 
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -111,13 +110,8 @@ impl<R: BufRead> Iterator for Lines<R> {
 /// The lines of the record file at `path`, within [`MAX_LINE`] and
 /// [`MAX_FILE`]; each failure is an input error naming the file (and the line).
 pub fn lines(path: &Path) -> Result<impl Iterator<Item = Result<(usize, String)>> + use<>> {
-    let cannot = |e: io::Error| {
-        Error::input(format!(
-            "cannot read the record file {}: {e}",
-            path.display()
-        ))
-    };
-    let file = File::open(path).map_err(cannot)?;
+    let file = super::open(path)
+        .map_err(|e| super::cannot_read(format_args!("the record file {}", path.display()), &e))?;
     let path: PathBuf = path.to_path_buf();
     let lines = Lines::new(BufReader::new(file), MAX_LINE, MAX_FILE);
     Ok(lines.map(move |line| line.map_err(|e| describe(&path, e))))

@@ -335,14 +335,9 @@ const EMPTY_TOKEN: &str = "an empty hub.verify_token matches no handshake: set t
 
 fn read_file_as(path: &Path, of: &FileOf) -> Result<Secret> {
     let failed = |e: std::io::Error| {
-        Error::input(format!(
-            "cannot read the {} {}: {e}",
-            of.noun,
-            path.display()
-        ))
+        super::cannot_read(format_args!("the {} {}", of.noun, path.display()), &e)
     };
-    let file = std::fs::File::open(path).map_err(failed)?;
-    let Some(bytes) = super::read_at_most(file, MAX_FILE).map_err(failed)? else {
+    let Some(bytes) = super::read_file_at_most(path, MAX_FILE).map_err(failed)? else {
         return Err(Error::input(format!(
             "the {} {} is larger than {} KiB",
             of.noun,

@@ -64,6 +64,10 @@ pub struct Token<'a> {
     pub kind: TokenKind,
 }
 
+/// The query parameters the handshake's GET carries, in this order; each is
+/// sent in place of one of the same name in the endpoint's URL.
+pub const PARAMETERS: [&str; 3] = ["hub.mode", "hub.challenge", "hub.verify_token"];
+
 /// One GET of the handshake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Probe {
@@ -187,9 +191,9 @@ pub async fn probe(
     let target = session
         .endpoint()
         .with_query(&[
-            ("hub.mode", mode),
-            ("hub.challenge", &challenge),
-            ("hub.verify_token", value),
+            (PARAMETERS[0], mode),
+            (PARAMETERS[1], &challenge),
+            (PARAMETERS[2], value),
         ])
         .map_err(|_| {
             Error::input(format!(
@@ -201,9 +205,16 @@ pub async fn probe(
                 "a verify token or --challenge is a short line of text; is it the right one?",
             )
         })?;
+    // The URL's own other parameters go first, as in the request.
+    let own = session.endpoint().without_query(&PARAMETERS);
+    let others = own
+        .url()
+        .query()
+        .map(|q| format!("{q}&"))
+        .unwrap_or_default();
     let sent = format!(
-        "GET {}?hub.mode={mode}&hub.challenge={challenge}&hub.verify_token={shown_token}",
-        session.endpoint().url().path()
+        "GET {}?{others}hub.mode={mode}&hub.challenge={challenge}&hub.verify_token={shown_token}",
+        own.url().path()
     );
     let result = session
         .send(target.request(Method::GET, headers.clone(), Bytes::new()))
@@ -215,7 +226,7 @@ pub async fn probe(
             judge_handshake(&result, &challenge, budget, token.kind),
         ),
         Probe::WrongToken => (
-            "no challenge in the answer (403)".to_string(),
+            REFUSAL.to_string(),
             judge_refusal(
                 &result,
                 &challenge,
@@ -227,7 +238,7 @@ pub async fn probe(
             ),
         ),
         Probe::WrongMode => (
-            "no challenge in the answer (403)".to_string(),
+            REFUSAL.to_string(),
             judge_refusal(
                 &result,
                 &challenge,
@@ -285,13 +296,9 @@ fn judge_handshake(
             return verdict(false, result, Some(hint));
         }
     };
-    let content_type = answer
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
     let mut hint = diagnose(
         answer.status,
-        content_type,
+        &answer.headers,
         &answer.body,
         challenge,
         answer.shown_header(&header::LOCATION).as_deref(),
@@ -309,7 +316,7 @@ fn judge_handshake(
 /// Why a handshake answer is wrong, as a hint; `None` when it is right.
 fn diagnose(
     status: StatusCode,
-    content_type: Option<&str>,
+    headers: &HeaderMap,
     body: &[u8],
     challenge: &str,
     location: Option<&str>,
@@ -335,24 +342,33 @@ fn diagnose(
                 from the query string (PHP turns the dots into underscores: $_GET['hub_challenge'])"
             .into(),
         500..=599 => "the endpoint failed on the handshake: see its log".into(),
-        200 => diagnose_body(content_type, body, challenge),
+        200 => diagnose_body(headers, body, challenge),
         _ if exact => format!("answer with status 200, not {}", status_text(status)),
         _ => "answer 200 with the challenge as the whole body".into(),
     };
     Some(hint)
 }
 
-fn diagnose_body(content_type: Option<&str>, body: &[u8], challenge: &str) -> String {
+fn diagnose_body(headers: &HeaderMap, body: &[u8], challenge: &str) -> String {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
     let text = String::from_utf8_lossy(body);
     let json = serde_json::from_slice::<serde_json::Value>(body).ok();
-    let looks_html = content_type.is_some_and(|t| t.to_ascii_lowercase().contains("html"))
+    let looks_html = header(header::CONTENT_TYPE)
+        .is_some_and(|t| t.to_ascii_lowercase().contains("html"))
         || text.trim_start().starts_with('<');
     if body.is_empty() {
         "the body is empty: send hub.challenge back as the body".into()
-    } else if text.trim() == challenge {
-        "the challenge has whitespace around it (a trailing newline?): send exactly the challenge, \
-         as res.send(challenge) does and println/echo do not"
-            .into()
+    } else if let Some(encoding) = compressed(header(header::CONTENT_ENCODING), body) {
+        format!(
+            "the body is {encoding}: the handshake asks for no encoding (no Accept-Encoding) \
+             and the platform compares the bytes as sent; send the challenge uncompressed \
+             (exempt this route from the compression middleware)"
+        )
+    } else if let Some(causes) = near_miss(&text, challenge) {
+        format!(
+            "the body is the challenge {causes}: send exactly the challenge, byte for byte, \
+             as res.send(challenge) does (println and echo add a newline)"
+        )
     } else if json.as_ref().and_then(|v| v.as_str()) == Some(challenge) {
         "the challenge is in quotes (sent as a JSON string): send it as plain text".into()
     } else if json.is_some() && text.contains(challenge) {
@@ -369,8 +385,67 @@ fn diagnose_body(content_type: Option<&str>, body: &[u8], challenge: &str) -> St
     }
 }
 
+/// How the body is compressed, when it is: a `Content-Encoding` other than
+/// `identity`, or the magic bytes of gzip or zstd without one.
+fn compressed(encoding: Option<&str>, body: &[u8]) -> Option<String> {
+    match encoding.map(str::trim) {
+        Some(name) if !name.is_empty() && !name.eq_ignore_ascii_case("identity") => {
+            Some(format!("compressed (Content-Encoding: {name})"))
+        }
+        _ if body.starts_with(&[0x1f, 0x8b]) => {
+            Some("gzip data (with no Content-Encoding saying so)".into())
+        }
+        _ if body.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) => {
+            Some("zstd data (with no Content-Encoding saying so)".into())
+        }
+        _ => None,
+    }
+}
+
+/// What keeps `text` from being exactly `challenge` when it is the challenge
+/// but for a byte-order mark in front, whitespace around it, or the letter
+/// case, each named (`after a UTF-8 byte-order mark, with a trailing "\n"`);
+/// `None` when it is something else.
+fn near_miss(text: &str, challenge: &str) -> Option<String> {
+    let mut causes = Vec::new();
+    let mut rest = text;
+    if let Some(after) = rest.strip_prefix('\u{feff}') {
+        causes.push(
+            "after a UTF-8 byte-order mark (EF BB BF, from an encoder or a file that writes one)"
+                .to_string(),
+        );
+        rest = after;
+    }
+    let trimmed = rest.trim();
+    if trimmed.len() != rest.len() {
+        let end = rest.len() - rest.trim_start().len();
+        let (before, after) = (&rest[..end], &rest[end + trimmed.len()..]);
+        causes.push(match (before.is_empty(), after.is_empty()) {
+            (true, _) => format!("with a trailing {after:?}"),
+            (_, true) => format!("with a leading {before:?}"),
+            _ => format!("with {before:?} before and {after:?} after it"),
+        });
+    }
+    if trimmed != challenge && trimmed.eq_ignore_ascii_case(challenge) {
+        causes.push(if trimmed == challenge.to_ascii_uppercase() {
+            "in upper case (it is case-sensitive)".to_string()
+        } else {
+            "in other letter case (it is case-sensitive)".to_string()
+        });
+    }
+    let matches = trimmed.eq_ignore_ascii_case(challenge) && !causes.is_empty();
+    matches.then(|| causes.join(", "))
+}
+
+/// What a negative probe expects. The platform verifies only a 200 whose body
+/// is exactly the challenge, so a refusal may say what it likes: a 403 that
+/// quotes the challenge (`Forbidden: <challenge>`) registers nothing. A 2xx
+/// that carries it does fail, exact or not: the endpoint echoed the challenge
+/// for a request it should refuse.
+const REFUSAL: &str = "a refusal (403): no 2xx that carries the challenge";
+
 /// A negative probe passes when an answer comes without the challenge in a
-/// 2xx; no answer at all proves nothing.
+/// 2xx ([`REFUSAL`]); no answer at all proves nothing.
 fn judge_refusal(
     result: &std::result::Result<Answer, Failure>,
     challenge: &str,
@@ -393,7 +468,7 @@ mod tests {
     fn hint(status: u16, body: &str) -> Option<String> {
         diagnose(
             StatusCode::from_u16(status).unwrap(),
-            None,
+            &HeaderMap::new(),
             body.as_bytes(),
             "c4a1",
             None,
@@ -415,7 +490,30 @@ mod tests {
     #[test]
     fn common_mistakes_are_named() {
         let cases = [
-            (200, "c4a1\n", "whitespace"),
+            (
+                200,
+                "c4a1\n",
+                r#"the challenge with a trailing "\n": send exactly"#,
+            ),
+            (200, " c4a1", r#"the challenge with a leading " ""#),
+            (200, "\tc4a1\r\n", r#"with "\t" before and "\r\n" after it"#),
+            (
+                200,
+                "\u{feff}c4a1",
+                "the challenge after a UTF-8 byte-order mark (EF BB BF",
+            ),
+            (
+                200,
+                "C4A1",
+                "the challenge in upper case (it is case-sensitive)",
+            ),
+            (200, "c4A1", "the challenge in other letter case"),
+            (
+                200,
+                "\u{feff}C4A1\n",
+                r#"byte-order mark (EF BB BF, from an encoder or a file that writes one), with a trailing "\n", in upper case"#,
+            ),
+            (200, "C4A2", "not the challenge"),
             (200, "\"c4a1\"", "quotes"),
             (200, r#"{"challenge":"c4a1"}"#, "wrapped in JSON"),
             (200, "<!doctype html><p>Welcome</p>", "HTML page"),
@@ -434,9 +532,13 @@ mod tests {
             let got = hint(status, body).unwrap_or_default();
             assert!(got.contains(want), "{status} {body:?}: {got}");
         }
+        let html_type = HeaderMap::from_iter([(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("text/html; charset=utf-8"),
+        )]);
         let html = diagnose(
             StatusCode::OK,
-            Some("text/html; charset=utf-8"),
+            &html_type,
             b"hi",
             "c4a1",
             None,
@@ -445,7 +547,7 @@ mod tests {
         assert!(html.unwrap().contains("HTML"));
         let moved = diagnose(
             StatusCode::MOVED_PERMANENTLY,
-            None,
+            &HeaderMap::new(),
             b"",
             "c",
             Some("https://x/y"),
@@ -455,8 +557,38 @@ mod tests {
     }
 
     #[test]
+    fn a_compressed_answer_is_named_by_its_encoding() {
+        let with = |encoding: &'static str| {
+            let headers = HeaderMap::from_iter([(
+                header::CONTENT_ENCODING,
+                header::HeaderValue::from_static(encoding),
+            )]);
+            diagnose(
+                StatusCode::OK,
+                &headers,
+                b"\x1f\x8b",
+                "c4a1",
+                None,
+                TokenKind::Secret,
+            )
+            .unwrap()
+        };
+        assert!(with("br").starts_with("the body is compressed (Content-Encoding: br)"));
+        assert!(with("identity").starts_with("the body is gzip data (with no Content-Encoding"));
+    }
+
+    #[test]
     fn a_refused_token_is_named_for_what_it_is() {
-        let refused = |token| diagnose(StatusCode::FORBIDDEN, None, b"", "c", None, token);
+        let refused = |token| {
+            diagnose(
+                StatusCode::FORBIDDEN,
+                &HeaderMap::new(),
+                b"",
+                "c",
+                None,
+                token,
+            )
+        };
         let secret = refused(TokenKind::Secret).unwrap();
         assert!(secret.contains("with the same secret, exactly"), "{secret}");
         let own = refused(TokenKind::VerifyToken).unwrap();

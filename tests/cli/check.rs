@@ -350,6 +350,44 @@ fn a_receiver_that_ignores_the_token_fails_the_token_check() {
 }
 
 #[test]
+fn a_refusal_that_quotes_the_challenge_passes_and_its_expected_text_says_why() {
+    // The platform verifies only a 200 with exactly the challenge: a 403 that
+    // quotes it registers nothing, while a 200 that quotes it echoed it.
+    let refusal = |status: u16| {
+        move |req: &Recorded, _: usize| {
+            if req.method == "POST" {
+                return verified(req);
+            }
+            let challenge = req.query("hub.challenge").unwrap_or_default();
+            if req.query("hub.verify_token").as_deref() == Some(SECRET)
+                && req.query("hub.mode").as_deref() == Some("subscribe")
+            {
+                Reply::new(200, challenge)
+            } else {
+                Reply::new(status, format!("Forbidden: {challenge}"))
+            }
+        }
+    };
+    let expected = "a refusal (403): no 2xx that carries the challenge";
+    let srv = TestServer::start(refusal(403));
+    let lines = fails_exactly(&srv, &[], &[]);
+    for line in &lines[1..3] {
+        assert_eq!(line["result"], "pass", "{line}");
+        assert_eq!(line["expected"], expected, "{line}");
+        says(line, "got", "403 Forbidden, body \"Forbidden: ");
+    }
+    let srv = TestServer::start(refusal(200));
+    let lines = fails_exactly(
+        &srv,
+        &[],
+        &["handshake.wrong-token", "handshake.wrong-mode"],
+    );
+    for line in &lines[1..3] {
+        assert_eq!(line["expected"], expected, "{line}");
+    }
+}
+
+#[test]
 fn a_receiver_that_ignores_the_mode_fails_the_mode_check() {
     let srv = TestServer::start(|req: &Recorded, _| {
         if req.method == "POST" {

@@ -666,6 +666,44 @@ fn a_body_the_display_cannot_read_is_recorded_as_no_event() {
     assert_eq!((line.event, line.status), (None, 200));
 }
 
+#[test]
+fn a_header_that_is_not_utf8_is_recorded_with_its_exact_bytes() {
+    use base64::Engine as _;
+    let listener = Listener::start(&["--json"]);
+    let answer = crate::util::listen::raw(
+        listener.addr,
+        b"POST /webhooks/whatsapp HTTP/1.1\r\nHost: x\r\nX-Name: caf\xe9\r\n\
+          X-Text: caf\xc3\xa9\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+    );
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let out = listener.wait_stdout(|out| out.lines().count() == 1);
+    let line = record::parse_line(out.trim_end()).unwrap();
+    // The text keeps its replacement, marked by the exact bytes beside it.
+    assert_eq!(line.headers["x-name"], "caf\u{fffd}");
+    assert_eq!(line.headers["x-text"], "café");
+    assert_eq!(line.headers_base64.keys().collect::<Vec<_>>(), ["x-name"]);
+    let exact = base64::engine::general_purpose::STANDARD
+        .decode(&line.headers_base64["x-name"])
+        .unwrap();
+    assert_eq!(exact, b"caf\xe9");
+}
+
+#[test]
+fn a_signature_that_is_not_utf8_is_named_as_verify_signature_names_it() {
+    let listener = Listener::start(&[]);
+    let answer = crate::util::listen::raw(
+        listener.addr,
+        b"POST /webhooks/whatsapp HTTP/1.1\r\nHost: x\r\nX-Signature-256: sha256=\xff\r\n\
+          Content-Length: 2\r\nConnection: close\r\n\r\n{}",
+    );
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let out = listener.wait_stdout(|out| out.contains("hint: the value has bytes"));
+    assert!(
+        out.contains("hint: the value has bytes that are not UTF-8 text (shown as \u{FFFD})"),
+        "{out}"
+    );
+}
+
 /// An app on raw TCP that answers every request with `head` (and keeps the
 /// connection open), for statuses no HTTP library would send.
 fn raw_app(head: &'static str) -> String {

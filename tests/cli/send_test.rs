@@ -846,10 +846,8 @@ fn an_answer_whose_body_never_ends_is_judged_by_its_status() {
     assert!(text.contains("all 3 deliveries passed"), "{text}");
 }
 
-#[test]
-fn a_malformed_answer_head_is_not_blamed_on_https() {
-    // A header with a control character: HTTP, but unreadable. Its hint was
-    // "an https server behind an http:// URL?", the one for TLS bytes.
+/// A port whose every connection gets `answer` to its first read, then is closed.
+fn answering_raw(answer: &'static [u8]) -> u16 {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -858,10 +856,17 @@ fn a_malformed_answer_head_is_not_blamed_on_https() {
             let Ok(mut conn) = conn else { return };
             let mut request = [0u8; 65536];
             let _ = conn.read(&mut request);
-            let _ =
-                conn.write_all(b"HTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\nContent-Length: 0\r\n\r\n");
+            let _ = conn.write_all(answer);
         }
     });
+    port
+}
+
+#[test]
+fn a_malformed_answer_head_is_not_blamed_on_https() {
+    // A header with a control character, or a status line with a version
+    // HTTP/1 has not (hyper's "invalid HTTP version"): HTTP, but unreadable.
+    // Their hint was "an https server behind an http:// URL?", the one for TLS bytes.
     let send = |url: String| {
         let out = wm_hooks()
             .args(["send-test", "--to", &url])
@@ -870,17 +875,31 @@ fn a_malformed_answer_head_is_not_blamed_on_https() {
             .code(1)
             .get_output()
             .clone();
-        stderr_of(&out)
+        format!("{}{}", stdout_of(&out), stderr_of(&out))
     };
-    let err = send(format!("http://127.0.0.1:{port}{PATH}"));
-    assert!(err.contains("its head is malformed"), "{err}");
-    assert!(!err.contains("https server behind"), "{err}");
-    // TLS bytes where an answer should be: that hint stays.
+    for head in [
+        &b"HTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\nContent-Length: 0\r\n\r\n"[..],
+        b"HTTP/2 200 OK\r\nContent-Length: 0\r\n\r\n",
+    ] {
+        let port = answering_raw(head);
+        let err = send(format!("http://127.0.0.1:{port}{PATH}"));
+        assert!(err.contains("its head is malformed"), "{err}");
+        assert!(!err.contains("https server behind"), "{err}");
+    }
+    // TLS bytes where an answer should be: that hint stays, the bytes named.
     let cert = TestCert::new();
     let tls = TestServer::start_tls(&cert, server::correct(SECRET));
     let err = send(tls.url(PATH).replacen("https://", "http://", 1));
     assert!(
         err.contains("an https server behind an http:// URL?"),
+        "{err}"
+    );
+    assert!(err.contains(", a TLS record)"), "{err}");
+    // Another protocol altogether: not HTTP, its first bytes shown.
+    let port = answering_raw(b"SSH-2.0-OpenSSH_9.6\r\n");
+    let err = send(format!("http://127.0.0.1:{port}{PATH}"));
+    assert!(
+        err.contains(r#"(the answer began with "SSH-2.0-OpenSSH_")"#),
         "{err}"
     );
 }

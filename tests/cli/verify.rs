@@ -64,6 +64,83 @@ fn a_correct_endpoint_passes_every_check() {
 }
 
 #[test]
+fn the_urls_own_handshake_parameters_are_replaced_with_a_warning_and_the_rest_kept() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let url = format!(
+        "{}?hub.mode=x&tenant=a%20b&hub.verify_token=leak1234&hub.topic=t",
+        srv.url(PATH)
+    );
+    let out = verify(&url).assert().success().get_output().clone();
+    let (stdout, stderr) = (stdout_of(&out), stderr_of(&out));
+    assert_eq!(
+        stderr,
+        "warning: the URL's own hub.mode, hub.verify_token are left out: \
+         the handshake sends its own, as the platform does\n"
+    );
+    assert!(
+        stdout.starts_with(&format!(
+            "verify {}?tenant=a%20b&hub.topic=t\n",
+            srv.url(PATH)
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("leak1234"), "{stdout}");
+    let gets = srv.requests();
+    assert_eq!(gets.len(), 3);
+    for get in &gets {
+        let (path, query) = get.target.split_once('?').unwrap();
+        assert_eq!(path, PATH);
+        let names: Vec<&str> = query
+            .split('&')
+            .map(|p| p.split('=').next().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "tenant",
+                "hub.topic",
+                "hub.mode",
+                "hub.challenge",
+                "hub.verify_token"
+            ],
+            "{}",
+            get.target
+        );
+        assert!(
+            query.starts_with("tenant=a%20b&hub.topic=t&"),
+            "{}",
+            get.target
+        );
+    }
+    assert_eq!(gets[0].query("hub.mode").as_deref(), Some("subscribe"));
+    assert_eq!(gets[0].query("hub.verify_token").as_deref(), Some(SECRET));
+    // The report's `sent` says what went: the URL's other parameters first.
+    let out = verify(&url)
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let first: serde_json::Value =
+        serde_json::from_str(stdout_of(&out).lines().next().unwrap()).unwrap();
+    let sent = first["sent"].as_str().unwrap();
+    assert!(
+        sent.starts_with(&format!(
+            "GET {PATH}?tenant=a%20b&hub.topic=t&hub.mode=subscribe&hub.challenge="
+        )) && sent.ends_with("&hub.verify_token=<the secret>"),
+        "{sent}"
+    );
+    // One parameter is named alone.
+    verify(&format!("{}?hub.challenge=c", srv.url(PATH)))
+        .arg("--no-negative")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: the URL's own hub.challenge is left out",
+        ));
+}
+
+#[test]
 fn the_challenge_can_be_given_and_negatives_skipped() {
     let srv = TestServer::start(server::correct(SECRET));
     verify(&srv.url(PATH))
@@ -106,6 +183,21 @@ fn answering(
     move |req, _| server::handshake(req, SECRET, &answer)
 }
 
+/// `bytes` compressed by Debian's gzip.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gzip = std::process::Command::new("gzip")
+        .arg("-c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("gzip (Debian's gzip package)");
+    gzip.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = gzip.wait_with_output().unwrap();
+    assert!(out.status.success() && out.stdout.starts_with(&[0x1f, 0x8b]));
+    out.stdout
+}
+
 #[test]
 fn common_mistakes_get_a_hint() {
     type Answer = Box<dyn Fn(String) -> Reply + Send + Sync>;
@@ -123,7 +215,27 @@ fn common_mistakes_get_a_hint() {
         ),
         (
             Box::new(|c| Reply::new(200, format!("{c}\n"))),
-            "a trailing newline?",
+            r#"the challenge with a trailing "\n": send exactly the challenge, byte for byte"#,
+        ),
+        (
+            Box::new(|c| Reply::new(200, format!(" {c}\r\n"))),
+            r#"the challenge with " " before and "\r\n" after it"#,
+        ),
+        (
+            Box::new(|c| Reply::new(200, format!("\u{feff}{c}"))),
+            "the challenge after a UTF-8 byte-order mark (EF BB BF",
+        ),
+        (
+            Box::new(|c| Reply::new(200, c.to_uppercase())),
+            "the challenge in upper case (it is case-sensitive)",
+        ),
+        (
+            Box::new(|c| Reply::new(200, gzip(c.as_bytes())).header("content-encoding", "gzip")),
+            "the body is compressed (Content-Encoding: gzip): the handshake asks for no encoding",
+        ),
+        (
+            Box::new(|c| Reply::new(200, gzip(c.as_bytes()))),
+            "the body is gzip data (with no Content-Encoding saying so)",
         ),
         (
             Box::new(|_| {

@@ -246,3 +246,31 @@ fn a_pasted_header_line_and_a_base64_digest_are_named_near_misses() {
         assert!(!err.contains(HEX), "{err}");
     }
 }
+
+#[test]
+fn a_signature_that_is_not_utf8_is_invalid_exit_1_with_its_cause() {
+    use std::os::unix::ffi::OsStrExt;
+    let value = std::ffi::OsStr::from_bytes(b"sha256=\xff");
+    let out = wm_hooks()
+        .arg("verify-signature")
+        .arg("--signature")
+        .arg(value)
+        .env("WM_HOOKS_SECRET", SECRET)
+        .write_stdin("Hello, World!")
+        .assert()
+        .code(1)
+        .stdout("")
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(
+            "✘ invalid signature: the signature has characters after `sha256=` that are not hex digits"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: the value has bytes that are not UTF-8 text (shown as \u{FFFD})"),
+        "{stderr}"
+    );
+}

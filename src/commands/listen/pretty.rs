@@ -337,12 +337,8 @@ fn near_misses(style: &Style, x: &Exchange, fault: &Fault) -> Vec<String> {
             diagnosis::mismatch(secret, body, signature)
         }),
         Fault::Malformed(error) => {
-            let value = x
-                .headers
-                .get(&style.header)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .unwrap_or_default();
-            diagnosis::malformed(error, &value, secret, body)
+            let value = x.headers.get(&style.header).map(|v| v.as_bytes());
+            diagnosis::malformed_bytes(error, value.unwrap_or_default(), secret, body)
         }
         Fault::Missing => x
             .headers

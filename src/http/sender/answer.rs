@@ -11,6 +11,7 @@ use hyper::StatusCode;
 use hyper::header::{HeaderMap, HeaderName};
 
 use super::Endpoint;
+use super::opening::Opening;
 use crate::contract::redact::Redactor;
 use crate::error::{Error, Result};
 use crate::http::status_text;
@@ -201,21 +202,25 @@ impl Failure {
     }
 }
 
-pub(super) fn classify(err: &hyper::Error) -> Failure {
-    // hyper names which part did not parse only in its message: bytes that
-    // are no HTTP version (TLS, another protocol) are not HTTP at all.
-    let kind = if err.is_parse() && err.to_string().contains("version") {
-        FailureKind::Protocol
-    } else if err.is_parse() || err.is_parse_status() || err.is_parse_too_large() {
-        FailureKind::BadHead
-    } else {
-        FailureKind::Closed
+/// The failure `err` is, on a connection whose first bytes are `opening`.
+pub(super) fn classify(err: &hyper::Error, opening: &Opening) -> Failure {
+    let parse = err.is_parse() || err.is_parse_status() || err.is_parse_too_large();
+    // What did not parse is told by the bytes, not by hyper's wording: a
+    // connection that never began with `HTTP/` got no HTTP at all (TLS,
+    // another protocol); one that did has a malformed head.
+    let kind = match (parse, opening.is_not_http()) {
+        (true, true) => FailureKind::Protocol,
+        (true, false) => FailureKind::BadHead,
+        (false, _) => FailureKind::Closed,
     };
     let mut detail = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
         detail = format!("{detail}: {cause}");
         source = cause.source();
+    }
+    if let (FailureKind::Protocol, Some(first)) = (kind, opening.shown()) {
+        detail = format!("{detail} (the answer began with {first})");
     }
     Failure::new(kind, detail)
 }

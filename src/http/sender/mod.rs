@@ -10,8 +10,8 @@
 //! Never prints.
 //!
 //! This file holds the endpoint, the client and the session; `answer.rs` what
-//! came back (an answer, or the failure that took its place), `tls.rs` the
-//! client's TLS configuration.
+//! came back (an answer, or the failure that took its place), `opening.rs` the
+//! first bytes each connection received, `tls.rs` the client's TLS configuration.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -32,11 +32,13 @@ use crate::error::{Error, Result};
 use crate::http::client::USER_AGENT;
 
 mod answer;
+mod opening;
 mod tls;
 
 pub use answer::{Answer, Failure, FailureKind, describe};
 
 use answer::{classify, tls_detail};
+use opening::{Opening, Recording};
 use tls::tls_config;
 
 /// How much of a response body is kept; the rest is read and counted.
@@ -99,10 +101,7 @@ impl Endpoint {
                 redact::url(&url)
             ))
         })?;
-        let target = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_string(),
-        };
+        let target = target_of(&url);
         // A request target HTTP cannot carry (over 64 KiB) is refused here, so
         // that building a request never fails.
         if target.parse::<hyper::Uri>().is_err() {
@@ -137,12 +136,47 @@ impl Endpoint {
         self.url.scheme() == "https"
     }
 
-    /// The same endpoint with query parameters added (percent-encoded); an
-    /// input error when the target grows past what a request can carry.
+    /// The same endpoint with query parameters added (percent-encoded), in
+    /// place of any the URL has of the same names (so a name is never sent
+    /// twice). An input error when the target grows past what a request can carry.
     pub fn with_query(&self, pairs: &[(&str, &str)]) -> Result<Endpoint> {
-        let mut url = self.url.clone();
+        let names: Vec<&str> = pairs.iter().map(|(name, _)| *name).collect();
+        let mut url = self.without_query(&names).url;
         url.query_pairs_mut().extend_pairs(pairs);
         Endpoint::from_url(url)
+    }
+
+    /// The same endpoint without the query parameters named `names`; the
+    /// others stay as they were written.
+    pub fn without_query(&self, names: &[&str]) -> Endpoint {
+        let mut endpoint = self.clone();
+        let Some(query) = self.url.query() else {
+            return endpoint;
+        };
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|part| !names.contains(&query_name(part).as_str()))
+            .collect();
+        if kept.len() == query.split('&').count() {
+            return endpoint;
+        }
+        let kept = kept.join("&");
+        endpoint
+            .url
+            .set_query(Some(kept.as_str()).filter(|q| !q.is_empty()));
+        // Shorter than the target checked when it was parsed.
+        endpoint.target = target_of(&endpoint.url);
+        endpoint
+    }
+
+    /// Which of `names` the URL's own query has, each once, in the order of `names`.
+    pub fn query_has<'a>(&self, names: &[&'a str]) -> Vec<&'a str> {
+        let query = self.url.query().unwrap_or_default();
+        names
+            .iter()
+            .copied()
+            .filter(|name| query.split('&').any(|part| query_name(part) == *name))
+            .collect()
     }
 
     /// A request for this endpoint: origin-form target, `Host` and `User-Agent`
@@ -174,6 +208,23 @@ impl Endpoint {
         *request.headers_mut() = headers;
         request
     }
+}
+
+/// The request target (origin form) of `url`: its path and query.
+fn target_of(url: &Url) -> String {
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+/// The name of one `name=value` part of a query, decoded as a form decodes
+/// it (`+` a space, `%XX` a byte).
+fn query_name(part: &str) -> String {
+    let name = part.split('=').next().unwrap_or_default().replace('+', " ");
+    percent_encoding::percent_decode_str(&name)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// `Basic base64(user:password)` for a URL with a user name or a password
@@ -297,6 +348,8 @@ pub struct Session {
     client: Client,
     endpoint: Arc<Endpoint>,
     connection: Option<SendRequest<Full<Bytes>>>,
+    /// The first bytes the current connection received.
+    opening: Opening,
     /// Why the last request was sent a second time, on a new connection.
     resent: Option<Failure>,
 }
@@ -307,6 +360,7 @@ impl Session {
             client,
             endpoint,
             connection: None,
+            opening: Opening::default(),
             resent: None,
         }
     }
@@ -380,7 +434,9 @@ impl Session {
                 Some(sender) if !sender.is_closed() => sender,
                 _ => {
                     reused = false;
-                    self.connection.insert(self.connect().await?)
+                    let (sender, opening) = self.connect().await?;
+                    self.opening = opening;
+                    self.connection.insert(sender)
                 }
             };
             if sender.ready().await.is_err() {
@@ -400,7 +456,7 @@ impl Session {
                 Ok(response) => response,
                 Err(mut err) => {
                     self.connection = None;
-                    let failure = classify(err.error());
+                    let failure = classify(err.error(), &self.opening);
                     match (err.take_message(), copy) {
                         // Never sent: safe to send again, once, on a new connection.
                         (Some(unsent), _) if reused => {
@@ -426,7 +482,7 @@ impl Session {
                 .get(header::CONNECTION)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
             let (parts, body) = response.into_parts();
-            let (body, body_len, whole) = read_body(body).await?;
+            let (body, body_len, whole) = read_body(body, &self.opening).await?;
             if !keep_alive || !whole {
                 self.connection = None;
             }
@@ -441,7 +497,8 @@ impl Session {
         }
     }
 
-    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Failure> {
+    /// A new connection, and where its first bytes will be kept.
+    async fn connect(&self) -> Result<(SendRequest<Full<Bytes>>, Opening), Failure> {
         let budget = self.client.options.budget;
         // One budget for TCP and TLS together, but each named when it runs out:
         // a port that takes the connection and then says nothing to a TLS
@@ -524,28 +581,32 @@ async fn connect_tcp(endpoint: &Endpoint) -> Result<TcpStream, Failure> {
     Err(last)
 }
 
-async fn handshake<T>(io: T) -> Result<SendRequest<Full<Bytes>>, Failure>
+async fn handshake<T>(io: T) -> Result<(SendRequest<Full<Bytes>>, Opening), Failure>
 where
     T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
 {
+    let (io, opening) = Recording::new(io);
     let (sender, connection) = http1::Builder::new()
         .title_case_headers(true)
         .handshake(TokioIo::new(io))
         .await
-        .map_err(|e| classify(&e))?;
+        .map_err(|e| classify(&e, &opening))?;
     // Ends when the connection closes or the sender is dropped.
     tokio::spawn(connection);
-    Ok(sender)
+    Ok((sender, opening))
 }
 
 /// Reads a body to its end or to [`BODY_READ_LIMIT`], keeping the first
 /// [`BODY_KEEP`] bytes: the kept bytes, how many were read, and whether that
 /// was the whole body (when not, the connection cannot be used again).
-async fn read_body(mut body: hyper::body::Incoming) -> Result<(Bytes, u64, bool), Failure> {
+async fn read_body(
+    mut body: hyper::body::Incoming,
+    opening: &Opening,
+) -> Result<(Bytes, u64, bool), Failure> {
     let mut kept = BytesMut::new();
     let mut len = 0u64;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| classify(&e))?;
+        let frame = frame.map_err(|e| classify(&e, opening))?;
         if let Ok(data) = frame.into_data() {
             len += data.len() as u64;
             let room = BODY_KEEP.saturating_sub(kept.len());
@@ -642,6 +703,20 @@ mod tests {
         let e = Endpoint::parse("http://h/p?a=1").unwrap();
         let e = e.with_query(&[("hub.verify_token", "a b&c=d")]).unwrap();
         assert_eq!(e.target, "/p?a=1&hub.verify_token=a+b%26c%3Dd");
+    }
+
+    #[test]
+    fn query_pairs_replace_those_of_the_same_name_and_keep_the_rest_as_written() {
+        let e = Endpoint::parse("http://h/p?hub.mode=x&a=1%2b2&hub%2Emode=y&b&hub.mode").unwrap();
+        assert_eq!(e.query_has(&["hub.challenge", "hub.mode"]), ["hub.mode"]);
+        let e = e.with_query(&[("hub.mode", "subscribe")]).unwrap();
+        assert_eq!(e.target, "/p?a=1%2b2&b&hub.mode=subscribe");
+        let e = Endpoint::parse("http://h/p?hub.mode=x").unwrap();
+        let e = e.with_query(&[("hub.mode", "subscribe")]).unwrap();
+        assert_eq!(e.target, "/p?hub.mode=subscribe");
+        assert!(e.query_has(&["a"]).is_empty());
+        let e = e.without_query(&["hub.mode"]);
+        assert_eq!((e.target.as_str(), e.url.as_str()), ("/p", "http://h/p"));
     }
 
     #[test]

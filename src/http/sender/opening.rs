@@ -1,0 +1,178 @@
+//! The first bytes a connection received, kept so that an answer hyper cannot
+//! parse is sorted by what it was: bytes that are no HTTP/1 answer at all
+//! (TLS from an https server behind an http:// URL, another protocol) or an
+//! HTTP answer whose head is malformed. hyper says which part failed only in
+//! its error's text; the bytes themselves are the structural answer.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// How many of the first bytes are kept: enough to show and to recognise.
+const KEPT: usize = 16;
+
+/// The first bytes one connection read, shared between the connection's
+/// reader ([`Recording`]) and the session that judges its failures.
+#[derive(Debug, Clone, Default)]
+pub struct Opening(Arc<OnceLock<Box<[u8]>>>);
+
+impl Opening {
+    /// The first bytes read, once any came.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        self.0.get().map(|b| &b[..])
+    }
+
+    /// Whether what came is not HTTP/1 at all: its first bytes are not (the
+    /// start of) `HTTP/`. `false` while nothing came.
+    pub fn is_not_http(&self) -> bool {
+        const HTTP: &[u8] = b"HTTP/";
+        self.bytes().is_some_and(|first| {
+            let n = first.len().min(HTTP.len());
+            first[..n] != HTTP[..n]
+        })
+    }
+
+    /// The first bytes as a person reads them: quoted text when they are
+    /// printable ASCII, else hex (`15 03 03 00 02, a TLS record`).
+    pub fn shown(&self) -> Option<String> {
+        let first = self.bytes()?;
+        if first.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+            return Some(format!("{:?}", String::from_utf8_lossy(first)));
+        }
+        let hex: Vec<String> = first.iter().map(|b| format!("{b:02x}")).collect();
+        let what = if self.is_tls() { ", a TLS record" } else { "" };
+        Some(format!("{}{what}", hex.join(" ")))
+    }
+
+    /// Whether the first bytes are a TLS record (handshake or alert, version 3.x).
+    fn is_tls(&self) -> bool {
+        self.bytes()
+            .is_some_and(|b| b.len() >= 2 && (0x14..=0x17).contains(&b[0]) && b[1] == 0x03)
+    }
+}
+
+/// A connection's I/O that keeps its first bytes in an [`Opening`]; every
+/// read after the first costs one branch.
+pub struct Recording<T> {
+    io: T,
+    opening: Opening,
+    seen: bool,
+}
+
+impl<T> Recording<T> {
+    pub fn new(io: T) -> (Recording<T>, Opening) {
+        let opening = Opening::default();
+        let io = Recording {
+            io,
+            opening: opening.clone(),
+            seen: false,
+        };
+        (io, opening)
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for Recording<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let poll = Pin::new(&mut self.io).poll_read(cx, buf);
+        if !self.seen && matches!(poll, Poll::Ready(Ok(()))) {
+            let new = &buf.filled()[before..];
+            if !new.is_empty() {
+                let _ = self.opening.0.set(new[..new.len().min(KEPT)].into());
+                self.seen = true;
+            }
+        }
+        poll
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn opening(bytes: &[u8]) -> Opening {
+        let opening = Opening::default();
+        opening.0.set(bytes.into()).unwrap();
+        opening
+    }
+
+    #[test]
+    fn http_tls_and_other_bytes() {
+        assert!(!Opening::default().is_not_http());
+        assert!(!opening(b"HTTP/1.1 200 OK").is_not_http());
+        assert!(!opening(b"HTTP/2 200").is_not_http(), "HTTP, badly written");
+        assert!(!opening(b"HT").is_not_http(), "a start of HTTP");
+        assert!(opening(b"SSH-2.0-OpenSSH").is_not_http());
+        let alert = opening(&[0x15, 0x03, 0x01, 0x00, 0x02]);
+        assert!(alert.is_not_http() && alert.is_tls());
+        assert!(!opening(b"HTTP/1.1").is_tls());
+        assert_eq!(alert.shown().unwrap(), "15 03 01 00 02, a TLS record");
+        assert_eq!(
+            opening(b"SSH-2.0-OpenSSH").shown().unwrap(),
+            "\"SSH-2.0-OpenSSH\""
+        );
+        assert_eq!(opening(b"\0\x01").shown().unwrap(), "00 01");
+    }
+
+    #[test]
+    fn the_first_read_is_kept_and_later_ones_pass_through() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (mut near, far) = tokio::io::duplex(64);
+            let (mut far, opening) = Recording::new(far);
+            near.write_all(b"HTTP/1.1 200 OK, and more than sixteen bytes")
+                .await
+                .unwrap();
+            let mut read = vec![0u8; 64];
+            let n = far.read(&mut read).await.unwrap();
+            assert_eq!(&read[..n], b"HTTP/1.1 200 OK, and more than sixteen bytes");
+            assert_eq!(opening.bytes(), Some(&b"HTTP/1.1 200 OK,"[..]));
+            near.write_all(b"x").await.unwrap();
+            assert_eq!(far.read(&mut read).await.unwrap(), 1);
+            assert_eq!(opening.bytes(), Some(&b"HTTP/1.1 200 OK,"[..]));
+            far.write_all(b"ping").await.unwrap();
+            let n = near.read(&mut read).await.unwrap();
+            assert_eq!(&read[..n], b"ping");
+        });
+    }
+}
