@@ -10,7 +10,8 @@
 //! `B:seen:<key>` dedupe keys (value: the entry id, expiring with the window),
 //! `B:stats` (`stored`, `duplicates`), `B:retry` + `G` (a sorted set of ids by
 //! when they are due; a claimed one is re-scored to its lease's end),
-//! `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), the dead
+//! `B:leased` + `G` (which consumer claimed each id of the retry set last, as
+//! the group's pending list knows for the others), `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), the dead
 //! letters' stream `B:dead` + `G`, and `B:redriven` + `G` + `:<id>`: the
 //! fields of a dead letter put back, read when `prune` trimmed its entry from
 //! the stream (a hash, until it is delivered or dead again); `B:probe`, set
@@ -103,7 +104,8 @@ return out
 ";
 
 /// Claims what is due again, up to `ARGV[4]`: entries of the retry set
-/// (`KEYS[2]`) whose wait is over, leased for `ARGV[3]` ms, and, when
+/// (`KEYS[2]`) whose wait is over, leased for `ARGV[3]` ms to consumer
+/// `ARGV[2]` (noted in `KEYS[4]`), and, when
 /// `ARGV[6]` is `1`, entries another consumer left pending (`XAUTOCLAIM` from
 /// cursor `ARGV[5]`), each with its attempts (`KEYS[3]`). A retry whose
 /// entry the stream no longer holds (a dead letter put back after a prune)
@@ -123,10 +125,12 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0
   local fields = got[1] and got[1][2] or redis.call('HGETALL', ARGV[7] .. id)
   if #fields > 0 then
     redis.call('ZADD', KEYS[2], now + lease, id)
+    redis.call('HSET', KEYS[4], id, ARGV[2])
     add(id, fields)
   else
     redis.call('ZREM', KEYS[2], id)
     redis.call('HDEL', KEYS[3], id)
+    redis.call('HDEL', KEYS[4], id)
   end
 end
 local cursor = ARGV[5]
@@ -138,26 +142,40 @@ end
 return {cursor, out}
 ";
 
-/// How attempts ended: `ARGV[1]` is the group, `ARGV[2]` when the dead ones
-/// failed, `ARGV[3]` the prefix of the `redriven` hashes, then five values per
-/// entry: `delivered`/`retry`/`dead`, the id, the attempts made, the wait
-/// before a retry (ms), the last error. Only an
-/// entry this consumer still held (pending in the group, or in the retry set)
-/// changes, so a late answer never undoes what another consumer did since.
-/// The delivered ones, most of a batch, take three calls in all: an entry is
-/// either pending in the group or in the retry set, never both, so what
-/// `XACK` and `ZREM` removed together counts each held entry once.
+/// How consumer `ARGV[4]`'s attempts ended: `ARGV[1]` is the group, `ARGV[2]`
+/// when the dead ones failed, `ARGV[3]` the prefix of the `redriven` hashes,
+/// then five values per entry: `delivered`/`retry`/`dead`, the id, the
+/// attempts made, the wait before a retry (ms), the last error. A delivery
+/// counts for an entry still pending in the group or in the retry set, whoever
+/// claimed it (the app has it); a retry or a dead letter only for one this
+/// consumer still holds (pending in the group under its name, or claimed by it
+/// from the retry set, `KEYS[6]`), so a late answer never undoes the lease of
+/// another consumer that claimed the entry since. The delivered ones, most of
+/// a batch, take three calls in all: an entry is either pending in the group
+/// or in the retry set, never both, so what `XACK` and `ZREM` removed together
+/// counts each held entry once.
 const SETTLE: &str = "
 local delivered, dead = 0, 0
 local done = {}
 -- The copies of redriven entries that are done (delivered or dead again).
 local copies = {}
-for i = 4, #ARGV, 5 do
+-- Releases an entry this consumer holds: 1, or 0 when it holds none.
+local function release(id)
+  if #redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1, ARGV[4]) > 0 then
+    return redis.call('XACK', KEYS[1], ARGV[1], id)
+  end
+  if redis.call('HGET', KEYS[6], id) == ARGV[4] then
+    redis.call('HDEL', KEYS[6], id)
+    return redis.call('ZREM', KEYS[2], id)
+  end
+  return 0
+end
+for i = 5, #ARGV, 5 do
   local kind, id = ARGV[i], ARGV[i + 1]
   if kind == 'delivered' then
     done[#done + 1] = id
   else
-    local held = redis.call('XACK', KEYS[1], ARGV[1], id) + redis.call('ZREM', KEYS[2], id)
+    local held = release(id)
     if held > 0 and kind == 'retry' then
       redis.call('ZADD', KEYS[2], now + tonumber(ARGV[i + 3]), id)
       redis.call('HSET', KEYS[3], id, ARGV[i + 2])
@@ -176,9 +194,10 @@ if #done > 0 then
   local retried = redis.call('ZREM', KEYS[2], unpack(done))
   delivered = redis.call('XACK', KEYS[1], ARGV[1], unpack(done)) + retried
   redis.call('HDEL', KEYS[3], unpack(done))
-  -- Only an entry of the retry set can have a copy (redrive puts it there),
-  -- so a batch of new entries, the most of them, deletes none.
+  -- Only an entry of the retry set can have a copy (redrive puts it there)
+  -- or a lease noted, so a batch of new entries, the most of them, deletes none.
   if retried > 0 then
+    redis.call('HDEL', KEYS[6], unpack(done))
     for _, id in ipairs(done) do copies[#copies + 1] = ARGV[3] .. id end
   end
 end
@@ -244,6 +263,8 @@ struct Keys {
     stats: String,
     retry: String,
     attempts: String,
+    /// Who claimed each entry of the retry set.
+    leased: String,
     delivery: String,
     dead: String,
     /// The prefix of the `redriven` hashes (an entry id follows).
@@ -266,6 +287,7 @@ impl Keys {
             stats: format!("{base}:stats"),
             retry: format!("{base}:retry{suffix}"),
             attempts: format!("{base}:attempts{suffix}"),
+            leased: format!("{base}:leased{suffix}"),
             delivery: format!("{base}:delivery{suffix}"),
             dead: format!("{base}:dead{suffix}"),
             redriven: format!("{base}:redriven{suffix}:"),
@@ -387,6 +409,7 @@ impl RedisStore {
             .key(&self.keys.stream)
             .key(&self.keys.retry)
             .key(&self.keys.attempts)
+            .key(&self.keys.leased)
             .arg(&self.group)
             .arg(consumer)
             .arg(duration_ms(lease))
@@ -551,7 +574,7 @@ impl Store for RedisStore {
         }
     }
 
-    async fn settle(&self, results: &[Settled]) -> Result<()> {
+    async fn settle(&self, consumer: &str, results: &[Settled]) -> Result<()> {
         if results.is_empty() {
             return Ok(());
         }
@@ -562,9 +585,11 @@ impl Store for RedisStore {
             .key(&self.keys.attempts)
             .key(&self.keys.delivery)
             .key(&self.keys.dead)
+            .key(&self.keys.leased)
             .arg(&self.group)
             .arg(failed_at)
-            .arg(&self.keys.redriven);
+            .arg(&self.keys.redriven)
+            .arg(consumer);
         for result in results {
             match result {
                 Settled::Delivered { id } => call.arg("delivered").arg(id).arg(0).arg(0).arg(""),
