@@ -147,7 +147,9 @@ pub struct Stats {
     pub stored: u64,
     /// Stored and not yet delivered or dead, in flight and retrying included.
     pub pending: u64,
-    /// Waiting for a retry.
+    /// Waiting for a retry: failed at least once and not delivered or dead
+    /// yet, its next attempt due or under way (a dead letter put back starts
+    /// again from no attempts, so it is not counted).
     pub retrying: u64,
     pub dead: u64,
     pub delivered: u64,

@@ -632,7 +632,9 @@ impl Store for RedisStore {
                 .arg(&self.keys.delivery)
                 .arg("delivered")
                 .arg("dead")
-                .zcard(&self.keys.retry)
+                // What failed and is not done: the retry set also holds the
+                // dead letters put back, which start again from no attempts.
+                .hlen(&self.keys.attempts)
                 .query_async(&mut connection)
                 .await
                 .map_err(|e| self.failed(e))?;

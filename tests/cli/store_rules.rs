@@ -1,6 +1,6 @@
 //! The rules both stores follow, run as one scenario against a real SQLite
 //! file and a real Redis: who may settle an entry once its lease ran out and
-//! another consumer claimed it. Entries go in and are claimed and settled
+//! another consumer claimed it, and what `store stats` counts as retrying. Entries go in and are claimed and settled
 //! through the library (as `ingest` and `deliver` do), and are counted with the
 //! real `wm-hooks store stats --json`.
 
@@ -29,6 +29,18 @@ async fn open(store: &TestStore) -> Opened {
 
 fn ids(entries: &[Entry]) -> Vec<&str> {
     entries.iter().map(|e| e.id.as_str()).collect()
+}
+
+fn delivered(id: &str) -> Settled {
+    Settled::Delivered { id: id.into() }
+}
+
+fn dead(id: &str, attempts: u32) -> Settled {
+    Settled::Dead {
+        id: id.into(),
+        attempts,
+        error: "the app answered 500".into(),
+    }
 }
 
 fn retry(id: &str, attempts: u32) -> Settled {
@@ -67,13 +79,8 @@ fn a_late_result_from_a_lapsed_lease_leaves_the_new_holder_alone() {
             assert_eq!(got, ids_of(&stored), "{url}: every lease ran out");
 
             // c0 and c1 answer late: retries for two, a dead letter for one.
-            let late_dead = Settled::Dead {
-                id: stored[1].clone(),
-                attempts: 5,
-                error: "the app answered 500".into(),
-            };
             opened
-                .settle("c0", &[retry(&stored[0], 1), late_dead])
+                .settle("c0", &[retry(&stored[0], 1), dead(&stored[1], 5)])
                 .await
                 .unwrap();
             opened.settle("c1", &[retry(&stored[2], 2)]).await.unwrap();
@@ -89,27 +96,16 @@ fn a_late_result_from_a_lapsed_lease_leaves_the_new_holder_alone() {
 
             // A late 2xx counts (the app has it), and only once: c2's own
             // answers for it change nothing more.
-            let delivered = Settled::Delivered {
-                id: stored[0].clone(),
-            };
+            opened.settle("c0", &[delivered(&stored[0])]).await.unwrap();
             opened
-                .settle("c0", std::slice::from_ref(&delivered))
-                .await
-                .unwrap();
-            opened
-                .settle("c2", &[delivered, retry(&stored[0], 2)])
+                .settle("c2", &[delivered(&stored[0]), retry(&stored[0], 2)])
                 .await
                 .unwrap();
             // c2 still holds the rest: its results count.
-            let dead = Settled::Dead {
-                id: stored[2].clone(),
-                attempts: 3,
-                error: "the app answered 500".into(),
-            };
-            let done = Settled::Delivered {
-                id: stored[1].clone(),
-            };
-            opened.settle("c2", &[done, dead]).await.unwrap();
+            opened
+                .settle("c2", &[delivered(&stored[1]), dead(&stored[2], 3)])
+                .await
+                .unwrap();
         });
         let stats = store.stats();
         assert_eq!(
@@ -127,4 +123,59 @@ fn a_late_result_from_a_lapsed_lease_leaves_the_new_holder_alone() {
 
 fn ids_of(stored: &[String]) -> Vec<&str> {
     stored.iter().map(String::as_str).collect()
+}
+
+/// `retrying` counts what failed and is not done, in both stores alike: a
+/// retry waiting for its time and one under way; neither what was delivered
+/// nor a dead letter put back (its attempts start again from none).
+#[test]
+fn both_stores_count_the_same_entries_as_retrying() {
+    for store in TestStore::both("both_stores_count_the_same_entries_as_retrying") {
+        let url = &store.url;
+        let stored = store.append(&[
+            status_body(1),
+            status_body(2),
+            status_body(3),
+            status_body(4),
+        ]);
+        runtime().block_on(async {
+            let opened = open(&store).await;
+            let claimed = opened.claim("c", 10, LEASE * 100).await.unwrap();
+            assert_eq!(ids(&claimed), ids_of(&stored), "{url}");
+            let waits = Settled::Retry {
+                id: stored[1].clone(),
+                attempts: 1,
+                after: Duration::from_secs(3600),
+                error: "the app answered 500".into(),
+            };
+            let settled = [
+                delivered(&stored[0]),
+                waits,
+                retry(&stored[2], 1),
+                dead(&stored[3], 6),
+            ];
+            opened.settle("c", &settled).await.unwrap();
+            assert_eq!(opened.redrive(&[]).await.unwrap(), 1, "{url}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            // The retry that is due and the dead letter put back are under way.
+            let mut again = opened.claim("c", 10, LEASE * 100).await.unwrap();
+            again.sort_by_key(|e| e.attempts);
+            assert_eq!(
+                ids(&again),
+                [stored[3].as_str(), stored[2].as_str()],
+                "{url}"
+            );
+        });
+        let stats = store.stats();
+        assert_eq!(
+            (
+                &stats["pending"],
+                &stats["retrying"],
+                &stats["delivered"],
+                &stats["dead"]
+            ),
+            (&3.into(), &2.into(), &1.into(), &0.into()),
+            "{url}: {stats}"
+        );
+    }
 }

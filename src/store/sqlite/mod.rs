@@ -312,9 +312,9 @@ impl Store for SqliteStore {
             let stored = counter(c, "stored")?;
             let delivered = counter(c, "delivered")?;
             let dead = counter(c, "dead")?;
+            // Leased or not: a retry under way is still retrying (as in Redis).
             let retrying: i64 = c.query_row(
-                "SELECT count(*) FROM events
-                 WHERE state = 'pending' AND attempts > 0 AND leased_by IS NULL",
+                "SELECT count(*) FROM events WHERE state = 'pending' AND attempts > 0",
                 [],
                 |row| row.get(0),
             )?;
