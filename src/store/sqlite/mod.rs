@@ -29,6 +29,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use recent::Recent;
+pub use schema::opened_file;
 use schema::{BUSY_TIMEOUT, connect, key_hash};
 use worker::{Finish, Job, checkpoint, work};
 
