@@ -15,7 +15,9 @@
 //! letters' stream `B:dead` + `G`, and `B:redriven` + `G` + `:<id>`: the
 //! fields of a dead letter put back, read when `prune` trimmed its entry from
 //! the stream (a hash, until it is delivered or dead again); `B:probe`, set
-//! (expiring) by `/healthz` to learn whether Redis takes writes.
+//! (expiring) by `/healthz` to learn whether Redis takes writes;
+//! `B:appended:<token>`, set for a minute by an append that stored nothing,
+//! so that the same batch sent again knows the first try ran.
 
 use std::time::{Duration, Instant};
 
@@ -48,21 +50,25 @@ const NOW: &str = "local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 ";
 
-/// Appends a batch: `KEYS[1]` the stream, `KEYS[2]` the counters, then one
-/// dedupe key per entry; `ARGV[1]` the window, `ARGV[2]` how many values
-/// each entry has, `ARGV[3]` `1` when this batch is sent again (the answer to
-/// the first try was lost, and it may have run), then each entry's field
-/// values one after another (in the order of the field names the script
-/// writes, which cost nothing to send). The dedupe keys are read with one
-/// MGET (and those set earlier in the batch remembered); the script runs
-/// atomically, so a key read absent is still absent when it is set. Sent
-/// again, an entry whose key names an entry with its own arrival time,
-/// headers and body is the first try's: answered as stored, and counted by
-/// that try already, neither stored nor a duplicate twice.
+/// Appends a batch: `KEYS[1]` the stream, `KEYS[2]` the counters, `KEYS[3]`
+/// this call's marker (the same for a batch sent again), then one dedupe key
+/// per entry; `ARGV[1]` the window, `ARGV[2]` how many values each entry has,
+/// `ARGV[3]` `1` when this batch is sent again (the answer to the first try
+/// was lost, and it may have run), then each entry's field values one after
+/// another (in the order of the field names the script writes, which cost
+/// nothing to send). The dedupe keys are read with one MGET (and those set
+/// earlier in the batch remembered); the script runs atomically, so a key
+/// read absent is still absent when it is set. Sent again, an entry whose key
+/// names an entry with its own arrival time, headers and body is the first
+/// try's: answered as stored, and counted by that try already. The first try
+/// ran, then (all of it: a script is atomic), so the duplicates it found were
+/// counted too; a first try that stored nothing leaves the marker to say so.
+/// Either way nothing is counted twice.
 const APPEND: &str = "
 local per = tonumber(ARGV[2])
 local again = ARGV[3] == '1'
-local prior = redis.call('MGET', unpack(KEYS, 3))
+local prior = redis.call('MGET', unpack(KEYS, 4))
+local ran = again and redis.call('EXISTS', KEYS[3]) == 1
 local now = {}
 local out = {}
 local stored, duplicates = 0, 0
@@ -80,10 +86,13 @@ local function ours(id, v)
   end
   return same == 3
 end
-for i = 3, #KEYS do
-  local v = 4 + (i - 3) * per
-  local id = now[KEYS[i]] or prior[i - 2]
+for i = 4, #KEYS do
+  local v = 4 + (i - 4) * per
+  local id = now[KEYS[i]] or prior[i - 3]
   if id and again and not now[KEYS[i]] and ours(id, v) then
+    -- Its repeats later in the batch are duplicates, as in the first try.
+    now[KEYS[i]] = id
+    ran = true
     out[#out + 1] = {1, id}
   elseif id then
     duplicates = duplicates + 1
@@ -98,8 +107,10 @@ for i = 3, #KEYS do
     out[#out + 1] = {1, id}
   end
 end
+if ran then duplicates = 0 end
 if stored > 0 then redis.call('HINCRBY', KEYS[2], 'stored', stored) end
 if duplicates > 0 then redis.call('HINCRBY', KEYS[2], 'duplicates', duplicates) end
+if stored == 0 and duplicates > 0 then redis.call('SET', KEYS[3], 1, 'PX', 60000) end
 return out
 ";
 
@@ -271,6 +282,8 @@ struct Keys {
     redriven: String,
     /// The key `/healthz`'s write probe sets.
     probe: String,
+    /// The prefix of an append's marker (a token follows).
+    appended: String,
 }
 
 impl Keys {
@@ -292,6 +305,7 @@ impl Keys {
             dead: format!("{base}:dead{suffix}"),
             redriven: format!("{base}:redriven{suffix}:"),
             probe: format!("{base}:probe"),
+            appended: format!("{base}:appended:"),
         }
     }
 }
@@ -455,6 +469,28 @@ impl RedisStore {
     }
 }
 
+/// A token no other append call uses (in this process: a counter; across
+/// processes: a random start), naming the call's marker key.
+fn append_token() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let start = START.get_or_init(|| {
+        let mut raw = [0u8; 8];
+        // Without the OS's random source, the time and pid tell processes apart.
+        match getrandom::fill(&mut raw) {
+            Ok(()) => u64::from_le_bytes(raw),
+            Err(_) => {
+                let nanos = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos());
+                (nanos as u64) ^ (u64::from(std::process::id()) << 32)
+            }
+        }
+    });
+    format!("{start:016x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
 /// Whether Redis refused the URL itself: its database number, or its password.
 fn refused_url(error: &redis::RedisError) -> bool {
     error.kind() == redis::ErrorKind::AuthenticationFailed
@@ -503,9 +539,13 @@ impl Store for RedisStore {
             return Ok(Vec::new());
         }
         let mut connection = self.connection.clone();
+        let marker = format!("{}{}", self.keys.appended, append_token());
         let invocation = |again: bool| {
             let mut invocation = self.scripts.append.prepare_invoke();
-            invocation.key(&self.keys.stream).key(&self.keys.stats);
+            invocation
+                .key(&self.keys.stream)
+                .key(&self.keys.stats)
+                .key(&marker);
             for entry in &entries {
                 invocation.key(format!("{}{}", self.keys.seen, entry.key));
             }
