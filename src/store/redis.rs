@@ -856,9 +856,15 @@ mod tests {
         assert_eq!(keys.dead, "wm-hooks:dead");
         assert_eq!(keys.retry, "wm-hooks:retry");
         assert_eq!(keys.seen, "wm-hooks:seen:");
+        assert_eq!(keys.redriven, "wm-hooks:redriven:");
+        assert_eq!(keys.leased, "wm-hooks:leased");
+        // The names the README gives: a group's suffix, before an id.
         let keys = Keys::new("prod", "billing");
         assert_eq!(keys.dead, "prod:dead:billing");
+        assert_eq!(keys.leased, "prod:leased:billing");
+        assert_eq!(keys.redriven, "prod:redriven:billing:");
         assert_eq!(keys.stats, "prod:stats");
+        assert_eq!(keys.appended, "prod:appended:");
     }
 
     #[test]
