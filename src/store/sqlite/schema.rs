@@ -113,24 +113,8 @@ pub fn opened_file(path: &Path) -> std::path::PathBuf {
         None => uri,
     };
     let end = uri.iter().position(|&b| matches!(b, b'?' | b'#'));
-    let uri = &uri[..end.unwrap_or(uri.len())];
-    let mut file = Vec::with_capacity(uri.len());
-    let mut rest = uri;
-    while let Some((&byte, after)) = rest.split_first() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        match after {
-            [high, low, tail @ ..] if byte == b'%' => {
-                if let (Some(high), Some(low)) = (hex(*high), hex(*low)) {
-                    file.push(u8::try_from(high * 16 + low).unwrap_or(b'%'));
-                    rest = tail;
-                    continue;
-                }
-                file.push(byte);
-            }
-            _ => file.push(byte),
-        }
-        rest = after;
-    }
+    let file: Vec<u8> =
+        percent_encoding::percent_decode(&uri[..end.unwrap_or(uri.len())]).collect();
     std::path::PathBuf::from(std::ffi::OsStr::from_bytes(&file))
 }
 
