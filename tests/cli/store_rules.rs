@@ -12,7 +12,7 @@ use crate::util::store::{TestStore, status_body};
 
 /// A lease short enough to run out within the test, long enough that one
 /// claimed just before is still held a few calls later on a busy machine.
-const LEASE: Duration = Duration::from_millis(600);
+const LEASE: Duration = Duration::from_secs(1);
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
