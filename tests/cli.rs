@@ -53,6 +53,8 @@ mod send_test;
 mod sign;
 #[path = "cli/store.rs"]
 mod store;
+#[path = "cli/store_rules.rs"]
+mod store_rules;
 #[path = "cli/url_password.rs"]
 mod url_password;
 #[path = "cli/verify.rs"]

@@ -231,7 +231,7 @@ async fn deliver(
     ));
 
     let plan = Arc::new(plan);
-    let settler = Arc::new(Settler::start(Arc::clone(&store)));
+    let settler = Arc::new(Settler::start(Arc::clone(&store), consumer.clone()));
     let status = status_line(args.json);
     let concurrency = args.concurrency as usize;
     // Entries are claimed ahead, up to three times the concurrency held, so

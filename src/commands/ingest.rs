@@ -126,6 +126,7 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
                 listener,
                 Arc::clone(&metrics),
                 healthy,
+                server.config().read_timeout,
             )))
         }
         None => None,

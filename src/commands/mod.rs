@@ -192,23 +192,28 @@ fn variant_fits(args: &SampleArgs, kinds: &[EventKind]) -> Result<()> {
     Ok(())
 }
 
-/// The signature header: the flag's, else the profile's.
 /// A store to read or deliver from must exist: opening a mistyped SQLite
 /// path would create an empty store and wait on it forever. `flag` is the
 /// flag that names it (`--store`, `--from`); `ingest` alone creates stores.
 fn require_existing_store(url: &StoreUrl, flag: &str) -> Result<()> {
-    match url {
-        StoreUrl::Sqlite(path) if !path.exists() => Err(Error::input(format!(
-            "no store at {url}: {} does not exist",
-            path.display()
-        ))
-        .with_hint(format!(
-            "give {flag} the store that ingest writes to (ingest's --store creates it)"
-        ))),
-        _ => Ok(()),
+    let StoreUrl::Sqlite(path) = url else {
+        return Ok(());
+    };
+    // The file SQLite would open: a `file:` URI's path, not the URI.
+    let file = crate::store::sqlite::opened_file(path);
+    if file.exists() {
+        return Ok(());
     }
+    Err(Error::input(format!(
+        "no store at {url}: {} does not exist",
+        file.display()
+    ))
+    .with_hint(format!(
+        "give {flag} the store that ingest writes to (ingest's --store creates it)"
+    )))
 }
 
+/// The signature header: the flag's, else the profile's.
 fn signature_header(flag: Option<&HeaderName>, profile: Profile) -> HeaderName {
     flag.cloned().unwrap_or_else(|| {
         HeaderName::from_bytes(profile.signature_header().as_bytes())

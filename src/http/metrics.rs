@@ -1,9 +1,11 @@
 //! `ingest --metrics ADDR`: the counts a production receiver is watched by, in
 //! Prometheus's text format at `/metrics`, and `/healthz` (200 while the store
 //! takes a write, 503 otherwise), on a small hyper listener of its own beside the
-//! receiver. [`Metrics`] is shared by the front-end (which counts) and this
-//! listener (which reads); it is atomics and one small lock, never held across
-//! an await. Never prints.
+//! receiver: at most [`MAX_CONNECTIONS`] at once, kept as the receiver keeps its
+//! own (at the limit the longest-idle one closes to admit a newcomer), with the
+//! receiver's read timeout and head size limit. [`Metrics`] is shared by the
+//! front-end (which counts) and this listener (which reads); it is atomics and
+//! one small lock, never held across an await. Never prints.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -22,8 +24,15 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode, header};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
+use tokio::task::JoinSet;
 
+use super::server::{Admission, Connections, MAX_HEAD, close_evicted};
 use crate::error::{Error, Result};
+
+/// Connections the metrics listener serves at once: a scraper and a few
+/// health checkers need no more, and idle or stalled clients beyond them
+/// cannot use up the process's file descriptors.
+pub const MAX_CONNECTIONS: usize = 16;
 
 /// The store write latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -207,54 +216,93 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener> {
         .map_err(|e| Error::input(format!("cannot serve --metrics on {addr}: {e}")))
 }
 
-/// Serves until the task is dropped (aborted with the receiver).
-pub async fn serve<H, F>(listener: TcpListener, metrics: Arc<Metrics>, healthy: H)
-where
+/// Serves until the task is dropped (aborted with the receiver, and its
+/// connections with it). `read_timeout` bounds a request's head and an idle
+/// keep-alive connection, as on the receiver.
+pub async fn serve<H, F>(
+    listener: TcpListener,
+    metrics: Arc<Metrics>,
+    healthy: H,
+    read_timeout: Duration,
+) where
     H: Fn() -> F + Clone + Send + Sync + 'static,
     F: Future<Output = bool> + Send,
 {
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(10));
+        .header_read_timeout(read_timeout)
+        .max_header_size(MAX_HEAD)
+        .max_buf_size(MAX_HEAD);
+    let mut connections = JoinSet::new();
+    let mut slots = Connections::new();
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             tokio::time::sleep(Duration::from_millis(20)).await;
             continue;
         };
-        let (metrics, healthy) = (Arc::clone(&metrics), healthy.clone());
+        while connections.try_join_next().is_some() {}
+        // Twice the limit open at all: the evicted ones still closing.
+        let open = connections.len();
+        if slots.make_room(open, MAX_CONNECTIONS, 2 * MAX_CONNECTIONS) == Admission::Refuse {
+            continue;
+        }
+        let slot = slots.admit();
+        let (serving, metrics, healthy) =
+            (Arc::clone(&slot), Arc::clone(&metrics), healthy.clone());
         let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+            // In service until answered: never the one evicted.
+            let in_service = serving.begin();
             let (metrics, healthy) = (Arc::clone(&metrics), healthy.clone());
             async move {
-                let (status, body) = match (request.method(), request.uri().path()) {
-                    (&Method::GET, "/metrics") => (StatusCode::OK, metrics.render()),
-                    (&Method::GET, "/healthz") => {
-                        match tokio::time::timeout(HEALTH_TIMEOUT, healthy()).await {
-                            Ok(true) => (StatusCode::OK, "ok\n".to_string()),
-                            _ => (
-                                StatusCode::SERVICE_UNAVAILABLE,
-                                "the store does not answer\n".to_string(),
-                            ),
-                        }
-                    }
-                    _ => (
-                        StatusCode::NOT_FOUND,
-                        "Not Found: /metrics or /healthz\n".to_string(),
-                    ),
-                };
-                let mut response = Response::new(Full::new(Bytes::from(body)));
-                *response.status_mut() = status;
-                response.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    header::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-                );
+                let response = answer(&request, &metrics, healthy).await;
+                drop(in_service);
                 Ok::<_, Infallible>(response)
             }
         });
         let conn = http.serve_connection(TokioIo::new(stream), service);
-        tokio::spawn(async move {
-            let _ = conn.await;
+        connections.spawn(async move {
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                () = slot.evicted() => {
+                    close_evicted(conn.as_mut(), &slot).await;
+                }
+            }
         });
     }
+}
+
+/// The answer to one request: `/metrics`, `/healthz`, or 404.
+async fn answer<H, F>(
+    request: &Request<hyper::body::Incoming>,
+    metrics: &Metrics,
+    healthy: H,
+) -> Response<Full<Bytes>>
+where
+    H: Fn() -> F,
+    F: Future<Output = bool>,
+{
+    let (status, body) = match (request.method(), request.uri().path()) {
+        (&Method::GET, "/metrics") => (StatusCode::OK, metrics.render()),
+        (&Method::GET, "/healthz") => match tokio::time::timeout(HEALTH_TIMEOUT, healthy()).await {
+            Ok(true) => (StatusCode::OK, "ok\n".to_string()),
+            _ => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the store does not answer\n".to_string(),
+            ),
+        },
+        _ => (
+            StatusCode::NOT_FOUND,
+            "Not Found: /metrics or /healthz\n".to_string(),
+        ),
+    };
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
 }
 
 #[cfg(test)]

@@ -147,7 +147,9 @@ pub struct Stats {
     pub stored: u64,
     /// Stored and not yet delivered or dead, in flight and retrying included.
     pub pending: u64,
-    /// Waiting for a retry.
+    /// Waiting for a retry: failed at least once and not delivered or dead
+    /// yet, its next attempt due or under way (a dead letter put back starts
+    /// again from no attempts, so it is not counted).
     pub retrying: u64,
     pub dead: u64,
     pub delivered: u64,
@@ -176,10 +178,16 @@ pub trait Store: Send + Sync + 'static {
         lease: Duration,
     ) -> impl Future<Output = Result<Vec<Entry>>> + Send;
 
-    /// Records how attempts ended, all in one round trip (one transaction).
-    /// Only what this consumer still held changes: an entry whose lease ran
-    /// out and went to another consumer is left to that one.
-    fn settle(&self, results: &[Settled]) -> impl Future<Output = Result<()>> + Send;
+    /// Records how `consumer`'s attempts ended, all in one round trip (one
+    /// transaction). A delivery (2xx) always counts, since the app has the
+    /// entry, unless it was delivered or dead already; a retry or a dead
+    /// letter only while `consumer` still holds the entry: one whose lease
+    /// ran out and that another consumer claimed since is left to that one.
+    fn settle(
+        &self,
+        consumer: &str,
+        results: &[Settled],
+    ) -> impl Future<Output = Result<()>> + Send;
 
     fn stats(&self) -> impl Future<Output = Result<Stats>> + Send;
 
@@ -277,8 +285,8 @@ impl Store for Opened {
     async fn claim(&self, consumer: &str, max: usize, lease: Duration) -> Result<Vec<Entry>> {
         either!(self, s => s.claim(consumer, max, lease))
     }
-    async fn settle(&self, results: &[Settled]) -> Result<()> {
-        either!(self, s => s.settle(results))
+    async fn settle(&self, consumer: &str, results: &[Settled]) -> Result<()> {
+        either!(self, s => s.settle(consumer, results))
     }
     async fn stats(&self) -> Result<Stats> {
         either!(self, s => s.stats())

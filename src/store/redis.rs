@@ -1,20 +1,25 @@
 //! The Redis store: entries in a stream (`XADD`), delivered through a consumer
 //! group (`XREADGROUP`, `XACK`, `XAUTOCLAIM` for what a dead consumer left).
-//! Every operation is one small Lua script, so each is atomic and one round
-//! trip (settling a whole batch of attempts included): the dedupe key's `SET NX PX` and the `XADD` happen together or not at
-//! all, and two `ingest` processes never store one event twice. Concurrent
-//! calls share one multiplexed connection, which pipelines them.
+//! Every operation is one small Lua script (module `scripts`), so each is
+//! atomic and one round trip (settling a whole batch of attempts included):
+//! the dedupe key's `SET NX PX` and the `XADD` happen together or not at all,
+//! and two `ingest` processes never store one event twice. Concurrent calls
+//! share one multiplexed connection, which pipelines them.
 //!
 //! Keys beside the stream `S` (default `wm-hooks:events`; `B` is `S` without a
 //! trailing `:events`, `G` the group suffix, empty for the default group):
 //! `B:seen:<key>` dedupe keys (value: the entry id, expiring with the window),
 //! `B:stats` (`stored`, `duplicates`), `B:retry` + `G` (a sorted set of ids by
 //! when they are due; a claimed one is re-scored to its lease's end),
-//! `B:attempts` + `G`, `B:delivery` + `G` (`delivered`, `dead`), the dead
-//! letters' stream `B:dead` + `G`, and `B:redriven` + `G` + `:<id>`: the
-//! fields of a dead letter put back, read when `prune` trimmed its entry from
-//! the stream (a hash, until it is delivered or dead again); `B:probe`, set
-//! (expiring) by `/healthz` to learn whether Redis takes writes.
+//! `B:leased` + `G` (which consumer claimed each id of the retry set last, as
+//! the group's pending list knows for the others), `B:attempts` + `G`,
+//! `B:delivery` + `G` (`delivered`, `dead`), the dead letters' stream
+//! `B:dead` + `G`, and `B:redriven` + `G` + `:<id>`: the fields of a dead
+//! letter put back, read when `prune` trimmed its entry from the stream (a
+//! hash, until it is delivered or dead again); `B:probe`, set (expiring) by
+//! `/healthz` to learn whether Redis takes writes; `B:appended:<token>`, set
+//! for a minute by an append that stored nothing, so that the same batch sent
+//! again knows the first try ran.
 
 use std::time::{Duration, Instant};
 
@@ -26,6 +31,9 @@ use super::{
     Appended, DeadLetter, Entry, NewEntry, Settled, Stats, Store, duration_ms, unavailable,
 };
 use crate::error::{Error, Result};
+use scripts::{APPEND, CLAIM, NOW, REDRIVE, SETTLE};
+
+mod scripts;
 
 /// The consumer group `deliver` uses unless told otherwise.
 pub const DEFAULT_GROUP: &str = "wm-hooks";
@@ -40,191 +48,6 @@ const ENTRY_FIELDS: usize = 7;
 const REDRIVE_CHUNK: usize = 500;
 /// How long the key a write probe sets lasts.
 const PROBE_EXPIRY_MS: u64 = 60_000;
-
-/// The current time in milliseconds, from Redis's own clock, so that several
-/// machines with skewed clocks agree on when a retry is due.
-const NOW: &str = "local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-";
-
-/// Appends a batch: `KEYS[1]` the stream, `KEYS[2]` the counters, then one
-/// dedupe key per entry; `ARGV[1]` the window, `ARGV[2]` how many values
-/// each entry has, `ARGV[3]` `1` when this batch is sent again (the answer to
-/// the first try was lost, and it may have run), then each entry's field
-/// values one after another (in the order of the field names the script
-/// writes, which cost nothing to send). The dedupe keys are read with one
-/// MGET (and those set earlier in the batch remembered); the script runs
-/// atomically, so a key read absent is still absent when it is set. Sent
-/// again, an entry whose key names an entry with its own arrival time,
-/// headers and body is the first try's: answered as stored, and counted by
-/// that try already, neither stored nor a duplicate twice.
-const APPEND: &str = "
-local per = tonumber(ARGV[2])
-local again = ARGV[3] == '1'
-local prior = redis.call('MGET', unpack(KEYS, 3))
-local now = {}
-local out = {}
-local stored, duplicates = 0, 0
-local function ours(id, v)
-  local got = redis.call('XRANGE', KEYS[1], id, id)[1]
-  if not got then return false end
-  local want = {received_at = ARGV[v + 3], headers = ARGV[v + 4], body = ARGV[v + 5]}
-  local same = 0
-  for j = 1, #got[2], 2 do
-    local expected = want[got[2][j]]
-    if expected ~= nil then
-      if expected ~= got[2][j + 1] then return false end
-      same = same + 1
-    end
-  end
-  return same == 3
-end
-for i = 3, #KEYS do
-  local v = 4 + (i - 3) * per
-  local id = now[KEYS[i]] or prior[i - 2]
-  if id and again and not now[KEYS[i]] and ours(id, v) then
-    out[#out + 1] = {1, id}
-  elseif id then
-    duplicates = duplicates + 1
-    out[#out + 1] = {0, id}
-  else
-    id = redis.call('XADD', KEYS[1], '*', 'key', ARGV[v], 'event', ARGV[v + 1],
-                    'message_id', ARGV[v + 2], 'received_at', ARGV[v + 3],
-                    'headers', ARGV[v + 4], 'body', ARGV[v + 5], 'secret', ARGV[v + 6])
-    redis.call('SET', KEYS[i], id, 'PX', ARGV[1])
-    now[KEYS[i]] = id
-    stored = stored + 1
-    out[#out + 1] = {1, id}
-  end
-end
-if stored > 0 then redis.call('HINCRBY', KEYS[2], 'stored', stored) end
-if duplicates > 0 then redis.call('HINCRBY', KEYS[2], 'duplicates', duplicates) end
-return out
-";
-
-/// Claims what is due again, up to `ARGV[4]`: entries of the retry set
-/// (`KEYS[2]`) whose wait is over, leased for `ARGV[3]` ms, and, when
-/// `ARGV[6]` is `1`, entries another consumer left pending (`XAUTOCLAIM` from
-/// cursor `ARGV[5]`), each with its attempts (`KEYS[3]`). A retry whose
-/// entry the stream no longer holds (a dead letter put back after a prune)
-/// is read from its `redriven` hash (`ARGV[7]` + id). Answers the next
-/// cursor and the entries. New entries are read by `claim` itself.
-const CLAIM: &str = "
-local max = tonumber(ARGV[4])
-local lease = tonumber(ARGV[3])
-local out = {}
-local function add(id, fields)
-  if fields then
-    out[#out + 1] = {id, redis.call('HGET', KEYS[3], id) or '0', fields}
-  end
-end
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, max)) do
-  local got = redis.call('XRANGE', KEYS[1], id, id)
-  local fields = got[1] and got[1][2] or redis.call('HGETALL', ARGV[7] .. id)
-  if #fields > 0 then
-    redis.call('ZADD', KEYS[2], now + lease, id)
-    add(id, fields)
-  else
-    redis.call('ZREM', KEYS[2], id)
-    redis.call('HDEL', KEYS[3], id)
-  end
-end
-local cursor = ARGV[5]
-if #out < max and ARGV[6] == '1' then
-  local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], lease, cursor, 'COUNT', max - #out)
-  cursor = claimed[1]
-  for _, e in ipairs(claimed[2]) do add(e[1], e[2]) end
-end
-return {cursor, out}
-";
-
-/// How attempts ended: `ARGV[1]` is the group, `ARGV[2]` when the dead ones
-/// failed, `ARGV[3]` the prefix of the `redriven` hashes, then five values per
-/// entry: `delivered`/`retry`/`dead`, the id, the attempts made, the wait
-/// before a retry (ms), the last error. Only an
-/// entry this consumer still held (pending in the group, or in the retry set)
-/// changes, so a late answer never undoes what another consumer did since.
-/// The delivered ones, most of a batch, take three calls in all: an entry is
-/// either pending in the group or in the retry set, never both, so what
-/// `XACK` and `ZREM` removed together counts each held entry once.
-const SETTLE: &str = "
-local delivered, dead = 0, 0
-local done = {}
--- The copies of redriven entries that are done (delivered or dead again).
-local copies = {}
-for i = 4, #ARGV, 5 do
-  local kind, id = ARGV[i], ARGV[i + 1]
-  if kind == 'delivered' then
-    done[#done + 1] = id
-  else
-    local held = redis.call('XACK', KEYS[1], ARGV[1], id) + redis.call('ZREM', KEYS[2], id)
-    if held > 0 and kind == 'retry' then
-      redis.call('ZADD', KEYS[2], now + tonumber(ARGV[i + 3]), id)
-      redis.call('HSET', KEYS[3], id, ARGV[i + 2])
-    elseif held > 0 then
-      local got = redis.call('XRANGE', KEYS[1], id, id)
-      local fields = got[1] and got[1][2] or redis.call('HGETALL', ARGV[3] .. id)
-      redis.call('XADD', KEYS[5], '*', 'id', id, 'attempts', ARGV[i + 2], 'error', ARGV[i + 4],
-                 'failed_at', ARGV[2], unpack(fields))
-      redis.call('HDEL', KEYS[3], id)
-      copies[#copies + 1] = ARGV[3] .. id
-      dead = dead + 1
-    end
-  end
-end
-if #done > 0 then
-  local retried = redis.call('ZREM', KEYS[2], unpack(done))
-  delivered = redis.call('XACK', KEYS[1], ARGV[1], unpack(done)) + retried
-  redis.call('HDEL', KEYS[3], unpack(done))
-  -- Only an entry of the retry set can have a copy (redrive puts it there),
-  -- so a batch of new entries, the most of them, deletes none.
-  if retried > 0 then
-    for _, id in ipairs(done) do copies[#copies + 1] = ARGV[3] .. id end
-  end
-end
-if delivered > 0 then redis.call('HINCRBY', KEYS[4], 'delivered', delivered) end
-if dead > 0 then redis.call('HINCRBY', KEYS[4], 'dead', dead) end
-if #copies > 0 then redis.call('DEL', unpack(copies)) end
-return delivered
-";
-
-/// Moves dead letters from `ARGV[1]` on (up to `ARGV[2]`) back into the retry
-/// set, due now; only those whose original id is among `ARGV[4..]`, when given.
-/// Each keeps its fields in a `redriven` hash (`ARGV[3]` + id), which `claim`
-/// reads when `prune` trimmed the entry from the stream: before this, or
-/// while it runs (a prune that read the retry set before the redrive).
-const REDRIVE: &str = "
-local wanted = nil
-if #ARGV > 3 then
-  wanted = {}
-  for i = 4, #ARGV do wanted[ARGV[i]] = true end
-end
-local own = {id = true, attempts = true, error = true, failed_at = true}
-local page = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[2]) + 1)
-local moved = 0
-local next = ''
-for i, e in ipairs(page) do
-  if i > tonumber(ARGV[2]) then next = e[1]; break end
-  local id = nil
-  for j = 1, #e[2], 2 do if e[2][j] == 'id' then id = e[2][j + 1]; break end end
-  if id and (wanted == nil or wanted[id]) then
-    local fields = {}
-    for j = 1, #e[2], 2 do
-      if not own[e[2][j]] then
-        fields[#fields + 1] = e[2][j]
-        fields[#fields + 1] = e[2][j + 1]
-      end
-    end
-    if #fields > 0 then redis.call('HSET', ARGV[3] .. id, unpack(fields)) end
-    redis.call('ZADD', KEYS[2], now, id)
-    redis.call('HDEL', KEYS[3], id)
-    redis.call('XDEL', KEYS[1], e[1])
-    redis.call('HINCRBY', KEYS[4], 'dead', -1)
-    moved = moved + 1
-  end
-end
-return {next, moved}
-";
 
 /// A stream entry id (`MS-SEQ`) as numbers, for comparing; one that does not
 /// parse counts as the very first, so nothing after it is trimmed.
@@ -244,12 +67,16 @@ struct Keys {
     stats: String,
     retry: String,
     attempts: String,
+    /// Who claimed each entry of the retry set.
+    leased: String,
     delivery: String,
     dead: String,
     /// The prefix of the `redriven` hashes (an entry id follows).
     redriven: String,
     /// The key `/healthz`'s write probe sets.
     probe: String,
+    /// The prefix of an append's marker (a token follows).
+    appended: String,
 }
 
 impl Keys {
@@ -266,10 +93,12 @@ impl Keys {
             stats: format!("{base}:stats"),
             retry: format!("{base}:retry{suffix}"),
             attempts: format!("{base}:attempts{suffix}"),
+            leased: format!("{base}:leased{suffix}"),
             delivery: format!("{base}:delivery{suffix}"),
             dead: format!("{base}:dead{suffix}"),
             redriven: format!("{base}:redriven{suffix}:"),
             probe: format!("{base}:probe"),
+            appended: format!("{base}:appended:"),
         }
     }
 }
@@ -387,6 +216,7 @@ impl RedisStore {
             .key(&self.keys.stream)
             .key(&self.keys.retry)
             .key(&self.keys.attempts)
+            .key(&self.keys.leased)
             .arg(&self.group)
             .arg(consumer)
             .arg(duration_ms(lease))
@@ -430,6 +260,28 @@ impl RedisStore {
         }
         Ok(entries)
     }
+}
+
+/// A token no other append call uses (in this process: a counter; across
+/// processes: a random start), naming the call's marker key.
+fn append_token() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let start = START.get_or_init(|| {
+        let mut raw = [0u8; 8];
+        // Without the OS's random source, the time and pid tell processes apart.
+        match getrandom::fill(&mut raw) {
+            Ok(()) => u64::from_le_bytes(raw),
+            Err(_) => {
+                let nanos = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos());
+                (nanos as u64) ^ (u64::from(std::process::id()) << 32)
+            }
+        }
+    });
+    format!("{start:016x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Whether Redis refused the URL itself: its database number, or its password.
@@ -480,9 +332,13 @@ impl Store for RedisStore {
             return Ok(Vec::new());
         }
         let mut connection = self.connection.clone();
+        let marker = format!("{}{}", self.keys.appended, append_token());
         let invocation = |again: bool| {
             let mut invocation = self.scripts.append.prepare_invoke();
-            invocation.key(&self.keys.stream).key(&self.keys.stats);
+            invocation
+                .key(&self.keys.stream)
+                .key(&self.keys.stats)
+                .key(&marker);
             for entry in &entries {
                 invocation.key(format!("{}{}", self.keys.seen, entry.key));
             }
@@ -551,7 +407,7 @@ impl Store for RedisStore {
         }
     }
 
-    async fn settle(&self, results: &[Settled]) -> Result<()> {
+    async fn settle(&self, consumer: &str, results: &[Settled]) -> Result<()> {
         if results.is_empty() {
             return Ok(());
         }
@@ -562,9 +418,11 @@ impl Store for RedisStore {
             .key(&self.keys.attempts)
             .key(&self.keys.delivery)
             .key(&self.keys.dead)
+            .key(&self.keys.leased)
             .arg(&self.group)
             .arg(failed_at)
-            .arg(&self.keys.redriven);
+            .arg(&self.keys.redriven)
+            .arg(consumer);
         for result in results {
             match result {
                 Settled::Delivered { id } => call.arg("delivered").arg(id).arg(0).arg(0).arg(""),
@@ -607,7 +465,9 @@ impl Store for RedisStore {
                 .arg(&self.keys.delivery)
                 .arg("delivered")
                 .arg("dead")
-                .zcard(&self.keys.retry)
+                // What failed and is not done: the retry set also holds the
+                // dead letters put back, which start again from no attempts.
+                .hlen(&self.keys.attempts)
                 .query_async(&mut connection)
                 .await
                 .map_err(|e| self.failed(e))?;
@@ -789,9 +649,15 @@ mod tests {
         assert_eq!(keys.dead, "wm-hooks:dead");
         assert_eq!(keys.retry, "wm-hooks:retry");
         assert_eq!(keys.seen, "wm-hooks:seen:");
+        assert_eq!(keys.redriven, "wm-hooks:redriven:");
+        assert_eq!(keys.leased, "wm-hooks:leased");
+        // The names the README gives: a group's suffix, before an id.
         let keys = Keys::new("prod", "billing");
         assert_eq!(keys.dead, "prod:dead:billing");
+        assert_eq!(keys.leased, "prod:leased:billing");
+        assert_eq!(keys.redriven, "prod:redriven:billing:");
         assert_eq!(keys.stats, "prod:stats");
+        assert_eq!(keys.appended, "prod:appended:");
     }
 
     #[test]

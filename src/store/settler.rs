@@ -24,14 +24,15 @@ pub struct Settler {
 }
 
 impl Settler {
-    /// Starts the batching task on the current tokio runtime.
-    pub fn start<S: Store>(store: Arc<S>) -> Settler {
+    /// Starts the batching task for `consumer`'s results on the current
+    /// tokio runtime.
+    pub fn start<S: Store>(store: Arc<S>, consumer: String) -> Settler {
         let (queue, mut waiting) = mpsc::unbounded_channel::<Waiting>();
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(MAX_BATCH);
             while waiting.recv_many(&mut batch, MAX_BATCH).await > 0 {
                 let (results, answers): (Vec<Settled>, Vec<_>) = batch.drain(..).unzip();
-                let recorded = store.settle(&results).await;
+                let recorded = store.settle(&consumer, &results).await;
                 for answer in answers {
                     // An attempt that stopped waiting needs no answer.
                     let _ = answer.send(recorded.clone());
@@ -89,7 +90,7 @@ mod tests {
                 .claim("c", 200, Duration::from_secs(60))
                 .await
                 .unwrap();
-            let settler = Arc::new(Settler::start(Arc::clone(&store)));
+            let settler = Arc::new(Settler::start(Arc::clone(&store), "c".into()));
             let mut tasks = tokio::task::JoinSet::new();
             for (i, entry) in claimed.into_iter().enumerate() {
                 let settler = Arc::clone(&settler);

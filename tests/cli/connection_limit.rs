@@ -129,23 +129,17 @@ fn at_the_limit_the_longest_idle_connection_makes_room_for_a_sender() {
     );
 }
 
+/// `wm-hooks ingest --port 0` on `store`, with `extra`.
+fn ingest(store: &TestStore, extra: &[&str]) -> Listener {
+    let mut args = vec!["ingest", "--port", "0", "--store", &store.url];
+    args.extend_from_slice(extra);
+    Listener::run(&args, &[("WM_HOOKS_SECRET", SECRET)])
+}
+
 #[test]
 fn ingest_also_closes_the_longest_idle_connection_at_the_limit() {
     let store = TestStore::sqlite();
-    let listener = Listener::run(
-        &[
-            "ingest",
-            "--port",
-            "0",
-            "--store",
-            &store.url,
-            "--max-connections",
-            "2",
-            "--read-timeout",
-            "60s",
-        ],
-        &[("WM_HOOKS_SECRET", SECRET)],
-    );
+    let listener = ingest(&store, &["--max-connections", "2", "--read-timeout", "60s"]);
     let mut oldest = connect(listener.addr);
     assert_eq!(post(&mut oldest, 1), 200);
     let mut newer = connect(listener.addr);
@@ -168,13 +162,9 @@ fn ingest_also_closes_the_longest_idle_connection_at_the_limit() {
 fn a_client_that_never_starts_its_tls_handshake_makes_room_too() {
     let store = TestStore::sqlite();
     let cert = crate::util::server::TestCert::new();
-    let listener = Listener::run(
+    let listener = ingest(
+        &store,
         &[
-            "ingest",
-            "--port",
-            "0",
-            "--store",
-            &store.url,
             "--tls-cert",
             cert.leaf_pem.to_str().unwrap(),
             "--tls-key",
@@ -184,7 +174,6 @@ fn a_client_that_never_starts_its_tls_handshake_makes_room_too() {
             "--read-timeout",
             "60s",
         ],
-        &[("WM_HOOKS_SECRET", SECRET)],
     );
     let mut silent = connect(listener.addr);
     wm_hooks()
@@ -196,4 +185,110 @@ fn a_client_that_never_starts_its_tls_handshake_makes_room_too() {
         .success();
     assert!(closed(&mut silent), "the connection stuck before TLS");
     listener.stop();
+}
+
+/// `ingest --read-timeout TIMEOUT --metrics 127.0.0.1:0`, and the metrics
+/// address its banner shows.
+fn ingest_with_metrics(timeout: &str) -> (Listener, SocketAddr, TestStore) {
+    let store = TestStore::sqlite();
+    let listener = ingest(
+        &store,
+        &["--read-timeout", timeout, "--metrics", "127.0.0.1:0"],
+    );
+    let banner = listener.stderr();
+    let metrics = banner
+        .split("Metrics on http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|addr| addr.parse().ok())
+        .unwrap_or_else(|| panic!("the metrics address in the banner:\n{banner}"));
+    (listener, metrics, store)
+}
+
+/// The metrics listener gives a request head `--read-timeout`, as the
+/// receiver does: a client stalled in one is closed then.
+#[test]
+fn the_metrics_listener_closes_a_stalled_head_at_the_read_timeout() {
+    let (listener, metrics, _store) = ingest_with_metrics("1s");
+    let mut stalled = connect(metrics);
+    stalled.write_all(b"GET /metrics HTTP/1.1\r\n").unwrap();
+    let started = std::time::Instant::now();
+    stalled
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    // hyper answers a head cut off by its timeout with 408, or closes.
+    let answer = crate::util::listen::read_to_close(&mut stalled);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "still open after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(listener.stop().code, Some(0));
+}
+
+/// `ingest --metrics`: a hundred idle clients (silent, stuck in a head, or
+/// done with a keep-alive GET) neither lock a health checker out nor stay
+/// open beyond the listener's own limit, whose longest-idle connections close
+/// to admit newcomers.
+#[test]
+fn the_metrics_listener_keeps_answering_healthz_past_its_connection_limit() {
+    use wm_hooks::http::metrics::MAX_CONNECTIONS;
+    let (listener, metrics, _store) = ingest_with_metrics("60s");
+    let healthz = |stream: &mut TcpStream| {
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+            .expect("send");
+        let mut answer = [0u8; 512];
+        let n = stream.read(&mut answer).expect("an answer within PATIENCE");
+        let answer = String::from_utf8_lossy(&answer[..n]).into_owned();
+        assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    };
+    // Ten done with a GET (kept alive), then ninety that sent nothing or
+    // stopped in their request head.
+    let mut idle: Vec<TcpStream> = (0..10)
+        .map(|_| {
+            let mut stream = connect(metrics);
+            healthz(&mut stream);
+            stream
+        })
+        .collect();
+    for n in 0..90 {
+        let mut stream = connect(metrics);
+        if n % 2 == 1 {
+            stream.write_all(b"GET /healthz HTTP/1.1\r\n").unwrap();
+        }
+        idle.push(stream);
+    }
+    // Those evicted to admit them are gone within a tenth of a second; until
+    // then, too many closing at once would turn a newcomer away.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    for _ in 0..3 {
+        let mut checker = connect(metrics);
+        healthz(&mut checker);
+    }
+    // And those evicted for the checkers are gone too.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Those still open never got an EOF; the rest were closed to make room.
+    let mut open = 0;
+    for stream in &mut idle {
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_millis(50)))
+            .unwrap();
+        if !closed(stream) {
+            open += 1;
+        }
+    }
+    assert!(
+        MAX_CONNECTIONS < idle.len() / 2,
+        "the test passes the limit"
+    );
+    assert!(
+        open <= MAX_CONNECTIONS,
+        "{open} idle connections still open, the limit is {MAX_CONNECTIONS}"
+    );
+    assert_eq!(listener.stop().code, Some(0));
 }

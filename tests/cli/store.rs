@@ -358,3 +358,45 @@ fn a_dead_letter_named_twice_is_redriven_once_and_is_not_an_error() {
     );
     assert_eq!(store.stats()["dead"], 0);
 }
+
+/// `sqlite:file:PATH?…` (a URI, as SQLite reads it) names the file at PATH,
+/// decoded: `store` and `deliver` find the one `ingest` made there, and one
+/// missing is still refused by its own path, not created.
+#[test]
+fn a_sqlite_uri_names_its_file_for_store_and_deliver() {
+    let dir = tempfile::tempdir().unwrap();
+    let spaced = dir.path().join("my events");
+    std::fs::create_dir(&spaced).unwrap();
+    let uri = |name: &str| {
+        format!(
+            "sqlite:file:{}/my%20events/{name}?cache=private",
+            dir.path().display()
+        )
+    };
+    let store = TestStore::sqlite_at(&spaced.join("e.db"));
+    store.append(&[status_body(1)]);
+    let by_uri = TestStore::at_url(uri("e.db"));
+    assert_eq!(by_uri.stats()["stored"], 1);
+
+    let app = TestServer::start(|_: &Recorded, _| Reply::status(200));
+    let running = deliver(&by_uri, &app.url("/"));
+    store.wait_stats(|s| s["delivered"] == 1);
+    assert_eq!(running.stop().code, Some(0));
+
+    for args in [
+        &["store", "stats", "--store"][..],
+        &["deliver", "--to", "http://127.0.0.1:1/", "--from"],
+    ] {
+        let output = wm_hooks()
+            .args(args)
+            .arg(uri("nope.db"))
+            .env("WM_HOOKS_SECRET", SECRET)
+            .output()
+            .unwrap();
+        let err = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        let named = format!("{} does not exist", spaced.join("nope.db").display());
+        assert!(err.contains(&named), "{args:?}: {err}");
+    }
+    assert!(!spaced.join("nope.db").exists(), "reading created a store");
+}

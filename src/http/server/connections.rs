@@ -5,22 +5,29 @@
 //! than turn a new sender away, so idle keep-alive connections or slow clients
 //! that never finish a request head cannot lock senders out. A connection with
 //! a request in service is never chosen: only when every one has one is the
-//! newcomer refused.
+//! newcomer refused. The `--metrics` listener keeps its connections the same
+//! way, under a small fixed limit of its own.
 
+use std::error::Error as StdError;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
+use hyper::body::{Body, Incoming};
+use hyper::rt::{Read, Write};
+use hyper::server::conn::http1;
+use hyper::service::HttpService;
 use tokio::sync::Notify;
 
 /// How long an evicted connection with nothing in service gets to close on
 /// its own (hyper closes a keep-alive-idle one at once, after flushing what it
 /// wrote) before it is dropped: hyper does not close a connection that has not
 /// finished a request head, so that one is cut.
-pub(super) const EVICTION_GRACE: Duration = Duration::from_millis(100);
+const EVICTION_GRACE: Duration = Duration::from_millis(100);
 
 /// What one connection shares with the accept loop.
-pub(super) struct Slot {
+pub(crate) struct Slot {
     epoch: Instant,
     /// Requests hyper has handed to the service and whose answer is not yet
     /// decided (HTTP/1.1: at most one).
@@ -34,19 +41,19 @@ pub(super) struct Slot {
 
 impl Slot {
     /// Counts a request in service until the guard is dropped.
-    pub(super) fn begin(self: &Arc<Slot>) -> InService {
+    pub(crate) fn begin(self: &Arc<Slot>) -> InService {
         self.in_service.fetch_add(1, Ordering::AcqRel);
         InService(Arc::clone(self))
     }
 
     /// Nothing in service: dropping the connection loses nothing answered.
-    pub(super) fn idle(&self) -> bool {
+    pub(crate) fn idle(&self) -> bool {
         self.in_service.load(Ordering::Acquire) == 0
     }
 
     /// Resolves once the accept loop chose this connection to make room (at
     /// once if it did so earlier).
-    pub(super) async fn evicted(&self) {
+    pub(crate) async fn evicted(&self) {
         self.notify.notified().await;
     }
 
@@ -65,7 +72,7 @@ impl Slot {
 
 /// A request in service on a [`Slot`]; the connection is idle again from
 /// when it is dropped (the handler's future ended, answered or cancelled).
-pub(super) struct InService(Arc<Slot>);
+pub(crate) struct InService(Arc<Slot>);
 
 impl Drop for InService {
     fn drop(&mut self) {
@@ -74,6 +81,30 @@ impl Drop for InService {
         // since when.
         slot.idle_since.store(slot.now(), Ordering::Release);
         slot.in_service.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Closes `conn`, whose slot the accept loop evicted: hyper closes a
+/// keep-alive-idle connection at once (flushing its last answer); one that has
+/// not finished a request head it would keep until the read timeout, so that
+/// one is dropped (`None`). A request that came in meanwhile is answered, then
+/// the connection closes.
+pub(crate) async fn close_evicted<I, S, B>(
+    mut conn: Pin<&mut http1::Connection<I, S>>,
+    slot: &Slot,
+) -> Option<hyper::Result<()>>
+where
+    S: HttpService<Incoming, ResBody = B>,
+    S::Error: Into<Box<dyn StdError + Send + Sync>>,
+    I: Read + Write + Unpin,
+    B: Body + 'static,
+    B::Error: Into<Box<dyn StdError + Send + Sync>>,
+{
+    conn.as_mut().graceful_shutdown();
+    match tokio::time::timeout(EVICTION_GRACE, conn.as_mut()).await {
+        Ok(result) => Some(result),
+        Err(_) if slot.idle() => None,
+        Err(_) => Some(conn.await),
     }
 }
 
@@ -99,7 +130,7 @@ pub(super) fn victim(connections: impl IntoIterator<Item = Seen>) -> Option<usiz
 
 /// The accept loop's weak references to every open connection's slot (a
 /// slot dies with its connection's task).
-pub(super) struct Connections {
+pub(crate) struct Connections {
     epoch: Instant,
     slots: Vec<Weak<Slot>>,
     /// Dead references are swept when the list reaches this length, so it
@@ -109,7 +140,7 @@ pub(super) struct Connections {
 
 /// What the accept loop may do with a new connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Admission {
+pub(crate) enum Admission {
     /// Under the limit.
     Admit,
     /// At the limit: an idle connection was told to close.
@@ -120,7 +151,7 @@ pub(super) enum Admission {
 }
 
 impl Connections {
-    pub(super) fn new() -> Connections {
+    pub(crate) fn new() -> Connections {
         Connections {
             epoch: Instant::now(),
             slots: Vec::new(),
@@ -129,7 +160,7 @@ impl Connections {
     }
 
     /// A slot for a connection just accepted, idle since now.
-    pub(super) fn admit(&mut self) -> Arc<Slot> {
+    pub(crate) fn admit(&mut self) -> Arc<Slot> {
         let slot = Arc::new(Slot {
             epoch: self.epoch,
             in_service: AtomicU32::new(0),
@@ -149,7 +180,7 @@ impl Connections {
     /// Decides on a new connection given the `limit` of connections served
     /// at once and `most` open at all (the closing ones too, whose
     /// descriptors are not free yet); at the limit, tells the victim to go.
-    pub(super) fn make_room(&mut self, open: usize, limit: usize, most: usize) -> Admission {
+    pub(crate) fn make_room(&mut self, open: usize, limit: usize, most: usize) -> Admission {
         if open < limit {
             return Admission::Admit;
         }

@@ -42,7 +42,7 @@ pub use forward::{Forward, ForwardError, Forwarded};
 pub use handshake::{Handshake, MAX_CHALLENGE, handshake};
 
 use ack::handle;
-use connections::{Admission, Connections, EVICTION_GRACE, Slot};
+pub(crate) use connections::{Admission, Connections, Slot, close_evicted};
 
 /// The largest request head (request line and headers); a larger one gets 431.
 pub const MAX_HEAD: usize = 64 * 1024;
@@ -98,7 +98,7 @@ pub struct Server {
     listener: TcpListener,
     config: Config,
     /// The most connections open at all: those served, and those evicted
-    /// and still closing (for at most [`EVICTION_GRACE`] with nothing in
+    /// and still closing (for at most `connections::EVICTION_GRACE` with nothing in
     /// service), whose descriptors are not free yet.
     most_open: usize,
 }
@@ -298,25 +298,14 @@ async fn serve<S>(
     let conn = http.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);
     let result = tokio::select! {
-        result = conn.as_mut() => result,
+        result = conn.as_mut() => Some(result),
         () = stop_requested(&mut stop, 1) => {
             conn.as_mut().graceful_shutdown();
-            conn.await
+            Some(conn.await)
         }
-        () = slot.evicted() => {
-            // hyper closes a keep-alive-idle connection at once (flushing its
-            // last answer); one that has not finished a request head it would
-            // keep until --read-timeout, so that one is dropped. A request that
-            // came in meanwhile is answered, then the connection closes.
-            conn.as_mut().graceful_shutdown();
-            match tokio::time::timeout(EVICTION_GRACE, conn.as_mut()).await {
-                Ok(result) => result,
-                Err(_) if slot.idle() => return,
-                Err(_) => conn.await,
-            }
-        }
+        () = slot.evicted() => close_evicted(conn.as_mut(), &slot).await,
     };
-    if let Err(error) = result {
+    if let Some(Err(error)) = result {
         if error.is_parse() || error.is_parse_too_large() {
             let at = SystemTime::now();
             let report = Report::Malformed { at, peer, error };

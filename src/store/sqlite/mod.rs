@@ -29,6 +29,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use recent::Recent;
+pub use schema::opened_file;
 use schema::{BUSY_TIMEOUT, connect, key_hash};
 use worker::{Finish, Job, checkpoint, work};
 
@@ -242,11 +243,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn settle(&self, results: &[Settled]) -> Result<()> {
+    async fn settle(&self, consumer: &str, results: &[Settled]) -> Result<()> {
         if results.is_empty() {
             return Ok(());
         }
-        let results = results.to_vec();
+        let (consumer, results) = (consumer.to_string(), results.to_vec());
         self.call(move |c, _| {
             let (now, finished_at) = (now_ms(), now_text());
             let (mut delivered, mut dead) = (0, 0);
@@ -267,16 +268,19 @@ impl Store for SqliteStore {
                         after,
                         error,
                     } => {
+                        // Only while this consumer holds it: another that
+                        // claimed it since keeps its lease.
                         c.prepare_cached(
                             "UPDATE events SET attempts = ?2, ready_at = ?3, leased_by = NULL,
                                                last_error = ?4
-                             WHERE id = ?1 AND state = 'pending'",
+                             WHERE id = ?1 AND state = 'pending' AND leased_by = ?5",
                         )?
                         .execute(params![
                             id,
                             attempts,
                             now.saturating_add(duration_ms(*after)),
-                            error
+                            error,
+                            consumer
                         ])?;
                     }
                     Settled::Dead {
@@ -288,9 +292,9 @@ impl Store for SqliteStore {
                             .prepare_cached(
                                 "UPDATE events SET state = 'dead', attempts = ?2, last_error = ?3,
                                                    finished_at = ?4, leased_by = NULL
-                                 WHERE id = ?1 AND state = 'pending'",
+                                 WHERE id = ?1 AND state = 'pending' AND leased_by = ?5",
                             )?
-                            .execute(params![id, attempts, error, finished_at])?;
+                            .execute(params![id, attempts, error, finished_at, consumer])?;
                     }
                 }
             }
@@ -309,9 +313,9 @@ impl Store for SqliteStore {
             let stored = counter(c, "stored")?;
             let delivered = counter(c, "delivered")?;
             let dead = counter(c, "dead")?;
+            // Leased or not: a retry under way is still retrying (as in Redis).
             let retrying: i64 = c.query_row(
-                "SELECT count(*) FROM events
-                 WHERE state = 'pending' AND attempts > 0 AND leased_by IS NULL",
+                "SELECT count(*) FROM events WHERE state = 'pending' AND attempts > 0",
                 [],
                 |row| row.get(0),
             )?;
@@ -720,8 +724,11 @@ mod tests {
                 error: "502".into(),
             };
             // Settled twice: counted once.
-            store.settle(&[delivered.clone(), retry]).await.unwrap();
-            store.settle(&[delivered]).await.unwrap();
+            store
+                .settle("c1", &[delivered.clone(), retry])
+                .await
+                .unwrap();
+            store.settle("c1", &[delivered]).await.unwrap();
             let stats = store.stats().await.unwrap();
             assert_eq!((stats.stored, stats.delivered, stats.duplicates), (2, 1, 1));
             assert_eq!((stats.pending, stats.retrying), (1, 1));
@@ -734,7 +741,7 @@ mod tests {
                 attempts: 2,
                 error: "HTTP 500".into(),
             };
-            store.settle(&[dead]).await.unwrap();
+            store.settle("c2", &[dead]).await.unwrap();
             let dead = store.dead(10).await.unwrap();
             assert_eq!(dead.len(), 1);
             assert_eq!((dead[0].attempts, dead[0].error.as_str()), (2, "HTTP 500"));
