@@ -225,7 +225,7 @@ async fn deliver(
         ));
     }
     output::note(format_args!(
-        "As consumer {} ({} at once); Press Ctrl-C to stop.",
+        "As consumer {} ({} at once). Press Ctrl-C to stop.",
         output::escape(&consumer),
         args.concurrency
     ));
