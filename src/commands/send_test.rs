@@ -237,7 +237,9 @@ fn source(args: &SendTestArgs, profile: Profile) -> Result<Source> {
         kinds.push(EventKind::MessageReceived);
     }
     let variant = super::variant(&args.sample)?;
-    super::variant_fits(&args.sample, &kinds)?;
+    super::variant_fits(&args.sample, &kinds, |kind| {
+        format!("add {kind} to the events")
+    })?;
     let templates = match args.batch {
         Some(_) if profile != Profile::Meta => {
             return Err(Error::input("--batch needs --profile meta")
