@@ -324,6 +324,24 @@ pub fn api_base(text: &str) -> Result<Url> {
         ))
         .with_hint(format!("give only the base, e.g. {}", api::DEFAULT_BASE)));
     }
+    // The endpoint pasted from the API document would be registered at
+    // `/v1/webhooks/v1/webhooks`: name the base it should have been.
+    let path = url.path().trim_end_matches('/');
+    if let Some(base) = ["/v1/webhooks", "/v1"]
+        .iter()
+        .find_map(|suffix| path.strip_suffix(suffix))
+    {
+        let mut fixed = url.clone();
+        fixed.set_path(base);
+        return Err(Error::input(format!(
+            "the API URL {shown} already ends in {}",
+            &path[base.len()..]
+        ))
+        .with_hint(format!(
+            "give the API's base, {}: configure adds /v1/webhooks itself",
+            redact::raw_url(fixed.as_str().trim_end_matches('/'))
+        )));
+    }
     Ok(url)
 }
 
@@ -609,6 +627,9 @@ mod tests {
             "https://api.startmessaging.com/#top",
             "https://me:hunter2pass@api.startmessaging.com",
             "https://me@api.startmessaging.com",
+            "https://api.startmessaging.com/v1/webhooks",
+            "https://api.startmessaging.com/v1/",
+            "http://127.0.0.1:9000/staging/v1/webhooks/",
         ];
         for text in bad {
             let err = api_base(text).unwrap_err();

@@ -409,7 +409,8 @@ fn retry_after_is_honoured_and_bounded() {
 fn invalid_input_is_exit_2_and_sends_nothing() {
     let api = TestServer::start(scripted([]));
     let url = api.url("");
-    let cases: [(&[&str], &str); 7] = [
+    let endpoint = api.url("/v1/webhooks");
+    let cases: [(&[&str], &str); 8] = [
         (
             &["--url", "http://hooks.example.com/w", "--api-url", &url],
             "must start with https://",
@@ -429,6 +430,10 @@ fn invalid_input_is_exit_2_and_sends_nothing() {
         (
             &["--url", HOOK, "--api-url", "ftp://127.0.0.1"],
             "must use https://",
+        ),
+        (
+            &["--url", HOOK, "--api-url", &endpoint],
+            "already ends in /v1/webhooks",
         ),
         (
             &["--url", HOOK, "--api-url", &url, "--api-key", "sk live"],
