@@ -704,6 +704,21 @@ fn with_insecure_a_failed_handshake_is_not_blamed_on_the_certificate() {
 }
 
 #[test]
+fn an_https_url_to_a_plain_http_server_says_so() {
+    // `wm-hooks listen` is plain HTTP: `--to https://127.0.0.1:8080/…` is a
+    // common first mistake, and rustls calls it a "corrupt message".
+    let srv = TestServer::start(server::correct(SECRET));
+    let url = srv.url(PATH).replacen("http://", "https://", 1);
+    send_test(&url)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "no answer: TLS handshake failed: the server answered in plain HTTP, not TLS (is the URL http://?)",
+        ))
+        .stdout(predicate::str::contains("InvalidContentType").not());
+}
+
+#[test]
 fn a_dry_run_with_insecure_gives_curl_k() {
     let out = send_test("https://127.0.0.1:9/hook")
         .args(["--dry-run", "--insecure"])
