@@ -553,3 +553,15 @@ fn a_request_target_too_long_to_send_is_an_input_error_not_a_panic() {
         ))
         .stderr(predicate::str::contains("%%%%").not());
 }
+
+#[test]
+fn a_timeout_without_a_unit_is_exit_2_naming_one() {
+    wm_hooks()
+        .args(["verify", "--timeout", "5"])
+        .env("WM_HOOKS_SECRET", "a-test-secret")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "has no unit: `5s` is 5 seconds (units: ms, s, m, h, d)",
+        ));
+}
