@@ -70,6 +70,7 @@ pub fn run(args: ConfigureArgs) -> Result<Outcome> {
         prompt::restore_terminal_on_interrupt();
     }
     let url = url.map_or_else(prompt::prompt_url, Ok)?;
+    warn_if_no_path(&url);
     let secret = secret.map_or_else(prompt::prompt_secret, Ok)?;
     let events = match events {
         Some(events) => events,
@@ -253,6 +254,26 @@ pub fn webhook_url(text: &str) -> Result<Url> {
         };
         Error::input(format!("the webhook URL {shown} {problem}")).with_hint(hint)
     })
+}
+
+/// A webhook URL without a path is often a tunnel's address alone, whose
+/// deliveries `wm-hooks listen` (and most receivers) would answer 404: say
+/// so, naming the URL with the path `listen` takes.
+fn warn_if_no_path(url: &Url) {
+    if url.path() != "/" || url.query().is_some() {
+        return;
+    }
+    let listen_path = Url::parse(crate::cli::DEFAULT_ENDPOINT)
+        .map(|default| default.path().to_string())
+        .unwrap_or_default();
+    let mut with_path = url.clone();
+    with_path.set_path(&listen_path);
+    output::warn(format_args!(
+        "the webhook URL {} has no path, so the platform will POST to its root; for a tunnel \
+         to `wm-hooks listen`, register {}",
+        redact::raw_url(&output::escape(url.as_str())),
+        redact::raw_url(&output::escape(with_path.as_str()))
+    ));
 }
 
 /// Why a webhook URL is refused, short enough for a prompt to show as it is.
