@@ -221,7 +221,12 @@ fn a_bad_record_file_is_an_input_error() {
         .arg(&record)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("line 1 is not a record"));
+        .stderr(predicate::str::contains("line 1 is not a record"))
+        // A payload given to --replay by mistake: name the flag that sends it.
+        .stderr(predicate::str::contains(format!(
+            "to send a body as it is, use --payload-file {}",
+            record.display()
+        )));
     let (_dir, empty) = file_with("\n");
     send_test("http://127.0.0.1:9/")
         .arg("--replay")
