@@ -287,7 +287,18 @@ fn a_wrong_secret_is_named() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("403 Forbidden"))
-        .stdout(predicate::str::contains("refused the right token"));
+        .stdout(predicate::str::contains("refused the right token"))
+        // Where ours came from, as check's root cause says it.
+        .stdout(predicate::str::contains(
+            "Ours came from WM_HOOKS_SECRET; a `wm-hooks listen` restarted with another secret",
+        ));
+    // A verify token of its own says nothing about the secret.
+    verify(&srv.url(PATH))
+        .args(["--verify-token", "another token"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("refused the right token"))
+        .stdout(predicate::str::contains("Ours came from").not());
 }
 
 #[test]
