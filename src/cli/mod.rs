@@ -480,7 +480,12 @@ fn parse_header_name(text: &str) -> Result<HeaderName, String> {
 /// A duration such as `30s`, `1500ms` or `2m`: more than zero and at most ten
 /// minutes, since every wait this tool takes must end.
 fn duration(text: &str) -> Result<Duration, String> {
-    bounded_duration(text, Duration::from_secs(600), "30s, 1500ms, 2m")
+    bounded_duration(
+        text,
+        Duration::from_secs(600),
+        "30s, 1500ms, 2m",
+        ("s", "seconds"),
+    )
 }
 
 /// A duration of days (an age to prune at): up to a year, inclusive. 366
@@ -490,12 +495,18 @@ fn long_duration(text: &str) -> Result<Duration, String> {
     match humantime::parse_duration(text.trim()) {
         // humantime would show 366 days as `1year 18h`.
         Ok(d) if d > YEAR => Err("must be at most a year (366d)".to_string()),
-        _ => bounded_duration(text, YEAR, "24h, 90m, 7days"),
+        _ => bounded_duration(text, YEAR, "24h, 90m, 7days", ("d", "days")),
     }
 }
 
-/// A positive duration no longer than `max`; `examples` for the error.
-fn bounded_duration(text: &str, max: Duration, examples: &str) -> Result<Duration, String> {
+/// A positive duration no longer than `max`; `examples` for the error, and
+/// the unit (symbol, word) a bare number most likely meant.
+fn bounded_duration(
+    text: &str,
+    max: Duration,
+    examples: &str,
+    (unit, unit_name): (&str, &str),
+) -> Result<Duration, String> {
     match humantime::parse_duration(text.trim()) {
         Ok(d) if d.is_zero() => Err("must be longer than zero".to_string()),
         Ok(d) if d > max => Err(format!(
@@ -503,6 +514,13 @@ fn bounded_duration(text: &str, max: Duration, examples: &str) -> Result<Duratio
             humantime::format_duration(max)
         )),
         Ok(d) => Ok(d),
+        // `--timeout 5`: the likeliest fix is the number with its unit.
+        Err(humantime::DurationError::UnknownUnit { unit: given, .. }) if given.is_empty() => {
+            Err(format!(
+                "has no unit: `{0}{unit}` is {0} {unit_name} (units: ms, s, m, h, d)",
+                text.trim()
+            ))
+        }
         Err(err) => Err(format!("{} (examples: {examples})", duration_error(&err))),
     }
 }
@@ -538,6 +556,11 @@ mod tests {
             "must be at most a year (366d)"
         );
         assert!(long_duration("0s").is_err());
+        assert!(
+            long_duration("30")
+                .unwrap_err()
+                .contains("`30d` is 30 days")
+        );
     }
 
     /// The help of `subcommand`'s argument `id`.
@@ -715,6 +738,7 @@ mod tests {
         for (bad, says) in [
             ("abc", "is not a duration"),
             ("5x", "unknown unit `x`"),
+            ("5", "has no unit: `5s` is 5 seconds"),
             ("99999999999999999999s", "too large"),
         ] {
             let err = duration(bad).unwrap_err();

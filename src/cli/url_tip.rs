@@ -1,15 +1,22 @@
-//! A tip for the most common first mistake: a URL where the command takes
-//! one by a flag (`wm-hooks verify URL`, `wm-hooks send-test URL`), as curl
-//! and most HTTP tools take it. Clap's own message stays; the tip is added
-//! under it, the way clap adds its own "a similar argument exists".
+//! Tips for the most common first mistakes, where a command takes a value
+//! by a flag and a newcomer gives it otherwise: a bare URL (`wm-hooks verify
+//! URL`, as curl and most HTTP tools take it), the other command's URL flag
+//! (`send-test --url`, `check --to`: clap would suggest `-- --url` or
+//! `--verify-token-file`), or a bare payload file or signature (`wm-hooks
+//! sign body.txt`). Clap's own message stays; the tip is added under it, the
+//! way clap adds its own "a similar argument exists".
 
 use std::ffi::OsString;
 
+use clap::CommandFactory;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
-/// `error` with a tip naming the flag that takes the URL, when the argument
-/// clap refused looks like one and the command (the first of `args` that
-/// names one) has such a flag.
+use super::Cli;
+
+/// `error` with a tip naming the flag that takes what clap refused, when it
+/// looks like a URL, a URL flag of another command, or (for `sign` and
+/// `verify-signature`) a payload file or a signature, and the command (the
+/// first of `args` that names one) has such a flag.
 pub fn with_url_tip(mut error: clap::Error, args: &[OsString]) -> clap::Error {
     let refused = match error.kind() {
         ErrorKind::UnknownArgument => error.get(ContextKind::InvalidArg),
@@ -19,19 +26,76 @@ pub fn with_url_tip(mut error: clap::Error, args: &[OsString]) -> clap::Error {
     let Some(ContextValue::String(refused)) = refused else {
         return error;
     };
+    let refused = refused.clone();
+    let Some(command) = args
+        .iter()
+        .skip(1)
+        .find_map(|arg| command_of(arg.to_str()?))
+    else {
+        return error;
+    };
+    if error.kind() == ErrorKind::UnknownArgument {
+        if let Some(flag) = url_flag(command).filter(|flag| is_other_url_flag(&refused, flag)) {
+            // Clap's guesses here are wrong (`-- --url`, `--verify-token-file`):
+            // name the right flag instead, with the command's own usage.
+            error.insert(
+                ContextKind::SuggestedArg,
+                ContextValue::String(flag.to_string()),
+            );
+            error.insert(ContextKind::Suggested, ContextValue::StyledStrs(Vec::new()));
+            if let Some(usage) = usage_of(command) {
+                error.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
+            }
+            return with_tip(
+                error,
+                "verify, check and configure take the URL by --url; send-test and deliver by --to"
+                    .to_string(),
+            );
+        }
+        let has_payload_file = args.iter().any(|arg| {
+            arg.to_str()
+                .is_some_and(|arg| arg.starts_with("--payload-file"))
+        });
+        if let Some(tip) = bare_input_tip(command, &refused, has_payload_file) {
+            return with_tip(error, tip);
+        }
+    }
     if !refused.contains("://") {
         return error;
     }
-    let Some(flag) = args.iter().skip(1).find_map(|arg| url_flag(arg.to_str()?)) else {
+    let Some(flag) = url_flag(command) else {
         return error;
     };
+    with_tip(
+        error,
+        format!("this command takes the URL by a flag: {flag} URL"),
+    )
+}
+
+/// `error` with `tip` after the tips it has.
+fn with_tip(mut error: clap::Error, tip: String) -> clap::Error {
     let mut tips = match error.get(ContextKind::Suggested) {
         Some(ContextValue::StyledStrs(tips)) => tips.clone(),
         _ => Vec::new(),
     };
-    tips.push(format!("this command takes the URL by a flag: {flag} URL").into());
+    tips.push(tip.into());
     error.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
     error
+}
+
+/// The subcommand `arg` names, among those a tip is for.
+fn command_of(arg: &str) -> Option<&str> {
+    const COMMANDS: [&str; 8] = [
+        "verify",
+        "check",
+        "configure",
+        "send-test",
+        "deliver",
+        "listen",
+        "sign",
+        "verify-signature",
+    ];
+    COMMANDS.contains(&arg).then_some(arg)
 }
 
 /// The flag by which `command` takes a URL.
@@ -42,6 +106,43 @@ fn url_flag(command: &str) -> Option<&'static str> {
         "listen" => Some("--forward-to"),
         _ => None,
     }
+}
+
+/// Whether `refused` (`--url`, `--to=http://…`) is the URL flag of the
+/// commands that do not take `flag`.
+fn is_other_url_flag(refused: &str, flag: &str) -> bool {
+    let name = refused.split('=').next().unwrap_or(refused);
+    match flag {
+        "--url" => name == "--to",
+        "--to" => name == "--url",
+        _ => false,
+    }
+}
+
+/// For `sign` and `verify-signature`, a tip for a bare argument: a
+/// signature belongs to `--signature`, anything else is taken for the
+/// payload's file (unless one is given).
+fn bare_input_tip(command: &str, refused: &str, has_payload_file: bool) -> Option<String> {
+    if refused.starts_with('-') || !matches!(command, "sign" | "verify-signature") {
+        return None;
+    }
+    let lower = refused.to_ascii_lowercase();
+    let looks_signed = lower.starts_with("sha256=")
+        || (lower.len() == 64 && lower.bytes().all(|b| b.is_ascii_hexdigit()));
+    if looks_signed {
+        return (command == "verify-signature")
+            .then(|| "this command takes the signature by a flag: --signature SIG".to_string());
+    }
+    (!has_payload_file).then(|| {
+        format!("this command takes the payload by a flag: --payload-file {refused} (or on stdin)")
+    })
+}
+
+/// `command`'s usage line, as clap prints it under an error.
+fn usage_of(command: &str) -> Option<clap::builder::StyledStr> {
+    let mut cli = Cli::command();
+    cli.build();
+    Some(cli.find_subcommand_mut(command)?.render_usage())
 }
 
 #[cfg(test)]
@@ -104,5 +205,82 @@ mod tests {
             let shown = error_of(args);
             assert!(!shown.contains("takes the URL"), "{args:?}: {shown}");
         }
+    }
+
+    #[test]
+    fn the_other_commands_url_flag_names_this_ones() {
+        for (args, flag) in [
+            (&["wm-hooks", "check", "--to", "http://h/w"][..], "'--url'"),
+            (&["wm-hooks", "verify", "--to=http://h/w"], "'--url'"),
+            (&["wm-hooks", "configure", "--to", "https://h/w"], "'--url'"),
+            (&["wm-hooks", "send-test", "--url", "http://h/w"], "'--to'"),
+            (&["wm-hooks", "deliver", "--url", "http://h/w"], "'--to'"),
+        ] {
+            let shown = error_of(args);
+            assert!(
+                shown.contains(&format!("tip: a similar argument exists: {flag}")),
+                "{args:?}: {shown}"
+            );
+            assert!(
+                shown.contains("tip: verify, check and configure take the URL by --url"),
+                "{args:?}: {shown}"
+            );
+            // Clap's own guesses, which were wrong here, are gone.
+            assert!(!shown.contains("verify-token"), "{args:?}: {shown}");
+            assert!(!shown.contains("-- --url"), "{args:?}: {shown}");
+            assert!(
+                shown.contains(&format!("Usage: wm-hooks {} ", args[1])),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bare_payload_or_signature_names_its_flag() {
+        for (args, tip) in [
+            (
+                &["wm-hooks", "sign", "body.txt"][..],
+                "--payload-file body.txt (or on stdin)",
+            ),
+            (
+                &[
+                    "wm-hooks",
+                    "verify-signature",
+                    "body.txt",
+                    "--signature",
+                    "x",
+                ],
+                "--payload-file body.txt (or on stdin)",
+            ),
+            (
+                &[
+                    "wm-hooks",
+                    "verify-signature",
+                    "--payload-file",
+                    "f",
+                    "sha256=00",
+                ],
+                "--signature SIG",
+            ),
+            (
+                &[
+                    "wm-hooks",
+                    "verify-signature",
+                    "--payload-file",
+                    "f",
+                    &"ab".repeat(32),
+                ],
+                "--signature SIG",
+            ),
+        ] {
+            let shown = error_of(args);
+            assert!(
+                shown.contains(&format!("by a flag: {tip}")),
+                "{args:?}: {shown}"
+            );
+        }
+        // Given a payload file already, a stray word is not taken for one.
+        let shown = error_of(&["wm-hooks", "sign", "--payload-file", "f", "extra"]);
+        assert!(!shown.contains("takes the payload"), "{shown}");
     }
 }

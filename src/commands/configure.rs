@@ -70,6 +70,7 @@ pub fn run(args: ConfigureArgs) -> Result<Outcome> {
         prompt::restore_terminal_on_interrupt();
     }
     let url = url.map_or_else(prompt::prompt_url, Ok)?;
+    warn_if_no_path(&url);
     let secret = secret.map_or_else(prompt::prompt_secret, Ok)?;
     let events = match events {
         Some(events) => events,
@@ -255,6 +256,26 @@ pub fn webhook_url(text: &str) -> Result<Url> {
     })
 }
 
+/// A webhook URL without a path is often a tunnel's address alone, whose
+/// deliveries `wm-hooks listen` (and most receivers) would answer 404: say
+/// so, naming the URL with the path `listen` takes.
+fn warn_if_no_path(url: &Url) {
+    if url.path() != "/" || url.query().is_some() {
+        return;
+    }
+    let listen_path = Url::parse(crate::cli::DEFAULT_ENDPOINT)
+        .map(|default| default.path().to_string())
+        .unwrap_or_default();
+    let mut with_path = url.clone();
+    with_path.set_path(&listen_path);
+    output::warn(format_args!(
+        "the webhook URL {} has no path, so the platform will POST to its root; for a tunnel \
+         to `wm-hooks listen`, register {}",
+        redact::raw_url(&output::escape(url.as_str())),
+        redact::raw_url(&output::escape(with_path.as_str()))
+    ));
+}
+
 /// Why a webhook URL is refused, short enough for a prompt to show as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum UrlProblem {
@@ -323,6 +344,24 @@ pub fn api_base(text: &str) -> Result<Url> {
             "the API URL {shown} must not have a query or a fragment"
         ))
         .with_hint(format!("give only the base, e.g. {}", api::DEFAULT_BASE)));
+    }
+    // The endpoint pasted from the API document would be registered at
+    // `/v1/webhooks/v1/webhooks`: name the base it should have been.
+    let path = url.path().trim_end_matches('/');
+    if let Some(base) = ["/v1/webhooks", "/v1"]
+        .iter()
+        .find_map(|suffix| path.strip_suffix(suffix))
+    {
+        let mut fixed = url.clone();
+        fixed.set_path(base);
+        return Err(Error::input(format!(
+            "the API URL {shown} already ends in {}",
+            &path[base.len()..]
+        ))
+        .with_hint(format!(
+            "give the API's base, {}: configure adds /v1/webhooks itself",
+            redact::raw_url(fixed.as_str().trim_end_matches('/'))
+        )));
     }
     Ok(url)
 }
@@ -609,6 +648,9 @@ mod tests {
             "https://api.startmessaging.com/#top",
             "https://me:hunter2pass@api.startmessaging.com",
             "https://me@api.startmessaging.com",
+            "https://api.startmessaging.com/v1/webhooks",
+            "https://api.startmessaging.com/v1/",
+            "http://127.0.0.1:9000/staging/v1/webhooks/",
         ];
         for text in bad {
             let err = api_base(text).unwrap_err();

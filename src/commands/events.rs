@@ -13,7 +13,10 @@ pub fn run(args: EventsArgs) -> Result<Outcome> {
     let variant = super::variant(&args.sample)?;
     match args.event {
         Some(kind) => {
-            super::variant_fits(&args.sample, &[kind])?;
+            // `events` prints one sample: the fix is another event, not a second one.
+            super::variant_fits(&args.sample, &[kind], |wanted| {
+                format!("events prints one event's sample: name {wanted} instead of {kind}")
+            })?;
             let doc = catalog::document(profile, kind, &variant);
             output::println(serde_json::to_string_pretty(&doc).unwrap_or_default())?
         }

@@ -396,7 +396,14 @@ impl Printer {
                     }
                     text.push_str(&pretty::block(&style, &shown.report, &shown.tags));
                     if output::print_bytes(text.as_bytes()).is_err() {
-                        // The reader went away (`listen | head`): stop listening too.
+                        // The reader went away (`listen | head`): stop listening too,
+                        // and say why, or the summary would seem to come from nowhere.
+                        if *stop.borrow() == 0 {
+                            output::note(format_args!(
+                                "Stopping: stdout was closed (its reader exited); finishing the requests in flight (up to {}s)",
+                                GRACE.as_secs()
+                            ));
+                        }
                         stop.send_modify(|asked| *asked = (*asked).max(1));
                         break;
                     }

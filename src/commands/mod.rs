@@ -158,8 +158,12 @@ fn variant_given(args: &SampleArgs) -> bool {
 }
 
 /// A variant flag for an event that is not among `kinds` is an input error:
-/// it would change nothing.
-fn variant_fits(args: &SampleArgs, kinds: &[EventKind]) -> Result<()> {
+/// it would change nothing. `hint` says how to bring that event in.
+fn variant_fits(
+    args: &SampleArgs,
+    kinds: &[EventKind],
+    hint: impl Fn(EventKind) -> String,
+) -> Result<()> {
     let flags = [
         (
             args.message_type.is_some() || args.reply.is_some(),
@@ -186,7 +190,7 @@ fn variant_fits(args: &SampleArgs, kinds: &[EventKind]) -> Result<()> {
             return Err(Error::input(format!(
                 "{flag} a sample of {kind}, which is not being used"
             ))
-            .with_hint(format!("add {kind} to the events")));
+            .with_hint(hint(kind)));
         }
     }
     Ok(())

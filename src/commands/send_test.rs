@@ -237,7 +237,9 @@ fn source(args: &SendTestArgs, profile: Profile) -> Result<Source> {
         kinds.push(EventKind::MessageReceived);
     }
     let variant = super::variant(&args.sample)?;
-    super::variant_fits(&args.sample, &kinds)?;
+    super::variant_fits(&args.sample, &kinds, |kind| {
+        format!("add {kind} to the events")
+    })?;
     let templates = match args.batch {
         Some(_) if profile != Profile::Meta => {
             return Err(Error::input("--batch needs --profile meta")
@@ -332,8 +334,11 @@ fn replay(path: &Path) -> Result<Source> {
         }
         let at = || format!("{} line {number}", path.display());
         let record = record::parse_line(&line).map_err(|e| {
-            Error::input(format!("{} is not a record: {e}", at()))
-                .with_hint("record files are written by `wm-hooks listen --record FILE`")
+            Error::input(format!("{} is not a record: {e}", at())).with_hint(format!(
+                "record files are written by `wm-hooks listen --record FILE`; to send a body \
+                 as it is, use --payload-file {}",
+                path.display()
+            ))
         })?;
         if record.method != "POST" {
             continue;

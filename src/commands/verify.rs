@@ -7,9 +7,11 @@ use std::time::{Duration, Instant};
 
 use crate::cli::VerifyArgs;
 use crate::error::{Error, Kind, Outcome, Result};
+use crate::input::secret::Source;
 use crate::output;
-use crate::platform::handshake::{self, Report};
+use crate::platform::handshake::{self, Report, TokenKind};
 use crate::platform::report::{Check, Summary, Verdict};
+use crate::platform::root_cause;
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let endpoint = super::handshake_endpoint(&args.endpoint.url)?;
@@ -18,6 +20,7 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
         super::secret_as_token(&args.endpoint.secret)
     })?;
     let client = super::client(&args.connection, &[&token], endpoint.url().password());
+    let origin = token.source;
     let token = handshake::Token {
         value: token.to_text()?,
         kind,
@@ -44,6 +47,9 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
             }
         }
     }
+    if kind == TokenKind::Secret {
+        name_our_secret(&mut report, origin);
+    }
     if args.json {
         for check in &report.checks {
             output::println(check.json())?;
@@ -55,6 +61,24 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::from_passed(report.passed()))
+}
+
+/// A 401 or 403 to the right token is most often an endpoint with another
+/// secret (a `wm-hooks listen` restarted with a new one): the hint then says
+/// where ours came from, as `check`'s root cause does.
+fn name_our_secret(report: &mut Report, origin: Source) {
+    let refused = report.checks.iter_mut().find(|c| {
+        c.name == "handshake.challenge"
+            && c.result == Verdict::Fail
+            && matches!(c.status, Some(401 | 403))
+    });
+    if let Some(check) = refused {
+        let note = root_cause::where_ours_came_from(origin);
+        check.hint = Some(match check.hint.take() {
+            Some(hint) => format!("{hint} {note}"),
+            None => note,
+        });
+    }
 }
 
 /// `--json`'s lines for an endpoint that could not be reached at all: its

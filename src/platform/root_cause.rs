@@ -119,6 +119,16 @@ pub struct Ours<'a> {
     pub path: &'a str,
 }
 
+/// Where our secret came from, and the usual reason an endpoint has another
+/// (`verify` adds it to a refused handshake's hint).
+pub fn where_ours_came_from(secret: Source) -> String {
+    format!(
+        "Ours came from {}; a `wm-hooks listen` restarted with another secret (--new-secret, \
+         --secret, or on another machine) no longer has the one it printed before",
+        secret.origin()
+    )
+}
+
 /// The root cause the answers show, in one or two sentences, when they show one.
 pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
     let signed = &observed.signed;
@@ -173,10 +183,9 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
         };
         return Some(format!(
             "the endpoint uses a different secret: every correctly signed delivery got {}{handshake}. \
-             Ours came from {}; a `wm-hooks listen` restarted with another secret (--new-secret, \
-             --secret, or on another machine) no longer has the one it printed before",
+             {}",
             signed.statuses(),
-            ours.secret.origin()
+            where_ours_came_from(ours.secret)
         ));
     }
     if signed.all_in(&[400, 422]) {

@@ -409,7 +409,8 @@ fn retry_after_is_honoured_and_bounded() {
 fn invalid_input_is_exit_2_and_sends_nothing() {
     let api = TestServer::start(scripted([]));
     let url = api.url("");
-    let cases: [(&[&str], &str); 7] = [
+    let endpoint = api.url("/v1/webhooks");
+    let cases: [(&[&str], &str); 8] = [
         (
             &["--url", "http://hooks.example.com/w", "--api-url", &url],
             "must start with https://",
@@ -429,6 +430,10 @@ fn invalid_input_is_exit_2_and_sends_nothing() {
         (
             &["--url", HOOK, "--api-url", "ftp://127.0.0.1"],
             "must use https://",
+        ),
+        (
+            &["--url", HOOK, "--api-url", &endpoint],
+            "already ends in /v1/webhooks",
         ),
         (
             &["--url", HOOK, "--api-url", &url, "--api-key", "sk live"],
@@ -826,4 +831,35 @@ fn a_2xx_whose_answer_stalls_mid_body_is_named_as_cut_short() {
     );
     assert!(!err.contains("not JSON"), "{err}");
     assert_no_leak(&out);
+}
+
+#[test]
+fn a_webhook_url_without_a_path_is_registered_with_a_warning() {
+    // A tunnel's bare address: `wm-hooks listen` behind it would answer 404.
+    let api = TestServer::start(scripted([Reply::json(200, r#"{"status":"active"}"#)]));
+    let out = configure_without_url(&api.url(""))
+        .args(["--url", "https://abc.example.com"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(
+        out.status.success() && err.contains("webhook registered"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "warning: the webhook URL https://abc.example.com/ has no path, so the platform will \
+             POST to its root; for a tunnel to `wm-hooks listen`, register \
+             https://abc.example.com/webhooks/whatsapp"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        api.requests().len(),
+        1,
+        "still registered: a root URL can be right"
+    );
+    // A URL with a path gets no such warning.
+    let out = configure(&api.url("")).assert().get_output().clone();
+    assert!(!stderr_of(&out).contains("has no path"));
 }

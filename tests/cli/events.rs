@@ -83,6 +83,14 @@ fn a_variant_flag_must_fit_its_event() {
             .code(2)
             .stderr(predicates::str::contains("error:"));
     }
+    // One event at a time: the hint names the event the flag belongs to.
+    wm_hooks()
+        .args(["events", "template.status", "--status", "read"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "hint: events prints one event's sample: name message.status instead of template.status",
+        ));
     wm_hooks()
         .args(["events", "message.status"])
         .env("WM_HOOKS_PROFILE", "facebook")

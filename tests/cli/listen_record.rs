@@ -130,6 +130,33 @@ fn a_torn_last_line_is_repaired_with_a_warning() {
 }
 
 #[test]
+fn pretty_output_into_a_closed_pipe_stops_and_says_why() {
+    // `wm-hooks listen | head`: the blocks have no reader, so listen stops
+    // (exit 0, as a closed pipe is the reader's choice) and says so.
+    let listener = Listener::start_with_closed_stdout(&[]);
+    let reply = post_signed(&listener.url, r#"{"event":"message.received"}"#);
+    assert_eq!(reply.status, 200, "answered before it is shown");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !listener.stderr().contains("Stopped after") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{}",
+            listener.stderr()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let stopped = listener.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    assert!(
+        stopped.stderr.contains(
+            "Stopping: stdout was closed (its reader exited); finishing the requests in flight"
+        ),
+        "{}",
+        stopped.stderr
+    );
+}
+
+#[test]
 fn json_into_a_closed_pipe_answers_503_and_exits_1() {
     // `wm-hooks listen --json | true`: the reader is gone before any line.
     let listener = Listener::start_with_closed_stdout(&["--json"]);

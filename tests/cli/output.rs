@@ -146,3 +146,37 @@ fn help_lists_the_verbs_first_and_listen_names_its_exit_codes() {
     let short = stdout_of(&wm_hooks().args(["listen", "-h"]).output().unwrap());
     assert!(short.contains("Examples:\n  wm-hooks listen"), "{short}");
 }
+
+#[test]
+fn another_commands_url_flag_or_a_bare_payload_gets_the_right_flag_named() {
+    for (args, tip, wrong_guess) in [
+        (
+            &["check", "--to", "http://127.0.0.1:9/w"][..],
+            "tip: a similar argument exists: '--url'",
+            "verify-token",
+        ),
+        (
+            &["send-test", "--url", "http://127.0.0.1:9/w"],
+            "tip: a similar argument exists: '--to'",
+            "-- --url",
+        ),
+        (
+            &["sign", "body.txt"],
+            "tip: this command takes the payload by a flag: --payload-file body.txt (or on stdin)",
+            "tip: a similar",
+        ),
+    ] {
+        let out = wm_hooks()
+            .args(args)
+            .env("WM_HOOKS_SECRET", "a-test-secret")
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("error: unexpected argument"), "{err}");
+        assert!(
+            err.contains(tip) && !err.contains(wrong_guess),
+            "{args:?}: {err}"
+        );
+    }
+}

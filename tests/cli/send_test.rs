@@ -221,7 +221,12 @@ fn a_bad_record_file_is_an_input_error() {
         .arg(&record)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("line 1 is not a record"));
+        .stderr(predicate::str::contains("line 1 is not a record"))
+        // A payload given to --replay by mistake: name the flag that sends it.
+        .stderr(predicate::str::contains(format!(
+            "to send a body as it is, use --payload-file {}",
+            record.display()
+        )));
     let (_dir, empty) = file_with("\n");
     send_test("http://127.0.0.1:9/")
         .arg("--replay")
@@ -701,6 +706,21 @@ fn with_insecure_a_failed_handshake_is_not_blamed_on_the_certificate() {
         err.contains("an http server behind an https:// URL"),
         "{err}"
     );
+}
+
+#[test]
+fn an_https_url_to_a_plain_http_server_says_so() {
+    // `wm-hooks listen` is plain HTTP: `--to https://127.0.0.1:8080/…` is a
+    // common first mistake, and rustls calls it a "corrupt message".
+    let srv = TestServer::start(server::correct(SECRET));
+    let url = srv.url(PATH).replacen("http://", "https://", 1);
+    send_test(&url)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "no answer: TLS handshake failed: the server answered in plain HTTP, not TLS (is the URL http://?)",
+        ))
+        .stdout(predicate::str::contains("InvalidContentType").not());
 }
 
 #[test]

@@ -287,7 +287,18 @@ fn a_wrong_secret_is_named() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("403 Forbidden"))
-        .stdout(predicate::str::contains("refused the right token"));
+        .stdout(predicate::str::contains("refused the right token"))
+        // Where ours came from, as check's root cause says it.
+        .stdout(predicate::str::contains(
+            "Ours came from WM_HOOKS_SECRET; a `wm-hooks listen` restarted with another secret",
+        ));
+    // A verify token of its own says nothing about the secret.
+    verify(&srv.url(PATH))
+        .args(["--verify-token", "another token"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("refused the right token"))
+        .stdout(predicate::str::contains("Ours came from").not());
 }
 
 #[test]
@@ -552,4 +563,16 @@ fn a_request_target_too_long_to_send_is_an_input_error_not_a_panic() {
             "the handshake's GET cannot be sent",
         ))
         .stderr(predicate::str::contains("%%%%").not());
+}
+
+#[test]
+fn a_timeout_without_a_unit_is_exit_2_naming_one() {
+    wm_hooks()
+        .args(["verify", "--timeout", "5"])
+        .env("WM_HOOKS_SECRET", "a-test-secret")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "has no unit: `5s` is 5 seconds (units: ms, s, m, h, d)",
+        ));
 }

@@ -226,6 +226,17 @@ pub(super) fn classify(err: &hyper::Error, opening: &Opening) -> Failure {
 }
 
 pub(super) fn tls_detail(err: &std::io::Error) -> String {
+    // rustls's own words for it ("received corrupt message of type
+    // InvalidContentType") do not say that an http:// server answered.
+    let plain = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+    if err
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        == Some(&plain)
+    {
+        return "TLS handshake failed: the server answered in plain HTTP, not TLS (is the URL http://?)"
+            .to_string();
+    }
     match err.get_ref() {
         Some(inner) => format!("TLS handshake failed: {inner}"),
         None => format!("TLS handshake failed: {err}"),
