@@ -293,7 +293,7 @@ pub enum Command {
                       3 the store could not be reached at the start."
     )]
     Deliver(Box<DeliverArgs>),
-    /// Inspect a store: counts, dead letters, and putting them back for delivery
+    /// Inspect a store: counts, dead letters, putting them back for delivery, pruning
     #[command(subcommand, after_help = examples!(store))]
     Store(StoreCommand),
     /// List the event types, or print one's sample payload
