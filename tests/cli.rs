@@ -43,6 +43,8 @@ mod output;
 mod readers;
 #[path = "cli/redaction.rs"]
 mod redaction;
+#[path = "cli/redis_refusals.rs"]
+mod redis_refusals;
 #[path = "cli/report.rs"]
 mod report;
 #[path = "cli/saved_secret.rs"]

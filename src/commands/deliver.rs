@@ -323,7 +323,12 @@ async fn deliver(
                     Err(error) => {
                         let text = error.to_string();
                         if !store_errors.contains(&text) {
-                            status.suspend(|| output::warn(format_args!("{text}; trying again")));
+                            status.suspend(|| {
+                                output::warn(format_args!("{text}; trying again"));
+                                if let Some(hint) = &error.hint {
+                                    output::hint(hint);
+                                }
+                            });
                             store_errors.push(text);
                         }
                         next_claim = Instant::now() + STORE_BACKOFF;

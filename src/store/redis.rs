@@ -80,6 +80,16 @@ struct Keys {
 }
 
 impl Keys {
+    /// The ACL key pattern that covers the stream and every key beside it.
+    fn pattern(&self) -> String {
+        let base = self.stats.strip_suffix(":stats").unwrap_or(&self.stats);
+        if self.stream.starts_with(&format!("{base}:")) {
+            format!("~{base}:*")
+        } else {
+            format!("~{} ~{base}:*", self.stream)
+        }
+    }
+
     fn new(stream: &str, group: &str) -> Keys {
         let base = stream.strip_suffix(":events").unwrap_or(stream);
         let suffix = if group == DEFAULT_GROUP {
@@ -171,18 +181,31 @@ impl RedisStore {
     }
 
     fn failed(&self, error: redis::RedisError) -> Error {
-        if refused_url(&error) {
-            // No retry makes that work: an input error, exit 2 at the start.
+        // No retry makes these work: input errors, exit 2 at the start.
+        if error.kind() == redis::ErrorKind::AuthenticationFailed {
             return Error::input(format!(
-                "the store ({}) refused the URL: {error}",
+                "the store ({}) refused the URL's user or password: {error}",
+                self.name
+            ))
+            .with_hint(
+                "check the user and password in the store URL (`redis://USER:PASSWORD@HOST:PORT/DB`, \
+                 `%`-encoded; `&user=` and `&pass=` for `redis+unix://`)",
+            );
+        }
+        if error.to_string().contains("refused to switch database") {
+            return Error::input(format!(
+                "the store ({}) refused the URL's database number: {error}",
                 self.name
             ))
             .with_hint(
                 "check the database number (0 to 15 on a Redis with the default \
-                     `databases 16`) and the password in the store URL",
+                 `databases 16`)",
             );
         }
-        unavailable(&self.name, error)
+        match Refusal::of(&error) {
+            Some(refusal) => refusal.error(&self.name, &self.keys, &error),
+            None => unavailable(&self.name, error),
+        }
     }
 
     /// One claim, its Redis error kept so that [`RedisStore::claim`] can tell NOGROUP.
@@ -284,10 +307,67 @@ fn append_token() -> String {
     format!("{start:016x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-/// Whether Redis refused the URL itself: its database number, or its password.
-fn refused_url(error: &redis::RedisError) -> bool {
-    error.kind() == redis::ErrorKind::AuthenticationFailed
-        || error.to_string().contains("refused to switch database")
+/// A command Redis refused for a reason of its own settings, not a fault of
+/// the connection: each named in words, with what to do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// At its `maxmemory`, with a policy that evicts nothing (`OOM`).
+    Full,
+    /// A replica, which takes no writes (`READONLY`).
+    Replica,
+    /// The URL's ACL user may not run a command or touch a key (`NOPERM`;
+    /// inside a script, Redis 7.0 answers `ERR The user executing the script
+    /// can't run this command`).
+    NoPermission,
+}
+
+impl Refusal {
+    fn of(error: &redis::RedisError) -> Option<Refusal> {
+        let detail = error.detail().unwrap_or("");
+        match error.code() {
+            Some("OOM") => Some(Refusal::Full),
+            Some("READONLY") => Some(Refusal::Replica),
+            Some("NOPERM") => Some(Refusal::NoPermission),
+            _ if detail.contains("can't run this command")
+                || detail.contains("no permissions to") =>
+            {
+                Some(Refusal::NoPermission)
+            }
+            _ => None,
+        }
+    }
+
+    fn error(self, store: &str, keys: &Keys, error: &redis::RedisError) -> Error {
+        // Redis's words, without the script's hash and line it adds to them.
+        let text = error.to_string();
+        let text = text
+            .split_once(" script: ")
+            .map_or(text.as_str(), |(said, _)| said);
+        match self {
+            Refusal::Full => Error::unreachable(format!(
+                "the store ({store}) is full: Redis is at its `maxmemory` and evicts nothing ({text})"
+            ))
+            .with_hint(
+                "free memory in Redis or raise its `maxmemory` (`wm-hooks store prune` removes \
+                 what was delivered); ingest stores again by itself once Redis takes writes",
+            ),
+            Refusal::Replica => Error::unreachable(format!(
+                "the store ({store}) is a read-only replica ({text})"
+            ))
+            .with_hint(
+                "point the store URL at the primary (behind a failover, at the address that \
+                 follows the primary)",
+            ),
+            Refusal::NoPermission => Error::input(format!(
+                "the store ({store}) does not let the URL's user run what wm-hooks needs ({text})"
+            ))
+            .with_hint(format!(
+                "give that Redis user the commands and keys wm-hooks uses: `ACL SETUSER USER {} \
+                 +@read +@write +@scripting +@connection +time`",
+                keys.pattern()
+            )),
+        }
+    }
 }
 
 /// Whether Redis answered that the stream or its consumer group does not exist.
@@ -651,6 +731,7 @@ mod tests {
         assert_eq!(keys.seen, "wm-hooks:seen:");
         assert_eq!(keys.redriven, "wm-hooks:redriven:");
         assert_eq!(keys.leased, "wm-hooks:leased");
+        assert_eq!(keys.pattern(), "~wm-hooks:*");
         // The names the README gives: a group's suffix, before an id.
         let keys = Keys::new("prod", "billing");
         assert_eq!(keys.dead, "prod:dead:billing");
@@ -658,6 +739,8 @@ mod tests {
         assert_eq!(keys.redriven, "prod:redriven:billing:");
         assert_eq!(keys.stats, "prod:stats");
         assert_eq!(keys.appended, "prod:appended:");
+        // The ACL pattern covers a stream that is not under its prefix.
+        assert_eq!(keys.pattern(), "~prod ~prod:*");
     }
 
     #[test]

@@ -596,26 +596,48 @@ fn a_locked_sqlite_file_is_a_503_inside_the_platforms_budget_and_its_retry_is_st
 }
 
 #[test]
-fn a_redis_database_number_out_of_range_is_exit_2_at_the_start() {
-    let Some(store) = TestStore::redis("ingest::a_redis_database_number_out_of_range") else {
+fn a_redis_database_number_or_password_refused_is_exit_2_at_the_start() {
+    let Some(store) = TestStore::redis("ingest::a_redis_database_number_or_password_refused")
+    else {
         return;
     };
-    let url = store.url.replace("/0", "/99");
-    let output = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .args(["ingest", "--port", "0", "--store", &url])
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("refused the URL"), "{stderr}");
-    assert!(
-        stderr.contains("hint: check the database number"),
-        "{stderr}"
-    );
-    // Refused before anything says it listens or stores.
-    assert!(!stderr.contains("Listening on"), "{stderr}");
-    assert!(!stderr.contains("Storing verified events"), "{stderr}");
+    let redis = store.redis.as_ref().unwrap();
+    let added = redis.command(&["ACL", "SETUSER", "ingest", "on", ">right", "~*", "+@all"]);
+    assert!(added.is_some_and(|r| r.starts_with("+OK")));
+    let wrong_password = store.url.replace("redis://", "redis://ingest:wrong@");
+    // Each hint names what was refused, and only that.
+    for (url, refused, hint, not) in [
+        (
+            store.url.replace("/0", "/99"),
+            "refused the URL's database number",
+            "hint: check the database number",
+            "password",
+        ),
+        (
+            wrong_password,
+            "refused the URL's user or password",
+            "hint: check the user and password in the store URL",
+            "database number",
+        ),
+    ] {
+        let output = wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args(["ingest", "--port", "0", "--store", &url])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(refused), "{stderr}");
+        assert!(stderr.contains(hint), "{stderr}");
+        assert!(!stderr.contains(not), "{stderr}");
+        assert!(
+            !stderr.contains("wrong"),
+            "the password is masked: {stderr}"
+        );
+        // Refused before anything says it listens or stores.
+        assert!(!stderr.contains("Listening on"), "{stderr}");
+        assert!(!stderr.contains("Storing verified events"), "{stderr}");
+    }
 }
 
 #[test]

@@ -1,0 +1,284 @@
+//! A real Redis that answers but refuses the work: the URL's ACL user without
+//! a permission, a Redis at its `maxmemory` with nothing to evict, a read-only
+//! replica. Each is named in the `error:` line with a hint,
+//! `ingest` answers 503 while it lasts and stores again by itself once it is
+//! over, the start of `deliver` and `store` gets CLI.md's exit code, and
+//! nothing answered 2xx is missing from the stream.
+
+use std::time::Duration;
+
+use crate::util::listen::{Listener, SECRET, post_signed, wait_for};
+use crate::util::redis::RedisServer;
+use crate::util::server::{Recorded, Reply, TestServer};
+use crate::util::store::{TestStore, status_body};
+use crate::util::{stderr_of, wm_hooks};
+
+fn ingest(url: &str) -> Listener {
+    Listener::run(
+        &["ingest", "--port", "0", "--store", url],
+        &[("WM_HOOKS_SECRET", SECRET)],
+    )
+}
+
+/// A command that must answer `+OK`.
+fn ok(redis: &RedisServer, words: &[&str]) {
+    let reply = redis.command(words);
+    assert!(
+        reply.as_deref().is_some_and(|r| r.starts_with("+OK")),
+        "{words:?}: {reply:?}"
+    );
+}
+
+/// The stream's length, as Redis counts it.
+fn stream_length(redis: &RedisServer) -> u64 {
+    let reply = redis
+        .command(&["XLEN", "wm-hooks:events"])
+        .unwrap_or_default();
+    reply
+        .trim()
+        .strip_prefix(':')
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("XLEN answered {reply:?}"))
+}
+
+/// The store URL with an ACL user and its password.
+fn as_user(store: &TestStore, user: &str) -> String {
+    store
+        .url
+        .replace("redis://", &format!("redis://{user}:pw@"))
+}
+
+#[test]
+fn a_user_without_a_permission_is_503_with_the_acl_to_grant_and_the_acl_is_enough() {
+    let Some(store) = TestStore::redis("redis_refusals::a_user_without_a_permission") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    // XADD refused inside the append script: the hardest case to read.
+    ok(
+        redis,
+        &[
+            "ACL", "SETUSER", "ingest", "on", ">pw", "~*", "+@all", "-xadd",
+        ],
+    );
+    let running = ingest(&as_user(&store, "ingest"));
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 503);
+    // Granted while ingest runs: the platform's retry is stored.
+    ok(redis, &["ACL", "SETUSER", "ingest", "+xadd"]);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    let stopped = running.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    let stderr = stopped.stderr;
+    assert!(
+        stderr.contains("does not let the URL's user run what wm-hooks needs"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("script: "), "no script hash: {stderr}");
+    assert!(stderr.contains("The store answers again"), "{stderr}");
+    assert_eq!(stream_length(redis), 1);
+
+    // The hint's ACL, word for word, is all ingest, deliver and store need.
+    let acl = stderr
+        .split_once(
+            "hint: give that Redis user the commands and keys wm-hooks uses: `ACL SETUSER USER ",
+        )
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(acl, _)| acl.to_string())
+        .unwrap_or_else(|| panic!("a hint with the ACL: {stderr}"));
+    let mut words = vec!["ACL", "SETUSER", "least", "on", ">pw"];
+    words.extend(acl.split_whitespace());
+    ok(redis, &words);
+    let least = as_user(&store, "least");
+    let running = ingest(&least);
+    assert_eq!(post_signed(&running.url, status_body(2)).status, 200);
+    assert_eq!(running.stop().code, Some(0));
+    let app = TestServer::start(|_: &Recorded, _| Reply::status(200));
+    let delivering = Listener::run(
+        &["deliver", "--from", &least, "--to", &app.url("/hooks")],
+        &[("WM_HOOKS_SECRET", SECRET)],
+    );
+    store.wait_stats(|s| s["delivered"] == 2);
+    assert!(
+        !delivering.stderr().contains("warning"),
+        "{}",
+        delivering.stderr()
+    );
+    // Taken away while deliver runs: its warning carries the hint, and it
+    // goes on once the permission is back.
+    ok(redis, &["ACL", "SETUSER", "least", "-evalsha"]);
+    wait_for(
+        || delivering.stderr(),
+        |s| s.contains("hint: give that Redis user"),
+        "the hint",
+    );
+    ok(redis, &["ACL", "SETUSER", "least", "+evalsha"]);
+    wait_for(
+        || delivering.stderr(),
+        |s| s.contains("The store answers again"),
+        "the recovery",
+    );
+    let stopped = delivering.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    for args in [
+        &["stats"][..],
+        &["dead"],
+        &["redrive", "--all"],
+        &["prune", "--older-than", "1d"],
+    ] {
+        let output = wm_hooks()
+            .arg("store")
+            .args(args)
+            .args(["--store", &least])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr_of(&output)
+        );
+    }
+
+    // At the start of deliver and store, a refused permission is exit 2,
+    // as a wrong password is: it is the URL's user, and no retry fixes it.
+    ok(
+        redis,
+        &[
+            "ACL", "SETUSER", "noread", "on", ">pw", "~*", "+@all", "-hmget", "-xgroup",
+        ],
+    );
+    let noread = as_user(&store, "noread");
+    let delivering = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .args(["deliver", "--from", &noread, "--to", &app.url("/hooks")])
+        .output()
+        .unwrap();
+    let stats = wm_hooks()
+        .args(["store", "stats", "--store", &noread])
+        .output()
+        .unwrap();
+    for output in [delivering, stats] {
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("hint: give that Redis user"), "{stderr}");
+        assert!(!stderr.contains("pw@"), "the password is masked: {stderr}");
+    }
+}
+
+#[test]
+fn a_redis_at_its_maxmemory_is_503_naming_it_and_ingest_stores_again_once_memory_is_freed() {
+    let Some(store) = TestStore::redis("redis_refusals::a_redis_at_its_maxmemory") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    // A MiB of something else, then a limit a little above what Redis uses.
+    ok(redis, &["SET", "ballast", &"b".repeat(1 << 20)]);
+    let info = redis.command(&["INFO", "memory"]).unwrap();
+    let used: u64 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("used_memory:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("INFO memory: {info}"));
+    ok(redis, &["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
+    ok(
+        redis,
+        &[
+            "CONFIG",
+            "SET",
+            "maxmemory",
+            &(used + 256 * 1024).to_string(),
+        ],
+    );
+    let running = ingest(&store.url);
+    let body = |i: usize| {
+        let pad = "x".repeat(3000);
+        format!(r#"{{"event":"message.received","data":{{"message_id":"m{i}","pad":"{pad}"}}}}"#)
+    };
+    // 3 KiB events until Redis is full: 256 KiB hold a hundred or so.
+    let mut answered = 0;
+    let full = (0..2000)
+        .find(|&i| match post_signed(&running.url, body(i)).status {
+            200 => {
+                answered += 1;
+                false
+            }
+            503 => true,
+            other => panic!("m{i} answered {other}"),
+        })
+        .expect("Redis fills up");
+    assert!(answered > 0);
+    let stderr = wait_for(|| running.stderr(), |s| s.contains("hint:"), "the error");
+    assert!(
+        stderr.contains("is full: Redis is at its `maxmemory` and evicts nothing"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: free memory in Redis or raise its `maxmemory`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("script: "), "no script hash: {stderr}");
+    // Memory freed: the same process stores the platform's retry.
+    let deleted = redis.command(&["DEL", "ballast"]);
+    assert_eq!(deleted.as_deref(), Some(":1\r\n"));
+    assert_eq!(post_signed(&running.url, body(full)).status, 200);
+    let stopped = running.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    assert!(
+        stopped.stderr.contains("The store answers again"),
+        "{}",
+        stopped.stderr
+    );
+    assert_eq!(stream_length(redis), answered + 1);
+    assert_eq!(store.stats()["stored"], answered + 1);
+}
+
+#[test]
+fn a_read_only_replica_is_503_naming_it_and_ingest_stores_once_it_is_promoted() {
+    let Some(primary) = TestStore::redis("redis_refusals::a_read_only_replica") else {
+        return;
+    };
+    let Some(replica) = TestStore::redis("redis_refusals::a_read_only_replica") else {
+        return;
+    };
+    let port = primary.redis.as_ref().unwrap().port.to_string();
+    let redis = replica.redis.as_ref().unwrap();
+    ok(redis, &["REPLICAOF", "127.0.0.1", &port]);
+    let running = ingest(&replica.url);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 503);
+    let stderr = wait_for(|| running.stderr(), |s| s.contains("hint:"), "the error");
+    assert!(stderr.contains("is a read-only replica"), "{stderr}");
+    assert!(
+        stderr.contains("hint: point the store URL at the primary"),
+        "{stderr}"
+    );
+    // deliver cannot make its consumer group there: the store is not usable
+    // (exit 3, as for one that does not answer), with the same hint.
+    let output = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .args([
+            "deliver",
+            "--from",
+            &replica.url,
+            "--to",
+            "http://127.0.0.1:9/",
+        ])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let said = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{said}");
+    assert!(
+        said.contains("hint: point the store URL at the primary"),
+        "{said}"
+    );
+    // A failover promotes it: the same ingest stores the retry.
+    ok(redis, &["REPLICAOF", "NO", "ONE"]);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    let stopped = running.stop();
+    assert!(
+        stopped.stderr.contains("The store answers again"),
+        "{}",
+        stopped.stderr
+    );
+    assert_eq!(stream_length(redis), 1);
+}
