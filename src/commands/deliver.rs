@@ -315,6 +315,15 @@ async fn deliver(
                             status.suspend(|| output::note("The store answers again"));
                             store_errors.clear();
                         }
+                        if store.group_made_again() {
+                            status.suspend(|| output::warn(format_args!(
+                                "the consumer group {} was gone (destroyed, its stream deleted, \
+                                 or Redis restarted without its data): made again from the \
+                                 stream's start, so the events the stream holds are delivered \
+                                 again",
+                                output::escape(&args.group)
+                            )));
+                        }
                         if entries.len() < asked {
                             next_claim = Instant::now() + IDLE_POLL;
                         }

@@ -254,6 +254,16 @@ impl Opened {
             Opened::Redis(store) => store.create_group().await,
         }
     }
+
+    /// Whether a claim since the last call found the Redis consumer group
+    /// gone (destroyed, its stream deleted, a Redis restarted without its
+    /// data) and made it again from the stream's start.
+    pub fn group_made_again(&self) -> bool {
+        match self {
+            Opened::Sqlite(_) => false,
+            Opened::Redis(store) => store.group_made_again(),
+        }
+    }
 }
 
 /// The store from a flag, else [`STORE_ENV`], else [`DEFAULT_STORE`].

@@ -130,6 +130,9 @@ pub struct RedisStore {
     /// Where the last `XAUTOCLAIM` stopped, so the next one goes on from
     /// there, and when the next is due.
     autoclaim: std::sync::Mutex<(String, Instant)>,
+    /// Set when a claim found the group gone and made it again, until
+    /// [`RedisStore::group_made_again`] is asked.
+    regrouped: std::sync::atomic::AtomicBool,
 }
 
 impl RedisStore {
@@ -159,6 +162,7 @@ impl RedisStore {
             },
             name: shown.to_string(),
             autoclaim: std::sync::Mutex::new(("0-0".into(), Instant::now())),
+            regrouped: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -178,6 +182,13 @@ impl RedisStore {
             Err(e) if e.code() != Some("BUSYGROUP") => Err(self.failed(e)),
             _ => Ok(()),
         }
+    }
+
+    /// Whether a claim made the consumer group again since the last time
+    /// this was asked: what the stream holds is then delivered again.
+    pub fn group_made_again(&self) -> bool {
+        self.regrouped
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
     }
 
     fn failed(&self, error: redis::RedisError) -> Error {
@@ -479,6 +490,8 @@ impl Store for RedisStore {
             // stream holds (all of it new to the group) is delivered.
             Err(e) if no_group(&e) => {
                 self.create_group().await?;
+                self.regrouped
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
                 self.claim_once(consumer, max, lease)
                     .await
                     .map_err(|e| self.failed(e))

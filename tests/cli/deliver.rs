@@ -357,6 +357,62 @@ fn deliver_recreates_the_consumer_group_a_redis_restart_lost() {
     assert_eq!(store.stats()["delivered"], 2, "counted since the restart");
 }
 
+#[test]
+fn a_consumer_group_destroyed_or_its_stream_deleted_under_deliver_is_made_again_and_said() {
+    let Some(store) = TestStore::redis("deliver::a_consumer_group_destroyed_or_its_stream_deleted")
+    else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let app = app(Arc::new(AtomicBool::new(false)), 200);
+    store.append(&[status_body(1), status_body(2)]);
+    let running = deliver(&store, &["--to", &app.url("/")]);
+    store.wait_stats(|s| s["delivered"] == 2);
+    let gone = "the consumer group wm-hooks was gone";
+    assert!(!running.stderr().contains(gone), "{}", running.stderr());
+    let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
+    assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+    store.append(&[status_body(3)]);
+    // Nothing skipped: the new event, and the stream's others again (at least once).
+    let posts_of = |body: Vec<u8>| {
+        let app = &app;
+        move || {
+            let n = app.posts().iter().filter(|p| p.body == body).count();
+            n.to_string()
+        }
+    };
+    crate::util::listen::wait_for(posts_of(status_body(3)), |n| n == "1", "the new event");
+    crate::util::listen::wait_for(posts_of(status_body(1)), |n| n == "2", "the first again");
+    let said =
+        crate::util::listen::wait_for(|| running.stderr(), |e| e.contains(gone), "a warning");
+    assert!(
+        said.contains("made again from the stream's start"),
+        "{said}"
+    );
+    // The stream itself deleted (and its group with it): what comes next is delivered.
+    let deleted = redis.command(&["DEL", "wm-hooks:events"]);
+    assert_eq!(deleted.as_deref(), Some(":1\r\n"));
+    store.append(&[status_body(4)]);
+    crate::util::listen::wait_for(posts_of(status_body(4)), |n| n == "1", "the event after");
+    let stopped = running.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    assert_eq!(
+        stopped.stderr.matches(gone).count(),
+        2,
+        "{}",
+        stopped.stderr
+    );
+    assert_eq!(
+        delivered_bodies(&app),
+        BTreeSet::from([
+            status_body(1),
+            status_body(2),
+            status_body(3),
+            status_body(4)
+        ])
+    );
+}
+
 /// Stops a `deliver` that lived through a Redis restart: it said the store
 /// answers again, and the app got the three events of the test.
 fn stop_recovered(running: Listener, app: &TestServer) {
