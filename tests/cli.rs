@@ -53,6 +53,8 @@ mod saved_secret;
 mod send_test;
 #[path = "cli/sign.rs"]
 mod sign;
+#[path = "cli/sqlite_faults.rs"]
+mod sqlite_faults;
 #[path = "cli/store.rs"]
 mod store;
 #[path = "cli/store_rules.rs"]

@@ -15,7 +15,8 @@
 //! expiry). A key just stored is held in memory first and merged into `seen`
 //! with many others in key order (module `recent`): written one by one, each
 //! random key cost the commit a page of its own. The tables, and how a file
-//! is opened and brought up to date: module `schema`.
+//! is opened and brought up to date: module `schema`; the file's own troubles
+//! (a lock, a file deleted or replaced while open): module `file`.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -28,11 +29,13 @@ use super::{
     Appended, DeadLetter, Entry, NewEntry, Settled, Stats, Store, duration_ms, now_ms, unavailable,
 };
 use crate::error::{Error, Result};
+use file::why;
 use recent::Recent;
 pub use schema::opened_file;
-use schema::{BUSY_TIMEOUT, connect, key_hash};
+use schema::{connect, key_hash};
 use worker::{Finish, Job, checkpoint, work};
 
+mod file;
 mod recent;
 mod schema;
 mod worker;
@@ -94,24 +97,15 @@ impl SqliteStore {
             .map_err(|_| unavailable(&self.name, "its thread stopped"))?;
         match answered.await {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => Err(unavailable(&self.name, e)),
+            Ok(Err(e)) => Err(match file::hint(&e) {
+                Some(hint) => unavailable(&self.name, e).with_hint(hint),
+                None => unavailable(&self.name, e),
+            }),
             Err(_) => Err(unavailable(
                 &self.name,
                 "its thread stopped before answering",
             )),
         }
-    }
-}
-
-/// What a failed statement says; a busy or locked file names the lock and
-/// how long it was waited for.
-fn why(error: &rusqlite::Error) -> String {
-    match error.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => format!(
-            "the database is locked by another process (waited {} for it)",
-            humantime::format_duration(BUSY_TIMEOUT)
-        ),
-        _ => error.to_string(),
     }
 }
 
