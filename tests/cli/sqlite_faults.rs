@@ -1,12 +1,14 @@
 //! A SQLite store that goes wrong under a running `ingest`, with real files:
 //! the database deleted or replaced by another while it is open (whatever is
 //! written then goes to a file nobody will read: every POST is 503, never
-//! 2xx).
+//! 2xx), and a file that is not a database at all (exit 2 at the start, with a
+//! hint that fits).
 
 use rusqlite::Connection;
 
 use crate::util::listen::{Listener, SECRET, post_signed, wait_for};
 use crate::util::store::status_body;
+use crate::util::{stderr_of, wm_hooks};
 
 const MOVED: &str = "was deleted or replaced while the store had it open";
 
@@ -59,5 +61,54 @@ fn a_database_deleted_or_replaced_under_ingest_is_answered_503_never_2xx() {
                 .unwrap();
             assert_eq!(tables, 0);
         }
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_exit_2_naming_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "junk\n".repeat(200)).unwrap();
+    // Another program's database, with a table of the store's name: opened,
+    // it would have been switched to WAL and given the store's tables.
+    let other = dir.path().join("other.db");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE events (x); INSERT INTO events VALUES (1);")
+        .unwrap();
+    for (path, said) in [
+        (&junk, "the file is not a SQLite database"),
+        (
+            &other,
+            "it is a SQLite database, but not a wm-hooks store (its tables: events)",
+        ),
+    ] {
+        let before = std::fs::read(path).unwrap();
+        let url = format!("sqlite:{}", path.display());
+        for args in [
+            &["ingest", "--port", "0", "--store", &url][..],
+            &["deliver", "--from", &url, "--to", "http://127.0.0.1:9/"],
+            &["store", "stats", "--store", &url],
+        ] {
+            let output = wm_hooks()
+                .env("WM_HOOKS_SECRET", SECRET)
+                .args(args)
+                .output()
+                .unwrap();
+            let stderr = stderr_of(&output);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains(said), "{stderr}");
+            assert!(
+                stderr.contains("hint: name a new file, or the file ingest made"),
+                "{stderr}"
+            );
+            assert!(!stderr.contains("directory"), "{stderr}");
+            assert!(!stderr.contains("CREATE"), "no SQL: {stderr}");
+        }
+        assert!(
+            std::fs::read(path).unwrap() == before,
+            "{} left as it was",
+            path.display()
+        );
     }
 }

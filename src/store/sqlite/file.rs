@@ -1,13 +1,14 @@
 //! The database file itself: whether the file a connection has open is still
 //! the one its path names, and SQLite's errors about the file in words, with
-//! what to do about them (a lock held by another process, a file deleted or
-//! replaced while open).
+//! what to do about them (a lock held by another process, a file that is not
+//! a database, one that was deleted or replaced while open).
 
 use std::ffi::c_int;
 
 use rusqlite::{Connection, ErrorCode, ffi};
 
 use super::schema::BUSY_TIMEOUT;
+use crate::error::Error;
 
 /// Why every call fails once the file was found deleted or replaced.
 pub(super) const MOVED: &str = "the database file was deleted or replaced while the store had it \
@@ -52,4 +53,25 @@ pub(super) fn hint(reason: &str) -> Option<&'static str> {
         "stop ingest and deliver, then start them again once the file is back where it was \
          (with its -wal file beside it), or with a new --store path",
     )
+}
+
+/// The error for another program's database, which holds these tables.
+pub(super) fn foreign(name: &str, tables: &str) -> Error {
+    Error::input(format!(
+        "cannot open the store {name}: it is a SQLite database, but not a wm-hooks store \
+         (its tables: {tables}); nothing was written to it"
+    ))
+    .with_hint("name a new file, or the file ingest made")
+}
+
+/// The error for a file the store cannot open (`name` is its URL).
+pub(super) fn not_opened(name: &str, error: &rusqlite::Error) -> Error {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => Error::input(format!(
+            "cannot open the store {name}: the file is not a SQLite database"
+        ))
+        .with_hint("name a new file, or the file ingest made; this one holds something else"),
+        _ => Error::input(format!("cannot open the store {name}: {error}"))
+            .with_hint("the directory must exist and be writable"),
+    }
 }

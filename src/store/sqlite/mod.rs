@@ -52,12 +52,9 @@ impl SqliteStore {
     /// Opens (creating when needed) the database at `path`.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let name = format!("sqlite:{}", path.display());
-        let connection = connect(path).map_err(|e| {
-            Error::input(format!("cannot open the store {name}: {e}"))
-                .with_hint("the directory must exist and be writable")
-        })?;
+        let connection = connect(path, &name)?;
         let (jobs, queue) = mpsc::channel::<Job>();
-        let nudge = connect(path).ok().and_then(|checkpointer| {
+        let nudge = connect(path, &name).ok().and_then(|checkpointer| {
             let (nudge, nudges) = mpsc::sync_channel(1);
             std::thread::Builder::new()
                 .name("sqlite-checkpoint".into())

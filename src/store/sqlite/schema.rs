@@ -8,7 +8,8 @@ use std::time::Duration;
 use rusqlite::{Connection, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
-use super::recent;
+use super::{file, recent};
+use crate::error::Error;
 
 /// How long a transaction waits for another process's (`deliver` beside
 /// `ingest`, or anything holding the file locked) before it fails. Well inside
@@ -52,9 +53,45 @@ CREATE VIEW IF NOT EXISTS dead AS
     FROM events WHERE state = 'dead';
 ";
 
-pub(super) fn connect(path: &Path) -> rusqlite::Result<Connection> {
-    let connection = Connection::open(path)?;
-    connection.busy_timeout(BUSY_TIMEOUT)?;
+/// Opens the store's file at `path` (named `name` in errors), made ready:
+/// durable commits, the schema, older files brought up to date. A file of
+/// another program is refused before anything is written to it.
+pub(super) fn connect(path: &Path, name: &str) -> Result<Connection, Error> {
+    let refused = |e: rusqlite::Error| file::not_opened(name, &e);
+    let connection = Connection::open(path).map_err(refused)?;
+    connection.busy_timeout(BUSY_TIMEOUT).map_err(refused)?;
+    if let Some(tables) = foreign(&connection).map_err(refused)? {
+        return Err(file::foreign(name, &tables));
+    }
+    ready(&connection).map_err(refused)?;
+    Ok(connection)
+}
+
+/// The tables of a database that is not a store (none of the store's
+/// tables, or an `events` table without the store's columns); `None` for a
+/// store, or a new file.
+fn foreign(connection: &Connection) -> rusqlite::Result<Option<String>> {
+    let mut names = connection.prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+         ORDER BY name",
+    )?;
+    let tables = names
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let ours = ["events", "seen", "counters", "dedupe"];
+    let columns: i64 = connection.query_row(
+        "SELECT count(*) FROM pragma_table_info('events') WHERE name IN ('key', 'body', 'state')",
+        [],
+        |row| row.get(0),
+    )?;
+    let has_events = tables.iter().any(|t| t == "events");
+    let store = tables.is_empty()
+        || (has_events && columns == 3)
+        || (!has_events && tables.iter().any(|t| ours.contains(&t.as_str())));
+    Ok((!store).then(|| tables.join(", ")))
+}
+
+fn ready(connection: &Connection) -> rusqlite::Result<()> {
     // WAL: readers (store stats) never block the writer. FULL: the WAL is
     // synced at every commit, so a commit survives power loss, not only a crash.
     connection.pragma_update(None, "journal_mode", "WAL")?;
@@ -66,9 +103,9 @@ pub(super) fn connect(path: &Path) -> rusqlite::Result<Connection> {
     // stay in memory under load.
     connection.pragma_update(None, "cache_size", -8192)?;
     connection.execute_batch(SCHEMA)?;
-    migrate_dedupe(&connection)?;
-    start_merged(&connection)?;
-    Ok(connection)
+    migrate_dedupe(connection)?;
+    start_merged(connection)?;
+    Ok(())
 }
 
 /// Sets the counter `merged` (up to which entry `seen` holds the keys) on a
