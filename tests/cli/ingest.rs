@@ -592,6 +592,13 @@ fn a_locked_sqlite_file_is_a_503_inside_the_platforms_budget_and_its_retry_is_st
         "{}",
         stopped.stderr
     );
+    assert!(
+        stopped
+            .stderr
+            .contains("hint: another program holds the file's write lock"),
+        "{}",
+        stopped.stderr
+    );
     assert_eq!(stored_ids(&store), BTreeMap::from([("m1".to_string(), 1)]));
 }
 

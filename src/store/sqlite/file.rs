@@ -35,12 +35,15 @@ pub(super) fn has_moved(connection: &Connection) -> bool {
     answer == ffi::SQLITE_OK && moved != 0
 }
 
+/// How [`why`] begins for a file another process holds locked.
+const LOCKED: &str = "the database is locked by another process";
+
 /// What a failed statement says; a busy or locked file names the lock and
 /// how long it was waited for.
 pub(super) fn why(error: &rusqlite::Error) -> String {
     match error.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => format!(
-            "the database is locked by another process (waited {} for it)",
+            "{LOCKED} (waited {} for it)",
             humantime::format_duration(BUSY_TIMEOUT)
         ),
         _ => error.to_string(),
@@ -49,10 +52,19 @@ pub(super) fn why(error: &rusqlite::Error) -> String {
 
 /// The hint for a call's failure, when there is one to give.
 pub(super) fn hint(reason: &str) -> Option<&'static str> {
-    (reason == MOVED).then_some(
-        "stop ingest and deliver, then start them again once the file is back where it was \
-         (with its -wal file beside it), or with a new --store path",
-    )
+    if reason == MOVED {
+        Some(
+            "stop ingest and deliver, then start them again once the file is back where it \
+             was (with its -wal file beside it), or with a new --store path",
+        )
+    } else if reason.starts_with(LOCKED) {
+        Some(
+            "another program holds the file's write lock (a sqlite3 shell or a backup inside a \
+             transaction); once it commits or ends, the store is written again by itself",
+        )
+    } else {
+        None
+    }
 }
 
 /// The error for another program's database, which holds these tables.
