@@ -59,6 +59,8 @@ mod sqlite_faults;
 mod store;
 #[path = "cli/store_rules.rs"]
 mod store_rules;
+#[path = "cli/stored_entry.rs"]
+mod stored_entry;
 #[path = "cli/url_password.rs"]
 mod url_password;
 #[path = "cli/verify.rs"]

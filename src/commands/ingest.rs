@@ -24,7 +24,7 @@ use tokio::task::JoinSet;
 use super::listen::{self, GRACE, QUEUE, Stop};
 use crate::cli::IngestArgs;
 use crate::contract::dedup::store_key_of;
-use crate::contract::record::headers_json;
+use crate::contract::record::{headers_base64_json, headers_json};
 use crate::error::{Error, Kind, Outcome, Result};
 use crate::http::metrics::Metrics;
 use crate::http::server::{
@@ -453,6 +453,7 @@ fn new_entry(exchange: &Exchange) -> Option<NewEntry> {
         message_id: identity.and_then(|i| i.message_id.clone()),
         received_at: humantime::format_rfc3339_millis(exchange.received_at).to_string(),
         headers: headers_json(&exchange.headers),
+        headers_base64: headers_base64_json(&exchange.headers),
         body,
         secret: if *previous_secret {
             SecretUsed::Previous

@@ -61,8 +61,13 @@ pub struct NewEntry {
     pub message_id: Option<String>,
     /// RFC 3339 UTC with milliseconds.
     pub received_at: String,
-    /// The request's headers as a JSON object (lower-case names).
+    /// The request's headers as a JSON object (lower-case names), bytes
+    /// that are not UTF-8 replaced (U+FFFD).
     pub headers: String,
+    /// The exact bytes of the headers whose value is not UTF-8, as a JSON
+    /// object of base64 values; `None` when every value is UTF-8
+    /// ([`crate::contract::record::headers_base64_json`]).
+    pub headers_base64: Option<String>,
     /// The raw body, exactly as received.
     pub body: Bytes,
     pub secret: SecretUsed,

@@ -43,7 +43,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// The longest between two `XAUTOCLAIM`s of one consumer.
 const AUTOCLAIM_EVERY: Duration = Duration::from_secs(1);
 /// Values of one entry sent to the append script, in the order of its fields.
-const ENTRY_FIELDS: usize = 7;
+const ENTRY_FIELDS: usize = 8;
 /// Dead letters moved back per script call, so a long list never blocks Redis for long.
 const REDRIVE_CHUNK: usize = 500;
 /// How long the key a write probe sets lasts.
@@ -445,7 +445,8 @@ impl Store for RedisStore {
                     .arg(&entry.received_at)
                     .arg(&entry.headers)
                     .arg(&entry.body[..])
-                    .arg(entry.secret.name());
+                    .arg(entry.secret.name())
+                    .arg(entry.headers_base64.as_deref().unwrap_or(""));
             }
             invocation
         };

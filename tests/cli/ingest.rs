@@ -957,6 +957,7 @@ fn a_repeat_within_a_batch_sent_again_is_still_a_duplicate() {
         message_id: Some(format!("m{i}")),
         received_at: "2026-01-15T10:30:00.123Z".into(),
         headers: "{}".into(),
+        headers_base64: None,
         body: bytes::Bytes::from(status_body(i)),
         secret: store::SecretUsed::Current,
     };

@@ -56,9 +56,17 @@ for i = 4, #KEYS do
     duplicates = duplicates + 1
     out[#out + 1] = {0, id}
   else
-    id = redis.call('XADD', KEYS[1], '*', 'key', ARGV[v], 'event', ARGV[v + 1],
-                    'message_id', ARGV[v + 2], 'received_at', ARGV[v + 3],
-                    'headers', ARGV[v + 4], 'body', ARGV[v + 5], 'secret', ARGV[v + 6])
+    if ARGV[v + 7] == '' then
+      id = redis.call('XADD', KEYS[1], '*', 'key', ARGV[v], 'event', ARGV[v + 1],
+                      'message_id', ARGV[v + 2], 'received_at', ARGV[v + 3],
+                      'headers', ARGV[v + 4], 'body', ARGV[v + 5], 'secret', ARGV[v + 6])
+    else
+      -- A header that is not UTF-8: its exact bytes too (rare, so a field only then).
+      id = redis.call('XADD', KEYS[1], '*', 'key', ARGV[v], 'event', ARGV[v + 1],
+                      'message_id', ARGV[v + 2], 'received_at', ARGV[v + 3],
+                      'headers', ARGV[v + 4], 'body', ARGV[v + 5], 'secret', ARGV[v + 6],
+                      'headers_base64', ARGV[v + 7])
+    end
     redis.call('SET', KEYS[i], id, 'PX', ARGV[1])
     now[KEYS[i]] = id
     stored = stored + 1

@@ -155,8 +155,9 @@ impl Store for SqliteStore {
             )?;
             let mut held = c.prepare_cached("SELECT key FROM events WHERE id = ?1")?;
             let mut insert = c.prepare_cached(
-                "INSERT INTO events (key, event, message_id, received_at, headers, body, secret)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO events (key, event, message_id, received_at, headers, body, secret,
+                                     headers_base64)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             let mut appended = Vec::with_capacity(entries.len());
             let (mut stored, mut duplicates) = (0, 0);
@@ -184,7 +185,8 @@ impl Store for SqliteStore {
                     entry.received_at,
                     entry.headers,
                     &entry.body[..],
-                    entry.secret.name()
+                    entry.secret.name(),
+                    entry.headers_base64
                 ])?;
                 recent.add(hash, id, expires_at);
                 stored += 1;
@@ -455,6 +457,7 @@ mod tests {
             message_id: Some(key.into()),
             received_at: "2026-01-15T10:30:00.123Z".into(),
             headers: r#"{"content-type":"application/json"}"#.into(),
+            headers_base64: None,
             body: Bytes::from_static(b"{\"raw\": \xff}"),
             secret: SecretUsed::Current,
         }

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS events (
     headers     TEXT NOT NULL,
     body        BLOB NOT NULL,
     secret      TEXT NOT NULL,
+    headers_base64 TEXT,
     state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
     attempts    INTEGER NOT NULL DEFAULT 0,
     ready_at    INTEGER NOT NULL DEFAULT 0,
@@ -103,6 +104,7 @@ fn ready(connection: &Connection) -> rusqlite::Result<()> {
     // stay in memory under load.
     connection.pragma_update(None, "cache_size", -8192)?;
     connection.execute_batch(SCHEMA)?;
+    add_headers_base64(connection)?;
     migrate_dedupe(connection)?;
     start_merged(connection)?;
     Ok(())
@@ -168,6 +170,23 @@ pub(super) fn key_hash(key: &str) -> i64 {
     i64::from_le_bytes(first)
 }
 
+/// Adds the column `headers_base64` to the `events` of a file made before
+/// it, once: with the write lock held from the start and the column looked
+/// for again under it, so two processes opening the file at once do not
+/// both add it.
+fn add_headers_base64(connection: &Connection) -> rusqlite::Result<()> {
+    let has = "SELECT count(*) > 0 FROM pragma_table_info('events') WHERE name = 'headers_base64'";
+    if connection.query_row(has, [], |row| row.get::<_, bool>(0))? {
+        return Ok(());
+    }
+    let transaction =
+        rusqlite::Transaction::new_unchecked(connection, TransactionBehavior::Immediate)?;
+    if !transaction.query_row(has, [], |row| row.get::<_, bool>(0))? {
+        transaction.execute_batch("ALTER TABLE events ADD COLUMN headers_base64 TEXT")?;
+    }
+    transaction.commit()
+}
+
 /// Moves the keys of a file made with the older `dedupe` table (the key's
 /// text as its primary key) into `seen`, once, in one transaction that holds
 /// the write lock from its start, so two processes opening the file at once
@@ -203,6 +222,33 @@ fn migrate_dedupe(connection: &Connection) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_older_file_gets_the_headers_base64_column_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(
+            "CREATE TABLE events (
+                 id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, event TEXT,
+                 message_id TEXT, received_at TEXT NOT NULL, headers TEXT NOT NULL,
+                 body BLOB NOT NULL, secret TEXT NOT NULL,
+                 state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+                 ready_at INTEGER NOT NULL DEFAULT 0, leased_by TEXT, last_error TEXT,
+                 finished_at TEXT);
+             INSERT INTO events (key, received_at, headers, body, secret)
+                 VALUES ('k', 't', '{}', x'00', 'current');",
+        )
+        .unwrap();
+        drop(old);
+        for _ in 0..2 {
+            let opened = connect(&path, "sqlite:s.db").unwrap();
+            let kept: Option<String> = opened
+                .query_row("SELECT headers_base64 FROM events", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(kept, None, "the entry stored before keeps no bytes");
+        }
+    }
 
     #[test]
     fn a_file_uri_opens_its_path_part_decoded() {
