@@ -330,6 +330,11 @@ enum Refusal {
     /// inside a script, Redis 7.0 answers `ERR The user executing the script
     /// can't run this command`).
     NoPermission,
+    /// A key the store uses holds a value of another type (`WRONGTYPE`):
+    /// another program's key of the same name.
+    WrongType,
+    /// No answer within [`RESPONSE_TIMEOUT`]: a Redis busy or paused.
+    Slow,
 }
 
 impl Refusal {
@@ -339,6 +344,8 @@ impl Refusal {
             Some("OOM") => Some(Refusal::Full),
             Some("READONLY") => Some(Refusal::Replica),
             Some("NOPERM") => Some(Refusal::NoPermission),
+            Some("WRONGTYPE") => Some(Refusal::WrongType),
+            _ if error.is_timeout() => Some(Refusal::Slow),
             _ if detail.contains("can't run this command")
                 || detail.contains("no permissions to") =>
             {
@@ -377,6 +384,23 @@ impl Refusal {
                  +@read +@write +@scripting +@connection +time`",
                 keys.pattern()
             )),
+            Refusal::WrongType => Error::input(format!(
+                "the store ({store}) found another kind of value in a key of its own ({text})"
+            ))
+            .with_hint(format!(
+                "the stream {} and the keys beside it ({}) are wm-hooks': name another stream \
+                 with `?stream=NAME`, or move the other program's key away",
+                keys.stream,
+                keys.pattern().replace('~', "")
+            )),
+            Refusal::Slow => Error::unreachable(format!(
+                "the store ({store}) did not answer within {}",
+                humantime::format_duration(RESPONSE_TIMEOUT)
+            ))
+            .with_hint(
+                "Redis is busy or paused (a slow command, `CLIENT PAUSE`, a long save); what got \
+                 503 meanwhile is sent again by the platform",
+            ),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! A real Redis that answers but refuses the work: the URL's ACL user without
 //! a permission, a Redis at its `maxmemory` with nothing to evict, a read-only
-//! replica. Each is named in the `error:` line with a hint,
+//! replica, another program's value in the stream's key, a Redis paused. Each is named in the `error:` line with a hint,
 //! `ingest` answers 503 while it lasts and stores again by itself once it is
 //! over, the start of `deliver` and `store` gets CLI.md's exit code, and
 //! nothing answered 2xx is missing from the stream.
@@ -39,6 +39,26 @@ fn stream_length(redis: &RedisServer) -> u64 {
         .strip_prefix(':')
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("XLEN answered {reply:?}"))
+}
+
+/// One POST, which must be answered 503; ingest's `error:` line and hint
+/// once they are out.
+fn refused_post(running: &Listener) -> String {
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 503);
+    wait_for(|| running.stderr(), |s| s.contains("hint:"), "the error")
+}
+
+/// `deliver --from URL`, which must stop at the start with exit `code`; its stderr.
+fn deliver_refused(url: &str, code: i32) -> String {
+    let output = wm_hooks()
+        .env("WM_HOOKS_SECRET", SECRET)
+        .args(["deliver", "--from", url, "--to", "http://127.0.0.1:9/"])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    stderr
 }
 
 /// The store URL with an ACL user and its password.
@@ -148,18 +168,12 @@ fn a_user_without_a_permission_is_503_with_the_acl_to_grant_and_the_acl_is_enoug
         ],
     );
     let noread = as_user(&store, "noread");
-    let delivering = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .args(["deliver", "--from", &noread, "--to", &app.url("/hooks")])
-        .output()
-        .unwrap();
     let stats = wm_hooks()
         .args(["store", "stats", "--store", &noread])
         .output()
         .unwrap();
-    for output in [delivering, stats] {
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stats.status.code(), Some(2));
+    for stderr in [deliver_refused(&noread, 2), stderr_of(&stats)] {
         assert!(stderr.contains("hint: give that Redis user"), "{stderr}");
         assert!(!stderr.contains("pw@"), "the password is masked: {stderr}");
     }
@@ -244,8 +258,7 @@ fn a_read_only_replica_is_503_naming_it_and_ingest_stores_once_it_is_promoted() 
     let redis = replica.redis.as_ref().unwrap();
     ok(redis, &["REPLICAOF", "127.0.0.1", &port]);
     let running = ingest(&replica.url);
-    assert_eq!(post_signed(&running.url, status_body(1)).status, 503);
-    let stderr = wait_for(|| running.stderr(), |s| s.contains("hint:"), "the error");
+    let stderr = refused_post(&running);
     assert!(stderr.contains("is a read-only replica"), "{stderr}");
     assert!(
         stderr.contains("hint: point the store URL at the primary"),
@@ -253,20 +266,7 @@ fn a_read_only_replica_is_503_naming_it_and_ingest_stores_once_it_is_promoted() 
     );
     // deliver cannot make its consumer group there: the store is not usable
     // (exit 3, as for one that does not answer), with the same hint.
-    let output = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .args([
-            "deliver",
-            "--from",
-            &replica.url,
-            "--to",
-            "http://127.0.0.1:9/",
-        ])
-        .timeout(Duration::from_secs(20))
-        .output()
-        .unwrap();
-    let said = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(3), "{said}");
+    let said = deliver_refused(&replica.url, 3);
     assert!(
         said.contains("hint: point the store URL at the primary"),
         "{said}"
@@ -281,4 +281,63 @@ fn a_read_only_replica_is_503_naming_it_and_ingest_stores_once_it_is_promoted() 
         stopped.stderr
     );
     assert_eq!(stream_length(redis), 1);
+}
+
+#[test]
+fn another_programs_value_in_the_streams_key_is_503_naming_it_and_deliver_refuses_it() {
+    let Some(store) = TestStore::redis("redis_refusals::another_programs_value") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    ok(redis, &["SET", "wm-hooks:events", "not a stream"]);
+    let running = ingest(&store.url);
+    let stderr = refused_post(&running);
+    assert!(
+        stderr.contains("found another kind of value in a key of its own"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: the stream wm-hooks:events and the keys beside it (wm-hooks:*)"),
+        "{stderr}"
+    );
+    let said = deliver_refused(&store.url, 2);
+    assert!(
+        said.contains("name another stream with `?stream=NAME`"),
+        "{said}"
+    );
+    // The other program's key moved away: the platform's retry is stored.
+    assert_eq!(
+        redis.command(&["DEL", "wm-hooks:events"]).as_deref(),
+        Some(":1\r\n")
+    );
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    assert_eq!(running.stop().code, Some(0));
+    assert_eq!(stream_length(redis), 1);
+}
+
+#[test]
+fn a_paused_redis_is_503_within_the_platforms_budget_and_the_retry_is_not_stored_twice() {
+    let Some(store) = TestStore::redis("redis_refusals::a_paused_redis") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let running = ingest(&store.url);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    ok(redis, &["CLIENT", "PAUSE", "20000", "WRITE"]);
+    let started = std::time::Instant::now();
+    assert_eq!(post_signed(&running.url, status_body(2)).status, 503);
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_millis(4500),
+        "answered after {took:?}"
+    );
+    let stderr = wait_for(|| running.stderr(), |s| s.contains("hint:"), "the error");
+    assert!(stderr.contains("did not answer within 3s"), "{stderr}");
+    assert!(stderr.contains("hint: Redis is busy or paused"), "{stderr}");
+    // The call that timed out runs once Redis goes on: the platform's retry
+    // then finds it stored, and is a duplicate.
+    ok(redis, &["CLIENT", "UNPAUSE"]);
+    assert_eq!(post_signed(&running.url, status_body(2)).status, 200);
+    assert_eq!(running.stop().code, Some(0));
+    assert_eq!(stream_length(redis), 2);
 }
