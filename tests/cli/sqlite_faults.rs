@@ -1,8 +1,9 @@
 //! A SQLite store that goes wrong under a running `ingest`, with real files:
 //! the database deleted or replaced by another while it is open (whatever is
 //! written then goes to a file nobody will read: every POST is 503, never
-//! 2xx), and a file that is not a database at all (exit 2 at the start, with a
-//! hint that fits).
+//! 2xx), a file that is not a store (exit 2 at the start, with a hint that
+//! fits), and a file another process holds locked while it is opened (exit 3,
+//! naming the lock).
 
 use rusqlite::Connection;
 
@@ -111,4 +112,43 @@ fn a_file_that_is_not_a_store_is_exit_2_naming_what_it_is() {
             path.display()
         );
     }
+}
+
+#[test]
+fn a_file_locked_by_another_process_while_it_is_opened_names_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    // A store not in WAL mode yet (as another tool may leave it): opening
+    // switches it, which takes the file's lock.
+    let url = format!("sqlite:{}", path.display());
+    let holder = Connection::open(&path).unwrap();
+    holder
+        .execute_batch(
+            "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+             BEGIN EXCLUSIVE;",
+        )
+        .unwrap();
+    let started = std::time::Instant::now();
+    let output = wm_hooks()
+        .args(["store", "stats", "--store", &url])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(
+        stderr.contains("the database is locked by another process (waited 2s for it)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: another program holds the file's write lock"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("directory"), "{stderr}");
+    holder.execute_batch("COMMIT").unwrap();
+    let output = wm_hooks()
+        .args(["store", "stats", "--store", &url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
 }

@@ -37,6 +37,8 @@ pub(super) fn has_moved(connection: &Connection) -> bool {
 
 /// How [`why`] begins for a file another process holds locked.
 const LOCKED: &str = "the database is locked by another process";
+const LOCK_HINT: &str = "another program holds the file's write lock (a sqlite3 shell or a \
+     backup inside a transaction); the store takes writes again once it commits or ends";
 
 /// What a failed statement says; a busy or locked file names the lock and
 /// how long it was waited for.
@@ -58,10 +60,7 @@ pub(super) fn hint(reason: &str) -> Option<&'static str> {
              was (with its -wal file beside it), or with a new --store path",
         )
     } else if reason.starts_with(LOCKED) {
-        Some(
-            "another program holds the file's write lock (a sqlite3 shell or a backup inside a \
-             transaction); once it commits or ends, the store is written again by itself",
-        )
+        Some(LOCK_HINT)
     } else {
         None
     }
@@ -79,6 +78,11 @@ pub(super) fn foreign(name: &str, tables: &str) -> Error {
 /// The error for a file the store cannot open (`name` is its URL).
 pub(super) fn not_opened(name: &str, error: &rusqlite::Error) -> Error {
     match error.sqlite_error_code() {
+        // Opening may write (WAL mode, an older file brought up to date).
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            Error::unreachable(format!("cannot open the store {name}: {}", why(error)))
+                .with_hint(LOCK_HINT)
+        }
         Some(ErrorCode::NotADatabase) => Error::input(format!(
             "cannot open the store {name}: the file is not a SQLite database"
         ))
