@@ -134,6 +134,17 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
     if let Some(error) = store_down {
         output::error(&error);
         output::warn("answering 503 until the store answers");
+    } else if let Some(policy) = store.evicting_policy().await {
+        // A 200 promises the event is kept; an evicting Redis breaks that silently.
+        output::warn(format_args!(
+            "Redis may evict any key at its maxmemory (maxmemory-policy {}): stored events \
+             answered 200 can be dropped without a word",
+            output::escape(&policy)
+        ));
+        output::hint(
+            "set `maxmemory-policy noeviction`: a full Redis then refuses writes, and ingest \
+             answers 503 until there is room",
+        );
     }
 
     let stop: Stop = Arc::new(watch::Sender::new(0));

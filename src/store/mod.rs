@@ -260,6 +260,15 @@ impl Opened {
         }
     }
 
+    /// The Redis `maxmemory-policy` when it may evict any key, stored events
+    /// included (`allkeys-lru` and the like); `None` otherwise.
+    pub async fn evicting_policy(&self) -> Option<String> {
+        match self {
+            Opened::Sqlite(_) => None,
+            Opened::Redis(store) => store.evicting_policy().await,
+        }
+    }
+
     /// Whether a claim since the last call found the Redis consumer group
     /// gone (destroyed, its stream deleted, a Redis restarted without its
     /// data) and made it again from the stream's start.

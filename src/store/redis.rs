@@ -184,6 +184,23 @@ impl RedisStore {
         }
     }
 
+    /// Redis's `maxmemory-policy` when it may evict any key (`allkeys-…`),
+    /// the stream and its entries included; `None` for the others, or when
+    /// `INFO` is not allowed to the URL's user (nothing to say then).
+    pub async fn evicting_policy(&self) -> Option<String> {
+        let mut connection = self.connection.clone();
+        let info: String = redis::cmd("INFO")
+            .arg("memory")
+            .query_async(&mut connection)
+            .await
+            .ok()?;
+        info.lines()
+            .find_map(|line| line.strip_prefix("maxmemory_policy:"))
+            .map(str::trim)
+            .filter(|policy| policy.starts_with("allkeys-"))
+            .map(str::to_string)
+    }
+
     /// Whether a claim made the consumer group again since the last time
     /// this was asked: what the stream holds is then delivered again.
     pub fn group_made_again(&self) -> bool {

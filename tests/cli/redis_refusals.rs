@@ -341,3 +341,41 @@ fn a_paused_redis_is_503_within_the_platforms_budget_and_the_retry_is_not_stored
     assert_eq!(running.stop().code, Some(0));
     assert_eq!(stream_length(redis), 2);
 }
+
+#[test]
+fn a_redis_that_may_evict_stored_events_is_named_at_the_start_of_ingest() {
+    let Some(store) = TestStore::redis("redis_refusals::a_redis_that_may_evict") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let warned = "Redis may evict any key at its maxmemory (maxmemory-policy allkeys-lru)";
+    ok(redis, &["CONFIG", "SET", "maxmemory-policy", "allkeys-lru"]);
+    // A user that may not run INFO: nothing to say, and nothing refused.
+    ok(
+        redis,
+        &[
+            "ACL", "SETUSER", "noinfo", "on", ">pw", "~*", "+@all", "-info",
+        ],
+    );
+    for (url, warns) in [
+        (store.url.clone(), true),
+        (as_user(&store, "noinfo"), false),
+    ] {
+        let running = ingest(&url);
+        assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+        let stopped = running.stop();
+        assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+        assert_eq!(stopped.stderr.contains(warned), warns, "{}", stopped.stderr);
+        assert_eq!(
+            stopped
+                .stderr
+                .contains("hint: set `maxmemory-policy noeviction`"),
+            warns,
+            "{}",
+            stopped.stderr
+        );
+    }
+    ok(redis, &["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
+    let stopped = ingest(&store.url).stop();
+    assert!(!stopped.stderr.contains("may evict"), "{}", stopped.stderr);
+}
