@@ -315,6 +315,18 @@ async fn deliver(
                             status.suspend(|| output::note("The store answers again"));
                             store_errors.clear();
                         }
+                        let gone = store.take_gone();
+                        if !gone.is_empty() {
+                            let shown: Vec<String> =
+                                gone.iter().take(5).map(|id| output::escape(id).into_owned()).collect();
+                            status.suspend(|| output::warn(format_args!(
+                                "{} deleted from the stream (XDEL or XTRIM by hand?) before \
+                                 delivery, and cannot be delivered: {}{}",
+                                output::plural(gone.len() as u64, "entry was", "entries were"),
+                                shown.join(", "),
+                                if gone.len() > 5 { ", …" } else { "" }
+                            )));
+                        }
                         if store.group_made_again() {
                             status.suspend(|| output::warn(format_args!(
                                 "the consumer group {} was gone (destroyed, its stream deleted, \

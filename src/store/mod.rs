@@ -260,6 +260,15 @@ impl Opened {
         }
     }
 
+    /// The entries found deleted from the Redis stream before they were
+    /// delivered since the last call (see [`redis::RedisStore::take_gone`]).
+    pub fn take_gone(&self) -> Vec<String> {
+        match self {
+            Opened::Sqlite(_) => Vec::new(),
+            Opened::Redis(store) => store.take_gone(),
+        }
+    }
+
     /// The Redis `maxmemory-policy` when it may evict any key, stored events
     /// included (`allkeys-lru` and the like); `None` otherwise.
     pub async fn evicting_policy(&self) -> Option<String> {

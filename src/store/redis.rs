@@ -133,6 +133,9 @@ pub struct RedisStore {
     /// Set when a claim found the group gone and made it again, until
     /// [`RedisStore::group_made_again`] is asked.
     regrouped: std::sync::atomic::AtomicBool,
+    /// Entries claims found deleted from the stream before they were
+    /// delivered, until [`RedisStore::take_gone`] is asked.
+    gone: std::sync::Mutex<Vec<String>>,
 }
 
 impl RedisStore {
@@ -163,6 +166,7 @@ impl RedisStore {
             name: shown.to_string(),
             autoclaim: std::sync::Mutex::new(("0-0".into(), Instant::now())),
             regrouped: std::sync::atomic::AtomicBool::new(false),
+            gone: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -199,6 +203,16 @@ impl RedisStore {
             .map(str::trim)
             .filter(|policy| policy.starts_with("allkeys-"))
             .map(str::to_string)
+    }
+
+    /// The ids of the entries claims found deleted from the stream (by
+    /// hand: `XDEL`, `XTRIM`) while they waited for a retry or were pending,
+    /// since the last time this was asked: they cannot be delivered.
+    pub fn take_gone(&self) -> Vec<String> {
+        self.gone
+            .lock()
+            .map(|mut gone| std::mem::take(&mut *gone))
+            .unwrap_or_default()
     }
 
     /// Whether a claim made the consumer group again since the last time
@@ -260,8 +274,8 @@ impl RedisStore {
             }
             Err(_) => ("0-0".to_string(), true),
         };
-        type Claimed = (String, Vec<(String, u32, Vec<Vec<u8>>)>);
-        let (cursor, claimed): Claimed = self
+        type Claimed = (String, Vec<(String, u32, Vec<Vec<u8>>)>, Vec<String>);
+        let (cursor, claimed, gone): Claimed = self
             .scripts
             .claim
             .key(&self.keys.stream)
@@ -279,6 +293,11 @@ impl RedisStore {
             .await?;
         if let Ok(mut state) = self.autoclaim.lock() {
             state.0 = cursor;
+        }
+        if !gone.is_empty() {
+            if let Ok(mut lost) = self.gone.lock() {
+                lost.extend(gone);
+            }
         }
         let mut entries: Vec<Entry> = claimed
             .into_iter()

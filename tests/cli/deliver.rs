@@ -413,6 +413,59 @@ fn a_consumer_group_destroyed_or_its_stream_deleted_under_deliver_is_made_again_
     );
 }
 
+#[test]
+fn entries_deleted_from_the_stream_by_hand_before_delivery_are_named_not_dropped_silently() {
+    let Some(store) = TestStore::redis("deliver::entries_deleted_from_the_stream_by_hand") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let ids = store.append(&[status_body(1), status_body(2)]);
+    // The first is pending for a consumer that died holding it.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let held = runtime.block_on(async {
+        use wm_hooks::store::Store as _;
+        let url = wm_hooks::store::StoreUrl::parse(&store.url).unwrap();
+        let opened = wm_hooks::store::open(&url, "wm-hooks").unwrap();
+        opened.prepare_delivery().await.unwrap();
+        opened
+            .claim("ghost", 1, Duration::from_secs(60))
+            .await
+            .unwrap()
+    });
+    assert_eq!(held.len(), 1);
+    let deleted = |id: &str| {
+        let reply = redis.command(&["XDEL", "wm-hooks:events", id]);
+        assert_eq!(reply.as_deref(), Some(":1\r\n"), "{id}");
+    };
+    deleted(&ids[0]);
+    // The second fails once and waits for its retry, deleted meanwhile.
+    let app = app(Arc::new(AtomicBool::new(true)), 500);
+    let running = deliver(
+        &store,
+        &["--to", &app.url("/"), "--retry-schedule", "2s,1h"],
+    );
+    store.wait_stats(|s| s["retrying"] == 1);
+    deleted(&ids[1]);
+    let said = crate::util::listen::wait_for(
+        || running.stderr(),
+        |e| {
+            ids.iter()
+                .all(|id| e.contains(&format!("cannot be delivered: {id}")))
+        },
+        "both named",
+    );
+    assert!(
+        said.contains("deleted from the stream (XDEL or XTRIM by hand?)"),
+        "{said}"
+    );
+    assert_eq!(running.stop().code, Some(0));
+    // Named once each: they left the group's lists.
+    assert_eq!(app.posts().len(), 1, "the second's one attempt");
+}
+
 /// Stops a `deliver` that lived through a Redis restart: it said the store
 /// answers again, and the app got the three events of the test.
 fn stop_recovered(running: Listener, app: &TestServer) {
