@@ -183,9 +183,23 @@ impl RedisStore {
             .query_async(&mut connection)
             .await;
         match created {
-            Err(e) if e.code() != Some("BUSYGROUP") => Err(self.failed(e)),
-            _ => Ok(()),
+            Ok(()) => Ok(()),
+            Err(e) if e.code() == Some("BUSYGROUP") => Ok(()),
+            // A full Redis refuses XGROUP CREATE before it looks for the
+            // group; one that exists lets deliver drain the stream (which
+            // is what frees memory, with `store prune`).
+            Err(e) if Refusal::of(&e) == Some(Refusal::Full) && self.group_exists().await => Ok(()),
+            Err(e) => Err(self.failed(e)),
         }
+    }
+
+    /// Whether the stream has this store's consumer group (a read: a full
+    /// Redis answers it).
+    async fn group_exists(&self) -> bool {
+        let mut connection = self.connection.clone();
+        let groups: redis::RedisResult<redis::streams::StreamInfoGroupsReply> =
+            connection.xinfo_groups(&self.keys.stream).await;
+        groups.is_ok_and(|reply| reply.groups.iter().any(|g| g.name == self.group))
     }
 
     /// Redis's `maxmemory-policy` when it may evict any key (`allkeys-…`),

@@ -379,3 +379,50 @@ fn a_redis_that_may_evict_stored_events_is_named_at_the_start_of_ingest() {
     let stopped = ingest(&store.url).stop();
     assert!(!stopped.stderr.contains("may evict"), "{}", stopped.stderr);
 }
+
+#[test]
+fn deliver_starts_on_a_full_redis_and_drains_it() {
+    let Some(store) = TestStore::redis("redis_refusals::deliver_starts_on_a_full_redis") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    store.append(&[status_body(1), status_body(2), status_body(3)]);
+    // The group as an earlier deliver left it; then Redis fills up.
+    ok(
+        redis,
+        &["XGROUP", "CREATE", "wm-hooks:events", "wm-hooks", "0"],
+    );
+    ok(redis, &["CONFIG", "SET", "maxmemory", "1"]);
+    let app = TestServer::start(|_: &Recorded, _| Reply::status(200));
+    let running = Listener::run(
+        &["deliver", "--from", &store.url, "--to", &app.url("/hooks")],
+        &[("WM_HOOKS_SECRET", SECRET)],
+    );
+    store.wait_stats(|s| s["delivered"] == 3);
+    let stopped = running.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    assert_eq!(app.posts().len(), 3);
+    // What was delivered can be pruned from the full Redis to make room.
+    std::thread::sleep(Duration::from_millis(1100));
+    let pruned = wm_hooks()
+        .args([
+            "store",
+            "prune",
+            "--older-than",
+            "1s",
+            "--store",
+            &store.url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(pruned.status.code(), Some(0), "{}", stderr_of(&pruned));
+    assert_eq!(stream_length(redis), 0);
+    // Without the group a full Redis cannot make it: exit 3, named.
+    let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
+    assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+    let said = deliver_refused(&store.url, 3);
+    assert!(
+        said.contains("is full: Redis is at its `maxmemory`"),
+        "{said}"
+    );
+}
