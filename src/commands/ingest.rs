@@ -155,7 +155,7 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         window: args.dedupe_window,
         json: args.json,
         tally: Tally::default(),
-        store_down: false,
+        store_errors: Vec::new(),
         stop: Arc::clone(&stop),
     };
     let front = tokio::spawn(front.run(queue));
@@ -225,7 +225,10 @@ struct FrontEnd {
     window: Duration,
     json: bool,
     tally: Tally,
-    store_down: bool,
+    /// The distinct errors shown while the store fails (empty while it
+    /// answers): each once, so a cause that changes (full, then refusing a
+    /// permission) is seen, and one that comes back is not repeated.
+    store_errors: Vec<String>,
     stop: Stop,
 }
 
@@ -391,8 +394,8 @@ impl FrontEnd {
                 _ => self.tally.other += 1,
             },
             Some(Ok(appended)) => {
-                if self.store_down {
-                    self.store_down = false;
+                if !self.store_errors.is_empty() {
+                    self.store_errors.clear();
                     output::note("The store answers again");
                 }
                 match appended {
@@ -417,10 +420,12 @@ impl FrontEnd {
                 self.tally.unavailable += 1;
                 self.metrics.store_error();
                 status = UNAVAILABLE;
-                if !self.store_down {
-                    self.store_down = true;
+                if !self.store_errors.contains(&error.message) {
                     output::error(error);
-                    output::warn("answering 503 until the store answers again");
+                    if self.store_errors.is_empty() {
+                        output::warn("answering 503 until the store answers again");
+                    }
+                    self.store_errors.push(error.message.clone());
                 }
             }
         }

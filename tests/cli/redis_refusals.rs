@@ -426,3 +426,43 @@ fn deliver_starts_on_a_full_redis_and_drains_it() {
         "{said}"
     );
 }
+
+#[test]
+fn a_cause_that_changes_while_the_store_fails_is_named_again() {
+    let Some(store) = TestStore::redis("redis_refusals::a_cause_that_changes") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let running = ingest(&store.url);
+    ok(redis, &["CONFIG", "SET", "maxmemory", "1"]);
+    let full = refused_post(&running);
+    assert!(full.contains("is full"), "{full}");
+    // Room again, but the user may no longer add to a stream.
+    ok(redis, &["CONFIG", "SET", "maxmemory", "0"]);
+    ok(redis, &["ACL", "SETUSER", "default", "-xadd"]);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 503);
+    let said = wait_for(
+        || running.stderr(),
+        |s| s.contains("does not let the URL's user run"),
+        "the new cause",
+    );
+    // The first cause, coming back, is not shown twice.
+    ok(redis, &["CONFIG", "SET", "maxmemory", "1"]);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 503);
+    ok(redis, &["CONFIG", "SET", "maxmemory", "0"]);
+    ok(redis, &["ACL", "SETUSER", "default", "+xadd"]);
+    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+    let stopped = running.stop();
+    assert_eq!(stopped.stderr.matches("is full").count(), 1, "{said}");
+    assert_eq!(
+        stopped
+            .stderr
+            .matches("answering 503 until the store answers again")
+            .count(),
+        1,
+        "{}",
+        stopped.stderr
+    );
+    assert!(stopped.stderr.contains("The store answers again"));
+    assert_eq!(stream_length(redis), 1);
+}
