@@ -43,6 +43,8 @@ mod output;
 mod readers;
 #[path = "cli/redaction.rs"]
 mod redaction;
+#[path = "cli/redis_refusals.rs"]
+mod redis_refusals;
 #[path = "cli/report.rs"]
 mod report;
 #[path = "cli/saved_secret.rs"]
@@ -51,10 +53,14 @@ mod saved_secret;
 mod send_test;
 #[path = "cli/sign.rs"]
 mod sign;
+#[path = "cli/sqlite_faults.rs"]
+mod sqlite_faults;
 #[path = "cli/store.rs"]
 mod store;
 #[path = "cli/store_rules.rs"]
 mod store_rules;
+#[path = "cli/stored_entry.rs"]
+mod stored_entry;
 #[path = "cli/url_password.rs"]
 mod url_password;
 #[path = "cli/verify.rs"]

@@ -315,6 +315,27 @@ async fn deliver(
                             status.suspend(|| output::note("The store answers again"));
                             store_errors.clear();
                         }
+                        let gone = store.take_gone();
+                        if !gone.is_empty() {
+                            let shown: Vec<String> =
+                                gone.iter().take(5).map(|id| output::escape(id).into_owned()).collect();
+                            status.suspend(|| output::warn(format_args!(
+                                "{} deleted from the stream (XDEL or XTRIM by hand?) before \
+                                 delivery, and cannot be delivered: {}{}",
+                                output::plural(gone.len() as u64, "entry was", "entries were"),
+                                shown.join(", "),
+                                if gone.len() > 5 { ", …" } else { "" }
+                            )));
+                        }
+                        if store.group_made_again() {
+                            status.suspend(|| output::warn(format_args!(
+                                "the consumer group {} was gone (destroyed, its stream deleted, \
+                                 or Redis restarted without its data): made again from the \
+                                 stream's start, so the events the stream holds are delivered \
+                                 again",
+                                output::escape(&args.group)
+                            )));
+                        }
                         if entries.len() < asked {
                             next_claim = Instant::now() + IDLE_POLL;
                         }
@@ -323,7 +344,12 @@ async fn deliver(
                     Err(error) => {
                         let text = error.to_string();
                         if !store_errors.contains(&text) {
-                            status.suspend(|| output::warn(format_args!("{text}; trying again")));
+                            status.suspend(|| {
+                                output::warn(format_args!("{text}; trying again"));
+                                if let Some(hint) = &error.hint {
+                                    output::hint(hint);
+                                }
+                            });
                             store_errors.push(text);
                         }
                         next_claim = Instant::now() + STORE_BACKOFF;

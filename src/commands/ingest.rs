@@ -24,7 +24,7 @@ use tokio::task::JoinSet;
 use super::listen::{self, GRACE, QUEUE, Stop};
 use crate::cli::IngestArgs;
 use crate::contract::dedup::store_key_of;
-use crate::contract::record::headers_json;
+use crate::contract::record::{headers_base64_json, headers_json};
 use crate::error::{Error, Kind, Outcome, Result};
 use crate::http::metrics::Metrics;
 use crate::http::server::{
@@ -134,6 +134,17 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
     if let Some(error) = store_down {
         output::error(&error);
         output::warn("answering 503 until the store answers");
+    } else if let Some(policy) = store.evicting_policy().await {
+        // A 200 promises the event is kept; an evicting Redis breaks that silently.
+        output::warn(format_args!(
+            "Redis may evict any key at its maxmemory (maxmemory-policy {}): stored events \
+             answered 200 can be dropped without a word",
+            output::escape(&policy)
+        ));
+        output::hint(
+            "set `maxmemory-policy noeviction`: a full Redis then refuses writes, and ingest \
+             answers 503 until there is room",
+        );
     }
 
     let stop: Stop = Arc::new(watch::Sender::new(0));
@@ -144,7 +155,7 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         window: args.dedupe_window,
         json: args.json,
         tally: Tally::default(),
-        store_down: false,
+        store_errors: Vec::new(),
         stop: Arc::clone(&stop),
     };
     let front = tokio::spawn(front.run(queue));
@@ -214,7 +225,10 @@ struct FrontEnd {
     window: Duration,
     json: bool,
     tally: Tally,
-    store_down: bool,
+    /// The distinct errors shown while the store fails (empty while it
+    /// answers): each once, so a cause that changes (full, then refusing a
+    /// permission) is seen, and one that comes back is not repeated.
+    store_errors: Vec<String>,
     stop: Stop,
 }
 
@@ -380,8 +394,8 @@ impl FrontEnd {
                 _ => self.tally.other += 1,
             },
             Some(Ok(appended)) => {
-                if self.store_down {
-                    self.store_down = false;
+                if !self.store_errors.is_empty() {
+                    self.store_errors.clear();
                     output::note("The store answers again");
                 }
                 match appended {
@@ -406,10 +420,12 @@ impl FrontEnd {
                 self.tally.unavailable += 1;
                 self.metrics.store_error();
                 status = UNAVAILABLE;
-                if !self.store_down {
-                    self.store_down = true;
+                if !self.store_errors.contains(&error.message) {
                     output::error(error);
-                    output::warn("answering 503 until the store answers again");
+                    if self.store_errors.is_empty() {
+                        output::warn("answering 503 until the store answers again");
+                    }
+                    self.store_errors.push(error.message.clone());
                 }
             }
         }
@@ -453,6 +469,7 @@ fn new_entry(exchange: &Exchange) -> Option<NewEntry> {
         message_id: identity.and_then(|i| i.message_id.clone()),
         received_at: humantime::format_rfc3339_millis(exchange.received_at).to_string(),
         headers: headers_json(&exchange.headers),
+        headers_base64: headers_base64_json(&exchange.headers),
         body,
         secret: if *previous_secret {
             SecretUsed::Previous

@@ -201,6 +201,16 @@ pub fn headers_json(headers: &HeaderMap) -> String {
     serde_json::to_string(&Headers(headers)).expect("headers always serialise")
 }
 
+/// The exact bytes of the headers whose value is not UTF-8, as the record's
+/// `headers_base64` holds them (a JSON object, base64 values), for storing
+/// beside [`headers_json`]; `None` when every value is UTF-8.
+pub fn headers_base64_json(headers: &HeaderMap) -> Option<String> {
+    headers
+        .values()
+        .any(|v| std::str::from_utf8(v.as_bytes()).is_err())
+        .then(|| serde_json::to_string(&NotText(headers)).expect("headers always serialise"))
+}
+
 /// Parses one line of a record file.
 pub fn parse_line(line: &str) -> Result<Record, serde_json::Error> {
     serde_json::from_str(line)
@@ -344,6 +354,24 @@ mod tests {
             "{line}"
         );
         assert_eq!(parse_line(&line).unwrap(), r);
+    }
+
+    #[test]
+    fn stored_headers_keep_the_bytes_that_are_not_utf8_beside_them() {
+        use hyper::header::HeaderValue;
+        let mut headers = HeaderMap::new();
+        headers.insert("x-text", HeaderValue::from_str("café").unwrap());
+        assert_eq!(headers_base64_json(&headers), None);
+        headers.append("x-raw", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+        headers.append("x-raw", HeaderValue::from_static("ok"));
+        assert_eq!(
+            headers_json(&headers),
+            "{\"x-raw\":\"caf\u{fffd}, ok\",\"x-text\":\"café\"}"
+        );
+        assert_eq!(
+            headers_base64_json(&headers).as_deref(),
+            Some(r#"{"x-raw":"Y2Fm6Swgb2s="}"#)
+        );
     }
 
     #[test]

@@ -61,8 +61,13 @@ pub struct NewEntry {
     pub message_id: Option<String>,
     /// RFC 3339 UTC with milliseconds.
     pub received_at: String,
-    /// The request's headers as a JSON object (lower-case names).
+    /// The request's headers as a JSON object (lower-case names), bytes
+    /// that are not UTF-8 replaced (U+FFFD).
     pub headers: String,
+    /// The exact bytes of the headers whose value is not UTF-8, as a JSON
+    /// object of base64 values; `None` when every value is UTF-8
+    /// ([`crate::contract::record::headers_base64_json`]).
+    pub headers_base64: Option<String>,
     /// The raw body, exactly as received.
     pub body: Bytes,
     pub secret: SecretUsed,
@@ -252,6 +257,34 @@ impl Opened {
         match self {
             Opened::Sqlite(_) => Ok(()),
             Opened::Redis(store) => store.create_group().await,
+        }
+    }
+
+    /// The entries found deleted from the Redis stream before they were
+    /// delivered since the last call (see [`redis::RedisStore::take_gone`]).
+    pub fn take_gone(&self) -> Vec<String> {
+        match self {
+            Opened::Sqlite(_) => Vec::new(),
+            Opened::Redis(store) => store.take_gone(),
+        }
+    }
+
+    /// The Redis `maxmemory-policy` when it may evict any key, stored events
+    /// included (`allkeys-lru` and the like); `None` otherwise.
+    pub async fn evicting_policy(&self) -> Option<String> {
+        match self {
+            Opened::Sqlite(_) => None,
+            Opened::Redis(store) => store.evicting_policy().await,
+        }
+    }
+
+    /// Whether a claim since the last call found the Redis consumer group
+    /// gone (destroyed, its stream deleted, a Redis restarted without its
+    /// data) and made it again from the stream's start.
+    pub fn group_made_again(&self) -> bool {
+        match self {
+            Opened::Sqlite(_) => false,
+            Opened::Redis(store) => store.group_made_again(),
         }
     }
 }

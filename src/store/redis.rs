@@ -4,7 +4,8 @@
 //! atomic and one round trip (settling a whole batch of attempts included):
 //! the dedupe key's `SET NX PX` and the `XADD` happen together or not at all,
 //! and two `ingest` processes never store one event twice. Concurrent calls
-//! share one multiplexed connection, which pipelines them.
+//! share one multiplexed connection, which pipelines them. What Redis refuses
+//! for a reason of its own settings is named in module `refusal`.
 //!
 //! Keys beside the stream `S` (default `wm-hooks:events`; `B` is `S` without a
 //! trailing `:events`, `G` the group suffix, empty for the default group):
@@ -31,8 +32,10 @@ use super::{
     Appended, DeadLetter, Entry, NewEntry, Settled, Stats, Store, duration_ms, unavailable,
 };
 use crate::error::{Error, Result};
+use refusal::Refusal;
 use scripts::{APPEND, CLAIM, NOW, REDRIVE, SETTLE};
 
+mod refusal;
 mod scripts;
 
 /// The consumer group `deliver` uses unless told otherwise.
@@ -43,7 +46,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// The longest between two `XAUTOCLAIM`s of one consumer.
 const AUTOCLAIM_EVERY: Duration = Duration::from_secs(1);
 /// Values of one entry sent to the append script, in the order of its fields.
-const ENTRY_FIELDS: usize = 7;
+const ENTRY_FIELDS: usize = 8;
 /// Dead letters moved back per script call, so a long list never blocks Redis for long.
 const REDRIVE_CHUNK: usize = 500;
 /// How long the key a write probe sets lasts.
@@ -80,6 +83,16 @@ struct Keys {
 }
 
 impl Keys {
+    /// The ACL key pattern that covers the stream and every key beside it.
+    fn pattern(&self) -> String {
+        let base = self.stats.strip_suffix(":stats").unwrap_or(&self.stats);
+        if self.stream.starts_with(&format!("{base}:")) {
+            format!("~{base}:*")
+        } else {
+            format!("~{} ~{base}:*", self.stream)
+        }
+    }
+
     fn new(stream: &str, group: &str) -> Keys {
         let base = stream.strip_suffix(":events").unwrap_or(stream);
         let suffix = if group == DEFAULT_GROUP {
@@ -120,6 +133,12 @@ pub struct RedisStore {
     /// Where the last `XAUTOCLAIM` stopped, so the next one goes on from
     /// there, and when the next is due.
     autoclaim: std::sync::Mutex<(String, Instant)>,
+    /// Set when a claim found the group gone and made it again, until
+    /// [`RedisStore::group_made_again`] is asked.
+    regrouped: std::sync::atomic::AtomicBool,
+    /// Entries claims found deleted from the stream before they were
+    /// delivered, until [`RedisStore::take_gone`] is asked.
+    gone: std::sync::Mutex<Vec<String>>,
 }
 
 impl RedisStore {
@@ -149,6 +168,8 @@ impl RedisStore {
             },
             name: shown.to_string(),
             autoclaim: std::sync::Mutex::new(("0-0".into(), Instant::now())),
+            regrouped: std::sync::atomic::AtomicBool::new(false),
+            gone: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -165,24 +186,85 @@ impl RedisStore {
             .query_async(&mut connection)
             .await;
         match created {
-            Err(e) if e.code() != Some("BUSYGROUP") => Err(self.failed(e)),
-            _ => Ok(()),
+            Ok(()) => Ok(()),
+            Err(e) if e.code() == Some("BUSYGROUP") => Ok(()),
+            // A full Redis refuses XGROUP CREATE before it looks for the
+            // group; one that exists lets deliver drain the stream (which
+            // is what frees memory, with `store prune`).
+            Err(e) if Refusal::of(&e) == Some(Refusal::Full) && self.group_exists().await => Ok(()),
+            Err(e) => Err(self.failed(e)),
         }
     }
 
+    /// Whether the stream has this store's consumer group (a read: a full
+    /// Redis answers it).
+    async fn group_exists(&self) -> bool {
+        let mut connection = self.connection.clone();
+        let groups: redis::RedisResult<redis::streams::StreamInfoGroupsReply> =
+            connection.xinfo_groups(&self.keys.stream).await;
+        groups.is_ok_and(|reply| reply.groups.iter().any(|g| g.name == self.group))
+    }
+
+    /// Redis's `maxmemory-policy` when it may evict any key (`allkeys-…`),
+    /// the stream and its entries included; `None` for the others, or when
+    /// `INFO` is not allowed to the URL's user (nothing to say then).
+    pub async fn evicting_policy(&self) -> Option<String> {
+        let mut connection = self.connection.clone();
+        let info: String = redis::cmd("INFO")
+            .arg("memory")
+            .query_async(&mut connection)
+            .await
+            .ok()?;
+        info.lines()
+            .find_map(|line| line.strip_prefix("maxmemory_policy:"))
+            .map(str::trim)
+            .filter(|policy| policy.starts_with("allkeys-"))
+            .map(str::to_string)
+    }
+
+    /// The ids of the entries claims found deleted from the stream (by
+    /// hand: `XDEL`, `XTRIM`) while they waited for a retry or were pending,
+    /// since the last time this was asked: they cannot be delivered.
+    pub fn take_gone(&self) -> Vec<String> {
+        self.gone
+            .lock()
+            .map(|mut gone| std::mem::take(&mut *gone))
+            .unwrap_or_default()
+    }
+
+    /// Whether a claim made the consumer group again since the last time
+    /// this was asked: what the stream holds is then delivered again.
+    pub fn group_made_again(&self) -> bool {
+        self.regrouped
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn failed(&self, error: redis::RedisError) -> Error {
-        if refused_url(&error) {
-            // No retry makes that work: an input error, exit 2 at the start.
+        // No retry makes these work: input errors, exit 2 at the start.
+        if error.kind() == redis::ErrorKind::AuthenticationFailed {
             return Error::input(format!(
-                "the store ({}) refused the URL: {error}",
+                "the store ({}) refused the URL's user or password: {error}",
+                self.name
+            ))
+            .with_hint(
+                "check the user and password in the store URL (`redis://USER:PASSWORD@HOST:PORT/DB`, \
+                 `%`-encoded; `&user=` and `&pass=` for `redis+unix://`)",
+            );
+        }
+        if error.to_string().contains("refused to switch database") {
+            return Error::input(format!(
+                "the store ({}) refused the URL's database number: {error}",
                 self.name
             ))
             .with_hint(
                 "check the database number (0 to 15 on a Redis with the default \
-                     `databases 16`) and the password in the store URL",
+                 `databases 16`)",
             );
         }
-        unavailable(&self.name, error)
+        match Refusal::of(&error) {
+            Some(refusal) => refusal.error(&self.name, &self.keys, &error),
+            None => unavailable(&self.name, error),
+        }
     }
 
     /// One claim, its Redis error kept so that [`RedisStore::claim`] can tell NOGROUP.
@@ -209,8 +291,8 @@ impl RedisStore {
             }
             Err(_) => ("0-0".to_string(), true),
         };
-        type Claimed = (String, Vec<(String, u32, Vec<Vec<u8>>)>);
-        let (cursor, claimed): Claimed = self
+        type Claimed = (String, Vec<(String, u32, Vec<Vec<u8>>)>, Vec<String>);
+        let (cursor, claimed, gone): Claimed = self
             .scripts
             .claim
             .key(&self.keys.stream)
@@ -228,6 +310,11 @@ impl RedisStore {
             .await?;
         if let Ok(mut state) = self.autoclaim.lock() {
             state.0 = cursor;
+        }
+        if !gone.is_empty() {
+            if let Ok(mut lost) = self.gone.lock() {
+                lost.extend(gone);
+            }
         }
         let mut entries: Vec<Entry> = claimed
             .into_iter()
@@ -282,12 +369,6 @@ fn append_token() -> String {
         }
     });
     format!("{start:016x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
-}
-
-/// Whether Redis refused the URL itself: its database number, or its password.
-fn refused_url(error: &redis::RedisError) -> bool {
-    error.kind() == redis::ErrorKind::AuthenticationFailed
-        || error.to_string().contains("refused to switch database")
 }
 
 /// Whether Redis answered that the stream or its consumer group does not exist.
@@ -354,7 +435,8 @@ impl Store for RedisStore {
                     .arg(&entry.received_at)
                     .arg(&entry.headers)
                     .arg(&entry.body[..])
-                    .arg(entry.secret.name());
+                    .arg(entry.secret.name())
+                    .arg(entry.headers_base64.as_deref().unwrap_or(""));
             }
             invocation
         };
@@ -399,6 +481,8 @@ impl Store for RedisStore {
             // stream holds (all of it new to the group) is delivered.
             Err(e) if no_group(&e) => {
                 self.create_group().await?;
+                self.regrouped
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
                 self.claim_once(consumer, max, lease)
                     .await
                     .map_err(|e| self.failed(e))
@@ -651,6 +735,7 @@ mod tests {
         assert_eq!(keys.seen, "wm-hooks:seen:");
         assert_eq!(keys.redriven, "wm-hooks:redriven:");
         assert_eq!(keys.leased, "wm-hooks:leased");
+        assert_eq!(keys.pattern(), "~wm-hooks:*");
         // The names the README gives: a group's suffix, before an id.
         let keys = Keys::new("prod", "billing");
         assert_eq!(keys.dead, "prod:dead:billing");
@@ -658,6 +743,8 @@ mod tests {
         assert_eq!(keys.redriven, "prod:redriven:billing:");
         assert_eq!(keys.stats, "prod:stats");
         assert_eq!(keys.appended, "prod:appended:");
+        // The ACL pattern covers a stream that is not under its prefix.
+        assert_eq!(keys.pattern(), "~prod ~prod:*");
     }
 
     #[test]

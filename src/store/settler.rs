@@ -78,6 +78,7 @@ mod tests {
                     message_id: Some(format!("m{i}")),
                     received_at: "2026-01-15T10:30:00.123Z".into(),
                     headers: "{}".into(),
+                    headers_base64: None,
                     body: Bytes::from_static(b"{}"),
                     secret: SecretUsed::Current,
                 };

@@ -357,6 +357,115 @@ fn deliver_recreates_the_consumer_group_a_redis_restart_lost() {
     assert_eq!(store.stats()["delivered"], 2, "counted since the restart");
 }
 
+#[test]
+fn a_consumer_group_destroyed_or_its_stream_deleted_under_deliver_is_made_again_and_said() {
+    let Some(store) = TestStore::redis("deliver::a_consumer_group_destroyed_or_its_stream_deleted")
+    else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let app = app(Arc::new(AtomicBool::new(false)), 200);
+    store.append(&[status_body(1), status_body(2)]);
+    let running = deliver(&store, &["--to", &app.url("/")]);
+    store.wait_stats(|s| s["delivered"] == 2);
+    let gone = "the consumer group wm-hooks was gone";
+    assert!(!running.stderr().contains(gone), "{}", running.stderr());
+    let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
+    assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+    store.append(&[status_body(3)]);
+    // Nothing skipped: the new event, and the stream's others again (at least once).
+    let posts_of = |body: Vec<u8>| {
+        let app = &app;
+        move || {
+            let n = app.posts().iter().filter(|p| p.body == body).count();
+            n.to_string()
+        }
+    };
+    crate::util::listen::wait_for(posts_of(status_body(3)), |n| n == "1", "the new event");
+    crate::util::listen::wait_for(posts_of(status_body(1)), |n| n == "2", "the first again");
+    let said =
+        crate::util::listen::wait_for(|| running.stderr(), |e| e.contains(gone), "a warning");
+    assert!(
+        said.contains("made again from the stream's start"),
+        "{said}"
+    );
+    // The stream itself deleted (and its group with it): what comes next is delivered.
+    let deleted = redis.command(&["DEL", "wm-hooks:events"]);
+    assert_eq!(deleted.as_deref(), Some(":1\r\n"));
+    store.append(&[status_body(4)]);
+    crate::util::listen::wait_for(posts_of(status_body(4)), |n| n == "1", "the event after");
+    let stopped = running.stop();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    assert_eq!(
+        stopped.stderr.matches(gone).count(),
+        2,
+        "{}",
+        stopped.stderr
+    );
+    assert_eq!(
+        delivered_bodies(&app),
+        BTreeSet::from([
+            status_body(1),
+            status_body(2),
+            status_body(3),
+            status_body(4)
+        ])
+    );
+}
+
+#[test]
+fn entries_deleted_from_the_stream_by_hand_before_delivery_are_named_not_dropped_silently() {
+    let Some(store) = TestStore::redis("deliver::entries_deleted_from_the_stream_by_hand") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let ids = store.append(&[status_body(1), status_body(2)]);
+    // The first is pending for a consumer that died holding it.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let held = runtime.block_on(async {
+        use wm_hooks::store::Store as _;
+        let url = wm_hooks::store::StoreUrl::parse(&store.url).unwrap();
+        let opened = wm_hooks::store::open(&url, "wm-hooks").unwrap();
+        opened.prepare_delivery().await.unwrap();
+        opened
+            .claim("ghost", 1, Duration::from_secs(60))
+            .await
+            .unwrap()
+    });
+    assert_eq!(held.len(), 1);
+    let deleted = |id: &str| {
+        let reply = redis.command(&["XDEL", "wm-hooks:events", id]);
+        assert_eq!(reply.as_deref(), Some(":1\r\n"), "{id}");
+    };
+    deleted(&ids[0]);
+    // The second fails once and waits for its retry, deleted meanwhile.
+    let app = app(Arc::new(AtomicBool::new(true)), 500);
+    let running = deliver(
+        &store,
+        &["--to", &app.url("/"), "--retry-schedule", "2s,1h"],
+    );
+    store.wait_stats(|s| s["retrying"] == 1);
+    deleted(&ids[1]);
+    let said = crate::util::listen::wait_for(
+        || running.stderr(),
+        |e| {
+            ids.iter()
+                .all(|id| e.contains(&format!("cannot be delivered: {id}")))
+        },
+        "both named",
+    );
+    assert!(
+        said.contains("deleted from the stream (XDEL or XTRIM by hand?)"),
+        "{said}"
+    );
+    assert_eq!(running.stop().code, Some(0));
+    // Named once each: they left the group's lists.
+    assert_eq!(app.posts().len(), 1, "the second's one attempt");
+}
+
 /// Stops a `deliver` that lived through a Redis restart: it said the store
 /// answers again, and the app got the three events of the test.
 fn stop_recovered(running: Listener, app: &TestServer) {

@@ -592,30 +592,59 @@ fn a_locked_sqlite_file_is_a_503_inside_the_platforms_budget_and_its_retry_is_st
         "{}",
         stopped.stderr
     );
+    assert!(
+        stopped
+            .stderr
+            .contains("hint: another program holds the file's write lock"),
+        "{}",
+        stopped.stderr
+    );
     assert_eq!(stored_ids(&store), BTreeMap::from([("m1".to_string(), 1)]));
 }
 
 #[test]
-fn a_redis_database_number_out_of_range_is_exit_2_at_the_start() {
-    let Some(store) = TestStore::redis("ingest::a_redis_database_number_out_of_range") else {
+fn a_redis_database_number_or_password_refused_is_exit_2_at_the_start() {
+    let Some(store) = TestStore::redis("ingest::a_redis_database_number_or_password_refused")
+    else {
         return;
     };
-    let url = store.url.replace("/0", "/99");
-    let output = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .args(["ingest", "--port", "0", "--store", &url])
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("refused the URL"), "{stderr}");
-    assert!(
-        stderr.contains("hint: check the database number"),
-        "{stderr}"
-    );
-    // Refused before anything says it listens or stores.
-    assert!(!stderr.contains("Listening on"), "{stderr}");
-    assert!(!stderr.contains("Storing verified events"), "{stderr}");
+    let redis = store.redis.as_ref().unwrap();
+    let added = redis.command(&["ACL", "SETUSER", "ingest", "on", ">right", "~*", "+@all"]);
+    assert!(added.is_some_and(|r| r.starts_with("+OK")));
+    let wrong_password = store.url.replace("redis://", "redis://ingest:wrong@");
+    // Each hint names what was refused, and only that.
+    for (url, refused, hint, not) in [
+        (
+            store.url.replace("/0", "/99"),
+            "refused the URL's database number",
+            "hint: check the database number",
+            "password",
+        ),
+        (
+            wrong_password,
+            "refused the URL's user or password",
+            "hint: check the user and password in the store URL",
+            "database number",
+        ),
+    ] {
+        let output = wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args(["ingest", "--port", "0", "--store", &url])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(refused), "{stderr}");
+        assert!(stderr.contains(hint), "{stderr}");
+        assert!(!stderr.contains(not), "{stderr}");
+        assert!(
+            !stderr.contains("wrong"),
+            "the password is masked: {stderr}"
+        );
+        // Refused before anything says it listens or stores.
+        assert!(!stderr.contains("Listening on"), "{stderr}");
+        assert!(!stderr.contains("Storing verified events"), "{stderr}");
+    }
 }
 
 #[test]
@@ -928,6 +957,7 @@ fn a_repeat_within_a_batch_sent_again_is_still_a_duplicate() {
         message_id: Some(format!("m{i}")),
         received_at: "2026-01-15T10:30:00.123Z".into(),
         headers: "{}".into(),
+        headers_base64: None,
         body: bytes::Bytes::from(status_body(i)),
         secret: store::SecretUsed::Current,
     };

@@ -85,6 +85,7 @@ impl TestStore {
                     received_at: humantime::format_rfc3339_millis(std::time::SystemTime::now())
                         .to_string(),
                     headers: r#"{"content-type":"application/json"}"#.into(),
+                    headers_base64: None,
                     body: Bytes::copy_from_slice(body),
                     secret: SecretUsed::Current,
                 };

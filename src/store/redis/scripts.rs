@@ -56,9 +56,17 @@ for i = 4, #KEYS do
     duplicates = duplicates + 1
     out[#out + 1] = {0, id}
   else
-    id = redis.call('XADD', KEYS[1], '*', 'key', ARGV[v], 'event', ARGV[v + 1],
-                    'message_id', ARGV[v + 2], 'received_at', ARGV[v + 3],
-                    'headers', ARGV[v + 4], 'body', ARGV[v + 5], 'secret', ARGV[v + 6])
+    if ARGV[v + 7] == '' then
+      id = redis.call('XADD', KEYS[1], '*', 'key', ARGV[v], 'event', ARGV[v + 1],
+                      'message_id', ARGV[v + 2], 'received_at', ARGV[v + 3],
+                      'headers', ARGV[v + 4], 'body', ARGV[v + 5], 'secret', ARGV[v + 6])
+    else
+      -- A header that is not UTF-8: its exact bytes too (rare, so a field only then).
+      id = redis.call('XADD', KEYS[1], '*', 'key', ARGV[v], 'event', ARGV[v + 1],
+                      'message_id', ARGV[v + 2], 'received_at', ARGV[v + 3],
+                      'headers', ARGV[v + 4], 'body', ARGV[v + 5], 'secret', ARGV[v + 6],
+                      'headers_base64', ARGV[v + 7])
+    end
     redis.call('SET', KEYS[i], id, 'PX', ARGV[1])
     now[KEYS[i]] = id
     stored = stored + 1
@@ -79,11 +87,14 @@ return out
 /// cursor `ARGV[5]`), each with its attempts (`KEYS[3]`). A retry whose
 /// entry the stream no longer holds (a dead letter put back after a prune)
 /// is read from its `redriven` hash (`ARGV[7]` + id). Answers the next
-/// cursor and the entries. New entries are read by `claim` itself.
+/// cursor, the entries, and the ids whose entry is gone from the stream
+/// (deleted by hand: `XDEL`, `XTRIM`), which no claim can deliver. New
+/// entries are read by `claim` itself.
 pub(super) const CLAIM: &str = "
 local max = tonumber(ARGV[4])
 local lease = tonumber(ARGV[3])
 local out = {}
+local gone = {}
 local function add(id, fields)
   if fields then
     out[#out + 1] = {id, redis.call('HGET', KEYS[3], id) or '0', fields}
@@ -100,6 +111,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0
     redis.call('ZREM', KEYS[2], id)
     redis.call('HDEL', KEYS[3], id)
     redis.call('HDEL', KEYS[4], id)
+    gone[#gone + 1] = id
   end
 end
 local cursor = ARGV[5]
@@ -107,8 +119,10 @@ if #out < max and ARGV[6] == '1' then
   local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], lease, cursor, 'COUNT', max - #out)
   cursor = claimed[1]
   for _, e in ipairs(claimed[2]) do add(e[1], e[2]) end
+  -- Pending entries deleted from the stream: XAUTOCLAIM took them off the list.
+  for _, id in ipairs(claimed[3] or {}) do gone[#gone + 1] = id end
 end
-return {cursor, out}
+return {cursor, out, gone}
 ";
 
 /// How consumer `ARGV[4]`'s attempts ended: `ARGV[1]` is the group, `ARGV[2]`

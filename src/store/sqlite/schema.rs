@@ -8,7 +8,8 @@ use std::time::Duration;
 use rusqlite::{Connection, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
-use super::recent;
+use super::{file, recent};
+use crate::error::Error;
 
 /// How long a transaction waits for another process's (`deliver` beside
 /// `ingest`, or anything holding the file locked) before it fails. Well inside
@@ -27,6 +28,7 @@ CREATE TABLE IF NOT EXISTS events (
     headers     TEXT NOT NULL,
     body        BLOB NOT NULL,
     secret      TEXT NOT NULL,
+    headers_base64 TEXT,
     state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
     attempts    INTEGER NOT NULL DEFAULT 0,
     ready_at    INTEGER NOT NULL DEFAULT 0,
@@ -52,9 +54,45 @@ CREATE VIEW IF NOT EXISTS dead AS
     FROM events WHERE state = 'dead';
 ";
 
-pub(super) fn connect(path: &Path) -> rusqlite::Result<Connection> {
-    let connection = Connection::open(path)?;
-    connection.busy_timeout(BUSY_TIMEOUT)?;
+/// Opens the store's file at `path` (named `name` in errors), made ready:
+/// durable commits, the schema, older files brought up to date. A file of
+/// another program is refused before anything is written to it.
+pub(super) fn connect(path: &Path, name: &str) -> Result<Connection, Error> {
+    let refused = |e: rusqlite::Error| file::not_opened(name, &e);
+    let connection = Connection::open(path).map_err(refused)?;
+    connection.busy_timeout(BUSY_TIMEOUT).map_err(refused)?;
+    if let Some(tables) = foreign(&connection).map_err(refused)? {
+        return Err(file::foreign(name, &tables));
+    }
+    ready(&connection).map_err(refused)?;
+    Ok(connection)
+}
+
+/// The tables of a database that is not a store (none of the store's
+/// tables, or an `events` table without the store's columns); `None` for a
+/// store, or a new file.
+fn foreign(connection: &Connection) -> rusqlite::Result<Option<String>> {
+    let mut names = connection.prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+         ORDER BY name",
+    )?;
+    let tables = names
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let ours = ["events", "seen", "counters", "dedupe"];
+    let columns: i64 = connection.query_row(
+        "SELECT count(*) FROM pragma_table_info('events') WHERE name IN ('key', 'body', 'state')",
+        [],
+        |row| row.get(0),
+    )?;
+    let has_events = tables.iter().any(|t| t == "events");
+    let store = tables.is_empty()
+        || (has_events && columns == 3)
+        || (!has_events && tables.iter().any(|t| ours.contains(&t.as_str())));
+    Ok((!store).then(|| tables.join(", ")))
+}
+
+fn ready(connection: &Connection) -> rusqlite::Result<()> {
     // WAL: readers (store stats) never block the writer. FULL: the WAL is
     // synced at every commit, so a commit survives power loss, not only a crash.
     connection.pragma_update(None, "journal_mode", "WAL")?;
@@ -66,9 +104,10 @@ pub(super) fn connect(path: &Path) -> rusqlite::Result<Connection> {
     // stay in memory under load.
     connection.pragma_update(None, "cache_size", -8192)?;
     connection.execute_batch(SCHEMA)?;
-    migrate_dedupe(&connection)?;
-    start_merged(&connection)?;
-    Ok(connection)
+    add_headers_base64(connection)?;
+    migrate_dedupe(connection)?;
+    start_merged(connection)?;
+    Ok(())
 }
 
 /// Sets the counter `merged` (up to which entry `seen` holds the keys) on a
@@ -131,6 +170,23 @@ pub(super) fn key_hash(key: &str) -> i64 {
     i64::from_le_bytes(first)
 }
 
+/// Adds the column `headers_base64` to the `events` of a file made before
+/// it, once: with the write lock held from the start and the column looked
+/// for again under it, so two processes opening the file at once do not
+/// both add it.
+fn add_headers_base64(connection: &Connection) -> rusqlite::Result<()> {
+    let has = "SELECT count(*) > 0 FROM pragma_table_info('events') WHERE name = 'headers_base64'";
+    if connection.query_row(has, [], |row| row.get::<_, bool>(0))? {
+        return Ok(());
+    }
+    let transaction =
+        rusqlite::Transaction::new_unchecked(connection, TransactionBehavior::Immediate)?;
+    if !transaction.query_row(has, [], |row| row.get::<_, bool>(0))? {
+        transaction.execute_batch("ALTER TABLE events ADD COLUMN headers_base64 TEXT")?;
+    }
+    transaction.commit()
+}
+
 /// Moves the keys of a file made with the older `dedupe` table (the key's
 /// text as its primary key) into `seen`, once, in one transaction that holds
 /// the write lock from its start, so two processes opening the file at once
@@ -166,6 +222,33 @@ fn migrate_dedupe(connection: &Connection) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_older_file_gets_the_headers_base64_column_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(
+            "CREATE TABLE events (
+                 id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, event TEXT,
+                 message_id TEXT, received_at TEXT NOT NULL, headers TEXT NOT NULL,
+                 body BLOB NOT NULL, secret TEXT NOT NULL,
+                 state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+                 ready_at INTEGER NOT NULL DEFAULT 0, leased_by TEXT, last_error TEXT,
+                 finished_at TEXT);
+             INSERT INTO events (key, received_at, headers, body, secret)
+                 VALUES ('k', 't', '{}', x'00', 'current');",
+        )
+        .unwrap();
+        drop(old);
+        for _ in 0..2 {
+            let opened = connect(&path, "sqlite:s.db").unwrap();
+            let kept: Option<String> = opened
+                .query_row("SELECT headers_base64 FROM events", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(kept, None, "the entry stored before keeps no bytes");
+        }
+    }
 
     #[test]
     fn a_file_uri_opens_its_path_part_decoded() {

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, TransactionBehavior};
 
+use super::expire_dedupe;
+use super::file::{MOVED, has_moved, why};
 use super::recent::Recent;
-use super::{expire_dedupe, why};
 
 /// Calls run in one transaction at most.
 const MAX_BATCH: usize = 512;
@@ -82,20 +83,19 @@ pub(super) fn work(
 ) {
     let mut gather = Gather { last_commit: None };
     let mut recent = Recent::default();
+    // Once the file was found deleted or replaced, every call fails.
+    let mut moved = false;
     while let Ok(first) = queue.recv() {
         let opened = Instant::now();
+        if moved {
+            fail(first, queue, MOVED);
+            continue;
+        }
         let mut transaction =
             match connection.transaction_with_behavior(TransactionBehavior::Immediate) {
                 Ok(transaction) => transaction,
                 Err(error) => {
-                    // The calls that queued while this one waited for the lock
-                    // fail with it: each waiting in turn would answer the last
-                    // of them many waits late.
-                    let not_begun = why(&error);
-                    for job in std::iter::once(first).chain(queue.try_iter()) {
-                        let (_, finish) = job(Err(&not_begun));
-                        finish(Err(not_begun.clone()));
-                    }
+                    fail(first, queue, &why(&error));
                     continue;
                 }
             };
@@ -114,6 +114,13 @@ pub(super) fn work(
         expire_dedupe(&mut transaction);
         let committing = Instant::now();
         let committed = transaction.commit().map_err(|e| why(&e));
+        // Committed into a file the path no longer names: as good as lost,
+        // so not answered as stored (one stat of the path per transaction).
+        moved = has_moved(&connection);
+        let committed = committed.and_then(|()| match moved {
+            true => Err(MOVED.to_string()),
+            false => Ok(()),
+        });
         match committed {
             Ok(()) => recent.commit(),
             Err(_) => recent.abort(),
@@ -127,6 +134,16 @@ pub(super) fn work(
         for finish in finishes {
             finish(committed.clone());
         }
+    }
+}
+
+/// Fails `first` and the calls queued behind it, for a transaction that did
+/// not begin: they fail with it (after a wait for a lock, each waiting in
+/// turn would answer the last of them many waits late).
+fn fail(first: Job, queue: &mpsc::Receiver<Job>, reason: &str) {
+    for job in std::iter::once(first).chain(queue.try_iter()) {
+        let (_, finish) = job(Err(reason));
+        finish(Err(reason.to_string()));
     }
 }
 

@@ -1,0 +1,154 @@
+//! A SQLite store that goes wrong under a running `ingest`, with real files:
+//! the database deleted or replaced by another while it is open (whatever is
+//! written then goes to a file nobody will read: every POST is 503, never
+//! 2xx), a file that is not a store (exit 2 at the start, with a hint that
+//! fits), and a file another process holds locked while it is opened (exit 3,
+//! naming the lock).
+
+use rusqlite::Connection;
+
+use crate::util::listen::{Listener, SECRET, post_signed, wait_for};
+use crate::util::store::status_body;
+use crate::util::{stderr_of, wm_hooks};
+
+const MOVED: &str = "was deleted or replaced while the store had it open";
+
+#[test]
+fn a_database_deleted_or_replaced_under_ingest_is_answered_503_never_2xx() {
+    for replaced in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.db");
+        let url = format!("sqlite:{}", path.display());
+        let running = Listener::run(
+            &["ingest", "--port", "0", "--store", &url],
+            &[("WM_HOOKS_SECRET", SECRET)],
+        );
+        assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
+        if replaced {
+            // Another program's database moved over it (a restore, a mistake).
+            let other = dir.path().join("other.db");
+            Connection::open(&other)
+                .unwrap()
+                .execute_batch("CREATE TABLE notes (text TEXT)")
+                .unwrap();
+            std::fs::rename(&other, &path).unwrap();
+        } else {
+            std::fs::remove_file(&path).unwrap();
+        }
+        for i in 2..5 {
+            let reply = post_signed(&running.url, status_body(i));
+            assert_eq!(reply.status, 503, "m{i} (replaced: {replaced})");
+            assert_eq!(reply.headers["retry-after"], "30");
+        }
+        let stderr = wait_for(|| running.stderr(), |s| s.contains("hint:"), "the error");
+        assert!(stderr.contains(MOVED), "{stderr}");
+        assert!(stderr.contains("hint: stop ingest and deliver"), "{stderr}");
+        let stopped = running.stop();
+        assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+        assert!(
+            stopped.stderr.contains("3 answered 503 (store failed)"),
+            "{}",
+            stopped.stderr
+        );
+        if replaced {
+            // Nothing of the store's was written into the file now there.
+            let tables: i64 = Connection::open(&path)
+                .unwrap()
+                .query_row(
+                    "SELECT count(*) FROM sqlite_schema WHERE name = 'events'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(tables, 0);
+        }
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_exit_2_naming_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "junk\n".repeat(200)).unwrap();
+    // Another program's database, with a table of the store's name: opened,
+    // it would have been switched to WAL and given the store's tables.
+    let other = dir.path().join("other.db");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE events (x); INSERT INTO events VALUES (1);")
+        .unwrap();
+    for (path, said) in [
+        (&junk, "the file is not a SQLite database"),
+        (
+            &other,
+            "it is a SQLite database, but not a wm-hooks store (its tables: events)",
+        ),
+    ] {
+        let before = std::fs::read(path).unwrap();
+        let url = format!("sqlite:{}", path.display());
+        for args in [
+            &["ingest", "--port", "0", "--store", &url][..],
+            &["deliver", "--from", &url, "--to", "http://127.0.0.1:9/"],
+            &["store", "stats", "--store", &url],
+        ] {
+            let output = wm_hooks()
+                .env("WM_HOOKS_SECRET", SECRET)
+                .args(args)
+                .output()
+                .unwrap();
+            let stderr = stderr_of(&output);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains(said), "{stderr}");
+            assert!(
+                stderr.contains("hint: name a new file, or the file ingest made"),
+                "{stderr}"
+            );
+            assert!(!stderr.contains("directory"), "{stderr}");
+            assert!(!stderr.contains("CREATE"), "no SQL: {stderr}");
+        }
+        assert!(
+            std::fs::read(path).unwrap() == before,
+            "{} left as it was",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn a_file_locked_by_another_process_while_it_is_opened_names_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    // A store not in WAL mode yet (as another tool may leave it): opening
+    // switches it, which takes the file's lock.
+    let url = format!("sqlite:{}", path.display());
+    let holder = Connection::open(&path).unwrap();
+    holder
+        .execute_batch(
+            "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+             BEGIN EXCLUSIVE;",
+        )
+        .unwrap();
+    let started = std::time::Instant::now();
+    let output = wm_hooks()
+        .args(["store", "stats", "--store", &url])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(
+        stderr.contains("the database is locked by another process (waited 2s for it)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: another program holds the file's write lock"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("directory"), "{stderr}");
+    holder.execute_batch("COMMIT").unwrap();
+    let output = wm_hooks()
+        .args(["store", "stats", "--store", &url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+}
