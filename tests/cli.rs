@@ -27,6 +27,8 @@ mod diagnosis;
 mod events;
 #[path = "cli/ingest.rs"]
 mod ingest;
+#[path = "cli/ingest_faults.rs"]
+mod ingest_faults;
 #[path = "cli/input_files.rs"]
 mod input_files;
 #[path = "cli/listen.rs"]
