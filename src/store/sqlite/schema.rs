@@ -131,7 +131,7 @@ fn start_merged(connection: &Connection) -> rusqlite::Result<()> {
 }
 
 /// The file SQLite opens for `path`: the path itself, or for a `file:` URI
-/// (which [`connect`] opens as SQLite reads it) the URI's path, its
+/// (which `connect` opens as SQLite reads it) the URI's path, its
 /// `?query` and `#fragment` cut off and its `%HH` escapes decoded, after an
 /// empty or `localhost` authority. A URI naming another host is returned
 /// as given: SQLite refuses it, and no file of that name exists.
