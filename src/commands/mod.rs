@@ -204,7 +204,7 @@ fn require_existing_store(url: &StoreUrl, flag: &str) -> Result<()> {
         return Ok(());
     };
     // The file SQLite would open: a `file:` URI's path, not the URI.
-    let file = crate::store::sqlite::opened_file(path);
+    let file = crate::store::url::sqlite_file(path);
     if file.exists() {
         return Ok(());
     }

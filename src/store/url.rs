@@ -5,7 +5,7 @@
 //! Pure. A password in the URL is never shown: [`StoreUrl`]'s `Display` masks it.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::DEFAULT_STREAM;
 use crate::contract::redact;
@@ -196,6 +196,33 @@ fn unsafe_uri_parameter(path: &str) -> Option<&str> {
     })
 }
 
+/// The file SQLite opens for `path`: the path itself, or for a `file:` URI
+/// (which the SQLite store opens as SQLite reads it) the URI's path, its
+/// `?query` and `#fragment` cut off and its `%HH` escapes decoded, after an
+/// empty or `localhost` authority. A URI naming another host is returned
+/// as given: SQLite refuses it, and no file of that name exists.
+pub fn sqlite_file(path: &Path) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let Some(uri) = bytes.strip_prefix(b"file:") else {
+        return path.to_path_buf();
+    };
+    let uri = match uri.strip_prefix(b"//") {
+        Some(rest) => {
+            let slash = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
+            if !matches!(&rest[..slash], b"" | b"localhost") {
+                return path.to_path_buf();
+            }
+            &rest[slash..]
+        }
+        None => uri,
+    };
+    let end = uri.iter().position(|&b| matches!(b, b'?' | b'#'));
+    let file: Vec<u8> =
+        percent_encoding::percent_decode(&uri[..end.unwrap_or(uri.len())]).collect();
+    PathBuf::from(std::ffi::OsStr::from_bytes(&file))
+}
+
 impl fmt::Display for StoreUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -307,6 +334,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_file_uri_opens_its_path_part_decoded() {
+        for (given, file) in [
+            ("events.db", "events.db"),
+            ("/var/lib/x.db", "/var/lib/x.db"),
+            ("a?b.db", "a?b.db"),
+            ("file:x.db", "x.db"),
+            ("file:x.db?mode=rwc&cache=private", "x.db"),
+            ("file:/var/lib/x.db#part", "/var/lib/x.db"),
+            ("file:///var/lib/x.db?mode=rw", "/var/lib/x.db"),
+            ("file://localhost/var/lib/x.db", "/var/lib/x.db"),
+            ("file:my%20events%3F.db?cache=private", "my events?.db"),
+            ("file:100%.db", "100%.db"),
+            ("file:%zz%4", "%zz%4"),
+            ("file://elsewhere/x.db", "file://elsewhere/x.db"),
+        ] {
+            assert_eq!(sqlite_file(Path::new(given)), Path::new(file), "{given}");
+        }
+    }
     proptest! {
         #[test]
         fn any_text_parses_or_fails_cleanly(text in "\\PC{0,60}") {

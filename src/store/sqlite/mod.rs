@@ -31,7 +31,6 @@ use super::{
 use crate::error::{Error, Result};
 use file::why;
 use recent::Recent;
-pub use schema::opened_file;
 use schema::{connect, key_hash};
 use worker::{Finish, Job, checkpoint, work};
 

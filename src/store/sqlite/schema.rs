@@ -130,33 +130,6 @@ fn start_merged(connection: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The file SQLite opens for `path`: the path itself, or for a `file:` URI
-/// (which `connect` opens as SQLite reads it) the URI's path, its
-/// `?query` and `#fragment` cut off and its `%HH` escapes decoded, after an
-/// empty or `localhost` authority. A URI naming another host is returned
-/// as given: SQLite refuses it, and no file of that name exists.
-pub fn opened_file(path: &Path) -> std::path::PathBuf {
-    use std::os::unix::ffi::OsStrExt;
-    let bytes = path.as_os_str().as_bytes();
-    let Some(uri) = bytes.strip_prefix(b"file:") else {
-        return path.to_path_buf();
-    };
-    let uri = match uri.strip_prefix(b"//") {
-        Some(rest) => {
-            let slash = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
-            if !matches!(&rest[..slash], b"" | b"localhost") {
-                return path.to_path_buf();
-            }
-            &rest[slash..]
-        }
-        None => uri,
-    };
-    let end = uri.iter().position(|&b| matches!(b, b'?' | b'#'));
-    let file: Vec<u8> =
-        percent_encoding::percent_decode(&uri[..end.unwrap_or(uri.len())]).collect();
-    std::path::PathBuf::from(std::ffi::OsStr::from_bytes(&file))
-}
-
 /// The row of `seen` a dedupe key has: the first 8 bytes of its SHA-256.
 ///
 /// An integer row is a fifth the size of the key's text, so more keys share
@@ -247,26 +220,6 @@ mod tests {
                 .query_row("SELECT headers_base64 FROM events", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(kept, None, "the entry stored before keeps no bytes");
-        }
-    }
-
-    #[test]
-    fn a_file_uri_opens_its_path_part_decoded() {
-        for (given, file) in [
-            ("events.db", "events.db"),
-            ("/var/lib/x.db", "/var/lib/x.db"),
-            ("a?b.db", "a?b.db"),
-            ("file:x.db", "x.db"),
-            ("file:x.db?mode=rwc&cache=private", "x.db"),
-            ("file:/var/lib/x.db#part", "/var/lib/x.db"),
-            ("file:///var/lib/x.db?mode=rw", "/var/lib/x.db"),
-            ("file://localhost/var/lib/x.db", "/var/lib/x.db"),
-            ("file:my%20events%3F.db?cache=private", "my events?.db"),
-            ("file:100%.db", "100%.db"),
-            ("file:%zz%4", "%zz%4"),
-            ("file://elsewhere/x.db", "file://elsewhere/x.db"),
-        ] {
-            assert_eq!(opened_file(Path::new(given)), Path::new(file), "{given}");
         }
     }
 }
