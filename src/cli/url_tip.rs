@@ -83,19 +83,10 @@ fn with_tip(mut error: clap::Error, tip: String) -> clap::Error {
     error
 }
 
-/// The subcommand `arg` names, among those a tip is for.
+/// The subcommand `arg` names, among those a tip is for: those that take a
+/// URL by a flag, and those that take a payload file.
 fn command_of(arg: &str) -> Option<&str> {
-    const COMMANDS: [&str; 8] = [
-        "verify",
-        "check",
-        "configure",
-        "send-test",
-        "deliver",
-        "listen",
-        "sign",
-        "verify-signature",
-    ];
-    COMMANDS.contains(&arg).then_some(arg)
+    (url_flag(arg).is_some() || matches!(arg, "sign" | "verify-signature")).then_some(arg)
 }
 
 /// The flag by which `command` takes a URL.
