@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hyper::header::{HeaderMap, HeaderName};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -114,11 +114,7 @@ impl Serialize for Borrowed<'_> {
         record.serialize_field("method", self.method)?;
         record.serialize_field("path", self.path)?;
         record.serialize_field("headers", &Headers(self.headers))?;
-        if self
-            .headers
-            .values()
-            .any(|v| std::str::from_utf8(v.as_bytes()).is_err())
-        {
+        if any_not_text(self.headers.values()) {
             record.serialize_field("headers_base64", &NotText(self.headers))?;
         }
         match self.body.map(std::str::from_utf8) {
@@ -178,12 +174,7 @@ impl Serialize for NotText<'_> {
         let mut names: Vec<&HeaderName> = self
             .0
             .keys()
-            .filter(|name| {
-                self.0
-                    .get_all(*name)
-                    .iter()
-                    .any(|v| std::str::from_utf8(v.as_bytes()).is_err())
-            })
+            .filter(|name| any_not_text(self.0.get_all(*name)))
             .collect();
         names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
         let mut map = serializer.serialize_map(Some(names.len()))?;
@@ -193,6 +184,13 @@ impl Serialize for NotText<'_> {
         }
         map.end()
     }
+}
+
+/// Whether any of `values` is not UTF-8 (and so goes in `headers_base64` too).
+fn any_not_text<'a>(values: impl IntoIterator<Item = &'a HeaderValue>) -> bool {
+    values
+        .into_iter()
+        .any(|v| std::str::from_utf8(v.as_bytes()).is_err())
 }
 
 /// Headers as the record writes them: a JSON object, names in lower case,
@@ -205,9 +203,7 @@ pub fn headers_json(headers: &HeaderMap) -> String {
 /// `headers_base64` holds them (a JSON object, base64 values), for storing
 /// beside [`headers_json`]; `None` when every value is UTF-8.
 pub fn headers_base64_json(headers: &HeaderMap) -> Option<String> {
-    headers
-        .values()
-        .any(|v| std::str::from_utf8(v.as_bytes()).is_err())
+    any_not_text(headers.values())
         .then(|| serde_json::to_string(&NotText(headers)).expect("headers always serialise"))
 }
 
