@@ -11,6 +11,7 @@ pub mod listen;
 pub mod send_test;
 pub mod sign;
 pub mod store;
+mod store_watch;
 pub mod verify;
 pub mod verify_signature;
 
