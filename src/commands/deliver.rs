@@ -24,7 +24,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::listen::FORWARD_SECRET_ENV;
-use super::store_watch::{Outage, Seen};
+use super::store_watch::{self, Outage, Seen};
 use crate::cli::DeliverArgs;
 use crate::contract::events::EventKind;
 use crate::contract::redact;
@@ -314,26 +314,8 @@ async fn deliver(
                         if outage.answered() {
                             status.suspend(|| output::note("The store answers again"));
                         }
-                        let gone = store.take_gone();
-                        if !gone.is_empty() {
-                            let shown: Vec<String> =
-                                gone.iter().take(5).map(|id| output::escape(id).into_owned()).collect();
-                            status.suspend(|| output::warn(format_args!(
-                                "{} deleted from the stream (XDEL or XTRIM by hand?) before \
-                                 delivery, and cannot be delivered: {}{}",
-                                output::plural(gone.len() as u64, "entry was", "entries were"),
-                                shown.join(", "),
-                                if gone.len() > 5 { ", …" } else { "" }
-                            )));
-                        }
-                        if store.group_made_again() {
-                            status.suspend(|| output::warn(format_args!(
-                                "the consumer group {} was gone (destroyed, its stream deleted, \
-                                 or Redis restarted without its data): made again from the \
-                                 stream's start, so the events the stream holds are delivered \
-                                 again",
-                                output::escape(&args.group)
-                            )));
+                        for notice in store.notices() {
+                            status.suspend(|| store_watch::warn(&notice));
                         }
                         if entries.len() < asked {
                             next_claim = Instant::now() + IDLE_POLL;

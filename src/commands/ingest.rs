@@ -22,7 +22,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use super::listen::{self, GRACE, QUEUE, Stop};
-use super::store_watch::{Outage, Seen};
+use super::store_watch::{self, Outage, Seen};
 use crate::cli::IngestArgs;
 use crate::contract::dedup::store_key_of;
 use crate::contract::record::{headers_base64_json, headers_json};
@@ -135,17 +135,11 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
     if let Some(error) = store_down {
         output::error(&error);
         output::warn("answering 503 until the store answers");
-    } else if let Some(policy) = store.evicting_policy().await {
-        // A 200 promises the event is kept; an evicting Redis breaks that silently.
-        output::warn(format_args!(
-            "Redis may evict any key at its maxmemory (maxmemory-policy {}): stored events \
-             answered 200 can be dropped without a word",
-            output::escape(&policy)
-        ));
-        output::hint(
-            "set `maxmemory-policy noeviction`: a full Redis then refuses writes, and ingest \
-             answers 503 until there is room",
-        );
+    } else {
+        store.prepare_ingest().await;
+        for notice in store.notices() {
+            store_watch::warn(&notice);
+        }
     }
 
     let stop: Stop = Arc::new(watch::Sender::new(0));

@@ -1,10 +1,53 @@
-//! What the long-running commands (`ingest`, `deliver`) keep about their
-//! store's failures: while it fails, each distinct error is shown once, so a
-//! cause that changes (full, then refusing a permission) is seen and one that
-//! comes back is not repeated; when it answers again, that is said once and
-//! the errors are forgotten. Each command prints its own lines.
+//! What the long-running commands (`ingest`, `deliver`) say about their
+//! store. Its failures: while it fails, each distinct error is shown once, so
+//! a cause that changes (full, then refusing a permission) is seen and one
+//! that comes back is not repeated; when it answers again, that is said once
+//! and the errors are forgotten ([`Outage`]; each command prints its own
+//! lines for them). Its notices: one warning each ([`warn`]).
 
 use crate::error::Error;
+use crate::output;
+use crate::store::Notice;
+
+/// The ids a [`Notice::Gone`] warning names at the most.
+const GONE_SHOWN: usize = 5;
+
+/// The warning (and hint) for what the store noticed.
+pub fn warn(notice: &Notice) {
+    match notice {
+        Notice::Evicting { policy } => {
+            output::warn(format_args!(
+                "Redis may evict any key at its maxmemory (maxmemory-policy {}): stored events \
+                 answered 200 can be dropped without a word",
+                output::escape(policy)
+            ));
+            output::hint(
+                "set `maxmemory-policy noeviction`: a full Redis then refuses writes, and ingest \
+                 answers 503 until there is room",
+            );
+        }
+        Notice::Gone(gone) => {
+            let shown: Vec<String> = gone
+                .iter()
+                .take(GONE_SHOWN)
+                .map(|id| output::escape(id).into_owned())
+                .collect();
+            output::warn(format_args!(
+                "{} deleted from the stream (XDEL or XTRIM by hand?) before delivery, and \
+                 cannot be delivered: {}{}",
+                output::plural(gone.len() as u64, "entry was", "entries were"),
+                shown.join(", "),
+                if gone.len() > GONE_SHOWN { ", …" } else { "" }
+            ));
+        }
+        Notice::GroupMadeAgain { group } => output::warn(format_args!(
+            "the consumer group {} was gone (destroyed, its stream deleted, or Redis restarted \
+             without its data): made again from the stream's start, so the events the stream \
+             holds are delivered again",
+            output::escape(group)
+        )),
+    }
+}
 
 /// What a store error is to the outage it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
