@@ -77,6 +77,14 @@ impl Error {
         self
     }
 
+    /// With `hint` when there is one; as it was otherwise.
+    pub fn with_hint_if(self, hint: Option<impl Into<String>>) -> Error {
+        match hint {
+            Some(hint) => self.with_hint(hint),
+            None => self,
+        }
+    }
+
     /// For a receiver (`listen`, `ingest` with `--json`): a closed stdout is
     /// not the reader's quiet choice it is for a one-shot command, since the
     /// receiver stops taking events: a failure (exit 1) with its `error:` line.
@@ -131,5 +139,13 @@ mod tests {
         assert_eq!(exit_code(&Err(Error::unreachable("x"))), 3);
         let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
         assert_eq!(exit_code(&Err(Error::stdout(pipe))), 0);
+    }
+
+    #[test]
+    fn a_hint_is_added_only_when_there_is_one() {
+        let hinted = Error::input("x").with_hint_if(Some("h"));
+        assert_eq!(hinted.hint.as_deref(), Some("h"));
+        assert_eq!(hinted.with_hint_if(None::<&str>).hint.as_deref(), Some("h"));
+        assert_eq!(Error::input("x").with_hint_if(None::<String>).hint, None);
     }
 }

@@ -24,6 +24,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::listen::FORWARD_SECRET_ENV;
+use super::store_watch::{self, Outage, Seen};
 use crate::cli::DeliverArgs;
 use crate::contract::events::EventKind;
 use crate::contract::redact;
@@ -246,9 +247,8 @@ async fn deliver(
     let mut claiming: Option<Claiming> = None;
     let mut next_claim = Instant::now();
     let mut next_status = Instant::now();
-    // The distinct errors warned of while the store fails: each once, so a
-    // cause that changes (a broken pipe, then a lost consumer group) is seen.
-    let mut store_errors: Vec<String> = Vec::new();
+    // The store's errors, each warned of once while it fails.
+    let mut outage = Outage::default();
     let started = Instant::now();
     loop {
         while in_flight.len() < concurrency {
@@ -311,30 +311,11 @@ async fn deliver(
                     .map_or((0, Instant::now()), |c| (c.asked, c.at + args.claim_after));
                 match claimed.unwrap_or_else(|e| Err(Error::failed(format!("the claim failed: {e}")))) {
                     Ok(entries) => {
-                        if !store_errors.is_empty() {
+                        if outage.answered() {
                             status.suspend(|| output::note("The store answers again"));
-                            store_errors.clear();
                         }
-                        let gone = store.take_gone();
-                        if !gone.is_empty() {
-                            let shown: Vec<String> =
-                                gone.iter().take(5).map(|id| output::escape(id).into_owned()).collect();
-                            status.suspend(|| output::warn(format_args!(
-                                "{} deleted from the stream (XDEL or XTRIM by hand?) before \
-                                 delivery, and cannot be delivered: {}{}",
-                                output::plural(gone.len() as u64, "entry was", "entries were"),
-                                shown.join(", "),
-                                if gone.len() > 5 { ", …" } else { "" }
-                            )));
-                        }
-                        if store.group_made_again() {
-                            status.suspend(|| output::warn(format_args!(
-                                "the consumer group {} was gone (destroyed, its stream deleted, \
-                                 or Redis restarted without its data): made again from the \
-                                 stream's start, so the events the stream holds are delivered \
-                                 again",
-                                output::escape(&args.group)
-                            )));
+                        for notice in store.notices() {
+                            status.suspend(|| store_watch::warn(&notice));
                         }
                         if entries.len() < asked {
                             next_claim = Instant::now() + IDLE_POLL;
@@ -342,15 +323,13 @@ async fn deliver(
                         ready.extend(entries.into_iter().map(|e| (lease_ends, e)));
                     }
                     Err(error) => {
-                        let text = error.to_string();
-                        if !store_errors.contains(&text) {
+                        if outage.failed(&error) != Seen::Again {
                             status.suspend(|| {
-                                output::warn(format_args!("{text}; trying again"));
+                                output::warn(format_args!("{error}; trying again"));
                                 if let Some(hint) = &error.hint {
                                     output::hint(hint);
                                 }
                             });
-                            store_errors.push(text);
                         }
                         next_claim = Instant::now() + STORE_BACKOFF;
                     }

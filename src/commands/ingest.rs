@@ -22,6 +22,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use super::listen::{self, GRACE, QUEUE, Stop};
+use super::store_watch::{self, Outage, Seen};
 use crate::cli::IngestArgs;
 use crate::contract::dedup::store_key_of;
 use crate::contract::record::{headers_base64_json, headers_json};
@@ -134,17 +135,11 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
     if let Some(error) = store_down {
         output::error(&error);
         output::warn("answering 503 until the store answers");
-    } else if let Some(policy) = store.evicting_policy().await {
-        // A 200 promises the event is kept; an evicting Redis breaks that silently.
-        output::warn(format_args!(
-            "Redis may evict any key at its maxmemory (maxmemory-policy {}): stored events \
-             answered 200 can be dropped without a word",
-            output::escape(&policy)
-        ));
-        output::hint(
-            "set `maxmemory-policy noeviction`: a full Redis then refuses writes, and ingest \
-             answers 503 until there is room",
-        );
+    } else {
+        store.prepare_ingest().await;
+        for notice in store.notices() {
+            store_watch::warn(&notice);
+        }
     }
 
     let stop: Stop = Arc::new(watch::Sender::new(0));
@@ -155,7 +150,7 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         window: args.dedupe_window,
         json: args.json,
         tally: Tally::default(),
-        store_errors: Vec::new(),
+        outage: Outage::default(),
         stop: Arc::clone(&stop),
     };
     let front = tokio::spawn(front.run(queue));
@@ -225,10 +220,8 @@ struct FrontEnd {
     window: Duration,
     json: bool,
     tally: Tally,
-    /// The distinct errors shown while the store fails (empty while it
-    /// answers): each once, so a cause that changes (full, then refusing a
-    /// permission) is seen, and one that comes back is not repeated.
-    store_errors: Vec<String>,
+    /// The store's errors, each shown once while it fails.
+    outage: Outage,
     stop: Stop,
 }
 
@@ -394,8 +387,7 @@ impl FrontEnd {
                 _ => self.tally.other += 1,
             },
             Some(Ok(appended)) => {
-                if !self.store_errors.is_empty() {
-                    self.store_errors.clear();
+                if self.outage.answered() {
                     output::note("The store answers again");
                 }
                 match appended {
@@ -420,12 +412,12 @@ impl FrontEnd {
                 self.tally.unavailable += 1;
                 self.metrics.store_error();
                 status = UNAVAILABLE;
-                if !self.store_errors.contains(&error.message) {
+                let seen = self.outage.failed(error);
+                if seen != Seen::Again {
                     output::error(error);
-                    if self.store_errors.is_empty() {
-                        output::warn("answering 503 until the store answers again");
-                    }
-                    self.store_errors.push(error.message.clone());
+                }
+                if seen == Seen::First {
+                    output::warn("answering 503 until the store answers again");
                 }
             }
         }

@@ -11,6 +11,7 @@ pub mod listen;
 pub mod send_test;
 pub mod sign;
 pub mod store;
+mod store_watch;
 pub mod verify;
 pub mod verify_signature;
 
@@ -255,23 +256,25 @@ fn handshake_token(
     }
 }
 
-/// The endpoint a handshake is sent to: `url` without the parameters the
-/// handshake sets (a URL copied from a log of one has them), with a warning
-/// naming them, but never their values (`hub.verify_token` is a secret).
+/// The endpoint of a command that plays the platform's handshake (`verify`,
+/// `check`, `configure`): `url` as given, which deliveries are sent to, as
+/// the platform sends them to the URL registered. Its own parameters of the
+/// handshake (a URL copied from a log of one has them) are replaced in each
+/// GET ([`Endpoint::with_query`]), with a warning naming them, and are never
+/// shown, nor are their values (`hub.verify_token` is a secret).
 fn handshake_endpoint(url: &str) -> Result<Endpoint> {
     let endpoint = Endpoint::parse(url)?;
     let own = endpoint.query_has(&handshake::PARAMETERS);
-    if own.is_empty() {
-        return Ok(endpoint);
+    if !own.is_empty() {
+        output::warn(format_args!(
+            "the URL's own {} left out: the handshake sends its own, as the platform does",
+            match own.as_slice() {
+                [one] => format!("{one} is"),
+                many => format!("{} are", many.join(", ")),
+            }
+        ));
     }
-    output::warn(format_args!(
-        "the URL's own {} left out: the handshake sends its own, as the platform does",
-        match own.as_slice() {
-            [one] => format!("{one} is"),
-            many => format!("{} are", many.join(", ")),
-        }
-    ));
-    Ok(endpoint.without_query(&handshake::PARAMETERS))
+    Ok(endpoint.shown_without(&handshake::PARAMETERS))
 }
 
 /// The webhook secret as the handshake's token, for a command that needs the

@@ -34,7 +34,7 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
         Ok(report) => report,
         Err(err) => {
             if args.json && err.kind == Kind::Unreachable {
-                print_unreachable(&err, endpoint.url().as_str(), start.elapsed())?;
+                print_unreachable(&err, &endpoint.shown(), start.elapsed())?;
             }
             return Err(err);
         }

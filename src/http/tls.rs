@@ -63,10 +63,9 @@ fn read_pem(what: &str, path: &Path) -> Result<Vec<u8>> {
     let name = format_args!("the TLS {what} {}", path.display());
     let cannot = |e: std::io::Error| {
         let error = crate::input::cannot_read(name, &e);
-        match error.hint {
-            Some(_) => error,
-            None => error.with_hint(PEM_HINT),
-        }
+        // A FIFO's hint, when there is one, is the one that helps.
+        let pem = error.hint.is_none().then_some(PEM_HINT);
+        error.with_hint_if(pem)
     };
     crate::input::read_file_at_most(path, MAX_PEM)
         .map_err(cannot)?

@@ -62,21 +62,19 @@ pub fn cannot_write(what: impl fmt::Display, err: &io::Error) -> Error {
 /// An input error saying `message`, with the hint for a FIFO when `err` is
 /// [`open_within`] giving up.
 fn explained(message: String, err: &io::Error) -> Error {
-    let error = Error::input(message);
-    match err
+    let stuck = err
         .get_ref()
-        .and_then(|inner| inner.downcast_ref::<Stuck>())
-    {
-        Some(Stuck { writing: false, .. }) => error.with_hint(
-            "is it a FIFO with no writer? start the program that writes it first, \
-             or pass its output as <(command)",
-        ),
-        Some(Stuck { writing: true, .. }) => error.with_hint(
+        .and_then(|inner| inner.downcast_ref::<Stuck>());
+    let hint = stuck.map(|stuck| {
+        if stuck.writing {
             "is it a FIFO with no reader? start the program that reads it first, \
-             or pass it as >(command)",
-        ),
-        None => error,
-    }
+             or pass it as >(command)"
+        } else {
+            "is it a FIFO with no writer? start the program that writes it first, \
+             or pass its output as <(command)"
+        }
+    });
+    Error::input(message).with_hint_if(hint)
 }
 
 /// Opens `path` for reading, or `writing` (created or truncated), waiting at

@@ -260,33 +260,40 @@ impl Opened {
         }
     }
 
-    /// The entries found deleted from the Redis stream before they were
-    /// delivered since the last call (see [`redis::RedisStore::take_gone`]).
-    pub fn take_gone(&self) -> Vec<String> {
+    /// Readies the store for `ingest`, whose 2xx promises the event is kept:
+    /// a Redis that may evict it breaks that silently, and is a [`Notice`].
+    pub async fn prepare_ingest(&self) {
+        match self {
+            Opened::Sqlite(_) => {}
+            Opened::Redis(store) => store.check_eviction().await,
+        }
+    }
+
+    /// What the store noticed since the last call: the one way a store
+    /// says what the person should know though no call failed.
+    pub fn notices(&self) -> Vec<Notice> {
         match self {
             Opened::Sqlite(_) => Vec::new(),
-            Opened::Redis(store) => store.take_gone(),
+            Opened::Redis(store) => store.notices(),
         }
     }
+}
 
-    /// The Redis `maxmemory-policy` when it may evict any key, stored events
-    /// included (`allkeys-lru` and the like); `None` otherwise.
-    pub async fn evicting_policy(&self) -> Option<String> {
-        match self {
-            Opened::Sqlite(_) => None,
-            Opened::Redis(store) => store.evicting_policy().await,
-        }
-    }
-
-    /// Whether a claim since the last call found the Redis consumer group
-    /// gone (destroyed, its stream deleted, a Redis restarted without its
-    /// data) and made it again from the stream's start.
-    pub fn group_made_again(&self) -> bool {
-        match self {
-            Opened::Sqlite(_) => false,
-            Opened::Redis(store) => store.group_made_again(),
-        }
-    }
+/// Something a store noticed that the person should know, though no call
+/// failed ([`Opened::notices`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Redis may evict any key at its `maxmemory`, stored events included:
+    /// its `maxmemory-policy` (`allkeys-lru` and the like).
+    Evicting { policy: String },
+    /// The ids of the entries claims found deleted from the Redis stream (by
+    /// hand: `XDEL`, `XTRIM`) while they waited for a retry or were pending:
+    /// they cannot be delivered.
+    Gone(Vec<String>),
+    /// A claim found the Redis consumer group gone (destroyed, its stream
+    /// deleted, a Redis restarted without its data) and made it again from
+    /// the stream's start: what the stream holds is delivered again.
+    GroupMadeAgain { group: String },
 }
 
 /// The store from a flag, else [`STORE_ENV`], else [`DEFAULT_STORE`].

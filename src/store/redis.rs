@@ -29,7 +29,7 @@ use redis::{AsyncCommands, Script};
 
 use super::url::RedisUrl;
 use super::{
-    Appended, DeadLetter, Entry, NewEntry, Settled, Stats, Store, duration_ms, unavailable,
+    Appended, DeadLetter, Entry, NewEntry, Notice, Settled, Stats, Store, duration_ms, unavailable,
 };
 use crate::error::{Error, Result};
 use refusal::Refusal;
@@ -133,12 +133,19 @@ pub struct RedisStore {
     /// Where the last `XAUTOCLAIM` stopped, so the next one goes on from
     /// there, and when the next is due.
     autoclaim: std::sync::Mutex<(String, Instant)>,
-    /// Set when a claim found the group gone and made it again, until
-    /// [`RedisStore::group_made_again`] is asked.
-    regrouped: std::sync::atomic::AtomicBool,
-    /// Entries claims found deleted from the stream before they were
-    /// delivered, until [`RedisStore::take_gone`] is asked.
-    gone: std::sync::Mutex<Vec<String>>,
+    /// What was noticed since [`RedisStore::notices`] was last asked.
+    noticed: std::sync::Mutex<Noticed>,
+}
+
+/// What a [`RedisStore`] noticed, until it is asked for its notices.
+#[derive(Default)]
+struct Noticed {
+    /// The `maxmemory-policy`, when it may evict stored events.
+    evicting: Option<String>,
+    /// Entries claims found deleted from the stream before they were delivered.
+    gone: Vec<String>,
+    /// Whether a claim found the group gone and made it again.
+    regrouped: bool,
 }
 
 impl RedisStore {
@@ -168,8 +175,7 @@ impl RedisStore {
             },
             name: shown.to_string(),
             autoclaim: std::sync::Mutex::new(("0-0".into(), Instant::now())),
-            regrouped: std::sync::atomic::AtomicBool::new(false),
-            gone: std::sync::Mutex::new(Vec::new()),
+            noticed: std::sync::Mutex::default(),
         })
     }
 
@@ -205,10 +211,18 @@ impl RedisStore {
         groups.is_ok_and(|reply| reply.groups.iter().any(|g| g.name == self.group))
     }
 
-    /// Redis's `maxmemory-policy` when it may evict any key (`allkeys-…`),
-    /// the stream and its entries included; `None` for the others, or when
-    /// `INFO` is not allowed to the URL's user (nothing to say then).
-    pub async fn evicting_policy(&self) -> Option<String> {
+    /// Notices Redis's `maxmemory-policy` when it may evict any key
+    /// (`allkeys-…`), the stream and its entries included.
+    pub async fn check_eviction(&self) {
+        if let Some(policy) = self.evicting_policy().await {
+            self.notice(|noticed| noticed.evicting = Some(policy));
+        }
+    }
+
+    /// Redis's `maxmemory-policy` when it may evict any key; `None` for the
+    /// others, or when `INFO` is not allowed to the URL's user (nothing to
+    /// say then).
+    async fn evicting_policy(&self) -> Option<String> {
         let mut connection = self.connection.clone();
         let info: String = redis::cmd("INFO")
             .arg("memory")
@@ -222,21 +236,30 @@ impl RedisStore {
             .map(str::to_string)
     }
 
-    /// The ids of the entries claims found deleted from the stream (by
-    /// hand: `XDEL`, `XTRIM`) while they waited for a retry or were pending,
-    /// since the last time this was asked: they cannot be delivered.
-    pub fn take_gone(&self) -> Vec<String> {
-        self.gone
+    /// What was noticed since the last time this was asked, in the order of
+    /// [`Notice`]'s variants.
+    pub fn notices(&self) -> Vec<Notice> {
+        let Noticed {
+            evicting,
+            gone,
+            regrouped,
+        } = self
+            .noticed
             .lock()
-            .map(|mut gone| std::mem::take(&mut *gone))
-            .unwrap_or_default()
+            .map(|mut noticed| std::mem::take(&mut *noticed))
+            .unwrap_or_default();
+        let evicting = evicting.map(|policy| Notice::Evicting { policy });
+        let gone = (!gone.is_empty()).then_some(Notice::Gone(gone));
+        let regrouped = regrouped.then(|| Notice::GroupMadeAgain {
+            group: self.group.clone(),
+        });
+        [evicting, gone, regrouped].into_iter().flatten().collect()
     }
 
-    /// Whether a claim made the consumer group again since the last time
-    /// this was asked: what the stream holds is then delivered again.
-    pub fn group_made_again(&self) -> bool {
-        self.regrouped
-            .swap(false, std::sync::atomic::Ordering::Relaxed)
+    fn notice(&self, note: impl FnOnce(&mut Noticed)) {
+        if let Ok(mut noticed) = self.noticed.lock() {
+            note(&mut noticed);
+        }
     }
 
     fn failed(&self, error: redis::RedisError) -> Error {
@@ -312,9 +335,7 @@ impl RedisStore {
             state.0 = cursor;
         }
         if !gone.is_empty() {
-            if let Ok(mut lost) = self.gone.lock() {
-                lost.extend(gone);
-            }
+            self.notice(|noticed| noticed.gone.extend(gone));
         }
         let mut entries: Vec<Entry> = claimed
             .into_iter()
@@ -481,8 +502,7 @@ impl Store for RedisStore {
             // stream holds (all of it new to the group) is delivered.
             Err(e) if no_group(&e) => {
                 self.create_group().await?;
-                self.regrouped
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                self.notice(|noticed| noticed.regrouped = true);
                 self.claim_once(consumer, max, lease)
                     .await
                     .map_err(|e| self.failed(e))

@@ -17,6 +17,7 @@ use crate::check_formats::well_formed;
 use crate::util::listen::{self, Listener};
 use crate::util::server::{self, Recorded, Reply, TestServer, closed_port, hmac_header};
 use crate::util::{stderr_of, stdout_of, wm_hooks};
+use crate::verify::own_parameters_then_the_handshakes;
 
 pub(crate) const SECRET: &str = "whsec_check_0123456789abcdef";
 pub(crate) const PATH: &str = "/webhooks/whatsapp";
@@ -263,6 +264,45 @@ fn what_goes_on_the_wire() {
     assert!(posts[16..].iter().all(signed));
     // One keep-alive connection for the whole run.
     assert!(requests.iter().all(|r| r.peer == requests[0].peer));
+}
+
+#[test]
+fn deliveries_keep_the_urls_own_query_and_the_handshake_sends_only_its_own_hub_values() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let query = "tenant=a%20b&hub.mode=x&hub.topic=t&hub.verify_token=leak1234";
+    let url = format!("{}?{query}", srv.url(PATH));
+    let out = check(&url).assert().success().get_output().clone();
+    assert_eq!(
+        stderr_of(&out),
+        "warning: the URL's own hub.mode, hub.verify_token are left out: \
+         the handshake sends its own, as the platform does\n"
+    );
+    // Shown without them: hub.verify_token's value may be the secret.
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.starts_with(&format!(
+            "check {}?tenant=a%20b&hub.topic=t\n",
+            srv.url(PATH)
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("leak1234"), "{stdout}");
+    // The platform POSTs to the URL as registered, stray hub.* included.
+    let posts = srv.posts();
+    assert_eq!(posts.len(), 19);
+    for post in &posts {
+        assert_eq!(post.target, format!("{PATH}?{query}"));
+    }
+    let requests = srv.requests();
+    let gets: Vec<&Recorded> = requests.iter().filter(|r| r.method == "GET").collect();
+    assert_eq!(gets.len(), 3);
+    for get in &gets {
+        own_parameters_then_the_handshakes(get, "tenant=a%20b&hub.topic=t");
+        assert!(!get.target.contains("leak1234"), "{}", get.target);
+    }
+    assert_eq!(gets[0].query("hub.mode").as_deref(), Some("subscribe"));
+    assert_eq!(gets[0].query("hub.verify_token").as_deref(), Some(SECRET));
+    assert_eq!(gets[2].query("hub.mode").as_deref(), Some("unsubscribe"));
 }
 
 #[test]

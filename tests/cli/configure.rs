@@ -10,7 +10,7 @@ use std::time::Duration;
 use predicates::prelude::*;
 
 use crate::util::server::{Recorded, Reply, TestCert, TestServer, closed_port, scripted};
-use crate::util::{file_with, stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, file_with, stderr_of, stdout_of, wm_hooks};
 
 pub(crate) const KEY: &str = "sk_live_4f8a2c9e1b7d3f6a5678";
 pub(crate) const SECRET: &str = "whsec_9c1e4b7a2d8f3e6b1a5c";
@@ -147,20 +147,19 @@ fn json_prints_the_answer_masked_or_else_what_was_saved() {
 #[test]
 fn a_generated_secret_is_sent_and_shown_once_even_when_quiet() {
     let api = TestServer::start(scripted([Reply::json(200, SAVED)]));
-    let out = wm_hooks()
-        .args(["-q", "configure", "--generate-secret", "--url", HOOK])
-        .args(["--api-url", &api.url("")])
-        .env("WM_HOOKS_API_KEY", KEY)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let err = Ended::run(
+        wm_hooks()
+            .args(["-q", "configure", "--generate-secret", "--url", HOOK])
+            .args(["--api-url", &api.url("")])
+            .env("WM_HOOKS_API_KEY", KEY),
+    )
+    .exited(0)
+    .stderr;
     let requests = api.requests();
     let sent: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
     let secret = sent["secret"].as_str().unwrap();
     assert_eq!(secret.len(), 64);
     assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
-    let err = stderr_of(&out);
     assert_eq!(err.matches(secret).count(), 1, "{err}");
     assert!(err.contains("WM_HOOKS_SECRET"), "{err}");
     assert!(!err.contains("✔"), "-q hides the rest: {err}");
@@ -580,18 +579,17 @@ fn save_secret_writes_the_generated_secret_0600_and_json_names_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("webhook-secret");
     let run = |extra: &[&str]| {
-        wm_hooks()
-            .args(["configure", "--generate-secret", "--json", "--url", HOOK])
-            .args(["--api-url", &api.url("")])
-            .arg("--save-secret")
-            .arg(&file)
-            .args(extra)
-            .env("WM_HOOKS_API_KEY", KEY)
-            .output()
-            .unwrap()
+        Ended::run(
+            wm_hooks()
+                .args(["configure", "--generate-secret", "--json", "--url", HOOK])
+                .args(["--api-url", &api.url("")])
+                .arg("--save-secret")
+                .arg(&file)
+                .args(extra)
+                .env("WM_HOOKS_API_KEY", KEY),
+        )
     };
-    let out = run(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = run(&[]).exited(0);
     let sent: serde_json::Value = serde_json::from_slice(&api.requests()[0].body).unwrap();
     let secret = sent["secret"].as_str().unwrap().to_string();
     assert_eq!(
@@ -600,24 +598,18 @@ fn save_secret_writes_the_generated_secret_0600_and_json_names_the_file() {
     );
     let mode = std::fs::metadata(&file).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
-    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let answer: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(answer["secret_file"], file.display().to_string());
-    for text in [stdout_of(&out), stderr_of(&out)] {
+    for text in [&out.stdout, &out.stderr] {
         assert!(!text.contains(&secret), "never printed: {text}");
     }
-    assert!(
-        stderr_of(&out).contains("--secret-file"),
-        "{}",
-        stderr_of(&out)
-    );
+    assert!(out.stderr.contains("--secret-file"), "{}", out.stderr);
 
     // An existing file is refused before anything is sent, unless --force.
-    let out = run(&[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("exists: --save-secret does not replace a file"));
+    let err = run(&[]).exited(2).stderr;
+    assert!(err.contains("exists: --save-secret does not replace a file"));
     assert_eq!(api.requests().len(), 1);
-    let out = run(&["--force"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    run(&["--force"]).exited(0);
     let sent: serde_json::Value = serde_json::from_slice(&api.requests()[1].body).unwrap();
     let replaced = std::fs::read_to_string(&file).unwrap();
     assert_eq!(replaced.trim_end(), sent["secret"].as_str().unwrap());
@@ -765,15 +757,14 @@ fn a_far_future_retry_after_on_a_200_is_ignored() {
     let saved =
         Reply::json(200, SAVED).header("retry-after", "Mon, 01 Jan 380000000000 00:00:00 GMT");
     let api = TestServer::start(scripted([saved]));
-    let out = wm_hooks()
-        .args(["configure", "--generate-secret", "--url", HOOK])
-        .args(["--api-url", &api.url("")])
-        .env("WM_HOOKS_API_KEY", KEY)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let err = stderr_of(&out);
+    let err = Ended::run(
+        wm_hooks()
+            .args(["configure", "--generate-secret", "--url", HOOK])
+            .args(["--api-url", &api.url("")])
+            .env("WM_HOOKS_API_KEY", KEY),
+    )
+    .exited(0)
+    .stderr;
     assert!(
         err.contains("webhook registered") && err.contains("  secret: "),
         "{err}"
@@ -837,15 +828,11 @@ fn a_2xx_whose_answer_stalls_mid_body_is_named_as_cut_short() {
 fn a_webhook_url_without_a_path_is_registered_with_a_warning() {
     // A tunnel's bare address: `wm-hooks listen` behind it would answer 404.
     let api = TestServer::start(scripted([Reply::json(200, r#"{"status":"active"}"#)]));
-    let out = configure_without_url(&api.url(""))
-        .args(["--url", "https://abc.example.com"])
-        .output()
-        .unwrap();
-    let err = stderr_of(&out);
-    assert!(
-        out.status.success() && err.contains("webhook registered"),
-        "{err}"
-    );
+    let err =
+        Ended::run(configure_without_url(&api.url("")).args(["--url", "https://abc.example.com"]))
+            .exited(0)
+            .stderr;
+    assert!(err.contains("webhook registered"), "{err}");
     assert!(
         err.contains(
             "warning: the webhook URL https://abc.example.com/ has no path, so the platform will \

@@ -11,7 +11,7 @@ use crate::util::listen::{Listener, SECRET, post_signed, wait_for};
 use crate::util::redis::RedisServer;
 use crate::util::server::{Recorded, Reply, TestServer};
 use crate::util::store::{TestStore, status_body};
-use crate::util::{stderr_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 fn ingest(url: &str) -> Listener {
     Listener::run(
@@ -50,15 +50,14 @@ fn refused_post(running: &Listener) -> String {
 
 /// `deliver --from URL`, which must stop at the start with exit `code`; its stderr.
 fn deliver_refused(url: &str, code: i32) -> String {
-    let output = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .args(["deliver", "--from", url, "--to", "http://127.0.0.1:9/"])
-        .timeout(Duration::from_secs(20))
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(code), "{stderr}");
-    stderr
+    Ended::run(
+        wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args(["deliver", "--from", url, "--to", "http://127.0.0.1:9/"])
+            .timeout(Duration::from_secs(20)),
+    )
+    .exited(code)
+    .stderr
 }
 
 /// The store URL with an ACL user and its password.
@@ -86,9 +85,7 @@ fn a_user_without_a_permission_is_503_with_the_acl_to_grant_and_the_acl_is_enoug
     // Granted while ingest runs: the platform's retry is stored.
     ok(redis, &["ACL", "SETUSER", "ingest", "+xadd"]);
     assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
-    let stopped = running.stop();
-    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
-    let stderr = stopped.stderr;
+    let stderr = running.stop().exited(0).stderr;
     assert!(
         stderr.contains("does not let the URL's user run what wm-hooks needs"),
         "{stderr}"
@@ -137,26 +134,14 @@ fn a_user_without_a_permission_is_503_with_the_acl_to_grant_and_the_acl_is_enoug
         |s| s.contains("The store answers again"),
         "the recovery",
     );
-    let stopped = delivering.stop();
-    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    delivering.stop().exited(0);
     for args in [
         &["stats"][..],
         &["dead"],
         &["redrive", "--all"],
         &["prune", "--older-than", "1d"],
     ] {
-        let output = wm_hooks()
-            .arg("store")
-            .args(args)
-            .args(["--store", &least])
-            .output()
-            .unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            stderr_of(&output)
-        );
+        Ended::run(wm_hooks().arg("store").args(args).args(["--store", &least])).exited(0);
     }
 
     // At the start of deliver and store, a refused permission is exit 2,
@@ -168,12 +153,8 @@ fn a_user_without_a_permission_is_503_with_the_acl_to_grant_and_the_acl_is_enoug
         ],
     );
     let noread = as_user(&store, "noread");
-    let stats = wm_hooks()
-        .args(["store", "stats", "--store", &noread])
-        .output()
-        .unwrap();
-    assert_eq!(stats.status.code(), Some(2));
-    for stderr in [deliver_refused(&noread, 2), stderr_of(&stats)] {
+    let stats = Ended::run(wm_hooks().args(["store", "stats", "--store", &noread])).exited(2);
+    for stderr in [deliver_refused(&noread, 2), stats.stderr] {
         assert!(stderr.contains("hint: give that Redis user"), "{stderr}");
         assert!(!stderr.contains("pw@"), "the password is masked: {stderr}");
     }
@@ -235,13 +216,8 @@ fn a_redis_at_its_maxmemory_is_503_naming_it_and_ingest_stores_again_once_memory
     let deleted = redis.command(&["DEL", "ballast"]);
     assert_eq!(deleted.as_deref(), Some(":1\r\n"));
     assert_eq!(post_signed(&running.url, body(full)).status, 200);
-    let stopped = running.stop();
-    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
-    assert!(
-        stopped.stderr.contains("The store answers again"),
-        "{}",
-        stopped.stderr
-    );
+    let stderr = running.stop().exited(0).stderr;
+    assert!(stderr.contains("The store answers again"), "{stderr}");
     assert_eq!(stream_length(redis), answered + 1);
     assert_eq!(store.stats()["stored"], answered + 1);
 }
@@ -363,16 +339,12 @@ fn a_redis_that_may_evict_stored_events_is_named_at_the_start_of_ingest() {
     ] {
         let running = ingest(&url);
         assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
-        let stopped = running.stop();
-        assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
-        assert_eq!(stopped.stderr.contains(warned), warns, "{}", stopped.stderr);
+        let stderr = running.stop().exited(0).stderr;
+        assert_eq!(stderr.contains(warned), warns, "{stderr}");
         assert_eq!(
-            stopped
-                .stderr
-                .contains("hint: set `maxmemory-policy noeviction`"),
+            stderr.contains("hint: set `maxmemory-policy noeviction`"),
             warns,
-            "{}",
-            stopped.stderr
+            "{stderr}"
         );
     }
     ok(redis, &["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
@@ -399,23 +371,19 @@ fn deliver_starts_on_a_full_redis_and_drains_it() {
         &[("WM_HOOKS_SECRET", SECRET)],
     );
     store.wait_stats(|s| s["delivered"] == 3);
-    let stopped = running.stop();
-    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    running.stop().exited(0);
     assert_eq!(app.posts().len(), 3);
     // What was delivered can be pruned from the full Redis to make room.
     std::thread::sleep(Duration::from_millis(1100));
-    let pruned = wm_hooks()
-        .args([
-            "store",
-            "prune",
-            "--older-than",
-            "1s",
-            "--store",
-            &store.url,
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(pruned.status.code(), Some(0), "{}", stderr_of(&pruned));
+    let prune = [
+        "store",
+        "prune",
+        "--older-than",
+        "1s",
+        "--store",
+        &store.url,
+    ];
+    Ended::run(wm_hooks().args(prune)).exited(0);
     assert_eq!(stream_length(redis), 0);
     // Without the group a full Redis cannot make it: exit 3, named.
     let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::util::listen::{Listener, SECRET, post_signed, wait_for};
 use crate::util::store::status_body;
-use crate::util::{stderr_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 const MOVED: &str = "was deleted or replaced while the store had it open";
 
@@ -43,13 +43,8 @@ fn a_database_deleted_or_replaced_under_ingest_is_answered_503_never_2xx() {
         let stderr = wait_for(|| running.stderr(), |s| s.contains("hint:"), "the error");
         assert!(stderr.contains(MOVED), "{stderr}");
         assert!(stderr.contains("hint: stop ingest and deliver"), "{stderr}");
-        let stopped = running.stop();
-        assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
-        assert!(
-            stopped.stderr.contains("3 answered 503 (store failed)"),
-            "{}",
-            stopped.stderr
-        );
+        let stderr = running.stop().exited(0).stderr;
+        assert!(stderr.contains("3 answered 503 (store failed)"), "{stderr}");
         if replaced {
             // Nothing of the store's was written into the file now there.
             let tables: i64 = Connection::open(&path)
@@ -91,13 +86,9 @@ fn a_file_that_is_not_a_store_is_exit_2_naming_what_it_is() {
             &["deliver", "--from", &url, "--to", "http://127.0.0.1:9/"],
             &["store", "stats", "--store", &url],
         ] {
-            let output = wm_hooks()
-                .env("WM_HOOKS_SECRET", SECRET)
-                .args(args)
-                .output()
-                .unwrap();
-            let stderr = stderr_of(&output);
-            assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+            let stderr = Ended::run(wm_hooks().env("WM_HOOKS_SECRET", SECRET).args(args))
+                .exited(2)
+                .stderr;
             assert!(stderr.contains(said), "{stderr}");
             assert!(
                 stderr.contains("hint: name a new file, or the file ingest made"),
@@ -128,13 +119,9 @@ fn a_file_locked_by_another_process_while_it_is_opened_names_the_lock() {
              BEGIN EXCLUSIVE;",
         )
         .unwrap();
+    let stats = || Ended::run(wm_hooks().args(["store", "stats", "--store", &url]));
     let started = std::time::Instant::now();
-    let output = wm_hooks()
-        .args(["store", "stats", "--store", &url])
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    let stderr = stats().exited(3).stderr;
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert!(
         stderr.contains("the database is locked by another process (waited 2s for it)"),
@@ -146,9 +133,5 @@ fn a_file_locked_by_another_process_while_it_is_opened_names_the_lock() {
     );
     assert!(!stderr.contains("directory"), "{stderr}");
     holder.execute_batch("COMMIT").unwrap();
-    let output = wm_hooks()
-        .args(["store", "stats", "--store", &url])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    stats().exited(0);
 }

@@ -88,29 +88,7 @@ fn the_urls_own_handshake_parameters_are_replaced_with_a_warning_and_the_rest_ke
     let gets = srv.requests();
     assert_eq!(gets.len(), 3);
     for get in &gets {
-        let (path, query) = get.target.split_once('?').unwrap();
-        assert_eq!(path, PATH);
-        let names: Vec<&str> = query
-            .split('&')
-            .map(|p| p.split('=').next().unwrap())
-            .collect();
-        assert_eq!(
-            names,
-            [
-                "tenant",
-                "hub.topic",
-                "hub.mode",
-                "hub.challenge",
-                "hub.verify_token"
-            ],
-            "{}",
-            get.target
-        );
-        assert!(
-            query.starts_with("tenant=a%20b&hub.topic=t&"),
-            "{}",
-            get.target
-        );
+        own_parameters_then_the_handshakes(get, "tenant=a%20b&hub.topic=t");
     }
     assert_eq!(gets[0].query("hub.mode").as_deref(), Some("subscribe"));
     assert_eq!(gets[0].query("hub.verify_token").as_deref(), Some(SECRET));
@@ -138,6 +116,23 @@ fn the_urls_own_handshake_parameters_are_replaced_with_a_warning_and_the_rest_ke
         .stderr(predicate::str::contains(
             "warning: the URL's own hub.challenge is left out",
         ));
+}
+
+/// Asserts that a handshake GET went to [`PATH`] with the URL's `own` other
+/// parameters first, as written, then one of each of the handshake's.
+pub(crate) fn own_parameters_then_the_handshakes(get: &Recorded, own: &str) {
+    let (path, query) = get.target.split_once('?').unwrap();
+    assert_eq!(path, PATH);
+    let names: Vec<&str> = query
+        .split('&')
+        .map(|p| p.split('=').next().unwrap())
+        .collect();
+    let own_names = own.split('&').map(|p| p.split('=').next().unwrap());
+    let expected: Vec<&str> = own_names
+        .chain(["hub.mode", "hub.challenge", "hub.verify_token"])
+        .collect();
+    assert_eq!(names, expected, "{}", get.target);
+    assert!(query.starts_with(&format!("{own}&")), "{}", get.target);
 }
 
 #[test]

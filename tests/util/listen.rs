@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 
+use super::Ended;
+
 /// The secret every listener in these tests gets, unless a test says otherwise.
 pub const SECRET: &str = "listen-test-secret";
 /// How long anything may take to happen before a test gives up: generous, for
@@ -33,6 +35,8 @@ pub struct Listener {
     stdout: Arc<Mutex<Vec<u8>>>,
     stderr: Arc<Mutex<Vec<u8>>>,
     readers: Vec<JoinHandle<()>>,
+    /// The arguments it was started with.
+    args: String,
 }
 
 /// What becomes of a listener's stdout.
@@ -44,13 +48,6 @@ enum Stdout {
     /// A pipe whose reader has gone (`| true`).
     Closed,
     File(std::fs::File),
-}
-
-/// What a stopped listener left behind.
-pub struct Stopped {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
 }
 
 impl Listener {
@@ -131,6 +128,7 @@ impl Listener {
             stdout,
             stderr,
             readers,
+            args: args.join(" "),
         };
         // Under --quiet the banner is the first line alone.
         let quiet = args.iter().any(|a| matches!(*a, "-q" | "--quiet"));
@@ -219,11 +217,11 @@ impl Listener {
     }
 
     /// SIGTERM, then waits (bounded) for the exit and the last output.
-    pub fn stop(self) -> Stopped {
+    pub fn stop(self) -> Ended {
         self.stop_with("TERM")
     }
 
-    pub fn stop_with(mut self, name: &str) -> Stopped {
+    pub fn stop_with(mut self, name: &str) -> Ended {
         self.signal(name);
         let deadline = Instant::now() + PATIENCE;
         let status = loop {
@@ -240,7 +238,8 @@ impl Listener {
         for reader in self.readers.drain(..) {
             let _ = reader.join();
         }
-        Stopped {
+        Ended {
+            args: std::mem::take(&mut self.args),
             code: status.code(),
             stdout: self.stdout(),
             stderr: self.stderr(),

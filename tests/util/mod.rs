@@ -1,6 +1,6 @@
 //! Shared test fixtures: the binary in a cleaned environment, so that the
 //! developer's shell (NO_COLOR, WM_HOOKS_*, HOME) and the other tests' runs
-//! cannot change a result;
+//! cannot change a result, and how a run of it [`Ended`];
 //! [`server`] is a recording receiver on 127.0.0.1:0, which also stands in
 //! for the StartMessaging API with [`server::scripted`] answers.
 
@@ -59,6 +59,47 @@ pub fn file_with(bytes: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
     let path = dir.path().join("payload");
     std::fs::write(&path, bytes).expect("write the file");
     (dir, path)
+}
+
+/// How a run of the binary ended: its exit code (`None` when a signal ended
+/// it) and what it printed. A [`listen::Listener`] that stopped, or a
+/// command run to its end ([`Ended::run`]).
+pub struct Ended {
+    /// The arguments it ran with, for the messages of failed assertions.
+    args: String,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Ended {
+    /// Runs `cmd` to its end.
+    pub fn run(cmd: &mut Command) -> Ended {
+        let args: Vec<String> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let output = cmd.output().expect("wm-hooks runs");
+        Ended {
+            args: args.join(" "),
+            code: output.status.code(),
+            stdout: stdout_of(&output),
+            stderr: stderr_of(&output),
+        }
+    }
+
+    /// Asserts that it exited with `code` (its arguments and stderr the
+    /// message when not); itself, for what it printed.
+    pub fn exited(self, code: i32) -> Ended {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "wm-hooks {}: {}",
+            self.args,
+            self.stderr
+        );
+        self
+    }
 }
 
 /// The standard output of a finished command as text.

@@ -60,6 +60,8 @@ pub struct Endpoint {
     target: String,
     /// `Authorization: Basic …` from the URL's user and password, as curl sends it.
     basic: Option<HeaderValue>,
+    /// Query parameters [`Endpoint::shown`] leaves out; requests carry them.
+    unshown: &'static [&'static str],
 }
 
 impl Endpoint {
@@ -119,6 +121,7 @@ impl Endpoint {
             port,
             authority,
             target,
+            unshown: &[],
         })
     }
 
@@ -127,9 +130,17 @@ impl Endpoint {
         &self.url
     }
 
-    /// The URL as shown to a person: a password in it is `****`.
+    /// The URL as shown to a person: a password in it is `****`, and the
+    /// parameters given to [`Endpoint::shown_without`] are left out.
     pub fn shown(&self) -> String {
-        redact::url(&self.url)
+        redact::url(&self.without_query(self.unshown).url)
+    }
+
+    /// The same endpoint, shown without the query parameters `names` (whose
+    /// values may be secrets); its requests still carry them.
+    pub fn shown_without(mut self, names: &'static [&'static str]) -> Endpoint {
+        self.unshown = names;
+        self
     }
 
     pub fn is_https(&self) -> bool {
@@ -717,6 +728,15 @@ mod tests {
         assert!(e.query_has(&["a"]).is_empty());
         let e = e.without_query(&["hub.mode"]);
         assert_eq!((e.target.as_str(), e.url.as_str()), ("/p", "http://h/p"));
+    }
+
+    #[test]
+    fn parameters_left_unshown_are_still_sent() {
+        let e = Endpoint::parse("http://u:pw@h/p?hub.mode=x&a=1").unwrap();
+        assert_eq!(e.shown(), "http://u:****@h/p?hub.mode=x&a=1");
+        let e = e.shown_without(&["hub.mode"]);
+        assert_eq!(e.shown(), "http://u:****@h/p?a=1");
+        assert_eq!(e.target, "/p?hub.mode=x&a=1");
     }
 
     #[test]

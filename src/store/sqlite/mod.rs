@@ -93,10 +93,7 @@ impl SqliteStore {
             .map_err(|_| unavailable(&self.name, "its thread stopped"))?;
         match answered.await {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => Err(match file::hint(&e) {
-                Some(hint) => unavailable(&self.name, e).with_hint(hint),
-                None => unavailable(&self.name, e),
-            }),
+            Ok(Err(e)) => Err(unavailable(&self.name, &e).with_hint_if(file::hint(&e))),
             Err(_) => Err(unavailable(
                 &self.name,
                 "its thread stopped before answering",
