@@ -14,8 +14,8 @@
 //! when they are due; a claimed one is re-scored to its lease's end),
 //! `B:leased` + `G` (which consumer claimed each id of the retry set last, as
 //! the group's pending list knows for the others), `B:attempts` + `G`,
-//! `B:delivery` + `G` (`delivered`, `dead`), `B:done` + `G` (the ids of the
-//! entries delivered or dead, each counted once however often a group made
+//! `B:delivery` + `G` (`delivered`, `dead`, `lost`), `B:done` + `G` (the ids of the
+//! entries delivered, dead or lost, each counted once however often a group made
 //! again reads it; `prune` forgets those it trims), the dead letters' stream
 //! `B:dead` + `G`, and `B:redriven` + `G` + `:<id>`: the fields of a dead
 //! letter put back, read when `prune` trimmed its entry from the stream (a
@@ -77,7 +77,7 @@ struct Keys {
     /// Who claimed each entry of the retry set.
     leased: String,
     delivery: String,
-    /// The ids of the entries done: delivered or dead.
+    /// The ids of the entries done: delivered, dead, or lost.
     done: String,
     dead: String,
     /// The prefix of the `redriven` hashes (an entry id follows).
@@ -306,6 +306,8 @@ impl RedisStore {
             .key(&self.keys.retry)
             .key(&self.keys.attempts)
             .key(&self.keys.leased)
+            .key(&self.keys.delivery)
+            .key(&self.keys.done)
             .arg(&self.group)
             .arg(consumer)
             .arg(duration_ms(lease))
@@ -578,8 +580,8 @@ impl Store for RedisStore {
     async fn stats(&self) -> Result<Stats> {
         let mut connection = self.connection.clone();
         type Counts = (Option<u64>, Option<u64>);
-        type Delivery = (Option<u64>, Option<i64>);
-        let ((stored, duplicates), (delivered, dead), retrying): (Counts, Delivery, u64) =
+        type Delivery = (Option<u64>, Option<i64>, Option<u64>);
+        let ((stored, duplicates), (delivered, dead, lost), retrying): (Counts, Delivery, u64) =
             redis::pipe()
                 .cmd("HMGET")
                 .arg(&self.keys.stats)
@@ -589,6 +591,7 @@ impl Store for RedisStore {
                 .arg(&self.keys.delivery)
                 .arg("delivered")
                 .arg("dead")
+                .arg("lost")
                 // What failed and is not done: the retry set also holds the
                 // dead letters put back, which start again from no attempts.
                 .hlen(&self.keys.attempts)
@@ -597,13 +600,15 @@ impl Store for RedisStore {
                 .map_err(|e| self.failed(e))?;
         let (stored, delivered) = (stored.unwrap_or(0), delivered.unwrap_or(0));
         let dead = u64::try_from(dead.unwrap_or(0)).unwrap_or(0);
+        let lost = lost.unwrap_or(0);
         Ok(Stats {
             stored,
-            pending: stored.saturating_sub(delivered + dead),
+            pending: stored.saturating_sub(delivered + dead + lost),
             retrying,
             dead,
             delivered,
             duplicates: duplicates.unwrap_or(0),
+            lost,
         })
     }
 

@@ -471,3 +471,31 @@ fn a_consumer_group_made_again_counts_each_entry_once() {
         "the counts are of the store's whole life"
     );
 }
+
+#[test]
+fn rows_deleted_by_hand_before_delivery_are_lost_not_pending() {
+    let store = TestStore::sqlite();
+    let ids = store.append(&(1..4).map(status_body).collect::<Vec<_>>());
+    let path = store.url.strip_prefix("sqlite:").unwrap();
+    let deleted = rusqlite::Connection::open(path)
+        .unwrap()
+        .execute("DELETE FROM events WHERE id = ?1", [&ids[1]])
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let stats = store.stats();
+    assert_eq!(
+        (&stats["stored"], &stats["lost"]),
+        (&3.into(), &1.into()),
+        "{stats}"
+    );
+    assert_eq!(stats["pending"], 2, "{stats}");
+    let output = wm_hooks()
+        .args(["store", "stats", "--store", &store.url])
+        .output()
+        .unwrap();
+    assert!(
+        stdout_of(&output).lines().any(|l| l == "lost        1"),
+        "{}",
+        stdout_of(&output)
+    );
+}

@@ -88,8 +88,10 @@ return out
 /// entry the stream no longer holds (a dead letter put back after a prune)
 /// is read from its `redriven` hash (`ARGV[7]` + id). Answers the next
 /// cursor, the entries, and the ids whose entry is gone from the stream
-/// (deleted by hand: `XDEL`, `XTRIM`), which no claim can deliver. New
-/// entries are read by `claim` itself.
+/// (deleted by hand: `XDEL`, `XTRIM`), which no claim can deliver: each is
+/// counted `lost` in `KEYS[5]` the first time it joins the set of entries
+/// done (`KEYS[6]`), so that it is no longer pending. New entries are read by
+/// `claim` itself.
 pub(super) const CLAIM: &str = "
 local max = tonumber(ARGV[4])
 local lease = tonumber(ARGV[3])
@@ -121,6 +123,10 @@ if #out < max and ARGV[6] == '1' then
   for _, e in ipairs(claimed[2]) do add(e[1], e[2]) end
   -- Pending entries deleted from the stream: XAUTOCLAIM took them off the list.
   for _, id in ipairs(claimed[3] or {}) do gone[#gone + 1] = id end
+end
+if #gone > 0 then
+  local lost = redis.call('SADD', KEYS[6], unpack(gone))
+  if lost > 0 then redis.call('HINCRBY', KEYS[5], 'lost', lost) end
 end
 return {cursor, out, gone}
 ";

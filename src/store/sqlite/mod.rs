@@ -343,19 +343,24 @@ impl Store for SqliteStore {
             let stored = counter(c, "stored")?;
             let delivered = counter(c, "delivered")?;
             let dead = counter(c, "dead")?;
-            // Leased or not: a retry under way is still retrying (as in Redis).
-            let retrying: i64 = c.query_row(
-                "SELECT count(*) FROM events WHERE state = 'pending' AND attempts > 0",
+            // The rows themselves, so that one deleted by hand is not pending
+            // for ever. Leased or not: a retry under way is still retrying
+            // (as in Redis).
+            let (pending, retrying): (i64, i64) = c.query_row(
+                "SELECT count(*), coalesce(sum(attempts > 0), 0) FROM events
+                 WHERE state = 'pending'",
                 [],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )?;
+            let pending = u64::try_from(pending).unwrap_or(0);
             Ok(Stats {
                 stored,
-                pending: stored.saturating_sub(delivered + dead),
+                pending,
                 retrying: u64::try_from(retrying).unwrap_or(0),
                 dead,
                 delivered,
                 duplicates: counter(c, "duplicates")?,
+                lost: stored.saturating_sub(delivered + dead + pending),
             })
         })
         .await
