@@ -45,6 +45,7 @@ async fn stats(args: StoreStatsArgs) -> Result<Outcome> {
             ("dead", stats.dead),
             ("delivered", stats.delivered),
             ("duplicates", stats.duplicates),
+            ("lost", stats.lost),
         ];
         for (name, n) in rows {
             output::println(format_args!("{name:<11} {n}"))?;

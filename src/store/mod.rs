@@ -160,6 +160,11 @@ pub struct Stats {
     pub delivered: u64,
     /// Deliveries absorbed by dedupe.
     pub duplicates: u64,
+    /// Stored, then deleted by hand (not by `prune`) before it was delivered
+    /// or dead, so it can never be: SQLite's rows deleted from `events`, the
+    /// Redis entries a claim found deleted from the stream. Not pending:
+    /// `stored` is `pending + delivered + dead + lost`.
+    pub lost: u64,
 }
 
 /// A durable queue. Every method is one round trip (or one transaction), and

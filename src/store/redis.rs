@@ -14,7 +14,9 @@
 //! when they are due; a claimed one is re-scored to its lease's end),
 //! `B:leased` + `G` (which consumer claimed each id of the retry set last, as
 //! the group's pending list knows for the others), `B:attempts` + `G`,
-//! `B:delivery` + `G` (`delivered`, `dead`), the dead letters' stream
+//! `B:delivery` + `G` (`delivered`, `dead`, `lost`), `B:done` + `G` (the ids of the
+//! entries delivered, dead or lost, each counted once however often a group made
+//! again reads it; `prune` forgets those it trims), the dead letters' stream
 //! `B:dead` + `G`, and `B:redriven` + `G` + `:<id>`: the fields of a dead
 //! letter put back, read when `prune` trimmed its entry from the stream (a
 //! hash, until it is delivered or dead again); `B:probe`, set (expiring) by
@@ -49,6 +51,8 @@ const AUTOCLAIM_EVERY: Duration = Duration::from_secs(1);
 const ENTRY_FIELDS: usize = 8;
 /// Dead letters moved back per script call, so a long list never blocks Redis for long.
 const REDRIVE_CHUNK: usize = 500;
+/// Ids of the set of entries done read per `SSCAN` by `prune`.
+const FORGET_PAGE: usize = 1000;
 /// How long the key a write probe sets lasts.
 const PROBE_EXPIRY_MS: u64 = 60_000;
 
@@ -73,6 +77,8 @@ struct Keys {
     /// Who claimed each entry of the retry set.
     leased: String,
     delivery: String,
+    /// The ids of the entries done: delivered, dead, or lost.
+    done: String,
     dead: String,
     /// The prefix of the `redriven` hashes (an entry id follows).
     redriven: String,
@@ -108,6 +114,7 @@ impl Keys {
             attempts: format!("{base}:attempts{suffix}"),
             leased: format!("{base}:leased{suffix}"),
             delivery: format!("{base}:delivery{suffix}"),
+            done: format!("{base}:done{suffix}"),
             dead: format!("{base}:dead{suffix}"),
             redriven: format!("{base}:redriven{suffix}:"),
             probe: format!("{base}:probe"),
@@ -322,6 +329,8 @@ impl RedisStore {
             .key(&self.keys.retry)
             .key(&self.keys.attempts)
             .key(&self.keys.leased)
+            .key(&self.keys.delivery)
+            .key(&self.keys.done)
             .arg(&self.group)
             .arg(consumer)
             .arg(duration_ms(lease))
@@ -367,6 +376,38 @@ impl RedisStore {
             );
         }
         Ok(entries)
+    }
+
+    /// Removes the ids before `keep` from the set of entries done `done`,
+    /// a page of `SSCAN` at a time.
+    async fn forget_done(
+        &self,
+        connection: &mut ConnectionManager,
+        done: &str,
+        keep: (u64, u64),
+    ) -> Result<()> {
+        let mut cursor = 0u64;
+        loop {
+            let (next, ids): (u64, Vec<String>) = redis::cmd("SSCAN")
+                .arg(done)
+                .arg(cursor)
+                .arg("COUNT")
+                .arg(FORGET_PAGE)
+                .query_async(connection)
+                .await
+                .map_err(|e| self.failed(e))?;
+            let trimmed: Vec<&String> = ids.iter().filter(|id| stream_id(id) < keep).collect();
+            if !trimmed.is_empty() {
+                let () = connection
+                    .srem(done, trimmed)
+                    .await
+                    .map_err(|e| self.failed(e))?;
+            }
+            if next == 0 {
+                return Ok(());
+            }
+            cursor = next;
+        }
     }
 }
 
@@ -523,6 +564,7 @@ impl Store for RedisStore {
             .key(&self.keys.delivery)
             .key(&self.keys.dead)
             .key(&self.keys.leased)
+            .key(&self.keys.done)
             .arg(&self.group)
             .arg(failed_at)
             .arg(&self.keys.redriven)
@@ -558,8 +600,8 @@ impl Store for RedisStore {
     async fn stats(&self) -> Result<Stats> {
         let mut connection = self.connection.clone();
         type Counts = (Option<u64>, Option<u64>);
-        type Delivery = (Option<u64>, Option<i64>);
-        let ((stored, duplicates), (delivered, dead), retrying): (Counts, Delivery, u64) =
+        type Delivery = (Option<u64>, Option<i64>, Option<u64>);
+        let ((stored, duplicates), (delivered, dead, lost), retrying): (Counts, Delivery, u64) =
             redis::pipe()
                 .cmd("HMGET")
                 .arg(&self.keys.stats)
@@ -569,6 +611,7 @@ impl Store for RedisStore {
                 .arg(&self.keys.delivery)
                 .arg("delivered")
                 .arg("dead")
+                .arg("lost")
                 // What failed and is not done: the retry set also holds the
                 // dead letters put back, which start again from no attempts.
                 .hlen(&self.keys.attempts)
@@ -577,13 +620,15 @@ impl Store for RedisStore {
                 .map_err(|e| self.failed(e))?;
         let (stored, delivered) = (stored.unwrap_or(0), delivered.unwrap_or(0));
         let dead = u64::try_from(dead.unwrap_or(0)).unwrap_or(0);
+        let lost = lost.unwrap_or(0);
         Ok(Stats {
             stored,
-            pending: stored.saturating_sub(delivered + dead),
+            pending: stored.saturating_sub(delivered + dead + lost),
             retrying,
             dead,
             delivered,
             duplicates: duplicates.unwrap_or(0),
+            lost,
         })
     }
 
@@ -637,6 +682,7 @@ impl Store for RedisStore {
             call.key(&self.keys.retry)
                 .key(&self.keys.attempts)
                 .key(&self.keys.delivery)
+                .key(&self.keys.done)
                 .arg(&from)
                 .arg(REDRIVE_CHUNK)
                 .arg(&self.keys.redriven);
@@ -706,13 +752,20 @@ impl Store for RedisStore {
                 keep = keep.min(stream_id(&id.map_err(|e| self.failed(e))?));
             }
         }
-        redis::cmd("XTRIM")
+        let trimmed = redis::cmd("XTRIM")
             .arg(&self.keys.stream)
             .arg("MINID")
             .arg(format!("{}-{}", keep.0, keep.1))
             .query_async(&mut connection)
             .await
-            .map_err(|e| self.failed(e))
+            .map_err(|e| self.failed(e))?;
+        // What the stream no longer holds no group can read again: the
+        // groups' sets of entries done forget it.
+        for group in &groups.groups {
+            let done = Keys::new(&self.keys.stream, &group.name).done;
+            self.forget_done(&mut connection, &done, keep).await?;
+        }
+        Ok(trimmed)
     }
 
     async fn ping(&self) -> Result<()> {
@@ -755,11 +808,13 @@ mod tests {
         assert_eq!(keys.seen, "wm-hooks:seen:");
         assert_eq!(keys.redriven, "wm-hooks:redriven:");
         assert_eq!(keys.leased, "wm-hooks:leased");
+        assert_eq!(keys.done, "wm-hooks:done");
         assert_eq!(keys.pattern(), "~wm-hooks:*");
         // The names the README gives: a group's suffix, before an id.
         let keys = Keys::new("prod", "billing");
         assert_eq!(keys.dead, "prod:dead:billing");
         assert_eq!(keys.leased, "prod:leased:billing");
+        assert_eq!(keys.done, "prod:done:billing");
         assert_eq!(keys.redriven, "prod:redriven:billing:");
         assert_eq!(keys.stats, "prod:stats");
         assert_eq!(keys.appended, "prod:appended:");

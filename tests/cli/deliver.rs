@@ -464,6 +464,18 @@ fn entries_deleted_from_the_stream_by_hand_before_delivery_are_named_not_dropped
     assert_eq!(running.stop().code, Some(0));
     // Named once each: they left the group's lists.
     assert_eq!(app.posts().len(), 1, "the second's one attempt");
+    // Counted once each as lost, no longer as pending or retrying.
+    let stats = store.stats();
+    assert_eq!(
+        (&stats["stored"], &stats["lost"]),
+        (&2.into(), &2.into()),
+        "{stats}"
+    );
+    assert_eq!(
+        (&stats["pending"], &stats["retrying"]),
+        (&0.into(), &0.into()),
+        "{stats}"
+    );
 }
 
 /// Stops a `deliver` that lived through a Redis restart: it said the store

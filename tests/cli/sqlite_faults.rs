@@ -3,7 +3,8 @@
 //! written then goes to a file nobody will read: every POST is 503, never
 //! 2xx), a file that is not a store (exit 2 at the start, with a hint that
 //! fits), and a file another process holds locked while it is opened (exit 3,
-//! naming the lock).
+//! naming the lock); reads (`store stats`, `store dead`) that answer while
+//! another process holds the write lock, and writes that wait for it.
 
 use rusqlite::Connection;
 
@@ -12,6 +13,18 @@ use crate::util::store::status_body;
 use crate::util::{Ended, wm_hooks};
 
 const MOVED: &str = "was deleted or replaced while the store had it open";
+
+/// The error for a file whose lock another process held too long, and its hint.
+fn assert_names_the_lock(stderr: &str) {
+    assert!(
+        stderr.contains("the database is locked by another process (waited 2s for it)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: another program holds the file's write lock"),
+        "{stderr}"
+    );
+}
 
 #[test]
 fn a_database_deleted_or_replaced_under_ingest_is_answered_503_never_2xx() {
@@ -123,15 +136,62 @@ fn a_file_locked_by_another_process_while_it_is_opened_names_the_lock() {
     let started = std::time::Instant::now();
     let stderr = stats().exited(3).stderr;
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    assert!(
-        stderr.contains("the database is locked by another process (waited 2s for it)"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("hint: another program holds the file's write lock"),
-        "{stderr}"
-    );
+    assert_names_the_lock(&stderr);
     assert!(!stderr.contains("directory"), "{stderr}");
     holder.execute_batch("COMMIT").unwrap();
     stats().exited(0);
+}
+
+#[test]
+fn reads_answer_at_once_while_another_process_holds_the_write_lock_and_writes_wait() {
+    let store = crate::util::store::TestStore::sqlite();
+    store.append(&(1..4).map(status_body).collect::<Vec<_>>());
+    let path = store.url.strip_prefix("sqlite:").unwrap();
+    // Another process's writer (an ingest under load, a sqlite3 shell) in
+    // the middle of a transaction, with a write of its own not yet committed.
+    let holder = Connection::open(path).unwrap();
+    holder
+        .execute_batch(
+            "BEGIN IMMEDIATE;
+             UPDATE counters SET value = value + 100 WHERE name = 'stored';",
+        )
+        .unwrap();
+    let started = std::time::Instant::now();
+    let stats = store.stats();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "stats answered after {:?}",
+        started.elapsed()
+    );
+    // What is committed, not what the holder has yet to commit.
+    assert_eq!(stats["stored"], 3, "{stats}");
+    assert_eq!(stats["pending"], 3, "{stats}");
+    let dead = wm_hooks()
+        .args(["store", "dead", "--json", "--store", &store.url])
+        .output()
+        .unwrap();
+    assert_eq!(dead.status.code(), Some(0), "{}", stderr_of(&dead));
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // A write waits for the lock as long as ever, then names it.
+    for args in [
+        &["store", "redrive", "--all"][..],
+        &["store", "prune", "--older-than", "1h"],
+    ] {
+        let started = std::time::Instant::now();
+        let output = wm_hooks()
+            .args(args)
+            .args(["--store", &store.url])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(started.elapsed() >= std::time::Duration::from_secs(2));
+        assert_names_the_lock(&stderr);
+    }
+    holder.execute_batch("ROLLBACK").unwrap();
+    let output = wm_hooks()
+        .args(["store", "redrive", "--all", "--store", &store.url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
 }

@@ -23,6 +23,11 @@ fn prune(store: &TestStore, older_than: &str) -> u64 {
 
 /// `deliver` from the store to `url`, a failed attempt retried after 2 s.
 fn deliver(store: &TestStore, url: &str) -> Listener {
+    deliver_retrying(store, url, "2s,2s")
+}
+
+/// `deliver` from the store to `url` with this `--retry-schedule`.
+fn deliver_retrying(store: &TestStore, url: &str, schedule: &str) -> Listener {
     Listener::run(
         &[
             "deliver",
@@ -31,7 +36,7 @@ fn deliver(store: &TestStore, url: &str) -> Listener {
             "--to",
             url,
             "--retry-schedule",
-            "2s,2s",
+            schedule,
         ],
         &[("WM_HOOKS_SECRET", SECRET)],
     )
@@ -332,18 +337,7 @@ fn a_dead_letter_named_twice_is_redriven_once_and_is_not_an_error() {
     let store = TestStore::sqlite();
     let ids = store.append(&[status_body(1)]);
     let failing = TestServer::start(|_: &Recorded, _| Reply::status(500));
-    let running = Listener::run(
-        &[
-            "deliver",
-            "--from",
-            &store.url,
-            "--to",
-            &failing.url("/"),
-            "--retry-schedule",
-            "10ms",
-        ],
-        &[("WM_HOOKS_SECRET", SECRET)],
-    );
+    let running = deliver_retrying(&store, &failing.url("/"), "10ms");
     store.wait_stats(|s| s["dead"] == 1);
     assert_eq!(running.stop().code, Some(0));
     let output = wm_hooks()
@@ -399,4 +393,109 @@ fn a_sqlite_uri_names_its_file_for_store_and_deliver() {
         assert!(err.contains(&named), "{args:?}: {err}");
     }
     assert!(!spaced.join("nope.db").exists(), "reading created a store");
+}
+
+/// How often the app was sent each body.
+fn posts_per_body(app: &TestServer) -> std::collections::BTreeMap<Vec<u8>, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for post in app.posts() {
+        *counts.entry(post.body).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[test]
+fn a_consumer_group_made_again_counts_each_entry_once() {
+    let Some(store) = TestStore::redis("store::a_consumer_group_made_again_counts_each_entry_once")
+    else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    // m1, m2 and m4 are delivered; m3 fails every attempt and is dead.
+    store.append(&(1..5).map(status_body).collect::<Vec<_>>());
+    let failing = status_body(3);
+    let app = TestServer::start(move |req: &Recorded, _| {
+        Reply::status(if req.body == failing { 500 } else { 200 })
+    });
+    let running = deliver_retrying(&store, &app.url("/"), "50ms");
+    store.wait_stats(|s| s["delivered"] == 3 && s["dead"] == 1);
+    let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
+    assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+    store.append(&[status_body(5)]);
+    // Made again from the stream's start, the group reads all of it anew:
+    // each delivered again, m3 tried once more (and let go: it is dead).
+    let want = |counts: &std::collections::BTreeMap<Vec<u8>, usize>| {
+        [(1, 2), (2, 2), (3, 3), (4, 2), (5, 1)]
+            .iter()
+            .all(|&(m, n)| counts.get(&status_body(m)) == Some(&n))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !want(&posts_per_body(&app)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            posts_per_body(&app).values().collect::<Vec<_>>()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Stopping waits for the attempts in flight to be settled.
+    assert_eq!(running.stop().code, Some(0));
+    let stats = store.stats();
+    assert_eq!(
+        (&stats["stored"], &stats["delivered"], &stats["dead"]),
+        (&5.into(), &4.into(), &1.into()),
+        "{stats}"
+    );
+    assert_eq!(
+        (&stats["pending"], &stats["retrying"]),
+        (&0.into(), &0.into()),
+        "{stats}"
+    );
+    let dead = wm_hooks()
+        .args(["store", "dead", "--json", "--store", &store.url])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout_of(&dead).lines().count(),
+        1,
+        "one dead letter, not two"
+    );
+    // A prune forgets what it trimmed; what stays still counts once.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert_eq!(prune(&store, "1ms"), 5);
+    let left = redis.command(&["SCARD", "wm-hooks:done"]);
+    assert_eq!(left.as_deref(), Some(":0\r\n"));
+    assert_eq!(
+        store.stats(),
+        stats,
+        "the counts are of the store's whole life"
+    );
+}
+
+#[test]
+fn rows_deleted_by_hand_before_delivery_are_lost_not_pending() {
+    let store = TestStore::sqlite();
+    let ids = store.append(&(1..4).map(status_body).collect::<Vec<_>>());
+    let path = store.url.strip_prefix("sqlite:").unwrap();
+    let deleted = rusqlite::Connection::open(path)
+        .unwrap()
+        .execute("DELETE FROM events WHERE id = ?1", [&ids[1]])
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let stats = store.stats();
+    assert_eq!(
+        (&stats["stored"], &stats["lost"]),
+        (&3.into(), &1.into()),
+        "{stats}"
+    );
+    assert_eq!(stats["pending"], 2, "{stats}");
+    let output = wm_hooks()
+        .args(["store", "stats", "--store", &store.url])
+        .output()
+        .unwrap();
+    assert!(
+        stdout_of(&output).lines().any(|l| l == "lost        1"),
+        "{}",
+        stdout_of(&output)
+    );
 }

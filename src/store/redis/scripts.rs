@@ -88,8 +88,10 @@ return out
 /// entry the stream no longer holds (a dead letter put back after a prune)
 /// is read from its `redriven` hash (`ARGV[7]` + id). Answers the next
 /// cursor, the entries, and the ids whose entry is gone from the stream
-/// (deleted by hand: `XDEL`, `XTRIM`), which no claim can deliver. New
-/// entries are read by `claim` itself.
+/// (deleted by hand: `XDEL`, `XTRIM`), which no claim can deliver: each is
+/// counted `lost` in `KEYS[5]` the first time it joins the set of entries
+/// done (`KEYS[6]`), so that it is no longer pending. New entries are read by
+/// `claim` itself.
 pub(super) const CLAIM: &str = "
 local max = tonumber(ARGV[4])
 local lease = tonumber(ARGV[3])
@@ -122,21 +124,27 @@ if #out < max and ARGV[6] == '1' then
   -- Pending entries deleted from the stream: XAUTOCLAIM took them off the list.
   for _, id in ipairs(claimed[3] or {}) do gone[#gone + 1] = id end
 end
+if #gone > 0 then
+  local lost = redis.call('SADD', KEYS[6], unpack(gone))
+  if lost > 0 then redis.call('HINCRBY', KEYS[5], 'lost', lost) end
+end
 return {cursor, out, gone}
 ";
 
 /// How consumer `ARGV[4]`'s attempts ended: `ARGV[1]` is the group, `ARGV[2]`
 /// when the dead ones failed, `ARGV[3]` the prefix of the `redriven` hashes,
 /// then five values per entry: `delivered`/`retry`/`dead`, the id, the
-/// attempts made, the wait before a retry (ms), the last error. A delivery
-/// counts for an entry still pending in the group or in the retry set, whoever
-/// claimed it (the app has it); a retry or a dead letter only for one this
-/// consumer still holds (pending in the group under its name, or claimed by it
-/// from the retry set, `KEYS[6]`), so a late answer never undoes the lease of
-/// another consumer that claimed the entry since. The delivered ones, most of
-/// a batch, take three calls in all: an entry is either pending in the group
-/// or in the retry set, never both, so what `XACK` and `ZREM` removed together
-/// counts each held entry once.
+/// attempts made, the wait before a retry (ms), the last error. `KEYS[7]` is
+/// the set of the entries done (delivered, dead or lost): an entry is counted
+/// the first time it joins it, and only then, since a group made again from
+/// the stream's start reads anew what it holds, delivered or dead already (and
+/// an entry retrying is then both pending in the group and in the retry set).
+/// A delivery counts for any entry not done yet, whoever claimed it (the app
+/// has it); a retry or a dead letter only for one this consumer still holds
+/// (pending in the group under its name, or claimed by it from the retry set,
+/// `KEYS[6]`), so a late answer never undoes the lease of another consumer
+/// that claimed the entry since, and only for one not done yet: one done
+/// already is let go. The delivered ones, most of a batch, take four calls in all.
 pub(super) const SETTLE: &str = "
 local delivered, dead = 0, 0
 local done = {}
@@ -159,7 +167,9 @@ for i = 5, #ARGV, 5 do
     done[#done + 1] = id
   else
     local held = release(id)
-    if held > 0 and kind == 'retry' then
+    if held > 0 and redis.call('SISMEMBER', KEYS[7], id) == 1 then
+      redis.call('HDEL', KEYS[3], id)
+    elseif held > 0 and kind == 'retry' then
       redis.call('ZADD', KEYS[2], now + tonumber(ARGV[i + 3]), id)
       redis.call('HSET', KEYS[3], id, ARGV[i + 2])
     elseif held > 0 then
@@ -168,6 +178,7 @@ for i = 5, #ARGV, 5 do
       redis.call('XADD', KEYS[5], '*', 'id', id, 'attempts', ARGV[i + 2], 'error', ARGV[i + 4],
                  'failed_at', ARGV[2], unpack(fields))
       redis.call('HDEL', KEYS[3], id)
+      redis.call('SADD', KEYS[7], id)
       copies[#copies + 1] = ARGV[3] .. id
       dead = dead + 1
     end
@@ -175,7 +186,8 @@ for i = 5, #ARGV, 5 do
 end
 if #done > 0 then
   local retried = redis.call('ZREM', KEYS[2], unpack(done))
-  delivered = redis.call('XACK', KEYS[1], ARGV[1], unpack(done)) + retried
+  redis.call('XACK', KEYS[1], ARGV[1], unpack(done))
+  delivered = redis.call('SADD', KEYS[7], unpack(done))
   redis.call('HDEL', KEYS[3], unpack(done))
   -- Only an entry of the retry set can have a copy (redrive puts it there)
   -- or a lease noted, so a batch of new entries, the most of them, deletes none.
@@ -191,7 +203,8 @@ return delivered
 ";
 
 /// Moves dead letters from `ARGV[1]` on (up to `ARGV[2]`) back into the retry
-/// set, due now; only those whose original id is among `ARGV[4..]`, when given.
+/// set, due now, and out of the set of entries done (`KEYS[5]`); only those
+/// whose original id is among `ARGV[4..]`, when given.
 /// Each keeps its fields in a `redriven` hash (`ARGV[3]` + id), which `claim`
 /// reads when `prune` trimmed the entry from the stream: before this, or
 /// while it runs (a prune that read the retry set before the redrive).
@@ -220,6 +233,7 @@ for i, e in ipairs(page) do
     if #fields > 0 then redis.call('HSET', ARGV[3] .. id, unpack(fields)) end
     redis.call('ZADD', KEYS[2], now, id)
     redis.call('HDEL', KEYS[3], id)
+    redis.call('SREM', KEYS[5], id)
     redis.call('XDEL', KEYS[1], e[1])
     redis.call('HINCRBY', KEYS[4], 'dead', -1)
     moved = moved + 1

@@ -3,13 +3,18 @@
 //! One table, `events`, holds every entry with its delivery state (`pending`,
 //! `delivered`, `dead`); the view `dead` shows the dead letters.
 //!
-//! One thread owns the connection. Calls queue up for it, and it runs them in
+//! One thread owns the writing connection. Calls queue up for it, and it runs them in
 //! one transaction (each in its own savepoint, so one failing call undoes
 //! only itself): a hundred concurrent requests cost one fsync, not a hundred.
 //! Each call is answered only after the commit. What decides throughput is
 //! how many calls share a commit, so under load a transaction stays open a
 //! little for the callers the last commit answered, running their calls as
 //! they come rather than after they all came (see `worker::Gather`).
+//! Pure reads (`stats`, `dead`, `ping`) go to a second thread and connection
+//! instead, each in a read transaction of its own: in WAL mode a reader sees
+//! what was committed and never waits for a writer, so they answer while
+//! another process (an `ingest` under load, a `sqlite3` shell) holds the
+//! write lock, and never hold up this process's writes.
 //!
 //! Dedupe keys live in `seen` (an 8-byte hash of the key, the entry, the
 //! expiry). A key just stored is held in memory first and merged into `seen`
@@ -31,8 +36,8 @@ use super::{
 use crate::error::{Error, Result};
 use file::why;
 use recent::Recent;
-use schema::{connect, key_hash};
-use worker::{Finish, Job, checkpoint, work};
+use schema::{connect, connect_reader, key_hash};
+use worker::{Finish, Job, Read, checkpoint, read, snapshot, work};
 
 mod file;
 mod recent;
@@ -44,6 +49,7 @@ const PRUNE_CHUNK: i64 = 5000;
 /// A store in one SQLite file.
 pub struct SqliteStore {
     jobs: mpsc::Sender<Job>,
+    reads: mpsc::Sender<Read>,
     name: String,
 }
 
@@ -52,7 +58,10 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let name = format!("sqlite:{}", path.display());
         let connection = connect(path, &name)?;
+        // Opened after the writer's, which made the file ready.
+        let reader = connect_reader(path, &name)?;
         let (jobs, queue) = mpsc::channel::<Job>();
+        let (reads, read_queue) = mpsc::channel::<Read>();
         let nudge = connect(path, &name).ok().and_then(|checkpointer| {
             let (nudge, nudges) = mpsc::sync_channel(1);
             std::thread::Builder::new()
@@ -65,7 +74,11 @@ impl SqliteStore {
             .name("sqlite".into())
             .spawn(move || work(connection, &queue, nudge.as_ref()))
             .map_err(|e| Error::failed(format!("cannot start the store's thread: {e}")))?;
-        Ok(SqliteStore { jobs, name })
+        std::thread::Builder::new()
+            .name("sqlite-read".into())
+            .spawn(move || read(reader, &read_queue))
+            .map_err(|e| Error::failed(format!("cannot start the store's thread: {e}")))?;
+        Ok(SqliteStore { jobs, reads, name })
     }
 
     /// Runs `statements` in the next transaction; answers after its commit.
@@ -91,7 +104,32 @@ impl SqliteStore {
         self.jobs
             .send(job)
             .map_err(|_| unavailable(&self.name, "its thread stopped"))?;
-        match answered.await {
+        self.answer(answered.await)
+    }
+
+    /// Runs `statements`, which only read, in a read transaction of their own
+    /// on the reading connection: what was committed when it began.
+    async fn read<T: Send + 'static>(
+        &self,
+        statements: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (answer, answered) = oneshot::channel();
+        let job: Read = Box::new(move |connection| {
+            let _ = answer.send(snapshot(connection, statements));
+        });
+        self.reads
+            .send(job)
+            .map_err(|_| unavailable(&self.name, "its thread stopped"))?;
+        self.answer(answered.await)
+    }
+
+    /// A call's answer as the store's result: its failure named, with a hint
+    /// when one helps.
+    fn answer<T>(
+        &self,
+        answered: std::result::Result<std::result::Result<T, String>, oneshot::error::RecvError>,
+    ) -> Result<T> {
+        match answered {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(unavailable(&self.name, &e).with_hint_if(file::hint(&e))),
             Err(_) => Err(unavailable(
@@ -298,23 +336,28 @@ impl Store for SqliteStore {
     }
 
     async fn stats(&self) -> Result<Stats> {
-        self.call(|c, _| {
+        self.read(|c| {
             let stored = counter(c, "stored")?;
             let delivered = counter(c, "delivered")?;
             let dead = counter(c, "dead")?;
-            // Leased or not: a retry under way is still retrying (as in Redis).
-            let retrying: i64 = c.query_row(
-                "SELECT count(*) FROM events WHERE state = 'pending' AND attempts > 0",
+            // The rows themselves, so that one deleted by hand is not pending
+            // for ever. Leased or not: a retry under way is still retrying
+            // (as in Redis).
+            let (pending, retrying): (i64, i64) = c.query_row(
+                "SELECT count(*), coalesce(sum(attempts > 0), 0) FROM events
+                 WHERE state = 'pending'",
                 [],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )?;
+            let pending = u64::try_from(pending).unwrap_or(0);
             Ok(Stats {
                 stored,
-                pending: stored.saturating_sub(delivered + dead),
+                pending,
                 retrying: u64::try_from(retrying).unwrap_or(0),
                 dead,
                 delivered,
                 duplicates: counter(c, "duplicates")?,
+                lost: stored.saturating_sub(delivered + dead + pending),
             })
         })
         .await
@@ -322,7 +365,7 @@ impl Store for SqliteStore {
 
     async fn dead(&self, limit: usize) -> Result<Vec<DeadLetter>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.call(move |c, _| {
+        self.read(move |c| {
             let mut query = c.prepare_cached(
                 "SELECT id, event, message_id, received_at, attempts, error, failed_at
                  FROM dead ORDER BY id LIMIT ?1",
@@ -422,8 +465,7 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<()> {
-        self.call(|c, _| c.query_row("SELECT 1", [], |_| Ok(())))
-            .await
+        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(()))).await
     }
 
     async fn probe_write(&self) -> Result<()> {

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
 use super::{file, recent};
@@ -68,6 +68,19 @@ pub(super) fn connect(path: &Path, name: &str) -> Result<Connection, Error> {
     Ok(connection)
 }
 
+/// Opens a second connection to the file [`connect`] made ready, for reads
+/// only: SQLite refuses it any write (`query_only`), and it creates nothing.
+pub(super) fn connect_reader(path: &Path, name: &str) -> Result<Connection, Error> {
+    let refused = |e: rusqlite::Error| file::not_opened(name, &e);
+    let flags = OpenFlags::default() - OpenFlags::SQLITE_OPEN_CREATE;
+    let connection = Connection::open_with_flags(path, flags).map_err(refused)?;
+    connection.busy_timeout(BUSY_TIMEOUT).map_err(refused)?;
+    connection
+        .pragma_update(None, "query_only", true)
+        .map_err(refused)?;
+    Ok(connection)
+}
+
 /// The tables of a database that is not a store (none of the store's
 /// tables, or an `events` table without the store's columns); `None` for a
 /// store, or a new file.
@@ -93,7 +106,7 @@ fn foreign(connection: &Connection) -> rusqlite::Result<Option<String>> {
 }
 
 fn ready(connection: &Connection) -> rusqlite::Result<()> {
-    // WAL: readers (store stats) never block the writer. FULL: the WAL is
+    // WAL: readers (store stats) and the writer never wait for each other. FULL: the WAL is
     // synced at every commit, so a commit survives power loss, not only a crash.
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "FULL")?;

@@ -2,7 +2,8 @@
 //! in one open transaction (each in its own savepoint), commits when [`Gather`] says,
 //! then answers them; and the checkpoint thread beside it. It also holds the
 //! dedupe keys not yet merged ([`Recent`]), and undoes a call's changes to
-//! them when the call or its transaction rolls back.
+//! them when the call or its transaction rolls back. Beside them, the reading
+//! thread, which runs each read in a read transaction of its own.
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -71,6 +72,35 @@ pub(super) fn checkpoint(connection: &Connection, nudges: &mpsc::Receiver<()>) {
         let _ = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
         std::thread::sleep(CHECKPOINT_EVERY);
     }
+}
+
+/// One read, run on the reading connection.
+pub(super) type Read = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// The reading thread: runs each read as it comes (see [`snapshot`]).
+pub(super) fn read(mut connection: Connection, queue: &mpsc::Receiver<Read>) {
+    while let Ok(job) = queue.recv() {
+        job(&mut connection);
+    }
+}
+
+/// Runs `statements` in a deferred transaction, which takes no lock to
+/// begin: its first read fixes what it sees (what was committed then), and
+/// in WAL mode that needs no lock a writer holds. A file found deleted or
+/// replaced is not read: it is no longer the store.
+pub(super) fn snapshot<T>(
+    connection: &mut Connection,
+    statements: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> std::result::Result<T, String> {
+    if has_moved(connection) {
+        return Err(MOVED.to_string());
+    }
+    let transaction = connection
+        .transaction_with_behavior(TransactionBehavior::Deferred)
+        .map_err(|e| why(&e))?;
+    let value = statements(&transaction).map_err(|e| why(&e))?;
+    transaction.commit().map_err(|e| why(&e))?;
+    Ok(value)
 }
 
 /// The connection's thread: runs calls as they come in one open transaction,
