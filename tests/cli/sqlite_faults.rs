@@ -166,11 +166,7 @@ fn reads_answer_at_once_while_another_process_holds_the_write_lock_and_writes_wa
     // What is committed, not what the holder has yet to commit.
     assert_eq!(stats["stored"], 3, "{stats}");
     assert_eq!(stats["pending"], 3, "{stats}");
-    let dead = wm_hooks()
-        .args(["store", "dead", "--json", "--store", &store.url])
-        .output()
-        .unwrap();
-    assert_eq!(dead.status.code(), Some(0), "{}", stderr_of(&dead));
+    Ended::run(wm_hooks().args(["store", "dead", "--json", "--store", &store.url])).exited(0);
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
     // A write waits for the lock as long as ever, then names it.
     for args in [
@@ -178,20 +174,10 @@ fn reads_answer_at_once_while_another_process_holds_the_write_lock_and_writes_wa
         &["store", "prune", "--older-than", "1h"],
     ] {
         let started = std::time::Instant::now();
-        let output = wm_hooks()
-            .args(args)
-            .args(["--store", &store.url])
-            .output()
-            .unwrap();
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(3), "{args:?}: {stderr}");
+        let ended = Ended::run(wm_hooks().args(args).args(["--store", &store.url])).exited(3);
         assert!(started.elapsed() >= std::time::Duration::from_secs(2));
-        assert_names_the_lock(&stderr);
+        assert_names_the_lock(&ended.stderr);
     }
     holder.execute_batch("ROLLBACK").unwrap();
-    let output = wm_hooks()
-        .args(["store", "redrive", "--all", "--store", &store.url])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    Ended::run(wm_hooks().args(["store", "redrive", "--all", "--store", &store.url])).exited(0);
 }
