@@ -32,9 +32,9 @@ use std::time::Duration;
 
 use colored::Colorize;
 use hyper::StatusCode;
-use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
+use super::{Signals, Stop};
 use crate::cli::ListenArgs;
 use crate::contract::dedup::{Seen, Tag};
 use crate::contract::profile::Profile;
@@ -56,9 +56,6 @@ const TERMINAL_QUEUE: usize = 256;
 pub(super) const GRACE: Duration = Duration::from_secs(5);
 /// How long the summary waits for the terminal to take the last blocks.
 const TERMINAL_DRAIN: Duration = Duration::from_secs(2);
-
-/// A stop asked for: by a signal, or by a reader that went away.
-pub(super) type Stop = Arc<watch::Sender<u32>>;
 
 pub fn run(args: ListenArgs) -> Result<Outcome> {
     let profile = super::profile(&args.receiver.profile)?;
@@ -112,10 +109,7 @@ async fn listen(
     record: Option<(File, u64)>,
     origin: Origin,
 ) -> Result<Outcome> {
-    // Installed before the first line, so a script that signals as soon as it
-    // reads it gets a clean stop and not the default death.
-    let interrupt = install(SignalKind::interrupt())?;
-    let terminate = install(SignalKind::terminate())?;
+    let signals = Signals::install()?;
     let asked_connections = config.max_connections;
     let server = server::bind(config).await?;
     let config = server.config();
@@ -163,7 +157,7 @@ async fn listen(
         stop: Arc::clone(&stop),
     };
     let consumer = tokio::spawn(consumer.run(queue));
-    let signals = tokio::spawn(watch_signals(interrupt, terminate, Arc::clone(&stop)));
+    let signals = signals.watch(Arc::clone(&stop), stopping);
 
     let stats = server.run(reports, stop.subscribe()).await;
     signals.abort();
@@ -268,28 +262,12 @@ fn forward(url: &str, args: &ListenArgs, secret: &Secret) -> Result<Forward> {
     })
 }
 
-pub(super) fn install(kind: SignalKind) -> Result<Signal> {
-    signal(kind).map_err(|e| Error::failed(format!("cannot handle signals: {e}")))
-}
-
-/// The first Ctrl-C or SIGTERM stops gracefully; the next one stops at once.
-pub(super) async fn watch_signals(mut interrupt: Signal, mut terminate: Signal, stop: Stop) {
-    loop {
-        let received = tokio::select! {
-            got = interrupt.recv() => got,
-            got = terminate.recv() => got,
-        };
-        if received.is_none() {
-            return;
-        }
-        stop.send_modify(|asked| *asked += 1);
-        if *stop.borrow() == 1 {
-            output::note(format_args!(
-                "Stopping: finishing the requests in flight (up to {}s; Ctrl-C again stops now)",
-                GRACE.as_secs()
-            ));
-        }
-    }
+/// What the first Ctrl-C or SIGTERM says to a receiver's person.
+pub(super) fn stopping() {
+    output::note(format_args!(
+        "Stopping: finishing the requests in flight (up to {}s; Ctrl-C again stops now)",
+        GRACE.as_secs()
+    ));
 }
 
 /// Takes every report off the queue: tags it, counts it, records it, and
