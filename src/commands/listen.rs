@@ -7,7 +7,9 @@
 //! runtime, a batch (every request waiting) in one write, and are never
 //! dropped: a request is acknowledged to the receiver, and so answered, only
 //! once its line is written whole; a failed write answers 503 and stops the
-//! listener. A writer that cannot keep up slows the answers instead. Pretty
+//! listener. A writer that cannot keep up slows the answers instead; one that
+//! takes nothing for `recorder::STALL` (a FIFO nobody reads) fails as a write
+//! does, so the receiver never hangs on its record. Pretty
 //! blocks go to a terminal thread through a small queue that drops (and
 //! counts) blocks when it is full, so a slow or paused terminal never delays a
 //! sender.
@@ -290,7 +292,7 @@ impl Consumer {
             while let Ok(handoff) = queue.try_recv() {
                 batch.push(handoff);
             }
-            self.take(&mut batch);
+            self.take(&mut batch).await;
             if self.recorder.failed() {
                 self.stop.send_modify(|asked| *asked = (*asked).max(1));
             }
@@ -300,13 +302,13 @@ impl Consumer {
 
     /// Records a batch, acknowledges each request (done when its line is
     /// written whole), then counts and shows them as answered.
-    fn take(&mut self, batch: &mut Vec<Handoff>) {
+    async fn take(&mut self, batch: &mut Vec<Handoff>) {
         for handoff in batch.iter() {
             if let Report::Request(exchange) = &handoff.report {
                 self.recorder.add(exchange);
             }
         }
-        let mut kept = self.recorder.commit();
+        let mut kept = self.recorder.commit().await;
         for Handoff { mut report, ack } in batch.drain(..) {
             let tags = match &mut report {
                 Report::Request(exchange) => {
