@@ -1,6 +1,6 @@
 //! Typed errors and the one map from a command's result to the exit codes of
 //! CLI.md: 0 success, 1 the thing checked is wrong, 2 usage or input error,
-//! 3 could not reach it.
+//! 3 could not reach it; and 130, the shell's code for a run Ctrl-C cut short.
 
 use std::fmt;
 
@@ -11,6 +11,9 @@ pub enum Outcome {
     Success,
     /// The verdict is printed and something checked is wrong (exit 1).
     Failure,
+    /// Stopped by Ctrl-C or SIGTERM before the end, with what ran reported
+    /// (exit 130, as a shell expects of an interrupted program).
+    Interrupted,
 }
 
 impl Outcome {
@@ -117,6 +120,7 @@ pub fn exit_code(result: &Result<Outcome>) -> u8 {
     match result {
         Ok(Outcome::Success) => 0,
         Ok(Outcome::Failure) => 1,
+        Ok(Outcome::Interrupted) => 130,
         Err(err) => match err.kind {
             Kind::ClosedPipe => 0,
             Kind::Failed => 1,
@@ -134,6 +138,7 @@ mod tests {
     fn exit_codes_follow_the_contract() {
         assert_eq!(exit_code(&Ok(Outcome::Success)), 0);
         assert_eq!(exit_code(&Ok(Outcome::Failure)), 1);
+        assert_eq!(exit_code(&Ok(Outcome::Interrupted)), 130);
         assert_eq!(exit_code(&Err(Error::failed("x"))), 1);
         assert_eq!(exit_code(&Err(Error::input("x"))), 2);
         assert_eq!(exit_code(&Err(Error::unreachable("x"))), 3);

@@ -31,6 +31,8 @@ mod ingest;
 mod ingest_faults;
 #[path = "cli/input_files.rs"]
 mod input_files;
+#[path = "cli/interrupt.rs"]
+mod interrupt;
 #[path = "cli/listen.rs"]
 mod listen;
 #[path = "cli/listen_record.rs"]

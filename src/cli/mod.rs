@@ -128,7 +128,7 @@ pub use store::{
                   Secrets come from WM_HOOKS_SECRET or --secret-file; the API key from \
                   WM_HOOKS_API_KEY.\n\n\
                   Exit codes: 0 success, 1 the thing checked is wrong, 2 usage or input error, \
-                  3 could not reach it.",
+                  3 could not reach it, 130 interrupted (Ctrl-C or SIGTERM).",
     propagate_version = true,
     arg_required_else_help = true
 )]

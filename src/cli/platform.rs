@@ -45,7 +45,9 @@ pub struct ConnectionArgs {
                        including an endpoint that accepted the connection but did not answer \
                        within the budget (too slow); 2 bad input; 3 the endpoint could not be \
                        connected to in time (refused, DNS failure, no TCP or TLS connection \
-                       within the budget).", "\n\n", examples!(send_test))
+                       within the budget); 130 interrupted by Ctrl-C or SIGTERM, which sends \
+                       nothing more, lets the requests in flight finish (a second Ctrl-C cuts \
+                       them) and prints the summary of what ran.", "\n\n", examples!(send_test))
 )]
 pub struct SendTestArgs {
     /// The events to send (all: one of each) [default: message.received]
@@ -243,7 +245,9 @@ pub struct VerifyArgs {
                        inconclusive, including an endpoint that accepted the connection but did \
                        not answer within the budget (too slow); 2 bad input; 3 the endpoint \
                        could not be connected to in time (refused, DNS failure, no TCP or TLS \
-                       connection within the budget).",
+                       connection within the budget); 130 interrupted by Ctrl-C or SIGTERM, \
+                       which lets the check in flight finish (a second Ctrl-C cuts it), marks \
+                       the rest not run and writes the whole report.",
         "\n\n",
         examples!(check)
     )

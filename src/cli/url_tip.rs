@@ -2,8 +2,9 @@
 //! by a flag and a newcomer gives it otherwise: a bare URL (`wm-hooks verify
 //! URL`, as curl and most HTTP tools take it), the other command's URL flag
 //! (`send-test --url`, `check --to`: clap would suggest `-- --url` or
-//! `--verify-token-file`), or a bare payload file or signature (`wm-hooks
-//! sign body.txt`). Clap's own message stays; the tip is added under it, the
+//! `--verify-token-file`), a URL given to a flag that takes something else
+//! (`verify --timeout URL`, its duration forgotten), or a bare payload file or
+//! signature (`wm-hooks sign body.txt`). Clap's own message stays; the tip is added under it, the
 //! way clap adds its own "a similar argument exists".
 
 use std::ffi::OsString;
@@ -14,13 +15,16 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use super::Cli;
 
 /// `error` with a tip naming the flag that takes what clap refused, when it
-/// looks like a URL, a URL flag of another command, or (for `sign` and
+/// looks like a URL (given bare, or to a flag that takes something else), a
+/// URL flag of another command, or (for `sign` and
 /// `verify-signature`) a payload file or a signature, and the command (the
 /// first of `args` that names one) has such a flag.
 pub fn with_url_tip(mut error: clap::Error, args: &[OsString]) -> clap::Error {
     let refused = match error.kind() {
         ErrorKind::UnknownArgument => error.get(ContextKind::InvalidArg),
-        ErrorKind::InvalidValue => error.get(ContextKind::InvalidValue),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            error.get(ContextKind::InvalidValue)
+        }
         _ => None,
     };
     let Some(ContextValue::String(refused)) = refused else {
@@ -66,10 +70,30 @@ pub fn with_url_tip(mut error: clap::Error, args: &[OsString]) -> clap::Error {
     let Some(flag) = url_flag(command) else {
         return error;
     };
-    with_tip(
-        error,
-        format!("this command takes the URL by a flag: {flag} URL"),
-    )
+    let tip = match error.get(ContextKind::InvalidArg) {
+        // `--timeout <DURATION>`: a flag given the URL in place of its value.
+        Some(ContextValue::String(arg)) if arg.starts_with("--") => {
+            let (name, value) = arg.split_once(' ').unwrap_or((arg, ""));
+            if name == flag {
+                return error;
+            }
+            format!(
+                "{name} takes {}; the URL goes to {flag} URL",
+                taken(value.trim_start_matches('<').trim_end_matches('>'))
+            )
+        }
+        _ => format!("this command takes the URL by a flag: {flag} URL"),
+    };
+    with_tip(error, tip)
+}
+
+/// What a flag with this value name takes, in words.
+fn taken(value_name: &str) -> String {
+    match value_name {
+        "DURATION" => "a duration such as 10s".to_string(),
+        "N" => "a number".to_string(),
+        other => format!("{other}, not a URL"),
+    }
 }
 
 /// `error` with `tip` after the tips it has.
@@ -191,10 +215,38 @@ mod tests {
             &["wm-hooks", "verify", "nonsense"][..],
             &["wm-hooks", "send-test", "message.nope"],
             &["wm-hooks", "ingest", "http://h/w"],
-            &["wm-hooks", "verify", "--timeout", "http://h/w"],
+            &["wm-hooks", "ingest", "--read-timeout", "http://h/w"],
+            &["wm-hooks", "verify", "--timeout", "10"],
         ] {
             let shown = error_of(args);
             assert!(!shown.contains("takes the URL"), "{args:?}: {shown}");
+        }
+    }
+
+    #[test]
+    fn a_url_given_to_another_flag_names_what_that_flag_takes() {
+        for (args, tip) in [
+            (
+                &["wm-hooks", "verify", "--timeout", "http://127.0.0.1:3000/w"][..],
+                "--timeout takes a duration such as 10s; the URL goes to --url URL",
+            ),
+            (
+                &["wm-hooks", "check", "--timeout=https://h/w"],
+                "--timeout takes a duration such as 10s; the URL goes to --url URL",
+            ),
+            (
+                &["wm-hooks", "send-test", "--count", "http://h/w"],
+                "--count takes a number; the URL goes to --to URL",
+            ),
+            (
+                &["wm-hooks", "send-test", "--signature", "http://h/w"],
+                "--signature takes KIND, not a URL; the URL goes to --to URL",
+            ),
+        ] {
+            let shown = error_of(args);
+            assert!(shown.contains(&format!("tip: {tip}")), "{args:?}: {shown}");
+            assert!(shown.starts_with("error: invalid value "), "{shown}");
+            assert!(!shown.contains("takes the URL by a flag"), "{shown}");
         }
     }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::{Signals, Stop};
 use crate::cli::CheckArgs;
 use crate::error::{Error, Kind, Outcome, Result};
 use crate::output;
@@ -77,13 +78,33 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         Ok(())
     };
     let start = Instant::now();
-    let findings = super::block_on(conformance::run(
-        client, endpoint, profile, &secret, token, header, &headers, &checks, &mut show,
-    ));
+    let findings = super::block_on(async {
+        let signals = Signals::install()?;
+        let stop: Stop = Arc::new(tokio::sync::watch::Sender::new(0));
+        let signals = signals.watch(Arc::clone(&stop), || {
+            output::note("Stopping: finishing the check in flight (Ctrl-C again stops now)")
+        });
+        let run = conformance::run(
+            client,
+            endpoint,
+            profile,
+            &secret,
+            token,
+            header,
+            &headers,
+            &checks,
+            &mut show,
+            stop.subscribe(),
+        )
+        .await;
+        signals.abort();
+        run
+    });
     let elapsed = start.elapsed();
     let conformance::Run {
         findings,
         root_cause,
+        interrupted,
     } = match findings {
         Ok(run) => run,
         Err(err) => {
@@ -98,9 +119,11 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
             return Err(err);
         }
     };
-    let verdict = verdict(&findings, elapsed);
+    let verdict = verdict(&findings, elapsed, interrupted);
     let lines: Vec<Check> = findings.iter().map(|f| f.check.clone()).collect();
-    let summary = Summary::of(&lines, &url, elapsed).with_root_cause(root_cause.clone());
+    let summary = Summary::of(&lines, &url, elapsed)
+        .with_root_cause(root_cause.clone())
+        .interrupted(interrupted);
     if json {
         output::println(summary.json())?;
         output::note(verdict);
@@ -120,6 +143,9 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         let cases: Vec<Case> = findings.iter().map(Case::from).collect();
         junit.write(&junit_xml(&url, &cases, elapsed))?;
     }
+    if interrupted {
+        return Ok(Outcome::Interrupted);
+    }
     Ok(Outcome::from_passed(summary.passed()))
 }
 
@@ -133,8 +159,9 @@ fn list(checks: &[&Spec]) -> Result<Outcome> {
 }
 
 /// The last line: how many required checks passed, which failed, which
-/// proved nothing, and how many were not sent.
-fn verdict(findings: &[Finding], elapsed: Duration) -> String {
+/// proved nothing, and how many were not sent (and why: a silent endpoint,
+/// or a stop asked for).
+fn verdict(findings: &[Finding], elapsed: Duration, interrupted: bool) -> String {
     let required = findings.iter().filter(|f| f.spec.required).count();
     let named = |verdict: Verdict| -> Vec<&str> {
         findings
@@ -162,7 +189,11 @@ fn verdict(findings: &[Finding], elapsed: Duration) -> String {
         }
     }
     if not_run > 0 {
-        let _ = write!(line, "; {not_run} not run (the endpoint stopped answering)");
+        let why = match interrupted {
+            true => "interrupted",
+            false => "the endpoint stopped answering",
+        };
+        let _ = write!(line, "; {not_run} not run ({why})");
     }
     line
 }

@@ -17,12 +17,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::signal::unix::SignalKind;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-use super::listen::{self, GRACE, QUEUE, Stop};
+use super::listen::{self, GRACE, QUEUE};
 use super::store_watch::{self, Outage, Seen};
+use super::{Signals, Stop};
 use crate::cli::IngestArgs;
 use crate::contract::dedup::store_key_of;
 use crate::contract::record::{headers_base64_json, headers_json};
@@ -80,8 +80,7 @@ pub fn run(args: IngestArgs) -> Result<Outcome> {
 }
 
 async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Result<Outcome> {
-    let interrupt = listen::install(SignalKind::interrupt())?;
-    let terminate = listen::install(SignalKind::terminate())?;
+    let signals = Signals::install()?;
     // Inside the runtime: the Redis client's connection task needs one.
     let store = Arc::new(store::open(&url, store::redis::DEFAULT_GROUP)?);
     let server = server::bind(config).await?;
@@ -154,11 +153,7 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
         stop: Arc::clone(&stop),
     };
     let front = tokio::spawn(front.run(queue));
-    let signals = tokio::spawn(listen::watch_signals(
-        interrupt,
-        terminate,
-        Arc::clone(&stop),
-    ));
+    let signals = signals.watch(Arc::clone(&stop), listen::stopping);
     let stats = server.run(handoffs, stop.subscribe()).await;
     signals.abort();
     if let Some(task) = metrics_task {

@@ -7,7 +7,9 @@
 //! runtime, a batch (every request waiting) in one write, and are never
 //! dropped: a request is acknowledged to the receiver, and so answered, only
 //! once its line is written whole; a failed write answers 503 and stops the
-//! listener. A writer that cannot keep up slows the answers instead. Pretty
+//! listener. A writer that cannot keep up slows the answers instead; one that
+//! takes nothing for `recorder::STALL` (a FIFO nobody reads) fails as a write
+//! does, so the receiver never hangs on its record. Pretty
 //! blocks go to a terminal thread through a small queue that drops (and
 //! counts) blocks when it is full, so a slow or paused terminal never delays a
 //! sender.
@@ -32,9 +34,9 @@ use std::time::Duration;
 
 use colored::Colorize;
 use hyper::StatusCode;
-use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
+use super::{Signals, Stop};
 use crate::cli::ListenArgs;
 use crate::contract::dedup::{Seen, Tag};
 use crate::contract::profile::Profile;
@@ -56,9 +58,6 @@ const TERMINAL_QUEUE: usize = 256;
 pub(super) const GRACE: Duration = Duration::from_secs(5);
 /// How long the summary waits for the terminal to take the last blocks.
 const TERMINAL_DRAIN: Duration = Duration::from_secs(2);
-
-/// A stop asked for: by a signal, or by a reader that went away.
-pub(super) type Stop = Arc<watch::Sender<u32>>;
 
 pub fn run(args: ListenArgs) -> Result<Outcome> {
     let profile = super::profile(&args.receiver.profile)?;
@@ -112,10 +111,7 @@ async fn listen(
     record: Option<(File, u64)>,
     origin: Origin,
 ) -> Result<Outcome> {
-    // Installed before the first line, so a script that signals as soon as it
-    // reads it gets a clean stop and not the default death.
-    let interrupt = install(SignalKind::interrupt())?;
-    let terminate = install(SignalKind::terminate())?;
+    let signals = Signals::install()?;
     let asked_connections = config.max_connections;
     let server = server::bind(config).await?;
     let config = server.config();
@@ -163,7 +159,7 @@ async fn listen(
         stop: Arc::clone(&stop),
     };
     let consumer = tokio::spawn(consumer.run(queue));
-    let signals = tokio::spawn(watch_signals(interrupt, terminate, Arc::clone(&stop)));
+    let signals = signals.watch(Arc::clone(&stop), stopping);
 
     let stats = server.run(reports, stop.subscribe()).await;
     signals.abort();
@@ -268,28 +264,12 @@ fn forward(url: &str, args: &ListenArgs, secret: &Secret) -> Result<Forward> {
     })
 }
 
-pub(super) fn install(kind: SignalKind) -> Result<Signal> {
-    signal(kind).map_err(|e| Error::failed(format!("cannot handle signals: {e}")))
-}
-
-/// The first Ctrl-C or SIGTERM stops gracefully; the next one stops at once.
-pub(super) async fn watch_signals(mut interrupt: Signal, mut terminate: Signal, stop: Stop) {
-    loop {
-        let received = tokio::select! {
-            got = interrupt.recv() => got,
-            got = terminate.recv() => got,
-        };
-        if received.is_none() {
-            return;
-        }
-        stop.send_modify(|asked| *asked += 1);
-        if *stop.borrow() == 1 {
-            output::note(format_args!(
-                "Stopping: finishing the requests in flight (up to {}s; Ctrl-C again stops now)",
-                GRACE.as_secs()
-            ));
-        }
-    }
+/// What the first Ctrl-C or SIGTERM says to a receiver's person.
+pub(super) fn stopping() {
+    output::note(format_args!(
+        "Stopping: finishing the requests in flight (up to {}s; Ctrl-C again stops now)",
+        GRACE.as_secs()
+    ));
 }
 
 /// Takes every report off the queue: tags it, counts it, records it, and
@@ -312,7 +292,7 @@ impl Consumer {
             while let Ok(handoff) = queue.try_recv() {
                 batch.push(handoff);
             }
-            self.take(&mut batch);
+            self.take(&mut batch).await;
             if self.recorder.failed() {
                 self.stop.send_modify(|asked| *asked = (*asked).max(1));
             }
@@ -322,13 +302,13 @@ impl Consumer {
 
     /// Records a batch, acknowledges each request (done when its line is
     /// written whole), then counts and shows them as answered.
-    fn take(&mut self, batch: &mut Vec<Handoff>) {
+    async fn take(&mut self, batch: &mut Vec<Handoff>) {
         for handoff in batch.iter() {
             if let Report::Request(exchange) = &handoff.report {
                 self.recorder.add(exchange);
             }
         }
-        let mut kept = self.recorder.commit();
+        let mut kept = self.recorder.commit().await;
         for Handoff { mut report, ack } in batch.drain(..) {
             let tags = match &mut report {
                 Report::Request(exchange) => {

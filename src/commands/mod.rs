@@ -18,6 +18,7 @@ pub mod verify_signature;
 use std::sync::Arc;
 
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use tokio::signal::unix::{Signal, SignalKind, signal};
 
 use crate::cli::{Command, ConnectionArgs, ProfileArgs, SampleArgs, SecretArgs, VerifyTokenArgs};
 use crate::contract::events::EventKind;
@@ -59,6 +60,54 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .build()
         .expect("a tokio runtime starts")
         .block_on(future)
+}
+
+/// A stop asked for, counted: by a signal (see [`Signals`]), or by a reader
+/// that went away. 1 stops gracefully, 2 stops now.
+type Stop = Arc<tokio::sync::watch::Sender<u32>>;
+
+/// Ctrl-C and SIGTERM, caught: installed before a command's first line, so a
+/// script that signals as soon as it reads it gets a clean stop and not the
+/// default death. Needs the runtime of [`block_on`].
+struct Signals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl Signals {
+    fn install() -> Result<Signals> {
+        let install =
+            |kind| signal(kind).map_err(|e| Error::failed(format!("cannot handle signals: {e}")));
+        Ok(Signals {
+            interrupt: install(SignalKind::interrupt())?,
+            terminate: install(SignalKind::terminate())?,
+        })
+    }
+
+    /// Counts every signal into `stop` until aborted: the first asks for a
+    /// graceful stop, and `stopping` says so to the person; the next one for
+    /// a stop now.
+    fn watch(
+        mut self,
+        stop: Stop,
+        stopping: impl Fn() + Send + 'static,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                let received = tokio::select! {
+                    got = self.interrupt.recv() => got,
+                    got = self.terminate.recv() => got,
+                };
+                if received.is_none() {
+                    return;
+                }
+                stop.send_modify(|asked| *asked += 1);
+                if *stop.borrow() == 1 {
+                    stopping();
+                }
+            }
+        })
+    }
 }
 
 /// The webhook secret from `--secret-file`, `--secret` or `WM_HOOKS_SECRET`

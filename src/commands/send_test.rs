@@ -11,6 +11,7 @@ use std::time::SystemTime;
 use hyper::header::{self, HeaderName};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::{Signals, Stop};
 use crate::cli::{EventChoice, SendTestArgs};
 use crate::contract::events::EventKind;
 use crate::contract::profile::Profile;
@@ -110,25 +111,48 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
         expect: plan.expect,
         bar: bar.clone(),
     };
-    let stats = super::block_on(delivery::run(
-        client,
-        endpoint.clone(),
-        signer,
-        source,
-        plan,
-        Box::new(move |report| printer.report(report)),
-    ));
+    let stopping_bar = bar.clone();
+    let stats = super::block_on(async {
+        let signals = Signals::install()?;
+        let stop: Stop = Arc::new(tokio::sync::watch::Sender::new(0));
+        let signals = signals.watch(Arc::clone(&stop), move || {
+            stopping_bar.suspend(|| {
+                output::note(
+                    "Stopping: sending nothing more, finishing the requests in flight \
+                     (Ctrl-C again stops now)",
+                )
+            })
+        });
+        let stats = delivery::run(
+            client,
+            endpoint.clone(),
+            signer,
+            source,
+            plan,
+            Box::new(move |report| printer.report(report)),
+            stop.subscribe(),
+        )
+        .await;
+        signals.abort();
+        stats
+    });
     bar.finish_and_clear();
     let stats = stats?;
     let root_cause = root_cause(&stats, &args, &header, &endpoint, secret.as_ref());
     if args.json {
         let summary = Summary::new(
             stats.failed_deliveries == 0 && !stats.never_reached(),
-            [stats.passed, stats.failed_deliveries, 0, 0],
+            [
+                stats.passed,
+                stats.failed_deliveries,
+                0,
+                deliveries - stats.finished(),
+            ],
             &endpoint.shown(),
             stats.elapsed,
         )
-        .with_root_cause(root_cause.clone());
+        .with_root_cause(root_cause.clone())
+        .interrupted(stats.interrupted);
         output::println(summary.json())?;
     }
     conclude(
@@ -200,6 +224,17 @@ fn conclude(
             output::mark(false)
         ))?;
     }
+    if stats.interrupted {
+        // What ran is shown above; what did not is counted, and the hints
+        // still say what the answers showed.
+        line(format!(
+            "interrupted: {} of {} not sent or cut in flight",
+            deliveries - stats.finished(),
+            output::plural(deliveries, "delivery", "deliveries"),
+        ))?;
+        hints(stats, header);
+        return Ok(Outcome::Interrupted);
+    }
     if stats.never_reached() {
         let failure = stats
             .first_failure
@@ -207,6 +242,12 @@ fn conclude(
             .expect("an unreachable run saw a failure");
         return Err(failure.to_error(endpoint));
     }
+    hints(stats, header);
+    Ok(Outcome::from_passed(stats.failed_deliveries == 0))
+}
+
+/// One hint for each kind of problem seen.
+fn hints(stats: &Stats, header: &HeaderName) {
     let mut hints: Vec<String> = Vec::new();
     for (problem, _) in &stats.problems {
         let hint = problem.hint(header);
@@ -215,7 +256,6 @@ fn conclude(
             hints.push(hint);
         }
     }
-    Ok(Outcome::from_passed(stats.failed_deliveries == 0))
 }
 
 /// The bodies to send, from the flags.

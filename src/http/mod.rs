@@ -3,7 +3,8 @@
 //! [`client`], the reqwest setup for the StartMessaging API and for apps;
 //! [`tls`], the receiver's own HTTPS for `ingest`; [`metrics`], its Prometheus
 //! counts and health check. Also
-//! the two ways every side shows a header name and a status to a person.
+//! the two ways every side shows a header name and a status to a person, and
+//! the stop counter every long-running side watches.
 
 use hyper::StatusCode;
 use hyper::header::HeaderName;
@@ -13,6 +14,14 @@ pub mod metrics;
 pub mod sender;
 pub mod server;
 pub mod tls;
+
+/// Resolves once a stop was asked for `times` times (or can no longer be
+/// asked). The commands count each Ctrl-C or SIGTERM into one
+/// `watch::Sender<u32>`: the first asks for a graceful stop (nothing new is
+/// started, what is in flight finishes), the second for a stop now.
+pub async fn stop_requested(stop: &mut tokio::sync::watch::Receiver<u32>, times: u32) {
+    let _ = stop.wait_for(|asked| *asked >= times).await;
+}
 
 /// `x-signature-256` → `X-Signature-256`: a header's name as it goes on the
 /// wire (the connections write title case), for showing it to a person.

@@ -222,6 +222,10 @@ pub struct Summary {
     pub inconclusive: u64,
     pub skipped: u64,
     pub root_cause: Option<String>,
+    /// Present (`true`) only when Ctrl-C or SIGTERM cut the run short: the
+    /// `skipped` lines were not run, and `result` judges only what ran.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     pub url: String,
     pub elapsed_ms: f64,
 }
@@ -255,6 +259,7 @@ impl Summary {
             inconclusive,
             skipped,
             root_cause: None,
+            interrupted: false,
             url: url.to_string(),
             elapsed_ms: round_ms(millis(elapsed)),
         }
@@ -262,6 +267,11 @@ impl Summary {
 
     pub fn with_root_cause(mut self, root_cause: Option<String>) -> Summary {
         self.root_cause = root_cause;
+        self
+    }
+
+    pub fn interrupted(mut self, interrupted: bool) -> Summary {
+        self.interrupted = interrupted;
         self
     }
 

@@ -3,8 +3,9 @@
 //! `listen`), a 422 naming the header it wanted (pywa on FastAPI), a 400 to
 //! every body, a keep-alive connection dropped after each answer (uvicorn
 //! after a handler error), a receiver that needs a header (octokit's
-//! X-GitHub-Event), POSTs routed nowhere; hints chosen from the answer; and
-//! `-v` showing the exchange with the secret masked.
+//! X-GitHub-Event), POSTs routed nowhere, an answer given before the body was
+//! read and cut short by the reset that follows; hints chosen from the answer;
+//! and `-v` showing the exchange with the secret masked.
 
 use serde_json::Value;
 
@@ -498,4 +499,55 @@ fn verbose_shows_the_exchange_with_the_secret_masked() {
     let stderr = stderr_of(&out);
     assert_eq!(stderr.matches("> GET ").count(), 3, "{stderr}");
     assert!(!stderr.contains(SECRET), "{stderr}");
+}
+
+/// A receiver on a raw socket that answers `head` as soon as a request's head
+/// has come, without reading its body, and closes 300 ms later: the body left
+/// unread makes the close a reset, which cuts its answer short.
+fn answers_before_reading_the_body(head: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}{PATH}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut seen = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let _ = stream.write_all(head.as_bytes());
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+    });
+    url
+}
+
+#[test]
+fn an_answer_before_the_body_was_read_is_the_verdict_not_a_crash() {
+    for (head, got, hint) in [
+        (
+            "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 64\r\n\r\ntoo large",
+            "413 Payload Too Large, then the connection was reset before the rest of the answer",
+            "raise its body-size limit",
+        ),
+        (
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 64\r\n\r\nnot found",
+            "404 Not Found, then the connection was reset before the rest of the answer",
+            "nothing handles POST on this path",
+        ),
+    ] {
+        let url = answers_before_reading_the_body(head);
+        let (code, lines) = run_json(check(&url).args(["--only", "tolerance.large-body"]));
+        assert_eq!(code, 1);
+        let line = &lines[0];
+        assert_eq!(line["result"], "fail", "{line}");
+        assert!(line["got"].as_str().unwrap().starts_with(got), "{line}");
+        let shown_hint = line["hint"].as_str().unwrap();
+        assert!(shown_hint.contains(hint), "{line}");
+        assert!(!shown_hint.contains("crash"), "{line}");
+    }
 }

@@ -2,7 +2,8 @@
 //! 64 KiB tmpfs, mounted when the tests run as root, as CI does) a request is
 //! answered 2xx only when its line is written whole, every other one gets 503,
 //! the file is left holding whole lines only, and a torn last line left by an
-//! earlier run is repaired when the file is opened again.
+//! earlier run is repaired when the file is opened again; a FIFO nobody reads
+//! stops listen rather than hang it.
 
 use std::path::Path;
 
@@ -21,6 +22,13 @@ fn bodies(n: usize) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The one `error:` line of a stopped listener's stderr.
+fn only_error(stderr: &str) -> &str {
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    errors[0]
 }
 
 /// Checks a record file against the answers: whole lines only, one for every
@@ -67,17 +75,8 @@ fn a_full_disk_answers_503_and_leaves_whole_lines() {
     let answers = post_signed_concurrently(&listener.url, bodies(300), 16);
     let stopped = listener.stop();
     assert_eq!(stopped.code, Some(1), "{}", stopped.stderr);
-    let errors: Vec<&str> = stopped
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect();
-    assert_eq!(errors.len(), 1, "{}", stopped.stderr);
-    assert!(
-        errors[0].contains("cannot write to the record file"),
-        "{}",
-        errors[0]
-    );
+    let error = only_error(&stopped.stderr);
+    assert!(error.contains("cannot write to the record file"), "{error}");
     holds_exactly_the_answered(&file, &answers);
     assert!(
         stopped.stderr.contains("answered 503: not recorded"),
@@ -171,4 +170,45 @@ fn json_into_a_closed_pipe_answers_503_and_exits_1() {
         "{}",
         stopped.stderr
     );
+}
+
+#[test]
+fn a_fifo_that_stops_being_read_stops_listen_instead_of_hanging_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("record.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let listener = Listener::start(&["--record", fifo.to_str().unwrap()]);
+    // A reader that opens the FIFO, reads the first line's start, then stops
+    // reading while it holds the FIFO open (a `tail -f` that was paused).
+    let mut reader = std::fs::File::open(&fifo).unwrap();
+    let first = post_signed(&listener.url, &bodies(1)[0]);
+    assert_eq!(first.status, 200);
+    let mut start = [0u8; 100];
+    std::io::Read::read_exact(&mut reader, &mut start).unwrap();
+    // 300 KiB of lines: far more than the pipe holds.
+    let answers = post_signed_concurrently(&listener.url, bodies(300), 8);
+    assert!(
+        answers
+            .iter()
+            .all(|(_, status)| matches!(status, Some(200 | 503) | None)),
+        "{:?}",
+        answers.iter().map(|(_, s)| s).collect::<Vec<_>>()
+    );
+    assert!(
+        answers.iter().any(|(_, status)| *status == Some(503)),
+        "what did not fit in the pipe is answered 503, not dropped"
+    );
+    let stopped = listener.stop();
+    assert_eq!(stopped.code, Some(1), "{}", stopped.stderr);
+    let error = only_error(&stopped.stderr);
+    assert!(
+        error.contains("stopped accepting writes: nothing was taken for 5s"),
+        "{error}"
+    );
+    assert!(stopped.stderr.contains("hint: keep the program reading it"));
+    drop(reader);
 }

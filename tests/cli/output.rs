@@ -99,9 +99,20 @@ fn version_and_help_exit_0() {
 
 #[test]
 fn a_bare_url_is_a_usage_error_with_the_flag_that_takes_it() {
-    for (args, flag) in [
-        (&["verify", "http://127.0.0.1:9/w"][..], "--url URL"),
-        (&["send-test", "http://127.0.0.1:9/w"], "--to URL"),
+    for (args, tip) in [
+        (
+            &["verify", "http://127.0.0.1:9/w"][..],
+            "this command takes the URL by a flag: --url URL",
+        ),
+        (
+            &["send-test", "http://127.0.0.1:9/w"],
+            "this command takes the URL by a flag: --to URL",
+        ),
+        // The duration forgotten: the URL went to --timeout.
+        (
+            &["verify", "--timeout", "http://127.0.0.1:9/w"],
+            "--timeout takes a duration such as 10s; the URL goes to --url URL",
+        ),
     ] {
         wm_hooks()
             .args(args)
@@ -109,9 +120,7 @@ fn a_bare_url_is_a_usage_error_with_the_flag_that_takes_it() {
             .assert()
             .code(2)
             .stderr(predicate::str::starts_with("error: "))
-            .stderr(predicate::str::contains(format!(
-                "tip: this command takes the URL by a flag: {flag}"
-            )));
+            .stderr(predicate::str::contains(format!("tip: {tip}")));
     }
 }
 

@@ -91,7 +91,42 @@ impl Listener {
         Listener::command(args, env, Stdout::Read)
     }
 
+    /// A one-shot `wm-hooks ARGS` (`send-test`, `check`) in a cleaned
+    /// environment plus `env`, running, its output gathered: for a test that
+    /// signals it mid-run. No banner is awaited, and [`Listener::url`] is empty.
+    pub fn sender(args: &[&str], env: &[(&str, &str)]) -> Listener {
+        Listener::process(args, env, Stdout::Read)
+    }
+
     fn command(args: &[&str], env: &[(&str, &str)], out: Stdout) -> Listener {
+        let mut listener = Listener::process(args, env, out);
+        // Under --quiet the banner is the first line alone.
+        let quiet = args.iter().any(|a| matches!(*a, "-q" | "--quiet"));
+        let first = listener.banner(quiet);
+        if args.first() == Some(&"deliver") {
+            assert!(
+                first.starts_with("Delivering from "),
+                "the first stderr line is {first:?}"
+            );
+            return listener;
+        }
+        listener.url = first
+            .strip_prefix("Listening on ")
+            .unwrap_or_else(|| panic!("the first stderr line is {first:?}"))
+            .to_string();
+        let authority = listener
+            .url
+            .split("://")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap();
+        listener.addr = authority.parse().expect("host:port in the first line");
+        listener
+    }
+
+    fn process(args: &[&str], env: &[(&str, &str)], out: Stdout) -> Listener {
         let read_stdout = matches!(out, Stdout::Read);
         let close_stdout = matches!(out, Stdout::Closed);
         let stdout = match out {
@@ -121,7 +156,7 @@ impl Listener {
                 Arc::clone(&stdout),
             ));
         }
-        let mut listener = Listener {
+        Listener {
             child,
             url: String::new(),
             addr: "0.0.0.0:0".parse().unwrap(),
@@ -129,31 +164,7 @@ impl Listener {
             stderr,
             readers,
             args: args.join(" "),
-        };
-        // Under --quiet the banner is the first line alone.
-        let quiet = args.iter().any(|a| matches!(*a, "-q" | "--quiet"));
-        let first = listener.banner(quiet);
-        if args.first() == Some(&"deliver") {
-            assert!(
-                first.starts_with("Delivering from "),
-                "the first stderr line is {first:?}"
-            );
-            return listener;
         }
-        listener.url = first
-            .strip_prefix("Listening on ")
-            .unwrap_or_else(|| panic!("the first stderr line is {first:?}"))
-            .to_string();
-        let authority = listener
-            .url
-            .split("://")
-            .nth(1)
-            .unwrap()
-            .split('/')
-            .next()
-            .unwrap();
-        listener.addr = authority.parse().expect("host:port in the first line");
-        listener
     }
 
     /// Waits for the whole banner (to its [`BANNER_END`] line, or only the
@@ -230,7 +241,7 @@ impl Listener {
             }
             assert!(
                 Instant::now() < deadline,
-                "listen did not stop: {}",
+                "the process did not stop: {}",
                 self.stderr()
             );
             std::thread::sleep(Duration::from_millis(20));

@@ -6,26 +6,80 @@
 //! through leaves no torn line: the sink, when it is a regular file, is cut back
 //! to the end of the last whole line. A record file that already ends in a torn
 //! line (a crash, an older version) is repaired when it is opened.
+//!
+//! The writes happen on a thread of their own, so that a sink that blocks (a
+//! FIFO or a pipe whose reader stopped reading) never blocks the receiver: a
+//! sink that takes no byte for [`STALL`] fails like a write that fails, and
+//! the thread, still blocked in its write, is left behind.
 
 use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc as std_mpsc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 use crate::http::server::Exchange;
 
 /// How much of a file is read at a time while looking for its last newline.
 const REPAIR_CHUNK: usize = 64 * 1024;
+/// How long a sink may take no byte before it counts as failed: the platform's
+/// answer budget, after which a sender waiting on its line has given up anyway.
+pub const STALL: Duration = Duration::from_secs(5);
+/// The most one `write` call is given, so that a slow reader shows progress
+/// (a blocking pipe write returns only once all of it went in).
+const WRITE_CHUNK: usize = 256 * 1024;
 
 /// Where record lines go.
 pub struct Recorder {
-    sinks: Vec<Sink>,
+    /// `None` when there are no sinks, or once one has stalled.
+    writer: Option<Writer>,
     /// The lines of the batch being gathered.
     batch: Vec<u8>,
     /// Where each line of the batch ends in `batch`.
     ends: Vec<usize>,
     failure: Option<Error>,
+}
+
+/// The thread that owns the sinks, and what the receiver sees of its work.
+struct Writer {
+    jobs: std_mpsc::Sender<Job>,
+    thread: std::thread::JoinHandle<()>,
+    progress: Arc<Progress>,
+    /// What each sink is, for the error line, in write order.
+    names: Vec<Target>,
+}
+
+/// One batch to write, and where its result goes.
+struct Job {
+    batch: Vec<u8>,
+    ends: Vec<usize>,
+    done: oneshot::Sender<Written>,
+}
+
+/// A batch written: how much of it is whole in every sink, the error that
+/// stopped it, and the buffers to use again.
+struct Written {
+    whole: usize,
+    failure: Option<Error>,
+    batch: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+#[derive(Default)]
+struct Progress {
+    /// Bytes taken by the sinks so far: moving while a slow reader reads.
+    bytes: AtomicU64,
+    /// The sink being written to (its index in [`Writer::names`]).
+    sink: AtomicU64,
+    /// Set once the receiver gave up on a stalled write: the thread writes
+    /// nothing more.
+    abandoned: AtomicBool,
 }
 
 struct Sink {
@@ -34,6 +88,7 @@ struct Sink {
     what: Target,
 }
 
+#[derive(Clone)]
 enum Target {
     Stdout,
     File(String),
@@ -61,8 +116,12 @@ impl Recorder {
                 what: Target::File(path.display().to_string()),
             });
         }
+        let writer = match sinks.is_empty() {
+            true => None,
+            false => Some(Writer::start(sinks)?),
+        };
         Ok(Recorder {
-            sinks,
+            writer,
             batch: Vec::with_capacity(64 * 1024),
             ends: Vec::new(),
             failure: None,
@@ -75,7 +134,7 @@ impl Recorder {
 
     /// Adds the exchange's line to the batch.
     pub fn add(&mut self, exchange: &Exchange) {
-        if !self.sinks.is_empty() && !self.failed() {
+        if self.writer.is_some() && !self.failed() {
             exchange.record().write_line(&mut self.batch);
         }
         self.ends.push(self.batch.len());
@@ -84,30 +143,32 @@ impl Recorder {
     /// Writes the batch, one write per sink; how many of its lines (counted
     /// from the first added) are now written whole in every sink. After a
     /// failure that is none, ever again.
-    pub fn commit(&mut self) -> usize {
+    pub async fn commit(&mut self) -> usize {
         let lines = self.ends.len();
-        let kept = if self.failed() {
-            0
-        } else {
-            let mut whole = self.batch.len();
-            for sink in &mut self.sinks {
-                // A later sink gets only what every earlier sink took whole.
-                let batch = &self.batch[..whole];
-                let (written, result) = write_counted(&mut sink.file, batch);
-                if let Err(e) = result {
-                    let last = self.ends.iter().copied().take_while(|&end| end <= written);
-                    let boundary = last.last().unwrap_or(0);
-                    // Best effort: a pipe cannot be cut, and the error below is
-                    // what the user must see.
-                    let _ = cut_back(&mut sink.file, (written - boundary) as u64);
-                    whole = boundary;
-                    self.failure = Some(sink.error(e));
-                    if whole == 0 {
-                        break;
+        let kept = match (&self.writer, self.failed()) {
+            (Some(writer), false) => {
+                let batch = std::mem::take(&mut self.batch);
+                let ends = std::mem::take(&mut self.ends);
+                match writer.write(batch, ends).await {
+                    Ok(written) => {
+                        self.batch = written.batch;
+                        self.ends = written.ends;
+                        self.failure = written.failure;
+                        let whole = written.whole;
+                        self.ends.iter().take_while(|&&end| end <= whole).count()
+                    }
+                    Err(stalled) => {
+                        self.failure = Some(stalled);
+                        if let Some(writer) = self.writer.take() {
+                            writer.progress.abandoned.store(true, Ordering::Relaxed);
+                        }
+                        0
                     }
                 }
             }
-            self.ends.iter().take_while(|&&end| end <= whole).count()
+            // Nothing to write: every line is as written as it will be.
+            (None, false) => lines,
+            (_, true) => 0,
         };
         debug_assert!(kept <= lines);
         self.batch.clear();
@@ -117,34 +178,145 @@ impl Recorder {
 
     /// Syncs the record file; the error that stopped recording, if one did.
     pub fn finish(mut self) -> Option<Error> {
-        for sink in &self.sinks {
-            if matches!(sink.what, Target::File(_)) {
-                let _ = sink.file.sync_data();
-            }
+        if let Some(writer) = self.writer.take() {
+            // The thread syncs the file and ends once its queue is closed.
+            drop(writer.jobs);
+            let _ = writer.thread.join();
         }
         self.failure.take()
     }
 }
 
-impl Sink {
+impl Writer {
+    fn start(mut sinks: Vec<Sink>) -> Result<Writer> {
+        let (jobs, queue) = std_mpsc::channel::<Job>();
+        let progress = Arc::new(Progress::default());
+        let names = sinks.iter().map(|sink| sink.what.clone()).collect();
+        let shared = Arc::clone(&progress);
+        let thread = std::thread::Builder::new()
+            .name("record".into())
+            .spawn(move || {
+                for job in queue {
+                    let written = write_batch(&mut sinks, job.batch, job.ends, &shared);
+                    if shared.abandoned.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let _ = job.done.send(written);
+                }
+                for sink in &sinks {
+                    if matches!(sink.what, Target::File(_)) {
+                        let _ = sink.file.sync_data();
+                    }
+                }
+            })
+            .map_err(|e| Error::failed(format!("cannot start the record thread: {e}")))?;
+        Ok(Writer {
+            jobs,
+            thread,
+            progress,
+            names,
+        })
+    }
+
+    /// Hands the batch to the thread and waits for it while the sinks take
+    /// bytes; a sink that takes none for [`STALL`] is the error.
+    async fn write(&self, batch: Vec<u8>, ends: Vec<usize>) -> Result<Written> {
+        let (done, mut result) = oneshot::channel();
+        let gone = || Error::failed("the record thread stopped");
+        self.jobs
+            .send(Job { batch, ends, done })
+            .map_err(|_| gone())?;
+        let mut seen = self.progress.bytes.load(Ordering::Relaxed);
+        loop {
+            match tokio::time::timeout(STALL, &mut result).await {
+                Ok(written) => return written.map_err(|_| gone()),
+                Err(_) => {
+                    let now = self.progress.bytes.load(Ordering::Relaxed);
+                    if now == seen {
+                        let sink = self.progress.sink.load(Ordering::Relaxed) as usize;
+                        return Err(self.names[sink].stalled());
+                    }
+                    seen = now;
+                }
+            }
+        }
+    }
+}
+
+/// Writes a batch to each sink in turn; a later sink gets only what every
+/// earlier sink took whole.
+fn write_batch(
+    sinks: &mut [Sink],
+    batch: Vec<u8>,
+    ends: Vec<usize>,
+    progress: &Progress,
+) -> Written {
+    let mut whole = batch.len();
+    let mut failure = None;
+    for (n, sink) in sinks.iter_mut().enumerate() {
+        progress.sink.store(n as u64, Ordering::Relaxed);
+        let (written, result) = write_counted(&mut sink.file, &batch[..whole], progress);
+        if let Err(e) = result {
+            let last = ends.iter().copied().take_while(|&end| end <= written);
+            let boundary = last.last().unwrap_or(0);
+            // Best effort: a pipe cannot be cut, and the error below is
+            // what the user must see.
+            let _ = cut_back(&mut sink.file, (written - boundary) as u64);
+            whole = boundary;
+            failure = Some(sink.what.error(e));
+            if whole == 0 {
+                break;
+            }
+        }
+    }
+    Written {
+        whole,
+        failure,
+        batch,
+        ends,
+    }
+}
+
+impl Target {
     fn error(&self, e: io::Error) -> Error {
-        match &self.what {
+        match self {
             Target::Stdout => Error::stdout(e),
             Target::File(name) => {
                 Error::failed(format!("cannot write to the record file {name}: {e}"))
             }
         }
     }
+
+    /// A sink that took nothing for [`STALL`]: a FIFO or pipe nobody reads.
+    fn stalled(&self) -> Error {
+        let what = match self {
+            Target::Stdout => "stdout".to_string(),
+            Target::File(name) => format!("the record file {name}"),
+        };
+        Error::failed(format!(
+            "{what} stopped accepting writes: nothing was taken for {}s, so the receiver \
+             stopped rather than hold every answer",
+            STALL.as_secs()
+        ))
+        .with_hint("keep the program reading it reading, or record to a regular file")
+    }
 }
 
-/// Writes `bytes` with as many `write` calls as it takes: how many were
-/// written, and the error that stopped it.
-fn write_counted(file: &mut File, bytes: &[u8]) -> (usize, io::Result<()>) {
+/// Writes `bytes` with as many `write` calls as it takes, counting each one's
+/// bytes into `progress`: how many were written, and the error that stopped it.
+fn write_counted(file: &mut File, bytes: &[u8], progress: &Progress) -> (usize, io::Result<()>) {
     let mut written = 0;
     while written < bytes.len() {
-        match file.write(&bytes[written..]) {
+        if progress.abandoned.load(Ordering::Relaxed) {
+            return (written, Err(io::ErrorKind::TimedOut.into()));
+        }
+        let chunk = &bytes[written..bytes.len().min(written + WRITE_CHUNK)];
+        match file.write(chunk) {
             Ok(0) => return (written, Err(io::ErrorKind::WriteZero.into())),
-            Ok(n) => written += n,
+            Ok(n) => {
+                written += n;
+                progress.bytes.fetch_add(n as u64, Ordering::Relaxed);
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return (written, Err(e)),
         }

@@ -30,6 +30,11 @@ pub struct Answer {
     pub latency: Duration,
     /// What must not be shown of it: the client's secrets (see [`Answer::preview`]).
     pub redactor: Arc<Redactor>,
+    /// The connection failed after the status line came, before the rest of
+    /// the answer (as when a receiver answers 413 or 404 without reading a
+    /// large body, and its close resets the connection): the status is the
+    /// receiver's answer, what followed it may be missing.
+    pub cut_short: bool,
 }
 
 /// How much of a body a person is shown.
@@ -247,6 +252,11 @@ pub(super) fn tls_detail(err: &std::io::Error) -> String {
 /// why nothing did. Text from the network, unescaped.
 pub fn describe(result: &Result<Answer, Failure>) -> String {
     match result {
+        Ok(answer) if answer.cut_short => format!(
+            "{}, then the connection was reset before the rest of the answer (an answer \
+             given before the request's body was read)",
+            status_text(answer.status)
+        ),
         Ok(answer) if answer.body_len == 0 => format!("{}, empty body", status_text(answer.status)),
         // The newline most bodies end with would show as a literal `\n`.
         Ok(answer) => {
@@ -275,6 +285,7 @@ mod tests {
                 body_len: body.len() as u64,
                 latency: Duration::ZERO,
                 redactor: Arc::default(),
+                cut_short: false,
             })
         };
         assert_eq!(

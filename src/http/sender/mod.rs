@@ -455,7 +455,7 @@ impl Session {
                 if reused {
                     continue;
                 }
-                return Err(Failure::new(
+                return self.answered_before(Failure::new(
                     FailureKind::Closed,
                     "the connection closed before the request was sent",
                 ));
@@ -484,6 +484,8 @@ impl Session {
                             reused = false;
                             continue;
                         }
+                        // A new connection's first bytes are this request's answer.
+                        _ if !reused => return self.answered_before(failure),
                         _ => return Err(failure),
                     }
                 }
@@ -493,10 +495,20 @@ impl Session {
                 .get(header::CONNECTION)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
             let (parts, body) = response.into_parts();
-            let (body, body_len, whole) = read_body(body, &self.opening).await?;
-            if !keep_alive || !whole {
-                self.connection = None;
-            }
+            let (body, body_len, cut_short) = match read_body(body, &self.opening).await {
+                Ok((body, body_len, whole)) => {
+                    if !keep_alive || !whole {
+                        self.connection = None;
+                    }
+                    (body, body_len, false)
+                }
+                // The status came: it is the answer, whatever became of the rest.
+                Err(failure) if failure.kind == FailureKind::Closed => {
+                    self.connection = None;
+                    (Bytes::new(), 0, true)
+                }
+                Err(failure) => return Err(failure),
+            };
             return Ok(Answer {
                 status: parts.status,
                 headers: parts.headers,
@@ -504,7 +516,27 @@ impl Session {
                 body_len,
                 latency: Duration::ZERO,
                 redactor: Arc::default(),
+                cut_short,
             });
+        }
+    }
+
+    /// A new connection that closed (or was reset) before hyper had an
+    /// answer: when its first bytes are a status line, the receiver answered
+    /// (a 413 or 404 given before it read the body, whose close then reset
+    /// the connection), and that status is the answer, not a crash.
+    fn answered_before(&self, failure: Failure) -> Result<Answer, Failure> {
+        match (failure.kind, self.opening.status()) {
+            (FailureKind::Closed, Some(status)) => Ok(Answer {
+                status,
+                headers: HeaderMap::new(),
+                body: Bytes::new(),
+                body_len: 0,
+                latency: Duration::ZERO,
+                redactor: Arc::default(),
+                cut_short: true,
+            }),
+            _ => Err(failure),
         }
     }
 

@@ -35,6 +35,22 @@ impl Opening {
         })
     }
 
+    /// The status of the status line the first bytes begin with
+    /// (`HTTP/1.1 413 …`), if they do: the receiver answered, whatever
+    /// became of the connection after.
+    pub fn status(&self) -> Option<hyper::StatusCode> {
+        let first = self.bytes()?;
+        let version = first.get(..9)?;
+        if !(version.starts_with(b"HTTP/1.") && version[7].is_ascii_digit() && version[8] == b' ') {
+            return None;
+        }
+        let code = first.get(9..12)?;
+        if !code.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        hyper::StatusCode::from_bytes(code).ok()
+    }
+
     /// The first bytes as a person reads them: quoted text when they are
     /// printable ASCII, else hex (`15 03 03 00 02, a TLS record`).
     pub fn shown(&self) -> Option<String> {
@@ -93,13 +109,43 @@ impl<T: AsyncRead + Unpin> AsyncRead for Recording<T> {
     }
 }
 
-impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
+impl<T: AsyncRead + AsyncWrite + Unpin> Recording<T> {
+    /// After a write failed because the receiver reset the connection, the
+    /// first bytes it sent may still wait unread (a receiver that answered
+    /// 413 before reading the body, while the body was being written): they
+    /// are read into the [`Opening`] now, since nothing else will read them.
+    fn salvage<R>(&mut self, cx: &mut Context<'_>, written: &Poll<io::Result<R>>) {
+        let Poll::Ready(Err(e)) = written else {
+            return;
+        };
+        if self.seen
+            || !matches!(
+                e.kind(),
+                io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
+            )
+        {
+            return;
+        }
+        let mut first = [0u8; KEPT];
+        let mut buf = ReadBuf::new(&mut first);
+        if let Poll::Ready(Ok(())) = Pin::new(&mut self.io).poll_read(cx, &mut buf) {
+            if !buf.filled().is_empty() {
+                let _ = self.opening.0.set(buf.filled().into());
+                self.seen = true;
+            }
+        }
+    }
+}
+
+impl<T: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Recording<T> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.io).poll_write(cx, buf)
+        let written = Pin::new(&mut self.io).poll_write(cx, buf);
+        self.salvage(cx, &written);
+        written
     }
 
     fn poll_write_vectored(
@@ -107,7 +153,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Recording<T> {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+        let written = Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
+        self.salvage(cx, &written);
+        written
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -132,6 +180,19 @@ mod tests {
         let opening = Opening::default();
         opening.0.set(bytes.into()).unwrap();
         opening
+    }
+
+    #[test]
+    fn a_status_line_is_read_from_the_first_bytes() {
+        let status = |bytes: &[u8]| opening(bytes).status().map(|s| s.as_u16());
+        assert_eq!(status(b"HTTP/1.1 413 Payload"), Some(413));
+        assert_eq!(status(b"HTTP/1.0 404 Not"), Some(404));
+        assert_eq!(status(b"HTTP/1.1 200\r\n"), Some(200));
+        assert_eq!(status(b"HTTP/1.1 20"), None, "cut before the code ends");
+        assert_eq!(status(b"HTTP/2 200 OK"), None);
+        assert_eq!(status(b"HTTP/1.1 abc "), None);
+        assert_eq!(status(b"\x15\x03\x03\x00\x02"), None);
+        assert_eq!(Opening::default().status(), None);
     }
 
     #[test]

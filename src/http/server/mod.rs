@@ -27,6 +27,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use crate::error::{Error, Result};
+use crate::http::stop_requested;
 use crate::input::secret::Secret;
 
 mod ack;
@@ -313,11 +314,6 @@ async fn serve<S>(
             let _ = reports.send(Handoff { report, ack }).await;
         }
     }
-}
-
-/// Resolves once stop was asked for `times` times (or can no longer be asked).
-async fn stop_requested(stop: &mut watch::Receiver<u32>, times: u32) {
-    let _ = stop.wait_for(|asked| *asked >= times).await;
 }
 
 fn out_of_resources(error: &std::io::Error) -> bool {

@@ -261,6 +261,8 @@ impl Finding {
 pub struct Run {
     pub findings: Vec<Finding>,
     pub root_cause: Option<String>,
+    /// A stop was asked for: the checks it kept from running are `skipped`.
+    pub interrupted: bool,
 }
 
 /// Called with each finding as soon as its check is done; an error stops the run.

@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use hyper::StatusCode;
 use hyper::header::{HeaderName, HeaderValue};
+use tokio::sync::watch;
 
 use crate::contract::events::EventKind;
 use crate::contract::profile::Profile;
@@ -17,7 +18,7 @@ use crate::contract::sample;
 use crate::contract::signature;
 use crate::error::Result;
 use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Session, describe};
-use crate::http::status_text;
+use crate::http::{status_text, stop_requested};
 use crate::input::secret::Secret;
 use crate::platform::delivery::{self, Delivery, Expect, Problem, SignatureMode, Signer};
 use crate::platform::handshake::{self, Probe, Token};
@@ -30,6 +31,8 @@ use super::{Body, Expectation, Finding, OnFinding, Run, Signing, Spec, Test, Whe
 /// Runs `checks` against `endpoint`, in order. An endpoint whose first request
 /// cannot even connect is an error (exit 3) and nothing more is sent; a
 /// secret that is not text is an input error before anything is sent.
+/// Once `stop` is asked for, no further check is sent (each is `skipped`);
+/// a second ask cuts the one in flight, which is `skipped` too.
 #[allow(clippy::too_many_arguments)]
 pub async fn run(
     client: Client,
@@ -41,6 +44,7 @@ pub async fn run(
     extra: &[(HeaderName, HeaderValue)],
     checks: &[&'static Spec],
     on_finding: &mut OnFinding<'_>,
+    mut stop: watch::Receiver<u32>,
 ) -> Result<Run> {
     let signer = |mode| Signer::new(mode, header.clone(), Some(secret.bytes()), extra);
     let mut extra_headers = hyper::HeaderMap::new();
@@ -79,24 +83,36 @@ pub async fn run(
         extra: extra_headers,
     };
     let mut findings = Vec::new();
+    let mut interrupted = false;
     for &spec in checks {
-        let ran = runner.silent_in_a_row < SILENT_LIMIT;
-        let check = if !ran {
+        interrupted |= *stop.borrow() > 0;
+        let check = if interrupted {
+            Check::skipped(spec.name, spec.required, INTERRUPTED)
+        } else if runner.silent_in_a_row >= SILENT_LIMIT {
             Check::skipped(
                 spec.name,
                 spec.required,
                 format!("not run: the last {SILENT_LIMIT} requests got no answer in time"),
             )
         } else {
-            match spec.test {
-                Test::Handshake(probe) => runner.handshake(probe).await?,
-                Test::Deliver {
-                    body,
-                    signing,
-                    copies,
-                    hint,
-                } => runner.deliver(spec, body, signing, copies, hint).await?,
-                Test::Budget => runner.budget().await?,
+            let playing = async {
+                match spec.test {
+                    Test::Handshake(probe) => runner.handshake(probe).await,
+                    Test::Deliver {
+                        body,
+                        signing,
+                        copies,
+                        hint,
+                    } => runner.deliver(spec, body, signing, copies, hint).await,
+                    Test::Budget => runner.budget().await,
+                }
+            };
+            tokio::select! {
+                check = playing => check?,
+                () = stop_requested(&mut stop, 2) => {
+                    interrupted = true;
+                    Check::skipped(spec.name, spec.required, INTERRUPTED)
+                }
             }
         };
         let mut check = check;
@@ -134,8 +150,12 @@ pub async fn run(
     Ok(Run {
         root_cause: root_cause::diagnose(&runner.observed, &ours),
         findings,
+        interrupted,
     })
 }
+
+/// Why a check was not run (or cut in flight) after a stop was asked for.
+const INTERRUPTED: &str = "not run: interrupted (Ctrl-C or SIGTERM)";
 
 /// After this many requests in a row got no answer in time, the endpoint is
 /// taken as hung and the remaining checks are not sent.

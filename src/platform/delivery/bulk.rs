@@ -1,17 +1,21 @@
 //! The bulk sender `send-test` runs: a [`Plan`] of items from a [`Source`],
 //! sent by workers over keep-alive sessions, each result handed to the caller
 //! as a [`Report`] and counted into [`Stats`] (latency percentiles included).
+//! A stop asked for (see [`stop_requested`]) starts nothing more and cuts the
+//! retry waits; a second one cuts the requests in flight.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
+use tokio::sync::watch;
 
 use super::{Delivery, Expect, Problem, Signer, judge, retry_delay, run_prefix};
 use crate::contract::sample::{self, Sample};
 use crate::error::{Error, Result};
 use crate::http::sender::{Answer, Client, Endpoint, Failure, Session};
+use crate::http::stop_requested;
 use crate::platform::root_cause::Tally;
 
 /// One body to deliver, with what it is about.
@@ -138,6 +142,9 @@ pub struct Stats {
     /// Deliveries whose last attempt failed, and of those, how many spent every retry.
     pub failed_deliveries: u64,
     pub retries_spent: u64,
+    /// A stop was asked for before the plan was done: deliveries not sent,
+    /// or cut in flight, are in neither `passed` nor `failed_deliveries`.
+    pub interrupted: bool,
     pub elapsed: Duration,
     /// Senders run at once, each over its own keep-alive connection.
     pub senders: usize,
@@ -205,6 +212,7 @@ impl Stats {
         self.unreachable += other.unreachable;
         self.failed_deliveries += other.failed_deliveries;
         self.retries_spent += other.retries_spent;
+        self.interrupted |= other.interrupted;
         self.first_failure = self.first_failure.take().or(other.first_failure);
         self.answers.merge(other.answers);
         self.latencies_us.extend(other.latencies_us);
@@ -216,6 +224,11 @@ impl Stats {
     /// No request ever reached an HTTP server: the endpoint is unreachable.
     pub fn never_reached(&self) -> bool {
         self.requests > 0 && self.unreachable == self.requests
+    }
+
+    /// Deliveries (items times copies) that ended, passed or failed.
+    pub fn finished(&self) -> u64 {
+        self.passed + self.failed_deliveries
     }
 
     /// Requests per second over the whole run.
@@ -250,13 +263,15 @@ struct Shared {
     source: Source,
     plan: Plan,
     on_report: Box<OnReport>,
+    stop_asked: watch::Receiver<u32>,
     next: AtomicU64,
     stop: AtomicBool,
     error: std::sync::Mutex<Option<Error>>,
 }
 
 /// Delivers `plan.count` items from `source` over `plan.concurrency`
-/// keep-alive connections. Must run inside a tokio runtime.
+/// keep-alive connections, until `stop` is asked for. Must run inside a
+/// tokio runtime.
 pub async fn run(
     client: Client,
     endpoint: Arc<Endpoint>,
@@ -264,6 +279,7 @@ pub async fn run(
     source: Source,
     plan: Plan,
     on_report: Box<OnReport>,
+    stop: watch::Receiver<u32>,
 ) -> Result<Stats> {
     let workers = plan.concurrency.clamp(1, plan.count.max(1) as usize);
     let shared = Arc::new(Shared {
@@ -273,6 +289,7 @@ pub async fn run(
         source,
         plan,
         on_report,
+        stop_asked: stop,
         next: AtomicU64::new(0),
         stop: AtomicBool::new(false),
         error: std::sync::Mutex::new(None),
@@ -299,6 +316,7 @@ async fn worker(shared: Arc<Shared>) -> Stats {
     let budget = shared.client.options().budget;
     let mut session = Session::new(shared.client.clone(), shared.endpoint.clone());
     let mut stats = Stats::default();
+    let mut stop = shared.stop_asked.clone();
     loop {
         let index = shared.next.fetch_add(1, Ordering::Relaxed);
         if index >= plan.count || shared.stop.load(Ordering::Relaxed) {
@@ -307,8 +325,18 @@ async fn worker(shared: Arc<Shared>) -> Stats {
         let item = shared.source.item(index, SystemTime::now());
         let delivery = shared.signer.sign(item.body.clone());
         for copy in 0..plan.duplicate {
+            if *stop.borrow() > 0 {
+                stats.interrupted = true;
+                return stats;
+            }
             for attempt in 1.. {
-                let result = session.send(delivery.request(&shared.endpoint)).await;
+                let result = tokio::select! {
+                    result = session.send(delivery.request(&shared.endpoint)) => result,
+                    () = stop_requested(&mut stop, 2) => {
+                        stats.interrupted = true;
+                        return stats;
+                    }
+                };
                 let problem = judge(&result, plan.expect, budget);
                 let retry_in = match (&problem, plan.retry_scale) {
                     (Some(_), Some(scale)) => retry_delay(attempt as usize - 1, scale),
@@ -337,15 +365,24 @@ async fn worker(shared: Arc<Shared>) -> Stats {
                         .get_or_insert(err);
                     return stats;
                 }
-                match retry_in {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => {
-                        if problem.is_some() {
-                            stats.failed_deliveries += 1;
-                            stats.retries_spent += u64::from(retries_spent);
+                let retry = match retry_in {
+                    // A stop cuts the wait: the delivery ends failed, as its
+                    // last attempt did.
+                    Some(wait) => tokio::select! {
+                        () = tokio::time::sleep(wait) => true,
+                        () = stop_requested(&mut stop, 1) => {
+                            stats.interrupted = true;
+                            false
                         }
-                        break;
+                    },
+                    None => false,
+                };
+                if !retry {
+                    if problem.is_some() {
+                        stats.failed_deliveries += 1;
+                        stats.retries_spent += u64::from(retries_spent);
                     }
+                    break;
                 }
             }
         }

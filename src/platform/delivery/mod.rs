@@ -367,6 +367,7 @@ mod tests {
             body_len: 0,
             latency: Duration::from_millis(latency_ms),
             redactor: Default::default(),
+            cut_short: false,
         })
     }
 
