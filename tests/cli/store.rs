@@ -230,6 +230,12 @@ fn redrive_of_unknown_ids_fails_and_needs_ids_or_all() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    // The refusal names both ways to say which, not only the ids.
+    assert!(
+        stderr_of(&output).contains("<ID|--all>"),
+        "{}",
+        stderr_of(&output)
+    );
 }
 
 #[test]
