@@ -31,7 +31,7 @@ pub struct StoreArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum StoreCommand {
-    /// Print the counts: stored, pending, retrying, dead, delivered, duplicates
+    /// Print the counts: stored, pending, retrying, dead, delivered, duplicates, lost
     Stats(StoreStatsArgs),
     /// List the dead letters with their last error
     Dead(StoreDeadArgs),
