@@ -196,6 +196,10 @@ fn a_missing_store_is_an_input_error_and_an_unreachable_one_exit_3() {
         "{err}"
     );
     assert!(!err.contains("hunter2"), "{err}");
+    assert!(
+        err.contains("\nhint: nothing answers at the store URL's address"),
+        "{err}"
+    );
 
     let output = wm_hooks()
         .args(["store", "stats", "--store", "postgres://x"])
