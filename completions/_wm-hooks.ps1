@@ -296,7 +296,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Print the counts: stored, pending, retrying, dead, delivered, duplicates')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Print the counts: stored, pending, retrying, dead, delivered, duplicates, lost')
             [CompletionResult]::new('dead', 'dead', [CompletionResultType]::ParameterValue, 'List the dead letters with their last error')
             [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Put dead letters back for delivery (all, or those named), attempts reset')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove delivered entries received more than --older-than ago')
@@ -366,7 +366,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;store;help' {
-            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Print the counts: stored, pending, retrying, dead, delivered, duplicates')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Print the counts: stored, pending, retrying, dead, delivered, duplicates, lost')
             [CompletionResult]::new('dead', 'dead', [CompletionResultType]::ParameterValue, 'List the dead letters with their last error')
             [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Put dead letters back for delivery (all, or those named), attempts reset')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove delivered entries received more than --older-than ago')
@@ -461,7 +461,7 @@ Register-ArgumentCompleter -Native -CommandName 'wm-hooks' -ScriptBlock {
             break
         }
         'wm-hooks;help;store' {
-            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Print the counts: stored, pending, retrying, dead, delivered, duplicates')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Print the counts: stored, pending, retrying, dead, delivered, duplicates, lost')
             [CompletionResult]::new('dead', 'dead', [CompletionResultType]::ParameterValue, 'List the dead letters with their last error')
             [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Put dead letters back for delivery (all, or those named), attempts reset')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove delivered entries received more than --older-than ago')

@@ -283,7 +283,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
+            cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates, lost'
             cand dead 'List the dead letters with their last error'
             cand redrive 'Put dead letters back for delivery (all, or those named), attempts reset'
             cand prune 'Remove delivered entries received more than --older-than ago'
@@ -348,7 +348,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --version 'Print version'
         }
         &'wm-hooks;store;help'= {
-            cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
+            cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates, lost'
             cand dead 'List the dead letters with their last error'
             cand redrive 'Put dead letters back for delivery (all, or those named), attempts reset'
             cand prune 'Remove delivered entries received more than --older-than ago'
@@ -425,7 +425,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
         &'wm-hooks;help;deliver'= {
         }
         &'wm-hooks;help;store'= {
-            cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates'
+            cand stats 'Print the counts: stored, pending, retrying, dead, delivered, duplicates, lost'
             cand dead 'List the dead letters with their last error'
             cand redrive 'Put dead letters back for delivery (all, or those named), attempts reset'
             cand prune 'Remove delivered entries received more than --older-than ago'

@@ -31,7 +31,7 @@ pub struct StoreArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum StoreCommand {
-    /// Print the counts: stored, pending, retrying, dead, delivered, duplicates
+    /// Print the counts: stored, pending, retrying, dead, delivered, duplicates, lost
     Stats(StoreStatsArgs),
     /// List the dead letters with their last error
     Dead(StoreDeadArgs),
@@ -64,15 +64,13 @@ pub struct StoreDeadArgs {
 }
 
 #[derive(Debug, Args)]
+// One group, so that a bare `store redrive` names both ways (`<ID>...|--all`).
+#[group(id = "which", required = true, multiple = false, args = ["ids", "all"])]
 pub struct StoreRedriveArgs {
     #[command(flatten)]
     pub store: StoreArgs,
     /// The entry ids to put back (as `store dead` lists them)
-    #[arg(
-        value_name = "ID",
-        required_unless_present = "all",
-        conflicts_with = "all"
-    )]
+    #[arg(value_name = "ID")]
     pub ids: Vec<String>,
     /// Put every dead letter back
     #[arg(long)]

@@ -544,10 +544,8 @@ impl Printer {
 
     /// The delivery as a report line, in the format `check` and `verify` use.
     fn json_line(&self, r: &Report) -> String {
-        let latency = match r.result {
-            Ok(answer) => answer.latency,
-            Err(failure) => failure.latency,
-        };
+        // As in `verify` and `check`: a time only for an answer that came back.
+        let latency = r.result.as_ref().ok().map(|answer| answer.latency);
         let header = title_case(&self.header);
         let signed = match self.mode {
             SignatureMode::Valid => format!("{header}: sha256=<HMAC of the body with the secret>"),
@@ -570,7 +568,7 @@ impl Printer {
             },
             got: describe(r.result),
             hint: r.problem.map(|p| p.hint(&self.header)),
-            latency_ms: Some(report::millis(latency)),
+            latency_ms: latency.map(report::millis),
             delivery: Some(DeliveryFields {
                 url: self.url.clone(),
                 event: r.item.event.clone(),

@@ -73,9 +73,24 @@ async fn dead(args: StoreDeadArgs) -> Result<Outcome> {
         }
     }
     if !args.json {
+        // A full page may be a part: the note counts them all, so that
+        // `--limit` never reads as "that was every dead letter".
+        let shown = letters.len() as u64;
+        let all = if shown == u64::from(args.limit) {
+            store.stats().await?.dead.max(shown)
+        } else {
+            shown
+        };
+        let counted = if all > shown {
+            format!(
+                "The first {shown} of {all} dead letters (--limit {})",
+                args.limit
+            )
+        } else {
+            output::plural(all, "dead letter", "dead letters")
+        };
         output::note(format_args!(
-            "{} in {url}; `wm-hooks store redrive --all` puts them back for delivery",
-            output::plural(letters.len() as u64, "dead letter", "dead letters")
+            "{counted} in {url}; `wm-hooks store redrive --all` puts them back for delivery"
         ));
     }
     Ok(Outcome::Success)

@@ -291,6 +291,12 @@ impl RedisStore {
                  `databases 16`)",
             );
         }
+        if error.is_connection_refusal() {
+            return unavailable(&self.name, error).with_hint(
+                "nothing answers at the store URL's address: start Redis there, or correct the \
+                 URL (a running ingest or deliver connects again by itself)",
+            );
+        }
         match Refusal::of(&error) {
             Some(refusal) => refusal.error(&self.name, &self.keys, &error),
             None => unavailable(&self.name, error),

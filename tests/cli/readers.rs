@@ -4,7 +4,8 @@
 //! installs with npm into a cache it names in NODE_PATH: Debian has no
 //! package of it). Each snippet is cut from the README itself, and only what
 //! makes it a test is changed: the port, a bounded loop with a short block,
-//! and a `handle` that prints each event and the SHA-256 of its body.
+//! and a `handle` that prints each event and the SHA-256 of its body. Each
+//! runs first on an empty Redis, as a worker started before `ingest` would.
 
 use crate::util::listen::{Listener, SECRET, post_signed};
 use crate::util::store::{TestStore, status_body};
@@ -110,7 +111,6 @@ fn the_readme_redis_py_reader_reads_what_ingest_stored() {
     let Some(store) = TestStore::redis(test) else {
         return;
     };
-    let want = ingested(&store);
     let port = store.redis.as_ref().unwrap().port.to_string();
     let snippet = readme_block("in Python with redis-py:", "python");
     let script = format!(
@@ -125,6 +125,12 @@ fn the_readme_redis_py_reader_reads_what_ingest_stored() {
             ]
         )
     );
+    // A worker started before the first event must wait for it, not fail.
+    assert_eq!(
+        run_reader(python, "reader.py", &script),
+        Vec::<String>::new()
+    );
+    let want = ingested(&store);
     assert_eq!(
         run_reader(python, "reader.py", &script),
         want,
@@ -142,7 +148,6 @@ fn the_readme_ioredis_reader_reads_what_ingest_stored() {
     let Some(store) = TestStore::redis(test) else {
         return;
     };
-    let want = ingested(&store);
     let port = store.redis.as_ref().unwrap().port.to_string();
     let snippet = readme_block("And in Node with ioredis:", "js");
     let script = format!(
@@ -159,6 +164,12 @@ fn the_readme_ioredis_reader_reads_what_ingest_stored() {
             ]
         )
     );
+    // A worker started before the first event must wait for it, not fail.
+    assert_eq!(
+        run_reader("node", "reader.js", &script),
+        Vec::<String>::new()
+    );
+    let want = ingested(&store);
     assert_eq!(
         run_reader("node", "reader.js", &script),
         want,

@@ -134,3 +134,20 @@ fn verify_check_and_send_test_share_one_schema() {
         assert_eq!(handshake(&verify), handshake(&check), "receiver {i}");
     }
 }
+
+#[test]
+fn a_line_with_nothing_come_back_has_a_null_latency_in_every_command() {
+    let url = format!("http://127.0.0.1:{}{PATH}", server::closed_port());
+    for (args, flag, kind) in [
+        (&["verify"][..], "--url", "check"),
+        (&["check"][..], "--url", "check"),
+        (&["send-test", "all"][..], "--to", "delivery"),
+    ] {
+        let (code, out) = json_of(args, flag, &url);
+        assert_eq!(code, 3, "{args:?}: {out}");
+        let lines = follows_the_schema(&out, kind);
+        for line in &lines[..lines.len() - 1] {
+            assert!(line["latency_ms"].is_null(), "{args:?}: {line}");
+        }
+    }
+}

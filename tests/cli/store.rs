@@ -196,6 +196,10 @@ fn a_missing_store_is_an_input_error_and_an_unreachable_one_exit_3() {
         "{err}"
     );
     assert!(!err.contains("hunter2"), "{err}");
+    assert!(
+        err.contains("\nhint: nothing answers at the store URL's address"),
+        "{err}"
+    );
 
     let output = wm_hooks()
         .args(["store", "stats", "--store", "postgres://x"])
@@ -230,6 +234,41 @@ fn redrive_of_unknown_ids_fails_and_needs_ids_or_all() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    // The refusal names both ways to say which, not only the ids.
+    assert!(
+        stderr_of(&output).contains("<ID|--all>"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn dead_with_a_limit_says_how_many_there_are_in_all() {
+    for store in TestStore::both("store::dead_with_a_limit_says_how_many") {
+        store.append(&[status_body(1), status_body(2), status_body(3)]);
+        let failing = TestServer::start(|_: &Recorded, _| Reply::status(500));
+        let running = deliver_retrying(&store, &failing.url("/"), "50ms");
+        store.wait_stats(|s| s["dead"] == 3 && s["pending"] == 0);
+        assert_eq!(running.stop().code, Some(0));
+        for (limit, lines, note) in [
+            ("2", 2, "The first 2 of 3 dead letters (--limit 2) in"),
+            ("3", 3, "3 dead letters in"),
+            ("4", 3, "3 dead letters in"),
+        ] {
+            let output = wm_hooks()
+                .args(["store", "dead", "--limit", limit, "--store", &store.url])
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", stderr_of(&output));
+            assert_eq!(stdout_of(&output).lines().count(), lines, "--limit {limit}");
+            let stderr = stderr_of(&output);
+            assert!(
+                stderr.starts_with(note),
+                "--limit {limit} ({}): {stderr}",
+                store.url
+            );
+        }
+    }
 }
 
 #[test]
