@@ -215,7 +215,7 @@ pub fn millis(duration: Duration) -> f64 {
 pub struct Summary {
     #[serde(rename = "type")]
     kind: &'static str,
-    /// `pass` or `fail`.
+    /// `pass` or `fail`; `inconclusive` for a passing run cut short.
     pub result: Verdict,
     pub passed: u64,
     pub failed: u64,
@@ -223,7 +223,8 @@ pub struct Summary {
     pub skipped: u64,
     pub root_cause: Option<String>,
     /// Present (`true`) only when Ctrl-C or SIGTERM cut the run short: the
-    /// `skipped` lines were not run, and `result` judges only what ran.
+    /// `skipped` lines were not run, and `result` is `inconclusive` unless
+    /// what ran failed.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
     pub url: String,
@@ -270,8 +271,13 @@ impl Summary {
         self
     }
 
+    /// A run cut short proved nothing about what it did not run: its
+    /// `result` is `inconclusive` unless what ran failed already.
     pub fn interrupted(mut self, interrupted: bool) -> Summary {
         self.interrupted = interrupted;
+        if interrupted && self.result == Verdict::Pass {
+            self.result = Verdict::Inconclusive;
+        }
         self
     }
 
@@ -342,6 +348,21 @@ mod tests {
         assert_eq!(line["passed"], false);
         assert_eq!(line["hint"], Value::Null);
         assert!(check.fails_run());
+    }
+
+    #[test]
+    fn a_run_cut_short_is_not_a_pass() {
+        let mut checks = vec![Check::new("a", true), Check::new("b", true)];
+        checks[0].result = Verdict::Pass;
+        checks[1].result = Verdict::Skipped;
+        let cut = Summary::of(&checks, "http://x/", Duration::ZERO).interrupted(true);
+        assert_eq!(cut.result, Verdict::Inconclusive);
+        assert!(!cut.passed());
+        checks[0].result = Verdict::Fail;
+        let cut = Summary::of(&checks, "http://x/", Duration::ZERO).interrupted(true);
+        assert_eq!(cut.result, Verdict::Fail, "a failure stays a failure");
+        let whole = Summary::of(&checks[..1], "http://x/", Duration::ZERO).interrupted(false);
+        assert_eq!(whole.result, Verdict::Fail);
     }
 
     #[test]

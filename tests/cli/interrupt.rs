@@ -108,6 +108,10 @@ fn the_delivery_in_flight_finishes_and_json_ends_with_a_summary() {
         (&1.into(), &0.into(), &2.into())
     );
     assert_eq!(summary["interrupted"], true);
+    assert_eq!(
+        summary["result"], "inconclusive",
+        "what passed so far is not a pass"
+    );
     assert_eq!(server.posts().len(), 1);
 }
 
@@ -153,6 +157,10 @@ fn an_interrupted_check_reports_every_check_in_every_format() {
     assert_eq!(summary["type"], "summary");
     assert_eq!(summary["interrupted"], true);
     assert_eq!(summary["skipped"], skipped.len());
+    assert_ne!(
+        summary["result"], "pass",
+        "a run cut short proves nothing of the rest"
+    );
     assert!(
         stopped
             .stderr
