@@ -179,3 +179,55 @@ fn both_stores_count_the_same_entries_as_retrying() {
         );
     }
 }
+
+/// A Redis script that fails half way keeps what it wrote before the failing
+/// call: a claim that finds the consumer group gone (destroyed while
+/// `deliver` runs) must fail before it changes anything. Here the entry of a
+/// retry is deleted by hand and the group destroyed before the claim that
+/// comes to it: it is counted lost, not left pending for ever.
+#[test]
+fn a_claim_that_finds_the_group_gone_changes_nothing_before_it_fails() {
+    let Some(store) = TestStore::redis("a_claim_that_finds_the_group_gone_changes_nothing") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let stored = store.append(&[status_body(1), status_body(2)]);
+    runtime().block_on(async {
+        let opened = open(&store).await;
+        assert_eq!(
+            ids(&opened.claim("c", 10, LEASE).await.unwrap()),
+            ids_of(&stored)
+        );
+        opened
+            .settle("c", &[dead(&stored[0], 1), retry(&stored[1], 1)])
+            .await
+            .unwrap();
+        assert_eq!(opened.redrive(&[]).await.unwrap(), 1);
+        let deleted = redis.command(&["XDEL", "wm-hooks:events", &stored[1]]);
+        assert_eq!(deleted.as_deref(), Some(":1\r\n"));
+        let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
+        assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+        // Both are due, and so is the claim's XAUTOCLAIM (a quarter lease on).
+        tokio::time::sleep(LEASE / 4 + Duration::from_millis(20)).await;
+        let claimed = opened.claim("c", 10, LEASE).await.unwrap();
+        let mut got = ids(&claimed);
+        got.dedup();
+        assert_eq!(
+            got,
+            [stored[0].as_str()],
+            "the group made again reads it too"
+        );
+        assert!(
+            opened
+                .notices()
+                .contains(&store::Notice::Gone(vec![stored[1].clone()])),
+            "the deleted entry is named"
+        );
+    });
+    let stats = store.stats();
+    assert_eq!(
+        (&stats["lost"], &stats["pending"], &stats["retrying"]),
+        (&1.into(), &1.into(), &0.into()),
+        "{stats}"
+    );
+}

@@ -91,10 +91,13 @@ return out
 /// (deleted by hand: `XDEL`, `XTRIM`), which no claim can deliver: each is
 /// counted `lost` in `KEYS[5]` the first time it joins the set of entries
 /// done (`KEYS[6]`), so that it is no longer pending. New entries are read by
-/// `claim` itself.
+/// `claim` itself. A script that fails half way keeps what it wrote, so the
+/// group is looked for first (`XPENDING` fails with `NOGROUP`, as
+/// `XAUTOCLAIM` would after the retries were leased and the gone let go).
 pub(super) const CLAIM: &str = "
 local max = tonumber(ARGV[4])
 local lease = tonumber(ARGV[3])
+if ARGV[6] == '1' then redis.call('XPENDING', KEYS[1], ARGV[1]) end
 local out = {}
 local gone = {}
 local function add(id, fields)
