@@ -231,3 +231,34 @@ fn a_claim_that_finds_the_group_gone_changes_nothing_before_it_fails() {
         "{stats}"
     );
 }
+
+/// The same for a claim whose XAUTOCLAIM is not due: one that leased the
+/// due retries, then found the group gone when it read the new entries,
+/// answered none of them, and they waited out a lease nobody held. Here a
+/// dead letter put back after a prune trimmed its entry (so the group made
+/// again cannot read it anew) is claimed at once.
+#[test]
+fn a_claim_that_finds_the_group_gone_leases_nothing_it_does_not_answer() {
+    let Some(store) = TestStore::redis("a_claim_that_finds_the_group_gone_leases_nothing") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let stored = store.append(&[status_body(1), status_body(2)]);
+    runtime().block_on(async {
+        let opened = open(&store).await;
+        assert_eq!(
+            ids(&opened.claim("c", 10, LEASE).await.unwrap()),
+            ids_of(&stored)
+        );
+        opened
+            .settle("c", &[dead(&stored[0], 1), delivered(&stored[1])])
+            .await
+            .unwrap();
+        assert_eq!(opened.prune(Duration::from_millis(1)).await.unwrap(), 2);
+        assert_eq!(opened.redrive(&[]).await.unwrap(), 1);
+        let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
+        assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+        let claimed = opened.claim("c", 10, LEASE).await.unwrap();
+        assert_eq!(ids(&claimed), [stored[0].as_str()], "claimed at once");
+    });
+}

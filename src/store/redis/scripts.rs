@@ -92,12 +92,13 @@ return out
 /// counted `lost` in `KEYS[5]` the first time it joins the set of entries
 /// done (`KEYS[6]`), so that it is no longer pending. New entries are read by
 /// `claim` itself. A script that fails half way keeps what it wrote, so the
-/// group is looked for first (`XPENDING` fails with `NOGROUP`, as
-/// `XAUTOCLAIM` would after the retries were leased and the gone let go).
+/// group is looked for first (`XPENDING` fails with `NOGROUP`), before the
+/// retries are leased and the gone let go: otherwise `XAUTOCLAIM`, or the
+/// `XREADGROUP` after the script, would fail once they were.
 pub(super) const CLAIM: &str = "
 local max = tonumber(ARGV[4])
 local lease = tonumber(ARGV[3])
-if ARGV[6] == '1' then redis.call('XPENDING', KEYS[1], ARGV[1]) end
+redis.call('XPENDING', KEYS[1], ARGV[1])
 local out = {}
 local gone = {}
 local function add(id, fields)
