@@ -61,6 +61,8 @@ mod sign;
 mod sqlite_faults;
 #[path = "cli/store.rs"]
 mod store;
+#[path = "cli/store_counts.rs"]
+mod store_counts;
 #[path = "cli/store_rules.rs"]
 mod store_rules;
 #[path = "cli/stored_entry.rs"]

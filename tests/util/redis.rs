@@ -153,6 +153,21 @@ impl RedisServer {
         self.spawn_again();
     }
 
+    /// `kill -9`, then starts it again on the same port with the same
+    /// directory: what it acknowledged is what its append-only file (synced
+    /// at every write) gives back.
+    pub fn crash(&mut self) {
+        self.kill();
+        self.spawn_again();
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
     /// Starts it again on the same port with a new, empty directory: a Redis
     /// without persistence, which comes back with none of its data.
     pub fn restart_empty(&mut self) {
@@ -172,9 +187,6 @@ impl RedisServer {
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.kill();
     }
 }
