@@ -726,6 +726,21 @@ impl Store for RedisStore {
         if groups.groups.is_empty() {
             return Ok(0);
         }
+        // This store's group gone (destroyed by hand) though it delivered
+        // before: `deliver` makes it again from the stream's start, and what
+        // it had not delivered (retries, entries it never read) is known to
+        // no group left, so nothing is trimmed until it is back.
+        if !groups.groups.iter().any(|g| g.name == self.group) {
+            let known: u64 = redis::cmd("EXISTS")
+                .arg(&self.keys.delivery)
+                .arg(&self.keys.retry)
+                .query_async(&mut connection)
+                .await
+                .map_err(|e| self.failed(e))?;
+            if known > 0 {
+                return Ok(0);
+            }
+        }
         // Redis's clock, which made the entry ids.
         let (seconds, micros): (u64, u64) = redis::cmd("TIME")
             .query_async(&mut connection)

@@ -262,3 +262,68 @@ fn a_claim_that_finds_the_group_gone_leases_nothing_it_does_not_answer() {
         assert_eq!(ids(&claimed), [stored[0].as_str()], "claimed at once");
     });
 }
+
+/// `prune` keeps what a consumer group has not delivered by reading the
+/// groups; one that is gone (destroyed by hand while another group reads the
+/// stream) must not make it trim what that group would read again once
+/// `deliver` makes it anew: an entry waiting for its retry, one not read yet.
+#[test]
+fn a_prune_while_the_group_is_gone_trims_nothing_it_had_not_delivered() {
+    let Some(store) = TestStore::redis("a_prune_while_the_group_is_gone_trims_nothing") else {
+        return;
+    };
+    let redis = store.redis.as_ref().unwrap();
+    let command = |words: &[&str]| redis.command(words).unwrap_or_default();
+    let mut stored = store.append(&[status_body(1), status_body(2)]);
+    runtime().block_on(async {
+        let opened = open(&store).await;
+        assert_eq!(
+            ids(&opened.claim("c", 10, LEASE).await.unwrap()),
+            ids_of(&stored)
+        );
+        let waits = Settled::Retry {
+            id: stored[1].clone(),
+            attempts: 1,
+            after: Duration::from_secs(3600),
+            error: "the app answered 500".into(),
+        };
+        opened
+            .settle("c", &[delivered(&stored[0]), waits])
+            .await
+            .unwrap();
+    });
+    stored.extend(store.append(&[status_body(3)]));
+    // Another group reads (and acknowledges) everything.
+    let created = command(&["XGROUP", "CREATE", "wm-hooks:events", "other", "0"]);
+    assert_eq!(created, "+OK\r\n");
+    let read = command(&[
+        "XREADGROUP",
+        "GROUP",
+        "other",
+        "o",
+        "STREAMS",
+        "wm-hooks:events",
+        ">",
+    ]);
+    assert!(read.contains(&stored[2]), "{read}");
+    let acked = command(&[
+        "XACK",
+        "wm-hooks:events",
+        "other",
+        &stored[0],
+        &stored[1],
+        &stored[2],
+    ]);
+    assert_eq!(acked, ":3\r\n");
+    let destroyed = command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
+    assert_eq!(destroyed, ":1\r\n");
+    std::thread::sleep(Duration::from_millis(5));
+    runtime().block_on(async {
+        let opened = store::open(&StoreUrl::parse(&store.url).unwrap(), "wm-hooks").unwrap();
+        assert_eq!(opened.prune(Duration::from_millis(1)).await.unwrap(), 0);
+        // deliver makes the group again from the stream's start.
+        let claimed = opened.claim("c", 10, LEASE).await.unwrap();
+        let got: std::collections::BTreeSet<&str> = ids(&claimed).into_iter().collect();
+        assert_eq!(got, ids_of(&stored).into_iter().collect(), "all read anew");
+    });
+}
