@@ -327,3 +327,38 @@ fn a_prune_while_the_group_is_gone_trims_nothing_it_had_not_delivered() {
         assert_eq!(got, ids_of(&stored).into_iter().collect(), "all read anew");
     });
 }
+
+/// A late 2xx (a `deliver` that stalled past its lease) for an entry another
+/// consumer delivered since counts once, in both stores, even when a prune
+/// removed the entry between the two answers.
+#[test]
+fn a_late_delivery_after_a_prune_is_not_counted_twice() {
+    for store in TestStore::both("a_late_delivery_after_a_prune_is_not_counted_twice") {
+        let url = &store.url;
+        let stored = store.append(&[status_body(1)]);
+        let lease = Duration::from_millis(40);
+        runtime().block_on(async {
+            let opened = open(&store).await;
+            assert_eq!(
+                ids(&opened.claim("c1", 10, lease).await.unwrap()),
+                ids_of(&stored)
+            );
+            tokio::time::sleep(lease * 2).await;
+            let again = opened.claim("c2", 10, lease).await.unwrap();
+            assert_eq!(ids(&again), ids_of(&stored), "{url}: the lease ran out");
+            opened.settle("c2", &[delivered(&stored[0])]).await.unwrap();
+            assert_eq!(
+                opened.prune(Duration::from_millis(1)).await.unwrap(),
+                1,
+                "{url}"
+            );
+            opened.settle("c1", &[delivered(&stored[0])]).await.unwrap();
+        });
+        let stats = store.stats();
+        assert_eq!(
+            (&stats["stored"], &stats["delivered"], &stats["pending"]),
+            (&1.into(), &1.into(), &0.into()),
+            "{url}: {stats}"
+        );
+    }
+}
