@@ -193,6 +193,9 @@ struct Report {
     /// The store failed to record the result: the entry will be delivered again.
     #[serde(skip)]
     store_error: Option<Error>,
+    /// No route takes the event: nothing was sent, it is a dead letter at once.
+    #[serde(skip)]
+    unrouted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -358,15 +361,7 @@ async fn deliver(
         }
     }
     status.finish_and_clear();
-    output::note(format_args!(
-        "Stopped after {}: {} delivered, {}, {} dead",
-        output::plural(tally.attempts, "attempt", "attempts"),
-        tally.delivered,
-        // Attempts that failed and asked for another: some may have been
-        // made (and delivered) within this run already.
-        output::plural(tally.retrying, "retry scheduled", "retries scheduled"),
-        tally.dead
-    ));
+    output::note(tally.summary());
     Ok(Outcome::Success)
 }
 
@@ -386,6 +381,7 @@ async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report
         error: None,
         retry_in_ms: None,
         store_error: None,
+        unrouted: false,
     };
     let Some(route) = Route::pick(&plan.routes, entry.event.as_deref()) else {
         let error = format!(
@@ -401,6 +397,7 @@ async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report
         report.error = Some(error);
         // Nothing was sent: the line counts the attempts made, as the dead letter does.
         report.attempt = entry.attempts;
+        report.unrouted = true;
         return report;
     };
     report.to = Some(redact::url(&route.url));
@@ -449,21 +446,56 @@ async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report
     report
 }
 
+/// What this run did, for the summary: the attempts made and how each
+/// ended, and apart from them the events no route takes, which were sent
+/// nowhere.
 #[derive(Default)]
 struct Tally {
     attempts: u64,
     delivered: u64,
     retrying: u64,
     dead: u64,
+    unrouted: u64,
+}
+
+impl Tally {
+    fn count(&mut self, report: &Report) {
+        if report.unrouted {
+            self.unrouted += 1;
+            return;
+        }
+        self.attempts += 1;
+        match report.result {
+            Result_::Delivered => self.delivered += 1,
+            Result_::Retrying => self.retrying += 1,
+            Result_::Dead => self.dead += 1,
+        }
+    }
+
+    /// `Stopped after 3 attempts: 2 delivered, 1 retry scheduled, 0 dead`,
+    /// and `; 2 events no route takes, dead-lettered` when there were any.
+    fn summary(&self) -> String {
+        let mut line = format!(
+            "Stopped after {}: {} delivered, {}, {} dead",
+            output::plural(self.attempts, "attempt", "attempts"),
+            self.delivered,
+            // Attempts that failed and asked for another: some may have been
+            // made (and delivered) within this run already.
+            output::plural(self.retrying, "retry scheduled", "retries scheduled"),
+            self.dead
+        );
+        if self.unrouted > 0 {
+            line += &format!(
+                "; {} no route takes, dead-lettered",
+                output::plural(self.unrouted, "event", "events")
+            );
+        }
+        line
+    }
 }
 
 fn show(report: &Report, tally: &mut Tally, json: bool, status: &ProgressBar) -> Result<()> {
-    tally.attempts += 1;
-    match report.result {
-        Result_::Delivered => tally.delivered += 1,
-        Result_::Retrying => tally.retrying += 1,
-        Result_::Dead => tally.dead += 1,
-    }
+    tally.count(report);
     if let Some(error) = &report.store_error {
         status.suspend(|| {
             output::warn(format_args!(
