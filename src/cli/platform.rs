@@ -211,7 +211,9 @@ pub struct EndpointArgs {
                        including an endpoint that accepted the connection but did not answer \
                        within the budget (too slow); 2 bad input; 3 the endpoint could not be \
                        connected to in time (refused, DNS failure, no TCP or TLS connection \
-                       within the budget).", "\n\n", examples!(verify))
+                       within the budget); 130 interrupted by Ctrl-C or SIGTERM, which lets \
+                       the probe in flight finish (a second Ctrl-C cuts it), marks the rest \
+                       not sent and prints the report.", "\n\n", examples!(verify))
 )]
 pub struct VerifyArgs {
     #[command(flatten)]
