@@ -289,7 +289,9 @@ pub enum Command {
                       lease (a Redis consumer group), and what a dead one held is claimed again \
                       after --claim-after.\n\n\
                       Ctrl-C or SIGTERM stops it: it finishes the attempts in flight and \
-                      acknowledges only what was delivered. Exit codes: 0 stopped, 2 bad input, \
+                      acknowledges only what was delivered; a second one stops now, leaving \
+                      the attempts in flight unsettled, to be claimed again after \
+                      --claim-after. Exit codes: 0 stopped, 2 bad input, \
                       3 the store could not be reached at the start."
     )]
     Deliver(Box<DeliverArgs>),

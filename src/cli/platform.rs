@@ -211,7 +211,9 @@ pub struct EndpointArgs {
                        including an endpoint that accepted the connection but did not answer \
                        within the budget (too slow); 2 bad input; 3 the endpoint could not be \
                        connected to in time (refused, DNS failure, no TCP or TLS connection \
-                       within the budget).", "\n\n", examples!(verify))
+                       within the budget); 130 interrupted by Ctrl-C or SIGTERM, which lets \
+                       the probe in flight finish (a second Ctrl-C cuts it), marks the rest \
+                       not sent and prints the report.", "\n\n", examples!(verify))
 )]
 pub struct VerifyArgs {
     #[command(flatten)]
@@ -279,11 +281,21 @@ pub struct CheckArgs {
     #[arg(long)]
     pub json: bool,
     /// Also write the results as JUnit XML to FILE, for CI test reports
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = report_file)]
     pub junit: Option<PathBuf>,
     /// List the (selected) checks and what each is for; send nothing
     #[arg(long, conflicts_with_all = ["json", "junit"])]
     pub list: bool,
+}
+
+/// A file to write a report to: a URL there (`--junit http://…`, the file
+/// forgotten or the endpoint given twice) is refused before anything is sent,
+/// not found unwritable once the run is over.
+fn report_file(text: &str) -> Result<PathBuf, String> {
+    match text.contains("://") {
+        true => Err("a URL is not a file to write the report to".to_string()),
+        false => Ok(PathBuf::from(text)),
+    }
 }
 
 /// A check name or group for `--only` and `--skip`; the possible values make
@@ -465,6 +477,7 @@ mod tests {
             &["--only"],
             &["--list", "--json"],
             &["--list", "--junit", "f"],
+            &["--junit", "https://ci.example/report.xml"],
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{Signals, Stop};
 use crate::cli::CheckArgs;
 use crate::error::{Error, Kind, Outcome, Result};
 use crate::output;
@@ -78,28 +77,15 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         Ok(())
     };
     let start = Instant::now();
-    let findings = super::block_on(async {
-        let signals = Signals::install()?;
-        let stop: Stop = Arc::new(tokio::sync::watch::Sender::new(0));
-        let signals = signals.watch(Arc::clone(&stop), || {
-            output::note("Stopping: finishing the check in flight (Ctrl-C again stops now)")
-        });
-        let run = conformance::run(
-            client,
-            endpoint,
-            profile,
-            &secret,
-            token,
-            header,
-            &headers,
-            &checks,
-            &mut show,
-            stop.subscribe(),
-        )
-        .await;
-        signals.abort();
-        run
-    });
+    let findings = super::block_on_stoppable(
+        || output::note("Stopping: finishing the check in flight (Ctrl-C again stops now)"),
+        |stop| {
+            conformance::run(
+                client, endpoint, profile, &secret, token, header, &headers, &checks, &mut show,
+                stop,
+            )
+        },
+    );
     let elapsed = start.elapsed();
     let conformance::Run {
         findings,

@@ -189,7 +189,15 @@ fn verify_first(registration: &Registration) -> Result<bool> {
         challenge: None,
         negative: false,
     };
-    let report = super::block_on(handshake::check(&client, &endpoint, token, &options))?;
+    // Not stopped by a signal: Ctrl-C here ends configure as it always has.
+    let never = tokio::sync::watch::Sender::new(0);
+    let report = super::block_on(handshake::check(
+        &client,
+        &endpoint,
+        token,
+        &options,
+        never.subscribe(),
+    ))?;
     for line in super::verify::report_lines(&report) {
         output::note(line);
     }

@@ -9,8 +9,11 @@
 //!
 //! The first stderr line is `Delivering from STORE`; on a terminal a status
 //! line follows (delivered/s, pending, retrying, dead); `--json` prints one
-//! line per attempt on stdout. A stop (SIGINT, SIGTERM) claims nothing more,
-//! lets the attempts in flight finish and be acknowledged, then prints a summary.
+//! line per attempt on stdout. A stop (SIGINT, SIGTERM, through `Signals`)
+//! claims nothing more, lets the attempts in flight finish and be
+//! acknowledged, then prints a summary; a second one stops now: the attempts
+//! in flight are abandoned, not settled, so the store still holds them
+//! leased, and they are claimed again once the lease runs out (at least once).
 
 use std::collections::VecDeque;
 use std::io::IsTerminal;
@@ -20,15 +23,17 @@ use std::time::{Duration, Instant};
 use hyper::header::HeaderName;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::listen::FORWARD_SECRET_ENV;
 use super::store_watch::{self, Outage, Seen};
+use super::{Signals, Stop};
 use crate::cli::DeliverArgs;
 use crate::contract::events::EventKind;
 use crate::contract::redact;
 use crate::error::{Error, Outcome, Result};
+use crate::http::stop_requested;
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
 use crate::platform::relay::{Attempted, Connections, Outgoing, Route, RouteProblem, Schedule};
@@ -193,6 +198,9 @@ struct Report {
     /// The store failed to record the result: the entry will be delivered again.
     #[serde(skip)]
     store_error: Option<Error>,
+    /// No route takes the event: nothing was sent, it is a dead letter at once.
+    #[serde(skip)]
+    unrouted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -201,6 +209,9 @@ enum Result_ {
     Delivered,
     Retrying,
     Dead,
+    /// Cut by a second stop before the app answered: the store was told
+    /// nothing, and the entry is claimed again once its lease runs out.
+    Abandoned,
 }
 
 async fn deliver(
@@ -209,11 +220,7 @@ async fn deliver(
     consumer: String,
     plan: Plan,
 ) -> Result<Outcome> {
-    let (mut stopping, mut said_stopping) = (false, false);
-    let mut interrupt = signal(SignalKind::interrupt())
-        .map_err(|e| Error::failed(format!("cannot handle signals: {e}")))?;
-    let mut terminate = signal(SignalKind::terminate())
-        .map_err(|e| Error::failed(format!("cannot handle signals: {e}")))?;
+    let signals = Signals::install()?;
     let store = Arc::new(store::open(&url, &args.group)?);
     store.ping().await?;
     store.prepare_delivery().await?;
@@ -231,6 +238,13 @@ async fn deliver(
         args.concurrency
     ));
 
+    // The stops asked for (1 to finish what is in flight, 2 to stop now),
+    // and how many of them this loop has acted on.
+    let stop: Stop = Arc::new(watch::Sender::new(0));
+    // The loop says what a stop does: it knows what is in flight.
+    let signals = signals.watch(Arc::clone(&stop), || {});
+    let mut asked = stop.subscribe();
+    let mut acted = 0;
     let plan = Arc::new(plan);
     let settler = Arc::new(Settler::start(Arc::clone(&store), consumer.clone()));
     let status = status_line(args.json);
@@ -264,11 +278,14 @@ async fn deliver(
             let (plan, settler) = (Arc::clone(&plan), Arc::clone(&settler));
             // Boxed: the attempt's state is large, and the runtime would
             // otherwise copy all of it into every task it spawns.
-            in_flight.spawn(Box::pin(attempt(settler, plan, entry)));
+            in_flight.spawn(Box::pin(attempt(settler, plan, entry, stop.subscribe())));
         }
         // What was claimed before the stop is attempted too: left alone, it
         // would wait out its lease before another consumer could have it.
-        if stopping && ready.is_empty() && claiming.is_none() {
+        // Each attempt ends within --timeout, and then its store call within
+        // the store's own timeout: this wait is bounded.
+        let stopping = acted > 0;
+        if stopping && ready.is_empty() && claiming.is_none() && in_flight.is_empty() {
             break;
         }
         let held = in_flight.len() + ready.len();
@@ -285,7 +302,7 @@ async fn deliver(
                 task: claim,
             });
         }
-        if !status.is_hidden() && Instant::now() >= next_status {
+        if !status.is_hidden() && acted < 2 && Instant::now() >= next_status {
             next_status = Instant::now() + STATUS_EVERY;
             if let Ok(stats) = store.stats().await {
                 let rate = tally.delivered as f64 / started.elapsed().as_secs_f64().max(0.001);
@@ -336,42 +353,55 @@ async fn deliver(
                 }
             }
             () = tokio::time::sleep(wait.min(STATUS_EVERY)) => {}
-            _ = interrupt.recv(), if !stopping => stopping = true,
-            _ = terminate.recv(), if !stopping => stopping = true,
+            () = stop_requested(&mut asked, acted + 1), if acted < 2 => {}
         }
-        if stopping && !said_stopping {
-            said_stopping = true;
-            let left = (in_flight.len() + ready.len()) as u64;
-            status.suspend(|| {
-                output::note(format_args!(
-                    "Stopping: finishing {} in flight",
-                    output::plural(left, "attempt", "attempts")
-                ))
-            });
+        let now_asked = (*asked.borrow()).min(2);
+        if now_asked > acted {
+            acted = now_asked;
+            let lease = humantime::format_duration(args.claim_after);
+            if acted == 1 {
+                let left = (in_flight.len() + ready.len()) as u64;
+                status.suspend(|| {
+                    output::note(format_args!(
+                        "Stopping: finishing {} in flight (Ctrl-C again stops now: \
+                         what is in flight is then claimed again after --claim-after {lease})",
+                        output::plural(left, "attempt", "attempts")
+                    ))
+                });
+            } else {
+                // The attempts in flight end themselves (see [`attempt`]);
+                // what was claimed and not attempted is left to its lease, as
+                // is what a claim under way brings.
+                ready.clear();
+                if let Some(claim) = claiming.take() {
+                    claim.task.abort();
+                }
+                // No count: the attempts may have seen the stop first and
+                // ended already; the summary counts them.
+                status.suspend(|| {
+                    output::note(format_args!(
+                        "Stopping now: the attempts in flight are abandoned, not settled; \
+                         what this deliver held is claimed again after --claim-after {lease}"
+                    ))
+                });
+            }
         }
     }
-    // Each attempt ends within --timeout, and then its store call within the
-    // store's own timeout: this wait is bounded.
-    while let Some(joined) = in_flight.join_next().await {
-        if let Ok(report) = joined {
-            show(&report, &mut tally, args.json, &status)?;
-        }
-    }
+    signals.abort();
     status.finish_and_clear();
-    output::note(format_args!(
-        "Stopped after {}: {} delivered, {}, {} dead",
-        output::plural(tally.attempts, "attempt", "attempts"),
-        tally.delivered,
-        // Attempts that failed and asked for another: some may have been
-        // made (and delivered) within this run already.
-        output::plural(tally.retrying, "retry scheduled", "retries scheduled"),
-        tally.dead
-    ));
+    output::note(tally.summary());
     Ok(Outcome::Success)
 }
 
-/// One attempt at one entry, and the store told how it went.
-async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report {
+/// One attempt at one entry, and the store told how it went; unless a stop
+/// now is asked for (the second) before the app answers: the attempt is then
+/// abandoned, and the store told nothing.
+async fn attempt(
+    settler: Arc<Settler>,
+    plan: Arc<Plan>,
+    entry: Entry,
+    mut stop: watch::Receiver<u32>,
+) -> Report {
     let number = entry.attempts + 1;
     let mut report = Report {
         kind: "attempt",
@@ -386,6 +416,7 @@ async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report
         error: None,
         retry_in_ms: None,
         store_error: None,
+        unrouted: false,
     };
     let Some(route) = Route::pick(&plan.routes, entry.event.as_deref()) else {
         let error = format!(
@@ -401,22 +432,28 @@ async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report
         report.error = Some(error);
         // Nothing was sent: the line counts the attempts made, as the dead letter does.
         report.attempt = entry.attempts;
+        report.unrouted = true;
         return report;
     };
     report.to = Some(redact::url(&route.url));
     let content_type = entry.content_type();
-    let attempted: Attempted = plan
-        .connections
-        .send(Outgoing {
-            route,
-            signature_header: &plan.signature_header,
-            secret: &plan.secret,
-            id: &entry.id,
-            attempt: number,
-            content_type: content_type.as_deref(),
-            body: entry.body,
-        })
-        .await;
+    let sent = plan.connections.send(Outgoing {
+        route,
+        signature_header: &plan.signature_header,
+        secret: &plan.secret,
+        id: &entry.id,
+        attempt: number,
+        content_type: content_type.as_deref(),
+        body: entry.body,
+    });
+    let attempted: Attempted = tokio::select! {
+        attempted = sent => attempted,
+        () = stop_requested(&mut stop, 2) => {
+            report.result = Result_::Abandoned;
+            report.error = Some(ABANDONED.to_string());
+            return report;
+        }
+    };
     report.status = attempted.answer.as_ref().ok().map(|s| s.as_u16());
     report.latency_ms = Some((attempted.latency.as_secs_f64() * 100_000.0).round() / 100.0);
     report.error = attempted.error();
@@ -449,21 +486,65 @@ async fn attempt(settler: Arc<Settler>, plan: Arc<Plan>, entry: Entry) -> Report
     report
 }
 
+/// Why an attempt was abandoned.
+const ABANDONED: &str = "stopped before the app answered";
+
+/// What this run did, for the summary: the attempts made and how each
+/// ended, and apart from them the events no route takes, which were sent
+/// nowhere.
 #[derive(Default)]
 struct Tally {
     attempts: u64,
     delivered: u64,
     retrying: u64,
     dead: u64,
+    abandoned: u64,
+    unrouted: u64,
+}
+
+impl Tally {
+    fn count(&mut self, report: &Report) {
+        if report.unrouted {
+            self.unrouted += 1;
+            return;
+        }
+        self.attempts += 1;
+        match report.result {
+            Result_::Delivered => self.delivered += 1,
+            Result_::Retrying => self.retrying += 1,
+            Result_::Dead => self.dead += 1,
+            Result_::Abandoned => self.abandoned += 1,
+        }
+    }
+
+    /// `Stopped after 3 attempts: 2 delivered, 1 retry scheduled, 0 dead`,
+    /// `, 1 abandoned in flight` after a stop now, and `; 2 events no route
+    /// takes, dead-lettered` when there were any.
+    fn summary(&self) -> String {
+        let mut line = format!(
+            "Stopped after {}: {} delivered, {}, {} dead",
+            output::plural(self.attempts, "attempt", "attempts"),
+            self.delivered,
+            // Attempts that failed and asked for another: some may have been
+            // made (and delivered) within this run already.
+            output::plural(self.retrying, "retry scheduled", "retries scheduled"),
+            self.dead
+        );
+        if self.abandoned > 0 {
+            line += &format!(", {} abandoned in flight", self.abandoned);
+        }
+        if self.unrouted > 0 {
+            line += &format!(
+                "; {} no route takes, dead-lettered",
+                output::plural(self.unrouted, "event", "events")
+            );
+        }
+        line
+    }
 }
 
 fn show(report: &Report, tally: &mut Tally, json: bool, status: &ProgressBar) -> Result<()> {
-    tally.attempts += 1;
-    match report.result {
-        Result_::Delivered => tally.delivered += 1,
-        Result_::Retrying => tally.retrying += 1,
-        Result_::Dead => tally.dead += 1,
-    }
+    tally.count(report);
     if let Some(error) = &report.store_error {
         status.suspend(|| {
             output::warn(format_args!(
@@ -474,9 +555,14 @@ fn show(report: &Report, tally: &mut Tally, json: bool, status: &ProgressBar) ->
     }
     if json {
         output::println(serde_json::to_string(report).expect("reports serialise"))?;
-    } else if output::verbose() > 0 || report.result != Result_::Delivered {
+    } else if output::verbose() > 0
+        || !matches!(report.result, Result_::Delivered | Result_::Abandoned)
+    {
+        // Abandoned attempts are counted in the summary: a stop now may cut
+        // a thousand of them.
         let what = match (report.result, &report.error) {
             (Result_::Delivered, _) => "delivered".to_string(),
+            (Result_::Abandoned, _) => format!("abandoned: {ABANDONED}"),
             (Result_::Retrying, Some(e)) => format!(
                 "{}; retry in {}",
                 output::escape(e),

@@ -110,6 +110,27 @@ impl Signals {
     }
 }
 
+/// Runs `work` on [`block_on`]'s runtime with Ctrl-C and SIGTERM counted
+/// into the stop it is given ([`Signals::watch`]; `stopping` says what the
+/// first one does): for the one-shot commands that report what ran when
+/// stopped (`send-test`, `verify`, `check`).
+fn block_on_stoppable<T, F>(
+    stopping: impl Fn() + Send + 'static,
+    work: impl FnOnce(tokio::sync::watch::Receiver<u32>) -> F,
+) -> Result<T>
+where
+    F: std::future::Future<Output = Result<T>>,
+{
+    block_on(async {
+        let signals = Signals::install()?;
+        let stop: Stop = Arc::new(tokio::sync::watch::Sender::new(0));
+        let signals = signals.watch(Arc::clone(&stop), stopping);
+        let done = work(stop.subscribe()).await;
+        signals.abort();
+        done
+    })
+}
+
 /// The webhook secret from `--secret-file`, `--secret` or `WM_HOOKS_SECRET`
 /// (in that order of precedence), or `None` when none is given.
 fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {

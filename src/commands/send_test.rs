@@ -11,7 +11,6 @@ use std::time::SystemTime;
 use hyper::header::{self, HeaderName};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Signals, Stop};
 use crate::cli::{EventChoice, SendTestArgs};
 use crate::contract::events::EventKind;
 use crate::contract::profile::Profile;
@@ -112,30 +111,27 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
         bar: bar.clone(),
     };
     let stopping_bar = bar.clone();
-    let stats = super::block_on(async {
-        let signals = Signals::install()?;
-        let stop: Stop = Arc::new(tokio::sync::watch::Sender::new(0));
-        let signals = signals.watch(Arc::clone(&stop), move || {
+    let stats = super::block_on_stoppable(
+        move || {
             stopping_bar.suspend(|| {
                 output::note(
                     "Stopping: sending nothing more, finishing the requests in flight \
                      (Ctrl-C again stops now)",
                 )
             })
-        });
-        let stats = delivery::run(
-            client,
-            endpoint.clone(),
-            signer,
-            source,
-            plan,
-            Box::new(move |report| printer.report(report)),
-            stop.subscribe(),
-        )
-        .await;
-        signals.abort();
-        stats
-    });
+        },
+        |stop| {
+            delivery::run(
+                client,
+                endpoint.clone(),
+                signer,
+                source,
+                plan,
+                Box::new(move |report| printer.report(report)),
+                stop,
+            )
+        },
+    );
     bar.finish_and_clear();
     let stats = stats?;
     let root_cause = root_cause(&stats, &args, &header, &endpoint, secret.as_ref());

@@ -1,6 +1,8 @@
 //! `wm-hooks verify`: runs the platform's handshake (and the negative probes)
 //! through [`handshake::check`] and prints the checks as a ✔/✘ table, with
 //! what was sent, what was expected and a hint under each failed one.
+//! Ctrl-C or SIGTERM lets the probe in flight finish (a second one cuts it),
+//! reports what ran with the rest `skipped`, and exits 130, as `check` does.
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -30,7 +32,11 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
         negative: !args.no_negative,
     };
     let start = Instant::now();
-    let mut report = match super::block_on(handshake::check(&client, &endpoint, token, &options)) {
+    let checked = super::block_on_stoppable(
+        || output::note("Stopping: finishing the check in flight (Ctrl-C again stops now)"),
+        |stop| handshake::check(&client, &endpoint, token, &options, stop),
+    );
+    let mut report = match checked {
         Ok(report) => report,
         Err(err) => {
             if args.json && err.kind == Kind::Unreachable {
@@ -54,11 +60,16 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
         for check in &report.checks {
             output::println(check.json())?;
         }
-        output::println(Summary::of(&report.checks, &report.url, start.elapsed()).json())?;
+        let summary = Summary::of(&report.checks, &report.url, start.elapsed())
+            .interrupted(report.interrupted);
+        output::println(summary.json())?;
     } else {
         for line in report_lines(&report) {
             output::println(line)?;
         }
+    }
+    if report.interrupted {
+        return Ok(Outcome::Interrupted);
     }
     Ok(Outcome::from_passed(report.passed()))
 }
@@ -112,7 +123,10 @@ pub(super) fn report_lines(report: &Report) -> Vec<String> {
         .filter(|c| c.result == Verdict::Skipped)
         .collect();
     if let Some(first) = skipped.first() {
-        let why = first.got.strip_prefix("not sent: ").unwrap_or(&first.got);
+        let why = match report.interrupted {
+            true => "interrupted",
+            false => first.got.strip_prefix("not sent: ").unwrap_or(&first.got),
+        };
         let names: Vec<&str> = skipped.iter().map(|c| c.name.as_str()).collect();
         let _ = write!(count, "; not sent ({why}): {}", names.join(", "));
     }

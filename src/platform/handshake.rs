@@ -14,11 +14,12 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Session, describe};
-use crate::http::status_text;
+use crate::http::{status_text, stop_requested};
 use crate::platform::report::{self, Check, Verdict};
 use bytes::Bytes;
 use hyper::header::{self, HeaderMap};
 use hyper::{Method, StatusCode};
+use tokio::sync::watch;
 
 /// How the handshake is run.
 #[derive(Debug, Clone, Default)]
@@ -118,6 +119,8 @@ pub struct Report {
     pub url: String,
     /// The handshake, then each negative probe (`skipped` when not sent).
     pub checks: Vec<Check>,
+    /// A stop was asked for: the probes it kept from being sent are `skipped`.
+    pub interrupted: bool,
 }
 
 impl Report {
@@ -128,27 +131,33 @@ impl Report {
 
 /// Runs the handshake (and the negative probes when asked) against `endpoint`
 /// with `token` as the verify token. An endpoint that cannot be reached at all
-/// is an error (exit 3); every other outcome is a report.
+/// is an error (exit 3); every other outcome is a report. Once `stop` is
+/// asked for, no further probe is sent (each is `skipped`); a second ask
+/// cuts the one in flight, which is `skipped` too.
 pub async fn check(
     client: &Client,
     endpoint: &Endpoint,
     token: Token<'_>,
     options: &Options,
+    mut stop: watch::Receiver<u32>,
 ) -> Result<Report> {
     let mut session = Session::new(client.clone(), Arc::new(endpoint.clone()));
-    let first = probe(
-        &mut session,
-        token,
-        Probe::Challenge,
-        options.challenge.as_deref(),
-        &HeaderMap::new(),
-    )
-    .await?;
+    let challenge = options.challenge.as_deref();
+    let first = probe_unless_stopped(&mut session, token, Probe::Challenge, challenge, &mut stop);
+    let Some(first) = first.await? else {
+        let probes = [Probe::Challenge].into_iter().chain(Probe::NEGATIVE);
+        return Ok(Report {
+            url: endpoint.shown(),
+            checks: probes.map(|p| Check::interrupted(p.name(), true)).collect(),
+            interrupted: true,
+        });
+    };
     if let Some(failure) = first.failure.as_ref().filter(|f| f.kind.is_unreachable()) {
         return Err(failure.to_error(endpoint));
     }
     let answered = first.failure.is_none();
     let mut checks = Vec::new();
+    let mut interrupted = false;
     for negative in Probe::NEGATIVE {
         let check = match (options.negative, answered) {
             (false, _) => Check::skipped(negative.name(), true, "not sent: --no-negative"),
@@ -157,10 +166,22 @@ pub async fn check(
                 true,
                 "not sent: the handshake got no answer",
             ),
-            (true, true) => against_control(
-                probe(&mut session, token, negative, None, &HeaderMap::new()).await?,
-                &first,
-            ),
+            (true, true) => {
+                interrupted |= *stop.borrow() > 0;
+                let sent = match interrupted {
+                    true => None,
+                    false => {
+                        probe_unless_stopped(&mut session, token, negative, None, &mut stop).await?
+                    }
+                };
+                match sent {
+                    Some(check) => against_control(check, &first),
+                    None => {
+                        interrupted = true;
+                        Check::interrupted(negative.name(), true)
+                    }
+                }
+            }
         };
         checks.push(check);
     }
@@ -168,7 +189,23 @@ pub async fn check(
     Ok(Report {
         url: endpoint.shown(),
         checks,
+        interrupted,
     })
+}
+
+/// [`probe`], unless a stop now (the second ask) comes first: `None` then.
+async fn probe_unless_stopped(
+    session: &mut Session,
+    token: Token<'_>,
+    which: Probe,
+    challenge: Option<&str>,
+    stop: &mut watch::Receiver<u32>,
+) -> Result<Option<Check>> {
+    let headers = HeaderMap::new();
+    tokio::select! {
+        check = probe(session, token, which, challenge, &headers) => check.map(Some),
+        () = stop_requested(stop, 2) => Ok(None),
+    }
 }
 
 /// Sends one probe over `session` (with `challenge`, or a random one) and

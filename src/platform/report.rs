@@ -141,6 +141,11 @@ impl Check {
         }
     }
 
+    /// A check that a stop (Ctrl-C, SIGTERM) kept from running, or cut in flight.
+    pub fn interrupted(name: impl Into<String>, required: bool) -> Check {
+        Check::skipped(name, required, "not run: interrupted (Ctrl-C or SIGTERM)")
+    }
+
     /// The one line of a run that ended before any check: the endpoint could
     /// not be reached (`reachable`, as in JUnit), so `--json` still ends with a
     /// summary.

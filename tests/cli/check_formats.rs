@@ -1,6 +1,7 @@
 //! `wm-hooks check`'s machine-readable reports: every `--json` line has the
 //! same fields in the same order, and `--junit` writes a well-formed, escaped
-//! JUnit document (its path checked before anything is sent).
+//! JUnit document (its path checked before anything is sent, a URL given for
+//! it refused by the parser).
 
 use predicates::prelude::*;
 use serde_json::Value;
@@ -82,6 +83,28 @@ fn an_unwritable_junit_path_fails_before_anything_is_sent() {
         .code(2)
         .stderr(predicate::str::contains("cannot write the JUnit report"));
     assert!(srv.requests().is_empty());
+}
+
+#[test]
+fn a_url_given_to_junit_is_refused_with_the_url_tip_before_anything_is_sent() {
+    let srv = TestServer::start(server::correct(SECRET));
+    // Run where that URL is a path that can be written, so only the parser stops it.
+    let cwd = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(cwd.path().join("http:/127.0.0.1:9")).unwrap();
+    check(&srv.url(PATH))
+        .current_dir(cwd.path())
+        .args(["--junit", "http://127.0.0.1:9/report.xml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("error: "))
+        .stderr(predicate::str::contains(
+            "a URL is not a file to write the report to",
+        ))
+        .stderr(predicate::str::contains(
+            "tip: --junit takes FILE, not a URL; the URL goes to --url URL",
+        ));
+    assert!(srv.requests().is_empty());
+    assert!(!cwd.path().join("http:/127.0.0.1:9/report.xml").exists());
 }
 
 /// Element counts of a document that [`well_formed`] accepted.

@@ -2,14 +2,15 @@
 //! app: every stored event reaches the app, re-signed, with its entry id and
 //! attempt number; failures are retried and then dead letters, which redrive
 //! brings back; an app that was down is caught up; a `deliver` killed with
-//! SIGKILL loses nothing, since another claims what it held.
+//! SIGKILL loses nothing, since another claims what it held, nor does one
+//! stopped now by a second Ctrl-C.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::util::listen::{Listener, SECRET};
+use crate::util::listen::{Listener, SECRET, wait_for};
 use crate::util::server::{Recorded, Reply, TestServer, closed_port};
 use crate::util::store::{TestStore, status_body};
 use crate::util::{stderr_of, wm_hooks};
@@ -263,6 +264,93 @@ fn a_killed_deliver_loses_nothing_another_claims_what_it_held() {
             "{}",
             store.url
         );
+    }
+}
+
+#[test]
+fn a_second_ctrl_c_abandons_the_attempt_in_flight_and_another_deliver_delivers_it() {
+    for store in TestStore::both("deliver::a_second_ctrl_c_abandons_the_attempt_in_flight") {
+        let ids = store.append(&[status_body(1)]);
+        // The first attempt is held for 30 s; any later one is answered at once.
+        let app = TestServer::start(|_: &Recorded, n| match n {
+            0 => Reply::status(200).after(Duration::from_secs(30)),
+            _ => Reply::status(200),
+        });
+        let url = app.url("/hooks");
+        let first = Listener::run(
+            &[
+                "deliver",
+                "--from",
+                &store.url,
+                "--to",
+                &url,
+                "--timeout",
+                "5s",
+                "--claim-after",
+                "6s",
+            ],
+            &[("WM_HOOKS_SECRET", SECRET)],
+        );
+        wait_for(
+            || app.posts().len().to_string(),
+            |n| n == "1",
+            "the first attempt",
+        );
+        first.signal("INT");
+        let said = wait_for(|| first.stderr(), |e| e.contains("Stopping: "), "stderr");
+        assert!(
+            said.contains(
+                "Stopping: finishing 1 attempt in flight (Ctrl-C again stops now: what is in \
+                 flight is then claimed again after --claim-after 6s)"
+            ),
+            "{said}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(
+            !first.stderr().contains("Stopped after"),
+            "the first Ctrl-C waits for the attempt in flight: {}",
+            first.stderr()
+        );
+        let asked = Instant::now();
+        let stopped = first.stop_with("INT");
+        assert!(
+            asked.elapsed() < Duration::from_secs(3),
+            "the second Ctrl-C waited {:?}: {}",
+            asked.elapsed(),
+            stopped.stderr
+        );
+        assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+        assert!(
+            stopped.stderr.contains(
+                "Stopping now: the attempts in flight are abandoned, not settled; what this \
+                 deliver held is claimed again after --claim-after 6s"
+            ),
+            "{}",
+            stopped.stderr
+        );
+        assert!(
+            stopped.stderr.contains(
+                "Stopped after 1 attempt: 0 delivered, 0 retries scheduled, 0 dead, \
+                 1 abandoned in flight"
+            ),
+            "{}",
+            stopped.stderr
+        );
+        let stats = store.stats();
+        assert_eq!(
+            (&stats["delivered"], &stats["retrying"], &stats["dead"]),
+            (&0.into(), &0.into(), &0.into()),
+            "abandoned, not settled: {stats}"
+        );
+        let second = deliver(&store, &["--to", &url]);
+        store.wait_stats(|s| s["delivered"] == 1 && s["pending"] == 0);
+        second.stop();
+        let posts = app.posts();
+        assert_eq!(posts.len(), 2, "{}", store.url);
+        for post in &posts {
+            assert_eq!(post.header("x-wm-hooks-delivery"), Some(ids[0].as_str()));
+        }
+        assert_eq!(store.stats()["delivered"], 1, "{}", store.url);
     }
 }
 

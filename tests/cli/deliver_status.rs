@@ -80,7 +80,10 @@ fn on_a_terminal_the_status_line_shows_the_counts() {
         .unwrap_or_else(|e| panic!("{e}; the store: {}", store.stats()));
     let rest = interrupt(session);
     assert!(
-        rest.contains("Stopped after 5 attempts: 3 delivered, 1 retry scheduled, 1 dead"),
+        rest.contains(
+            "Stopped after 4 attempts: 3 delivered, 1 retry scheduled, 0 dead; \
+             1 event no route takes, dead-lettered"
+        ),
         "{rest}"
     );
 }
@@ -100,7 +103,7 @@ fn with_json_on_a_terminal_no_status_line_is_drawn() {
     // Long enough for a few redraws, were there a line to draw.
     std::thread::sleep(Duration::from_millis(1200));
     shown += &interrupt(session);
-    assert!(shown.contains("Stopped after 5 attempts"), "{shown}");
+    assert!(shown.contains("Stopped after 4 attempts"), "{shown}");
     assert!(!shows_a_status_line(&shown), "{shown}");
 }
 
@@ -117,7 +120,7 @@ fn when_stderr_is_not_a_terminal_no_status_line_is_drawn() {
     assert!(
         stopped
             .stderr
-            .contains("3 delivered, 1 retry scheduled, 1 dead"),
+            .contains("3 delivered, 1 retry scheduled, 0 dead; 1 event no route takes"),
         "{}",
         stopped.stderr
     );

@@ -1,8 +1,8 @@
-//! Ctrl-C (SIGINT) and SIGTERM sent to a running `send-test` or `check`: the
-//! first stops starting anything new (a retry wait ends at once), lets the
-//! request in flight finish, reports what ran with the rest marked as not run
-//! (`--json` and `--junit` stay whole documents), and exits 130; a second one
-//! cuts the request in flight.
+//! Ctrl-C (SIGINT) and SIGTERM sent to a running `send-test`, `verify` or
+//! `check`: the first stops starting anything new (a retry wait ends at once),
+//! lets the request in flight finish, reports what ran with the rest marked as
+//! not run (`--json` and `--junit` stay whole documents), and exits 130; a
+//! second one cuts the request in flight.
 
 use std::time::{Duration, Instant};
 
@@ -187,4 +187,66 @@ fn an_interrupted_check_card_marks_the_rest_as_not_run() {
     );
     assert!(stopped.stdout.contains("- budget"), "{}", stopped.stdout);
     assert!(stopped.stdout.contains("not run (interrupted)"));
+}
+
+#[test]
+fn an_interrupted_verify_reports_the_probe_in_flight_and_the_rest_as_not_run() {
+    let (server, url) = slow_receiver(Duration::from_millis(500), server::correct(SECRET));
+    let verifier = running(&["verify", "--url", &url, "--json"]);
+    wait_requests(&server, 1);
+    let stopped = verifier.stop_with("INT");
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    assert!(
+        stopped
+            .stderr
+            .contains("Stopping: finishing the check in flight (Ctrl-C again stops now)"),
+        "{}",
+        stopped.stderr
+    );
+    let lines = json_lines(&stopped.stdout);
+    let (summary, checks) = lines.split_last().expect("lines");
+    let names: Vec<&str> = checks.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(names, &ALL[..3], "every probe has its line, sent or not");
+    assert_eq!(checks[0]["result"], "pass", "the probe in flight finished");
+    for line in &checks[1..] {
+        assert_eq!(line["result"], "skipped", "{line}");
+        assert_eq!(line["got"], "not run: interrupted (Ctrl-C or SIGTERM)");
+    }
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["interrupted"], true);
+    assert_eq!(
+        (&summary["passed"], &summary["skipped"]),
+        (&1.into(), &2.into())
+    );
+    assert_eq!(summary["result"], "inconclusive");
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "nothing was sent after the stop"
+    );
+}
+
+#[test]
+fn a_second_ctrl_c_cuts_verifys_probe_in_flight() {
+    let (server, url) = slow_receiver(Duration::from_secs(30), server::correct(SECRET));
+    let verifier = running(&["verify", "--url", &url, "--timeout", "40s"]);
+    wait_requests(&server, 1);
+    verifier.signal("INT");
+    wait_for(
+        || verifier.stderr(),
+        |err| err.contains("Stopping"),
+        "stderr",
+    );
+    let asked = Instant::now();
+    let stopped = verifier.stop_with("INT");
+    assert!(asked.elapsed() < Duration::from_secs(10));
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    assert!(
+        stopped.stdout.contains(
+            "not sent (interrupted): handshake.challenge, handshake.wrong-token, \
+             handshake.wrong-mode"
+        ),
+        "{}",
+        stopped.stdout
+    );
 }

@@ -87,7 +87,7 @@ pub async fn run(
     for &spec in checks {
         interrupted |= *stop.borrow() > 0;
         let check = if interrupted {
-            Check::skipped(spec.name, spec.required, INTERRUPTED)
+            Check::interrupted(spec.name, spec.required)
         } else if runner.silent_in_a_row >= SILENT_LIMIT {
             Check::skipped(
                 spec.name,
@@ -111,7 +111,7 @@ pub async fn run(
                 check = playing => check?,
                 () = stop_requested(&mut stop, 2) => {
                     interrupted = true;
-                    Check::skipped(spec.name, spec.required, INTERRUPTED)
+                    Check::interrupted(spec.name, spec.required)
                 }
             }
         };
@@ -153,9 +153,6 @@ pub async fn run(
         interrupted,
     })
 }
-
-/// Why a check was not run (or cut in flight) after a stop was asked for.
-const INTERRUPTED: &str = "not run: interrupted (Ctrl-C or SIGTERM)";
 
 /// After this many requests in a row got no answer in time, the endpoint is
 /// taken as hung and the remaining checks are not sent.
