@@ -7,6 +7,8 @@ mod util;
 
 #[path = "cli/check.rs"]
 mod check;
+#[path = "cli/check_endpoints.rs"]
+mod check_endpoints;
 #[path = "cli/check_formats.rs"]
 mod check_formats;
 #[path = "cli/completions.rs"]

@@ -2,20 +2,18 @@
 //! one passes every check, and each broken one (one per check family, and a
 //! few finer mistakes) fails exactly the checks about its mistake; what goes
 //! on the wire; the card and `--json` (`check_formats.rs` holds the lines'
-//! shape and `--junit`); `--only`/`--skip`; a hung and a closed endpoint; the
-//! exit codes; and `wm-hooks listen` run as a process, which must pass every
-//! check.
+//! shape and `--junit`, `check_endpoints.rs` slow, hung and closed endpoints);
+//! `--only`/`--skip`; the exit codes; and `wm-hooks listen` run as a
+//! process, which must pass every check.
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Mutex;
-use std::time::Duration;
 
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::check_formats::well_formed;
 use crate::util::listen::{self, Listener};
-use crate::util::server::{self, Recorded, Reply, TestServer, closed_port, hmac_header};
+use crate::util::server::{self, Recorded, Reply, TestServer, hmac_header};
 use crate::util::{stderr_of, stdout_of, wm_hooks};
 use crate::verify::own_parameters_then_the_handshakes;
 
@@ -90,7 +88,7 @@ fn set(names: &[&str]) -> BTreeSet<String> {
 
 /// Runs every check against `srv` and asserts that exactly `broken` fail,
 /// with exit 1 (or 0 when none do).
-fn fails_exactly(srv: &TestServer, extra: &[&str], broken: &[&str]) -> Vec<Value> {
+pub(crate) fn fails_exactly(srv: &TestServer, extra: &[&str], broken: &[&str]) -> Vec<Value> {
     let (code, lines) = run_json(check(&srv.url(PATH)).args(extra));
     assert_eq!(names(&lines, false).len(), ALL.len(), "{lines:#?}");
     assert_eq!(names(&lines, true), set(broken), "{lines:#?}");
@@ -99,7 +97,7 @@ fn fails_exactly(srv: &TestServer, extra: &[&str], broken: &[&str]) -> Vec<Value
 }
 
 /// The start of a card line: the names are padded to the longest one's width.
-fn line(mark: &str, name: &str, got: &str) -> String {
+pub(crate) fn line(mark: &str, name: &str, got: &str) -> String {
     format!("{mark} {name:<32}  {got}")
 }
 
@@ -574,186 +572,6 @@ fn a_receiver_with_a_small_body_limit_fails_the_large_body() {
         false => verified(req),
     }));
     fails_exactly(&srv, &[], &["tolerance.large-body"]);
-}
-
-#[test]
-fn a_slow_receiver_fails_the_budget_only() {
-    // Does its slow work (a lookup) before answering status updates.
-    let srv = TestServer::start(posts(|req| {
-        let reply = verified(req);
-        match req.json()["event"] == "message.status" {
-            true => reply.after(Duration::from_millis(1500)),
-            false => reply,
-        }
-    }));
-    // A budget well above what the 512 KiB body takes on a loaded machine, so
-    // only the slow answers are over it.
-    let lines = fails_exactly(&srv, &["--timeout", "800ms"], &["budget"]);
-    let budget = &lines[17];
-    let detail = budget["got"].as_str().unwrap();
-    assert!(
-        detail.starts_with("3 over 800ms: signature.valid.message-status 1.5"),
-        "{detail}"
-    );
-    assert!(detail.contains(", tolerance.unseen-status 1.5"), "{detail}");
-    assert!(detail.contains(", budget 1.5"), "{detail}");
-    assert!(detail.contains("over 13 deliveries"), "{detail}");
-    says(budget, "hint", "answer 2xx first");
-    assert!(budget["latency_ms"].as_f64().unwrap() >= 1500.0);
-    // The slow check itself passed: its status was right.
-    assert_eq!(lines[4]["result"], "pass");
-    // Without `budget` in the run, nothing else would time it: the check
-    // judges its own answer's time.
-    let (code, lines) =
-        run_json(check(&srv.url(PATH)).args(["--timeout", "800ms", "--only", "signature.valid"]));
-    assert_eq!(code, 1);
-    let slow = &lines[1];
-    assert_eq!(slow["name"], "signature.valid.message-status");
-    assert_eq!(slow["result"], "fail", "{slow}");
-    says(slow, "hint", "answer 2xx first");
-    assert_eq!(lines[0]["result"], "pass", "the fast ones pass");
-}
-
-#[test]
-fn a_hung_receiver_costs_two_timeouts_then_the_rest_is_not_sent() {
-    let srv = TestServer::start(server::slow(
-        Duration::from_secs(30),
-        server::correct(SECRET),
-    ));
-    let out = check(&srv.url(PATH))
-        .args(["--timeout", "100ms"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
-    assert!(
-        stdout.contains(&line(
-            "✘",
-            "handshake.challenge",
-            "no answer: timed out after 2s 100ms"
-        )),
-        "{stdout}"
-    );
-    // Its wrong token got no answer either: that proves nothing.
-    assert!(stdout.contains("? handshake.wrong-token"), "{stdout}");
-    assert!(
-        stdout.contains(&line(
-            "-",
-            "budget",
-            "not run: the last 2 requests got no answer in time"
-        )),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("0 of 17 required checks passed in "),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains(
-            "; failed: handshake.challenge; inconclusive: handshake.wrong-token; \
-             16 not run (the endpoint stopped answering)\n"
-        ),
-        "{stdout}"
-    );
-    assert!(
-        !stdout.contains("    sent      \n"),
-        "nothing sent, nothing shown: {stdout}"
-    );
-    assert_eq!(srv.requests().len(), 2);
-}
-
-#[test]
-fn a_closed_port_is_unreachable_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let junit = dir.path().join("report.xml");
-    let url = format!("http://127.0.0.1:{}{PATH}", closed_port());
-    let out = check(&url)
-        .arg("--junit")
-        .arg(&junit)
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains(format!(
-            "error: cannot reach {url}: connection refused"
-        )))
-        .stderr(predicate::str::contains("hint: nothing listens there"))
-        .get_output()
-        .clone();
-    assert!(!stdout_of(&out).contains('✘'), "no check ran");
-    let xml = std::fs::read_to_string(&junit).unwrap();
-    let counts = well_formed(&xml);
-    assert_eq!(
-        (counts.testcases, counts.failures, counts.errors),
-        (1, 0, 1),
-        "{xml}"
-    );
-    assert!(xml.contains("connection refused"), "{xml}");
-    // `--json` still ends with a summary, after the one failed line.
-    let (code, lines) = run_json_all(&mut check(&url));
-    assert_eq!(code, 3);
-    assert_eq!(lines.len(), 2, "{lines:?}");
-    assert_eq!(
-        (&lines[0]["name"], &lines[0]["result"]),
-        (&Value::from("reachable"), &Value::from("fail"))
-    );
-    says(&lines[0], "got", "connection refused");
-    says(&lines[0], "hint", "nothing listens there");
-    assert_eq!(
-        (&lines[1]["type"], &lines[1]["result"], &lines[1]["failed"]),
-        (
-            &Value::from("summary"),
-            &Value::from("fail"),
-            &Value::from(1)
-        )
-    );
-}
-
-/// Accepts connections on 127.0.0.1:0 and closes each one as soon as a
-/// request has come in, answering nothing (at most 200 connections).
-fn closes_every_connection() -> std::net::SocketAddr {
-    use std::io::Read;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(200) {
-            let Ok(mut stream) = stream else { continue };
-            let mut head = [0u8; 1024];
-            let _ = stream.read(&mut head);
-        }
-    });
-    addr
-}
-
-#[test]
-fn refusals_prove_nothing_when_nothing_is_answered() {
-    let url = format!("http://{}{PATH}", closes_every_connection());
-    let (code, lines) = run_json(&mut check(&url));
-    assert_eq!(code, 1);
-    let result = |name: &str| {
-        let line = lines.iter().find(|l| l["name"] == name).unwrap();
-        line["result"].as_str().unwrap().to_string()
-    };
-    // The valid requests got no answer: that is a failure of each.
-    for name in [
-        "handshake.challenge",
-        "signature.valid.message-status",
-        "budget",
-    ] {
-        assert_eq!(result(name), "fail", "{name}: {lines:#?}");
-    }
-    // A wrong request without an answer, while the right one got none
-    // either, shows nothing about how wrong ones are treated.
-    for name in [
-        "handshake.wrong-token",
-        "handshake.wrong-mode",
-        "signature.missing",
-        "signature.wrong-secret",
-        "signature.tampered-body",
-        "signature.sha1-prefix",
-        "signature.empty",
-    ] {
-        assert_eq!(result(name), "inconclusive", "{name}: {lines:#?}");
-    }
 }
 
 #[test]
