@@ -57,6 +57,8 @@ mod report;
 mod saved_secret;
 #[path = "cli/send_test.rs"]
 mod send_test;
+#[path = "cli/send_test_wire.rs"]
+mod send_test_wire;
 #[path = "cli/sign.rs"]
 mod sign;
 #[path = "cli/sqlite_faults.rs"]
