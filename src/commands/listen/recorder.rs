@@ -281,21 +281,24 @@ impl Target {
     fn error(&self, e: io::Error) -> Error {
         match self {
             Target::Stdout => Error::stdout(e),
-            Target::File(name) => {
-                Error::failed(format!("cannot write to the record file {name}: {e}"))
-            }
+            Target::File(_) => Error::failed(format!("cannot write to {}: {e}", self.name())),
+        }
+    }
+
+    /// The sink, as an error line names it.
+    fn name(&self) -> String {
+        match self {
+            Target::Stdout => "stdout".to_string(),
+            Target::File(name) => format!("the record file {name}"),
         }
     }
 
     /// A sink that took nothing for [`STALL`]: a FIFO or pipe nobody reads.
     fn stalled(&self) -> Error {
-        let what = match self {
-            Target::Stdout => "stdout".to_string(),
-            Target::File(name) => format!("the record file {name}"),
-        };
         Error::failed(format!(
-            "{what} stopped accepting writes: nothing was taken for {}s, so the receiver \
+            "{} stopped accepting writes: nothing was taken for {}s, so the receiver \
              stopped rather than hold every answer",
+            self.name(),
             STALL.as_secs()
         ))
         .with_hint("keep the program reading it reading, or record to a regular file")
