@@ -66,10 +66,13 @@ pub fn print_bytes(bytes: &[u8]) -> Result<()> {
         .map_err(Error::stdout)
 }
 
-/// A line on stderr. Failing to write to stderr is ignored: there is nowhere
-/// left to report it.
+/// A line on stderr, in one write: stderr is unbuffered, and a line written
+/// piece by piece can be read half-written by whoever watches it (a test, a
+/// log shipper) or be cut by another thread's line. Failing to write to
+/// stderr is ignored: there is nowhere left to report it.
 pub fn eprintln(line: impl std::fmt::Display) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    let whole = format!("{line}\n");
+    let _ = std::io::stderr().lock().write_all(whole.as_bytes());
 }
 
 /// A line on stderr unless `--quiet`.
