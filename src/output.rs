@@ -120,11 +120,15 @@ pub fn hint(message: impl std::fmt::Display) {
 
 /// `error: …` and its hint. Printed even under `--quiet`: an exit code alone
 /// does not say which file or flag was wrong.
+///
+/// Both lines go out in one write, so whoever waits for the `error:` line
+/// also has its hint.
 pub fn error(err: &Error) {
-    eprintln(format_args!("{} {}", "error:".red().bold(), err.message));
+    let mut lines = format!("{} {}", "error:".red().bold(), err.message);
     if let Some(h) = &err.hint {
-        eprintln(format_args!("{} {h}", "hint:".cyan().bold()));
+        lines.push_str(&format!("\n{} {h}", "hint:".cyan().bold()));
     }
+    eprintln(lines);
 }
 
 #[cfg(test)]
