@@ -120,15 +120,30 @@ pub fn hint(message: impl std::fmt::Display) {
 
 /// `error: …` and its hint. Printed even under `--quiet`: an exit code alone
 /// does not say which file or flag was wrong.
-///
-/// Both lines go out in one write, so whoever waits for the `error:` line
-/// also has its hint.
 pub fn error(err: &Error) {
-    let mut lines = format!("{} {}", "error:".red().bold(), err.message);
-    if let Some(h) = &err.hint {
-        lines.push_str(&format!("\n{} {h}", "hint:".cyan().bold()));
+    eprintln(with_hint(
+        "error:".red().bold(),
+        &err.message,
+        err.hint.as_deref(),
+    ));
+}
+
+/// `warning: …` and, when there is one, its hint, unless `--quiet`.
+pub fn warn_with_hint(message: impl std::fmt::Display, hint: Option<&str>) {
+    note(with_hint("warning:".yellow().bold(), message, hint));
+}
+
+/// A labelled line and its hint line as one text, for one write: whoever
+/// waits for the first line also has the hint.
+fn with_hint(
+    label: colored::ColoredString,
+    message: impl std::fmt::Display,
+    hint: Option<&str>,
+) -> String {
+    match hint {
+        Some(h) => format!("{label} {message}\n{} {h}", "hint:".cyan().bold()),
+        None => format!("{label} {message}"),
     }
-    eprintln(lines);
 }
 
 #[cfg(test)]

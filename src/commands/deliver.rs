@@ -342,10 +342,10 @@ async fn deliver(
                     Err(error) => {
                         if outage.failed(&error) != Seen::Again {
                             status.suspend(|| {
-                                output::warn(format_args!("{error}; trying again"));
-                                if let Some(hint) = &error.hint {
-                                    output::hint(hint);
-                                }
+                                output::warn_with_hint(
+                                    format_args!("{error}; trying again"),
+                                    error.hint.as_deref(),
+                                )
                             });
                         }
                         next_claim = Instant::now() + STORE_BACKOFF;

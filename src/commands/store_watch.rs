@@ -16,14 +16,16 @@ const GONE_SHOWN: usize = 5;
 pub fn warn(notice: &Notice) {
     match notice {
         Notice::Evicting { policy } => {
-            output::warn(format_args!(
-                "Redis may evict any key at its maxmemory (maxmemory-policy {}): stored events \
-                 answered 200 can be dropped without a word",
-                output::escape(policy)
-            ));
-            output::hint(
-                "set `maxmemory-policy noeviction`: a full Redis then refuses writes, and ingest \
-                 answers 503 until there is room",
+            output::warn_with_hint(
+                format_args!(
+                    "Redis may evict any key at its maxmemory (maxmemory-policy {}): stored \
+                     events answered 200 can be dropped without a word",
+                    output::escape(policy)
+                ),
+                Some(
+                    "set `maxmemory-policy noeviction`: a full Redis then refuses writes, and \
+                     ingest answers 503 until there is room",
+                ),
             );
         }
         Notice::Gone(gone) => {
