@@ -104,21 +104,33 @@ async fn redrive(mut args: StoreRedriveArgs) -> Result<Outcome> {
     let moved = store.redrive(&args.ids).await?;
     output::note(format_args!(
         "Put {} back for delivery in {url}",
-        output::plural(moved, "dead letter", "dead letters")
+        output::plural(moved.len() as u64, "dead letter", "dead letters")
     ));
-    if !args.all && moved < args.ids.len() as u64 {
-        let missing = args.ids.len() as u64 - moved;
-        output::fail(format_args!(
-            "{missing} of the ids given {} (see `wm-hooks store dead`)",
-            if missing == 1 {
-                "is not a dead letter"
-            } else {
-                "are not dead letters"
-            }
-        ));
-        return Ok(Outcome::Failure);
+    let moved: std::collections::HashSet<&String> = moved.iter().collect();
+    let missing: Vec<&str> = args
+        .ids
+        .iter()
+        .filter(|id| !moved.contains(id))
+        .map(|id| id.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Ok(Outcome::Success);
     }
-    Ok(Outcome::Success)
+    // Named, so a script sees which; a long list is cut, with its count.
+    const SHOWN: usize = 10;
+    let mut named = missing[..missing.len().min(SHOWN)].join(", ");
+    if missing.len() > SHOWN {
+        named.push_str(&format!(" and {} more", missing.len() - SHOWN));
+    }
+    output::fail(format_args!(
+        "{named} {} (see `wm-hooks store dead`)",
+        if missing.len() == 1 {
+            "is not a dead letter"
+        } else {
+            "are not dead letters"
+        }
+    ));
+    Ok(Outcome::Failure)
 }
 
 async fn prune(args: StorePruneArgs) -> Result<Outcome> {

@@ -205,8 +205,8 @@ pub trait Store: Send + Sync + 'static {
     fn dead(&self, limit: usize) -> impl Future<Output = Result<Vec<DeadLetter>>> + Send;
 
     /// Puts dead letters back for delivery (all of them, or those with these
-    /// ids), with their attempts reset; how many went back.
-    fn redrive(&self, ids: &[String]) -> impl Future<Output = Result<u64>> + Send;
+    /// ids), with their attempts reset; the ids of those that went back.
+    fn redrive(&self, ids: &[String]) -> impl Future<Output = Result<Vec<String>>> + Send;
 
     /// Removes the entries delivered (to every consumer group, in Redis) that
     /// were received more than `age` ago; how many went. Entries not yet
@@ -339,7 +339,7 @@ impl Store for Opened {
     async fn dead(&self, limit: usize) -> Result<Vec<DeadLetter>> {
         either!(self, s => s.dead(limit))
     }
-    async fn redrive(&self, ids: &[String]) -> Result<u64> {
+    async fn redrive(&self, ids: &[String]) -> Result<Vec<String>> {
         either!(self, s => s.redrive(ids))
     }
     async fn prune(&self, age: Duration) -> Result<u64> {

@@ -610,9 +610,9 @@ impl Store for RedisStore {
             .collect())
     }
 
-    async fn redrive(&self, ids: &[String]) -> Result<u64> {
+    async fn redrive(&self, ids: &[String]) -> Result<Vec<String>> {
         let mut connection = self.connection.clone();
-        let (mut from, mut total) = ("-".to_string(), 0u64);
+        let (mut from, mut moved) = ("-".to_string(), Vec::new());
         loop {
             let mut call = self.scripts.redrive.key(&self.keys.dead);
             call.key(&self.keys.retry)
@@ -625,13 +625,13 @@ impl Store for RedisStore {
             for id in ids {
                 call.arg(id);
             }
-            let (next, moved): (String, u64) = call
+            let (next, these): (String, Vec<String>) = call
                 .invoke_async(&mut connection)
                 .await
                 .map_err(|e| self.failed(e))?;
-            total += moved;
+            moved.extend(these);
             if next.is_empty() {
-                return Ok(total);
+                return Ok(moved);
             }
             from = next;
         }

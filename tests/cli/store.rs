@@ -228,7 +228,11 @@ fn redrive_of_unknown_ids_fails_and_needs_ids_or_all() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
-    assert!(stderr_of(&output).contains("1 of the ids given is not a dead letter"));
+    assert!(
+        stderr_of(&output).contains("999 is not a dead letter"),
+        "{}",
+        stderr_of(&output)
+    );
     let output = wm_hooks()
         .args(["store", "redrive", "--store", &store.url])
         .output()
@@ -371,25 +375,37 @@ fn a_sqlite_uri_that_drops_the_files_locks_is_refused() {
     }
 }
 
+/// Named ids: one named twice goes back once, and is not an error; those that
+/// are no dead letter are named, and fail the command, while the rest still go.
 #[test]
-fn a_dead_letter_named_twice_is_redriven_once_and_is_not_an_error() {
-    let store = TestStore::sqlite();
-    let ids = store.append(&[status_body(1)]);
-    let failing = TestServer::start(|_: &Recorded, _| Reply::status(500));
-    let running = deliver_retrying(&store, &failing.url("/"), "10ms");
-    store.wait_stats(|s| s["dead"] == 1);
-    assert_eq!(running.stop().code, Some(0));
-    let output = wm_hooks()
-        .args(["store", "redrive", "--store", &store.url, &ids[0], &ids[0]])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    assert!(
-        stderr_of(&output).contains("Put 1 dead letter back"),
-        "{}",
-        stderr_of(&output)
-    );
-    assert_eq!(store.stats()["dead"], 0);
+fn redrive_puts_back_the_ids_named_once_each_and_names_those_that_are_not_dead() {
+    for store in TestStore::both("store::redrive_puts_back_the_ids_named") {
+        let ids = store.append(&[status_body(1), status_body(2)]);
+        let failing = TestServer::start(|_: &Recorded, _| Reply::status(500));
+        let running = deliver_retrying(&store, &failing.url("/"), "10ms");
+        store.wait_stats(|s| s["dead"] == 2);
+        assert_eq!(running.stop().code, Some(0));
+        let redrive = |ids: &[&str]| {
+            let mut command = wm_hooks();
+            command.args(["store", "redrive", "--store", &store.url]);
+            command.args(ids).output().unwrap()
+        };
+        let output = redrive(&[&ids[0], &ids[0]]);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(0), "{}: {stderr}", store.url);
+        assert!(stderr.contains("Put 1 dead letter back"), "{stderr}");
+        assert_eq!(store.stats()["dead"], 1, "{}", store.url);
+        // The first is pending again, not dead: named, with one never stored.
+        let output = redrive(&[&ids[0], &ids[1], "0-999"]);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(1), "{}: {stderr}", store.url);
+        assert!(stderr.contains("Put 1 dead letter back"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{}, 0-999 are not dead letters", ids[0])),
+            "{stderr}"
+        );
+        assert_eq!(store.stats()["dead"], 0, "{}", store.url);
+    }
 }
 
 /// `sqlite:file:PATH?…` (a URI, as SQLite reads it) names the file at PATH,

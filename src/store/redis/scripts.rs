@@ -216,7 +216,8 @@ return delivered
 
 /// Moves dead letters from `ARGV[1]` on (up to `ARGV[2]`) back into the retry
 /// set, due now, and out of the set of entries done (`KEYS[5]`); only those
-/// whose original id is among `ARGV[4..]`, when given.
+/// whose original id is among `ARGV[4..]`, when given. Answers where the
+/// next page starts (empty after the last) and the original ids moved.
 /// Each keeps its fields in a `redriven` hash (`ARGV[3]` + id), which `claim`
 /// reads when `prune` trimmed the entry from the stream: before this, or
 /// while it runs (a prune that read the retry set before the redrive).
@@ -228,7 +229,7 @@ if #ARGV > 3 then
 end
 local own = {id = true, attempts = true, error = true, failed_at = true}
 local page = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[2]) + 1)
-local moved = 0
+local moved = {}
 local next = ''
 for i, e in ipairs(page) do
   if i > tonumber(ARGV[2]) then next = e[1]; break end
@@ -248,7 +249,7 @@ for i, e in ipairs(page) do
     redis.call('SREM', KEYS[5], id)
     redis.call('XDEL', KEYS[1], e[1])
     redis.call('HINCRBY', KEYS[4], 'dead', -1)
-    moved = moved + 1
+    moved[#moved + 1] = id
   end
 end
 return {next, moved}

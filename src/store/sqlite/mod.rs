@@ -386,25 +386,29 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn redrive(&self, ids: &[String]) -> Result<u64> {
+    async fn redrive(&self, ids: &[String]) -> Result<Vec<String>> {
         let ids = ids.to_vec();
         self.call(move |c, _| {
-            let set = "state = 'pending', attempts = 0, ready_at = 0, leased_by = NULL,
-                       last_error = NULL, finished_at = NULL";
-            let mut moved = 0;
+            let update = "UPDATE events SET state = 'pending', attempts = 0, ready_at = 0,
+                              leased_by = NULL, last_error = NULL, finished_at = NULL
+                          WHERE state = 'dead'";
+            let mut moved = Vec::new();
             if ids.is_empty() {
-                moved = c.execute(&format!("UPDATE events SET {set} WHERE state = 'dead'"), [])?;
+                let mut all = c.prepare(&format!("{update} RETURNING id"))?;
+                let rows = all.query_map([], |row| row.get::<_, i64>(0))?;
+                for id in rows {
+                    moved.push(id?.to_string());
+                }
             } else {
-                let mut one = c.prepare_cached(&format!(
-                    "UPDATE events SET {set} WHERE state = 'dead' AND id = ?1"
-                ))?;
-                for id in &ids {
-                    moved += one.execute([id])?;
+                let mut one = c.prepare_cached(&format!("{update} AND id = ?1"))?;
+                for id in ids {
+                    if one.execute([&id])? > 0 {
+                        moved.push(id);
+                    }
                 }
             }
-            let moved = i64::try_from(moved).unwrap_or(i64::MAX);
-            count(c, "dead", -moved)?;
-            Ok(u64::try_from(moved).unwrap_or(0))
+            count(c, "dead", -i64::try_from(moved.len()).unwrap_or(i64::MAX))?;
+            Ok(moved)
         })
         .await
     }

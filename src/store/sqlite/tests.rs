@@ -297,7 +297,7 @@ fn an_entry_goes_in_once_and_through_its_whole_life() {
         assert_eq!(dead.len(), 1);
         assert_eq!((dead[0].attempts, dead[0].error.as_str()), (2, "HTTP 500"));
         assert_eq!(store.stats().await.unwrap().dead, 1);
-        assert_eq!(store.redrive(&[]).await.unwrap(), 1);
+        assert_eq!(store.redrive(&[]).await.unwrap().len(), 1);
         let stats = store.stats().await.unwrap();
         assert_eq!((stats.dead, stats.pending), (0, 1));
         let back = store.claim("c3", 10, lease).await.unwrap();
