@@ -71,18 +71,7 @@ pub struct RedisStore {
     /// there, and when the next is due.
     autoclaim: std::sync::Mutex<(String, Instant)>,
     /// What was noticed since [`RedisStore::notices`] was last asked.
-    noticed: std::sync::Mutex<Noticed>,
-}
-
-/// What a [`RedisStore`] noticed, until it is asked for its notices.
-#[derive(Default)]
-struct Noticed {
-    /// The `maxmemory-policy`, when it may evict stored events.
-    evicting: Option<String>,
-    /// Entries claims found deleted from the stream before they were delivered.
-    gone: Vec<String>,
-    /// Whether a claim found the group gone and made it again.
-    regrouped: bool,
+    noticed: std::sync::Mutex<Vec<Notice>>,
 }
 
 impl RedisStore {
@@ -152,7 +141,7 @@ impl RedisStore {
     /// (`allkeys-…`), the stream and its entries included.
     pub async fn check_eviction(&self) {
         if let Some(policy) = self.evicting_policy().await {
-            self.notice(|noticed| noticed.evicting = Some(policy));
+            self.notice(Notice::Evicting { policy });
         }
     }
 
@@ -173,29 +162,31 @@ impl RedisStore {
             .map(str::to_string)
     }
 
-    /// What was noticed since the last time this was asked, in the order of
-    /// [`Notice`]'s variants.
+    /// What was noticed since the last time this was asked, in the order
+    /// first noticed.
     pub fn notices(&self) -> Vec<Notice> {
-        let Noticed {
-            evicting,
-            gone,
-            regrouped,
-        } = self
-            .noticed
+        self.noticed
             .lock()
             .map(|mut noticed| std::mem::take(&mut *noticed))
-            .unwrap_or_default();
-        let evicting = evicting.map(|policy| Notice::Evicting { policy });
-        let gone = (!gone.is_empty()).then_some(Notice::Gone(gone));
-        let regrouped = regrouped.then(|| Notice::GroupMadeAgain {
-            group: self.group.clone(),
-        });
-        [evicting, gone, regrouped].into_iter().flatten().collect()
+            .unwrap_or_default()
     }
 
-    fn notice(&self, note: impl FnOnce(&mut Noticed)) {
-        if let Ok(mut noticed) = self.noticed.lock() {
-            note(&mut noticed);
+    /// Keeps `notice` for [`RedisStore::notices`]: once, however often it
+    /// comes, and the ids of every [`Notice::Gone`] in one.
+    fn notice(&self, notice: Notice) {
+        let Ok(mut noticed) = self.noticed.lock() else {
+            return;
+        };
+        if let Notice::Gone(more) = &notice {
+            if let Some(Notice::Gone(ids)) =
+                noticed.iter_mut().find(|n| matches!(n, Notice::Gone(_)))
+            {
+                ids.extend_from_slice(more);
+                return;
+            }
+        }
+        if !noticed.contains(&notice) {
+            noticed.push(notice);
         }
     }
 
@@ -280,7 +271,7 @@ impl RedisStore {
             state.0 = cursor;
         }
         if !gone.is_empty() {
-            self.notice(|noticed| noticed.gone.extend(gone));
+            self.notice(Notice::Gone(gone));
         }
         let mut entries: Vec<Entry> = claimed
             .into_iter()
@@ -479,7 +470,9 @@ impl Store for RedisStore {
             // stream holds (all of it new to the group) is delivered.
             Err(e) if no_group(&e) => {
                 self.create_group().await?;
-                self.notice(|noticed| noticed.regrouped = true);
+                self.notice(Notice::GroupMadeAgain {
+                    group: self.group.clone(),
+                });
                 self.claim_once(consumer, max, lease)
                     .await
                     .map_err(|e| self.failed(e))
