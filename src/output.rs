@@ -121,29 +121,39 @@ pub fn hint(message: impl std::fmt::Display) {
 /// `error: …` and its hint. Printed even under `--quiet`: an exit code alone
 /// does not say which file or flag was wrong.
 pub fn error(err: &Error) {
-    eprintln(with_hint(
+    eprintln(with_hints(
         "error:".red().bold(),
         &err.message,
-        err.hint.as_deref(),
+        err.hint.as_slice(),
     ));
 }
 
 /// `warning: …` and, when there is one, its hint, unless `--quiet`.
 pub fn warn_with_hint(message: impl std::fmt::Display, hint: Option<&str>) {
-    note(with_hint("warning:".yellow().bold(), message, hint));
+    note(with_hints(
+        "warning:".yellow().bold(),
+        message,
+        hint.as_slice(),
+    ));
 }
 
-/// A labelled line and its hint line as one text, for one write: whoever
-/// waits for the first line also has the hint.
-fn with_hint(
+/// `✘ …` and the hints that explain it, unless `--quiet`.
+pub fn fail_with_hints(message: impl std::fmt::Display, hints: &[impl AsRef<str>]) {
+    note(with_hints("✘".red().bold(), message, hints));
+}
+
+/// A labelled line and its hint lines as one text, for one write: whoever
+/// waits for the first line also has the hints.
+fn with_hints(
     label: colored::ColoredString,
     message: impl std::fmt::Display,
-    hint: Option<&str>,
+    hints: &[impl AsRef<str>],
 ) -> String {
-    match hint {
-        Some(h) => format!("{label} {message}\n{} {h}", "hint:".cyan().bold()),
-        None => format!("{label} {message}"),
+    let mut text = format!("{label} {message}");
+    for hint in hints {
+        text.push_str(&format!("\n{} {}", "hint:".cyan().bold(), hint.as_ref()));
     }
+    text
 }
 
 #[cfg(test)]

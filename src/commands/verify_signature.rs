@@ -21,38 +21,37 @@ pub fn run(args: VerifySignatureArgs) -> Result<Outcome> {
     let digested = payload.digest(secret.bytes())?;
     let len = digested.len;
 
-    let hints = match &parsed {
+    let (failure, found) = match &parsed {
         Ok(expected) if digested.verifier.clone().matches(expected) => {
             output::ok(format_args!("valid signature ({len} bytes)"));
             return Ok(Outcome::Success);
         }
-        Ok(expected) => {
-            output::fail(format_args!(
-                "invalid signature: it does not match the payload ({len} bytes)"
-            ));
+        Ok(expected) => (
+            format!("invalid signature: it does not match the payload ({len} bytes)"),
             payload
                 .small_body(digested)
                 .map(|body| diagnosis::mismatch(secret.bytes(), &body, expected))
-                .unwrap_or_default()
-        }
+                .unwrap_or_default(),
+        ),
         Err(err) => {
-            output::fail(format_args!("invalid signature: {err}"));
             let body = payload.small_body(digested);
-            diagnosis::malformed_bytes(
+            let found = diagnosis::malformed_bytes(
                 err,
                 args.signature.as_bytes(),
                 secret.bytes(),
                 body.as_deref(),
-            )
+            );
+            (format!("invalid signature: {err}"), found)
         }
     };
+    let mut hints = Vec::new();
     if len == 0 {
-        output::hint(
-            "the payload is empty: was the right file given, or did stdin receive nothing?",
+        hints.push(
+            "the payload is empty: was the right file given, or did stdin receive nothing?"
+                .to_string(),
         );
     }
-    for hint in hints {
-        output::hint(output::escape(&hint));
-    }
+    hints.extend(found.iter().map(|hint| output::escape(hint).to_string()));
+    output::fail_with_hints(failure, &hints);
     Ok(Outcome::Failure)
 }
