@@ -15,6 +15,8 @@ mod check_formats;
 mod completions;
 #[path = "cli/configure.rs"]
 mod configure;
+#[path = "cli/configure_answers.rs"]
+mod configure_answers;
 #[path = "cli/configure_terminal.rs"]
 mod configure_terminal;
 #[path = "cli/connection_limit.rs"]
