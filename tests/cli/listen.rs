@@ -592,7 +592,7 @@ fn escapes_in_payloads_never_reach_the_terminal_even_in_colour() {
 
 #[test]
 fn bad_flags_are_exit_2_with_a_reason() {
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 11] = [
         (&["--path", "webhooks"], "is not a URL path"),
         (
             &["--secret-file", "/dev/zero"],
@@ -625,6 +625,12 @@ fn bad_flags_are_exit_2_with_a_reason() {
         (
             &["--record", "/nonexistent-dir/x.jsonl"],
             "cannot open the record file",
+        ),
+        (
+            &["--record", "http://u:hunter2@127.0.0.1:3000/webhooks"],
+            "error: --record takes a file to append records to, not a URL: \
+             http://****@127.0.0.1:3000/webhooks\nhint: to pass each event on to your app, \
+             use --forward-to URL",
         ),
     ];
     for (args, says) in cases {

@@ -347,6 +347,15 @@ fn cut_back(file: &mut File, torn: u64) -> io::Result<()> {
 /// deliveries nobody can send again), after cutting off a torn last line; how
 /// many bytes were cut.
 pub fn open(path: &Path) -> Result<(File, u64)> {
+    // `--record URL` is `--forward-to` mistaken: no file name starts so.
+    let text = path.to_string_lossy();
+    if text.starts_with("http://") || text.starts_with("https://") {
+        return Err(Error::input(format!(
+            "--record takes a file to append records to, not a URL: {}",
+            crate::contract::redact::raw_url(&text)
+        ))
+        .with_hint("to pass each event on to your app, use --forward-to URL"));
+    }
     let failed = |e: io::Error| {
         Error::input(format!(
             "cannot open the record file {}: {e}",
