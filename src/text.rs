@@ -1,9 +1,10 @@
 //! Text for people, shared by every layer: untrusted text escaped so a
-//! terminal shows it and nothing else, latencies in readable units, and counts
-//! with their noun. Pure.
+//! terminal shows it and nothing else, latencies in readable units, counts
+//! with their noun, and durations read from people. Pure.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::time::Duration;
 
 /// Escapes control characters (C0, C1, DEL), every format character (Unicode
 /// category Cf: bidi controls and marks, zero-width characters, the BOM) and
@@ -148,6 +149,51 @@ pub fn latency(duration: std::time::Duration) -> String {
 /// `plural(1, "entry", "entries")` is `1 entry`, with 0 or 2 `entries`.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A positive duration no longer than `max`, as every duration flag reads
+/// one (`30s`, `1500ms`, `2m`, `7days`); `examples` for the error, and the
+/// unit (symbol, word) a bare number most likely meant. The error is what
+/// follows the value in a sentence: `has no unit: ...`.
+pub fn duration(
+    text: &str,
+    max: Duration,
+    examples: &str,
+    (unit, unit_name): (&str, &str),
+) -> Result<Duration, String> {
+    match humantime::parse_duration(text.trim()) {
+        Ok(d) if d.is_zero() => Err("must be longer than zero".to_string()),
+        Ok(d) if d > max => Err(format!(
+            "must be at most {}",
+            humantime::format_duration(max)
+        )),
+        Ok(d) => Ok(d),
+        // `--timeout 5`: the likeliest fix is the number with its unit.
+        Err(humantime::DurationError::UnknownUnit { unit: given, .. }) if given.is_empty() => {
+            Err(format!(
+                "has no unit: `{0}{unit}` is {0} {unit_name} (units: ms, s, m, h, d)",
+                text.trim()
+            ))
+        }
+        Err(err) => Err(format!("{} (examples: {examples})", duration_error(&err))),
+    }
+}
+
+/// What is wrong with a duration, in plain words (humantime's own say
+/// "expected number at 0").
+fn duration_error(err: &humantime::DurationError) -> String {
+    use humantime::DurationError as E;
+    match err {
+        E::Empty => "is empty: give a number and a unit".into(),
+        E::InvalidCharacter(_) | E::NumberExpected(_) => {
+            "is not a duration: a number and a unit".into()
+        }
+        E::UnknownUnit { unit, .. } => format!(
+            "has an unknown unit `{}`: use ms, s, m, h or d",
+            unit.escape_default()
+        ),
+        E::NumberOverflow => "is too large".into(),
+    }
 }
 
 #[cfg(test)]

@@ -482,7 +482,7 @@ fn parse_header_name(text: &str) -> Result<HeaderName, String> {
 /// A duration such as `30s`, `1500ms` or `2m`: more than zero and at most ten
 /// minutes, since every wait this tool takes must end.
 fn duration(text: &str) -> Result<Duration, String> {
-    bounded_duration(
+    crate::text::duration(
         text,
         Duration::from_secs(600),
         "30s, 1500ms, 2m",
@@ -497,50 +497,7 @@ fn long_duration(text: &str) -> Result<Duration, String> {
     match humantime::parse_duration(text.trim()) {
         // humantime would show 366 days as `1year 18h`.
         Ok(d) if d > YEAR => Err("must be at most a year (366d)".to_string()),
-        _ => bounded_duration(text, YEAR, "24h, 90m, 7days", ("d", "days")),
-    }
-}
-
-/// A positive duration no longer than `max`; `examples` for the error, and
-/// the unit (symbol, word) a bare number most likely meant.
-fn bounded_duration(
-    text: &str,
-    max: Duration,
-    examples: &str,
-    (unit, unit_name): (&str, &str),
-) -> Result<Duration, String> {
-    match humantime::parse_duration(text.trim()) {
-        Ok(d) if d.is_zero() => Err("must be longer than zero".to_string()),
-        Ok(d) if d > max => Err(format!(
-            "must be at most {}",
-            humantime::format_duration(max)
-        )),
-        Ok(d) => Ok(d),
-        // `--timeout 5`: the likeliest fix is the number with its unit.
-        Err(humantime::DurationError::UnknownUnit { unit: given, .. }) if given.is_empty() => {
-            Err(format!(
-                "has no unit: `{0}{unit}` is {0} {unit_name} (units: ms, s, m, h, d)",
-                text.trim()
-            ))
-        }
-        Err(err) => Err(format!("{} (examples: {examples})", duration_error(&err))),
-    }
-}
-
-/// What is wrong with a duration, in plain words (humantime's own say
-/// "expected number at 0").
-fn duration_error(err: &humantime::DurationError) -> String {
-    use humantime::DurationError as E;
-    match err {
-        E::Empty => "is empty: give a number and a unit".into(),
-        E::InvalidCharacter(_) | E::NumberExpected(_) => {
-            "is not a duration: a number and a unit".into()
-        }
-        E::UnknownUnit { unit, .. } => format!(
-            "has an unknown unit `{}`: use ms, s, m, h or d",
-            unit.escape_default()
-        ),
-        E::NumberOverflow => "is too large".into(),
+        _ => crate::text::duration(text, YEAR, "24h, 90m, 7days", ("d", "days")),
     }
 }
 

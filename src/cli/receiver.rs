@@ -134,7 +134,7 @@ pub struct IngestArgs {
 
 /// A dedupe window: more than zero and at most 30 days.
 fn parse_window(text: &str) -> Result<Duration, String> {
-    super::bounded_duration(
+    crate::text::duration(
         text,
         Duration::from_secs(30 * 86_400),
         "24h, 90m, 7days",

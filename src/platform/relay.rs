@@ -118,14 +118,13 @@ impl Schedule {
         let mut waits = Vec::new();
         for part in text.split(',') {
             let part = part.trim();
-            let wait = humantime::parse_duration(part).map_err(|e| {
-                format!("`{part}` is not a duration: {e} (examples: 100ms, 30s, 2m, 6h)")
-            })?;
-            if wait.is_zero() || wait > MAX_WAIT {
-                return Err(format!(
-                    "`{part}`: each wait must be more than 0 and at most 7 days"
-                ));
+            if part.is_empty() {
+                return Err("has an empty wait: two commas in a row, or one at an end?".into());
             }
+            // Read as every other duration flag reads its value.
+            let wait =
+                crate::text::duration(part, MAX_WAIT, "100ms, 30s, 2m, 6h", ("s", "seconds"))
+                    .map_err(|e| format!("`{part}` {e}"))?;
             waits.push(wait);
         }
         if waits.len() > MAX_STEPS {
@@ -362,9 +361,19 @@ mod tests {
             Schedule::parse("100ms, 1s").unwrap().0,
             [Duration::from_millis(100), Duration::from_secs(1)]
         );
-        for bad in ["", "0s", "1s,,2s", "soon", "8days"] {
+        for bad in ["", "0s", "1s,,2s", "1s,", "soon", "8days"] {
             assert!(Schedule::parse(bad).is_err(), "{bad:?}");
         }
+        // In the words of every other duration flag.
+        let refused = |text: &str| Schedule::parse(text).unwrap_err();
+        assert_eq!(
+            refused("1s,5"),
+            "`5` has no unit: `5s` is 5 seconds (units: ms, s, m, h, d)"
+        );
+        assert!(refused("5x").starts_with("`5x` has an unknown unit `x`: use ms, s, m, h or d"));
+        assert_eq!(refused("8days"), "`8days` must be at most 7days");
+        assert_eq!(refused("0s"), "`0s` must be longer than zero");
+        assert!(refused("1s,,2s").contains("two commas in a row"));
     }
 
     proptest! {
