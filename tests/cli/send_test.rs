@@ -459,16 +459,16 @@ fn an_unreachable_endpoint_exits_3() {
         .stdout(predicate::str::contains("retry 5 of 5"));
 }
 
+/// `send-test` with `args` to a receiver that answers well but only after
+/// `delay`: too slow, so exit 1.
+fn send_to_slow(delay: Duration, args: &[&str]) -> assert_cmd::assert::Assert {
+    let srv = TestServer::start(server::slow(delay, server::correct(SECRET)));
+    send_test(&srv.url(PATH)).args(args).assert().code(1)
+}
+
 #[test]
 fn a_slow_answer_fails_with_a_hint_to_answer_first() {
-    let srv = TestServer::start(server::slow(
-        Duration::from_secs(3),
-        server::correct(SECRET),
-    ));
-    send_test(&srv.url(PATH))
-        .args(["--timeout", "300ms"])
-        .assert()
-        .code(1)
+    send_to_slow(Duration::from_secs(3), &["--timeout", "300ms"])
         .stdout(predicate::str::contains("no answer: timed out after 600ms"))
         .stderr(predicate::str::contains(
             "answer 2xx first and process the event later",
@@ -477,14 +477,7 @@ fn a_slow_answer_fails_with_a_hint_to_answer_first() {
 
 #[test]
 fn a_late_2xx_is_still_too_slow() {
-    let srv = TestServer::start(server::slow(
-        Duration::from_secs(1),
-        server::correct(SECRET),
-    ));
-    send_test(&srv.url(PATH))
-        .args(["--timeout", "950ms"])
-        .assert()
-        .code(1)
+    send_to_slow(Duration::from_secs(1), &["--timeout", "950ms"])
         .stdout(predicate::str::contains("✘ POST").and(predicate::str::contains("200 OK")))
         .stdout(predicate::str::contains("(over the 950ms budget)"))
         .stderr(predicate::str::contains(
@@ -494,13 +487,7 @@ fn a_late_2xx_is_still_too_slow() {
 
 #[test]
 fn an_answer_after_6_s_misses_the_default_5_s_budget() {
-    let srv = TestServer::start(server::slow(
-        Duration::from_secs(6),
-        server::correct(SECRET),
-    ));
-    send_test(&srv.url(PATH))
-        .assert()
-        .code(1)
+    send_to_slow(Duration::from_secs(6), &[])
         .stdout(predicate::str::contains("200 OK  6."))
         .stdout(predicate::str::contains("(over the 5s budget)"));
 }
