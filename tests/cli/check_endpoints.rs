@@ -13,7 +13,7 @@ use crate::check::{
 };
 use crate::check_formats::well_formed;
 use crate::util::server::{self, TestServer, closed_port};
-use crate::util::stdout_of;
+use crate::util::{Ended, stdout_of};
 
 #[test]
 fn a_slow_receiver_fails_the_budget_only() {
@@ -59,13 +59,8 @@ fn a_hung_receiver_costs_two_timeouts_then_the_rest_is_not_sent() {
         Duration::from_secs(30),
         server::correct(SECRET),
     ));
-    let out = check(&srv.url(PATH))
-        .args(["--timeout", "100ms"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let out = Ended::run(check(&srv.url(PATH)).args(["--timeout", "100ms"])).exited(1);
+    let stdout = out.stdout;
     assert!(
         stdout.contains(&line(
             "✘",

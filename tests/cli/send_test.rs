@@ -10,7 +10,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::util::server::{self, Reply, TestServer, closed_port, hmac_header};
-use crate::util::{file_with, stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, file_with, wm_hooks};
 
 pub(crate) const SECRET: &str = "whsec_test_0123456789abcdef";
 pub(crate) const PATH: &str = "/webhooks/whatsapp";
@@ -33,8 +33,7 @@ fn ids(posts: &[server::Recorded]) -> Vec<String> {
 fn sends_a_signed_sample_with_a_fresh_id_and_timestamp() {
     let srv = TestServer::start(server::correct(SECRET));
     let url = srv.url(PATH);
-    let out = send_test(&url).assert().success().get_output().clone();
-    let stdout = stdout_of(&out);
+    let stdout = Ended::run(&mut send_test(&url)).exited(0).stdout;
     assert!(
         stdout.contains(&format!("✔ POST {url}  200 OK")),
         "{stdout}"
@@ -240,19 +239,18 @@ fn a_bad_record_file_is_an_input_error() {
 #[test]
 fn payloads_and_record_files_are_read_within_a_limit() {
     let srv = TestServer::start(server::correct(SECRET));
-    let endless = send_test(&srv.url(PATH))
-        .args(["--payload-file", "/dev/zero"])
-        .timeout(crate::util::listen::PATIENCE)
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
+    let endless = Ended::run(
+        send_test(&srv.url(PATH))
+            .args(["--payload-file", "/dev/zero"])
+            .timeout(crate::util::listen::PATIENCE),
+    )
+    .exited(2);
     assert!(
-        stderr_of(&endless).contains(
+        endless.stderr.contains(
             "error: the payload file /dev/zero is larger than 16 MiB, the most a payload may be"
         ),
         "{}",
-        stderr_of(&endless)
+        endless.stderr
     );
     send_test(&srv.url(PATH))
         .args(["--replay", "/dev/zero"])
@@ -392,13 +390,9 @@ fn a_receiver_that_rejects_every_signature_gets_a_secret_hint() {
 #[test]
 fn retries_follow_the_platform_schedule_then_give_up() {
     let srv = TestServer::start(server::status(500));
-    let out = send_test(&srv.url(PATH))
-        .args(["--retry", "--retry-scale", "0.0001"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let stdout = Ended::run(send_test(&srv.url(PATH)).args(["--retry", "--retry-scale", "0.0001"]))
+        .exited(1)
+        .stdout;
     assert!(
         stdout.contains("retry 1 of 5 in 3ms (the platform waits 30s)"),
         "{stdout}"
@@ -510,13 +504,15 @@ fn redirects_are_not_followed() {
 #[test]
 fn count_sends_fresh_events_over_kept_alive_connections() {
     let srv = TestServer::start(server::correct(SECRET));
-    let out = send_test(&srv.url(PATH))
-        .args(["message.status", "--count", "300", "--concurrency", "8"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let stdout = Ended::run(send_test(&srv.url(PATH)).args([
+        "message.status",
+        "--count",
+        "300",
+        "--concurrency",
+        "8",
+    ]))
+    .exited(0)
+    .stdout;
     assert!(stdout.contains("sent 300 requests in"), "{stdout}");
     assert!(stdout.contains("over 8 connections"), "{stdout}");
     assert!(
@@ -572,13 +568,9 @@ fn count_summarises_failures() {
 #[test]
 fn json_prints_one_line_per_request() {
     let srv = TestServer::start(server::correct(SECRET));
-    let out = send_test(&srv.url(PATH))
-        .args(["all", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let lines: Vec<Value> = stdout_of(&out)
+    let out = Ended::run(send_test(&srv.url(PATH)).args(["all", "--json"])).exited(0);
+    let lines: Vec<Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -597,26 +589,22 @@ fn json_prints_one_line_per_request() {
         (&lines[3]["result"], &lines[3]["passed"]),
         (&"pass".into(), &3.into())
     );
-    assert!(stderr_of(&out).contains("all 3 deliveries passed"));
+    assert!(out.stderr.contains("all 3 deliveries passed"));
 }
 
 #[test]
 fn dry_run_prints_the_request_and_a_curl_command_and_sends_nothing() {
     let srv = TestServer::start(server::correct(SECRET));
-    let out = send_test(&srv.url(PATH))
-        .args([
-            "message.status",
-            "--dry-run",
-            "-H",
-            "Authorization: Bearer sk_live_abcdefghijkl",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = Ended::run(send_test(&srv.url(PATH)).args([
+        "message.status",
+        "--dry-run",
+        "-H",
+        "Authorization: Bearer sk_live_abcdefghijkl",
+    ]))
+    .exited(0);
     assert!(srv.requests().is_empty());
-    let stdout = stdout_of(&out);
-    assert!(!stdout.contains(SECRET) && !stderr_of(&out).contains(SECRET));
+    let stdout = out.stdout;
+    assert!(!stdout.contains(SECRET) && !out.stderr.contains(SECRET));
     assert!(!stdout.contains("sk_live_abcdefghijkl"), "{stdout}");
     assert!(
         stdout.starts_with(&format!("POST {}\n", srv.url(PATH))),
@@ -645,7 +633,7 @@ fn dry_run_prints_the_request_and_a_curl_command_and_sends_nothing() {
         "{curl}"
     );
     assert!(curl.ends_with(&format!("--data-binary '{body}'")), "{curl}");
-    assert!(stderr_of(&out).contains("dry run: nothing was sent"));
+    assert!(out.stderr.contains("dry run: nothing was sent"));
 }
 
 #[test]
@@ -679,12 +667,7 @@ fn an_answer_body_shows_as_lines_not_escaped_newlines() {
         400,
         "bad signature\nsee the log\n",
     )]));
-    let out = send_test(&srv.url(PATH))
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let stdout = Ended::run(&mut send_test(&srv.url(PATH))).exited(1).stdout;
     assert!(
         stdout.contains("  body: bad signature\n        see the log\n"),
         "{stdout}"
