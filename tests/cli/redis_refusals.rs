@@ -48,6 +48,13 @@ fn refused_post(running: &Listener) -> String {
     wait_for(|| running.stderr(), |s| s.contains("hint:"), "the error")
 }
 
+/// The platform's retry of `body`, stored now (200); then ingest stopped,
+/// which must exit 0: its stderr.
+fn stored_then_stopped(running: Listener, body: impl AsRef<[u8]>) -> String {
+    assert_eq!(post_signed(&running.url, body).status, 200);
+    running.stop().exited(0).stderr
+}
+
 /// `deliver --from URL`, which must stop at the start with exit `code`; its stderr.
 fn deliver_refused(url: &str, code: i32) -> String {
     Ended::run(
@@ -84,8 +91,7 @@ fn a_user_without_a_permission_is_503_with_the_acl_to_grant_and_the_acl_is_enoug
     assert_eq!(post_signed(&running.url, status_body(1)).status, 503);
     // Granted while ingest runs: the platform's retry is stored.
     ok(redis, &["ACL", "SETUSER", "ingest", "+xadd"]);
-    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
-    let stderr = running.stop().exited(0).stderr;
+    let stderr = stored_then_stopped(running, status_body(1));
     assert!(
         stderr.contains("does not let the URL's user run what wm-hooks needs"),
         "{stderr}"
@@ -215,8 +221,7 @@ fn a_redis_at_its_maxmemory_is_503_naming_it_and_ingest_stores_again_once_memory
     // Memory freed: the same process stores the platform's retry.
     let deleted = redis.command(&["DEL", "ballast"]);
     assert_eq!(deleted.as_deref(), Some(":1\r\n"));
-    assert_eq!(post_signed(&running.url, body(full)).status, 200);
-    let stderr = running.stop().exited(0).stderr;
+    let stderr = stored_then_stopped(running, body(full));
     assert!(stderr.contains("The store answers again"), "{stderr}");
     assert_eq!(stream_length(redis), answered + 1);
     assert_eq!(store.stats()["stored"], answered + 1);
@@ -286,8 +291,7 @@ fn another_programs_value_in_the_streams_key_is_503_naming_it_and_deliver_refuse
         redis.command(&["DEL", "wm-hooks:events"]).as_deref(),
         Some(":1\r\n")
     );
-    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
-    assert_eq!(running.stop().code, Some(0));
+    stored_then_stopped(running, status_body(1));
     assert_eq!(stream_length(redis), 1);
 }
 
@@ -313,8 +317,7 @@ fn a_paused_redis_is_503_within_the_platforms_budget_and_the_retry_is_not_stored
     // The call that timed out runs once Redis goes on: the platform's retry
     // then finds it stored, and is a duplicate.
     ok(redis, &["CLIENT", "UNPAUSE"]);
-    assert_eq!(post_signed(&running.url, status_body(2)).status, 200);
-    assert_eq!(running.stop().code, Some(0));
+    stored_then_stopped(running, status_body(2));
     assert_eq!(stream_length(redis), 2);
 }
 
