@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use wm_hooks::store::{self, Entry, Opened, Settled, Store, StoreUrl};
 
-use crate::util::redis::RedisServer;
 use crate::util::store::{TestStore, status_body};
 
 /// A lease short enough to run out within the test, long enough that one
@@ -138,12 +137,6 @@ async fn claimed_and_settled(store: &TestStore, stored: &[String], settled: &[Se
     opened
 }
 
-/// Destroys `deliver`'s consumer group by hand, as someone might while it runs.
-fn destroy_group(redis: &RedisServer) {
-    let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
-    assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
-}
-
 /// `retrying` counts what failed and is not done, in both stores alike: a
 /// retry waiting for its time and one under way; neither what was delivered
 /// nor a dead letter put back (its attempts start again from none).
@@ -217,7 +210,7 @@ fn a_claim_that_finds_the_group_gone_changes_nothing_before_it_fails() {
         assert_eq!(opened.redrive(&[]).await.unwrap().len(), 1);
         let deleted = redis.command(&["XDEL", "wm-hooks:events", &stored[1]]);
         assert_eq!(deleted.as_deref(), Some(":1\r\n"));
-        destroy_group(redis);
+        redis.destroy_group();
         // Both are due, and so is the claim's XAUTOCLAIM (a quarter lease on).
         tokio::time::sleep(LEASE / 4 + Duration::from_millis(20)).await;
         let claimed = opened.claim("c", 10, LEASE).await.unwrap();
@@ -260,7 +253,7 @@ fn a_claim_that_finds_the_group_gone_leases_nothing_it_does_not_answer() {
         let opened = claimed_and_settled(&store, &stored, &settled).await;
         assert_eq!(opened.prune(Duration::from_millis(1)).await.unwrap(), 2);
         assert_eq!(opened.redrive(&[]).await.unwrap().len(), 1);
-        destroy_group(redis);
+        redis.destroy_group();
         let claimed = opened.claim("c", 10, LEASE).await.unwrap();
         assert_eq!(ids(&claimed), [stored[0].as_str()], "claimed at once");
     });
@@ -311,7 +304,7 @@ fn a_prune_while_the_group_is_gone_trims_nothing_it_had_not_delivered() {
         &stored[2],
     ]);
     assert_eq!(acked, ":3\r\n");
-    destroy_group(redis);
+    redis.destroy_group();
     std::thread::sleep(Duration::from_millis(5));
     runtime().block_on(async {
         let opened = store::open(&StoreUrl::parse(&store.url).unwrap(), "wm-hooks").unwrap();
