@@ -100,6 +100,18 @@ impl Ended {
         );
         self
     }
+
+    /// Asserts that its stderr holds `part` (its arguments and all of stderr
+    /// the message when not); itself, for more.
+    pub fn stderr_has(self, part: &str) -> Ended {
+        assert!(
+            self.stderr.contains(part),
+            "wm-hooks {}: no {part:?} in stderr: {}",
+            self.args,
+            self.stderr
+        );
+        self
+    }
 }
 
 /// The standard output of a finished command as text.
