@@ -88,15 +88,16 @@ impl Ended {
         }
     }
 
-    /// Asserts that it exited with `code` (its arguments and stderr the
-    /// message when not); itself, for what it printed.
+    /// Asserts that it exited with `code` (its arguments, stderr and stdout
+    /// the message when not); itself, for what it printed.
     pub fn exited(self, code: i32) -> Ended {
         assert_eq!(
             self.code,
             Some(code),
-            "wm-hooks {}: {}",
+            "wm-hooks {}: {}\nstdout: {}",
             self.args,
-            self.stderr
+            self.stderr,
+            self.stdout
         );
         self
     }
