@@ -139,8 +139,8 @@ fn a_closed_stdout_exits_quietly() {
 
 #[test]
 fn help_describes_each_event_in_the_same_words_as_the_list() {
-    let list = stdout_of(&wm_hooks().arg("events").output().unwrap());
-    let help = stdout_of(&wm_hooks().args(["events", "--help"]).output().unwrap());
+    let list = Ended::run(wm_hooks().arg("events")).stdout;
+    let help = Ended::run(wm_hooks().args(["events", "--help"])).stdout;
     let help: Vec<String> = help
         .lines()
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::util::server::{self, TestServer};
-use crate::util::{stdout_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 const SECRET: &str = "whsec_report_0123456789abcdef";
 const PATH: &str = "/webhooks/whatsapp";
@@ -90,13 +90,13 @@ fn follows_the_schema(stdout: &str, kind: &str) -> Vec<Value> {
 }
 
 fn json_of(args: &[&str], url_flag: &str, url: &str) -> (i32, String) {
-    let out = wm_hooks()
-        .args(args)
-        .args([url_flag, url, "--json"])
-        .env("WM_HOOKS_SECRET", SECRET)
-        .output()
-        .unwrap();
-    (out.status.code().unwrap(), stdout_of(&out))
+    let out = Ended::run(
+        wm_hooks()
+            .args(args)
+            .args([url_flag, url, "--json"])
+            .env("WM_HOOKS_SECRET", SECRET),
+    );
+    (out.code.unwrap(), out.stdout)
 }
 
 #[test]
