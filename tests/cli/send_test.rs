@@ -239,18 +239,14 @@ fn a_bad_record_file_is_an_input_error() {
 #[test]
 fn payloads_and_record_files_are_read_within_a_limit() {
     let srv = TestServer::start(server::correct(SECRET));
-    let endless = Ended::run(
+    Ended::run(
         send_test(&srv.url(PATH))
             .args(["--payload-file", "/dev/zero"])
             .timeout(crate::util::listen::PATIENCE),
     )
-    .exited(2);
-    assert!(
-        endless.stderr.contains(
-            "error: the payload file /dev/zero is larger than 16 MiB, the most a payload may be"
-        ),
-        "{}",
-        endless.stderr
+    .exited(2)
+    .stderr_has(
+        "error: the payload file /dev/zero is larger than 16 MiB, the most a payload may be",
     );
     send_test(&srv.url(PATH))
         .args(["--replay", "/dev/zero"])
