@@ -11,14 +11,18 @@ use crate::util::{Ended, wm_hooks};
 
 /// `store prune --json` for this store: how many it removed.
 fn prune(store: &TestStore, older_than: &str) -> u64 {
-    let pruned = Ended::run(
-        wm_hooks()
-            .args(["store", "prune", "--json", "--store", &store.url])
-            .args(["--older-than", older_than]),
-    )
-    .exited(0);
+    let pruned = run_prune(store, &["--json", "--older-than", older_than]).exited(0);
     let line: serde_json::Value = serde_json::from_str(&pruned.stdout).expect("one JSON object");
     line["removed"].as_u64().expect("a count")
+}
+
+/// `store prune` for this store with `args`, run to its end.
+fn run_prune(store: &TestStore, args: &[&str]) -> Ended {
+    Ended::run(
+        wm_hooks()
+            .args(["store", "prune", "--store", &store.url])
+            .args(args),
+    )
 }
 
 /// `deliver` from the store to `url`, a failed attempt retried after 2 s.
@@ -92,16 +96,10 @@ fn prune_removes_what_was_delivered_and_keeps_the_rest_deliverable() {
 fn prune_needs_an_age_and_says_what_it_did() {
     let store = TestStore::sqlite();
     store.append(&[status_body(1)]);
-    Ended::run(wm_hooks().args(["store", "prune", "--store", &store.url]))
-        .exited(2)
-        .stderr_has("--older-than");
-    Ended::run(
-        wm_hooks()
-            .args(["store", "prune", "--older-than", "7d"])
-            .args(["--store", &store.url]),
-    )
-    .exited(0)
-    .stderr_has("Removed 0 entries delivered and received more than 7days ago");
+    run_prune(&store, &[]).exited(2).stderr_has("--older-than");
+    run_prune(&store, &["--older-than", "7d"])
+        .exited(0)
+        .stderr_has("Removed 0 entries delivered and received more than 7days ago");
 }
 
 #[test]
@@ -213,13 +211,9 @@ fn prune_takes_ages_up_to_a_year_inclusive() {
     for year in ["1y", "366d"] {
         assert_eq!(prune(&store, year), 0, "{year}");
     }
-    Ended::run(
-        wm_hooks()
-            .args(["store", "prune", "--store", &store.url])
-            .args(["--older-than", "367d"]),
-    )
-    .exited(2)
-    .stderr_has("must be at most a year (366d)");
+    run_prune(&store, &["--older-than", "367d"])
+        .exited(2)
+        .stderr_has("must be at most a year (366d)");
 }
 
 #[test]
