@@ -13,6 +13,7 @@ use crate::check::{
     HEADER, PATH, SECRET, check, expect_results, posts, run_json, run_json_all, says, signed,
     verified,
 };
+use crate::check_formats::junit_report;
 use crate::util::server::{self, DroppingServer, Recorded, Reply, TestServer, hmac_header};
 use crate::util::{Ended, stdout_of, wm_hooks};
 
@@ -159,14 +160,7 @@ fn another_secret_is_said_once_first_naming_where_ours_came_from() {
 #[test]
 fn the_junit_report_marks_inconclusive_checks() {
     let srv = TestServer::start(server::correct("another secret"));
-    let dir = tempfile::tempdir().unwrap();
-    let junit = dir.path().join("report.xml");
-    check(&srv.url(PATH))
-        .arg("--junit")
-        .arg(&junit)
-        .assert()
-        .code(1);
-    let xml = std::fs::read_to_string(&junit).unwrap();
+    let (_, xml) = junit_report(&srv.url(PATH), 1);
     assert!(
         xml.contains(r#"<testcase name="signature.missing" classname="wm-hooks.check.signature""#),
         "{xml}"
