@@ -22,6 +22,13 @@ pub(crate) fn send_test(to: &str) -> assert_cmd::Command {
     cmd
 }
 
+/// Whether each of `posts` is signed with SECRET in the default header.
+pub(crate) fn all_signed(posts: &[server::Recorded]) -> bool {
+    posts
+        .iter()
+        .all(|p| p.signed_with(SECRET, "x-signature-256"))
+}
+
 fn ids(posts: &[server::Recorded]) -> Vec<String> {
     posts
         .iter()
@@ -84,11 +91,7 @@ fn all_sends_one_of_each_in_order_and_ids_differ_between_runs() {
             "message.status"
         ]
     );
-    assert!(
-        posts
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&posts));
     let first = posts[1].json()["data"]["message_id"].clone();
     let second = posts[3].json()["data"]["message_id"].clone();
     assert_ne!(first, second);
@@ -122,11 +125,7 @@ fn set_and_shorthands_edit_the_sample_before_signing() {
     assert_eq!(received["data"]["text"]["body"], "hello there");
     assert_eq!(received["data"]["contact"]["name"], "Ana");
     assert!(received["data"].get("status").is_none());
-    assert!(
-        posts
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&posts));
 }
 
 #[test]
@@ -170,11 +169,7 @@ fn a_payload_file_or_stdin_is_sent_byte_for_byte() {
     let posts = srv.posts();
     assert_eq!(posts[0].body, body.as_bytes());
     assert_eq!(posts[1].body, "not json at all \u{1}".as_bytes());
-    assert!(
-        posts
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&posts));
 }
 
 #[test]
@@ -206,11 +201,7 @@ fn replay_sends_the_recorded_posts_in_order_signed_anew() {
     assert_eq!(srv.requests().len(), 2, "the GET is not replayed");
     assert_eq!(posts[0].body, first.as_bytes());
     assert_eq!(posts[1].body, [0x00, 0xff, 0xfe, b'{']);
-    assert!(
-        posts
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&posts));
 }
 
 #[test]
@@ -523,11 +514,7 @@ fn count_sends_fresh_events_over_kept_alive_connections() {
     assert!(!stdout.contains("POST"), "no line per request: {stdout}");
     let posts = srv.posts();
     assert_eq!(posts.len(), 300);
-    assert!(
-        posts
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&posts));
     let mut ids = ids(&posts);
     ids.sort();
     ids.dedup();

@@ -4,7 +4,7 @@
 
 use predicates::prelude::*;
 
-use crate::send_test::{PATH, SECRET, send_test};
+use crate::send_test::{PATH, SECRET, all_signed, send_test};
 use crate::util::server::{self, TestCert, TestServer};
 use crate::util::{Ended, stderr_of, wm_hooks};
 
@@ -30,11 +30,7 @@ fn tls_certificates_are_checked_unless_insecure() {
         .success()
         .stderr(predicate::str::contains("warning: --insecure"));
     assert_eq!(srv.posts().len(), 2);
-    assert!(
-        srv.posts()
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&srv.posts()));
 }
 
 #[test]
