@@ -55,8 +55,8 @@ fn stored_then_stopped(running: Listener, body: impl AsRef<[u8]>) -> String {
     running.stop().exited(0).stderr
 }
 
-/// `deliver --from URL`, which must stop at the start with exit `code`; its stderr.
-fn deliver_refused(url: &str, code: i32) -> String {
+/// `deliver --from URL`, which must stop at the start with exit `code`.
+fn deliver_refused(url: &str, code: i32) -> Ended {
     Ended::run(
         wm_hooks()
             .env("WM_HOOKS_SECRET", SECRET)
@@ -64,7 +64,6 @@ fn deliver_refused(url: &str, code: i32) -> String {
             .timeout(Duration::from_secs(20)),
     )
     .exited(code)
-    .stderr
 }
 
 /// The store URL with an ACL user and its password.
@@ -160,7 +159,7 @@ fn a_user_without_a_permission_is_503_with_the_acl_to_grant_and_the_acl_is_enoug
     );
     let noread = as_user(&store, "noread");
     let stats = Ended::run(wm_hooks().args(["store", "stats", "--store", &noread])).exited(2);
-    for stderr in [deliver_refused(&noread, 2), stats.stderr] {
+    for stderr in [deliver_refused(&noread, 2).stderr, stats.stderr] {
         assert!(stderr.contains("hint: give that Redis user"), "{stderr}");
         assert!(!stderr.contains("pw@"), "the password is masked: {stderr}");
     }
@@ -247,11 +246,7 @@ fn a_read_only_replica_is_503_naming_it_and_ingest_stores_once_it_is_promoted() 
     );
     // deliver cannot make its consumer group there: the store is not usable
     // (exit 3, as for one that does not answer), with the same hint.
-    let said = deliver_refused(&replica.url, 3);
-    assert!(
-        said.contains("hint: point the store URL at the primary"),
-        "{said}"
-    );
+    deliver_refused(&replica.url, 3).stderr_has("hint: point the store URL at the primary");
     // A failover promotes it: the same ingest stores the retry.
     ok(redis, &["REPLICAOF", "NO", "ONE"]);
     assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
@@ -281,11 +276,7 @@ fn another_programs_value_in_the_streams_key_is_503_naming_it_and_deliver_refuse
         stderr.contains("hint: the stream wm-hooks:events and the keys beside it (wm-hooks:*)"),
         "{stderr}"
     );
-    let said = deliver_refused(&store.url, 2);
-    assert!(
-        said.contains("name another stream with `?stream=NAME`"),
-        "{said}"
-    );
+    deliver_refused(&store.url, 2).stderr_has("name another stream with `?stream=NAME`");
     // The other program's key moved away: the platform's retry is stored.
     assert_eq!(
         redis.command(&["DEL", "wm-hooks:events"]).as_deref(),
@@ -390,11 +381,7 @@ fn deliver_starts_on_a_full_redis_and_drains_it() {
     assert_eq!(stream_length(redis), 0);
     // Without the group a full Redis cannot make it: exit 3, named.
     redis.destroy_group();
-    let said = deliver_refused(&store.url, 3);
-    assert!(
-        said.contains("is full: Redis is at its `maxmemory`"),
-        "{said}"
-    );
+    deliver_refused(&store.url, 3).stderr_has("is full: Redis is at its `maxmemory`");
 }
 
 #[test]
