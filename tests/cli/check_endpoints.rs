@@ -11,9 +11,9 @@ use serde_json::Value;
 use crate::check::{
     PATH, SECRET, check, fails_exactly, line, posts, run_json, run_json_all, says, verified,
 };
-use crate::check_formats::well_formed;
+use crate::check_formats::{junit_report, well_formed};
 use crate::util::server::{self, TestServer, closed_port};
-use crate::util::stdout_of;
+use crate::util::{Ended, stdout_of};
 
 #[test]
 fn a_slow_receiver_fails_the_budget_only() {
@@ -59,13 +59,8 @@ fn a_hung_receiver_costs_two_timeouts_then_the_rest_is_not_sent() {
         Duration::from_secs(30),
         server::correct(SECRET),
     ));
-    let out = check(&srv.url(PATH))
-        .args(["--timeout", "100ms"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let out = Ended::run(check(&srv.url(PATH)).args(["--timeout", "100ms"])).exited(1);
+    let stdout = out.stdout;
     assert!(
         stdout.contains(&line(
             "✘",
@@ -104,14 +99,9 @@ fn a_hung_receiver_costs_two_timeouts_then_the_rest_is_not_sent() {
 
 #[test]
 fn a_closed_port_is_unreachable_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let junit = dir.path().join("report.xml");
     let url = format!("http://127.0.0.1:{}{PATH}", closed_port());
-    let out = check(&url)
-        .arg("--junit")
-        .arg(&junit)
-        .assert()
-        .code(3)
+    let (ran, xml) = junit_report(&url, 3);
+    let out = ran
         .stderr(predicate::str::contains(format!(
             "error: cannot reach {url}: connection refused"
         )))
@@ -119,7 +109,6 @@ fn a_closed_port_is_unreachable_at_once() {
         .get_output()
         .clone();
     assert!(!stdout_of(&out).contains('✘'), "no check ran");
-    let xml = std::fs::read_to_string(&junit).unwrap();
     let counts = well_formed(&xml);
     assert_eq!(
         (counts.testcases, counts.failures, counts.errors),

@@ -7,7 +7,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::check::{ALL, PATH, SECRET, check, posts, run_json};
-use crate::report::LINE_FIELDS;
+use crate::report::{LINE_FIELDS, fields};
 use crate::util::file_with;
 use crate::util::server::{self, Reply, TestServer};
 
@@ -19,13 +19,7 @@ fn json_lines_have_a_fixed_shape() {
     let got: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
     assert_eq!(got, ALL);
     for line in &lines {
-        let keys: Vec<&str> = line
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        assert_eq!(keys, LINE_FIELDS, "{line}");
+        assert_eq!(fields(line), LINE_FIELDS, "{line}");
         assert!(line["latency_ms"].as_f64().unwrap() >= 0.0, "{line}");
         assert!(line["got"].is_string() && line["passed"] == true);
     }
@@ -35,21 +29,14 @@ fn json_lines_have_a_fixed_shape() {
 #[test]
 fn the_junit_report_is_well_formed_and_escaped() {
     let srv = TestServer::start(posts(|_| Reply::new(200, r#"<ok & "fine">"#)));
-    let dir = tempfile::tempdir().unwrap();
-    let junit = dir.path().join("report.xml");
-    check(&srv.url(PATH))
-        .arg("--junit")
-        .arg(&junit)
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains(
-            "12 of 17 required checks passed in ",
-        ))
-        .stdout(predicate::str::contains(
-            "; failed: signature.missing, signature.wrong-secret, signature.tampered-body, \
-             signature.sha1-prefix, signature.empty",
-        ));
-    let xml = std::fs::read_to_string(&junit).unwrap();
+    let (ran, xml) = junit_report(&srv.url(PATH), 1);
+    ran.stdout(predicate::str::contains(
+        "12 of 17 required checks passed in ",
+    ))
+    .stdout(predicate::str::contains(
+        "; failed: signature.missing, signature.wrong-secret, signature.tampered-body, \
+         signature.sha1-prefix, signature.empty",
+    ));
     let counts = well_formed(&xml);
     assert_eq!(
         (counts.testcases, counts.failures, counts.errors),
@@ -112,6 +99,15 @@ pub(crate) struct Counts {
     pub(crate) testcases: usize,
     pub(crate) failures: usize,
     pub(crate) errors: usize,
+}
+
+/// `check URL --junit FILE`, which must exit `code`: how it ran, for more
+/// assertions, and the report it wrote.
+pub(crate) fn junit_report(url: &str, code: i32) -> (assert_cmd::assert::Assert, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("report.xml");
+    let ran = check(url).arg("--junit").arg(&junit).assert().code(code);
+    (ran, std::fs::read_to_string(&junit).unwrap())
 }
 
 /// A minimal XML check: tags balance, attribute values are quoted, and text

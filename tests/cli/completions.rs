@@ -83,6 +83,18 @@ fn shell(name: &str) -> std::process::Command {
     cmd
 }
 
+/// The lines a shell program printed; it must succeed (its stderr the
+/// message when not).
+fn printed(shell: &mut std::process::Command) -> Vec<String> {
+    let out = shell.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    lines(&out.stdout)
+}
+
 /// What bash offers for `line` (the last word is the one being completed), in
 /// a shell set up as Debian's interactive bash is (bash-completion loaded):
 /// COMP_WORDS and COMP_CWORD set as readline sets them, the function that
@@ -101,36 +113,25 @@ fn bash_offers(line: &str) -> Vec<String> {
         "$fn" wm-hooks "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
         printf '%s\n' "${COMPREPLY[@]}"
     "#;
-    let out = shell("bash")
-        .args(["--norc", "--noprofile", "-c", program, "bash"])
-        .arg(&script)
-        .arg(line)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    lines(&out.stdout)
+    printed(
+        shell("bash")
+            .args(["--norc", "--noprofile", "-c", program, "bash"])
+            .arg(&script)
+            .arg(line),
+    )
 }
 
 /// What fish offers for `line`: `complete -C` asks fish's own completion engine.
 fn fish_offers(line: &str) -> Vec<String> {
     let (_dir, script) = script_in_dir("fish", "wm-hooks.fish");
-    let out = shell("fish")
-        .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
-        .arg(&script)
-        .arg(line)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let offered = printed(
+        shell("fish")
+            .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
+            .arg(&script)
+            .arg(line),
     );
     // Each line is `candidate<TAB>description`.
-    lines(&out.stdout)
+    offered
         .into_iter()
         .map(|l| l.split('\t').next().unwrap_or("").to_string())
         .collect()

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crate::util::listen::{Listener, SECRET, wait_for};
 use crate::util::server::{Recorded, Reply, TestServer, closed_port};
 use crate::util::store::{TestStore, status_body};
-use crate::util::{stderr_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 /// An app that answers 200 to a correctly signed POST, or `failing` while that is set.
 fn app(failing: Arc<AtomicBool>, status: u16) -> TestServer {
@@ -144,15 +144,12 @@ fn routes_send_each_event_type_to_its_own_endpoint() {
     );
     assert_eq!(everything.posts().len(), 1);
     assert_eq!(everything.posts()[0].body, received);
-    let output = wm_hooks()
-        .args(["store", "dead", "--store", &store.url])
-        .output()
-        .unwrap();
+    let dead = Ended::run(wm_hooks().args(["store", "dead", "--store", &store.url]));
     assert!(
-        String::from_utf8_lossy(&output.stdout)
+        dead.stdout
             .contains("no --to route takes template.status events"),
         "{}",
-        String::from_utf8_lossy(&output.stdout)
+        dead.stdout
     );
 }
 
@@ -175,11 +172,9 @@ fn a_failing_app_gets_the_schedule_then_dead_letters_and_redrive_brings_them_bac
             .map(|p| p.header("x-wm-hooks-attempt").unwrap().to_string())
             .collect();
         assert_eq!(attempts, ["1", "2", "3"], "{}", store.url);
-        let output = wm_hooks()
-            .args(["store", "dead", "--json", "--store", &store.url])
-            .output()
-            .unwrap();
-        let letters: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        let dead = Ended::run(wm_hooks().args(["store", "dead", "--json", "--store", &store.url]));
+        let letters: Vec<serde_json::Value> = dead
+            .stdout
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
@@ -193,16 +188,9 @@ fn a_failing_app_gets_the_schedule_then_dead_letters_and_redrive_brings_them_bac
             assert_eq!(letter["event"], "message.status");
         }
         failing.store(false, Ordering::SeqCst);
-        let output = wm_hooks()
-            .args(["store", "redrive", "--all", "--store", &store.url])
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-        assert!(
-            stderr_of(&output).contains("Put 5 dead letters back"),
-            "{}",
-            stderr_of(&output)
-        );
+        Ended::run(wm_hooks().args(["store", "redrive", "--all", "--store", &store.url]))
+            .exited(0)
+            .stderr_has("Put 5 dead letters back");
         store.wait_stats(|s| s["delivered"] == 5 && s["dead"] == 0 && s["pending"] == 0);
         running.stop();
         assert_eq!(delivered_bodies(&app), bodies.into_iter().collect());
@@ -357,46 +345,31 @@ fn a_second_ctrl_c_abandons_the_attempt_in_flight_and_another_deliver_delivers_i
 #[test]
 fn bad_input_is_exit_2_and_an_unreachable_store_exit_3() {
     let store = TestStore::sqlite();
-    let output = wm_hooks()
-        .args([
-            "deliver",
-            "--from",
-            &store.url,
-            "--to",
-            "http://127.0.0.1:1/",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr_of(&output).contains("no webhook secret"),
-        "{}",
-        stderr_of(&output)
-    );
+    let to = ["--to", "http://127.0.0.1:1/"];
+    Ended::run(wm_hooks().args(["deliver", "--from", &store.url]).args(to))
+        .exited(2)
+        .stderr_has("no webhook secret");
     for bad in [
         &["--to", "ftp://x/"][..],
         &["--to", "x"],
         &["--to", "http://h/", "--retry-schedule", "0s"],
     ] {
-        let output = wm_hooks()
-            .env("WM_HOOKS_SECRET", SECRET)
-            .args(["deliver", "--from", &store.url])
-            .args(bad)
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+        Ended::run(
+            wm_hooks()
+                .env("WM_HOOKS_SECRET", SECRET)
+                .args(["deliver", "--from", &store.url])
+                .args(bad),
+        )
+        .exited(2);
     }
-    let output = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .args([
-            "deliver",
-            "--from",
-            &format!("redis://127.0.0.1:{}/0", closed_port()),
-        ])
-        .args(["--to", "http://127.0.0.1:1/"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    let unreachable = format!("redis://127.0.0.1:{}/0", closed_port());
+    Ended::run(
+        wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args(["deliver", "--from", &unreachable])
+            .args(to),
+    )
+    .exited(3);
 }
 
 #[test]
@@ -458,8 +431,7 @@ fn a_consumer_group_destroyed_or_its_stream_deleted_under_deliver_is_made_again_
     store.wait_stats(|s| s["delivered"] == 2);
     let gone = "the consumer group wm-hooks was gone";
     assert!(!running.stderr().contains(gone), "{}", running.stderr());
-    let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
-    assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+    redis.destroy_group();
     store.append(&[status_body(3)]);
     // Nothing skipped: the new event, and the stream's others again (at least once).
     let posts_of = |body: Vec<u8>| {
@@ -583,13 +555,13 @@ fn stop_recovered(running: Listener, app: &TestServer) {
 
 /// `deliver ARGS` with a secret, to its exit; the exit code and stderr.
 fn refused(args: &[&str]) -> (Option<i32>, String) {
-    let output = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .arg("deliver")
-        .args(args)
-        .output()
-        .unwrap();
-    (output.status.code(), stderr_of(&output))
+    let ended = Ended::run(
+        wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .arg("deliver")
+            .args(args),
+    );
+    (ended.code, ended.stderr)
 }
 
 #[test]
@@ -723,9 +695,6 @@ fn an_empty_group_or_consumer_name_is_exit_2() {
         assert_eq!(code, Some(2), "{flag}: {stderr}");
         assert!(stderr.contains("the name is empty"), "{flag}: {stderr}");
     }
-    let output = wm_hooks()
-        .args(["store", "stats", "--store", &store.url, "--group", " "])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    Ended::run(wm_hooks().args(["store", "stats", "--store", &store.url, "--group", " "]))
+        .exited(2);
 }

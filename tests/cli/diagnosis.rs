@@ -13,8 +13,9 @@ use crate::check::{
     HEADER, PATH, SECRET, check, expect_results, posts, run_json, run_json_all, says, signed,
     verified,
 };
+use crate::check_formats::junit_report;
 use crate::util::server::{self, DroppingServer, Recorded, Reply, TestServer, hmac_header};
-use crate::util::{stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, stdout_of, wm_hooks};
 
 /// Every check's result for a receiver whose every correctly signed
 /// delivery is refused: the valid ones fail, the refusals prove nothing.
@@ -44,6 +45,13 @@ fn card(cmd: &mut assert_cmd::Command) -> (i32, Vec<String>) {
     let out = cmd.output().unwrap();
     let lines = stdout_of(&out).lines().map(str::to_string).collect();
     (out.status.code().unwrap(), lines)
+}
+
+/// `wm-hooks` with `args` and the checks' secret in its environment.
+fn with_secret(args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = wm_hooks();
+    cmd.args(args).env("WM_HOOKS_SECRET", SECRET);
+    cmd
 }
 
 fn root_cause_of(cmd: &mut assert_cmd::Command) -> String {
@@ -129,14 +137,14 @@ fn another_secret_is_said_once_first_naming_where_ours_came_from() {
         "{from_saved}"
     );
     // send-test, whose deliveries all fail alike, says the same.
-    let out = wm_hooks()
-        .args(["send-test", "all", "--to", &srv.url(PATH)])
-        .env("WM_HOOKS_SECRET", SECRET)
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let stdout = Ended::run(&mut with_secret(&[
+        "send-test",
+        "all",
+        "--to",
+        &srv.url(PATH),
+    ]))
+    .exited(1)
+    .stdout;
     assert!(
         stdout.contains(
             "root cause: the endpoint uses a different secret: every correctly signed delivery \
@@ -144,11 +152,7 @@ fn another_secret_is_said_once_first_naming_where_ours_came_from() {
         ),
         "{stdout}"
     );
-    let (_, json) = run_json_all(
-        wm_hooks()
-            .args(["send-test", "--to", &srv.url(PATH)])
-            .env("WM_HOOKS_SECRET", SECRET),
-    );
+    let (_, json) = run_json_all(&mut with_secret(&["send-test", "--to", &srv.url(PATH)]));
     says(&json[1], "root_cause", "uses a different secret");
     says(&json[0], "hint", "does it use the same secret");
 }
@@ -156,14 +160,7 @@ fn another_secret_is_said_once_first_naming_where_ours_came_from() {
 #[test]
 fn the_junit_report_marks_inconclusive_checks() {
     let srv = TestServer::start(server::correct("another secret"));
-    let dir = tempfile::tempdir().unwrap();
-    let junit = dir.path().join("report.xml");
-    check(&srv.url(PATH))
-        .arg("--junit")
-        .arg(&junit)
-        .assert()
-        .code(1);
-    let xml = std::fs::read_to_string(&junit).unwrap();
+    let (_, xml) = junit_report(&srv.url(PATH), 1);
     assert!(
         xml.contains(r#"<testcase name="signature.missing" classname="wm-hooks.check.signature""#),
         "{xml}"
@@ -320,14 +317,13 @@ fn a_gateway_key_can_come_from_a_header_file() {
     // A line that is no header is named by its number, never quoted.
     let (_dir, bad) = crate::util::file_with("X-Api-Key k-secret-value\n");
     let sent = srv.requests().len();
-    let out = check(&srv.url(PATH))
-        .arg("-H")
-        .arg(format!("@{}", bad.display()))
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    let err = stderr_of(&out);
+    let err = Ended::run(
+        check(&srv.url(PATH))
+            .arg("-H")
+            .arg(format!("@{}", bad.display())),
+    )
+    .exited(2)
+    .stderr;
     assert!(err.contains("error: line 1 of the header file"), "{err}");
     assert!(!err.contains("k-secret-value"), "{err}");
     assert_eq!(srv.requests().len(), sent, "nothing is sent");
@@ -433,17 +429,13 @@ fn a_dropped_keep_alive_is_resent_and_blamed_on_the_check_before() {
 #[test]
 fn verbose_shows_the_exchange_with_the_secret_masked() {
     let srv = TestServer::start(server::correct(SECRET));
-    let out = check(&srv.url(PATH))
-        .args([
-            "-v",
-            "--only",
-            "handshake.challenge,signature.valid.message-received",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stderr = stderr_of(&out);
+    let out = Ended::run(check(&srv.url(PATH)).args([
+        "-v",
+        "--only",
+        "handshake.challenge,signature.valid.message-received",
+    ]))
+    .exited(0);
+    let stderr = out.stderr;
     assert!(
         stderr.contains("> GET /webhooks/whatsapp?hub.mode=subscribe&hub.challenge="),
         "{stderr}"
@@ -460,23 +452,18 @@ fn verbose_shows_the_exchange_with_the_secret_masked() {
         !stderr.contains("> {\"event\""),
         "bodies only with -vv: {stderr}"
     );
-    assert!(!stderr.contains(SECRET) && !stdout_of(&out).contains(SECRET));
+    assert!(!stderr.contains(SECRET) && !out.stdout.contains(SECRET));
 
-    let out = wm_hooks()
-        .args([
-            "-vv",
-            "send-test",
-            "--to",
-            &srv.url(PATH),
-            "-H",
-            "Authorization: Bearer sk_live_abcdefghijklmnop",
-        ])
-        .env("WM_HOOKS_SECRET", SECRET)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stderr = stderr_of(&out);
+    let stderr = Ended::run(&mut with_secret(&[
+        "-vv",
+        "send-test",
+        "--to",
+        &srv.url(PATH),
+        "-H",
+        "Authorization: Bearer sk_live_abcdefghijklmnop",
+    ]))
+    .exited(0)
+    .stderr;
     let body = &srv.posts().last().unwrap().body_text();
     assert!(stderr.contains(&format!(">\n> {body}\n")), "{stderr}");
     assert!(
@@ -489,14 +476,9 @@ fn verbose_shows_the_exchange_with_the_secret_masked() {
     );
     assert!(!stderr.contains("sk_live_abcdefghijklmnop") && !stderr.contains(SECRET));
 
-    let out = wm_hooks()
-        .args(["-v", "verify", "--url", &srv.url(PATH)])
-        .env("WM_HOOKS_SECRET", SECRET)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stderr = stderr_of(&out);
+    let stderr = Ended::run(&mut with_secret(&["-v", "verify", "--url", &srv.url(PATH)]))
+        .exited(0)
+        .stderr;
     assert_eq!(stderr.matches("> GET ").count(), 3, "{stderr}");
     assert!(!stderr.contains(SECRET), "{stderr}");
 }

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::process::Stdio;
 
-use crate::util::{stdout_of, wm_hooks};
+use crate::util::{Ended, stdout_of, wm_hooks};
 
 #[test]
 fn lists_each_event_on_one_line() {
@@ -31,14 +31,8 @@ fn lists_each_event_on_one_line() {
 #[test]
 fn prints_every_type_in_both_envelopes() {
     let doc = |args: &[&str]| -> serde_json::Value {
-        let out = wm_hooks()
-            .arg("events")
-            .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .clone();
-        serde_json::from_str(&stdout_of(&out)).unwrap()
+        let out = Ended::run(wm_hooks().arg("events").args(args)).exited(0);
+        serde_json::from_str(&out.stdout).unwrap()
     };
     let image = doc(&["message.received", "--type", "image"]);
     assert_eq!(image["data"]["type"], "image");
@@ -60,14 +54,13 @@ fn prints_every_type_in_both_envelopes() {
     assert_eq!(status["errors"][0]["code"], 131047);
     let rejected = doc(&["template.status", "--template-status", "rejected"]);
     assert_eq!(rejected["data"]["reason"], "INVALID_FORMAT");
-    let from_env = wm_hooks()
-        .args(["events", "message.status"])
-        .env("WM_HOOKS_PROFILE", "meta")
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    assert!(stdout_of(&from_env).contains("\"statuses\""));
+    let from_env = Ended::run(
+        wm_hooks()
+            .args(["events", "message.status"])
+            .env("WM_HOOKS_PROFILE", "meta"),
+    )
+    .exited(0);
+    assert!(from_env.stdout.contains("\"statuses\""));
 }
 
 #[test]
@@ -101,13 +94,9 @@ fn a_variant_flag_must_fit_its_event() {
 
 #[test]
 fn prints_a_sample_as_pretty_json() {
-    let out = wm_hooks()
-        .args(["events", "message.status"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let text = stdout_of(&out);
+    let text = Ended::run(wm_hooks().args(["events", "message.status"]))
+        .exited(0)
+        .stdout;
     assert!(text.starts_with("{\n  \"event\": \"message.status\",\n"));
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["data"]["status"], "delivered");
@@ -150,8 +139,8 @@ fn a_closed_stdout_exits_quietly() {
 
 #[test]
 fn help_describes_each_event_in_the_same_words_as_the_list() {
-    let list = stdout_of(&wm_hooks().arg("events").output().unwrap());
-    let help = stdout_of(&wm_hooks().args(["events", "--help"]).output().unwrap());
+    let list = Ended::run(wm_hooks().arg("events")).stdout;
+    let help = Ended::run(wm_hooks().args(["events", "--help"])).stdout;
     let help: Vec<String> = help
         .lines()
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))

@@ -11,7 +11,7 @@ use wm_hooks::store::{self, Store, StoreUrl};
 
 use crate::util::listen::{self, Listener, SECRET, post_signed, post_signed_with};
 use crate::util::store::{TestStore, status_body};
-use crate::util::{stderr_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 pub(crate) fn ingest(store: &TestStore, extra: &[&str]) -> Listener {
     let mut args = vec!["ingest", "--port", "0", "--store", &store.url];
@@ -218,16 +218,9 @@ fn the_previous_secret_is_accepted_during_a_rotation_and_recorded() {
 #[test]
 fn bad_input_is_exit_2() {
     let store = TestStore::sqlite();
-    let output = wm_hooks()
-        .args(["ingest", "--port", "0", "--store", &store.url])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr_of(&output).contains("no webhook secret"),
-        "{}",
-        stderr_of(&output)
-    );
+    Ended::run(wm_hooks().args(["ingest", "--port", "0", "--store", &store.url]))
+        .exited(2)
+        .stderr_has("no webhook secret");
     for (bad, says) in [
         (&["--store", "nosuch://x"][..], "scheme"),
         (&["--dedupe-window", "0s"], "dedupe-window"),
@@ -241,23 +234,14 @@ fn bad_input_is_exit_2() {
             "--previous-secret is given but empty",
         ),
     ] {
-        let output = wm_hooks()
-            .env("WM_HOOKS_SECRET", SECRET)
-            .args(["ingest", "--port", "0"])
-            .args(bad)
-            .output()
-            .unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{bad:?}: {}",
-            stderr_of(&output)
-        );
-        assert!(
-            stderr_of(&output).contains(says),
-            "{bad:?}: {}",
-            stderr_of(&output)
-        );
+        Ended::run(
+            wm_hooks()
+                .env("WM_HOOKS_SECRET", SECRET)
+                .args(["ingest", "--port", "0"])
+                .args(bad),
+        )
+        .exited(2)
+        .stderr_has(says);
     }
 }
 
@@ -275,37 +259,24 @@ fn ingest_terminates_https_itself_with_tls_cert_and_key() {
         "{}",
         running.url
     );
-    let output = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .env("SSL_CERT_FILE", &cert.ca_pem)
-        .args(["send-test", "message.status", "--to", &running.url])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    Ended::run(
+        wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .env("SSL_CERT_FILE", &cert.ca_pem)
+            .args(["send-test", "message.status", "--to", &running.url]),
+    )
+    .exited(0);
     assert_eq!(store.stats()["stored"], 1);
     running.stop();
     // A key that is not PEM is an input error before anything listens.
-    let output = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .args([
-            "ingest",
-            "--port",
-            "0",
-            "--store",
-            &store.url,
-            "--tls-cert",
-            leaf,
-            "--tls-key",
-            leaf,
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
-    assert!(
-        stderr_of(&output).contains("cannot read the TLS key"),
-        "{}",
-        stderr_of(&output)
-    );
+    Ended::run(
+        wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args(["ingest", "--port", "0", "--store", &store.url])
+            .args(["--tls-cert", leaf, "--tls-key", leaf]),
+    )
+    .exited(2)
+    .stderr_has("cannot read the TLS key");
 }
 
 #[test]
@@ -423,13 +394,13 @@ fn a_redis_database_number_or_password_refused_is_exit_2_at_the_start() {
             "database number",
         ),
     ] {
-        let output = wm_hooks()
-            .env("WM_HOOKS_SECRET", SECRET)
-            .args(["ingest", "--port", "0", "--store", &url])
-            .output()
-            .unwrap();
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        let stderr = Ended::run(
+            wm_hooks()
+                .env("WM_HOOKS_SECRET", SECRET)
+                .args(["ingest", "--port", "0", "--store", &url]),
+        )
+        .exited(2)
+        .stderr;
         assert!(stderr.contains(refused), "{stderr}");
         assert!(stderr.contains(hint), "{stderr}");
         assert!(!stderr.contains(not), "{stderr}");
@@ -539,14 +510,14 @@ fn a_tls_file_too_large_for_pem_is_refused_without_reading_it_all() {
         huge.to_str().unwrap(),
     );
     for (pem, what) in [([huge, key], "certificate"), ([leaf, huge], "key")] {
-        let output = wm_hooks()
-            .env("WM_HOOKS_SECRET", SECRET)
-            .args(["ingest", "--port", "0", "--store", &store.url])
-            .args(["--tls-cert", pem[0], "--tls-key", pem[1]])
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
-        let err = stderr_of(&output);
+        let err = Ended::run(
+            wm_hooks()
+                .env("WM_HOOKS_SECRET", SECRET)
+                .args(["ingest", "--port", "0", "--store", &store.url])
+                .args(["--tls-cert", pem[0], "--tls-key", pem[1]]),
+        )
+        .exited(2)
+        .stderr;
         assert!(
             err.contains(&format!(
                 "cannot read the TLS {what} {huge}: it is larger than 1 MiB"

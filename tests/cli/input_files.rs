@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
-use crate::util::{file_with, stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, file_with, stderr_of, stdout_of, wm_hooks};
 
 const SECRET: &str = "It's a Secret to Everybody";
 const SIG: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
@@ -116,21 +116,20 @@ fn a_fifo_with_no_other_end_is_exit_2_naming_it_within_the_wait() {
             let path = args.last().unwrap().trim_start_matches('@').to_string();
             std::thread::spawn(move || {
                 let verb = args.remove(0);
-                let output = wm_hooks()
-                    .args(&args)
-                    .env("WM_HOOKS_SECRET", SECRET)
-                    .write_stdin("")
-                    .timeout(Duration::from_secs(60))
-                    .output()
-                    .expect("the binary runs");
-                (verb, args, what, path, output)
+                let ended = Ended::run(
+                    wm_hooks()
+                        .args(&args)
+                        .env("WM_HOOKS_SECRET", SECRET)
+                        .write_stdin("")
+                        .timeout(Duration::from_secs(60)),
+                );
+                (verb, args, what, path, ended)
             })
         })
         .collect();
     for run in runs {
-        let (verb, args, what, path, output) = run.join().expect("a run");
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        let (verb, args, what, path, ended) = run.join().expect("a run");
+        let stderr = ended.exited(2).stderr;
         let error = format!("error: cannot {verb} {what} {path}: it did not open");
         assert!(stderr.contains(&error), "{args:?}: {stderr}");
         let other = if verb == "read" { "writer" } else { "reader" };

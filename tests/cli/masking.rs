@@ -3,7 +3,7 @@
 //! public prefix (`sk_live_`, `whsec_`) and its last 4 characters.
 
 use crate::util::listen::Listener;
-use crate::util::{stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 #[test]
 fn the_listen_banner_masks_short_secrets_whole() {
@@ -34,16 +34,15 @@ fn the_listen_banner_masks_short_secrets_whole() {
 
 #[test]
 fn a_dry_run_masks_credentials_by_the_same_rule() {
-    let out = wm_hooks()
-        .args(["send-test", "--to", "http://127.0.0.1:9/w", "--dry-run"])
-        .args(["-H", "Authorization: Bearer sk_live_1234567890abcdef"])
-        .args(["-H", "X-Api-Key: shortkey123"])
-        .env("WM_HOOKS_SECRET", "listen-test-secret")
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let shown = format!("{}{}", stdout_of(&out), stderr_of(&out));
+    let out = Ended::run(
+        wm_hooks()
+            .args(["send-test", "--to", "http://127.0.0.1:9/w", "--dry-run"])
+            .args(["-H", "Authorization: Bearer sk_live_1234567890abcdef"])
+            .args(["-H", "X-Api-Key: shortkey123"])
+            .env("WM_HOOKS_SECRET", "listen-test-secret"),
+    )
+    .exited(0);
+    let shown = format!("{}{}", out.stdout, out.stderr);
     assert!(
         shown.contains("Authorization: Bearer sk_live_…cdef"),
         "{shown}"

@@ -6,17 +6,17 @@
 use wm_hooks::contract::signature;
 
 use crate::util::listen::{Listener, SECRET, request};
-use crate::util::{stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 /// `wm-hooks send-test ARGS --to URL` with the listeners' secret.
-fn send_test(url: &str, args: &[&str]) -> std::process::Output {
-    wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .arg("send-test")
-        .args(args)
-        .args(["--to", url])
-        .output()
-        .unwrap()
+fn send_test(url: &str, args: &[&str]) -> Ended {
+    Ended::run(
+        wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .arg("send-test")
+            .args(args)
+            .args(["--to", url]),
+    )
 }
 
 #[test]
@@ -30,12 +30,11 @@ fn a_batch_of_every_event_shows_every_update() {
         )),
         "the banner's line works as pasted: {err}"
     );
-    let out = send_test(&listener.url, &["--profile", "meta", "--batch", "3", "all"]);
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = send_test(&listener.url, &["--profile", "meta", "--batch", "3", "all"]).exited(0);
     assert!(
-        stdout_of(&out).contains("3 updates in one delivery"),
+        out.stdout.contains("3 updates in one delivery"),
         "{}",
-        stdout_of(&out)
+        out.stdout
     );
     let shown = listener.wait_stdout(|o| o.contains("3/3"));
     for part in [
@@ -87,8 +86,7 @@ fn every_type_is_shown_with_its_essentials() {
         ),
     ];
     for (args, _) in &cases {
-        let out = send_test(&listener.url, &[&["--profile", "meta"][..], args].concat());
-        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+        send_test(&listener.url, &[&["--profile", "meta"][..], args].concat()).exited(0);
     }
     let shown = listener.wait_stdout(|o| o.contains("REJECTED"));
     for (args, part) in cases {
@@ -99,7 +97,7 @@ fn every_type_is_shown_with_its_essentials() {
 #[test]
 fn a_meta_body_is_answered_200_and_its_non_ascii_was_signed_escaped() {
     let listener = Listener::start(&["--signature-header", "X-Hub-Signature-256", "--json"]);
-    let out = send_test(
+    send_test(
         &listener.url,
         &[
             "--profile",
@@ -109,8 +107,8 @@ fn a_meta_body_is_answered_200_and_its_non_ascii_was_signed_escaped() {
             "--signature-header",
             "X-Hub-Signature-256",
         ],
-    );
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    )
+    .exited(0);
     let line = listener.wait_stdout(|o| o.lines().count() == 1);
     let record = wm_hooks::contract::record::parse_line(line.trim()).unwrap();
     assert_eq!(record.status, 200);
@@ -144,7 +142,7 @@ fn payload_files_and_a_fixture_folder_are_sent_in_order() {
     let lone = dir.path().join("lone.body");
     std::fs::write(&lone, "{\"event\":\"x.y\"}").unwrap();
     let fixtures = dir.path().to_str().unwrap();
-    let out = send_test(
+    send_test(
         &listener.url,
         &[
             "--payload-file",
@@ -154,8 +152,8 @@ fn payload_files_and_a_fixture_folder_are_sent_in_order() {
             "--payload-dir",
             fixtures,
         ],
-    );
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    )
+    .exited(0);
     let lines = listener.wait_stdout(|o| o.lines().count() == 4);
     let bodies: Vec<String> = lines
         .lines()
@@ -173,16 +171,12 @@ fn payload_files_and_a_fixture_folder_are_sent_in_order() {
     );
 
     let empty = tempfile::tempdir().unwrap();
-    let out = send_test(
+    send_test(
         &listener.url,
         &["--payload-dir", empty.path().to_str().unwrap()],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr_of(&out).contains("holds no *.json files"),
-        "{}",
-        stderr_of(&out)
-    );
+    )
+    .exited(2)
+    .stderr_has("holds no *.json files");
 }
 
 #[test]
@@ -210,34 +204,22 @@ fn the_handshake_takes_a_verify_token_of_its_own() {
     assert_eq!(request("GET", &query(SECRET), &[], "").status, 403);
 
     let verify = |env: &[(&str, &str)], args: &[&str]| {
-        wm_hooks()
-            .envs(env.iter().copied())
-            .args(["verify", "--url", &listener.url])
-            .args(args)
-            .output()
-            .unwrap()
+        Ended::run(
+            wm_hooks()
+                .envs(env.iter().copied())
+                .args(["verify", "--url", &listener.url])
+                .args(args),
+        )
     };
-    let passed = verify(&[("WM_HOOKS_VERIFY_TOKEN", "hub-token")], &[]);
-    assert!(passed.status.success(), "{}", stdout_of(&passed));
+    verify(&[("WM_HOOKS_VERIFY_TOKEN", "hub-token")], &[]).exited(0);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("token");
     std::fs::write(&file, "hub-token\n").unwrap();
-    let passed = verify(&[], &["--verify-token-file", file.to_str().unwrap()]);
-    assert!(passed.status.success(), "{}", stdout_of(&passed));
-    let failed = verify(&[("WM_HOOKS_SECRET", SECRET)], &[]);
-    assert_eq!(
-        failed.status.code(),
-        Some(1),
-        "the secret is not the token here"
-    );
+    verify(&[], &["--verify-token-file", file.to_str().unwrap()]).exited(0);
+    // The secret is not the token here.
+    verify(&[("WM_HOOKS_SECRET", SECRET)], &[]).exited(1);
     // Nothing given: no secret, since no other run's saved one is found.
-    let none = verify(&[], &[]);
-    assert_eq!(none.status.code(), Some(2));
-    assert!(
-        stderr_of(&none).contains("--verify-token"),
-        "{}",
-        stderr_of(&none)
-    );
+    verify(&[], &[]).exited(2).stderr_has("--verify-token");
 }
 
 /// listen's banner names the value a sender must send, found by comparing
@@ -292,13 +274,9 @@ fn verify_and_check_warn_about_a_token_typed_on_the_command_line() {
             "no such flag",
         ),
     ] {
-        let out = wm_hooks()
-            .args(args)
-            .args(["--url", &url])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr_of(&out));
-        let stderr = stderr_of(&out);
+        let stderr = Ended::run(wm_hooks().args(args).args(["--url", &url]))
+            .exited(3)
+            .stderr;
         for flag in warned {
             assert_eq!(
                 stderr.matches(&warning(flag)).count(),
@@ -320,13 +298,13 @@ fn reports_name_the_verify_token_they_sent_never_the_secret() {
         ],
     );
     let run = |env: &[(&str, &str)], args: &[&str]| {
-        let out = wm_hooks()
-            .envs(env.iter().copied())
-            .args(args)
-            .args(["--profile", "meta", "--url", &listener.url])
-            .output()
-            .unwrap();
-        (out.status.code(), stdout_of(&out))
+        let out = Ended::run(wm_hooks().envs(env.iter().copied()).args(args).args([
+            "--profile",
+            "meta",
+            "--url",
+            &listener.url,
+        ]));
+        (out.code, out.stdout)
     };
     let json_line = |text: &str, name: &str| -> serde_json::Value {
         text.lines()
@@ -398,17 +376,10 @@ fn batches_need_the_meta_profile_and_flags_must_fit() {
         &["send-test", "message.status", "--type", "image"],
         &["send-test", "--reply", "flow"],
     ] {
-        let out = wm_hooks()
-            .env("WM_HOOKS_SECRET", SECRET)
-            .args(args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(
-            stderr_of(&out).starts_with("error: "),
-            "{args:?}: {}",
-            stderr_of(&out)
-        );
+        let stderr = Ended::run(wm_hooks().env("WM_HOOKS_SECRET", SECRET).args(args))
+            .exited(2)
+            .stderr;
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
     }
 }
 
@@ -418,21 +389,21 @@ fn check_under_meta_passes_against_listen_with_its_own_verify_token() {
         &["--profile", "meta", "--verify-token", "hub-token"],
         &[("WM_HOOKS_SECRET", SECRET)],
     );
-    let out = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .env("WM_HOOKS_VERIFY_TOKEN", "hub-token")
-        .args([
-            "check",
-            "--profile",
-            "meta",
-            "--json",
-            "--url",
-            &listener.url,
-        ])
-        .output()
-        .unwrap();
-    let text = stdout_of(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr_of(&out));
+    let text = Ended::run(
+        wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .env("WM_HOOKS_VERIFY_TOKEN", "hub-token")
+            .args([
+                "check",
+                "--profile",
+                "meta",
+                "--json",
+                "--url",
+                &listener.url,
+            ]),
+    )
+    .exited(0)
+    .stdout;
     let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -455,20 +426,19 @@ fn check_under_meta_passes_against_listen_with_its_own_verify_token() {
     assert!(shown.contains("template.status  5/5"), "{shown}");
 
     // The secret is not the token here: the handshake fails, the rest does not.
-    let wrong = wm_hooks()
-        .env("WM_HOOKS_SECRET", SECRET)
-        .args([
-            "check",
-            "--profile",
-            "meta",
-            "--only",
-            "handshake.challenge",
-            "--url",
-            &listener.url,
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(wrong.status.code(), Some(1), "{}", stdout_of(&wrong));
+    Ended::run(
+        wm_hooks()
+            .env("WM_HOOKS_SECRET", SECRET)
+            .args([
+                "check",
+                "--profile",
+                "meta",
+                "--only",
+                "handshake.challenge",
+            ])
+            .args(["--url", &listener.url]),
+    )
+    .exited(1);
     // And listen names what the token should have been: its own verify token.
     let shown = listener.wait_stdout(|o| o.contains("refused: hub.verify_token"));
     assert!(
@@ -477,8 +447,8 @@ fn check_under_meta_passes_against_listen_with_its_own_verify_token() {
     );
 
     // StartMessaging has no batches: the check is not run there.
-    let list = wm_hooks().args(["check", "--list"]).output().unwrap();
-    assert!(!stdout_of(&list).contains("batch"), "{}", stdout_of(&list));
+    let list = Ended::run(wm_hooks().args(["check", "--list"])).stdout;
+    assert!(!list.contains("batch"), "{list}");
 }
 
 /// A receiver that, like pywa's, answers the challenge when the token is
@@ -522,19 +492,14 @@ fn mode_blind_receiver(token: &'static str, count: usize) -> String {
 fn under_meta_a_receiver_that_ignores_hub_mode_passes_verify() {
     let verify = |profile: &str| {
         let url = mode_blind_receiver("hub-token", 3);
-        wm_hooks()
-            .env("WM_HOOKS_VERIFY_TOKEN", "hub-token")
-            .args(["verify", "--profile", profile, "--url", &url])
-            .output()
-            .unwrap()
+        Ended::run(wm_hooks().env("WM_HOOKS_VERIFY_TOKEN", "hub-token").args([
+            "verify",
+            "--profile",
+            profile,
+            "--url",
+            &url,
+        ]))
     };
-    let meta = verify("meta");
-    assert_eq!(meta.status.code(), Some(0), "{}", stdout_of(&meta));
-    let startmessaging = verify("startmessaging");
-    assert_eq!(
-        startmessaging.status.code(),
-        Some(1),
-        "{}",
-        stdout_of(&startmessaging)
-    );
+    verify("meta").exited(0);
+    verify("startmessaging").exited(1);
 }

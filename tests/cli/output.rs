@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 
 use crate::util::server::{self, TestServer};
-use crate::util::{stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 /// Every line that turns a colour on also turns it off before its end, and
 /// no line starts by resetting a colour the line before left on: a pager or
@@ -29,13 +29,13 @@ fn color_always_closes_each_colour_on_its_line() {
         &["verify", "--url", &bad.url("/h")],
     ];
     for args in runs {
-        let out = wm_hooks()
-            .args(["--color", "always"])
-            .args(args)
-            .env("WM_HOOKS_SECRET", SECRET)
-            .output()
-            .unwrap();
-        let (stdout, stderr) = (stdout_of(&out), stderr_of(&out));
+        let out = Ended::run(
+            wm_hooks()
+                .args(["--color", "always"])
+                .args(args)
+                .env("WM_HOOKS_SECRET", SECRET),
+        );
+        let (stdout, stderr) = (out.stdout, out.stderr);
         assert!(
             stdout.contains("\u{1b}[") || stderr.contains("\u{1b}["),
             "{args:?}"
@@ -126,8 +126,7 @@ fn a_bare_url_is_a_usage_error_with_the_flag_that_takes_it() {
 
 #[test]
 fn help_lists_the_verbs_first_and_listen_names_its_exit_codes() {
-    let out = wm_hooks().arg("--help").output().unwrap();
-    let help = stdout_of(&out);
+    let help = Ended::run(wm_hooks().arg("--help")).stdout;
     let commands: Vec<&str> = help
         .lines()
         .skip_while(|l| *l != "Commands:")
@@ -139,8 +138,7 @@ fn help_lists_the_verbs_first_and_listen_names_its_exit_codes() {
     assert_eq!(commands.first(), Some(&"listen"), "{help}");
     assert_eq!(commands.last(), Some(&"help"), "{help}");
 
-    let out = wm_hooks().args(["listen", "--help"]).output().unwrap();
-    let help = stdout_of(&out);
+    let help = Ended::run(wm_hooks().args(["listen", "--help"])).stdout;
     assert!(
         help.contains(
             "Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 a record line could not be written"
@@ -152,7 +150,7 @@ fn help_lists_the_verbs_first_and_listen_names_its_exit_codes() {
             .ends_with("wm-hooks listen --json --record deliveries.jsonl"),
         "{help}"
     );
-    let short = stdout_of(&wm_hooks().args(["listen", "-h"]).output().unwrap());
+    let short = Ended::run(wm_hooks().args(["listen", "-h"])).stdout;
     assert!(short.contains("Examples:\n  wm-hooks listen"), "{short}");
 }
 
@@ -175,13 +173,13 @@ fn another_commands_url_flag_or_a_bare_payload_gets_the_right_flag_named() {
             "tip: a similar",
         ),
     ] {
-        let out = wm_hooks()
-            .args(args)
-            .env("WM_HOOKS_SECRET", "a-test-secret")
-            .output()
-            .unwrap();
-        let err = stderr_of(&out);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        let err = Ended::run(
+            wm_hooks()
+                .args(args)
+                .env("WM_HOOKS_SECRET", "a-test-secret"),
+        )
+        .exited(2)
+        .stderr;
         assert!(err.starts_with("error: unexpected argument"), "{err}");
         assert!(
             err.contains(tip) && !err.contains(wrong_guess),

@@ -5,7 +5,7 @@
 //! and in the `-v` exchange dumps.
 
 use crate::util::server::{Recorded, Reply, TestServer};
-use crate::util::{stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 const SECRET: &str = "whsec_QWERTYUIOPASDFGHJKLZXCVBNM9876";
 /// A verify token with characters that JSON and query strings escape.
@@ -31,8 +31,8 @@ pub fn assert_hidden(shown: &str, secret: &str) {
 /// Runs `cmd`, which must exit 1 (the endpoint answered wrongly), and gives
 /// its stdout and stderr.
 fn failing(cmd: &mut assert_cmd::Command) -> String {
-    let out = cmd.assert().code(1).get_output().clone();
-    format!("{}{}", stdout_of(&out), stderr_of(&out))
+    let out = Ended::run(cmd).exited(1);
+    format!("{}{}", out.stdout, out.stderr)
 }
 
 /// The ways a receiver echoes what it got: the raw request target, the

@@ -48,8 +48,15 @@ fn refused_post(running: &Listener) -> String {
     wait_for(|| running.stderr(), |s| s.contains("hint:"), "the error")
 }
 
-/// `deliver --from URL`, which must stop at the start with exit `code`; its stderr.
-fn deliver_refused(url: &str, code: i32) -> String {
+/// The platform's retry of `body`, stored now (200); then ingest stopped,
+/// which must exit 0: its stderr.
+fn stored_then_stopped(running: Listener, body: impl AsRef<[u8]>) -> String {
+    assert_eq!(post_signed(&running.url, body).status, 200);
+    running.stop().exited(0).stderr
+}
+
+/// `deliver --from URL`, which must stop at the start with exit `code`.
+fn deliver_refused(url: &str, code: i32) -> Ended {
     Ended::run(
         wm_hooks()
             .env("WM_HOOKS_SECRET", SECRET)
@@ -57,7 +64,6 @@ fn deliver_refused(url: &str, code: i32) -> String {
             .timeout(Duration::from_secs(20)),
     )
     .exited(code)
-    .stderr
 }
 
 /// The store URL with an ACL user and its password.
@@ -84,8 +90,7 @@ fn a_user_without_a_permission_is_503_with_the_acl_to_grant_and_the_acl_is_enoug
     assert_eq!(post_signed(&running.url, status_body(1)).status, 503);
     // Granted while ingest runs: the platform's retry is stored.
     ok(redis, &["ACL", "SETUSER", "ingest", "+xadd"]);
-    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
-    let stderr = running.stop().exited(0).stderr;
+    let stderr = stored_then_stopped(running, status_body(1));
     assert!(
         stderr.contains("does not let the URL's user run what wm-hooks needs"),
         "{stderr}"
@@ -154,7 +159,7 @@ fn a_user_without_a_permission_is_503_with_the_acl_to_grant_and_the_acl_is_enoug
     );
     let noread = as_user(&store, "noread");
     let stats = Ended::run(wm_hooks().args(["store", "stats", "--store", &noread])).exited(2);
-    for stderr in [deliver_refused(&noread, 2), stats.stderr] {
+    for stderr in [deliver_refused(&noread, 2).stderr, stats.stderr] {
         assert!(stderr.contains("hint: give that Redis user"), "{stderr}");
         assert!(!stderr.contains("pw@"), "the password is masked: {stderr}");
     }
@@ -215,8 +220,7 @@ fn a_redis_at_its_maxmemory_is_503_naming_it_and_ingest_stores_again_once_memory
     // Memory freed: the same process stores the platform's retry.
     let deleted = redis.command(&["DEL", "ballast"]);
     assert_eq!(deleted.as_deref(), Some(":1\r\n"));
-    assert_eq!(post_signed(&running.url, body(full)).status, 200);
-    let stderr = running.stop().exited(0).stderr;
+    let stderr = stored_then_stopped(running, body(full));
     assert!(stderr.contains("The store answers again"), "{stderr}");
     assert_eq!(stream_length(redis), answered + 1);
     assert_eq!(store.stats()["stored"], answered + 1);
@@ -242,11 +246,7 @@ fn a_read_only_replica_is_503_naming_it_and_ingest_stores_once_it_is_promoted() 
     );
     // deliver cannot make its consumer group there: the store is not usable
     // (exit 3, as for one that does not answer), with the same hint.
-    let said = deliver_refused(&replica.url, 3);
-    assert!(
-        said.contains("hint: point the store URL at the primary"),
-        "{said}"
-    );
+    deliver_refused(&replica.url, 3).stderr_has("hint: point the store URL at the primary");
     // A failover promotes it: the same ingest stores the retry.
     ok(redis, &["REPLICAOF", "NO", "ONE"]);
     assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
@@ -276,18 +276,13 @@ fn another_programs_value_in_the_streams_key_is_503_naming_it_and_deliver_refuse
         stderr.contains("hint: the stream wm-hooks:events and the keys beside it (wm-hooks:*)"),
         "{stderr}"
     );
-    let said = deliver_refused(&store.url, 2);
-    assert!(
-        said.contains("name another stream with `?stream=NAME`"),
-        "{said}"
-    );
+    deliver_refused(&store.url, 2).stderr_has("name another stream with `?stream=NAME`");
     // The other program's key moved away: the platform's retry is stored.
     assert_eq!(
         redis.command(&["DEL", "wm-hooks:events"]).as_deref(),
         Some(":1\r\n")
     );
-    assert_eq!(post_signed(&running.url, status_body(1)).status, 200);
-    assert_eq!(running.stop().code, Some(0));
+    stored_then_stopped(running, status_body(1));
     assert_eq!(stream_length(redis), 1);
 }
 
@@ -313,8 +308,7 @@ fn a_paused_redis_is_503_within_the_platforms_budget_and_the_retry_is_not_stored
     // The call that timed out runs once Redis goes on: the platform's retry
     // then finds it stored, and is a duplicate.
     ok(redis, &["CLIENT", "UNPAUSE"]);
-    assert_eq!(post_signed(&running.url, status_body(2)).status, 200);
-    assert_eq!(running.stop().code, Some(0));
+    stored_then_stopped(running, status_body(2));
     assert_eq!(stream_length(redis), 2);
 }
 
@@ -386,13 +380,8 @@ fn deliver_starts_on_a_full_redis_and_drains_it() {
     Ended::run(wm_hooks().args(prune)).exited(0);
     assert_eq!(stream_length(redis), 0);
     // Without the group a full Redis cannot make it: exit 3, named.
-    let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
-    assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
-    let said = deliver_refused(&store.url, 3);
-    assert!(
-        said.contains("is full: Redis is at its `maxmemory`"),
-        "{said}"
-    );
+    redis.destroy_group();
+    deliver_refused(&store.url, 3).stderr_has("is full: Redis is at its `maxmemory`");
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::util::server::{self, TestServer};
-use crate::util::{stdout_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 const SECRET: &str = "whsec_report_0123456789abcdef";
 const PATH: &str = "/webhooks/whatsapp";
@@ -24,6 +24,12 @@ pub(crate) const LINE_FIELDS: [&str; 10] = [
     "hint",
 ];
 
+/// A report line's field names, in the order it printed them.
+pub(crate) fn fields(line: &Value) -> Vec<&str> {
+    let object = line.as_object().expect("a JSON object");
+    object.keys().map(String::as_str).collect()
+}
+
 /// Asserts that `stdout` is report lines of `kind` closed by one summary,
 /// and returns the lines.
 fn follows_the_schema(stdout: &str, kind: &str) -> Vec<Value> {
@@ -34,13 +40,7 @@ fn follows_the_schema(stdout: &str, kind: &str) -> Vec<Value> {
     let (summary, items) = lines.split_last().expect("at least the summary");
     assert!(!items.is_empty(), "{stdout}");
     for line in items {
-        let keys: Vec<&str> = line
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        assert_eq!(&keys[..LINE_FIELDS.len()], LINE_FIELDS, "{line}");
+        assert_eq!(&fields(line)[..LINE_FIELDS.len()], LINE_FIELDS, "{line}");
         assert_eq!(line["type"], kind, "{line}");
         let name = line["name"].as_str().unwrap();
         assert!(
@@ -90,13 +90,13 @@ fn follows_the_schema(stdout: &str, kind: &str) -> Vec<Value> {
 }
 
 fn json_of(args: &[&str], url_flag: &str, url: &str) -> (i32, String) {
-    let out = wm_hooks()
-        .args(args)
-        .args([url_flag, url, "--json"])
-        .env("WM_HOOKS_SECRET", SECRET)
-        .output()
-        .unwrap();
-    (out.status.code().unwrap(), stdout_of(&out))
+    let out = Ended::run(
+        wm_hooks()
+            .args(args)
+            .args([url_flag, url, "--json"])
+            .env("WM_HOOKS_SECRET", SECRET),
+    );
+    (out.code.unwrap(), out.stdout)
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::util::listen::Listener;
-use crate::util::{fresh_state_home, stderr_of, wm_hooks};
+use crate::util::{Ended, fresh_state_home, wm_hooks};
 
 fn saved_file(state: &Path) -> PathBuf {
     state.join("wm-hooks").join("secret")
@@ -82,13 +82,9 @@ fn send_test_verify_and_check_use_the_saved_secret_and_say_so() {
         &["check", "--only", "signature", "--url", &listener.url],
     ];
     for args in runs {
-        let out = wm_hooks()
-            .args(args)
-            .env("XDG_STATE_HOME", &state)
-            .output()
-            .unwrap();
-        let err = stderr_of(&out);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        let err = Ended::run(wm_hooks().args(args).env("XDG_STATE_HOME", &state))
+            .exited(0)
+            .stderr;
         assert_eq!(err.matches(&says).count(), 1, "{args:?}: {err}");
     }
     // Exit 0 above is the proof: the listener answers 401 to any other secret.
@@ -99,14 +95,15 @@ fn send_test_verify_and_check_use_the_saved_secret_and_say_so() {
 fn an_explicit_secret_wins_over_the_saved_one() {
     let state = fresh_state_home();
     let (listener, _) = listen_in(&state, &[]);
-    let out = wm_hooks()
-        .args(["send-test", "--to", &listener.url])
-        .env("XDG_STATE_HOME", &state)
-        .env("WM_HOOKS_SECRET", "another-secret-entirely")
-        .output()
-        .unwrap();
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(1), "the listener refuses it: {err}");
+    // The listener refuses it.
+    let err = Ended::run(
+        wm_hooks()
+            .args(["send-test", "--to", &listener.url])
+            .env("XDG_STATE_HOME", &state)
+            .env("WM_HOOKS_SECRET", "another-secret-entirely"),
+    )
+    .exited(1)
+    .stderr;
     assert!(!err.contains("saved in"), "{err}");
     listener.stop();
 

@@ -10,7 +10,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::util::server::{self, Reply, TestServer, closed_port, hmac_header};
-use crate::util::{file_with, stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, file_with, wm_hooks};
 
 pub(crate) const SECRET: &str = "whsec_test_0123456789abcdef";
 pub(crate) const PATH: &str = "/webhooks/whatsapp";
@@ -20,6 +20,13 @@ pub(crate) fn send_test(to: &str) -> assert_cmd::Command {
     cmd.args(["send-test", "--to", to])
         .env("WM_HOOKS_SECRET", SECRET);
     cmd
+}
+
+/// Whether each of `posts` is signed with SECRET in the default header.
+pub(crate) fn all_signed(posts: &[server::Recorded]) -> bool {
+    posts
+        .iter()
+        .all(|p| p.signed_with(SECRET, "x-signature-256"))
 }
 
 fn ids(posts: &[server::Recorded]) -> Vec<String> {
@@ -33,8 +40,7 @@ fn ids(posts: &[server::Recorded]) -> Vec<String> {
 fn sends_a_signed_sample_with_a_fresh_id_and_timestamp() {
     let srv = TestServer::start(server::correct(SECRET));
     let url = srv.url(PATH);
-    let out = send_test(&url).assert().success().get_output().clone();
-    let stdout = stdout_of(&out);
+    let stdout = Ended::run(&mut send_test(&url)).exited(0).stdout;
     assert!(
         stdout.contains(&format!("✔ POST {url}  200 OK")),
         "{stdout}"
@@ -85,11 +91,7 @@ fn all_sends_one_of_each_in_order_and_ids_differ_between_runs() {
             "message.status"
         ]
     );
-    assert!(
-        posts
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&posts));
     let first = posts[1].json()["data"]["message_id"].clone();
     let second = posts[3].json()["data"]["message_id"].clone();
     assert_ne!(first, second);
@@ -123,11 +125,7 @@ fn set_and_shorthands_edit_the_sample_before_signing() {
     assert_eq!(received["data"]["text"]["body"], "hello there");
     assert_eq!(received["data"]["contact"]["name"], "Ana");
     assert!(received["data"].get("status").is_none());
-    assert!(
-        posts
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&posts));
 }
 
 #[test]
@@ -171,11 +169,7 @@ fn a_payload_file_or_stdin_is_sent_byte_for_byte() {
     let posts = srv.posts();
     assert_eq!(posts[0].body, body.as_bytes());
     assert_eq!(posts[1].body, "not json at all \u{1}".as_bytes());
-    assert!(
-        posts
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&posts));
 }
 
 #[test]
@@ -207,11 +201,7 @@ fn replay_sends_the_recorded_posts_in_order_signed_anew() {
     assert_eq!(srv.requests().len(), 2, "the GET is not replayed");
     assert_eq!(posts[0].body, first.as_bytes());
     assert_eq!(posts[1].body, [0x00, 0xff, 0xfe, b'{']);
-    assert!(
-        posts
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&posts));
 }
 
 #[test]
@@ -240,19 +230,14 @@ fn a_bad_record_file_is_an_input_error() {
 #[test]
 fn payloads_and_record_files_are_read_within_a_limit() {
     let srv = TestServer::start(server::correct(SECRET));
-    let endless = send_test(&srv.url(PATH))
-        .args(["--payload-file", "/dev/zero"])
-        .timeout(crate::util::listen::PATIENCE)
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(
-        stderr_of(&endless).contains(
-            "error: the payload file /dev/zero is larger than 16 MiB, the most a payload may be"
-        ),
-        "{}",
-        stderr_of(&endless)
+    Ended::run(
+        send_test(&srv.url(PATH))
+            .args(["--payload-file", "/dev/zero"])
+            .timeout(crate::util::listen::PATIENCE),
+    )
+    .exited(2)
+    .stderr_has(
+        "error: the payload file /dev/zero is larger than 16 MiB, the most a payload may be",
     );
     send_test(&srv.url(PATH))
         .args(["--replay", "/dev/zero"])
@@ -392,13 +377,9 @@ fn a_receiver_that_rejects_every_signature_gets_a_secret_hint() {
 #[test]
 fn retries_follow_the_platform_schedule_then_give_up() {
     let srv = TestServer::start(server::status(500));
-    let out = send_test(&srv.url(PATH))
-        .args(["--retry", "--retry-scale", "0.0001"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let stdout = Ended::run(send_test(&srv.url(PATH)).args(["--retry", "--retry-scale", "0.0001"]))
+        .exited(1)
+        .stdout;
     assert!(
         stdout.contains("retry 1 of 5 in 3ms (the platform waits 30s)"),
         "{stdout}"
@@ -459,16 +440,16 @@ fn an_unreachable_endpoint_exits_3() {
         .stdout(predicate::str::contains("retry 5 of 5"));
 }
 
+/// `send-test` with `args` to a receiver that answers well but only after
+/// `delay`: too slow, so exit 1.
+fn send_to_slow(delay: Duration, args: &[&str]) -> assert_cmd::assert::Assert {
+    let srv = TestServer::start(server::slow(delay, server::correct(SECRET)));
+    send_test(&srv.url(PATH)).args(args).assert().code(1)
+}
+
 #[test]
 fn a_slow_answer_fails_with_a_hint_to_answer_first() {
-    let srv = TestServer::start(server::slow(
-        Duration::from_secs(3),
-        server::correct(SECRET),
-    ));
-    send_test(&srv.url(PATH))
-        .args(["--timeout", "300ms"])
-        .assert()
-        .code(1)
+    send_to_slow(Duration::from_secs(3), &["--timeout", "300ms"])
         .stdout(predicate::str::contains("no answer: timed out after 600ms"))
         .stderr(predicate::str::contains(
             "answer 2xx first and process the event later",
@@ -477,14 +458,7 @@ fn a_slow_answer_fails_with_a_hint_to_answer_first() {
 
 #[test]
 fn a_late_2xx_is_still_too_slow() {
-    let srv = TestServer::start(server::slow(
-        Duration::from_secs(1),
-        server::correct(SECRET),
-    ));
-    send_test(&srv.url(PATH))
-        .args(["--timeout", "950ms"])
-        .assert()
-        .code(1)
+    send_to_slow(Duration::from_secs(1), &["--timeout", "950ms"])
         .stdout(predicate::str::contains("✘ POST").and(predicate::str::contains("200 OK")))
         .stdout(predicate::str::contains("(over the 950ms budget)"))
         .stderr(predicate::str::contains(
@@ -494,13 +468,7 @@ fn a_late_2xx_is_still_too_slow() {
 
 #[test]
 fn an_answer_after_6_s_misses_the_default_5_s_budget() {
-    let srv = TestServer::start(server::slow(
-        Duration::from_secs(6),
-        server::correct(SECRET),
-    ));
-    send_test(&srv.url(PATH))
-        .assert()
-        .code(1)
+    send_to_slow(Duration::from_secs(6), &[])
         .stdout(predicate::str::contains("200 OK  6."))
         .stdout(predicate::str::contains("(over the 5s budget)"));
 }
@@ -523,13 +491,15 @@ fn redirects_are_not_followed() {
 #[test]
 fn count_sends_fresh_events_over_kept_alive_connections() {
     let srv = TestServer::start(server::correct(SECRET));
-    let out = send_test(&srv.url(PATH))
-        .args(["message.status", "--count", "300", "--concurrency", "8"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let stdout = Ended::run(send_test(&srv.url(PATH)).args([
+        "message.status",
+        "--count",
+        "300",
+        "--concurrency",
+        "8",
+    ]))
+    .exited(0)
+    .stdout;
     assert!(stdout.contains("sent 300 requests in"), "{stdout}");
     assert!(stdout.contains("over 8 connections"), "{stdout}");
     assert!(
@@ -544,11 +514,7 @@ fn count_sends_fresh_events_over_kept_alive_connections() {
     assert!(!stdout.contains("POST"), "no line per request: {stdout}");
     let posts = srv.posts();
     assert_eq!(posts.len(), 300);
-    assert!(
-        posts
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&posts));
     let mut ids = ids(&posts);
     ids.sort();
     ids.dedup();
@@ -585,13 +551,9 @@ fn count_summarises_failures() {
 #[test]
 fn json_prints_one_line_per_request() {
     let srv = TestServer::start(server::correct(SECRET));
-    let out = send_test(&srv.url(PATH))
-        .args(["all", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let lines: Vec<Value> = stdout_of(&out)
+    let out = Ended::run(send_test(&srv.url(PATH)).args(["all", "--json"])).exited(0);
+    let lines: Vec<Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -610,26 +572,22 @@ fn json_prints_one_line_per_request() {
         (&lines[3]["result"], &lines[3]["passed"]),
         (&"pass".into(), &3.into())
     );
-    assert!(stderr_of(&out).contains("all 3 deliveries passed"));
+    assert!(out.stderr.contains("all 3 deliveries passed"));
 }
 
 #[test]
 fn dry_run_prints_the_request_and_a_curl_command_and_sends_nothing() {
     let srv = TestServer::start(server::correct(SECRET));
-    let out = send_test(&srv.url(PATH))
-        .args([
-            "message.status",
-            "--dry-run",
-            "-H",
-            "Authorization: Bearer sk_live_abcdefghijkl",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = Ended::run(send_test(&srv.url(PATH)).args([
+        "message.status",
+        "--dry-run",
+        "-H",
+        "Authorization: Bearer sk_live_abcdefghijkl",
+    ]))
+    .exited(0);
     assert!(srv.requests().is_empty());
-    let stdout = stdout_of(&out);
-    assert!(!stdout.contains(SECRET) && !stderr_of(&out).contains(SECRET));
+    let stdout = out.stdout;
+    assert!(!stdout.contains(SECRET) && !out.stderr.contains(SECRET));
     assert!(!stdout.contains("sk_live_abcdefghijkl"), "{stdout}");
     assert!(
         stdout.starts_with(&format!("POST {}\n", srv.url(PATH))),
@@ -658,7 +616,7 @@ fn dry_run_prints_the_request_and_a_curl_command_and_sends_nothing() {
         "{curl}"
     );
     assert!(curl.ends_with(&format!("--data-binary '{body}'")), "{curl}");
-    assert!(stderr_of(&out).contains("dry run: nothing was sent"));
+    assert!(out.stderr.contains("dry run: nothing was sent"));
 }
 
 #[test]
@@ -692,12 +650,7 @@ fn an_answer_body_shows_as_lines_not_escaped_newlines() {
         400,
         "bad signature\nsee the log\n",
     )]));
-    let out = send_test(&srv.url(PATH))
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let stdout = Ended::run(&mut send_test(&srv.url(PATH))).exited(1).stdout;
     assert!(
         stdout.contains("  body: bad signature\n        see the log\n"),
         "{stdout}"

@@ -4,9 +4,9 @@
 
 use predicates::prelude::*;
 
-use crate::send_test::{PATH, SECRET, send_test};
+use crate::send_test::{PATH, SECRET, all_signed, send_test};
 use crate::util::server::{self, TestCert, TestServer};
-use crate::util::{stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, stderr_of, wm_hooks};
 
 #[test]
 fn tls_certificates_are_checked_unless_insecure() {
@@ -30,11 +30,7 @@ fn tls_certificates_are_checked_unless_insecure() {
         .success()
         .stderr(predicate::str::contains("warning: --insecure"));
     assert_eq!(srv.posts().len(), 2);
-    assert!(
-        srv.posts()
-            .iter()
-            .all(|p| p.signed_with(SECRET, "x-signature-256"))
-    );
+    assert!(all_signed(&srv.posts()));
 }
 
 #[test]
@@ -73,21 +69,13 @@ fn an_https_url_to_a_plain_http_server_says_so() {
 
 #[test]
 fn a_dry_run_with_insecure_gives_curl_k() {
-    let out = send_test("https://127.0.0.1:9/hook")
-        .args(["--dry-run", "--insecure"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let stdout =
+        Ended::run(send_test("https://127.0.0.1:9/hook").args(["--dry-run", "--insecure"]))
+            .exited(0)
+            .stdout;
     assert!(stdout.contains("curl -sS -k -X POST"), "{stdout}");
-    let plain = send_test("https://127.0.0.1:9/hook")
-        .arg("--dry-run")
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    assert!(!stdout_of(&plain).contains(" -k "));
+    let plain = Ended::run(send_test("https://127.0.0.1:9/hook").arg("--dry-run")).exited(0);
+    assert!(!plain.stdout.contains(" -k "));
 }
 
 #[test]
@@ -129,16 +117,15 @@ fn an_answer_whose_body_never_ends_is_judged_by_its_status() {
             });
         }
     });
-    let out = wm_hooks()
-        .args(["send-test", "all", "--timeout", "2s", "--to"])
-        .arg(format!("http://127.0.0.1:{port}/webhooks/whatsapp"))
-        .env("WM_HOOKS_SECRET", "s3cret")
-        .timeout(std::time::Duration::from_secs(20))
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let text = crate::util::stdout_of(&out);
+    let text = Ended::run(
+        wm_hooks()
+            .args(["send-test", "all", "--timeout", "2s", "--to"])
+            .arg(format!("http://127.0.0.1:{port}/webhooks/whatsapp"))
+            .env("WM_HOOKS_SECRET", "s3cret")
+            .timeout(std::time::Duration::from_secs(20)),
+    )
+    .exited(0)
+    .stdout;
     assert_eq!(text.matches("200 OK").count(), 3, "{text}");
     assert!(text.contains("all 3 deliveries passed"), "{text}");
 }
@@ -165,14 +152,13 @@ fn a_malformed_answer_head_is_not_blamed_on_https() {
     // HTTP/1 has not (hyper's "invalid HTTP version"): HTTP, but unreadable.
     // Their hint was "an https server behind an http:// URL?", the one for TLS bytes.
     let send = |url: String| {
-        let out = wm_hooks()
-            .args(["send-test", "--to", &url])
-            .env("WM_HOOKS_SECRET", SECRET)
-            .assert()
-            .code(1)
-            .get_output()
-            .clone();
-        format!("{}{}", stdout_of(&out), stderr_of(&out))
+        let out = Ended::run(
+            wm_hooks()
+                .args(["send-test", "--to", &url])
+                .env("WM_HOOKS_SECRET", SECRET),
+        )
+        .exited(1);
+        format!("{}{}", out.stdout, out.stderr)
     };
     for head in [
         &b"HTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\nContent-Length: 0\r\n\r\n"[..],

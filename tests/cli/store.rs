@@ -7,18 +7,22 @@ use std::collections::BTreeSet;
 use crate::util::listen::{Listener, SECRET};
 use crate::util::server::{Recorded, Reply, TestServer};
 use crate::util::store::{TestStore, status_body};
-use crate::util::{stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, wm_hooks};
 
 /// `store prune --json` for this store: how many it removed.
 fn prune(store: &TestStore, older_than: &str) -> u64 {
-    let output = wm_hooks()
-        .args(["store", "prune", "--json", "--store", &store.url])
-        .args(["--older-than", older_than])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr_of(&output));
-    let line: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    let pruned = run_prune(store, &["--json", "--older-than", older_than]).exited(0);
+    let line: serde_json::Value = serde_json::from_str(&pruned.stdout).expect("one JSON object");
     line["removed"].as_u64().expect("a count")
+}
+
+/// `store prune` for this store with `args`, run to its end.
+fn run_prune(store: &TestStore, args: &[&str]) -> Ended {
+    Ended::run(
+        wm_hooks()
+            .args(["store", "prune", "--store", &store.url])
+            .args(args),
+    )
 }
 
 /// `deliver` from the store to `url`, a failed attempt retried after 2 s.
@@ -92,33 +96,10 @@ fn prune_removes_what_was_delivered_and_keeps_the_rest_deliverable() {
 fn prune_needs_an_age_and_says_what_it_did() {
     let store = TestStore::sqlite();
     store.append(&[status_body(1)]);
-    let output = wm_hooks()
-        .args(["store", "prune", "--store", &store.url])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
-    assert!(
-        stderr_of(&output).contains("--older-than"),
-        "{}",
-        stderr_of(&output)
-    );
-    let output = wm_hooks()
-        .args([
-            "store",
-            "prune",
-            "--older-than",
-            "7d",
-            "--store",
-            &store.url,
-        ])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr_of(&output));
-    assert!(
-        stderr_of(&output).contains("Removed 0 entries delivered and received more than 7days ago"),
-        "{}",
-        stderr_of(&output)
-    );
+    run_prune(&store, &[]).exited(2).stderr_has("--older-than");
+    run_prune(&store, &["--older-than", "7d"])
+        .exited(0)
+        .stderr_has("Removed 0 entries delivered and received more than 7days ago");
 }
 
 #[test]
@@ -136,27 +117,12 @@ fn stats_count_what_was_stored() {
         ] {
             assert_eq!(stats[field], want, "{field} in {stats} ({})", store.url);
         }
-        let output = wm_hooks()
-            .args(["store", "stats", "--store", &store.url])
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-        assert!(
-            stdout_of(&output).contains("stored      2\n"),
-            "{}",
-            stdout_of(&output)
-        );
-        let output = wm_hooks()
-            .args(["store", "dead", "--store", &store.url])
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-        assert_eq!(stdout_of(&output), "");
-        assert!(
-            stderr_of(&output).contains("0 dead letters"),
-            "{}",
-            stderr_of(&output)
-        );
+        let table =
+            Ended::run(wm_hooks().args(["store", "stats", "--store", &store.url])).exited(0);
+        assert!(table.stdout.contains("stored      2\n"), "{}", table.stdout);
+        let dead = Ended::run(wm_hooks().args(["store", "dead", "--store", &store.url])).exited(0);
+        assert_eq!(dead.stdout, "");
+        assert!(dead.stderr.contains("0 dead letters"), "{}", dead.stderr);
     }
 }
 
@@ -164,33 +130,19 @@ fn stats_count_what_was_stored() {
 fn a_missing_store_is_an_input_error_and_an_unreachable_one_exit_3() {
     let dir = tempfile::tempdir().unwrap();
     let missing = format!("sqlite:{}", dir.path().join("nope.db").display());
-    let output = wm_hooks()
-        .args(["store", "stats", "--store", &missing])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr_of(&output).contains("does not exist"),
-        "{}",
-        stderr_of(&output)
-    );
+    Ended::run(wm_hooks().args(["store", "stats", "--store", &missing]))
+        .exited(2)
+        .stderr_has("does not exist");
     assert!(
         !dir.path().join("nope.db").exists(),
         "reading created a store"
     );
 
     let port = crate::util::server::closed_port();
-    let output = wm_hooks()
-        .args([
-            "store",
-            "stats",
-            "--store",
-            &format!("redis://:hunter2@127.0.0.1:{port}/0"),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
-    let err = stderr_of(&output);
+    let unreachable = format!("redis://:hunter2@127.0.0.1:{port}/0");
+    let err = Ended::run(wm_hooks().args(["store", "stats", "--store", &unreachable]))
+        .exited(3)
+        .stderr;
     assert!(
         err.starts_with("error: the store (redis://:****@127.0.0.1:"),
         "{err}"
@@ -201,49 +153,27 @@ fn a_missing_store_is_an_input_error_and_an_unreachable_one_exit_3() {
         "{err}"
     );
 
-    let output = wm_hooks()
-        .args(["store", "stats", "--store", "postgres://x"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let output = wm_hooks()
-        .env("WM_HOOKS_STORE", "nonsense")
-        .args(["store", "stats"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr_of(&output).contains("WM_HOOKS_STORE"),
-        "{}",
-        stderr_of(&output)
-    );
+    Ended::run(wm_hooks().args(["store", "stats", "--store", "postgres://x"])).exited(2);
+    Ended::run(
+        wm_hooks()
+            .env("WM_HOOKS_STORE", "nonsense")
+            .args(["store", "stats"]),
+    )
+    .exited(2)
+    .stderr_has("WM_HOOKS_STORE");
 }
 
 #[test]
 fn redrive_of_unknown_ids_fails_and_needs_ids_or_all() {
     let store = TestStore::sqlite();
     store.append(&[status_body(1)]);
-    let output = wm_hooks()
-        .args(["store", "redrive", "--store", &store.url, "999"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
-    assert!(
-        stderr_of(&output).contains("999 is not a dead letter"),
-        "{}",
-        stderr_of(&output)
-    );
-    let output = wm_hooks()
-        .args(["store", "redrive", "--store", &store.url])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    Ended::run(wm_hooks().args(["store", "redrive", "--store", &store.url, "999"]))
+        .exited(1)
+        .stderr_has("999 is not a dead letter");
     // The refusal names both ways to say which, not only the ids.
-    assert!(
-        stderr_of(&output).contains("<ID|--all>"),
-        "{}",
-        stderr_of(&output)
-    );
+    Ended::run(wm_hooks().args(["store", "redrive", "--store", &store.url]))
+        .exited(2)
+        .stderr_has("<ID|--all>");
 }
 
 #[test]
@@ -259,17 +189,16 @@ fn dead_with_a_limit_says_how_many_there_are_in_all() {
             ("3", 3, "3 dead letters in"),
             ("4", 3, "3 dead letters in"),
         ] {
-            let output = wm_hooks()
-                .args(["store", "dead", "--limit", limit, "--store", &store.url])
-                .output()
-                .unwrap();
-            assert!(output.status.success(), "{}", stderr_of(&output));
-            assert_eq!(stdout_of(&output).lines().count(), lines, "--limit {limit}");
-            let stderr = stderr_of(&output);
+            let dead = Ended::run(
+                wm_hooks().args(["store", "dead", "--limit", limit, "--store", &store.url]),
+            )
+            .exited(0);
+            assert_eq!(dead.stdout.lines().count(), lines, "--limit {limit}");
             assert!(
-                stderr.starts_with(note),
-                "--limit {limit} ({}): {stderr}",
-                store.url
+                dead.stderr.starts_with(note),
+                "--limit {limit} ({}): {}",
+                store.url,
+                dead.stderr
             );
         }
     }
@@ -282,23 +211,9 @@ fn prune_takes_ages_up_to_a_year_inclusive() {
     for year in ["1y", "366d"] {
         assert_eq!(prune(&store, year), 0, "{year}");
     }
-    let output = wm_hooks()
-        .args([
-            "store",
-            "prune",
-            "--store",
-            &store.url,
-            "--older-than",
-            "367d",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr_of(&output).contains("must be at most a year (366d)"),
-        "{}",
-        stderr_of(&output)
-    );
+    run_prune(&store, &["--older-than", "367d"])
+        .exited(2)
+        .stderr_has("must be at most a year (366d)");
 }
 
 #[test]
@@ -328,11 +243,7 @@ fn a_dead_letter_outlives_a_prune_and_redrive_delivers_it() {
         // Redis trims the dead entries from the stream (their letters keep
         // every field); what redrive puts back must still be deliverable.
         prune(&store, "1ms");
-        let output = wm_hooks()
-            .args(["store", "redrive", "--all", "--store", &store.url])
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", stderr_of(&output));
+        Ended::run(wm_hooks().args(["store", "redrive", "--all", "--store", &store.url])).exited(0);
         let app = TestServer::start(|_: &Recorded, _| Reply::status(200));
         let second = Listener::run(
             &args(&app.url("/")).each_ref().map(String::as_str),
@@ -362,14 +273,14 @@ fn a_sqlite_uri_that_drops_the_files_locks_is_refused() {
     for parameter in ["nolock=1", "immutable=1", "vfs=unix-none", "mode=ro"] {
         let url = format!("sqlite:file:{path}?{parameter}");
         for command in [&["store", "stats"][..], &["ingest", "--port", "0"]] {
-            let output = wm_hooks()
-                .args(command)
-                .args(["--store", &url])
-                .env("WM_HOOKS_SECRET", SECRET)
-                .output()
-                .unwrap();
-            assert_eq!(output.status.code(), Some(2), "{url}");
-            let err = stderr_of(&output);
+            let err = Ended::run(
+                wm_hooks()
+                    .args(command)
+                    .args(["--store", &url])
+                    .env("WM_HOOKS_SECRET", SECRET),
+            )
+            .exited(2)
+            .stderr;
             assert!(err.contains(&format!("`{parameter}`")), "{url}: {err}");
         }
     }
@@ -388,17 +299,13 @@ fn redrive_puts_back_the_ids_named_once_each_and_names_those_that_are_not_dead()
         let redrive = |ids: &[&str]| {
             let mut command = wm_hooks();
             command.args(["store", "redrive", "--store", &store.url]);
-            command.args(ids).output().unwrap()
+            Ended::run(command.args(ids))
         };
-        let output = redrive(&[&ids[0], &ids[0]]);
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(0), "{}: {stderr}", store.url);
+        let stderr = redrive(&[&ids[0], &ids[0]]).exited(0).stderr;
         assert!(stderr.contains("Put 1 dead letter back"), "{stderr}");
         assert_eq!(store.stats()["dead"], 1, "{}", store.url);
         // The first is pending again, not dead: named, with one never stored.
-        let output = redrive(&[&ids[0], &ids[1], "0-999"]);
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(1), "{}: {stderr}", store.url);
+        let stderr = redrive(&[&ids[0], &ids[1], "0-999"]).exited(1).stderr;
         assert!(stderr.contains("Put 1 dead letter back"), "{stderr}");
         assert!(
             stderr.contains(&format!("{}, 0-999 are not dead letters", ids[0])),
@@ -436,14 +343,14 @@ fn a_sqlite_uri_names_its_file_for_store_and_deliver() {
         &["store", "stats", "--store"][..],
         &["deliver", "--to", "http://127.0.0.1:1/", "--from"],
     ] {
-        let output = wm_hooks()
-            .args(args)
-            .arg(uri("nope.db"))
-            .env("WM_HOOKS_SECRET", SECRET)
-            .output()
-            .unwrap();
-        let err = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        let err = Ended::run(
+            wm_hooks()
+                .args(args)
+                .arg(uri("nope.db"))
+                .env("WM_HOOKS_SECRET", SECRET),
+        )
+        .exited(2)
+        .stderr;
         let named = format!("{} does not exist", spaced.join("nope.db").display());
         assert!(err.contains(&named), "{args:?}: {err}");
     }
@@ -474,8 +381,7 @@ fn a_consumer_group_made_again_counts_each_entry_once() {
     });
     let running = deliver_retrying(&store, &app.url("/"), "50ms");
     store.wait_stats(|s| s["delivered"] == 3 && s["dead"] == 1);
-    let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
-    assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+    redis.destroy_group();
     store.append(&[status_body(5)]);
     // Made again from the stream's start, the group reads all of it anew:
     // each delivered again, m3 tried once more (and let go: it is dead).
@@ -506,15 +412,8 @@ fn a_consumer_group_made_again_counts_each_entry_once() {
         (&0.into(), &0.into()),
         "{stats}"
     );
-    let dead = wm_hooks()
-        .args(["store", "dead", "--json", "--store", &store.url])
-        .output()
-        .unwrap();
-    assert_eq!(
-        stdout_of(&dead).lines().count(),
-        1,
-        "one dead letter, not two"
-    );
+    let dead = Ended::run(wm_hooks().args(["store", "dead", "--json", "--store", &store.url]));
+    assert_eq!(dead.stdout.lines().count(), 1, "one dead letter, not two");
     // A prune forgets what it trimmed; what stays still counts once.
     std::thread::sleep(std::time::Duration::from_millis(50));
     assert_eq!(prune(&store, "1ms"), 5);
@@ -544,13 +443,10 @@ fn rows_deleted_by_hand_before_delivery_are_lost_not_pending() {
         "{stats}"
     );
     assert_eq!(stats["pending"], 2, "{stats}");
-    let output = wm_hooks()
-        .args(["store", "stats", "--store", &store.url])
-        .output()
-        .unwrap();
+    let table = Ended::run(wm_hooks().args(["store", "stats", "--store", &store.url]));
     assert!(
-        stdout_of(&output).lines().any(|l| l == "lost        1"),
+        table.stdout.lines().any(|l| l == "lost        1"),
         "{}",
-        stdout_of(&output)
+        table.stdout
     );
 }

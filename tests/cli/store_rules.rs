@@ -125,6 +125,18 @@ fn ids_of(stored: &[String]) -> Vec<&str> {
     stored.iter().map(String::as_str).collect()
 }
 
+/// The store opened for delivery, with all of `stored` claimed by `c` and
+/// settled as `settled` says.
+async fn claimed_and_settled(store: &TestStore, stored: &[String], settled: &[Settled]) -> Opened {
+    let opened = open(store).await;
+    assert_eq!(
+        ids(&opened.claim("c", 10, LEASE).await.unwrap()),
+        ids_of(stored)
+    );
+    opened.settle("c", settled).await.unwrap();
+    opened
+}
+
 /// `retrying` counts what failed and is not done, in both stores alike: a
 /// retry waiting for its time and one under way; neither what was delivered
 /// nor a dead letter put back (its attempts start again from none).
@@ -193,20 +205,12 @@ fn a_claim_that_finds_the_group_gone_changes_nothing_before_it_fails() {
     let redis = store.redis.as_ref().unwrap();
     let stored = store.append(&[status_body(1), status_body(2)]);
     runtime().block_on(async {
-        let opened = open(&store).await;
-        assert_eq!(
-            ids(&opened.claim("c", 10, LEASE).await.unwrap()),
-            ids_of(&stored)
-        );
-        opened
-            .settle("c", &[dead(&stored[0], 1), retry(&stored[1], 1)])
-            .await
-            .unwrap();
+        let settled = [dead(&stored[0], 1), retry(&stored[1], 1)];
+        let opened = claimed_and_settled(&store, &stored, &settled).await;
         assert_eq!(opened.redrive(&[]).await.unwrap().len(), 1);
         let deleted = redis.command(&["XDEL", "wm-hooks:events", &stored[1]]);
         assert_eq!(deleted.as_deref(), Some(":1\r\n"));
-        let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
-        assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+        redis.destroy_group();
         // Both are due, and so is the claim's XAUTOCLAIM (a quarter lease on).
         tokio::time::sleep(LEASE / 4 + Duration::from_millis(20)).await;
         let claimed = opened.claim("c", 10, LEASE).await.unwrap();
@@ -245,19 +249,11 @@ fn a_claim_that_finds_the_group_gone_leases_nothing_it_does_not_answer() {
     let redis = store.redis.as_ref().unwrap();
     let stored = store.append(&[status_body(1), status_body(2)]);
     runtime().block_on(async {
-        let opened = open(&store).await;
-        assert_eq!(
-            ids(&opened.claim("c", 10, LEASE).await.unwrap()),
-            ids_of(&stored)
-        );
-        opened
-            .settle("c", &[dead(&stored[0], 1), delivered(&stored[1])])
-            .await
-            .unwrap();
+        let settled = [dead(&stored[0], 1), delivered(&stored[1])];
+        let opened = claimed_and_settled(&store, &stored, &settled).await;
         assert_eq!(opened.prune(Duration::from_millis(1)).await.unwrap(), 2);
         assert_eq!(opened.redrive(&[]).await.unwrap().len(), 1);
-        let destroyed = redis.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
-        assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+        redis.destroy_group();
         let claimed = opened.claim("c", 10, LEASE).await.unwrap();
         assert_eq!(ids(&claimed), [stored[0].as_str()], "claimed at once");
     });
@@ -275,22 +271,15 @@ fn a_prune_while_the_group_is_gone_trims_nothing_it_had_not_delivered() {
     let redis = store.redis.as_ref().unwrap();
     let command = |words: &[&str]| redis.command(words).unwrap_or_default();
     let mut stored = store.append(&[status_body(1), status_body(2)]);
+    let waits = Settled::Retry {
+        id: stored[1].clone(),
+        attempts: 1,
+        after: Duration::from_secs(3600),
+        error: "the app answered 500".into(),
+    };
+    let settled = [delivered(&stored[0]), waits];
     runtime().block_on(async {
-        let opened = open(&store).await;
-        assert_eq!(
-            ids(&opened.claim("c", 10, LEASE).await.unwrap()),
-            ids_of(&stored)
-        );
-        let waits = Settled::Retry {
-            id: stored[1].clone(),
-            attempts: 1,
-            after: Duration::from_secs(3600),
-            error: "the app answered 500".into(),
-        };
-        opened
-            .settle("c", &[delivered(&stored[0]), waits])
-            .await
-            .unwrap();
+        claimed_and_settled(&store, &stored, &settled).await;
     });
     stored.extend(store.append(&[status_body(3)]));
     // Another group reads (and acknowledges) everything.
@@ -315,8 +304,7 @@ fn a_prune_while_the_group_is_gone_trims_nothing_it_had_not_delivered() {
         &stored[2],
     ]);
     assert_eq!(acked, ":3\r\n");
-    let destroyed = command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
-    assert_eq!(destroyed, ":1\r\n");
+    redis.destroy_group();
     std::thread::sleep(Duration::from_millis(5));
     runtime().block_on(async {
         let opened = store::open(&StoreUrl::parse(&store.url).unwrap(), "wm-hooks").unwrap();

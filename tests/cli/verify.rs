@@ -7,7 +7,7 @@ use std::time::Duration;
 use predicates::prelude::*;
 
 use crate::util::server::{self, Recorded, Reply, TestCert, TestServer, closed_port};
-use crate::util::{stderr_of, stdout_of, wm_hooks};
+use crate::util::{Ended, stderr_of, stdout_of, wm_hooks};
 
 /// Characters that must be percent-encoded in the query.
 const SECRET: &str = "s3cret&token=x y/é";
@@ -23,12 +23,8 @@ fn verify(url: &str) -> assert_cmd::Command {
 #[test]
 fn a_correct_endpoint_passes_every_check() {
     let srv = TestServer::start(server::correct(SECRET));
-    let out = verify(&srv.url(PATH))
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stdout = stdout_of(&out);
+    let out = Ended::run(&mut verify(&srv.url(PATH))).exited(0);
+    let stdout = out.stdout;
     assert!(
         stdout.starts_with(&format!("verify {}\n", srv.url(PATH))),
         "{stdout}"
@@ -46,7 +42,7 @@ fn a_correct_endpoint_passes_every_check() {
         "{stdout}"
     );
     assert!(stdout.contains("3 of 3 checks passed"), "{stdout}");
-    assert!(!stdout.contains(SECRET) && !stderr_of(&out).contains(SECRET));
+    assert!(!stdout.contains(SECRET) && !out.stderr.contains(SECRET));
 
     let gets = srv.requests();
     assert_eq!(gets.len(), 3);
@@ -70,21 +66,10 @@ fn the_urls_own_handshake_parameters_are_replaced_with_a_warning_and_the_rest_ke
         "{}?hub.mode=x&tenant=a%20b&hub.verify_token=leak1234&hub.topic=t",
         srv.url(PATH)
     );
-    let out = verify(&url).assert().success().get_output().clone();
-    let (stdout, stderr) = (stdout_of(&out), stderr_of(&out));
-    assert_eq!(
-        stderr,
-        "warning: the URL's own hub.mode, hub.verify_token are left out: \
-         the handshake sends its own, as the platform does\n"
+    leaves_out_the_urls_hub_values(
+        &Ended::run(&mut verify(&url)).exited(0),
+        &format!("verify {}?tenant=a%20b&hub.topic=t", srv.url(PATH)),
     );
-    assert!(
-        stdout.starts_with(&format!(
-            "verify {}?tenant=a%20b&hub.topic=t\n",
-            srv.url(PATH)
-        )),
-        "{stdout}"
-    );
-    assert!(!stdout.contains("leak1234"), "{stdout}");
     let gets = srv.requests();
     assert_eq!(gets.len(), 3);
     for get in &gets {
@@ -93,14 +78,9 @@ fn the_urls_own_handshake_parameters_are_replaced_with_a_warning_and_the_rest_ke
     assert_eq!(gets[0].query("hub.mode").as_deref(), Some("subscribe"));
     assert_eq!(gets[0].query("hub.verify_token").as_deref(), Some(SECRET));
     // The report's `sent` says what went: the URL's other parameters first.
-    let out = verify(&url)
-        .arg("--json")
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = Ended::run(verify(&url).arg("--json")).exited(0);
     let first: serde_json::Value =
-        serde_json::from_str(stdout_of(&out).lines().next().unwrap()).unwrap();
+        serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
     let sent = first["sent"].as_str().unwrap();
     assert!(
         sent.starts_with(&format!(
@@ -120,6 +100,21 @@ fn the_urls_own_handshake_parameters_are_replaced_with_a_warning_and_the_rest_ke
 
 /// Asserts that a handshake GET went to [`PATH`] with the URL's `own` other
 /// parameters first, as written, then one of each of the handshake's.
+/// A run against a URL with its own hub.mode and hub.verify_token (the
+/// latter `leak1234`): one warning that they are left out, and the URL
+/// shown, first, as `shown`: without them, since hub.verify_token's value
+/// may be the secret.
+pub(crate) fn leaves_out_the_urls_hub_values(ran: &Ended, shown: &str) {
+    assert_eq!(
+        ran.stderr,
+        "warning: the URL's own hub.mode, hub.verify_token are left out: \
+         the handshake sends its own, as the platform does\n"
+    );
+    let stdout = &ran.stdout;
+    assert!(stdout.starts_with(&format!("{shown}\n")), "{stdout}");
+    assert!(!stdout.contains("leak1234"), "{stdout}");
+}
+
 pub(crate) fn own_parameters_then_the_handshakes(get: &Recorded, own: &str) {
     let (path, query) = get.target.split_once('?').unwrap();
     assert_eq!(path, PATH);
@@ -332,13 +327,9 @@ fn an_unreachable_endpoint_exits_3() {
             "error: cannot reach {url}: connection refused"
         )));
     // `--json` still ends with a summary, after the one failed line.
-    let out = verify(&url)
-        .arg("--json")
-        .assert()
-        .code(3)
-        .get_output()
-        .clone();
-    let lines: Vec<serde_json::Value> = stdout_of(&out)
+    let out = Ended::run(verify(&url).arg("--json")).exited(3);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -517,13 +508,10 @@ fn a_port_silent_to_the_tls_handshake_is_named_so() {
         std::thread::sleep(Duration::from_secs(10));
         drop(held);
     });
-    let out = verify(&format!("https://127.0.0.1:{port}{PATH}"))
-        .args(["--timeout", "500ms"])
-        .assert()
-        .code(3)
-        .get_output()
-        .clone();
-    let err = stderr_of(&out);
+    let out =
+        Ended::run(verify(&format!("https://127.0.0.1:{port}{PATH}")).args(["--timeout", "500ms"]))
+            .exited(3);
+    let err = out.stderr;
     assert!(
         err.contains("connected, but the TLS handshake got no answer within 500ms"),
         "{err}"

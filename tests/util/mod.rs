@@ -88,13 +88,26 @@ impl Ended {
         }
     }
 
-    /// Asserts that it exited with `code` (its arguments and stderr the
-    /// message when not); itself, for what it printed.
+    /// Asserts that it exited with `code` (its arguments, stderr and stdout
+    /// the message when not); itself, for what it printed.
     pub fn exited(self, code: i32) -> Ended {
         assert_eq!(
             self.code,
             Some(code),
-            "wm-hooks {}: {}",
+            "wm-hooks {}: {}\nstdout: {}",
+            self.args,
+            self.stderr,
+            self.stdout
+        );
+        self
+    }
+
+    /// Asserts that its stderr holds `part` (its arguments and all of stderr
+    /// the message when not); itself, for more.
+    pub fn stderr_has(self, part: &str) -> Ended {
+        assert!(
+            self.stderr.contains(part),
+            "wm-hooks {}: no {part:?} in stderr: {}",
             self.args,
             self.stderr
         );

@@ -132,6 +132,13 @@ impl RedisServer {
         Some(String::from_utf8_lossy(&reply[..n]).into_owned())
     }
 
+    /// Destroys `deliver`'s consumer group by hand, as someone might while
+    /// it runs; there must have been one.
+    pub fn destroy_group(&self) {
+        let destroyed = self.command(&["XGROUP", "DESTROY", "wm-hooks:events", "wm-hooks"]);
+        assert_eq!(destroyed.as_deref(), Some(":1\r\n"));
+    }
+
     /// Stops the server (SIGTERM by pid; the append-only file is on disk).
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
