@@ -531,11 +531,7 @@ impl Store for RedisStore {
         type Counts = (Option<u64>, Option<u64>);
         type Delivery = (Option<u64>, Option<i64>, Option<u64>);
         let ((stored, duplicates), (delivered, dead, lost), retrying): (Counts, Delivery, u64) =
-            // One transaction, so that the counts are of one moment: read one
-            // by one, an entry delivered between two reads would be missed
-            // by `pending` or counted twice.
             redis::pipe()
-                .atomic()
                 .cmd("HMGET")
                 .arg(&self.keys.stats)
                 .arg("stored")
