@@ -20,6 +20,10 @@ pub enum ColorChoice {
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 static VERBOSE: AtomicU8 = AtomicU8::new(0);
+/// Set by [`outlive_stdout`]: a closed stdout stops only the printing.
+static OUTLIVE_STDOUT: AtomicBool = AtomicBool::new(false);
+/// Stdout's reader went away while [`OUTLIVE_STDOUT`] was set.
+static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
 
 /// Decides colour once, from the flag and the environment, and sets verbosity.
 pub fn init(color: ColorChoice, quiet: bool, verbose: u8) {
@@ -52,18 +56,43 @@ pub fn verbose() -> u8 {
     VERBOSE.load(Ordering::Relaxed)
 }
 
-/// Writes one line to stdout; a closed pipe becomes a quiet stop.
+/// For a command whose exit code is a verdict (`check`, `send-test`,
+/// `verify`): from now on a closed stdout (`wm-hooks check | head -1`) stops
+/// only what goes to stdout. The command runs to its end, writes its files
+/// (`--junit`) and exits with its verdict, so that a failing receiver still
+/// fails a CI step run with `pipefail`. Other commands stop quietly, exit 0,
+/// when their reader has what it wanted (`wm-hooks events | head -1`).
+pub fn outlive_stdout() {
+    OUTLIVE_STDOUT.store(true, Ordering::Relaxed);
+}
+
+/// Writes one line to stdout; a closed pipe becomes a quiet stop, or is
+/// outlived (see [`outlive_stdout`]).
 pub fn println(line: impl std::fmt::Display) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{line}").map_err(Error::stdout)
+    to_stdout(|out| writeln!(out, "{line}"))
 }
 
 /// Writes raw bytes to stdout.
 pub fn print_bytes(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(Error::stdout)
+    to_stdout(|out| out.write_all(bytes).and_then(|()| out.flush()))
+}
+
+fn to_stdout(
+    write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> Result<()> {
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    match write(&mut std::io::stdout().lock()) {
+        Err(e)
+            if e.kind() == std::io::ErrorKind::BrokenPipe
+                && OUTLIVE_STDOUT.load(Ordering::Relaxed) =>
+        {
+            STDOUT_GONE.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        written => written.map_err(Error::stdout),
+    }
 }
 
 /// A line on stderr, in one write: stderr is unbuffered, and a line written

@@ -16,6 +16,8 @@ use crate::platform::report::{Check, Summary, Verdict};
 use crate::platform::root_cause;
 
 pub fn run(args: VerifyArgs) -> Result<Outcome> {
+    // The exit code is the verdict, whoever reads stdout.
+    output::outlive_stdout();
     let endpoint = super::handshake_endpoint(&args.endpoint.url)?;
     let profile = super::profile(&args.endpoint.profile)?;
     let (token, kind) = super::handshake_token(&args.endpoint.verify_token, || {

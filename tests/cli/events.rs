@@ -1,9 +1,5 @@
 //! `wm-hooks events`: the list and the samples, and a closed pipe.
-
-use std::io::Read;
-use std::process::Stdio;
-
-use crate::util::{Ended, stdout_of, wm_hooks};
+use crate::util::{Ended, stdout_of, wm_hooks, wm_hooks_std};
 
 #[test]
 fn lists_each_event_on_one_line() {
@@ -116,25 +112,8 @@ fn unknown_event_is_a_usage_error_listing_the_names() {
 
 #[test]
 fn a_closed_stdout_exits_quietly() {
-    let cmd = wm_hooks();
-    let mut child = std::process::Command::new(cmd.get_program())
-        .args(["completions", "zsh"])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let status = child.wait().unwrap();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert_eq!(status.code(), Some(0), "{err}");
-    assert_eq!(err, "");
+    let ended = Ended::run_with_closed_stdout(wm_hooks_std().args(["completions", "zsh"]));
+    assert_eq!(ended.exited(0).stderr, "");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 
 use crate::util::server::{self, TestServer};
-use crate::util::{Ended, wm_hooks};
+use crate::util::{Ended, wm_hooks, wm_hooks_std};
 
 /// Every line that turns a colour on also turns it off before its end, and
 /// no line starts by resetting a colour the line before left on: a pager or
@@ -186,4 +186,33 @@ fn another_commands_url_flag_or_a_bare_payload_gets_the_right_flag_named() {
             "{args:?}: {err}"
         );
     }
+}
+
+/// `wm-hooks check … | head -1` in a CI step with `pipefail`: the reader
+/// going away stops only the printing. A failing receiver still fails the
+/// step, and the `--junit` report is still written whole.
+#[test]
+fn a_closed_stdout_keeps_the_verdict_and_the_junit_report() {
+    let failing = TestServer::start(server::status(500));
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("report.xml");
+    let url = failing.url("/webhooks/whatsapp");
+    let runs: [(&[&str], i32); 4] = [
+        (
+            &["check", "--junit", junit.to_str().unwrap(), "--url", &url],
+            1,
+        ),
+        (&["check", "--json", "--url", &url], 1),
+        (&["send-test", "all", "--to", &url], 1),
+        (&["verify", "--url", &url], 1),
+    ];
+    for (args, code) in runs {
+        let mut cmd = wm_hooks_std();
+        cmd.args(args)
+            .env("WM_HOOKS_SECRET", "whsec_closed_stdout_0123456789");
+        Ended::run_with_closed_stdout(&mut cmd).exited(code);
+    }
+    let report = std::fs::read_to_string(&junit).unwrap();
+    assert!(report.trim_end().ends_with("</testsuites>"), "{report}");
+    assert!(report.contains("<failure"), "{report}");
 }

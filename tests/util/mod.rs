@@ -88,6 +88,35 @@ impl Ended {
         }
     }
 
+    /// Runs `cmd` (from [`wm_hooks_std`]) to its end with its stdout closed
+    /// from the start, as by a reader that exits at once (`| head -1`).
+    pub fn run_with_closed_stdout(cmd: &mut std::process::Command) -> Ended {
+        use std::io::Read;
+        let args: Vec<String> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("wm-hooks runs");
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        let _ = child
+            .stderr
+            .take()
+            .expect("piped")
+            .read_to_string(&mut stderr);
+        let status = child.wait().expect("wm-hooks ends");
+        Ended {
+            args: args.join(" "),
+            code: status.code(),
+            stdout: String::new(),
+            stderr,
+        }
+    }
+
     /// Asserts that it exited with `code` (its arguments, stderr and stdout
     /// the message when not); itself, for what it printed.
     pub fn exited(self, code: i32) -> Ended {
