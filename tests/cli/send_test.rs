@@ -280,7 +280,12 @@ fn forgeries_must_be_refused() {
                 predicate::str::contains("✔ POST")
                     .and(predicate::str::contains("401 Unauthorized")),
             )
-            .stdout(predicate::str::contains("(refused, as it should be)"));
+            .stdout(predicate::str::contains("(refused, as it should be)"))
+            // A refusal alone cannot tell a signature check from a receiver
+            // that refuses everything.
+            .stderr(predicate::str::contains(
+                "a receiver that refuses everything passes too: `wm-hooks check` sends both",
+            ));
     }
     let posts = strict.posts();
     let forged = posts[0].header("x-signature-256").unwrap();
@@ -304,6 +309,25 @@ fn forgeries_must_be_refused() {
         .code(1)
         .stdout(predicate::str::contains("✘ POST"))
         .stderr(predicate::str::contains("anyone can forge events"));
+}
+
+/// A 404, 405 or 410 refuses a forgery only because nothing takes POSTs
+/// there: no proof of a signature check, so no pass.
+#[test]
+fn a_forgery_refused_by_a_path_that_takes_no_post_is_not_a_pass() {
+    for status in [404, 405, 410] {
+        let srv = TestServer::start(server::status(status));
+        let ended =
+            Ended::run(send_test(&srv.url(PATH)).args(["--json", "--signature", "invalid"]))
+                .exited(1)
+                .stderr_has(
+                    "a refusal from a path that takes no POST proves nothing about signatures",
+                );
+        let line: serde_json::Value =
+            serde_json::from_str(ended.stdout.lines().next().unwrap()).unwrap();
+        assert_eq!(line["result"], "fail", "{line}");
+        assert_eq!(line["problem"], "not-handled", "{line}");
+    }
 }
 
 #[test]

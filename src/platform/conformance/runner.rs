@@ -425,6 +425,10 @@ impl Runner<'_> {
             Expectation::Refused | Expectation::Either => {
                 match delivery::judge(result, Expect::Refused, Duration::MAX) {
                     Some(Problem::AcceptedForgery(_)) if expectation == Expectation::Either => None,
+                    // Whether the path takes POSTs is the control's to tell
+                    // (it makes a refused control inconclusive): a 404 to a
+                    // forgery is a refusal here.
+                    Some(Problem::NotHandled(_)) => None,
                     problem => problem,
                 }
             }

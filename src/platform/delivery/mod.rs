@@ -228,6 +228,9 @@ pub enum Problem {
     AcceptedForgery(StatusCode),
     /// A forged or unsigned delivery got neither 2xx nor 4xx.
     WrongRefusal(StatusCode),
+    /// A forged or unsigned delivery got 404, 405 or 410: nothing takes
+    /// POSTs there, so the refusal says nothing about the signature.
+    NotHandled(StatusCode),
     /// No answer.
     NoAnswer(FailureKind),
 }
@@ -241,6 +244,7 @@ impl Problem {
             Problem::TooSlow { .. } => "too-slow",
             Problem::AcceptedForgery(_) => "accepted-forgery",
             Problem::WrongRefusal(_) => "wrong-refusal",
+            Problem::NotHandled(_) => "not-handled",
             Problem::NoAnswer(kind) => kind.name(),
         }
     }
@@ -248,7 +252,9 @@ impl Problem {
     /// A few words for a summary line.
     pub fn label(&self) -> String {
         match self {
-            Problem::NotAccepted(status) | Problem::WrongRefusal(status) => status_text(*status),
+            Problem::NotAccepted(status)
+            | Problem::WrongRefusal(status)
+            | Problem::NotHandled(status) => status_text(*status),
             Problem::Redirect { status, .. } => format!("{} (redirect)", status_text(*status)),
             Problem::TooSlow { .. } => "too slow".into(),
             Problem::AcceptedForgery(status) => {
@@ -268,8 +274,7 @@ impl Problem {
                      read the {signature_header} header, and compute the HMAC over the raw body bytes \
                      (not re-serialised JSON)?"
                 ),
-                404 => "nothing handles POST on this path: check the URL's path".into(),
-                405 => "the receiver does not take POST on this path: deliveries are POSTs to the same URL as the handshake".into(),
+                404 | 405 | 410 => unhandled(*status).into(),
                 400 | 415 | 422 => "the receiver refused the body: parse it tolerantly (unknown fields and events may appear)".into(),
                 413 => "the receiver refused the body as too large: raise its body-size limit".into(),
                 500..=599 => "the receiver failed while handling the event: see its log. The platform retries \
@@ -288,6 +293,10 @@ impl Problem {
                 "the receiver accepted a delivery without a valid signature, so anyone can forge events: \
                  check {signature_header} against the HMAC of the raw body and answer 401 when it does not match"
             ),
+            Problem::NotHandled(status) => format!(
+                "a refusal from a path that takes no POST proves nothing about signatures; {}",
+                unhandled(*status)
+            ),
             Problem::WrongRefusal(status) => format!(
                 "refuse a bad signature with 401 or 403, not {}: the platform retries 5xx answers",
                 status_text(*status)
@@ -299,6 +308,17 @@ impl Problem {
             }
             Problem::NoAnswer(kind) => kind.hint().into(),
         }
+    }
+}
+
+/// Why a 404, 405 or 410 came: nothing takes POSTs where they were sent.
+fn unhandled(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        405 => {
+            "the receiver does not take POST on this path: deliveries are POSTs to the same URL as \
+             the handshake"
+        }
+        _ => "nothing handles POST on this path: check the URL's path",
     }
 }
 
@@ -321,6 +341,9 @@ pub fn judge(
         return Some(Problem::TooSlow { status, budget });
     }
     match (expect, status.is_success(), status.is_client_error()) {
+        (Expect::Refused, _, true) if matches!(status.as_u16(), 404 | 405 | 410) => {
+            Some(Problem::NotHandled(status))
+        }
         (Expect::Accepted, true, _) | (Expect::Refused, _, true) => None,
         (Expect::Accepted, false, _) => Some(Problem::NotAccepted(status)),
         (Expect::Refused, true, _) => Some(Problem::AcceptedForgery(status)),
@@ -424,6 +447,13 @@ mod tests {
             refused(answer(500, 1)),
             Some(Problem::WrongRefusal(status(500)))
         );
+        for unhandled in [404, 405, 410] {
+            assert_eq!(
+                refused(answer(unhandled, 1)),
+                Some(Problem::NotHandled(status(unhandled)))
+            );
+        }
+        assert_eq!(refused(answer(400, 1)), None);
         let refused_conn = Err(Failure {
             kind: FailureKind::Refused,
             detail: "connection refused".into(),
