@@ -54,12 +54,8 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     super::warn_if_on_command_line(&secret);
     let (token, token_kind) =
         super::handshake_token(&args.endpoint.verify_token, || Ok(secret.clone()))?;
-    let client = super::client(
-        &args.connection,
-        &[&secret, &token],
-        endpoint.url().password(),
-    )
-    .waiting_at_least(args.connection.timeout + LATE_MARGIN);
+    let client = super::client(&args.connection, &[&secret, &token], &endpoint)
+        .waiting_at_least(args.connection.timeout + LATE_MARGIN);
     let token = Token {
         value: token.to_text()?,
         kind: token_kind,

@@ -422,17 +422,19 @@ fn warn_visible(flag: &str, instead: &str) {
 
 /// The client for `--timeout` and `--insecure`, with a warning for the
 /// latter. Its answers never show `secrets` (the first is the one its
-/// requests are signed with), nor `password`, the URL's: an endpoint may echo
-/// the request it got, `hub.verify_token` and all. Under `-v` it shows every
-/// exchange on stderr, the same way.
-fn client(args: &ConnectionArgs, secrets: &[&Secret], password: Option<&str>) -> Client {
+/// requests are signed with), nor `endpoint`'s credentials (the URL's
+/// password, and the Basic token made of it): an endpoint may echo the
+/// request it got, `hub.verify_token`, `Authorization` and all. Under `-v`
+/// it shows every exchange on stderr, the same way.
+fn client(args: &ConnectionArgs, secrets: &[&Secret], endpoint: &Endpoint) -> Client {
     if args.insecure {
         output::warn(
             "--insecure: the endpoint's TLS certificate is not checked; the platform always checks it",
         );
     }
+    let credentials = endpoint.credentials();
     let hidden = secrets.iter().map(|s| s.bytes());
-    let redactor = Redactor::new(hidden.chain(password.map(str::as_bytes)));
+    let redactor = Redactor::new(hidden.chain(credentials.iter().map(Vec::as_slice)));
     let tap = (output::verbose() > 0).then(|| exchange_tap(secrets.first().copied()));
     Client::new(ClientOptions::with_budget(args.timeout, args.insecure))
         .with_tap(tap)

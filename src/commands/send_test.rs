@@ -89,7 +89,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     let client = super::client(
         &args.connection,
         &secret.iter().collect::<Vec<_>>(),
-        endpoint.url().password(),
+        &endpoint,
     );
     let plan = Plan {
         count,

@@ -23,7 +23,7 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let (token, kind) = super::handshake_token(&args.endpoint.verify_token, || {
         super::secret_as_token(&args.endpoint.secret)
     })?;
-    let client = super::client(&args.connection, &[&token], endpoint.url().password());
+    let client = super::client(&args.connection, &[&token], &endpoint);
     let origin = token.source;
     let token = handshake::Token {
         value: token.to_text()?,

@@ -77,6 +77,31 @@ fn send_test_shows_the_url_masked_and_sends_its_credentials_as_basic_auth() {
     assert_eq!(last.header("authorization"), Some("Bearer t0ken"));
 }
 
+/// A receiver that quotes the request's `Authorization` header back (a
+/// debug page, a proxy's error): the Basic token is the password in base64,
+/// so it is hidden in what the answer shows, as the password itself is.
+#[test]
+fn an_answer_that_echoes_the_basic_token_shows_it_hidden() {
+    let srv = TestServer::start(|request: &server::Recorded, _| {
+        let sent = request.header("authorization").unwrap_or_default();
+        server::Reply::new(401, format!("denied: Authorization: {sent}"))
+    });
+    let url = with_password(&srv.url("/webhooks/whatsapp"));
+    for flags in [&[][..], &["--json"], &["-v"]] {
+        let shown = shown(
+            wm_hooks()
+                .args(["send-test", "--to", &url])
+                .args(flags)
+                .env("WM_HOOKS_SECRET", SECRET),
+            1,
+        );
+        assert!(
+            shown.contains("denied: Authorization: Basic ****"),
+            "{shown}"
+        );
+    }
+}
+
 #[test]
 fn an_unreachable_url_is_named_without_its_password() {
     let url = with_password(&format!("http://127.0.0.1:{}/w", closed_port()));

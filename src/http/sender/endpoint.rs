@@ -92,6 +92,25 @@ impl Endpoint {
         &self.url
     }
 
+    /// What an answer must never show of the URL's credentials: its password
+    /// as written and decoded, and the `Authorization: Basic` token made of
+    /// them (a receiver may echo the request's headers).
+    pub fn credentials(&self) -> Vec<Vec<u8>> {
+        let mut hidden = Vec::new();
+        if let Some(password) = self.url.password() {
+            hidden.push(password.as_bytes().to_vec());
+            hidden.push(percent_encoding::percent_decode_str(password).collect());
+        }
+        if let Some(token) = self
+            .basic
+            .as_ref()
+            .and_then(|b| b.as_bytes().strip_prefix(b"Basic "))
+        {
+            hidden.push(token.to_vec());
+        }
+        hidden
+    }
+
     /// The URL as shown to a person: a password in it is `****`, and the
     /// parameters given to [`Endpoint::shown_without`] are left out.
     pub fn shown(&self) -> String {
