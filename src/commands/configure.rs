@@ -139,8 +139,29 @@ pub fn run(args: ConfigureArgs) -> Result<Outcome> {
 }
 
 /// `--save-secret FILE` checked before anything is asked or sent: an existing
-/// file only with `--force`, and a folder that exists.
+/// file only with `--force`, never a folder or a device (the secret is moved
+/// into place over it once the API saved it: too late to fail then), and a
+/// folder that exists.
 fn save_target(path: &std::path::Path, force: bool) -> Result<()> {
+    if let Ok(found) = std::fs::symlink_metadata(path) {
+        let kind = found.file_type();
+        if kind.is_dir() {
+            return Err(Error::input(format!(
+                "--save-secret takes a file to write, and {} is a folder",
+                path.display()
+            ))
+            .with_hint(format!(
+                "name a file in it: --save-secret {}",
+                path.join("webhook-secret").display()
+            )));
+        }
+        if !kind.is_file() && !kind.is_symlink() {
+            return Err(Error::input(format!(
+                "--save-secret takes a regular file, and {} is not one",
+                path.display()
+            )));
+        }
+    }
     if path.exists() && !force {
         return Err(Error::input(format!(
             "{} exists: --save-secret does not replace a file",

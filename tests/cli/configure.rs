@@ -426,6 +426,34 @@ fn save_secret_writes_the_generated_secret_0600_and_json_names_the_file() {
     let replaced = std::fs::read_to_string(&file).unwrap();
     assert_eq!(replaced.trim_end(), sent["secret"].as_str().unwrap());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    // A folder or a device is refused before anything is sent, --force or
+    // not: the secret is moved into place only once the API has saved it.
+    let folder = dir.path().join("secrets");
+    std::fs::create_dir(&folder).unwrap();
+    for (target, says) in [
+        (
+            folder.as_path(),
+            "--save-secret takes a file to write, and ",
+        ),
+        (
+            std::path::Path::new("/dev/null"),
+            "--save-secret takes a regular file",
+        ),
+    ] {
+        let out = Ended::run(
+            wm_hooks()
+                .args(["configure", "--generate-secret", "--url", HOOK, "--force"])
+                .args(["--api-url", &api.url("")])
+                .arg("--save-secret")
+                .arg(target)
+                .env("WM_HOOKS_API_KEY", KEY),
+        )
+        .exited(2)
+        .stderr_has(says);
+        assert!(!out.stderr.contains("secret: "), "{}", out.stderr);
+    }
+    assert_eq!(api.requests().len(), 2, "nothing more was sent");
 }
 
 #[test]
