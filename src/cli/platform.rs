@@ -322,7 +322,7 @@ fn new_edit(text: &str) -> Result<Edit, String> {
                         Exit codes: 0 registered, 1 the API refused it (bad key, invalid \
                         registration) or the confirmation was declined (nothing is sent), 2 bad \
                         or missing input (nothing is sent), 3 the API could not be reached \
-                        (after 3 retries), 130 interrupted with Ctrl-C at a prompt.", "\n\n", examples!(configure)))]
+                        or kept answering 5xx (after 3 retries), 130 interrupted with Ctrl-C at a prompt.", "\n\n", examples!(configure)))]
 pub struct ConfigureArgs {
     /// The webhook URL the platform will call; must be https://
     #[arg(long, value_name = "URL")]

@@ -540,14 +540,24 @@ fn api_error(err: ApiError, api: &Api) -> Error {
              login page, or a mock that answers anything)?",
             api.endpoint()
         )),
-        // The API answered, but kept failing or asked to come back later.
+        // The API answered, but kept failing (5xx: exit 3, as CLI.md has
+        // it, the API could not be got through to) or asked to come back
+        // later (429: it refused, for now).
         ApiError::GaveUp {
-            last: api::Failure::Status(..),
+            last: api::Failure::Status(status, _),
             ..
         }
-        | ApiError::WaitTooLong { .. } => {
-            Error::failed(message).with_hint("the API is failing or busy: try again later")
+        | ApiError::WaitTooLong {
+            failure: api::Failure::Status(status, _),
+            ..
+        } => {
+            let hint = "the API is failing or busy: try again later";
+            match status {
+                500..=599 => Error::unreachable(message).with_hint(hint),
+                _ => Error::failed(message).with_hint(hint),
+            }
         }
+        ApiError::WaitTooLong { .. } => Error::failed(message),
         ApiError::GaveUp { .. } => Error::unreachable(message)
             .with_hint("check the network and --api-url, then try again later"),
         ApiError::Client(_) => Error::failed(message),

@@ -130,14 +130,19 @@ fn server_errors_are_retried_until_one_succeeds() {
 }
 
 #[test]
-fn a_persistent_server_error_is_exit_1_after_3_retries() {
-    // The API was reached: it kept failing.
+fn a_persistent_server_error_is_exit_3_after_3_retries() {
+    // CLI.md: an API 5xx after retries is exit 3, as no answer is; a 429
+    // to every attempt is the API refusing, for now: exit 1.
     let script = [500, 502, 500, 504, 200].map(Reply::status);
     let says = "error: gave up after 4 attempts: the API answered 504";
-    let (err, requests) = answered(script, &[], 1, says);
+    let (err, requests) = answered(script, &[], 3, says);
     assert!(err.contains("hint: the API is failing or busy"), "{err}");
     assert!(!err.contains("check the network"), "{err}");
     assert_eq!(requests.len(), 4);
+    let script = [429, 429, 429, 429].map(Reply::status);
+    let says = "error: gave up after 4 attempts: the API answered 429";
+    let (err, _) = answered(script, &[], 1, says);
+    assert!(err.contains("hint: the API is failing or busy"), "{err}");
 }
 
 #[test]
@@ -268,7 +273,8 @@ fn an_absurd_retry_after_is_capped_and_shown_readably() {
             Reply::status(200),
         ];
         let says = "error: the API answered 503, and it asked to retry after 1h or more";
-        let (_, requests) = answered(script, &[], 1, says);
+        // A 5xx: the API could not be got through to (exit 3).
+        let (_, requests) = answered(script, &[], 3, says);
         assert_eq!(requests.len(), 1);
     }
 }
