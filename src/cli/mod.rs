@@ -474,9 +474,31 @@ fn parse_scale(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A `--signature-header` name: a valid one that no request already uses for
+/// something else (its framing, its host, its body's type).
 fn parse_header_name(text: &str) -> Result<HeaderName, String> {
-    HeaderName::from_bytes(text.trim().as_bytes())
-        .map_err(|_| format!("`{text}` is not a valid header name"))
+    use hyper::header;
+    let name = HeaderName::from_bytes(text.trim().as_bytes())
+        .map_err(|_| format!("`{text}` is not a valid header name"))?;
+    let taken = [
+        header::HOST,
+        header::CONTENT_LENGTH,
+        header::CONTENT_TYPE,
+        header::TRANSFER_ENCODING,
+        header::CONNECTION,
+        header::EXPECT,
+        header::UPGRADE,
+        header::TE,
+        header::TRAILER,
+    ];
+    if taken.contains(&name) {
+        return Err(format!(
+            "`{}` carries something else in every request: the signature needs a header of its own \
+             (X-Signature-256, or X-Hub-Signature-256 under --profile meta)",
+            text.trim()
+        ));
+    }
+    Ok(name)
 }
 
 /// A duration such as `30s`, `1500ms` or `2m`: more than zero and at most ten

@@ -592,7 +592,7 @@ fn escapes_in_payloads_never_reach_the_terminal_even_in_colour() {
 
 #[test]
 fn bad_flags_are_exit_2_with_a_reason() {
-    let cases: [(&[&str], &str); 11] = [
+    let cases: [(&[&str], &str); 12] = [
         (&["--path", "webhooks"], "is not a URL path"),
         (
             &["--secret-file", "/dev/zero"],
@@ -608,6 +608,10 @@ fn bad_flags_are_exit_2_with_a_reason() {
             "the secret file /dev/zero is larger than 64 KiB",
         ),
         (&["--signature-header", "a b"], "is not a valid header name"),
+        (
+            &["--signature-header", "content-length"],
+            "`content-length` carries something else in every request",
+        ),
         (&["--max-body", "0"], "more than 0 bytes"),
         (
             &["--max-body", "10TB"],
