@@ -60,7 +60,7 @@ struct Plan {
 pub fn run(args: DeliverArgs) -> Result<Outcome> {
     check_routes(&args.to)?;
     check_lease(args.claim_after, args.timeout)?;
-    let url = store::resolve(args.from.as_ref())?;
+    let url = super::store_url(args.from.as_ref(), "--from")?;
     let secret = signing_secret(&args)?;
     super::require_existing_store(&url, "--from")?;
     let connections = Connections::new(&args.to, args.timeout)?;

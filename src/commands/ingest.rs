@@ -48,7 +48,7 @@ pub fn run(args: IngestArgs) -> Result<Outcome> {
         args.previous_secret_file.as_deref(),
         PREVIOUS_SECRET_ENV,
     )?;
-    let url = store::resolve(args.store.as_ref())?;
+    let url = super::store_url(args.store.as_ref(), "--store")?;
     let config = server::Config {
         addr: SocketAddr::new(listen::host(&args.receiver.host)?, args.receiver.port),
         path: {

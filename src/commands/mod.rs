@@ -413,6 +413,18 @@ fn warn_if_on_command_line(secret: &Secret) {
     }
 }
 
+/// The store from `flag` (named so in the warning), else the environment's:
+/// a password in the flag's URL is warned of as `--secret` is.
+fn store_url(flag: Option<&crate::store::StoreUrl>, name: &str) -> Result<crate::store::StoreUrl> {
+    if flag.is_some_and(|url| url.has_password()) {
+        warn_visible(
+            &format!("a password in {name}"),
+            &format!("{} (the whole URL)", crate::store::STORE_ENV),
+        );
+    }
+    crate::store::resolve(flag)
+}
+
 /// The one warning for a secret value given as `flag`, naming what to use instead.
 fn warn_visible(flag: &str, instead: &str) {
     output::warn(format_args!(

@@ -23,7 +23,7 @@ pub fn run(command: StoreCommand) -> Result<Outcome> {
 
 /// Opens the store and checks that it answers (exit 3 when it does not).
 async fn open(args: &StoreArgs) -> Result<(Opened, StoreUrl)> {
-    let url = store::resolve(args.store.as_ref())?;
+    let url = super::store_url(args.store.as_ref(), "--store")?;
     super::require_existing_store(&url, "--store")?;
     let opened = store::open(&url, &args.group)?;
     opened.ping().await?;

@@ -25,12 +25,19 @@ pub struct RedisUrl {
     pub stream: String,
     /// The URL as shown to a person: the password masked.
     shown: String,
+    /// Whether the URL holds a password.
+    password: bool,
 }
 
 const HINT: &str = "use sqlite:PATH (such as sqlite:wm-hooks.db), redis://HOST:PORT/DB or \
                     redis+unix:///PATH/redis.sock, optionally with ?stream=NAME";
 
 impl StoreUrl {
+    /// Whether the URL holds a password (Redis's, in it or as `?pass=`).
+    pub fn has_password(&self) -> bool {
+        matches!(self, StoreUrl::Redis(redis) if redis.password)
+    }
+
     pub fn parse(text: &str) -> Result<StoreUrl, String> {
         let text = text.trim();
         if let Some(path) = text.strip_prefix("sqlite:") {
@@ -156,6 +163,7 @@ impl StoreUrl {
             }
             url
         };
+        let password = url.password().is_some() || client.iter().any(|(key, _)| key == "pass");
         let connect = with_query(url.clone(), false).to_string();
         let joiner = if client.is_empty() { '?' } else { '&' };
         let shown = format!(
@@ -166,6 +174,7 @@ impl StoreUrl {
             connect,
             stream,
             shown,
+            password,
         }))
     }
 }

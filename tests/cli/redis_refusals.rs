@@ -13,10 +13,12 @@ use crate::util::server::{Recorded, Reply, TestServer};
 use crate::util::store::{TestStore, status_body};
 use crate::util::{Ended, wm_hooks};
 
+/// `ingest` into `url`, given as the README says a URL with a password is:
+/// in WM_HOOKS_STORE, not on the command line.
 fn ingest(url: &str) -> Listener {
     Listener::run(
-        &["ingest", "--port", "0", "--store", url],
-        &[("WM_HOOKS_SECRET", SECRET)],
+        &["ingest", "--port", "0"],
+        &[("WM_HOOKS_SECRET", SECRET), ("WM_HOOKS_STORE", url)],
     )
 }
 
@@ -116,8 +118,8 @@ fn a_user_without_a_permission_is_503_with_the_acl_to_grant_and_the_acl_is_enoug
     assert_eq!(running.stop().code, Some(0));
     let app = TestServer::start(|_: &Recorded, _| Reply::status(200));
     let delivering = Listener::run(
-        &["deliver", "--from", &least, "--to", &app.url("/hooks")],
-        &[("WM_HOOKS_SECRET", SECRET)],
+        &["deliver", "--to", &app.url("/hooks")],
+        &[("WM_HOOKS_SECRET", SECRET), ("WM_HOOKS_STORE", &least)],
     );
     store.wait_stats(|s| s["delivered"] == 2);
     assert!(

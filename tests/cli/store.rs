@@ -140,9 +140,13 @@ fn a_missing_store_is_an_input_error_and_an_unreachable_one_exit_3() {
 
     let port = crate::util::server::closed_port();
     let unreachable = format!("redis://:hunter2@127.0.0.1:{port}/0");
-    let err = Ended::run(wm_hooks().args(["store", "stats", "--store", &unreachable]))
-        .exited(3)
-        .stderr;
+    let err = Ended::run(
+        wm_hooks()
+            .args(["store", "stats"])
+            .env("WM_HOOKS_STORE", &unreachable),
+    )
+    .exited(3)
+    .stderr;
     assert!(
         err.starts_with("error: the store (redis://:****@127.0.0.1:"),
         "{err}"

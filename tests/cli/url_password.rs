@@ -256,3 +256,26 @@ fn shown_and_masked(cmd: &mut assert_cmd::Command) {
     let shown = shown(cmd, 2);
     assert!(shown.contains("error: invalid value '"), "{shown}");
 }
+
+/// A store URL with a password, given by flag, is seen in the process list:
+/// warned of as `--secret` is; the same URL from WM_HOOKS_STORE is not.
+#[test]
+fn a_password_in_a_store_flag_is_warned_of_and_the_environment_is_not() {
+    let url = format!("redis://:{PASSWORD}@127.0.0.1:{}/0", closed_port());
+    let warning = "warning: a password in --store is visible to other users in the process list; \
+                   prefer WM_HOOKS_STORE";
+    let flagged = crate::util::Ended::run(wm_hooks().args(["store", "stats", "--store", &url]))
+        .exited(3)
+        .stderr_has(warning);
+    assert_hidden(&flagged.stderr, PASSWORD);
+    let from_env = crate::util::Ended::run(
+        wm_hooks()
+            .args(["store", "stats"])
+            .env("WM_HOOKS_STORE", &url),
+    )
+    .exited(3);
+    assert!(!from_env.stderr.contains("warning:"), "{}", from_env.stderr);
+    let unsecret = format!("redis://127.0.0.1:{}/0", closed_port());
+    let plain = crate::util::Ended::run(wm_hooks().args(["store", "stats", "--store", &unsecret]));
+    assert!(!plain.stderr.contains("warning:"), "{}", plain.stderr);
+}
