@@ -146,7 +146,22 @@ fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
     if let Some(path) = &args.secret_file {
         warn_if_readable_by_others(path);
     }
+    if let Some(loaded) = &loaded {
+        warn_if_odd(loaded, &loaded.source.origin());
+    }
     Ok(loaded)
+}
+
+/// Warns when a secret's bytes look like a mistake of how it was given
+/// ([`secret::oddity`]), naming where it came `from`: it is used as it is,
+/// since a secret may be anything.
+fn warn_if_odd(secret: &Secret, from: &str) {
+    if let Some(oddity) = secret::oddity(secret.bytes()) {
+        output::warn(format_args!(
+            "the secret from {from} {oddity}, which is part of the HMAC key as read: \
+             the platform's secret most likely has none"
+        ));
+    }
 }
 
 /// Warns when a secret file can be read by other users (ssh refuses such

@@ -173,6 +173,23 @@ fn load_with(
     }
 }
 
+/// What about a secret's bytes is almost surely a mistake of how it was
+/// given (an editor's byte-order mark, a newline left by `echo` in a
+/// variable, a carriage return from a Windows file), for a warning: such a
+/// byte is part of the HMAC key as read, and the platform's secret has none.
+pub fn oddity(bytes: &[u8]) -> Option<&'static str> {
+    let blank = |b: &u8| b.is_ascii_whitespace();
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        Some("starts with a byte-order mark (EF BB BF, saved by some editors)")
+    } else if bytes.last().is_some_and(|b| *b == b'\r') {
+        Some("ends with a carriage return (a file with Windows line endings?)")
+    } else if bytes.first().is_some_and(blank) || bytes.last().is_some_and(blank) {
+        Some("begins or ends with a space, tab or newline")
+    } else {
+        None
+    }
+}
+
 /// The input error for a command that needs the webhook secret and got none,
 /// naming every way to give one.
 pub fn missing() -> Error {
@@ -377,6 +394,25 @@ fn strip_one_newline(mut bytes: Vec<u8>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bom_a_carriage_return_or_outer_whitespace_is_an_oddity() {
+        assert!(
+            oddity(b"\xEF\xBB\xBFwhsec_abc")
+                .unwrap()
+                .contains("byte-order mark")
+        );
+        assert!(oddity(b"whsec_abc\r").unwrap().contains("carriage return"));
+        for odd in [&b"whsec_abc\n"[..], b" whsec_abc", b"whsec_abc\t", b"\n"] {
+            assert!(
+                oddity(odd).unwrap().contains("space, tab or newline"),
+                "{odd:?}"
+            );
+        }
+        for fine in [&b"whsec_abc"[..], b"a b", b"\xFF\x00"] {
+            assert_eq!(oddity(fine), None, "{fine:?}");
+        }
+    }
 
     #[test]
     fn one_trailing_newline_is_stripped() {

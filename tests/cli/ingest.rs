@@ -215,6 +215,34 @@ fn the_previous_secret_is_accepted_during_a_rotation_and_recorded() {
     assert_eq!(secrets["m2"], "current");
 }
 
+/// A rotation whose previous secret is the current one accepts nothing
+/// else: said, since the old secret the platform may still sign with is
+/// then refused; and a previous secret with a newline is said to have one.
+#[test]
+fn a_previous_secret_equal_to_the_current_or_with_a_newline_is_warned_of() {
+    let store = TestStore::sqlite();
+    for (previous, says) in [
+        (
+            SECRET.to_string(),
+            "warning: the previous secret is the current one",
+        ),
+        (
+            "the-old-secret\n".to_string(),
+            "warning: the secret from WM_HOOKS_PREVIOUS_SECRET begins or ends with a space, tab or newline",
+        ),
+    ] {
+        let running = Listener::run(
+            &["ingest", "--port", "0", "--store", &store.url],
+            &[
+                ("WM_HOOKS_SECRET", SECRET),
+                ("WM_HOOKS_PREVIOUS_SECRET", &previous),
+            ],
+        );
+        let stopped = running.stop();
+        assert!(stopped.stderr.contains(says), "{}", stopped.stderr);
+    }
+}
+
 #[test]
 fn bad_input_is_exit_2() {
     let store = TestStore::sqlite();

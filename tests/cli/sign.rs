@@ -2,7 +2,8 @@
 
 use predicates::prelude::*;
 
-use crate::util::{file_with, wm_hooks};
+use crate::util::server::hmac_header;
+use crate::util::{Ended, file_with, wm_hooks};
 
 const GITHUB_SECRET: &str = "It's a Secret to Everybody";
 const GITHUB_SIG: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
@@ -310,4 +311,45 @@ fn a_file_past_64_mib_is_refused_before_it_is_read() {
             "{args:?}: {stderr}"
         );
     }
+}
+
+/// A secret whose bytes look like a slip in how it was given (an editor's
+/// byte-order mark, a newline or a carriage return) is used as given, with
+/// a warning naming the byte and where the secret came from.
+#[test]
+fn a_secret_with_a_bom_or_a_stray_newline_is_used_with_a_warning() {
+    let (_dir, bom) = file_with(b"\xEF\xBB\xBFsec\n");
+    let from_file = Ended::run(
+        wm_hooks()
+            .args(["sign", "--payload-file", "/dev/null", "--secret-file"])
+            .arg(&bom),
+    )
+    .exited(0)
+    .stderr_has("the secret from the file given with --secret-file starts with a byte-order mark");
+    assert_eq!(from_file.stdout.trim(), hmac_header("\u{feff}sec", b""),);
+    for (value, says) in [
+        (
+            "sec\n",
+            "the secret from WM_HOOKS_SECRET begins or ends with a space, tab or newline",
+        ),
+        (
+            "sec\r",
+            "the secret from WM_HOOKS_SECRET ends with a carriage return",
+        ),
+    ] {
+        Ended::run(
+            wm_hooks()
+                .args(["sign", "--payload-file", "/dev/null"])
+                .env("WM_HOOKS_SECRET", value),
+        )
+        .exited(0)
+        .stderr_has(says);
+    }
+    let plain = Ended::run(
+        wm_hooks()
+            .args(["sign", "--payload-file", "/dev/null"])
+            .env("WM_HOOKS_SECRET", "sec"),
+    )
+    .exited(0);
+    assert!(!plain.stderr.contains("HMAC key"), "{}", plain.stderr);
 }
