@@ -81,9 +81,9 @@ impl Answer {
     }
 }
 
-/// Why no answer came.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// Why no answer came. Several kinds share a [`FailureKind::name`]: the
+/// names are a contract, the kinds choose hints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FailureKind {
     /// The host name did not resolve.
     Dns,
@@ -100,12 +100,18 @@ pub enum FailureKind {
     /// The TLS handshake failed with the certificate unchecked (`--insecure`),
     /// so trust was not the cause.
     TlsUnchecked,
+    /// The TLS handshake's answer was plain HTTP: an http server behind an
+    /// https:// URL.
+    TlsPlainHttp,
     /// Connected, but no whole answer before giving up.
     Timeout,
     /// The connection closed or reset before a whole answer.
     Closed,
-    /// The answer was not HTTP/1 at all (its first bytes are no HTTP version).
+    /// The answer was not HTTP/1 at all (its first bytes are no HTTP version),
+    /// nor TLS.
     Protocol,
+    /// The answer was a TLS record: an https server behind an http:// URL.
+    TlsAnswer,
     /// An HTTP/1 answer with a malformed head: a header with a control
     /// character, a bad status code or Content-Length, a head too large.
     BadHead,
@@ -132,10 +138,10 @@ impl FailureKind {
             // Both are "no connection within the budget" to a script.
             FailureKind::ConnectTimeout | FailureKind::TlsTimeout => "connect-timeout",
             FailureKind::Connect => "connect",
-            FailureKind::Tls | FailureKind::TlsUnchecked => "tls",
+            FailureKind::Tls | FailureKind::TlsUnchecked | FailureKind::TlsPlainHttp => "tls",
             FailureKind::Timeout => "timeout",
             FailureKind::Closed => "closed",
-            FailureKind::Protocol | FailureKind::BadHead => "protocol",
+            FailureKind::Protocol | FailureKind::TlsAnswer | FailureKind::BadHead => "protocol",
         }
     }
 
@@ -162,18 +168,33 @@ impl FailureKind {
                 "--insecure skips the certificate check, so the handshake failed for another reason: \
                  an http server behind an https:// URL, or no TLS version in common (1.2 or 1.3)"
             }
+            FailureKind::TlsPlainHttp => {
+                "the server speaks plain HTTP, not TLS: for a plain-HTTP receiver use an http:// URL, \
+                 or put TLS in front of it (the platform calls only https:// URLs)"
+            }
             FailureKind::Timeout => "the platform waits only so long for an answer",
             FailureKind::Closed => {
                 "the receiver closed the connection without a whole answer: see its log (did it crash?)"
             }
             FailureKind::Protocol => {
-                "the answer is not HTTP/1.1: an https server behind an http:// URL?"
+                "the answer is neither HTTP nor TLS: another service on this port?"
+            }
+            FailureKind::TlsAnswer => {
+                "the answer is TLS, not plain HTTP: an https server behind an http:// URL? Use https://"
             }
             FailureKind::BadHead => {
                 "the answer is HTTP, but its head is malformed (see what was wrong above): \
                  the platform cannot read it either; fix how the receiver writes its status line and headers"
             }
         }
+    }
+}
+
+/// As its [`FailureKind::name`], so that kinds added for their hints never
+/// show new names.
+impl serde::Serialize for FailureKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -214,6 +235,7 @@ pub(super) fn classify(err: &hyper::Error, opening: &Opening) -> Failure {
     // connection that never began with `HTTP/` got no HTTP at all (TLS,
     // another protocol); one that did has a malformed head.
     let kind = match (parse, opening.is_not_http()) {
+        (true, true) if opening.is_tls() => FailureKind::TlsAnswer,
         (true, true) => FailureKind::Protocol,
         (true, false) => FailureKind::BadHead,
         (false, _) => FailureKind::Closed,
@@ -224,13 +246,15 @@ pub(super) fn classify(err: &hyper::Error, opening: &Opening) -> Failure {
         detail = format!("{detail}: {cause}");
         source = cause.source();
     }
-    if let (FailureKind::Protocol, Some(first)) = (kind, opening.shown()) {
+    if let (FailureKind::Protocol | FailureKind::TlsAnswer, Some(first)) = (kind, opening.shown()) {
         detail = format!("{detail} (the answer began with {first})");
     }
     Failure::new(kind, detail)
 }
 
-pub(super) fn tls_detail(err: &std::io::Error) -> String {
+/// The failure a TLS handshake's error is; `kind` when it is not plain HTTP
+/// ([`FailureKind::Tls`], or [`FailureKind::TlsUnchecked`] under `--insecure`).
+pub(super) fn tls_failure(err: &std::io::Error, kind: FailureKind) -> Failure {
     // rustls's own words for it ("received corrupt message of type
     // InvalidContentType") do not say that an http:// server answered.
     let plain = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
@@ -239,12 +263,14 @@ pub(super) fn tls_detail(err: &std::io::Error) -> String {
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         == Some(&plain)
     {
-        return "TLS handshake failed: the server answered in plain HTTP, not TLS (is the URL http://?)"
-            .to_string();
+        return Failure::new(
+            FailureKind::TlsPlainHttp,
+            "TLS handshake failed: the server answered in plain HTTP, not TLS (is the URL http://?)",
+        );
     }
     match err.get_ref() {
-        Some(inner) => format!("TLS handshake failed: {inner}"),
-        None => format!("TLS handshake failed: {err}"),
+        Some(inner) => Failure::new(kind, format!("TLS handshake failed: {inner}")),
+        None => Failure::new(kind, format!("TLS handshake failed: {err}")),
     }
 }
 
@@ -297,6 +323,37 @@ mod tests {
             r#"401 Unauthorized, body "a\nb""#
         );
         assert_eq!(describe(&answer(b"")), "401 Unauthorized, empty body");
+    }
+
+    #[test]
+    fn every_kind_keeps_its_json_name() {
+        use FailureKind::*;
+        for (kind, name) in [
+            (Dns, "dns"),
+            (Refused, "refused"),
+            (ConnectTimeout, "connect-timeout"),
+            (TlsTimeout, "connect-timeout"),
+            (Connect, "connect"),
+            (Tls, "tls"),
+            (TlsUnchecked, "tls"),
+            (TlsPlainHttp, "tls"),
+            (Timeout, "timeout"),
+            (Closed, "closed"),
+            (Protocol, "protocol"),
+            (TlsAnswer, "protocol"),
+            (BadHead, "protocol"),
+        ] {
+            assert_eq!(kind.name(), name, "{kind:?}");
+            assert_eq!(serde_json::to_value(kind).unwrap(), name, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_hint_names_only_the_protocol_the_bytes_show() {
+        assert!(FailureKind::TlsAnswer.hint().contains("https://"));
+        assert!(!FailureKind::Protocol.hint().contains("https"));
+        let plain = FailureKind::TlsPlainHttp.hint();
+        assert!(plain.contains("http:// URL") && !plain.contains("--insecure"));
     }
 
     #[test]

@@ -38,7 +38,7 @@ mod tls;
 pub use answer::{Answer, Failure, FailureKind, describe};
 pub use endpoint::Endpoint;
 
-use answer::{classify, tls_detail};
+use answer::{classify, tls_failure};
 use opening::{Opening, Recording};
 use tls::tls_config;
 
@@ -373,7 +373,7 @@ impl Session {
                     format!("connected, but the TLS handshake got no answer within {shown}"),
                 )
             })?
-            .map_err(|e| Failure::new(kind, tls_detail(&e)))?;
+            .map_err(|e| tls_failure(&e, kind))?;
         handshake(tls).await
     }
 }

@@ -64,7 +64,7 @@ impl Opening {
     }
 
     /// Whether the first bytes are a TLS record (handshake or alert, version 3.x).
-    fn is_tls(&self) -> bool {
+    pub fn is_tls(&self) -> bool {
         self.bytes()
             .is_some_and(|b| b.len() >= 2 && (0x14..=0x17).contains(&b[0]) && b[1] == 0x03)
     }
