@@ -482,8 +482,8 @@ impl Printer {
             Err(failure) => {
                 let _ = write!(
                     line,
-                    "no answer: {}  {}",
-                    failure.detail,
+                    "{}  {}",
+                    describe(r.result),
                     output::latency(failure.latency)
                 );
             }
