@@ -490,8 +490,8 @@ impl Printer {
             Err(failure) => {
                 let _ = write!(
                     line,
-                    "no answer: {}  {}",
-                    failure.detail,
+                    "{}  {}",
+                    describe(r.result),
                     output::latency(failure.latency)
                 );
             }

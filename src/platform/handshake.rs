@@ -642,7 +642,7 @@ mod tests {
                 body_len: body.len() as u64,
                 latency: Duration::from_millis(1),
                 redactor: Default::default(),
-                cut_short: false,
+                cut_short: None,
             })
         };
         assert!(judge_refusal(&answer(403, "Forbidden"), "c4a1", "h").passed());

@@ -4,7 +4,8 @@
 //! every body, a keep-alive connection dropped after each answer (uvicorn
 //! after a handler error), a receiver that needs a header (octokit's
 //! X-GitHub-Event), POSTs routed nowhere, an answer given before the body was
-//! read and cut short by the reset that follows; hints chosen from the answer;
+//! read and cut short by the reset that follows, a 2xx cut short by a clean
+//! close, a `100 Continue` and then nothing; hints chosen from the answer;
 //! and `-v` showing the exchange with the secret masked.
 
 use serde_json::Value;
@@ -487,22 +488,55 @@ fn verbose_shows_the_exchange_with_the_secret_masked() {
 /// has come, without reading its body, and closes 300 ms later: the body left
 /// unread makes the close a reset, which cuts its answer short.
 fn answers_before_reading_the_body(head: &'static str) -> String {
+    raw_receiver(head.as_bytes(), false)
+}
+
+/// A receiver on a raw socket that reads each request whole (its head and
+/// the Content-Length of body), writes `answer`, then closes cleanly (a FIN,
+/// no reset: nothing is left unread).
+fn answers_after_reading_the_body(answer: &'static [u8]) -> String {
+    raw_receiver(answer, true)
+}
+
+/// A raw-socket receiver that reads each request's head (and with `whole`
+/// its body), writes `answer`, and closes: with `whole` at once and cleanly,
+/// else 300 ms later, the unread body making the close a reset.
+fn raw_receiver(answer: &'static [u8], whole: bool) -> String {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}{PATH}", listener.local_addr().unwrap());
+    // Whether `seen` holds a whole head, and with `whole` the body it announced.
+    let read = move |seen: &[u8]| {
+        let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") else {
+            return false;
+        };
+        let head = String::from_utf8_lossy(&seen[..end]).to_ascii_lowercase();
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map_or(0, |n| n.trim().parse::<usize>().unwrap());
+        !whole || seen.len() >= end + 4 + length
+    };
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
             let mut seen = Vec::new();
-            let mut chunk = [0u8; 4096];
-            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+            let mut chunk = [0u8; 65536];
+            while !read(&seen) {
                 match stream.read(&mut chunk) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => seen.extend_from_slice(&chunk[..n]),
                 }
             }
-            let _ = stream.write_all(head.as_bytes());
-            std::thread::sleep(std::time::Duration::from_millis(300));
+            let _ = stream.write_all(answer);
+            if whole {
+                let _ = stream.shutdown(std::net::Shutdown::Write);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(if whole {
+                100
+            } else {
+                300
+            }));
         }
     });
     url
@@ -513,12 +547,12 @@ fn an_answer_before_the_body_was_read_is_the_verdict_not_a_crash() {
     for (head, got, hint) in [
         (
             "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 64\r\n\r\ntoo large",
-            "413 Payload Too Large, then the connection was reset before the rest of the answer",
+            "413 Payload Too Large, then the connection was reset",
             "raise its body-size limit",
         ),
         (
             "HTTP/1.1 404 Not Found\r\nContent-Length: 64\r\n\r\nnot found",
-            "404 Not Found, then the connection was reset before the rest of the answer",
+            "404 Not Found, then the connection was reset",
             "nothing handles POST on this path",
         ),
     ] {
@@ -532,4 +566,52 @@ fn an_answer_before_the_body_was_read_is_the_verdict_not_a_crash() {
         assert!(shown_hint.contains(hint), "{line}");
         assert!(!shown_hint.contains("crash"), "{line}");
     }
+}
+
+/// `check`'s line for one correctly signed delivery to `url`, which must fail.
+fn failed_valid_delivery(url: &str) -> Value {
+    let (code, lines) = run_json(check(url).args(["--only", "signature.valid.message-received"]));
+    assert_eq!(code, 1);
+    assert_eq!(lines[0]["result"], "fail", "{}", lines[0]);
+    lines[0].clone()
+}
+
+#[test]
+fn a_2xx_cut_short_by_a_close_is_no_pass() {
+    // It was a pass, "200 OK, then the connection was reset before the rest
+    // of the answer (an answer given before the request's body was read)":
+    // the body had been read, and the close was clean.
+    let url = answers_after_reading_the_body(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nok");
+    let said = "200 OK, then the connection closed 98 bytes short of the answer's Content-Length";
+    let line = failed_valid_delivery(&url);
+    assert_eq!(line["got"], said, "{line}");
+    let hint = line["hint"].as_str().unwrap();
+    assert!(hint.contains("must send its whole answer"), "{line}");
+
+    let out = Ended::run(&mut with_secret(&["send-test", "--to", &url])).exited(1);
+    assert!(
+        out.stdout.contains(&format!("✘ POST {url}  {said}")),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("no answer"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("hint: the receiver's answer did not arrive whole"),
+        "{}",
+        out.stderr
+    );
+    let (_, lines) = run_json_all(&mut with_secret(&["send-test", "--to", &url]));
+    assert_eq!(lines[0]["result"], "fail", "{}", lines[0]);
+    assert_eq!(lines[0]["problem"], "closed", "{}", lines[0]);
+}
+
+#[test]
+fn a_100_continue_and_then_a_close_is_no_answer() {
+    let url = answers_after_reading_the_body(b"HTTP/1.1 100 Continue\r\n\r\n");
+    let line = failed_valid_delivery(&url);
+    let said = "no answer: 100 Continue, then the connection closed before a final answer";
+    assert_eq!(line["got"], said, "{line}");
+    let hint = line["hint"].as_str().unwrap();
+    assert!(!hint.contains("non-2xx"), "{line}");
 }

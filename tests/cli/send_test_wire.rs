@@ -1,6 +1,7 @@
 //! `wm-hooks send-test` on the wire: TLS certificates checked unless
-//! `--insecure`, an https:// URL to a plain HTTP server, and receivers that
-//! close each connection, never end an answer, or answer a malformed head.
+//! `--insecure`, an https:// URL to a plain HTTP server (a hint to use
+//! http://, not --insecure), and receivers that close each connection, never
+//! end an answer, answer a malformed head, TLS or another protocol.
 
 use predicates::prelude::*;
 
@@ -47,7 +48,7 @@ fn with_insecure_a_failed_handshake_is_not_blamed_on_the_certificate() {
     let err = stderr_of(&out);
     assert!(!err.contains("add --insecure"), "{err}");
     assert!(
-        err.contains("an http server behind an https:// URL"),
+        err.contains("hint: the server speaks plain HTTP, not TLS: for a plain-HTTP receiver use an http:// URL"),
         "{err}"
     );
 }
@@ -58,13 +59,19 @@ fn an_https_url_to_a_plain_http_server_says_so() {
     // common first mistake, and rustls calls it a "corrupt message".
     let srv = TestServer::start(server::correct(SECRET));
     let url = srv.url(PATH).replacen("http://", "https://", 1);
+    // Its hint was the certificate's ("… add --insecure"), which cannot help.
     send_test(&url)
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
             "no answer: TLS handshake failed: the server answered in plain HTTP, not TLS (is the URL http://?)",
         ))
-        .stdout(predicate::str::contains("InvalidContentType").not());
+        .stdout(predicate::str::contains("InvalidContentType").not())
+        .stderr(predicate::str::contains(
+            "hint: the server speaks plain HTTP, not TLS: for a plain-HTTP receiver use an http:// URL, \
+             or put TLS in front of it (the platform calls only https:// URLs)",
+        ))
+        .stderr(predicate::str::contains("--insecure").not());
 }
 
 #[test]
@@ -178,11 +185,34 @@ fn a_malformed_answer_head_is_not_blamed_on_https() {
         "{err}"
     );
     assert!(err.contains(", a TLS record)"), "{err}");
-    // Another protocol altogether: not HTTP, its first bytes shown.
-    let port = answering_raw(b"SSH-2.0-OpenSSH_9.6\r\n");
+    // TLS bytes from a raw port (an alert) are told the same way.
+    let port = answering_raw(b"\x15\x03\x01\x00\x02\x02\x46");
     let err = send(format!("http://127.0.0.1:{port}{PATH}"));
     assert!(
-        err.contains(r#"(the answer began with "SSH-2.0-OpenSSH_")"#),
+        err.contains(
+            "hint: the answer is TLS, not plain HTTP: an https server behind an http:// URL?"
+        ),
         "{err}"
     );
+    // Another protocol altogether: not HTTP, its first bytes shown, and no
+    // https blamed: the bytes are no TLS record.
+    for (answer, began) in [
+        (
+            &b"SSH-2.0-OpenSSH_9.6\r\n"[..],
+            r#"(the answer began with "SSH-2.0-OpenSSH_")"#,
+        ),
+        (
+            b"hello there\r\n\r\n",
+            "(the answer began with 68 65 6c 6c 6f",
+        ),
+    ] {
+        let port = answering_raw(answer);
+        let err = send(format!("http://127.0.0.1:{port}{PATH}"));
+        assert!(err.contains(began), "{err}");
+        assert!(
+            err.contains("hint: the answer is neither HTTP nor TLS: another service on this port?"),
+            "{err}"
+        );
+        assert!(!err.contains("https"), "{err}");
+    }
 }

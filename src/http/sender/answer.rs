@@ -30,11 +30,62 @@ pub struct Answer {
     pub latency: Duration,
     /// What must not be shown of it: the client's secrets (see [`Answer::preview`]).
     pub redactor: Arc<Redactor>,
-    /// The connection failed after the status line came, before the rest of
+    /// The connection ended after the status line came, before the rest of
     /// the answer (as when a receiver answers 413 or 404 without reading a
     /// large body, and its close resets the connection): the status is the
-    /// receiver's answer, what followed it may be missing.
-    pub cut_short: bool,
+    /// receiver's answer, what followed it may be missing. Never a 2xx: a 2xx
+    /// that did not come whole is a [`FailureKind::CutShort`] failure.
+    pub cut_short: Option<CutShort>,
+}
+
+/// How an answer's connection ended before the whole answer came: what the
+/// I/O showed, not a guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CutShort {
+    /// Reset (ECONNRESET), not closed (FIN).
+    pub reset: bool,
+    /// How many bytes of the body its Content-Length announced did not come,
+    /// when the head came and had one.
+    pub missing: Option<u64>,
+    /// A write of the request failed, so the answer came before the receiver
+    /// had read the whole request.
+    pub request_unsent: bool,
+}
+
+impl CutShort {
+    /// What became of the connection, to follow the status:
+    /// `then the connection closed 98 bytes short of the answer's Content-Length`.
+    pub fn words(&self) -> String {
+        let how = if self.reset { "was reset" } else { "closed" };
+        let short = match self.missing {
+            Some(1) => " 1 byte short of the answer's Content-Length".to_string(),
+            Some(n) => format!(" {n} bytes short of the answer's Content-Length"),
+            None => " before the rest of the answer".to_string(),
+        };
+        let why = if self.request_unsent {
+            " (an answer given before the request's body was read)"
+        } else {
+            ""
+        };
+        format!("then the connection {how}{short}{why}")
+    }
+
+    /// The answer `status` this cut short: a non-2xx is judged by its status
+    /// (what followed cannot change a refusal), but a 2xx that did not come
+    /// whole is no acceptance: the platform's HTTP client, like most, takes a
+    /// premature close for an error and delivers again.
+    pub(super) fn judged(self, answer: Answer) -> Result<Answer, Failure> {
+        if answer.status.is_success() {
+            return Err(Failure::new(
+                FailureKind::CutShort,
+                format!("{}, {}", status_text(answer.status), self.words()),
+            ));
+        }
+        Ok(Answer {
+            cut_short: Some(self),
+            ..answer
+        })
+    }
 }
 
 /// How much of a body a person is shown.
@@ -81,9 +132,9 @@ impl Answer {
     }
 }
 
-/// Why no answer came.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// Why no answer came (or none the platform could count). Several kinds share
+/// a [`FailureKind::name`]: the names are a contract, the kinds choose hints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FailureKind {
     /// The host name did not resolve.
     Dns,
@@ -100,12 +151,21 @@ pub enum FailureKind {
     /// The TLS handshake failed with the certificate unchecked (`--insecure`),
     /// so trust was not the cause.
     TlsUnchecked,
+    /// The TLS handshake's answer was plain HTTP: an http server behind an
+    /// https:// URL.
+    TlsPlainHttp,
     /// Connected, but no whole answer before giving up.
     Timeout,
     /// The connection closed or reset before a whole answer.
     Closed,
-    /// The answer was not HTTP/1 at all (its first bytes are no HTTP version).
+    /// A 2xx status came, then the connection closed or reset before the
+    /// rest of the answer: no acceptance the platform could count.
+    CutShort,
+    /// The answer was not HTTP/1 at all (its first bytes are no HTTP version),
+    /// nor TLS.
     Protocol,
+    /// The answer was a TLS record: an https server behind an http:// URL.
+    TlsAnswer,
     /// An HTTP/1 answer with a malformed head: a header with a control
     /// character, a bad status code or Content-Length, a head too large.
     BadHead,
@@ -132,10 +192,10 @@ impl FailureKind {
             // Both are "no connection within the budget" to a script.
             FailureKind::ConnectTimeout | FailureKind::TlsTimeout => "connect-timeout",
             FailureKind::Connect => "connect",
-            FailureKind::Tls | FailureKind::TlsUnchecked => "tls",
+            FailureKind::Tls | FailureKind::TlsUnchecked | FailureKind::TlsPlainHttp => "tls",
             FailureKind::Timeout => "timeout",
-            FailureKind::Closed => "closed",
-            FailureKind::Protocol | FailureKind::BadHead => "protocol",
+            FailureKind::Closed | FailureKind::CutShort => "closed",
+            FailureKind::Protocol | FailureKind::TlsAnswer | FailureKind::BadHead => "protocol",
         }
     }
 
@@ -162,18 +222,38 @@ impl FailureKind {
                 "--insecure skips the certificate check, so the handshake failed for another reason: \
                  an http server behind an https:// URL, or no TLS version in common (1.2 or 1.3)"
             }
+            FailureKind::TlsPlainHttp => {
+                "the server speaks plain HTTP, not TLS: for a plain-HTTP receiver use an http:// URL, \
+                 or put TLS in front of it (the platform calls only https:// URLs)"
+            }
             FailureKind::Timeout => "the platform waits only so long for an answer",
             FailureKind::Closed => {
                 "the receiver closed the connection without a whole answer: see its log (did it crash?)"
             }
+            FailureKind::CutShort => {
+                "the receiver's answer did not arrive whole, and an HTTP client (the platform's \
+                 among them) takes that for a failed delivery and sends it again: the receiver \
+                 must send its whole answer (as long as its Content-Length says); see its log"
+            }
             FailureKind::Protocol => {
-                "the answer is not HTTP/1.1: an https server behind an http:// URL?"
+                "the answer is neither HTTP nor TLS: another service on this port?"
+            }
+            FailureKind::TlsAnswer => {
+                "the answer is TLS, not plain HTTP: an https server behind an http:// URL? Use https://"
             }
             FailureKind::BadHead => {
                 "the answer is HTTP, but its head is malformed (see what was wrong above): \
                  the platform cannot read it either; fix how the receiver writes its status line and headers"
             }
         }
+    }
+}
+
+/// As its [`FailureKind::name`], so that kinds added for their hints never
+/// show new names.
+impl serde::Serialize for FailureKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -214,6 +294,7 @@ pub(super) fn classify(err: &hyper::Error, opening: &Opening) -> Failure {
     // connection that never began with `HTTP/` got no HTTP at all (TLS,
     // another protocol); one that did has a malformed head.
     let kind = match (parse, opening.is_not_http()) {
+        (true, true) if opening.is_tls() => FailureKind::TlsAnswer,
         (true, true) => FailureKind::Protocol,
         (true, false) => FailureKind::BadHead,
         (false, _) => FailureKind::Closed,
@@ -224,13 +305,15 @@ pub(super) fn classify(err: &hyper::Error, opening: &Opening) -> Failure {
         detail = format!("{detail}: {cause}");
         source = cause.source();
     }
-    if let (FailureKind::Protocol, Some(first)) = (kind, opening.shown()) {
+    if let (FailureKind::Protocol | FailureKind::TlsAnswer, Some(first)) = (kind, opening.shown()) {
         detail = format!("{detail} (the answer began with {first})");
     }
     Failure::new(kind, detail)
 }
 
-pub(super) fn tls_detail(err: &std::io::Error) -> String {
+/// The failure a TLS handshake's error is; `kind` when it is not plain HTTP
+/// ([`FailureKind::Tls`], or [`FailureKind::TlsUnchecked`] under `--insecure`).
+pub(super) fn tls_failure(err: &std::io::Error, kind: FailureKind) -> Failure {
     // rustls's own words for it ("received corrupt message of type
     // InvalidContentType") do not say that an http:// server answered.
     let plain = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
@@ -239,12 +322,14 @@ pub(super) fn tls_detail(err: &std::io::Error) -> String {
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         == Some(&plain)
     {
-        return "TLS handshake failed: the server answered in plain HTTP, not TLS (is the URL http://?)"
-            .to_string();
+        return Failure::new(
+            FailureKind::TlsPlainHttp,
+            "TLS handshake failed: the server answered in plain HTTP, not TLS (is the URL http://?)",
+        );
     }
     match err.get_ref() {
-        Some(inner) => format!("TLS handshake failed: {inner}"),
-        None => format!("TLS handshake failed: {err}"),
+        Some(inner) => Failure::new(kind, format!("TLS handshake failed: {inner}")),
+        None => Failure::new(kind, format!("TLS handshake failed: {err}")),
     }
 }
 
@@ -252,11 +337,11 @@ pub(super) fn tls_detail(err: &std::io::Error) -> String {
 /// why nothing did. Text from the network, unescaped.
 pub fn describe(result: &Result<Answer, Failure>) -> String {
     match result {
-        Ok(answer) if answer.cut_short => format!(
-            "{}, then the connection was reset before the rest of the answer (an answer \
-             given before the request's body was read)",
-            status_text(answer.status)
-        ),
+        Ok(Answer {
+            status,
+            cut_short: Some(cut),
+            ..
+        }) => format!("{}, {}", status_text(*status), cut.words()),
         Ok(answer) if answer.body_len == 0 => format!("{}, empty body", status_text(answer.status)),
         // The newline most bodies end with would show as a literal `\n`.
         Ok(answer) => {
@@ -267,6 +352,8 @@ pub fn describe(result: &Result<Answer, Failure>) -> String {
                 .unwrap_or(&preview);
             format!("{}, body {shown:?}", status_text(answer.status))
         }
+        // Its detail begins with the status that came.
+        Err(failure) if failure.kind == FailureKind::CutShort => failure.detail.clone(),
         Err(failure) => format!("no answer: {}", failure.detail),
     }
 }
@@ -285,7 +372,7 @@ mod tests {
                 body_len: body.len() as u64,
                 latency: Duration::ZERO,
                 redactor: Arc::default(),
-                cut_short: false,
+                cut_short: None,
             })
         };
         assert_eq!(
@@ -297,6 +384,101 @@ mod tests {
             r#"401 Unauthorized, body "a\nb""#
         );
         assert_eq!(describe(&answer(b"")), "401 Unauthorized, empty body");
+    }
+
+    fn answer(status: u16) -> Answer {
+        Answer {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(b"ok"),
+            body_len: 2,
+            latency: Duration::ZERO,
+            redactor: Arc::default(),
+            cut_short: None,
+        }
+    }
+
+    #[test]
+    fn a_cut_short_answer_says_what_the_connection_showed() {
+        let cut = |reset, missing, request_unsent| {
+            CutShort {
+                reset,
+                missing,
+                request_unsent,
+            }
+            .words()
+        };
+        assert_eq!(
+            cut(false, Some(98), false),
+            "then the connection closed 98 bytes short of the answer's Content-Length"
+        );
+        assert_eq!(
+            cut(true, Some(1), false),
+            "then the connection was reset 1 byte short of the answer's Content-Length"
+        );
+        assert_eq!(
+            cut(false, None, false),
+            "then the connection closed before the rest of the answer"
+        );
+        assert_eq!(
+            cut(true, None, true),
+            "then the connection was reset before the rest of the answer \
+             (an answer given before the request's body was read)"
+        );
+    }
+
+    #[test]
+    fn a_cut_short_2xx_is_a_failure_and_a_cut_short_refusal_its_status() {
+        let cut = CutShort {
+            reset: false,
+            missing: Some(98),
+            request_unsent: false,
+        };
+        let failure = cut.judged(answer(200)).unwrap_err();
+        assert_eq!(failure.kind, FailureKind::CutShort);
+        assert_eq!(failure.kind.name(), "closed");
+        let said =
+            "200 OK, then the connection closed 98 bytes short of the answer's Content-Length";
+        assert_eq!(failure.detail, said);
+        assert_eq!(describe(&Err(failure)), said, "no \"no answer:\" before it");
+        let refused = cut.judged(answer(413)).unwrap();
+        assert_eq!(refused.cut_short, Some(cut));
+        assert_eq!(
+            describe(&Ok(refused)),
+            "413 Payload Too Large, then the connection closed 98 bytes short of the answer's Content-Length"
+        );
+    }
+
+    #[test]
+    fn every_kind_keeps_its_json_name() {
+        use FailureKind::*;
+        for (kind, name) in [
+            (Dns, "dns"),
+            (Refused, "refused"),
+            (ConnectTimeout, "connect-timeout"),
+            (TlsTimeout, "connect-timeout"),
+            (Connect, "connect"),
+            (Tls, "tls"),
+            (TlsUnchecked, "tls"),
+            (TlsPlainHttp, "tls"),
+            (Timeout, "timeout"),
+            (Closed, "closed"),
+            (CutShort, "closed"),
+            (Protocol, "protocol"),
+            (TlsAnswer, "protocol"),
+            (BadHead, "protocol"),
+        ] {
+            assert_eq!(kind.name(), name, "{kind:?}");
+            assert_eq!(serde_json::to_value(kind).unwrap(), name, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_hint_names_only_the_protocol_the_bytes_show() {
+        assert!(FailureKind::TlsAnswer.hint().contains("https://"));
+        assert!(!FailureKind::Protocol.hint().contains("https"));
+        let plain = FailureKind::TlsPlainHttp.hint();
+        assert!(plain.contains("http:// URL") && !plain.contains("--insecure"));
     }
 
     #[test]

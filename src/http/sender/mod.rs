@@ -35,10 +35,10 @@ mod endpoint;
 mod opening;
 mod tls;
 
-pub use answer::{Answer, Failure, FailureKind, describe};
+pub use answer::{Answer, CutShort, Failure, FailureKind, describe};
 pub use endpoint::Endpoint;
 
-use answer::{classify, tls_detail};
+use answer::{classify, tls_failure};
 use opening::{Opening, Recording};
 use tls::tls_config;
 
@@ -290,49 +290,75 @@ impl Session {
                 .get(header::CONNECTION)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
             let (parts, body) = response.into_parts();
-            let (body, body_len, cut_short) = match read_body(body, &self.opening).await {
-                Ok((body, body_len, whole)) => {
-                    if !keep_alive || !whole {
-                        self.connection = None;
-                    }
-                    (body, body_len, false)
-                }
-                // The status came: it is the answer, whatever became of the rest.
-                Err(failure) if failure.kind == FailureKind::Closed => {
-                    self.connection = None;
-                    (Bytes::new(), 0, true)
-                }
-                Err(failure) => return Err(failure),
-            };
-            return Ok(Answer {
+            let read = read_body(body, &self.opening).await;
+            let answer = Answer {
                 status: parts.status,
                 headers: parts.headers,
-                body,
-                body_len,
+                body: read.kept,
+                body_len: read.len,
                 latency: Duration::ZERO,
                 redactor: Arc::default(),
-                cut_short,
-            });
+                cut_short: None,
+            };
+            return match read.failure {
+                None => {
+                    if !keep_alive || !read.whole {
+                        self.connection = None;
+                    }
+                    Ok(answer)
+                }
+                // The status came: it is the answer, whatever became of the
+                // rest, unless it is a 2xx (see CutShort::judged).
+                Some(failure) if failure.kind == FailureKind::Closed => {
+                    self.connection = None;
+                    let missing = content_length(&answer.headers)
+                        .map(|announced| announced.saturating_sub(answer.body_len));
+                    self.cut_short(missing).judged(answer)
+                }
+                Some(failure) => Err(failure),
+            };
+        }
+    }
+
+    /// How the current connection ended before a whole answer, as its I/O
+    /// showed it.
+    fn cut_short(&self, missing: Option<u64>) -> CutShort {
+        CutShort {
+            reset: self.opening.was_reset(),
+            missing,
+            request_unsent: self.opening.request_unsent(),
         }
     }
 
     /// A new connection that closed (or was reset) before hyper had an
-    /// answer: when its first bytes are a status line, the receiver answered
-    /// (a 413 or 404 given before it read the body, whose close then reset
-    /// the connection), and that status is the answer, not a crash.
+    /// answer: when its first bytes are a final status line, the receiver
+    /// answered (a 413 or 404 given before it read the body, whose close then
+    /// reset the connection), and that status is the answer, not a crash. An
+    /// interim status (`100 Continue`) and then the end is no answer at all.
     fn answered_before(&self, failure: Failure) -> Result<Answer, Failure> {
-        match (failure.kind, self.opening.status()) {
-            (FailureKind::Closed, Some(status)) => Ok(Answer {
-                status,
-                headers: HeaderMap::new(),
-                body: Bytes::new(),
-                body_len: 0,
-                latency: Duration::ZERO,
-                redactor: Arc::default(),
-                cut_short: true,
-            }),
-            _ => Err(failure),
+        let (FailureKind::Closed, Some(status)) = (failure.kind, self.opening.status()) else {
+            return Err(failure);
+        };
+        let cut = self.cut_short(None);
+        if status.is_informational() {
+            let how = if cut.reset { "was reset" } else { "closed" };
+            return Err(Failure::new(
+                FailureKind::Closed,
+                format!(
+                    "{}, then the connection {how} before a final answer",
+                    crate::http::status_text(status)
+                ),
+            ));
         }
+        cut.judged(Answer {
+            status,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            body_len: 0,
+            latency: Duration::ZERO,
+            redactor: Arc::default(),
+            cut_short: None,
+        })
     }
 
     /// A new connection, and where its first bytes will be kept.
@@ -373,7 +399,7 @@ impl Session {
                     format!("connected, but the TLS handshake got no answer within {shown}"),
                 )
             })?
-            .map_err(|e| Failure::new(kind, tls_detail(&e)))?;
+            .map_err(|e| tls_failure(&e, kind))?;
         handshake(tls).await
     }
 }
@@ -434,25 +460,58 @@ where
     Ok((sender, opening))
 }
 
-/// Reads a body to its end or to [`BODY_READ_LIMIT`], keeping the first
-/// [`BODY_KEEP`] bytes: the kept bytes, how many were read, and whether that
-/// was the whole body (when not, the connection cannot be used again).
-async fn read_body(
-    mut body: hyper::body::Incoming,
-    opening: &Opening,
-) -> Result<(Bytes, u64, bool), Failure> {
+/// The Content-Length a head announced, when it has one that parses.
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// What [`read_body`] read of a body.
+struct Read {
+    /// The first [`BODY_KEEP`] bytes.
+    kept: Bytes,
+    /// How many bytes came.
+    len: u64,
+    /// Whether that was the whole body (when not, the connection cannot be
+    /// used again).
+    whole: bool,
+    /// Why the rest did not come, when the connection failed first.
+    failure: Option<Failure>,
+}
+
+/// Reads a body to its end, to [`BODY_READ_LIMIT`] or to the connection's
+/// failure, keeping the first [`BODY_KEEP`] bytes.
+async fn read_body(mut body: hyper::body::Incoming, opening: &Opening) -> Read {
     let mut kept = BytesMut::new();
     let mut len = 0u64;
+    let mut failure = None;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| classify(&e, opening))?;
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(e) => {
+                failure = Some(classify(&e, opening));
+                break;
+            }
+        };
         if let Ok(data) = frame.into_data() {
             len += data.len() as u64;
             let room = BODY_KEEP.saturating_sub(kept.len());
             kept.extend_from_slice(&data[..data.len().min(room)]);
             if len >= BODY_READ_LIMIT {
-                return Ok((kept.freeze(), len, false));
+                break;
             }
         }
     }
-    Ok((kept.freeze(), len, true))
+    let whole = failure.is_none() && len < BODY_READ_LIMIT;
+    Read {
+        kept: kept.freeze(),
+        len,
+        whole,
+        failure,
+    }
 }

@@ -2,10 +2,13 @@
 //! parse is sorted by what it was: bytes that are no HTTP/1 answer at all
 //! (TLS from an https server behind an http:// URL, another protocol) or an
 //! HTTP answer whose head is malformed. hyper says which part failed only in
-//! its error's text; the bytes themselves are the structural answer.
+//! its error's text; the bytes themselves are the structural answer. It also
+//! keeps how the connection's I/O failed, if it did: a reset (not a clean
+//! close), and a write that failed (the request was not all sent).
 
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 
@@ -15,14 +18,50 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 const KEPT: usize = 16;
 
 /// The first bytes one connection read, shared between the connection's
-/// reader ([`Recording`]) and the session that judges its failures.
+/// I/O ([`Recording`]) and the session that judges its failures.
 #[derive(Debug, Clone, Default)]
-pub struct Opening(Arc<OnceLock<Box<[u8]>>>);
+pub struct Opening(Arc<Seen>);
+
+#[derive(Debug, Default)]
+struct Seen {
+    first: OnceLock<Box<[u8]>>,
+    /// A read or write failed with ECONNRESET (or EPIPE, which follows one).
+    reset: AtomicBool,
+    /// A write failed with ECONNRESET or EPIPE: what was left of the request
+    /// was never sent.
+    unsent: AtomicBool,
+}
 
 impl Opening {
     /// The first bytes read, once any came.
     pub fn bytes(&self) -> Option<&[u8]> {
-        self.0.get().map(|b| &b[..])
+        self.0.first.get().map(|b| &b[..])
+    }
+
+    fn keep(&self, first: &[u8]) {
+        let _ = self.0.first.set(first[..first.len().min(KEPT)].into());
+    }
+
+    /// Whether the connection was reset rather than closed: a read or a
+    /// write failed with ECONNRESET or EPIPE.
+    pub fn was_reset(&self) -> bool {
+        self.0.reset.load(Ordering::Relaxed)
+    }
+
+    /// Whether a write failed because the receiver reset the connection, so
+    /// that the rest of the request was never sent: its answer came before it
+    /// had read the whole request.
+    pub fn request_unsent(&self) -> bool {
+        self.0.unsent.load(Ordering::Relaxed)
+    }
+
+    fn note(&self, error: &io::Error, writing: bool) {
+        if is_reset(error) {
+            self.0.reset.store(true, Ordering::Relaxed);
+            if writing {
+                self.0.unsent.store(true, Ordering::Relaxed);
+            }
+        }
     }
 
     /// Whether what came is not HTTP/1 at all: its first bytes are not (the
@@ -64,14 +103,23 @@ impl Opening {
     }
 
     /// Whether the first bytes are a TLS record (handshake or alert, version 3.x).
-    fn is_tls(&self) -> bool {
+    pub fn is_tls(&self) -> bool {
         self.bytes()
             .is_some_and(|b| b.len() >= 2 && (0x14..=0x17).contains(&b[0]) && b[1] == 0x03)
     }
 }
 
-/// A connection's I/O that keeps its first bytes in an [`Opening`]; every
-/// read after the first costs one branch.
+/// Whether an I/O error is the peer's reset: ECONNRESET, or the EPIPE a write
+/// gets after one (this side never shuts its writing down first).
+fn is_reset(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
+    )
+}
+
+/// A connection's I/O that keeps its first bytes and how it failed in an
+/// [`Opening`]; every read after the first costs one branch.
 pub struct Recording<T> {
     io: T,
     opening: Opening,
@@ -98,12 +146,16 @@ impl<T: AsyncRead + Unpin> AsyncRead for Recording<T> {
     ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let poll = Pin::new(&mut self.io).poll_read(cx, buf);
-        if !self.seen && matches!(poll, Poll::Ready(Ok(()))) {
-            let new = &buf.filled()[before..];
-            if !new.is_empty() {
-                let _ = self.opening.0.set(new[..new.len().min(KEPT)].into());
-                self.seen = true;
+        match &poll {
+            Poll::Ready(Ok(())) if !self.seen => {
+                let new = &buf.filled()[before..];
+                if !new.is_empty() {
+                    self.opening.keep(new);
+                    self.seen = true;
+                }
             }
+            Poll::Ready(Err(e)) => self.opening.note(e, false),
+            _ => {}
         }
         poll
     }
@@ -118,19 +170,15 @@ impl<T: AsyncRead + AsyncWrite + Unpin> Recording<T> {
         let Poll::Ready(Err(e)) = written else {
             return;
         };
-        if self.seen
-            || !matches!(
-                e.kind(),
-                io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
-            )
-        {
+        self.opening.note(e, true);
+        if self.seen || !is_reset(e) {
             return;
         }
         let mut first = [0u8; KEPT];
         let mut buf = ReadBuf::new(&mut first);
         if let Poll::Ready(Ok(())) = Pin::new(&mut self.io).poll_read(cx, &mut buf) {
             if !buf.filled().is_empty() {
-                let _ = self.opening.0.set(buf.filled().into());
+                self.opening.keep(buf.filled());
                 self.seen = true;
             }
         }
@@ -178,7 +226,7 @@ mod tests {
 
     fn opening(bytes: &[u8]) -> Opening {
         let opening = Opening::default();
-        opening.0.set(bytes.into()).unwrap();
+        opening.keep(bytes);
         opening
     }
 
@@ -211,6 +259,83 @@ mod tests {
             "\"SSH-2.0-OpenSSH\""
         );
         assert_eq!(opening(b"\0\x01").shown().unwrap(), "00 01");
+    }
+
+    /// I/O whose reads give `read` and whose writes fail with `write`.
+    struct Failing {
+        read: Option<io::Result<&'static [u8]>>,
+        write: io::ErrorKind,
+    }
+
+    impl AsyncRead for Failing {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            Poll::Ready(match self.read.take() {
+                Some(Ok(bytes)) => {
+                    buf.put_slice(bytes);
+                    Ok(())
+                }
+                Some(Err(e)) => Err(e),
+                None => Ok(()),
+            })
+        }
+    }
+
+    impl AsyncWrite for Failing {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            _: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            Poll::Ready(Err(self.write.into()))
+        }
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    #[test]
+    fn a_reset_is_told_from_a_close_and_a_failed_write_from_a_sent_request() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            // A write the reset stopped: the answer waiting is salvaged.
+            let io = Failing {
+                read: Some(Ok(b"HTTP/1.1 413 Pay")),
+                write: io::ErrorKind::BrokenPipe,
+            };
+            let (mut io, opening) = Recording::new(io);
+            assert!(io.write_all(b"POST").await.is_err());
+            assert!(opening.was_reset() && opening.request_unsent());
+            assert_eq!(opening.status().map(|s| s.as_u16()), Some(413));
+
+            // A reset while reading: the request was all sent.
+            let io = Failing {
+                read: Some(Err(io::ErrorKind::ConnectionReset.into())),
+                write: io::ErrorKind::Other,
+            };
+            let (mut io, opening) = Recording::new(io);
+            assert!(io.read(&mut [0u8; 8]).await.is_err());
+            assert!(opening.was_reset() && !opening.request_unsent());
+
+            // A clean close (a read of nothing) and a write failing otherwise.
+            let io = Failing {
+                read: None,
+                write: io::ErrorKind::Other,
+            };
+            let (mut io, opening) = Recording::new(io);
+            assert_eq!(io.read(&mut [0u8; 8]).await.unwrap(), 0);
+            assert!(io.write_all(b"POST").await.is_err());
+            assert!(!opening.was_reset() && !opening.request_unsent());
+            assert_eq!(opening.bytes(), None);
+        });
     }
 
     #[test]

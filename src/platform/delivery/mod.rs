@@ -260,6 +260,7 @@ impl Problem {
             Problem::AcceptedForgery(status) => {
                 format!("{} to a bad signature", status_text(*status))
             }
+            Problem::NoAnswer(FailureKind::CutShort) => "a 2xx cut short (closed)".into(),
             Problem::NoAnswer(kind) => format!("no answer ({})", kind.name()),
         }
     }
@@ -390,7 +391,7 @@ mod tests {
             body_len: 0,
             latency: Duration::from_millis(latency_ms),
             redactor: Default::default(),
-            cut_short: false,
+            cut_short: None,
         })
     }
 
