@@ -151,7 +151,7 @@ set edit:completion:arg-completer[wm-hooks] = {|@words|
             cand --verify-token 'The handshake''s hub.verify_token, when it is not the webhook secret (Meta and its libraries keep the two apart) [env: WM_HOOKS_VERIFY_TOKEN] [default: the webhook secret]; prefer the variable or --verify-token-file'
             cand --verify-token-file 'Read the verify token from a file (one trailing newline is removed)'
             cand --profile 'The platform: startmessaging (the API document''s envelope, X-Signature-256) or meta (the WhatsApp Cloud API''s: entry[].changes[].value, X-Hub-Signature-256, non-ASCII sent as \uXXXX) [env: WM_HOOKS_PROFILE] [default: startmessaging]'
-            cand --challenge 'The challenge to send [default: random]'
+            cand --challenge 'The challenge to send, up to 256 bytes [default: random]'
             cand --timeout 'The answer budget (the platform''s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms'
             cand -q 'Print less on stderr (errors still show)'
             cand --quiet 'Print less on stderr (errors still show)'

@@ -170,7 +170,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l verify-toke
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l verify-token-file -d 'Read the verify token from a file (one trailing newline is removed)' -r -F
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l profile -d 'The platform: startmessaging (the API document\'s envelope, X-Signature-256) or meta (the WhatsApp Cloud API\'s: entry[].changes[].value, X-Hub-Signature-256, non-ASCII sent as \\uXXXX) [env: WM_HOOKS_PROFILE] [default: startmessaging]' -r -f -a "startmessaging\t'the StartMessaging API: {event, timestamp, data}, X-Signature-256'
 meta\t'Meta\'s WhatsApp Cloud API: entry[].changes[].value, X-Hub-Signature-256, batches'"
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l challenge -d 'The challenge to send [default: random]' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l challenge -d 'The challenge to send, up to 256 bytes [default: random]' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -l timeout -d 'The answer budget (the platform\'s is 5s): a slower answer is a failure, even a 2xx; after twice as long, no answer is a timeout. Connecting must also succeed within it. Examples: 5s, 300ms' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s q -l quiet -d 'Print less on stderr (errors still show)'
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand verify" -s v -l verbose -d 'Print more on stderr'

@@ -202,6 +202,20 @@ pub struct EndpointArgs {
     pub profile: ProfileArgs,
 }
 
+/// A `--challenge`: not empty, and no longer than a receiver must echo
+/// (`wm-hooks listen` refuses a longer one; the platform's are short).
+fn parse_challenge(text: &str) -> Result<String, String> {
+    let max = crate::http::server::MAX_CHALLENGE;
+    match text.len() {
+        0 => Err("the challenge is empty".into()),
+        n if n > max => Err(format!(
+            "the challenge has {n} bytes, more than {max}: the platform's are short, and a \
+             receiver may refuse a longer one (wm-hooks listen does)"
+        )),
+        _ => Ok(text.to_string()),
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(
     after_help = examples!(verify),
@@ -218,8 +232,8 @@ pub struct EndpointArgs {
 pub struct VerifyArgs {
     #[command(flatten)]
     pub endpoint: EndpointArgs,
-    /// The challenge to send [default: random]
-    #[arg(long, value_name = "TEXT", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    /// The challenge to send, up to 256 bytes [default: random]
+    #[arg(long, value_name = "TEXT", value_parser = parse_challenge)]
     pub challenge: Option<String>,
     /// Skip the negative probes (a wrong token and a wrong hub.mode must not
     /// get the challenge back)
@@ -452,6 +466,16 @@ mod tests {
             (DEFAULT_ENDPOINT, true)
         );
         assert!(Cli::try_parse_from(["wm-hooks", "verify", "--challenge", ""]).is_err());
+        let longest = "c".repeat(256);
+        assert!(Cli::try_parse_from(["wm-hooks", "verify", "--challenge", &longest]).is_ok());
+        let error =
+            Cli::try_parse_from(["wm-hooks", "verify", "--challenge", &format!("{longest}c")])
+                .unwrap_err()
+                .to_string();
+        assert!(
+            error.contains("the challenge has 257 bytes, more than 256"),
+            "{error}"
+        );
     }
 
     #[test]
