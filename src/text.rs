@@ -192,13 +192,31 @@ fn duration_error(err: &humantime::DurationError) -> String {
             "has an unknown unit `{}`: use ms, s, m, h or d",
             unit.escape_default()
         ),
-        E::NumberOverflow => "is too large".into(),
+        // humantime counts in nanoseconds: more, or a finer fraction, overflows.
+        E::NumberOverflow => "is out of range: too large, or finer than a nanosecond".into(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_refused_in_plain_words() {
+        let max = Duration::from_secs(600);
+        let refused = |text: &str| duration(text, max, "30s", ("s", "seconds")).unwrap_err();
+        assert_eq!(refused("0s"), "must be longer than zero");
+        assert_eq!(refused("11m"), "must be at most 10m");
+        assert!(refused("5").starts_with("has no unit: `5s` is 5 seconds"));
+        assert!(refused("5x").starts_with("has an unknown unit `x`"));
+        assert!(refused("").starts_with("is empty"));
+        // Finer than humantime's nanoseconds is no "too large".
+        assert!(refused("0.0000001ns").contains("finer than a nanosecond"));
+        assert_eq!(
+            duration("1500ms", max, "30s", ("s", "seconds")),
+            Ok(Duration::from_millis(1500))
+        );
+    }
 
     #[test]
     fn plural_takes_both_forms() {

@@ -425,6 +425,11 @@ fn parse_size(text: &str) -> Result<u64, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
+    if unit.starts_with(['.', ',']) {
+        return Err(format!(
+            "`{text}` is not a whole number: give it in a smaller unit (1536KiB, not 1.5MiB)"
+        ));
+    }
     let number: u64 = digits
         .parse()
         .map_err(|_| format!("`{text}` is not a size: use bytes, or a number with {SIZE_UNITS}"))?;
@@ -693,6 +698,11 @@ mod tests {
         for bad in ["1PiB", "MiB"] {
             assert!(parse_size(bad).unwrap_err().contains("KB, MB, GB"), "{bad}");
         }
+        assert!(
+            parse_size("1.5MiB")
+                .unwrap_err()
+                .contains("is not a whole number")
+        );
     }
 
     #[test]
