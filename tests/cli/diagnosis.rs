@@ -136,7 +136,8 @@ fn another_secret_is_said_once_first_naming_where_ours_came_from() {
         )),
         "{from_saved}"
     );
-    // send-test, whose deliveries all fail alike, says the same.
+    // send-test, whose deliveries all fail alike, has no handshake to tell
+    // another secret from another header: it names both.
     let stdout = Ended::run(&mut with_secret(&[
         "send-test",
         "all",
@@ -147,14 +148,76 @@ fn another_secret_is_said_once_first_naming_where_ours_came_from() {
     .stdout;
     assert!(
         stdout.contains(
-            "root cause: the endpoint uses a different secret: every correctly signed delivery \
-             got 401 Unauthorized. Ours came from WM_HOOKS_SECRET"
+            "root cause: every correctly signed delivery got 401 Unauthorized: the endpoint uses \
+             another secret, or reads the signature from another header than X-Signature-256 \
+             (`--signature-header NAME` sends it in another). Ours came from WM_HOOKS_SECRET"
         ),
         "{stdout}"
     );
     let (_, json) = run_json_all(&mut with_secret(&["send-test", "--to", &srv.url(PATH)]));
-    says(&json[1], "root_cause", "uses a different secret");
+    says(
+        &json[1],
+        "root_cause",
+        "uses another secret, or reads the signature",
+    );
     says(&json[0], "hint", "does it use the same secret");
+}
+
+#[test]
+fn a_receiver_reading_another_header_is_not_blamed_on_the_secret_alone() {
+    // The right secret, the signature read from X-Signature-256, and sent in
+    // X-Hub-Signature-256: without the handshake nothing singles out the secret.
+    let srv = TestServer::start(server::correct(SECRET));
+    let both = "every correctly signed delivery got 401 Unauthorized: the endpoint uses another \
+                secret, or reads the signature from another header than X-Hub-Signature-256 \
+                (`--signature-header NAME` sends it in another). Ours came from WM_HOOKS_SECRET";
+    let stdout = Ended::run(&mut with_secret(&[
+        "send-test",
+        "--signature-header",
+        "X-Hub-Signature-256",
+        "--to",
+        &srv.url(PATH),
+    ]))
+    .exited(1)
+    .stdout;
+    assert!(stdout.contains(&format!("root cause: {both}")), "{stdout}");
+    assert!(!stdout.contains("different secret"), "{stdout}");
+    let cause =
+        root_cause_of(check(&srv.url(PATH)).args(["--profile", "meta", "--skip", "handshake"]));
+    assert!(cause.starts_with(both), "{cause}");
+    // With the handshake, whose token is the secret and passes, check knows
+    // the secret is right.
+    let cause = root_cause_of(check(&srv.url(PATH)).args(["--profile", "meta"]));
+    assert!(
+        cause.contains("while the handshake with the same secret passed")
+            && cause.contains("another header than X-Hub-Signature-256?"),
+        "{cause}"
+    );
+}
+
+#[test]
+fn an_answer_that_finds_no_signature_is_not_another_secret() {
+    // A receiver that found no well-formed signature says so, as `listen` does.
+    let srv = TestServer::start(posts(|_| {
+        Reply::new(
+            401,
+            "Unauthorized: the signature does not start with `sha256=`\n",
+        )
+    }));
+    let stdout = Ended::run(&mut with_secret(&["send-test", "--to", &srv.url(PATH)]))
+        .exited(1)
+        .stdout;
+    assert!(
+        stdout.contains(
+            "root cause: the endpoint does not see the signature we send in X-Signature-256: \
+             every correctly signed delivery got 401 Unauthorized and its answer says \
+             \"Unauthorized: the signature does not start with `sha256=`\\n\": does it read the \
+             signature from another header, or does something on the way drop or change \
+             X-Signature-256?"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("secret"), "{stdout}");
 }
 
 #[test]
