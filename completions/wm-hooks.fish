@@ -146,7 +146,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signatur
 invalid\t'Well-formed but made with another key: a forgery to be refused'
 missing\t'No signature header at all'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signature-header -d 'The header that carries the signature [default: the profile\'s: X-Signature-256, or X-Hub-Signature-256 under meta]' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s H -l header -d 'Add a header to every request; it replaces a default header of the same name. Repeatable. @FILE reads one `Name: value` a line from FILE, so a key need not be on the command line' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s H -l header -d 'Add a header to every request; it replaces a default header of the same name, but not the signature header (--signature chooses what it carries). Repeatable. @FILE reads one `Name: value` a line from FILE, so a key need not be on the command line' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l duplicate -d 'Deliver each event N times, byte for byte (the same message_id), as the platform may' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l retry-scale -d 'Multiply the retry schedule by F: 0.001 turns 30s into 30ms' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l count -d 'Send N events (samples get fresh ids; a payload file or a replay repeats) and print a summary with a progress bar on a terminal' -r

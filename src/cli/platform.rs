@@ -95,8 +95,9 @@ pub struct SendTestArgs {
     #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
     pub signature_header: Option<HeaderName>,
     /// Add a header to every request; it replaces a default header of the same
-    /// name. Repeatable. @FILE reads one `Name: value` a line from FILE, so a
-    /// key need not be on the command line
+    /// name, but not the signature header (--signature chooses what it carries).
+    /// Repeatable. @FILE reads one `Name: value` a line from FILE, so a key
+    /// need not be on the command line
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE|@FILE", value_parser = header_arg)]
     pub headers: Vec<HeaderArg>,
     /// Deliver each event N times, byte for byte (the same message_id), as the platform may

@@ -196,6 +196,39 @@ fn a_receiver_reading_another_header_is_not_blamed_on_the_secret_alone() {
 }
 
 #[test]
+fn send_test_refuses_a_signature_header_given_with_h() {
+    // A delivery whose signature -H replaced is not correctly signed, and
+    // its 401 would be blamed on the secret: refused as check refuses it.
+    let srv = TestServer::start(server::correct(SECRET));
+    for (args, header) in [
+        (vec!["-H", "X-Signature-256: sha256=00"], "X-Signature-256"),
+        (
+            vec!["-H", "x-signature-256: sha256=00", "--signature", "missing"],
+            "X-Signature-256",
+        ),
+        (
+            vec!["--profile", "meta", "-H", "X-Hub-Signature-256: sha256=00"],
+            "X-Hub-Signature-256",
+        ),
+    ] {
+        let mut cmd = with_secret(&["send-test", "--to", &srv.url(PATH)]);
+        let err = Ended::run(cmd.args(&args)).exited(2).stderr;
+        assert!(
+            err.contains(&format!(
+                "error: -H cannot set {header}: send-test signs each delivery itself, as \
+                 --signature says (valid, invalid or missing)\nhint: --signature-header NAME \
+                 chooses the header the signature goes in"
+            )),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(srv.requests().is_empty(), "nothing is sent");
+    // Another header than the signature's is the user's to set.
+    let mut cmd = with_secret(&["send-test", "--to", &srv.url(PATH)]);
+    Ended::run(cmd.args(["-H", "X-Hub-Signature-256: sha256=00"])).exited(0);
+}
+
+#[test]
 fn an_answer_that_finds_no_signature_is_not_another_secret() {
     // A receiver that found no well-formed signature says so, as `listen` does.
     let srv = TestServer::start(posts(|_| {
