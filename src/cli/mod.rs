@@ -474,9 +474,29 @@ fn parse_scale(text: &str) -> Result<f64, String> {
     }
 }
 
-fn parse_header_name(text: &str) -> Result<HeaderName, String> {
-    HeaderName::from_bytes(text.trim().as_bytes())
-        .map_err(|_| format!("`{text}` is not a valid header name"))
+/// A `--signature-header` name: any header but those a request's own
+/// framing and body set (Content-Type, Content-Length, Host, ...), whose
+/// value a signature would replace or never get into.
+fn signature_header_name(text: &str) -> Result<HeaderName, String> {
+    use hyper::header;
+    let name = HeaderName::from_bytes(text.trim().as_bytes())
+        .map_err(|_| format!("`{text}` is not a valid header name"))?;
+    let framing = [
+        header::CONTENT_TYPE,
+        header::CONTENT_LENGTH,
+        header::CONTENT_ENCODING,
+        header::TRANSFER_ENCODING,
+        header::HOST,
+        header::CONNECTION,
+    ];
+    if framing.contains(&name) {
+        return Err(format!(
+            "{} describes the request itself and cannot carry the signature: give a header of \
+             its own, such as X-Signature-256 or X-Hub-Signature-256",
+            crate::http::title_case(&name)
+        ));
+    }
+    Ok(name)
 }
 
 /// A duration such as `30s`, `1500ms` or `2m`: more than zero and at most ten
@@ -504,6 +524,28 @@ fn long_duration(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signature_header_is_a_header_of_its_own() {
+        for ok in ["X-Signature-256", " x-hub-signature-256 ", "Signature"] {
+            assert!(signature_header_name(ok).is_ok(), "{ok}");
+        }
+        // The default Content-Type would win over the signature, which then
+        // never goes out.
+        for framing in [
+            "Content-Type",
+            "content-length",
+            "Host",
+            "Transfer-Encoding",
+        ] {
+            let err = signature_header_name(framing).unwrap_err();
+            assert!(
+                err.contains("describes the request itself and cannot carry the signature"),
+                "{framing}: {err}"
+            );
+        }
+        assert!(signature_header_name("a b").is_err());
+    }
 
     #[test]
     fn a_long_duration_is_up_to_a_year_inclusive() {
@@ -622,7 +664,7 @@ mod tests {
                 if let Ok(wait) = duration(&text) {
                     proptest::prop_assert!(!wait.is_zero() && wait <= Duration::from_secs(600));
                 }
-                let _ = parse_header_name(&text);
+                let _ = signature_header_name(&text);
             }
         }
     }

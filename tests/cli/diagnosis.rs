@@ -229,6 +229,30 @@ fn send_test_refuses_a_signature_header_given_with_h() {
 }
 
 #[test]
+fn a_signature_header_that_the_request_sets_itself_is_refused() {
+    // The request's own Content-Type would replace the signature: the
+    // delivery would go out unsigned and be reported as correctly signed.
+    let srv = TestServer::start(server::correct(SECRET));
+    for verb in [
+        vec!["send-test", "--to", &srv.url(PATH)],
+        vec!["check", "--url", &srv.url(PATH)],
+    ] {
+        let mut cmd = with_secret(&verb);
+        let err = Ended::run(cmd.args(["--signature-header", "Content-Type"]))
+            .exited(2)
+            .stderr;
+        assert!(
+            err.contains(
+                "Content-Type describes the request itself and cannot carry the signature: give \
+                 a header of its own, such as X-Signature-256 or X-Hub-Signature-256"
+            ),
+            "{verb:?}: {err}"
+        );
+    }
+    assert!(srv.requests().is_empty(), "nothing is sent");
+}
+
+#[test]
 fn an_answer_that_finds_no_signature_is_not_another_secret() {
     // A receiver that found no well-formed signature says so, as `listen` does.
     let srv = TestServer::start(posts(|_| {
