@@ -186,8 +186,9 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
             ));
         }
         // Only a handshake refused its token, when that token is the secret,
-        // singles out the secret: else a receiver reading the signature from
-        // another header answers alike.
+        // or an answer saying the signature it read does not match, singles
+        // out the secret: else a receiver reading the signature from another
+        // header answers alike.
         return Some(match observed.handshake {
             Some((false, Some(status))) if same_secret && matches!(status.as_u16(), 401 | 403) => {
                 format!(
@@ -198,6 +199,13 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
                     where_ours_came_from(ours.secret)
                 )
             }
+            _ if signed.bodies().any(says_it_does_not_match) => format!(
+                "the endpoint uses a different secret: every correctly signed delivery got {} and \
+                 its answer says the signature it read does not match (or it computes the HMAC \
+                 over other bytes than the raw body). {}",
+                signed.statuses(),
+                where_ours_came_from(ours.secret)
+            ),
             _ => format!(
                 "every correctly signed delivery got {}: the endpoint uses another secret, or \
                  reads the signature from another header than {header} (`--signature-header \
@@ -340,15 +348,22 @@ fn header_in(body: &str) -> Option<String> {
     })
 }
 
-/// Whether an answer says the signature is missing or malformed (as
-/// `listen` and most receivers word it), and not that it does not match:
-/// then the endpoint did not get the well-formed signature we sent.
-fn finds_no_signature(body: &str) -> bool {
+/// What an answer body says about the signature it looked for, when it
+/// says one thing only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Said {
+    /// Missing or malformed (as `listen` and most receivers word it): the
+    /// endpoint did not get the well-formed signature we sent.
+    NotFound,
+    /// Read, and it does not match: a well-formed one was where it looks.
+    NoMatch,
+}
+
+fn said_of_the_signature(body: &str) -> Option<Said> {
     let lower = body.to_ascii_lowercase();
-    let about_the_signature = ["signature", "hmac", "sha256"]
-        .iter()
-        .any(|word| lower.contains(word));
-    let not_found = [
+    let any = |words: &[&str]| words.iter().any(|word| lower.contains(word));
+    let about_the_signature = any(&["signature", "hmac", "sha256", "digest"]);
+    let not_found = any(&[
         "missing",
         "no signature",
         "no x-",
@@ -363,13 +378,23 @@ fn finds_no_signature(body: &str) -> bool {
         "prefix",
         "hex digits",
         "not hex",
-    ]
-    .iter()
-    .any(|words| lower.contains(words));
-    let mismatch = ["match", "invalid", "wrong", "incorrect", "bad"]
-        .iter()
-        .any(|word| lower.contains(word));
-    about_the_signature && not_found && !mismatch
+    ]);
+    let no_match = any(&["not match", "n't match", "mismatch"]);
+    // Words that would say either: "invalid", "bad", "wrong" signature.
+    let vague = any(&["invalid", "wrong", "incorrect", "bad", "match"]);
+    match (about_the_signature, not_found, no_match) {
+        (true, true, false) if !vague => Some(Said::NotFound),
+        (true, false, true) => Some(Said::NoMatch),
+        _ => None,
+    }
+}
+
+fn finds_no_signature(body: &str) -> bool {
+    said_of_the_signature(body) == Some(Said::NotFound)
+}
+
+fn says_it_does_not_match(body: &str) -> bool {
+    said_of_the_signature(body) == Some(Said::NoMatch)
 }
 
 /// Whether an answer reads like a validation error about a field.
@@ -522,6 +547,31 @@ mod tests {
         ] {
             assert!(!finds_no_signature(body), "{body:?}");
         }
+        for body in [
+            "Unauthorized: the signature does not match the body",
+            "HMAC mismatch",
+            "signature doesn't match",
+        ] {
+            assert!(says_it_does_not_match(body), "{body:?}");
+        }
+        for body in [
+            "bad signature",
+            "",
+            "missing signature or mismatch",
+            "no match",
+        ] {
+            assert!(!says_it_does_not_match(body), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn an_answer_saying_the_signature_read_does_not_match_is_another_secret() {
+        let body = "Unauthorized: the signature does not match the body";
+        let text = diagnosed(&[(401, body)], &[(401, body)], None);
+        assert!(
+            text.starts_with("the endpoint uses a different secret: every correctly signed delivery got 401 Unauthorized and its answer says the signature it read does not match (or it computes the HMAC over other bytes than the raw body). Ours came from WM_HOOKS_SECRET"),
+            "{text}"
+        );
     }
 
     #[test]
