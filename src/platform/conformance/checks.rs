@@ -7,9 +7,11 @@ use crate::platform::handshake::Probe;
 
 use super::{BATCH_CHECK, Body, Signing, Spec, Test, When};
 
-/// Every check, in the order they run. The forgeries of another length
-/// than a signature (missing, empty) run before `sha1=`, so that its answer
-/// can be read knowing how they were answered.
+/// Every check, in the order they run. The forgeries run from the plainest
+/// to the finest, and those of another length than a signature (missing,
+/// empty) before `sha1=`, so that a forgery's hint knows how the earlier ones
+/// were answered: a receiver that checks nothing, one whose compare fails
+/// open on another length, and one that strips the prefix each get their own.
 pub static CHECKS: [Spec; 19] = [
     Spec {
         name: "handshake.challenge",
