@@ -208,11 +208,11 @@ _wm__hooks() {
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -W "handshake handshake.challenge handshake.wrong-token handshake.wrong-mode signature signature.valid signature.valid.message-received signature.valid.message-status signature.valid.template-status signature.missing signature.wrong-secret signature.tampered-body signature.sha1-prefix signature.empty signature.uppercase-hex idempotency tolerance tolerance.unknown-event tolerance.unseen-status tolerance.large-body tolerance.non-ascii batch budget" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "handshake handshake.challenge handshake.wrong-token handshake.wrong-mode signature signature.valid signature.valid.message-received signature.valid.message-status signature.valid.template-status signature.missing signature.wrong-secret signature.tampered-body signature.empty signature.sha1-prefix signature.uppercase-hex idempotency tolerance tolerance.unknown-event tolerance.unseen-status tolerance.large-body tolerance.non-ascii batch budget" -- "${cur}"))
                     return 0
                     ;;
                 --skip)
-                    COMPREPLY=($(compgen -W "handshake handshake.challenge handshake.wrong-token handshake.wrong-mode signature signature.valid signature.valid.message-received signature.valid.message-status signature.valid.template-status signature.missing signature.wrong-secret signature.tampered-body signature.sha1-prefix signature.empty signature.uppercase-hex idempotency tolerance tolerance.unknown-event tolerance.unseen-status tolerance.large-body tolerance.non-ascii batch budget" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "handshake handshake.challenge handshake.wrong-token handshake.wrong-mode signature signature.valid signature.valid.message-received signature.valid.message-status signature.valid.template-status signature.missing signature.wrong-secret signature.tampered-body signature.empty signature.sha1-prefix signature.uppercase-hex idempotency tolerance tolerance.unknown-event tolerance.unseen-status tolerance.large-body tolerance.non-ascii batch budget" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)

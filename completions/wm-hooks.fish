@@ -146,7 +146,7 @@ complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signatur
 invalid\t'Well-formed but made with another key: a forgery to be refused'
 missing\t'No signature header at all'"
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l signature-header -d 'The header that carries the signature [default: the profile\'s: X-Signature-256, or X-Hub-Signature-256 under meta]' -r
-complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s H -l header -d 'Add a header to every request; it replaces a default header of the same name. Repeatable. @FILE reads one `Name: value` a line from FILE, so a key need not be on the command line' -r
+complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -s H -l header -d 'Add a header to every request; it replaces a default header of the same name, but not the signature header (--signature chooses what it carries). Repeatable. @FILE reads one `Name: value` a line from FILE, so a key need not be on the command line' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l duplicate -d 'Deliver each event N times, byte for byte (the same message_id), as the platform may' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l retry-scale -d 'Multiply the retry schedule by F: 0.001 turns 30s into 30ms' -r
 complete -c wm-hooks -n "__fish_wm_hooks_using_subcommand send-test" -l count -d 'Send N events (samples get fresh ids; a payload file or a replay repeats) and print a summary with a progress bar on a terminal' -r
@@ -203,8 +203,8 @@ signature.valid.template-status\t'a correctly signed template.status gets 2xx'
 signature.missing\t'a delivery without a signature header gets 4xx: skipping the check when the header is absent lets anyone post events'
 signature.wrong-secret\t'a well-formed signature made with another secret gets 4xx'
 signature.tampered-body\t'a correctly signed body with one byte changed afterwards gets 4xx: the HMAC must cover the raw body of this very request'
-signature.sha1-prefix\t'the right digest behind `sha1=` gets 4xx: a receiver that strips any prefix accepts another algorithm\'s name'
 signature.empty\t'`sha256=` with no digest gets 4xx: a comparison that stops at the shorter value accepts it'
+signature.sha1-prefix\t'the right digest behind `sha1=` gets 4xx: a receiver that strips any prefix accepts another algorithm\'s name'
 signature.uppercase-hex\t'information: whether the right digest in upper-case hex is accepted. The platform sends lower case, so either answer is fine'
 idempotency\t'the same message.received delivered three times, byte for byte, gets 2xx each time: the platform may deliver twice, and an error on a repeat starts a retry storm'
 tolerance\t'every tolerance.* check'
@@ -226,8 +226,8 @@ signature.valid.template-status\t'a correctly signed template.status gets 2xx'
 signature.missing\t'a delivery without a signature header gets 4xx: skipping the check when the header is absent lets anyone post events'
 signature.wrong-secret\t'a well-formed signature made with another secret gets 4xx'
 signature.tampered-body\t'a correctly signed body with one byte changed afterwards gets 4xx: the HMAC must cover the raw body of this very request'
-signature.sha1-prefix\t'the right digest behind `sha1=` gets 4xx: a receiver that strips any prefix accepts another algorithm\'s name'
 signature.empty\t'`sha256=` with no digest gets 4xx: a comparison that stops at the shorter value accepts it'
+signature.sha1-prefix\t'the right digest behind `sha1=` gets 4xx: a receiver that strips any prefix accepts another algorithm\'s name'
 signature.uppercase-hex\t'information: whether the right digest in upper-case hex is accepted. The platform sends lower case, so either answer is fine'
 idempotency\t'the same message.received delivered three times, byte for byte, gets 2xx each time: the platform may deliver twice, and an error on a repeat starts a retry storm'
 tolerance\t'every tolerance.* check'

@@ -479,28 +479,30 @@ fn parse_scale(text: &str) -> Result<f64, String> {
     }
 }
 
-/// A `--signature-header` name: a valid one that no request already uses for
-/// something else (its framing, its host, its body's type).
-fn parse_header_name(text: &str) -> Result<HeaderName, String> {
+/// A `--signature-header` name: any header but those a request's own
+/// framing and body set (Content-Type, Content-Length, Host, ...), whose
+/// value a signature would replace or never get into.
+fn signature_header_name(text: &str) -> Result<HeaderName, String> {
     use hyper::header;
     let name = HeaderName::from_bytes(text.trim().as_bytes())
         .map_err(|_| format!("`{text}` is not a valid header name"))?;
-    let taken = [
-        header::HOST,
-        header::CONTENT_LENGTH,
+    let framing = [
         header::CONTENT_TYPE,
+        header::CONTENT_LENGTH,
+        header::CONTENT_ENCODING,
         header::TRANSFER_ENCODING,
+        header::HOST,
         header::CONNECTION,
         header::EXPECT,
         header::UPGRADE,
         header::TE,
         header::TRAILER,
     ];
-    if taken.contains(&name) {
+    if framing.contains(&name) {
         return Err(format!(
-            "`{}` carries something else in every request: the signature needs a header of its own \
-             (X-Signature-256, or X-Hub-Signature-256 under --profile meta)",
-            text.trim()
+            "{} describes the request itself and cannot carry the signature: give a header of \
+             its own, such as X-Signature-256 or X-Hub-Signature-256",
+            crate::http::title_case(&name)
         ));
     }
     Ok(name)
@@ -531,6 +533,28 @@ fn long_duration(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signature_header_is_a_header_of_its_own() {
+        for ok in ["X-Signature-256", " x-hub-signature-256 ", "Signature"] {
+            assert!(signature_header_name(ok).is_ok(), "{ok}");
+        }
+        // The default Content-Type would win over the signature, which then
+        // never goes out.
+        for framing in [
+            "Content-Type",
+            "content-length",
+            "Host",
+            "Transfer-Encoding",
+        ] {
+            let err = signature_header_name(framing).unwrap_err();
+            assert!(
+                err.contains("describes the request itself and cannot carry the signature"),
+                "{framing}: {err}"
+            );
+        }
+        assert!(signature_header_name("a b").is_err());
+    }
 
     #[test]
     fn a_long_duration_is_up_to_a_year_inclusive() {
@@ -649,7 +673,7 @@ mod tests {
                 if let Ok(wait) = duration(&text) {
                     proptest::prop_assert!(!wait.is_zero() && wait <= Duration::from_secs(600));
                 }
-                let _ = parse_header_name(&text);
+                let _ = signature_header_name(&text);
             }
         }
     }

@@ -12,7 +12,7 @@ use hyper::header::{HeaderName, HeaderValue};
 
 use super::{
     DEFAULT_ENDPOINT, ProfileArgs, SampleArgs, SecretArgs, VerifyTokenArgs, duration, mib,
-    parse_header_name, parse_scale,
+    parse_scale, signature_header_name,
 };
 use crate::contract::events::EventKind;
 use crate::contract::sample::Edit;
@@ -92,11 +92,12 @@ pub struct SendTestArgs {
     pub signature: SignatureMode,
     /// The header that carries the signature [default: the profile's:
     /// X-Signature-256, or X-Hub-Signature-256 under meta]
-    #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
+    #[arg(long, value_name = "NAME", value_parser = signature_header_name)]
     pub signature_header: Option<HeaderName>,
     /// Add a header to every request; it replaces a default header of the same
-    /// name. Repeatable. @FILE reads one `Name: value` a line from FILE, so a
-    /// key need not be on the command line
+    /// name, but not the signature header (--signature chooses what it carries).
+    /// Repeatable. @FILE reads one `Name: value` a line from FILE, so a key
+    /// need not be on the command line
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE|@FILE", value_parser = header_arg)]
     pub headers: Vec<HeaderArg>,
     /// Deliver each event N times, byte for byte (the same message_id), as the platform may
@@ -273,7 +274,7 @@ pub struct CheckArgs {
     pub endpoint: EndpointArgs,
     /// The header that carries the signature [default: the profile's:
     /// X-Signature-256, or X-Hub-Signature-256 under meta]
-    #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
+    #[arg(long, value_name = "NAME", value_parser = signature_header_name)]
     pub signature_header: Option<HeaderName>,
     /// Add a header to every request, the handshake's GETs included (a
     /// gateway's key, X-GitHub-Event); it replaces a default header of the

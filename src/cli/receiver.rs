@@ -11,8 +11,8 @@ use hyper::header::HeaderName;
 
 use super::store::parse_store;
 use super::{
-    ForwardSecretArgs, ProfileArgs, SecretArgs, VerifyTokenArgs, duration, parse_header_name,
-    parse_size,
+    ForwardSecretArgs, ProfileArgs, SecretArgs, VerifyTokenArgs, duration, parse_size,
+    signature_header_name,
 };
 use crate::store::StoreUrl;
 
@@ -77,7 +77,7 @@ pub struct ReceiverArgs {
     /// The header that carries the signature, in any case [default: the
     /// profile's: X-Signature-256, or X-Hub-Signature-256 under meta]. Both
     /// envelopes are recognised whatever the profile
-    #[arg(long, value_name = "NAME", value_parser = parse_header_name)]
+    #[arg(long, value_name = "NAME", value_parser = signature_header_name)]
     pub signature_header: Option<HeaderName>,
     /// The largest body accepted, in bytes or with a unit (64KiB, 1MiB, 10MB); larger gets 413
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]

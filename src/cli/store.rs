@@ -10,7 +10,7 @@ use clap::error::ErrorKind;
 use clap::{Args, Subcommand};
 use hyper::header::HeaderName;
 
-use super::{SecretArgs, duration, long_duration, parse_header_name, parse_scale};
+use super::{SecretArgs, duration, long_duration, parse_scale, signature_header_name};
 use crate::contract::redact;
 use crate::platform::delivery::DEFAULT_SIGNATURE_HEADER;
 use crate::platform::relay::{Route, Schedule};
@@ -112,7 +112,7 @@ pub struct DeliverArgs {
     #[arg(long, value_name = "PATH")]
     pub forward_secret_file: Option<PathBuf>,
     /// The header that carries the signature
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = parse_header_name)]
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_SIGNATURE_HEADER, value_parser = signature_header_name)]
     pub signature_header: HeaderName,
     /// The Redis consumer group (ignored for SQLite)
     #[arg(long, value_name = "NAME", default_value = redis::DEFAULT_GROUP, value_parser = parse_name)]

@@ -43,13 +43,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     }
     let endpoint = Arc::new(super::handshake_endpoint(&args.endpoint.url)?);
     let headers = super::extra_headers(&args.headers)?;
-    if headers.iter().any(|(name, _)| *name == header) {
-        return Err(Error::input(format!(
-            "-H cannot set {}: check signs each delivery itself, rightly and wrongly",
-            crate::http::title_case(&header)
-        ))
-        .with_hint("--signature-header NAME chooses the header the signature goes in"));
-    }
+    super::refuse_signature_in_headers(&headers, &header, "check", "rightly and wrongly")?;
     let secret = super::require_secret_or_saved(&args.endpoint.secret)?;
     super::warn_if_on_command_line(&secret);
     let (token, token_kind) =

@@ -196,6 +196,25 @@ fn extra_headers(args: &[crate::cli::HeaderArg]) -> Result<Vec<(HeaderName, Head
     Ok(headers)
 }
 
+/// Refuses a `-H` that would set the signature header: `verb` signs each
+/// delivery itself, and a delivery whose signature `-H` replaced is no longer
+/// the correctly signed one it reports on. `how` says how it signs.
+fn refuse_signature_in_headers(
+    headers: &[(HeaderName, HeaderValue)],
+    signature_header: &HeaderName,
+    verb: &str,
+    how: &str,
+) -> Result<()> {
+    if !headers.iter().any(|(name, _)| name == signature_header) {
+        return Ok(());
+    }
+    Err(Error::input(format!(
+        "-H cannot set {}: {verb} signs each delivery itself, {how}",
+        crate::http::title_case(signature_header)
+    ))
+    .with_hint("--signature-header NAME chooses the header the signature goes in"))
+}
+
 /// The environment variable `--verify-token` reads when the flag is absent.
 pub const VERIFY_TOKEN_ENV: &str = "WM_HOOKS_VERIFY_TOKEN";
 

@@ -52,6 +52,12 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     }
     let source = source(&args, profile)?;
     let headers = super::extra_headers(&args.headers)?;
+    super::refuse_signature_in_headers(
+        &headers,
+        &header,
+        "send-test",
+        "as --signature says (valid, invalid or missing)",
+    )?;
     let signer = Signer::new(
         args.signature,
         header.clone(),

@@ -1,5 +1,8 @@
 //! The one cause a pattern of answers shows, said once before the details:
-//! every correctly signed delivery refused with 401/403 (another secret),
+//! every correctly signed delivery refused with 401/403 (another secret when
+//! the handshake's token, the secret, was refused too; the signature not
+//! seen when the answer says it is missing or malformed; else another secret
+//! or another header, which the answers alone cannot tell apart),
 //! with 400/422 while signatures are clearly checked (the event shape, or a
 //! signature header of another name that the answer names), the same 4xx to
 //! every delivery whatever its signature (something required is missing:
@@ -164,6 +167,16 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
     }
     if signed.all_in(&[401, 403]) {
         let same_secret = observed.token == TokenKind::Secret;
+        // An answer saying the signature is missing or malformed shows that
+        // the endpoint did not get the one we sent: no secret is in question.
+        if let Some(body) = signed.bodies().find(|body| finds_no_signature(body)) {
+            return Some(format!(
+                "the endpoint does not see the signature we send in {header}: every correctly \
+                 signed delivery got {} and its answer says {body:?}: does it read the signature \
+                 from another header, or does something on the way drop or change {header}?",
+                signed.statuses()
+            ));
+        }
         if handshake_passed && same_secret {
             return Some(format!(
                 "every correctly signed delivery got {} while the handshake with the same secret \
@@ -172,21 +185,35 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
                 signed.statuses()
             ));
         }
-        let handshake = match observed.handshake {
+        // Only a handshake refused its token, when that token is the secret,
+        // or an answer saying the signature it read does not match, singles
+        // out the secret: else a receiver reading the signature from another
+        // header answers alike.
+        return Some(match observed.handshake {
             Some((false, Some(status))) if same_secret && matches!(status.as_u16(), 401 | 403) => {
                 format!(
-                    ", and the handshake's right token got {}",
-                    status_text(status)
+                    "the endpoint uses a different secret: every correctly signed delivery got \
+                     {}, and the handshake's right token got {}. {}",
+                    signed.statuses(),
+                    status_text(status),
+                    where_ours_came_from(ours.secret)
                 )
             }
-            _ => String::new(),
-        };
-        return Some(format!(
-            "the endpoint uses a different secret: every correctly signed delivery got {}{handshake}. \
-             {}",
-            signed.statuses(),
-            where_ours_came_from(ours.secret)
-        ));
+            _ if signed.bodies().any(says_it_does_not_match) => format!(
+                "the endpoint uses a different secret: every correctly signed delivery got {} and \
+                 its answer says the signature it read does not match (or it computes the HMAC \
+                 over other bytes than the raw body). {}",
+                signed.statuses(),
+                where_ours_came_from(ours.secret)
+            ),
+            _ => format!(
+                "every correctly signed delivery got {}: the endpoint uses another secret, or \
+                 reads the signature from another header than {header} (`--signature-header \
+                 NAME` sends it in another). {}",
+                signed.statuses(),
+                where_ours_came_from(ours.secret)
+            ),
+        });
     }
     if signed.all_in(&[400, 422]) {
         let forged_refused = observed.forged.all_in(&[401, 403]);
@@ -321,6 +348,55 @@ fn header_in(body: &str) -> Option<String> {
     })
 }
 
+/// What an answer body says about the signature it looked for, when it
+/// says one thing only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Said {
+    /// Missing or malformed (as `listen` and most receivers word it): the
+    /// endpoint did not get the well-formed signature we sent.
+    NotFound,
+    /// Read, and it does not match: a well-formed one was where it looks.
+    NoMatch,
+}
+
+fn said_of_the_signature(body: &str) -> Option<Said> {
+    let lower = body.to_ascii_lowercase();
+    let any = |words: &[&str]| words.iter().any(|word| lower.contains(word));
+    let about_the_signature = any(&["signature", "hmac", "sha256", "digest"]);
+    let not_found = any(&[
+        "missing",
+        "no signature",
+        "no x-",
+        "without",
+        "not present",
+        "absent",
+        "not found",
+        "empty",
+        "malformed",
+        "does not start with",
+        "doesn't start with",
+        "prefix",
+        "hex digits",
+        "not hex",
+    ]);
+    let no_match = any(&["not match", "n't match", "mismatch"]);
+    // Words that would say either: "invalid", "bad", "wrong" signature.
+    let vague = any(&["invalid", "wrong", "incorrect", "bad", "match"]);
+    match (about_the_signature, not_found, no_match) {
+        (true, true, false) if !vague => Some(Said::NotFound),
+        (true, false, true) => Some(Said::NoMatch),
+        _ => None,
+    }
+}
+
+fn finds_no_signature(body: &str) -> bool {
+    said_of_the_signature(body) == Some(Said::NotFound)
+}
+
+fn says_it_does_not_match(body: &str) -> bool {
+    said_of_the_signature(body) == Some(Said::NoMatch)
+}
+
 /// Whether an answer reads like a validation error about a field.
 fn names_a_field(body: &str) -> bool {
     let lower = body.to_ascii_lowercase();
@@ -407,10 +483,95 @@ mod tests {
             };
             let text = diagnose(&observed, &ours).unwrap_or_default();
             assert!(
-                text.starts_with("the endpoint uses a different secret: every correctly signed delivery got 401 Unauthorized. Ours came from"),
+                text.starts_with("every correctly signed delivery got 401 Unauthorized: the endpoint uses another secret, or reads the signature from another header than X-Hub-Signature-256 (`--signature-header NAME` sends it in another). Ours came from"),
                 "{handshake:?}: {text}"
             );
         }
+    }
+
+    #[test]
+    fn without_a_handshake_another_secret_and_another_header_are_both_named() {
+        // send-test, or check --skip handshake: nothing tells the two apart.
+        for body in ["bad signature", "", "missing or invalid signature"] {
+            let text = diagnosed(&[(401, body), (401, body)], &[(401, body)], None);
+            assert!(
+                text.starts_with("every correctly signed delivery got 401 Unauthorized: the endpoint uses another secret, or reads the signature from another header than X-Signature-256"),
+                "{body:?}: {text}"
+            );
+            assert!(!text.contains("different secret"), "{text}");
+            assert!(text.contains("Ours came from WM_HOOKS_SECRET"), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_answer_saying_the_signature_is_missing_or_malformed_is_not_another_secret() {
+        let body = "Unauthorized: the signature does not start with `sha256=`";
+        // Even with the handshake's right token refused, the answer names the problem.
+        for handshake in [None, Some((false, 403)), Some((true, 200))] {
+            let text = diagnosed(&[(401, body)], &[(401, body)], handshake);
+            assert_eq!(
+                text,
+                "the endpoint does not see the signature we send in X-Signature-256: every \
+                 correctly signed delivery got 401 Unauthorized and its answer says \
+                 \"Unauthorized: the signature does not start with `sha256=`\": does it read the \
+                 signature from another header, or does something on the way drop or change \
+                 X-Signature-256?",
+                "{handshake:?}"
+            );
+        }
+        let ours = "Unauthorized: no X-Signature-256 header";
+        let text = diagnosed(&[(401, ours)], &[(401, ours)], None);
+        assert!(text.starts_with("the endpoint does not see"), "{text}");
+    }
+
+    #[test]
+    fn answers_that_find_no_signature() {
+        for body in [
+            "Unauthorized: the signature does not start with `sha256=`",
+            "Unauthorized: the signature has 3 hex digits after `sha256=`, not 64",
+            "Unauthorized: the signature is empty",
+            "no x-signature-256 header",
+            "Missing signature",
+            "HMAC header not found",
+            "malformed signature",
+        ] {
+            assert!(finds_no_signature(body), "{body:?}");
+        }
+        for body in [
+            "",
+            "bad signature",
+            "Unauthorized: the signature does not match the body",
+            "missing or invalid signature",
+            "missing api key",
+            "wrong signature",
+        ] {
+            assert!(!finds_no_signature(body), "{body:?}");
+        }
+        for body in [
+            "Unauthorized: the signature does not match the body",
+            "HMAC mismatch",
+            "signature doesn't match",
+        ] {
+            assert!(says_it_does_not_match(body), "{body:?}");
+        }
+        for body in [
+            "bad signature",
+            "",
+            "missing signature or mismatch",
+            "no match",
+        ] {
+            assert!(!says_it_does_not_match(body), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn an_answer_saying_the_signature_read_does_not_match_is_another_secret() {
+        let body = "Unauthorized: the signature does not match the body";
+        let text = diagnosed(&[(401, body)], &[(401, body)], None);
+        assert!(
+            text.starts_with("the endpoint uses a different secret: every correctly signed delivery got 401 Unauthorized and its answer says the signature it read does not match (or it computes the HMAC over other bytes than the raw body). Ours came from WM_HOOKS_SECRET"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -32,8 +32,8 @@ pub(crate) const ALL: [&str; 18] = [
     "signature.missing",
     "signature.wrong-secret",
     "signature.tampered-body",
-    "signature.sha1-prefix",
     "signature.empty",
+    "signature.sha1-prefix",
     "signature.uppercase-hex",
     "idempotency",
     "tolerance.unknown-event",
@@ -226,11 +226,11 @@ fn what_goes_on_the_wire() {
         original,
         "the tampered body differs from a signed one by one digit"
     );
+    assert_eq!(header(&posts[6]).as_deref(), Some("sha256="));
     assert_eq!(
-        header(&posts[6]).unwrap(),
-        right(&posts[6]).replace("sha256=", "sha1=")
+        header(&posts[7]).unwrap(),
+        right(&posts[7]).replace("sha256=", "sha1=")
     );
-    assert_eq!(header(&posts[7]).as_deref(), Some("sha256="));
     assert_eq!(
         header(&posts[8]).unwrap(),
         format!("sha256={}", right(&posts[8])[7..].to_uppercase())
@@ -433,8 +433,8 @@ fn a_receiver_that_accepts_any_signature_fails_every_forgery() {
             "signature.missing",
             "signature.wrong-secret",
             "signature.tampered-body",
-            "signature.sha1-prefix",
             "signature.empty",
+            "signature.sha1-prefix",
         ],
     );
     let upper = &lines[11];
@@ -456,6 +456,75 @@ fn a_receiver_that_accepts_any_signature_fails_every_forgery() {
         format!("POST {PATH}  message.received, no X-Signature-256 header")
     );
     says(missing, "hint", "anyone can forge events");
+    // The finer forgeries' hints name what the whole pattern shows, not the
+    // mistake each check is about.
+    for line in &lines[8..11] {
+        says(
+            line,
+            "hint",
+            "the receiver accepted a signature made with another secret too \
+             (signature.wrong-secret): it checks no signature at all, so this forgery shows no \
+             mistake of its own: compute the HMAC-SHA256 of the raw body with the secret, \
+             compare it with X-Signature-256 in constant time, and answer 401 when they differ",
+        );
+    }
+}
+
+#[test]
+fn a_compare_that_fails_open_on_another_length_is_named_as_such() {
+    // As Node's crypto.timingSafeEqual, which throws on buffers of other
+    // lengths, in a try whose catch accepts: only a wrong signature of the
+    // right length is refused.
+    let srv = TestServer::start(posts(|req| {
+        let want = hmac_header(SECRET, &req.body);
+        match req.header(HEADER) {
+            Some(got) if got.len() == want.len() => accept_if(got == want),
+            _ => Reply::new(200, "ok"),
+        }
+    }));
+    let lines = fails_exactly(
+        &srv,
+        &[],
+        &[
+            "signature.missing",
+            "signature.empty",
+            "signature.sha1-prefix",
+        ],
+    );
+    let length = "but refused a wrong signature of the right length (signature.wrong-secret): its \
+                  compare fails open when the lengths differ (an error from the compare, such as \
+                  Node's crypto.timingSafeEqual on buffers of other lengths, caught and taken as \
+                  a match?): refuse anything but `sha256=` and 64 hex digits with 401 before \
+                  comparing, and treat an error in the check as a refusal";
+    assert_eq!(lines[9]["name"], "signature.empty");
+    says(
+        &lines[9],
+        "hint",
+        &format!(
+            "the receiver accepted an empty digest (signature.empty) and no signature \
+             (signature.missing), values of another length than a signature, {length}"
+        ),
+    );
+    assert_eq!(lines[10]["name"], "signature.sha1-prefix");
+    says(
+        &lines[10],
+        "hint",
+        &format!(
+            "the receiver accepted `sha1=` in front of the digest (signature.sha1-prefix), no \
+             signature (signature.missing) and an empty digest (signature.empty), values of \
+             another length than a signature, {length}"
+        ),
+    );
+    let hint = lines[10]["hint"].as_str().unwrap();
+    assert!(!hint.contains("stripping"), "{hint}");
+    // Alone, `sha1=` accepted may be either mistake: the hint says so.
+    let (_, alone) = run_json(check(&srv.url(PATH)).args(["--only", "signature.sha1-prefix"]));
+    says(
+        &alone[0],
+        "hint",
+        "it strips whatever comes before the `=`, or its compare fails open on a value of \
+         another length (signature.empty and signature.wrong-secret tell which)",
+    );
 }
 
 #[test]
@@ -469,7 +538,7 @@ fn finer_signature_mistakes_are_named_one_by_one() {
         accept_if(hex == Some(&hmac_header(SECRET, &req.body)[7..]))
     }));
     let lines = fails_exactly(&strips, &[], &["signature.sha1-prefix"]);
-    says(&lines[9], "hint", "require exactly `sha256=`");
+    says(&lines[10], "hint", "require exactly `sha256=`");
 
     // Compares only as far as the header goes, so `sha256=` alone passes.
     let prefix = TestServer::start(posts(|req| {
@@ -680,8 +749,8 @@ fn forgeries_are_sent_as_an_event_the_receiver_accepts() {
         "signature.missing",
         "signature.wrong-secret",
         "signature.tampered-body",
-        "signature.sha1-prefix",
         "signature.empty",
+        "signature.sha1-prefix",
     ] {
         let line = lines.iter().find(|l| l["name"] == name).unwrap();
         assert_eq!(line["result"], "pass", "{line}");

@@ -35,7 +35,7 @@ fn the_junit_report_is_well_formed_and_escaped() {
     ))
     .stdout(predicate::str::contains(
         "; failed: signature.missing, signature.wrong-secret, signature.tampered-body, \
-         signature.sha1-prefix, signature.empty",
+         signature.empty, signature.sha1-prefix",
     ));
     let counts = well_formed(&xml);
     assert_eq!(

@@ -30,8 +30,8 @@ const ALL_REFUSED: [(&str, &str); 18] = [
     ("signature.missing", "inconclusive"),
     ("signature.wrong-secret", "inconclusive"),
     ("signature.tampered-body", "inconclusive"),
-    ("signature.sha1-prefix", "inconclusive"),
     ("signature.empty", "inconclusive"),
+    ("signature.sha1-prefix", "inconclusive"),
     ("signature.uppercase-hex", "pass"),
     ("idempotency", "fail"),
     ("tolerance.unknown-event", "fail"),
@@ -137,7 +137,8 @@ fn another_secret_is_said_once_first_naming_where_ours_came_from() {
         )),
         "{from_saved}"
     );
-    // send-test, whose deliveries all fail alike, says the same.
+    // send-test, whose deliveries all fail alike, has no handshake to tell
+    // another secret from another header: it names both.
     let stdout = Ended::run(&mut with_secret(&[
         "send-test",
         "all",
@@ -148,14 +149,133 @@ fn another_secret_is_said_once_first_naming_where_ours_came_from() {
     .stdout;
     assert!(
         stdout.contains(
-            "root cause: the endpoint uses a different secret: every correctly signed delivery \
-             got 401 Unauthorized. Ours came from WM_HOOKS_SECRET"
+            "root cause: every correctly signed delivery got 401 Unauthorized: the endpoint uses \
+             another secret, or reads the signature from another header than X-Signature-256 \
+             (`--signature-header NAME` sends it in another). Ours came from WM_HOOKS_SECRET"
         ),
         "{stdout}"
     );
     let (_, json) = run_json_all(&mut with_secret(&["send-test", "--to", &srv.url(PATH)]));
-    says(&json[1], "root_cause", "uses a different secret");
+    says(
+        &json[1],
+        "root_cause",
+        "uses another secret, or reads the signature",
+    );
     says(&json[0], "hint", "does it use the same secret");
+}
+
+#[test]
+fn a_receiver_reading_another_header_is_not_blamed_on_the_secret_alone() {
+    // The right secret, the signature read from X-Signature-256, and sent in
+    // X-Hub-Signature-256: without the handshake nothing singles out the secret.
+    let srv = TestServer::start(server::correct(SECRET));
+    let both = "every correctly signed delivery got 401 Unauthorized: the endpoint uses another \
+                secret, or reads the signature from another header than X-Hub-Signature-256 \
+                (`--signature-header NAME` sends it in another). Ours came from WM_HOOKS_SECRET";
+    let stdout = Ended::run(&mut with_secret(&[
+        "send-test",
+        "--signature-header",
+        "X-Hub-Signature-256",
+        "--to",
+        &srv.url(PATH),
+    ]))
+    .exited(1)
+    .stdout;
+    assert!(stdout.contains(&format!("root cause: {both}")), "{stdout}");
+    assert!(!stdout.contains("different secret"), "{stdout}");
+    let cause =
+        root_cause_of(check(&srv.url(PATH)).args(["--profile", "meta", "--skip", "handshake"]));
+    assert!(cause.starts_with(both), "{cause}");
+    // With the handshake, whose token is the secret and passes, check knows
+    // the secret is right.
+    let cause = root_cause_of(check(&srv.url(PATH)).args(["--profile", "meta"]));
+    assert!(
+        cause.contains("while the handshake with the same secret passed")
+            && cause.contains("another header than X-Hub-Signature-256?"),
+        "{cause}"
+    );
+}
+
+#[test]
+fn send_test_refuses_a_signature_header_given_with_h() {
+    // A delivery whose signature -H replaced is not correctly signed, and
+    // its 401 would be blamed on the secret: refused as check refuses it.
+    let srv = TestServer::start(server::correct(SECRET));
+    for (args, header) in [
+        (vec!["-H", "X-Signature-256: sha256=00"], "X-Signature-256"),
+        (
+            vec!["-H", "x-signature-256: sha256=00", "--signature", "missing"],
+            "X-Signature-256",
+        ),
+        (
+            vec!["--profile", "meta", "-H", "X-Hub-Signature-256: sha256=00"],
+            "X-Hub-Signature-256",
+        ),
+    ] {
+        let mut cmd = with_secret(&["send-test", "--to", &srv.url(PATH)]);
+        let err = Ended::run(cmd.args(&args)).exited(2).stderr;
+        assert!(
+            err.contains(&format!(
+                "error: -H cannot set {header}: send-test signs each delivery itself, as \
+                 --signature says (valid, invalid or missing)\nhint: --signature-header NAME \
+                 chooses the header the signature goes in"
+            )),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(srv.requests().is_empty(), "nothing is sent");
+    // Another header than the signature's is the user's to set.
+    let mut cmd = with_secret(&["send-test", "--to", &srv.url(PATH)]);
+    Ended::run(cmd.args(["-H", "X-Hub-Signature-256: sha256=00"])).exited(0);
+}
+
+#[test]
+fn a_signature_header_that_the_request_sets_itself_is_refused() {
+    // The request's own Content-Type would replace the signature: the
+    // delivery would go out unsigned and be reported as correctly signed.
+    let srv = TestServer::start(server::correct(SECRET));
+    for verb in [
+        vec!["send-test", "--to", &srv.url(PATH)],
+        vec!["check", "--url", &srv.url(PATH)],
+    ] {
+        let mut cmd = with_secret(&verb);
+        let err = Ended::run(cmd.args(["--signature-header", "Content-Type"]))
+            .exited(2)
+            .stderr;
+        assert!(
+            err.contains(
+                "Content-Type describes the request itself and cannot carry the signature: give \
+                 a header of its own, such as X-Signature-256 or X-Hub-Signature-256"
+            ),
+            "{verb:?}: {err}"
+        );
+    }
+    assert!(srv.requests().is_empty(), "nothing is sent");
+}
+
+#[test]
+fn an_answer_that_finds_no_signature_is_not_another_secret() {
+    // A receiver that found no well-formed signature says so, as `listen` does.
+    let srv = TestServer::start(posts(|_| {
+        Reply::new(
+            401,
+            "Unauthorized: the signature does not start with `sha256=`\n",
+        )
+    }));
+    let stdout = Ended::run(&mut with_secret(&["send-test", "--to", &srv.url(PATH)]))
+        .exited(1)
+        .stdout;
+    assert!(
+        stdout.contains(
+            "root cause: the endpoint does not see the signature we send in X-Signature-256: \
+             every correctly signed delivery got 401 Unauthorized and its answer says \
+             \"Unauthorized: the signature does not start with `sha256=`\\n\": does it read the \
+             signature from another header, or does something on the way drop or change \
+             X-Signature-256?"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("secret"), "{stdout}");
 }
 
 #[test]

@@ -347,7 +347,8 @@ fn reports_name_the_verify_token_they_sent_never_the_secret() {
     }
 
     // The right token, the wrong secret: the handshake passes, which says
-    // nothing of the secret, so the deliveries' 401s are the secret's fault.
+    // nothing of the secret; listen's answer says the signature it read does
+    // not match, so the deliveries' 401s are the secret's fault.
     let (code, text) = run(
         &[
             ("WM_HOOKS_VERIFY_TOKEN", "hub-token"),
@@ -364,7 +365,7 @@ fn reports_name_the_verify_token_they_sent_never_the_secret() {
     assert_eq!(json_line(&text, "handshake.challenge")["result"], "pass");
     let cause = json_line(&text, "summary")["root_cause"].to_string();
     assert!(
-        cause.starts_with("\"the endpoint uses a different secret: every correctly signed delivery got 401 Unauthorized. Ours came from WM_HOOKS_SECRET"),
+        cause.starts_with("\"the endpoint uses a different secret: every correctly signed delivery got 401 Unauthorized and its answer says the signature it read does not match (or it computes the HMAC over other bytes than the raw body). Ours came from WM_HOOKS_SECRET"),
         "{cause}"
     );
 }

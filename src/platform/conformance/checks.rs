@@ -7,7 +7,11 @@ use crate::platform::handshake::Probe;
 
 use super::{BATCH_CHECK, Body, Signing, Spec, Test, When};
 
-/// Every check, in the order they run.
+/// Every check, in the order they run. The forgeries run from the plainest
+/// to the finest, and those of another length than a signature (missing,
+/// empty) before `sha1=`, so that a forgery's hint knows how the earlier ones
+/// were answered: a receiver that checks nothing, one whose compare fails
+/// open on another length, and one that strips the prefix each get their own.
 pub static CHECKS: [Spec; 19] = [
     Spec {
         name: "handshake.challenge",
@@ -102,22 +106,6 @@ pub static CHECKS: [Spec; 19] = [
         },
     },
     Spec {
-        name: "signature.sha1-prefix",
-        required: true,
-        about: "the right digest behind `sha1=` gets 4xx: a receiver that strips any prefix \
-                accepts another algorithm's name",
-        test: Test::Deliver {
-            body: Body::Sample(EventKind::MessageReceived),
-            signing: Signing::Sha1Prefix,
-            copies: 1,
-            hint: Some((
-                When::Forgery,
-                "the receiver accepted `sha1=` in front of the digest: require exactly `sha256=` \
-                 rather than stripping whatever comes before the `=`",
-            )),
-        },
-    },
-    Spec {
         name: "signature.empty",
         required: true,
         about: "`sha256=` with no digest gets 4xx: a comparison that stops at the shorter value \
@@ -130,6 +118,22 @@ pub static CHECKS: [Spec; 19] = [
                 When::Forgery,
                 "the receiver accepted an empty digest: compare the whole 64-digit digest, in \
                  constant time, and refuse a value of another length (401)",
+            )),
+        },
+    },
+    Spec {
+        name: "signature.sha1-prefix",
+        required: true,
+        about: "the right digest behind `sha1=` gets 4xx: a receiver that strips any prefix \
+                accepts another algorithm's name",
+        test: Test::Deliver {
+            body: Body::Sample(EventKind::MessageReceived),
+            signing: Signing::Sha1Prefix,
+            copies: 1,
+            hint: Some((
+                When::Forgery,
+                "the receiver accepted `sha1=` in front of the digest: require exactly `sha256=` \
+                 rather than stripping whatever comes before the `=`",
             )),
         },
     },

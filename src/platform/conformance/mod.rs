@@ -60,7 +60,9 @@ enum Test {
         /// What to do when the answer is wrong in the way this check is
         /// about, and the answer shows it; other answers get the hint their
         /// own status calls for ([`Problem::hint`]): a 401 on a correctly
-        /// signed body is a signature problem whatever the check.
+        /// signed body is a signature problem whatever the check. An accepted
+        /// forgery's hint gives way to the cause the earlier forgeries show
+        /// (no check at all, a compare failing open on another length).
         hint: Option<(When, &'static str)>,
     },
     Budget,

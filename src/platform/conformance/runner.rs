@@ -81,6 +81,7 @@ pub async fn run(
         last_answered: None,
         dropped_after: Vec::new(),
         extra: extra_headers,
+        forgeries: Vec::new(),
     };
     let mut findings = Vec::new();
     let mut interrupted = false;
@@ -206,6 +207,9 @@ struct Runner<'a> {
     dropped_after: Vec<&'static str>,
     /// `-H` headers, sent with the handshake's GETs too.
     extra: hyper::HeaderMap,
+    /// Each forgery answered so far, and whether it was accepted (2xx) or
+    /// refused (4xx), for the hints of the forgeries after it.
+    forgeries: Vec<(Signing, bool)>,
 }
 
 /// What kind of request a delivery is, for the root cause.
@@ -444,6 +448,11 @@ impl Runner<'_> {
         let hint = match &problem {
             // A check's own hint needs a baseline: while no correctly signed
             // delivery is accepted, the answer says nothing about this body.
+            Some((_, Problem::AcceptedForgery(_)))
+                if let Some(hint) = forgery_pattern(signing, &self.forgeries, &self.header) =>
+            {
+                Some(hint)
+            }
             Some((copy, problem)) => {
                 let baseline = self.observed.signed.accepted() > 0;
                 let own = hint.filter(|_| baseline || expectation != Expectation::Accepted);
@@ -475,6 +484,14 @@ impl Runner<'_> {
                 self.delivery_controls.push((body, control));
             }
             Expectation::Refused => {
+                let answered = results.iter().find_map(|r| r.as_ref().ok());
+                match answered.map(|a| a.status) {
+                    Some(status) if status.is_success() => self.forgeries.push((signing, true)),
+                    Some(status) if status.is_client_error() => {
+                        self.forgeries.push((signing, false))
+                    }
+                    _ => {}
+                }
                 let control = control.expect("fetched for a refusal");
                 let forgery_accepted = matches!(problem, Some((_, Problem::AcceptedForgery(_))));
                 result = result.against_control(control.problem.is_none(), forgery_accepted);
@@ -643,6 +660,86 @@ fn advice(
     }
 }
 
+/// The hint for an accepted forgery when the forgeries answered before it
+/// (`earlier`: each, and whether it was accepted) show a cause of their own,
+/// which its own hint would miss: a receiver that accepted a signature made
+/// with another secret checks nothing (or only that a signature is there); one
+/// that accepted values of another length than a signature while refusing a
+/// wrong one of the right length has a compare that fails open on the length.
+/// `None` when the check's own hint says what the answers show.
+fn forgery_pattern(
+    signing: Signing,
+    earlier: &[(Signing, bool)],
+    header: &HeaderName,
+) -> Option<String> {
+    let header = crate::http::title_case(header);
+    let was = |which: Signing, accepted: bool| earlier.contains(&(which, accepted));
+    if !matches!(
+        signing,
+        Signing::Tampered | Signing::Empty | Signing::Sha1Prefix
+    ) {
+        return None;
+    }
+    let fix = format!(
+        "compute the HMAC-SHA256 of the raw body with the secret, compare it with {header} in \
+         constant time, and answer 401 when they differ"
+    );
+    if was(Signing::WrongSecret, true) {
+        let what = match was(Signing::Missing, false) {
+            true => format!(
+                "it checks only that {header} is there, not what it holds (a missing one was \
+                 refused)"
+            ),
+            false => {
+                "it checks no signature at all, so this forgery shows no mistake of its own".into()
+            }
+        };
+        return Some(format!(
+            "the receiver accepted a signature made with another secret too \
+             (signature.wrong-secret): {what}: {fix}"
+        ));
+    }
+    let other_length = |s: Signing| match s {
+        Signing::Missing => Some("no signature (signature.missing)"),
+        Signing::Empty => Some("an empty digest (signature.empty)"),
+        Signing::Sha1Prefix => Some("`sha1=` in front of the digest (signature.sha1-prefix)"),
+        _ => None,
+    };
+    let shown = other_length(signing)?;
+    let mut accepted: Vec<&str> = vec![shown];
+    accepted.extend(
+        earlier
+            .iter()
+            .filter(|(s, accepted)| *accepted && *s != signing)
+            .filter_map(|(s, _)| other_length(*s)),
+    );
+    if let [first @ .., last] = &accepted[..]
+        && accepted.len() > 1
+        && was(Signing::WrongSecret, false)
+    {
+        return Some(format!(
+            "the receiver accepted {} and {last}, values of another length than a signature, \
+             but refused a wrong signature of the right length (signature.wrong-secret): its \
+             compare fails open when the lengths differ (an error from the compare, such as \
+             Node's crypto.timingSafeEqual on buffers of other lengths, caught and taken as a \
+             match?): refuse anything but `sha256=` and 64 hex digits with 401 before comparing, \
+             and treat an error in the check as a refusal",
+            first.join(", ")
+        ));
+    }
+    // `sha1=` alone accepted shows a stripped prefix only once the values of
+    // another length were refused; when they were not sent, it may be either.
+    let known = [Signing::WrongSecret, Signing::Missing, Signing::Empty]
+        .iter()
+        .all(|s| was(*s, false));
+    (signing == Signing::Sha1Prefix && !known).then(|| {
+        "the receiver accepted `sha1=` in front of the digest: it strips whatever comes before \
+         the `=`, or its compare fails open on a value of another length (signature.empty and \
+         signature.wrong-secret tell which): require exactly `sha256=` and 64 hex digits"
+            .to_string()
+    })
+}
+
 /// What `signature.uppercase-hex`'s answer tells, given how the forgeries
 /// sent before it were answered: an acceptance shows the hex decoded before
 /// comparing only when forgeries were sent and refused.
@@ -721,5 +818,65 @@ mod tests {
         assert!(hint_of("tolerance.non-ascii", &refused(401), 0).contains("raw body bytes"));
         let late = Problem::NoAnswer(FailureKind::Timeout);
         assert!(hint_of(large, &late, 0).contains("answer 2xx first"));
+    }
+
+    #[test]
+    fn a_forgery_hint_names_what_the_earlier_forgeries_show() {
+        use Signing::*;
+        let header = HeaderName::from_static("x-signature-256");
+        let hint = |signing, earlier: &[(Signing, bool)]| {
+            forgery_pattern(signing, earlier, &header).unwrap_or_default()
+        };
+        // Everything accepted: it checks nothing.
+        let all = [(Missing, true), (WrongSecret, true), (Tampered, true)];
+        for signing in [Tampered, Empty, Sha1Prefix] {
+            let text = hint(signing, &all);
+            assert!(text.contains("it checks no signature at all"), "{text}");
+        }
+        // Only a missing one refused: it checks presence only.
+        let text = hint(Empty, &[(Missing, false), (WrongSecret, true)]);
+        assert!(
+            text.contains("it checks only that X-Signature-256 is there"),
+            "{text}"
+        );
+        // Values of another length accepted, the right length refused.
+        let lenient = [(Missing, true), (WrongSecret, false), (Tampered, false)];
+        let text = hint(Empty, &lenient);
+        assert!(
+            text.starts_with(
+                "the receiver accepted an empty digest (signature.empty) and no signature \
+                 (signature.missing), values of another length"
+            ) && text.contains("fails open when the lengths differ"),
+            "{text}"
+        );
+        let mut both = lenient.to_vec();
+        both.push((Empty, true));
+        let text = hint(Sha1Prefix, &both);
+        assert!(
+            text.starts_with(
+                "the receiver accepted `sha1=` in front of the digest (signature.sha1-prefix), no \
+                 signature (signature.missing) and an empty digest (signature.empty), values"
+            ),
+            "{text}"
+        );
+        // Only `sha1=` accepted, the others refused: its own hint (a stripped
+        // prefix); an empty digest alone, or a tampered body: theirs.
+        let strict = [
+            (Missing, false),
+            (WrongSecret, false),
+            (Tampered, false),
+            (Empty, false),
+        ];
+        assert_eq!(forgery_pattern(Sha1Prefix, &strict, &header), None);
+        assert_eq!(forgery_pattern(Empty, &strict[..3], &header), None);
+        assert_eq!(forgery_pattern(Tampered, &lenient[..2], &header), None);
+        // Not known whether values of another length are refused: either.
+        let text = hint(Sha1Prefix, &[]);
+        assert!(text.contains("or its compare fails open"), "{text}");
+        let text = hint(Sha1Prefix, &strict[..3]);
+        assert!(text.contains("signature.empty and"), "{text}");
+        // The plain forgeries keep the hint their answer calls for.
+        assert_eq!(forgery_pattern(Missing, &all, &header), None);
+        assert_eq!(forgery_pattern(WrongSecret, &all, &header), None);
     }
 }
