@@ -134,11 +134,12 @@ impl Signer {
         })
     }
 
-    /// The body with its headers. A signature header given with `--header`
-    /// wins over the computed one.
+    /// The body with its headers and the signature its mode calls for (the
+    /// commands refuse a `-H` of the signature header's name, so the one
+    /// computed here is the one sent).
     pub fn sign(&self, body: Bytes) -> Delivery {
         let mut headers = self.headers.clone();
-        if self.mode != SignatureMode::Missing && !headers.contains_key(&self.header) {
+        if self.mode != SignatureMode::Missing {
             let value = signature::sign(&self.key, &body).to_string();
             headers.insert(
                 self.header.clone(),
