@@ -767,3 +767,28 @@ fn an_app_status_that_is_not_final_is_a_502_with_a_hint() {
         assert!(out.contains("which is not a final status"), "{out}");
     }
 }
+
+/// `-v` shows every header and the body, but as every command shows what
+/// arrived: credentials masked, and the listener's own secret hidden where a
+/// sender put a copy of it.
+#[test]
+fn verbose_masks_credentials_and_the_secret_in_what_arrived() {
+    let listener = Listener::start(&["-v"]);
+    let body = format!("{{\"event\":\"message.received\",\"note\":\"{SECRET}\"}}");
+    let signature = server::hmac_header(SECRET, body.as_bytes());
+    let headers = [
+        ("x-signature-256", signature.as_str()),
+        ("content-type", "application/json"),
+        (
+            "authorization",
+            "Basic YWxpY2U6aHVudGVyMi1sb25nLXBhc3N3b3Jk",
+        ),
+        ("x-copy-of-the-secret", SECRET),
+    ];
+    assert_eq!(request("POST", &listener.url, &headers, body).status, 200);
+    let out = listener.wait_stdout(|out| out.contains("body ("));
+    assert!(out.contains("authorization: Basic ****"), "{out}");
+    assert!(!out.contains("YWxpY2U6aHVudGVy"), "{out}");
+    assert!(!out.contains(SECRET), "{out}");
+    assert!(out.contains("x-copy-of-the-secret: "), "{out}");
+}

@@ -16,6 +16,7 @@ use crate::cli::ListenArgs;
 use crate::contract::dedup::Tag;
 use crate::contract::diagnosis;
 use crate::contract::events::{self, Event};
+use crate::contract::redact::Redactor;
 use crate::http::server::{
     self, Exchange, Fault, ForwardError, Forwarded, Handshake, Outcome, Refusal, Report,
 };
@@ -42,6 +43,8 @@ pub struct Style {
     max_body: u64,
     read_timeout: Duration,
     forward: Option<(String, Duration)>,
+    /// What `-v` never shows of a request: the secret and the verify token.
+    hide: Redactor,
 }
 
 impl Style {
@@ -58,6 +61,7 @@ impl Style {
                 .forward
                 .as_ref()
                 .map(|f| (super::shown_url(&f.url), args.forward_timeout)),
+            hide: Redactor::new([config.secret.bytes(), config.verify_token.bytes()]),
         }
     }
 }
@@ -236,7 +240,7 @@ fn request(style: &Style, x: &Exchange, tags: &[Tag]) -> String {
         }
     }
     if style.verbose {
-        verbose(&mut out, x);
+        verbose(&mut out, x, style);
     }
     out
 }
@@ -355,15 +359,19 @@ fn near_misses(style: &Style, x: &Exchange, fault: &Fault) -> Vec<String> {
     }
 }
 
-/// `-v`: every header, then the body, pretty-printed when it is JSON.
-fn verbose(out: &mut String, x: &Exchange) {
+/// `-v`: every header, then the body, pretty-printed when it is JSON; as
+/// everywhere, credentials masked and the secret and verify token hidden
+/// (a sender that put one in a header or body is shown it was seen).
+fn verbose(out: &mut String, x: &Exchange, style: &Style) {
     line(out, "headers:".dimmed().to_string());
+    let secret = String::from_utf8_lossy(style.secret.bytes());
     for (name, value) in &x.headers {
+        let (shown, _) = crate::commands::shown_value(name, value, Some(&secret));
         let _ = writeln!(
             out,
             "      {}: {}",
             name.as_str().dimmed(),
-            output::escape_bytes(value.as_bytes())
+            output::escape(&style.hide.text(&shown))
         );
     }
     let Some(body) = &x.body else {
@@ -377,11 +385,15 @@ fn verbose(out: &mut String, x: &Exchange) {
         Ok(json) => {
             let pretty = serde_json::to_string_pretty(&json).unwrap_or_default();
             for text in pretty.lines() {
-                let _ = writeln!(out, "      {}", output::escape(text));
+                let _ = writeln!(out, "      {}", output::escape(&style.hide.text(text)));
             }
         }
         Err(_) => {
-            let _ = writeln!(out, "      {}", output::escape_bytes(body));
+            let _ = writeln!(
+                out,
+                "      {}",
+                output::escape_bytes(&style.hide.bytes(body))
+            );
         }
     }
 }
@@ -413,6 +425,7 @@ mod tests {
             max_body: 1024,
             read_timeout: Duration::from_secs(10),
             forward: None,
+            hide: Redactor::new([&b"s3cret"[..]]),
         }
     }
 
@@ -553,5 +566,25 @@ mod tests {
             text.contains("        \"template_name\": \"order_shipped\","),
             "{text}"
         );
+    }
+
+    #[test]
+    fn verbose_masks_credentials_and_hides_the_secret() {
+        let mut x = verified(b"{\"note\":\"the key is s3cret\"}");
+        x.headers.insert(
+            "authorization",
+            HeaderValue::from_static("Basic YWxpY2U6aHVudGVyMg=="),
+        );
+        x.headers
+            .insert("x-copy", HeaderValue::from_static("s3cret"));
+        let mut verbose_style = style();
+        verbose_style.verbose = true;
+        colored::control::set_override(false);
+        let text = request(&verbose_style, &x, &[Tag::New]);
+        assert!(text.contains("authorization: Basic ****"), "{text}");
+        assert!(!text.contains("YWxpY2U6aHVudGVyMg"), "{text}");
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(text.contains("x-copy: ****"), "{text}");
+        assert!(text.contains("the key is ****"), "{text}");
     }
 }
