@@ -6,7 +6,7 @@
 use crate::cli::{
     StoreArgs, StoreCommand, StoreDeadArgs, StorePruneArgs, StoreRedriveArgs, StoreStatsArgs,
 };
-use crate::error::{Outcome, Result};
+use crate::error::{Error, Outcome, Result};
 use crate::output;
 use crate::store::{self, Opened, Store, StoreUrl};
 
@@ -98,6 +98,17 @@ async fn dead(args: StoreDeadArgs) -> Result<Outcome> {
 
 async fn redrive(mut args: StoreRedriveArgs) -> Result<Outcome> {
     let (store, url) = open(&args.store).await?;
+    if let Some(bad) = args.ids.iter().find(|id| !is_entry_id(&url, id)) {
+        let form = match url {
+            StoreUrl::Sqlite(_) => "a SQLite store's ids are numbers (1, 42)",
+            StoreUrl::Redis(_) => "a Redis store's ids are stream ids (1733270400000-0)",
+        };
+        return Err(Error::input(format!(
+            "`{}` is not an entry id: {form}",
+            output::escape(bad)
+        ))
+        .with_hint("`wm-hooks store dead` lists the dead letters with their ids"));
+    }
     // An id given twice is one dead letter: counted once against what moved.
     let mut given = std::collections::HashSet::new();
     args.ids.retain(|id| given.insert(id.clone()));
@@ -131,6 +142,18 @@ async fn redrive(mut args: StoreRedriveArgs) -> Result<Outcome> {
         }
     ));
     Ok(Outcome::Failure)
+}
+
+/// Whether `id` has the form of an entry id of the store at `url`: digits
+/// for SQLite's row ids, `MS-SEQ` for a Redis stream's.
+fn is_entry_id(url: &StoreUrl, id: &str) -> bool {
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    match url {
+        StoreUrl::Sqlite(_) => digits(id),
+        StoreUrl::Redis(_) => id
+            .split_once('-')
+            .is_some_and(|(ms, seq)| digits(ms) && digits(seq)),
+    }
 }
 
 async fn prune(args: StorePruneArgs) -> Result<Outcome> {
