@@ -395,12 +395,9 @@ fn replay(path: &Path) -> Result<Source> {
         if record.method != "POST" {
             continue;
         }
-        let body = record.body_bytes().map_err(|e| {
-            Error::input(format!(
-                "{} has a body_base64 that is not base64: {e}",
-                at()
-            ))
-        })?;
+        let body = record
+            .body_bytes()
+            .map_err(|e| Error::input(format!("{} {e}", at())))?;
         if body.len() as u64 > MAX_HELD {
             return Err(Error::input(format!(
                 "{} has a body larger than {} MiB, the most a payload may be",

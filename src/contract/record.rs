@@ -67,10 +67,11 @@ impl Record {
     }
 
     /// The body bytes exactly as received (empty when none was recorded).
-    pub fn body_bytes(&self) -> Result<Vec<u8>, base64::DecodeError> {
+    pub fn body_bytes(&self) -> Result<Vec<u8>, BodyError> {
         match (&self.body, &self.body_base64) {
-            (Some(text), _) => Ok(text.as_bytes().to_vec()),
-            (None, Some(encoded)) => STANDARD.decode(encoded),
+            (Some(_), Some(_)) => Err(BodyError::Both),
+            (Some(text), None) => Ok(text.as_bytes().to_vec()),
+            (None, Some(encoded)) => STANDARD.decode(encoded).map_err(BodyError::Base64),
             (None, None) => Ok(Vec::new()),
         }
     }
@@ -79,6 +80,17 @@ impl Record {
     pub fn to_line(&self) -> String {
         serde_json::to_string(self).expect("a record always serialises")
     }
+}
+
+/// Why a record's body cannot be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    /// A record holds its body as text or as base64, never both: which one
+    /// was received could not be told.
+    #[error("has both body and body_base64, and a record has one or the other")]
+    Both,
+    #[error("has a body_base64 that is not base64: {0}")]
+    Base64(base64::DecodeError),
 }
 
 /// A record borrowed from a request as it was received. `listen` writes its
@@ -232,6 +244,9 @@ mod tests {
                 serde_json::Value::String(body.clone())
             );
             let record = parse_line(&built).unwrap();
+            proptest::prop_assert!(matches!(record.body_bytes(), Err(BodyError::Both)));
+            let without_base64 = built.replacen(r#""body_base64":"#, r#""other":"#, 1);
+            let record = parse_line(&without_base64).unwrap();
             proptest::prop_assert_eq!(record.body_bytes().unwrap(), body.into_bytes());
             let without_text = built.replacen(r#""body":"#, r#""other":"#, 1);
             if let Ok(record) = parse_line(&without_text) {

@@ -225,6 +225,19 @@ fn a_bad_record_file_is_an_input_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("has no POST requests to replay"));
+    // Which of two bodies was received cannot be told: refused, not guessed.
+    let both = serde_json::json!({"received_at": "2026-01-15T10:30:01.123Z", "method": "POST",
+        "path": PATH, "headers": {}, "body": "{}", "body_base64": "AP/+ew==",
+        "signature": "valid", "event": null, "status": 200});
+    let (_dir, both) = file_with(format!("{both}\n"));
+    send_test("http://127.0.0.1:9/")
+        .arg("--replay")
+        .arg(&both)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "line 1 has both body and body_base64, and a record has one or the other",
+        ));
 }
 
 #[test]
