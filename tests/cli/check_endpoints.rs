@@ -152,6 +152,77 @@ fn closes_every_connection() -> std::net::SocketAddr {
     addr
 }
 
+/// Answers the handshake's GETs as a correct receiver does (each on a
+/// connection of its own), then stops listening at the first POST, as a
+/// receiver that crashed on its first delivery.
+fn stops_at_the_first_post() -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(20) {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&head).into_owned();
+            if !head.starts_with("GET ") {
+                return; // The listener goes with the thread: refused from now on.
+            }
+            let target = head.split(' ').nth(1).unwrap_or_default();
+            let challenge = target
+                .split(['?', '&'])
+                .find_map(|pair| pair.strip_prefix("hub.challenge="))
+                .unwrap_or_default();
+            let proper = target.contains(&format!("hub.verify_token={SECRET}"))
+                && target.contains("hub.mode=subscribe");
+            let (status, body) = if proper {
+                ("200 OK", challenge)
+            } else {
+                ("403 Forbidden", "no")
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    addr
+}
+
+/// A receiver gone part way (crashed on a delivery): two requests refused in
+/// a row, and the rest is not sent, with what was last answered; a check for
+/// information only that got no answer learnt nothing, so it is no ✘.
+#[test]
+fn a_receiver_that_stops_part_way_leaves_the_rest_not_run_and_says_when() {
+    let url = format!("http://{}{PATH}", stops_at_the_first_post());
+    let out = Ended::run(&mut check(&url)).exited(1);
+    let stdout = out.stdout;
+    assert!(stdout.contains("✔ handshake.wrong-mode"), "{stdout}");
+    assert!(
+        stdout.contains(&line(
+            "-",
+            "signature.uppercase-hex",
+            "not run: the last 2 requests could not connect (refused) after handshake.wrong-mode \
+             was answered: did the receiver stop? See its log"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("not run (the endpoint stopped answering)"),
+        "{stdout}"
+    );
+    let url = format!("http://{}{PATH}", stops_at_the_first_post());
+    let (_, lines) = run_json(check(&url).args(["--only", "signature.uppercase-hex"]));
+    assert_eq!(lines[0]["result"], "inconclusive", "{}", lines[0]);
+}
+
 #[test]
 fn refusals_prove_nothing_when_nothing_is_answered() {
     let url = format!("http://{}{PATH}", closes_every_connection());

@@ -71,6 +71,8 @@ pub async fn run(
         ids: 0,
         requests: 0,
         silent_in_a_row: 0,
+        silence: None,
+        last_heard: None,
         timed: Vec::new(),
         handshake_control: None,
         delivery_controls: Vec::new(),
@@ -90,11 +92,7 @@ pub async fn run(
         let check = if interrupted {
             Check::interrupted(spec.name, spec.required)
         } else if runner.silent_in_a_row >= SILENT_LIMIT {
-            Check::skipped(
-                spec.name,
-                spec.required,
-                format!("not run: the last {SILENT_LIMIT} requests got no answer in time"),
-            )
+            Check::skipped(spec.name, spec.required, runner.silence())
         } else {
             let playing = async {
                 match spec.test {
@@ -189,7 +187,12 @@ struct Runner<'a> {
     run: String,
     ids: u64,
     requests: u64,
+    /// Requests in a row that got no answer in time, or no connection.
     silent_in_a_row: u32,
+    /// How the last of those failed.
+    silence: Option<FailureKind>,
+    /// The check whose request last got an answer, whatever came after.
+    last_heard: Option<&'static str>,
     /// Every correctly signed delivery so far, for `budget`: the check that
     /// sent it and the answer's time, or why none came.
     timed: Vec<(&'static str, std::result::Result<Answer, Failure>)>,
@@ -241,10 +244,39 @@ impl Runner<'_> {
             Some(f) if self.requests == 1 && f.kind.is_unreachable() => {
                 return Err(f.to_error(self.session.endpoint()));
             }
-            Some(f) if f.kind == FailureKind::Timeout => self.silent_in_a_row += 1,
-            _ => self.silent_in_a_row = 0,
+            // A receiver that hangs, or that went away part way (it
+            // crashed on a delivery): the rest would fail alike.
+            Some(f) if f.kind == FailureKind::Timeout || f.kind.is_unreachable() => {
+                self.silent_in_a_row += 1;
+                self.silence = Some(f.kind);
+            }
+            Some(_) => self.silent_in_a_row = 0,
+            None => {
+                self.silent_in_a_row = 0;
+                self.last_heard = Some(name);
+            }
         }
         Ok(())
+    }
+
+    /// Why the checks after [`SILENT_LIMIT`] silent requests are not run.
+    fn silence(&self) -> String {
+        match self.silence {
+            Some(FailureKind::Timeout) | None => {
+                format!("not run: the last {SILENT_LIMIT} requests got no answer in time")
+            }
+            Some(kind) => {
+                let since = self
+                    .last_heard
+                    .map(|name| format!(" after {name} was answered"))
+                    .unwrap_or_default();
+                format!(
+                    "not run: the last {SILENT_LIMIT} requests could not connect ({}){since}: \
+                     did the receiver stop? See its log",
+                    kind.name()
+                )
+            }
+        }
     }
 
     async fn handshake(&mut self, probe: Probe) -> Result<Check> {
@@ -468,6 +500,11 @@ impl Runner<'_> {
             got = format!("{}: {got}", if accepted { "accepted" } else { "refused" });
         }
         let mut result = Verdict::from_passed(problem.is_none());
+        // A check for information only learns nothing without an answer.
+        if expectation == Expectation::Either && matches!(problem, Some((_, Problem::NoAnswer(_))))
+        {
+            result = Verdict::Inconclusive;
+        }
         let mut hint = hint;
         match expectation {
             Expectation::Accepted => {
