@@ -15,7 +15,7 @@ use std::time::Duration;
 /// zero-width joiner between two emoji (👩‍💻 is 👩, U+200D, 💻) and the tag
 /// characters of a subdivision flag (🏴 and tags up to the cancel tag).
 pub fn escape(text: &str) -> Cow<'_, str> {
-    let dangerous = |c: char| c.is_control() || invisible(c);
+    let dangerous = |c: char| c.is_control() || is_invisible(c);
     if !text.chars().any(dangerous) {
         return Cow::Borrowed(text);
     }
@@ -93,7 +93,7 @@ fn flag_tags(chars: &[char]) -> Option<usize> {
 }
 
 /// Unicode 15.1's general category Cf (format), and Zl and Zp.
-fn invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{ad}'

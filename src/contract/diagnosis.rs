@@ -43,6 +43,9 @@ pub fn malformed(
     secret: &[u8],
     body: Option<&[u8]>,
 ) -> Vec<String> {
+    // Unicode spaces (a non-breaking one) are looked for before the trim,
+    // which would take them off the ends.
+    let raw = value;
     let value = value.trim();
     let would_match = |digits: &str| {
         let fixed = signature::parse(&format!("{PREFIX}{digits}")).ok();
@@ -52,6 +55,10 @@ pub fn malformed(
         }
     };
     let mut hints = Vec::new();
+    if let Some(hint) = joined(value, &would_match).or_else(|| invisible(raw, &would_match)) {
+        hints.push(hint);
+        return hints;
+    }
     match error {
         ParseError::Empty => hints.push(format!(
             "the header must carry `{PREFIX}` and {HEX_LEN} hex digits; was the header copied from the request?"
@@ -109,6 +116,51 @@ pub fn malformed(
         }
     }
     hints
+}
+
+/// The hint for several signatures joined with commas (`sha256=…, sha256=…`):
+/// the header came more than once, and a framework or proxy joined the copies.
+fn joined(value: &str, would_match: &dyn Fn(&str) -> bool) -> Option<String> {
+    let parts: Vec<&str> = value.split(',').map(str::trim).collect();
+    if parts.len() < 2 || !parts.iter().all(|p| p.starts_with(PREFIX)) {
+        return None;
+    }
+    let mut hint = format!(
+        "the value is {} signatures joined with commas: the header came more than once, and a \
+         framework or proxy joined the copies (Node's http module does); the platform sends one",
+        parts.len()
+    );
+    if let Some(i) = parts.iter().position(|p| would_match(&p[PREFIX.len()..])) {
+        hint.push_str(&format!(
+            ", and copy {} of them is valid for the payload",
+            i + 1
+        ));
+    }
+    Some(hint)
+}
+
+/// The hint for a value holding a character that shows as nothing or as a
+/// space (a non-breaking or zero-width space, a byte-order mark), as text
+/// copied from a web page or a chat brings along.
+fn invisible(value: &str, would_match: &dyn Fn(&str) -> bool) -> Option<String> {
+    let odd = |c: char| !c.is_ascii() && (c.is_whitespace() || crate::text::is_invisible(c));
+    let found = value.chars().find(|c| odd(*c))?;
+    let mut hint = format!(
+        "the value holds U+{:04X} ({}), which shows as a space or as nothing: copied from a web \
+         page or a chat? Copy it from the raw request, or type it again",
+        found as u32,
+        match found {
+            '\u{a0}' => "a non-breaking space",
+            '\u{feff}' => "a byte-order mark",
+            '\u{200b}' => "a zero-width space",
+            _ => "an invisible character",
+        }
+    );
+    let cleaned: String = value.chars().filter(|c| !odd(*c)).collect();
+    if cleaned.trim().strip_prefix(PREFIX).is_some_and(would_match) {
+        hint.push_str(", and without it this signature is valid for the payload");
+    }
+    Some(hint)
 }
 
 /// `Name: rest` when `value` is a whole header line, as copied from a log or
@@ -397,6 +449,36 @@ mod tests {
         // \uXXXX escaping was tried as a variant: no guess about it without a match.
         assert!(!hints.iter().any(|h| h.contains("non-ASCII")));
         assert!(hints.last().unwrap().contains("same secret"));
+    }
+
+    #[test]
+    fn joined_copies_and_invisible_characters_are_named() {
+        let body = b"hello";
+        let sig = sign(SECRET, body).to_string();
+        let joined = format!("{sig}, {sig}");
+        let err = signature::parse(&joined).unwrap_err();
+        let hints = malformed(&err, &joined, SECRET, Some(body));
+        assert!(hints[0].contains("2 signatures joined"), "{hints:?}");
+        assert!(hints[0].contains("copy 1 of them is valid"), "{hints:?}");
+        let hints = malformed(&err, &joined, b"wrong", Some(body));
+        assert!(!hints[0].contains("valid for"), "{hints:?}");
+        // A comma in one signature's place is no joined pair.
+        let one = "sha256=ab,cd";
+        let err = signature::parse(one).unwrap_err();
+        assert!(!malformed(&err, one, SECRET, None)[0].contains("joined"));
+        for odd in ['\u{a0}', '\u{feff}', '\u{200b}'] {
+            let value = format!("{sig}{odd}");
+            let err = signature::parse(&value).unwrap_err();
+            let hints = malformed(&err, &value, SECRET, Some(body));
+            assert!(
+                hints[0].contains(&format!("U+{:04X}", odd as u32)),
+                "{hints:?}"
+            );
+            assert!(
+                hints[0].contains("without it this signature is valid"),
+                "{hints:?}"
+            );
+        }
     }
 
     #[test]

@@ -274,3 +274,30 @@ fn a_signature_that_is_not_utf8_is_invalid_exit_1_with_its_cause() {
         "{stderr}"
     );
 }
+
+/// A header sent twice and joined by a framework, or a value copied from a
+/// web page with a non-breaking space: named as such, and said to be valid
+/// once fixed.
+#[test]
+fn joined_copies_and_invisible_characters_are_named() {
+    let joined = format!("sha256={HEX}, sha256={HEX}");
+    verify(&joined, "Hello, World!")
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the value is 2 signatures joined with commas",
+        ))
+        .stderr(predicate::str::contains(
+            "copy 1 of them is valid for the payload",
+        ));
+    for (odd, named) in [
+        ("\u{a0}", "U+00A0 (a non-breaking space)"),
+        ("\u{200b}", "U+200B (a zero-width space)"),
+    ] {
+        verify(&format!("sha256={HEX}{odd}"), "Hello, World!")
+            .code(1)
+            .stderr(predicate::str::contains(named))
+            .stderr(predicate::str::contains(
+                "without it this signature is valid for the payload",
+            ));
+    }
+}
