@@ -249,10 +249,30 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
         });
     }
     if signed.all_in(&(500..600).collect::<Vec<u16>>()) {
-        return Some(format!(
-            "every correctly signed delivery got {}: the receiver fails on every event; see its log",
-            signed.statuses()
-        ));
+        let statuses = signed.statuses();
+        let says = signed
+            .bodies()
+            .find(|b| !b.trim().is_empty())
+            .map(|b| format!(" (its answer says {b:?})"))
+            .unwrap_or_default();
+        return Some(if signed.all_in(&[503]) {
+            format!(
+                "every correctly signed delivery got {statuses}{says}: the receiver is up but \
+                 takes no events now: overloaded, or what it stores them in is down (`wm-hooks \
+                 ingest` answers so while its store fails); the platform retries, see its log"
+            )
+        } else if signed.all_in(&[502, 504]) {
+            format!(
+                "every correctly signed delivery got {statuses}{says}: a gateway in front (a \
+                 proxy, or `wm-hooks listen --forward-to`) could not get an answer from the app \
+                 behind it: is the app running, and answering within the gateway's time?"
+            )
+        } else {
+            format!(
+                "every correctly signed delivery got {statuses}{says}: the receiver fails on \
+                 every event; see its log"
+            )
+        });
     }
     None
 }
@@ -654,6 +674,18 @@ mod tests {
             failing.contains("500 Internal Server Error and 502 Bad Gateway"),
             "{failing}"
         );
+        assert!(failing.contains("fails on every event"), "{failing}");
+        // The 5xx that say which part failed: a store down, a gateway.
+        let busy = diagnosed(&[(503, "the store is down")], &[(401, "")], None);
+        assert!(
+            busy.contains("(its answer says \"the store is down\")"),
+            "{busy}"
+        );
+        assert!(busy.contains("what it stores them in is down"), "{busy}");
+        assert!(!busy.contains("fails on every event"), "{busy}");
+        let gateway = diagnosed(&[(504, ""), (502, "")], &[(401, "")], None);
+        assert!(gateway.contains("a gateway in front"), "{gateway}");
+        assert!(gateway.contains("is the app running"), "{gateway}");
         assert_eq!(diagnosed(&[(200, ""), (401, "")], &[(401, "")], None), "");
         assert_eq!(diagnosed(&[], &[], None), "");
     }

@@ -735,3 +735,28 @@ fn a_100_continue_and_then_a_close_is_no_answer() {
     let hint = line["hint"].as_str().unwrap();
     assert!(!hint.contains("non-2xx"), "{line}");
 }
+
+/// A 503 to every event (ingest with its store down) and a 502 or 504 (a
+/// gateway whose app is gone) each name the part that failed, quoting the
+/// answer, instead of "the receiver fails on every event".
+#[test]
+fn a_store_down_and_a_gateway_without_its_app_are_named_in_the_root_cause() {
+    for (status, body, names) in [
+        (503, "store unavailable", "what it stores them in is down"),
+        (504, "upstream timed out", "a gateway in front"),
+        (500, "boom", "the receiver fails on every event"),
+    ] {
+        let srv = TestServer::start(move |_: &Recorded, _| Reply::new(status, body));
+        let out = Ended::run(&mut with_secret(&["send-test", "--to", &srv.url("/hook")])).exited(1);
+        let cause = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("root cause: "))
+            .unwrap_or_else(|| panic!("no root cause: {}", out.stdout));
+        assert!(
+            cause.contains(&format!("(its answer says {body:?})")),
+            "{cause}"
+        );
+        assert!(cause.contains(names), "{cause}");
+    }
+}
