@@ -144,6 +144,16 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
         .chain(observed.forged.bodies())
         .find_map(|body| signature_header_in(body, ours.header));
     let handshake_passed = observed.handshake.is_some_and(|(passed, _)| passed);
+    let forged = &observed.forged;
+    // Accepted with every kind of forgery sent (two or more): nothing is checked.
+    if forged.total >= 2 && forged.unanswered == 0 && forged.accepted() == forged.total {
+        return Some(format!(
+            "the endpoint accepted every delivery, forged or not ({} forgeries, each answered \
+             2xx): it checks no signature, so anyone who finds the URL can send it events; \
+             compare {header} with the HMAC-SHA256 of the raw body and answer 401 when they differ",
+            forged.total
+        ));
+    }
     // A signature header the answer names beats every other reading.
     if let Some(theirs) = named.filter(|_| signed.all_in(&[400, 401, 403, 422])) {
         return Some(other_header(signed, &theirs, &header));
@@ -687,6 +697,13 @@ mod tests {
         assert!(gateway.contains("a gateway in front"), "{gateway}");
         assert!(gateway.contains("is the app running"), "{gateway}");
         assert_eq!(diagnosed(&[(200, ""), (401, "")], &[(401, "")], None), "");
+        let open = diagnosed(&[(200, "")], &[(200, ""), (204, "")], None);
+        assert!(
+            open.starts_with("the endpoint accepted every delivery, forged or not (2 forgeries"),
+            "{open}"
+        );
+        // One forgery accepted among those refused is the check's hint, not a root cause.
+        assert_eq!(diagnosed(&[(200, "")], &[(200, ""), (401, "")], None), "");
         assert_eq!(diagnosed(&[], &[], None), "");
     }
 }

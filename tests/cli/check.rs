@@ -468,6 +468,16 @@ fn a_receiver_that_accepts_any_signature_fails_every_forgery() {
              compare it with X-Signature-256 in constant time, and answer 401 when they differ",
         );
     }
+    // And the summary names it once, as the root cause of every failure.
+    let (_, all) = run_json_all(&mut check(&srv.url(PATH)));
+    let summary = all.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    says(
+        summary,
+        "root_cause",
+        "the endpoint accepted every delivery, forged or not (5 forgeries, each answered 2xx): \
+         it checks no signature",
+    );
 }
 
 #[test]
