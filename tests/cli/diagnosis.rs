@@ -760,3 +760,21 @@ fn a_store_down_and_a_gateway_without_its_app_are_named_in_the_root_cause() {
         assert!(cause.contains(names), "{cause}");
     }
 }
+
+/// A receiver that stops reading and resets the connection while a large
+/// request is still being written, before any answer: the hint says so (an
+/// early answer lost to the reset, or a crash), not only "did it crash?".
+#[test]
+fn a_reset_while_the_request_is_being_sent_is_named_as_such() {
+    let url = raw_receiver(b"", false);
+    // More than the kernel's buffers take, so the reset meets the writing.
+    let (_dir, payload) = crate::util::file_with(vec![b'a'; 16 << 20]);
+    let out = Ended::run(with_secret(&["send-test", "--to", &url, "--payload-file"]).arg(&payload))
+        .exited(1);
+    assert!(
+        out.stderr
+            .contains("the receiver reset the connection while the request was still being sent"),
+        "{}",
+        out.stderr
+    );
+}

@@ -158,6 +158,10 @@ pub enum FailureKind {
     Timeout,
     /// The connection closed or reset before a whole answer.
     Closed,
+    /// The receiver reset the connection while the request was still being
+    /// written, before any answer came: it stopped reading (an early answer
+    /// lost to the reset, or a crash).
+    ResetWhileSending,
     /// A 2xx status came, then the connection closed or reset before the
     /// rest of the answer: no acceptance the platform could count.
     CutShort,
@@ -194,7 +198,9 @@ impl FailureKind {
             FailureKind::Connect => "connect",
             FailureKind::Tls | FailureKind::TlsUnchecked | FailureKind::TlsPlainHttp => "tls",
             FailureKind::Timeout => "timeout",
-            FailureKind::Closed | FailureKind::CutShort => "closed",
+            FailureKind::Closed | FailureKind::ResetWhileSending | FailureKind::CutShort => {
+                "closed"
+            }
             FailureKind::Protocol | FailureKind::TlsAnswer | FailureKind::BadHead => "protocol",
         }
     }
@@ -229,6 +235,11 @@ impl FailureKind {
             FailureKind::Timeout => "the platform waits only so long for an answer",
             FailureKind::Closed => {
                 "the receiver closed the connection without a whole answer: see its log (did it crash?)"
+            }
+            FailureKind::ResetWhileSending => {
+                "the receiver reset the connection while the request was still being sent: one \
+                 that answers before reading the body (a body-size limit's 413) and then closes \
+                 can lose its answer to the reset, or it crashed mid-request: see its log"
             }
             FailureKind::CutShort => {
                 "the receiver's answer did not arrive whole, and an HTTP client (the platform's \
@@ -297,6 +308,12 @@ pub(super) fn classify(err: &hyper::Error, opening: &Opening) -> Failure {
         (true, true) if opening.is_tls() => FailureKind::TlsAnswer,
         (true, true) => FailureKind::Protocol,
         (true, false) => FailureKind::BadHead,
+        // Nothing of an answer came, and our writing met the reset.
+        (false, _)
+            if opening.was_reset() && opening.request_unsent() && opening.bytes().is_none() =>
+        {
+            FailureKind::ResetWhileSending
+        }
         (false, _) => FailureKind::Closed,
     };
     let mut detail = err.to_string();
