@@ -57,8 +57,9 @@ pub fn verbose() -> u8 {
 }
 
 /// For a command whose exit code is a verdict (`check`, `send-test`,
-/// `verify`): from now on a closed stdout (`wm-hooks check | head -1`) stops
-/// only what goes to stdout. The command runs to its end, writes its files
+/// `verify`): from now on a closed stdout (`wm-hooks check | head -1`), or
+/// one that fails (a full disk, said once on stderr), stops only what goes
+/// to stdout. The command runs to its end, writes its files
 /// (`--junit`) and exits with its verdict, so that a failing receiver still
 /// fails a CI step run with `pipefail`. Other commands stop quietly, exit 0,
 /// when their reader has what it wanted (`wm-hooks events | head -1`).
@@ -84,11 +85,16 @@ fn to_stdout(
         return Ok(());
     }
     match write(&mut std::io::stdout().lock()) {
-        Err(e)
-            if e.kind() == std::io::ErrorKind::BrokenPipe
-                && OUTLIVE_STDOUT.load(Ordering::Relaxed) =>
-        {
+        Err(e) if OUTLIVE_STDOUT.load(Ordering::Relaxed) => {
             STDOUT_GONE.store(true, Ordering::Relaxed);
+            // A reader that left needs no word; a stdout that failed (a full
+            // disk) does, once, since what it missed is lost.
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                warn(format_args!(
+                    "cannot write to stdout ({e}): nothing more is printed there; the run goes \
+                     on, its files are written and the exit code is its verdict"
+                ));
+            }
             Ok(())
         }
         written => written.map_err(Error::stdout),

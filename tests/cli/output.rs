@@ -215,4 +215,24 @@ fn a_closed_stdout_keeps_the_verdict_and_the_junit_report() {
     let report = std::fs::read_to_string(&junit).unwrap();
     assert!(report.trim_end().ends_with("</testsuites>"), "{report}");
     assert!(report.contains("<failure"), "{report}");
+    // A stdout that fails (a full disk) is outlived the same way, and said.
+    std::fs::remove_file(&junit).unwrap();
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = wm_hooks_std()
+        .args(["check", "--junit", junit.to_str().unwrap(), "--url", &url])
+        .env("WM_HOOKS_SECRET", "whsec_closed_stdout_0123456789")
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("warning: cannot write to stdout ("),
+        "{stderr}"
+    );
+    let report = std::fs::read_to_string(&junit).unwrap();
+    assert!(report.trim_end().ends_with("</testsuites>"), "{report}");
 }
