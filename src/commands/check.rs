@@ -41,13 +41,14 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     if args.list {
         return list(&checks);
     }
-    let endpoint = Arc::new(super::handshake_endpoint(&args.endpoint.url)?);
+    let endpoint = super::handshake_endpoint(&args.endpoint.url)?;
     let headers = super::extra_headers(&args.headers)?;
     super::refuse_signature_in_headers(&headers, &header, "check", "rightly and wrongly")?;
     let secret = super::require_secret_or_saved(&args.endpoint.secret)?;
     super::warn_if_on_command_line(&secret);
     let (token, token_kind) =
         super::handshake_token(&args.endpoint.verify_token, || Ok(secret.clone()))?;
+    let endpoint = Arc::new(super::hiding(endpoint, &[&secret, &token]));
     let client = super::client(&args.connection, &[&secret, &token], &endpoint)
         .waiting_at_least(args.connection.timeout + LATE_MARGIN);
     let token = Token {

@@ -466,6 +466,13 @@ fn warn_visible(flag: &str, instead: &str) {
     ));
 }
 
+/// `endpoint` as it is shown, with `secrets` hidden wherever they stand in
+/// its URL (a `?key=SECRET` put there): in every line, `--json` and
+/// `--junit` field that names it.
+fn hiding(endpoint: Endpoint, secrets: &[&Secret]) -> Endpoint {
+    endpoint.hiding(Redactor::new(secrets.iter().map(|s| s.bytes())))
+}
+
 /// The client for `--timeout` and `--insecure`, with a warning for the
 /// latter. Its answers never show `secrets` (the first is the one its
 /// requests are signed with), nor `endpoint`'s credentials (the URL's

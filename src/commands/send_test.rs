@@ -36,7 +36,7 @@ const MAX_DELIVERIES: u64 = 10_000_000;
 pub fn run(args: SendTestArgs) -> Result<Outcome> {
     // The exit code is the verdict, whoever reads stdout.
     output::outlive_stdout();
-    let endpoint = Arc::new(Endpoint::parse(&args.to)?);
+    let endpoint = Endpoint::parse(&args.to)?;
     let profile = super::profile(&args.profile)?;
     let header = super::signature_header(args.signature_header.as_ref(), profile);
     if args.retry && args.signature != SignatureMode::Valid {
@@ -50,6 +50,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     if let Some(secret) = &secret {
         super::warn_if_on_command_line(secret);
     }
+    let endpoint = Arc::new(super::hiding(endpoint, &secret.iter().collect::<Vec<_>>()));
     let source = source(&args, profile)?;
     let headers = super::extra_headers(&args.headers)?;
     super::refuse_signature_in_headers(
@@ -108,7 +109,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     let bar = progress_bar(bulk && !args.json, deliveries);
     let printer = Printer {
         url: endpoint.shown(),
-        path: endpoint.url().path().to_string(),
+        path: endpoint.shown_path(),
         header: header.clone(),
         mode: args.signature,
         budget: args.connection.timeout,
@@ -186,10 +187,11 @@ fn root_cause(
         signed: stats.answers.clone(),
         ..Observed::default()
     };
+    let path = endpoint.shown_path();
     let ours = Ours {
         secret: secret.source,
         header,
-        path: endpoint.url().path(),
+        path: &path,
     };
     root_cause::diagnose(&observed, &ours)
 }
@@ -664,7 +666,8 @@ fn dry_run(
             if insecure { "-k " } else { "" },
             shell_quote(endpoint.shown().as_bytes())
         );
-        masked |= endpoint.url().password().is_some();
+        masked |= endpoint.url().password().is_some()
+            || endpoint.shown() != crate::contract::redact::url(endpoint.url());
         for (name, value) in request.headers() {
             let (shown, hidden) = super::shown_value(name, value, secret_text.as_deref());
             masked |= hidden;

@@ -23,6 +23,7 @@ pub fn run(args: VerifyArgs) -> Result<Outcome> {
     let (token, kind) = super::handshake_token(&args.endpoint.verify_token, || {
         super::secret_as_token(&args.endpoint.secret)
     })?;
+    let endpoint = super::hiding(endpoint, &[&token]);
     let client = super::client(&args.connection, &[&token], &endpoint);
     let origin = token.source;
     let token = handshake::Token {

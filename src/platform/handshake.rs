@@ -249,10 +249,10 @@ pub async fn probe(
         .query()
         .map(|q| format!("{q}&"))
         .unwrap_or_default();
-    let sent = format!(
+    let sent = own.hide(&format!(
         "GET {}?{others}hub.mode={mode}&hub.challenge={challenge}&hub.verify_token={shown_token}",
         own.url().path()
-    );
+    ));
     let result = session
         .send(target.request(Method::GET, headers.clone(), Bytes::new()))
         .await;

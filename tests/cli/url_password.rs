@@ -279,3 +279,44 @@ fn a_password_in_a_store_flag_is_warned_of_and_the_environment_is_not() {
     let plain = crate::util::Ended::run(wm_hooks().args(["store", "stats", "--store", &unsecret]));
     assert!(!plain.stderr.contains("warning:"), "{}", plain.stderr);
 }
+
+/// The secret put in the receiver URL itself (`?key=SECRET`, a path part)
+/// is hidden wherever the URL is shown: every format of send-test, check and
+/// verify, the dry run's curl line, the JUnit file; and in the request line
+/// listen prints for what arrived.
+#[test]
+fn a_secret_in_the_url_is_hidden_wherever_the_url_is_shown() {
+    let srv = TestServer::start(server::correct(SECRET));
+    let url = format!("{}?key={SECRET}", srv.url("/webhooks/whatsapp"));
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("report.xml");
+    let runs: [(&[&str], i32); 6] = [
+        (&["send-test", "--to", &url], 0),
+        (&["send-test", "--json", "--to", &url], 0),
+        (&["send-test", "--dry-run", "--to", &url], 0),
+        (
+            &["check", "--junit", junit.to_str().unwrap(), "--url", &url],
+            0,
+        ),
+        (&["check", "--json", "--url", &url], 0),
+        (&["verify", "--url", &url], 0),
+    ];
+    for (args, code) in runs {
+        let out = crate::util::Ended::run(wm_hooks().args(args).env("WM_HOOKS_SECRET", SECRET))
+            .exited(code);
+        let shown = format!("{}{}", out.stdout, out.stderr);
+        assert_hidden(&shown, SECRET);
+        assert!(shown.contains("?key=****"), "{args:?}: {shown}");
+    }
+    assert_hidden(&std::fs::read_to_string(&junit).unwrap(), SECRET);
+
+    let listener = Listener::start(&[]);
+    let theirs = crate::util::listen::SECRET;
+    let elsewhere = listener
+        .url
+        .replace("/webhooks/whatsapp", &format!("/hooks/{theirs}"));
+    crate::util::listen::post_signed(&elsewhere, "{}");
+    let out = listener.wait_stdout(|out| out.contains("nothing here"));
+    assert_hidden(&out, theirs);
+    assert!(out.contains("POST /hooks/****"), "{out}");
+}

@@ -128,7 +128,7 @@ fn request(style: &Style, x: &Exchange, tags: &[Tag]) -> String {
     let head = |out: &mut String, what: String, verdict: ColoredString| {
         head_tagged(out, what, verdict, Tag::New)
     };
-    let request_line = format!("{} {}", x.method, output::escape(&x.path));
+    let request_line = format!("{} {}", x.method, output::escape(&style.hide.text(&x.path)));
     match &x.outcome {
         Outcome::Verified { event, forward, .. } => {
             let valid = "✔ signature valid".green();

@@ -24,6 +24,9 @@ pub struct Endpoint {
     basic: Option<HeaderValue>,
     /// Query parameters [`Endpoint::shown`] leaves out; requests carry them.
     unshown: &'static [&'static str],
+    /// What [`Endpoint::shown`] hides wherever it stands in the URL: the
+    /// secrets of the command (a `?key=SECRET` someone put in the URL).
+    hidden: std::sync::Arc<redact::Redactor>,
 }
 
 impl Endpoint {
@@ -84,6 +87,7 @@ impl Endpoint {
             authority,
             target,
             unshown: &[],
+            hidden: std::sync::Arc::default(),
         })
     }
 
@@ -114,7 +118,25 @@ impl Endpoint {
     /// The URL as shown to a person: a password in it is `****`, and the
     /// parameters given to [`Endpoint::shown_without`] are left out.
     pub fn shown(&self) -> String {
-        redact::url(&self.without_query(self.unshown).url)
+        let shown = redact::url(&self.without_query(self.unshown).url);
+        self.hidden.text(&shown).into_owned()
+    }
+
+    /// The URL's path as shown to a person: its secrets hidden.
+    pub fn shown_path(&self) -> String {
+        self.hidden.text(self.url.path()).into_owned()
+    }
+
+    /// `text` about this endpoint (a request line that quotes its query) with
+    /// what [`Endpoint::shown`] hides hidden.
+    pub fn hide(&self, text: &str) -> String {
+        self.hidden.text(text).into_owned()
+    }
+
+    /// The same endpoint, shown with `secrets`' runs hidden (as answers are).
+    pub fn hiding(mut self, secrets: redact::Redactor) -> Endpoint {
+        self.hidden = std::sync::Arc::new(secrets);
+        self
     }
 
     /// The same endpoint, shown without the query parameters `names` (whose
@@ -135,7 +157,9 @@ impl Endpoint {
         let names: Vec<&str> = pairs.iter().map(|(name, _)| *name).collect();
         let mut url = self.without_query(&names).url;
         url.query_pairs_mut().extend_pairs(pairs);
-        Endpoint::from_url(url)
+        let mut endpoint = Endpoint::from_url(url)?;
+        endpoint.hidden = self.hidden.clone();
+        Ok(endpoint)
     }
 
     /// The same endpoint without the query parameters named `names`; the

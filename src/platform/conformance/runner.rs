@@ -140,7 +140,7 @@ pub async fn run(
         on_finding(&finding)?;
         findings.push(finding);
     }
-    let path = runner.session.endpoint().url().path().to_string();
+    let path = runner.session.endpoint().shown_path();
     let ours = Ours {
         secret: secret.source,
         header: &header,
@@ -553,7 +553,7 @@ impl Runner<'_> {
         }
         let mut sent = format!(
             "POST {}  {}, {}",
-            self.session.endpoint().url().path(),
+            self.session.endpoint().shown_path(),
             body.shown(),
             signing.shown(&self.header)
         );
