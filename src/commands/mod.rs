@@ -466,6 +466,37 @@ fn warn_visible(flag: &str, instead: &str) {
     ));
 }
 
+/// Refuses an output file (`flag`'s `output`) that is one of the files the
+/// command reads (`inputs`, each with its flag): writing a report over the
+/// secret file would destroy it, and appending records to it would change
+/// the secret the next run reads. The same file by any path (a link, `./`).
+fn refuse_output_over_input(
+    output: Option<&std::path::Path>,
+    flag: &str,
+    inputs: &[(Option<&std::path::Path>, &str)],
+) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Some(output) = output else {
+        return Ok(());
+    };
+    let Ok(written) = std::fs::metadata(output) else {
+        return Ok(()); // Not there yet: it cannot be an input.
+    };
+    for (input, input_flag) in inputs {
+        let Some(input) = input else { continue };
+        let same = std::fs::metadata(input)
+            .is_ok_and(|read| read.dev() == written.dev() && read.ino() == written.ino());
+        if same {
+            return Err(Error::input(format!(
+                "{flag} {} is the file {input_flag} reads: writing it would destroy what it holds",
+                output.display()
+            ))
+            .with_hint(format!("give {flag} a file of its own")));
+        }
+    }
+    Ok(())
+}
+
 /// `endpoint` as it is shown, with `secrets` hidden wherever they stand in
 /// its URL (a `?key=SECRET` put there): in every line, `--json` and
 /// `--junit` field that names it.

@@ -185,6 +185,8 @@ pub fn oddity(bytes: &[u8]) -> Option<&'static str> {
         Some("ends with a carriage return (a file with Windows line endings?)")
     } else if bytes.first().is_some_and(blank) || bytes.last().is_some_and(blank) {
         Some("begins or ends with a space, tab or newline")
+    } else if bytes.iter().any(|b| *b == b'\n' || *b == b'\r') {
+        Some("holds a line break (two lines in a secret file?)")
     } else {
         None
     }
@@ -409,6 +411,11 @@ mod tests {
                 "{odd:?}"
             );
         }
+        assert!(
+            oddity(b"whsec_abc\n{\"x\":1}")
+                .unwrap()
+                .contains("line break")
+        );
         for fine in [&b"whsec_abc"[..], b"a b", b"\xFF\x00"] {
             assert_eq!(oddity(fine), None, "{fine:?}");
         }

@@ -176,3 +176,46 @@ fn substituted(body: &Path) -> std::process::Output {
         .output()
         .expect("bash runs")
 }
+
+/// An output file that is one of the files the command reads (by any path)
+/// is refused before anything is written: `--junit` over the secret file
+/// would destroy it, `--record` appended to it would change the secret.
+#[test]
+fn an_output_file_that_is_an_input_file_is_refused_untouched() {
+    let (dir, secret) = file_with("whsec_output_over_input_0123\n");
+    let same = dir.path().join(".").join("payload");
+    let check = Ended::run(
+        wm_hooks()
+            .args([
+                "check",
+                "--url",
+                "http://127.0.0.1:1/webhooks/whatsapp",
+                "--secret-file",
+            ])
+            .arg(&secret)
+            .arg("--junit")
+            .arg(&same),
+    )
+    .exited(2)
+    .stderr_has("is the file --secret-file reads: writing it would destroy what it holds");
+    assert!(
+        check
+            .stderr
+            .contains("hint: give --junit a file of its own"),
+        "{}",
+        check.stderr
+    );
+    Ended::run(
+        wm_hooks()
+            .args(["listen", "--port", "0", "--secret-file"])
+            .arg(&secret)
+            .arg("--record")
+            .arg(&same),
+    )
+    .exited(2)
+    .stderr_has("--record");
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        "whsec_output_over_input_0123\n"
+    );
+}
