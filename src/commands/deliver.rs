@@ -132,13 +132,9 @@ fn check_lease(claim_after: Duration, timeout: Duration) -> Result<()> {
 
 /// `--forward-secret(-file)` or WM_HOOKS_FORWARD_SECRET, else the webhook secret.
 fn signing_secret(args: &DeliverArgs) -> Result<Secret> {
-    let own = secret::load_from(
-        secret::Flag {
-            value: args.forward_secret.as_deref(),
-            name: "--forward-secret",
-        },
+    let own = super::load_forward_secret(
+        args.forward_secret.as_deref(),
         args.forward_secret_file.as_deref(),
-        FORWARD_SECRET_ENV,
     )?;
     if own.as_ref().is_some_and(|s| s.source == Source::Flag) {
         super::warn_visible(

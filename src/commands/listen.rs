@@ -108,6 +108,7 @@ fn session_secret(args: &ListenArgs) -> Result<(Secret, Origin)> {
     if !args.new_secret {
         if let Some(saved) = secret::load_saved(&path)? {
             super::warn_if_readable_by_others(&path);
+            super::warn_if_odd(&saved, &saved.source.origin());
             return Ok((saved, Origin::Saved(path)));
         }
     }
@@ -261,13 +262,9 @@ fn forward(url: &str, args: &ListenArgs, secret: &Secret) -> Result<Forward> {
         .with_hint(hint));
     }
     let own = &args.forward_secret;
-    let secret = secret::load_from(
-        secret::Flag {
-            value: own.forward_secret.as_deref(),
-            name: "--forward-secret",
-        },
+    let secret = super::load_forward_secret(
+        own.forward_secret.as_deref(),
         own.forward_secret_file.as_deref(),
-        FORWARD_SECRET_ENV,
     )?
     .unwrap_or_else(|| secret.clone());
     let client = crate::http::client::builder()

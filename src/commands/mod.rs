@@ -156,10 +156,42 @@ fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
 /// ([`secret::oddity`]), naming where it came `from`: it is used as it is,
 /// since a secret may be anything.
 fn warn_if_odd(secret: &Secret, from: &str) {
-    if let Some(oddity) = secret::oddity(secret.bytes()) {
+    warn_if_odd_value(secret, "the secret", "the HMAC key", from);
+}
+
+/// `--forward-secret`, `--forward-secret-file` or WM_HOOKS_FORWARD_SECRET
+/// (`listen --forward-to`, `deliver`), warned of when its bytes look odd.
+fn load_forward_secret(
+    value: Option<&str>,
+    file: Option<&std::path::Path>,
+) -> Result<Option<Secret>> {
+    let env = listen::FORWARD_SECRET_ENV;
+    let loaded = secret::load_from(
+        secret::Flag {
+            value,
+            name: "--forward-secret",
+        },
+        file,
+        env,
+    )?;
+    if let Some(loaded) = &loaded {
+        let from = match loaded.source {
+            Source::Flag => "--forward-secret",
+            Source::File => "the file given with --forward-secret-file",
+            _ => env,
+        };
+        warn_if_odd_value(loaded, "the forwarding secret", "the HMAC key", from);
+    }
+    Ok(loaded)
+}
+
+/// [`warn_if_odd`] for any secret value: `what` it is, what its bytes are
+/// `part_of`, and where it came `from`.
+fn warn_if_odd_value(value: &Secret, what: &str, part_of: &str, from: &str) {
+    if let Some(oddity) = secret::oddity(value.bytes()) {
         output::warn(format_args!(
-            "the secret from {from} {oddity}, which is part of the HMAC key as read: \
-             the platform's secret most likely has none"
+            "{what} from {from} {oddity}, which is part of {part_of} as read: the platform's most \
+             likely has none"
         ));
     }
 }
@@ -334,14 +366,23 @@ fn signature_header(flag: Option<&HeaderName>, profile: Profile) -> HeaderName {
 /// or `WM_HOOKS_VERIFY_TOKEN`, or `None` when none is given (the secret is
 /// then the token).
 fn load_verify_token(args: &VerifyTokenArgs) -> Result<Option<Secret>> {
-    secret::load_token_from(
+    let token = secret::load_token_from(
         secret::Flag {
             value: args.verify_token.as_deref(),
             name: "--verify-token",
         },
         args.verify_token_file.as_deref(),
         VERIFY_TOKEN_ENV,
-    )
+    )?;
+    if let Some(token) = &token {
+        let from = match token.source {
+            Source::Flag => "--verify-token",
+            Source::File => "the file given with --verify-token-file",
+            _ => VERIFY_TOKEN_ENV,
+        };
+        warn_if_odd_value(token, "the verify token", "the token compared", from);
+    }
+    Ok(token)
 }
 
 /// The token a handshake is run with, and which it is: the verify token when
@@ -417,8 +458,9 @@ fn secret_or_saved(args: &SecretArgs) -> Result<Option<Secret>> {
         return Ok(None);
     };
     let saved = secret::load_saved(&path)?;
-    if saved.is_some() {
+    if let Some(saved) = &saved {
         warn_if_readable_by_others(&path);
+        warn_if_odd(saved, &saved.source.origin());
         output::note(format_args!(
             "secret: the one `wm-hooks listen` saved in {}",
             path.display()

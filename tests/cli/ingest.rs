@@ -228,7 +228,7 @@ fn a_previous_secret_equal_to_the_current_or_with_a_newline_is_warned_of() {
         ),
         (
             "the-old-secret\n".to_string(),
-            "warning: the secret from WM_HOOKS_PREVIOUS_SECRET begins or ends with a space, tab or newline",
+            "warning: the secret from WM_HOOKS_PREVIOUS_SECRET ends with a newline",
         ),
     ] {
         let running = Listener::run(

@@ -330,7 +330,7 @@ fn a_secret_with_a_bom_or_a_stray_newline_is_used_with_a_warning() {
     for (value, says) in [
         (
             "sec\n",
-            "the secret from WM_HOOKS_SECRET begins or ends with a space, tab or newline",
+            "the secret from WM_HOOKS_SECRET ends with a newline, which is part of the HMAC key",
         ),
         (
             "sec\r",
@@ -352,4 +352,34 @@ fn a_secret_with_a_bom_or_a_stray_newline_is_used_with_a_warning() {
     )
     .exited(0);
     assert!(!plain.stderr.contains("HMAC key"), "{}", plain.stderr);
+}
+
+/// The same slips in the verify token and the forwarding secret are warned
+/// of, naming the byte, the value and where it came from.
+#[test]
+fn a_verify_token_or_forwarding_secret_with_a_stray_byte_is_warned_of() {
+    let closed = format!(
+        "http://127.0.0.1:{}/webhooks/whatsapp",
+        crate::util::server::closed_port()
+    );
+    Ended::run(
+        wm_hooks()
+            .args(["verify", "--url", &closed])
+            .env("WM_HOOKS_VERIFY_TOKEN", "token\r"),
+    )
+    .exited(3)
+    .stderr_has("warning: the verify token from WM_HOOKS_VERIFY_TOKEN ends with a carriage return");
+    Ended::run(
+        wm_hooks()
+            .args([
+                "deliver",
+                "--to",
+                "http://127.0.0.1:1/",
+                "--from",
+                "sqlite:/nonexistent/x.db",
+            ])
+            .env("WM_HOOKS_FORWARD_SECRET", " forward"),
+    )
+    .exited(2)
+    .stderr_has("warning: the forwarding secret from WM_HOOKS_FORWARD_SECRET begins with a space");
 }
