@@ -190,12 +190,8 @@ fn banner(args: &IngestArgs, config: &server::Config, url: &StoreUrl, metrics: O
             "Also accepting the previous secret {} during the rotation",
             previous.masked()
         ));
-        let from = match previous.source {
-            Source::Flag => "--previous-secret".to_string(),
-            Source::File => "the file given with --previous-secret-file".to_string(),
-            _ => PREVIOUS_SECRET_ENV.to_string(),
-        };
-        super::warn_if_odd(previous, &from);
+        let names = ("--previous-secret", PREVIOUS_SECRET_ENV);
+        super::warn_if_odd_value(previous, "the secret", "the HMAC key", names);
         if previous.bytes() == config.secret.bytes() {
             output::warn(
                 "the previous secret is the current one: no other secret is accepted during the rotation",

@@ -108,7 +108,7 @@ fn session_secret(args: &ListenArgs) -> Result<(Secret, Origin)> {
     if !args.new_secret {
         if let Some(saved) = secret::load_saved(&path)? {
             super::warn_if_readable_by_others(&path);
-            super::warn_if_odd(&saved, &saved.source.origin());
+            super::warn_if_odd(&saved);
             return Ok((saved, Origin::Saved(path)));
         }
     }

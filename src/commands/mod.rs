@@ -147,16 +147,17 @@ fn load_secret(args: &SecretArgs) -> Result<Option<Secret>> {
         warn_if_readable_by_others(path);
     }
     if let Some(loaded) = &loaded {
-        warn_if_odd(loaded, &loaded.source.origin());
+        warn_if_odd(loaded);
     }
     Ok(loaded)
 }
 
 /// Warns when a secret's bytes look like a mistake of how it was given
-/// ([`secret::oddity`]), naming where it came `from`: it is used as it is,
+/// ([`secret::oddity`]), naming where it came from: it is used as it is,
 /// since a secret may be anything.
-fn warn_if_odd(secret: &Secret, from: &str) {
-    warn_if_odd_value(secret, "the secret", "the HMAC key", from);
+fn warn_if_odd(secret: &Secret) {
+    let names = ("--secret", secret::ENV);
+    warn_if_odd_value(secret, "the secret", "the HMAC key", names);
 }
 
 /// `--forward-secret`, `--forward-secret-file` or WM_HOOKS_FORWARD_SECRET
@@ -175,20 +176,26 @@ fn load_forward_secret(
         env,
     )?;
     if let Some(loaded) = &loaded {
-        let from = match loaded.source {
-            Source::Flag => "--forward-secret",
-            Source::File => "the file given with --forward-secret-file",
-            _ => env,
-        };
-        warn_if_odd_value(loaded, "the forwarding secret", "the HMAC key", from);
+        warn_if_odd_value(
+            loaded,
+            "the forwarding secret",
+            "the HMAC key",
+            ("--forward-secret", env),
+        );
     }
     Ok(loaded)
 }
 
 /// [`warn_if_odd`] for any secret value: `what` it is, what its bytes are
-/// `part_of`, and where it came `from`.
-fn warn_if_odd_value(value: &Secret, what: &str, part_of: &str, from: &str) {
+/// `part_of`, and the flag and variable (`names`) that say where it came from.
+fn warn_if_odd_value(value: &Secret, what: &str, part_of: &str, (flag, env): (&str, &str)) {
     if let Some(oddity) = secret::oddity(value.bytes()) {
+        let from = match value.source {
+            Source::Flag => flag.to_string(),
+            Source::File => format!("the file given with {flag}-file"),
+            Source::Env => env.to_string(),
+            other => other.origin(),
+        };
         output::warn(format_args!(
             "{what} from {from} {oddity}, which is part of {part_of} as read: the platform's most \
              likely has none"
@@ -375,12 +382,8 @@ fn load_verify_token(args: &VerifyTokenArgs) -> Result<Option<Secret>> {
         VERIFY_TOKEN_ENV,
     )?;
     if let Some(token) = &token {
-        let from = match token.source {
-            Source::Flag => "--verify-token",
-            Source::File => "the file given with --verify-token-file",
-            _ => VERIFY_TOKEN_ENV,
-        };
-        warn_if_odd_value(token, "the verify token", "the token compared", from);
+        let names = ("--verify-token", VERIFY_TOKEN_ENV);
+        warn_if_odd_value(token, "the verify token", "the token compared", names);
     }
     Ok(token)
 }
@@ -460,7 +463,7 @@ fn secret_or_saved(args: &SecretArgs) -> Result<Option<Secret>> {
     let saved = secret::load_saved(&path)?;
     if let Some(saved) = &saved {
         warn_if_readable_by_others(&path);
-        warn_if_odd(saved, &saved.source.origin());
+        warn_if_odd(saved);
         output::note(format_args!(
             "secret: the one `wm-hooks listen` saved in {}",
             path.display()
