@@ -497,12 +497,15 @@ fn signature_header_name(text: &str) -> Result<HeaderName, String> {
         header::UPGRADE,
         header::TE,
         header::TRAILER,
+        // Hop-by-hop: a proxy on the way drops them.
+        HeaderName::from_static("keep-alive"),
+        HeaderName::from_static("proxy-connection"),
     ];
     if framing.contains(&name) {
         return Err(format!(
             "{} describes the request itself and cannot carry the signature: give a header of \
              its own, such as X-Signature-256 or X-Hub-Signature-256",
-            crate::http::title_case(&name)
+            text.trim()
         ));
     }
     Ok(name)
@@ -546,6 +549,8 @@ mod tests {
             "content-length",
             "Host",
             "Transfer-Encoding",
+            "Keep-Alive",
+            "proxy-connection",
         ] {
             let err = signature_header_name(framing).unwrap_err();
             assert!(
@@ -554,6 +559,12 @@ mod tests {
             );
         }
         assert!(signature_header_name("a b").is_err());
+        // Named as given, not re-cased (`TE`, not `Te`).
+        assert!(
+            signature_header_name("TE")
+                .unwrap_err()
+                .starts_with("TE describes")
+        );
     }
 
     #[test]

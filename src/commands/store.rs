@@ -89,29 +89,38 @@ async fn dead(args: StoreDeadArgs) -> Result<Outcome> {
         } else {
             output::plural(all, "dead letter", "dead letters")
         };
-        output::note(format_args!(
-            "{counted} in {url}; `wm-hooks store redrive --all` puts them back for delivery"
-        ));
+        if all == 0 {
+            output::note(format_args!("{counted} in {url}"));
+        } else {
+            output::note(format_args!(
+                "{counted} in {url}; `wm-hooks store redrive --all` puts them back for delivery"
+            ));
+        }
     }
     Ok(Outcome::Success)
 }
 
 async fn redrive(mut args: StoreRedriveArgs) -> Result<Outcome> {
     let (store, url) = open(&args.store).await?;
-    if let Some(bad) = args.ids.iter().find(|id| !is_entry_id(&url, id)) {
-        let form = match url {
-            StoreUrl::Sqlite(_) => "a SQLite store's ids are numbers (1, 42)",
-            StoreUrl::Redis(_) => "a Redis store's ids are stream ids (1733270400000-0)",
+    let mut ids = Vec::with_capacity(args.ids.len());
+    for given in &args.ids {
+        let Some(id) = entry_id(&url, given) else {
+            let form = match url {
+                StoreUrl::Sqlite(_) => "a SQLite store's ids are numbers (1, 42)",
+                StoreUrl::Redis(_) => "a Redis store's ids are stream ids (1733270400000-0)",
+            };
+            return Err(Error::input(format!(
+                "`{}` is not an entry id: {form}",
+                output::escape(given)
+            ))
+            .with_hint("`wm-hooks store dead` lists the dead letters with their ids"));
         };
-        return Err(Error::input(format!(
-            "`{}` is not an entry id: {form}",
-            output::escape(bad)
-        ))
-        .with_hint("`wm-hooks store dead` lists the dead letters with their ids"));
+        ids.push(id);
     }
-    // An id given twice is one dead letter: counted once against what moved.
-    let mut given = std::collections::HashSet::new();
-    args.ids.retain(|id| given.insert(id.clone()));
+    // An id given twice (`1 01` too) is one dead letter: counted once.
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    args.ids = ids;
     let moved = store.redrive(&args.ids).await?;
     output::note(format_args!(
         "Put {} back for delivery in {url}",
@@ -144,15 +153,23 @@ async fn redrive(mut args: StoreRedriveArgs) -> Result<Outcome> {
     Ok(Outcome::Failure)
 }
 
-/// Whether `id` has the form of an entry id of the store at `url`: digits
-/// for SQLite's row ids, `MS-SEQ` for a Redis stream's.
-fn is_entry_id(url: &StoreUrl, id: &str) -> bool {
-    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+/// `id` as the store at `url` spells its entry ids, when it can be one: a
+/// row id (a positive 64-bit integer) for SQLite, `MS-SEQ` (two 64-bit
+/// numbers) for a Redis stream; leading zeros dropped, so `01` is `1`.
+fn entry_id(url: &StoreUrl, id: &str) -> Option<String> {
+    let number = |part: &str| {
+        (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u64>().ok())
+            .flatten()
+    };
     match url {
-        StoreUrl::Sqlite(_) => digits(id),
-        StoreUrl::Redis(_) => id
-            .split_once('-')
-            .is_some_and(|(ms, seq)| digits(ms) && digits(seq)),
+        StoreUrl::Sqlite(_) => number(id)
+            .filter(|n| i64::try_from(*n).is_ok_and(|n| n > 0))
+            .map(|n| n.to_string()),
+        StoreUrl::Redis(_) => {
+            let (ms, seq) = id.split_once('-')?;
+            Some(format!("{}-{}", number(ms)?, number(seq)?))
+        }
     }
 }
 
@@ -170,4 +187,38 @@ async fn prune(args: StorePruneArgs) -> Result<Outcome> {
         ));
     }
     Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_ids_are_read_in_each_stores_form() {
+        let sqlite = StoreUrl::parse("sqlite:x.db").unwrap();
+        let redis = StoreUrl::parse("redis://127.0.0.1:6379/0").unwrap();
+        let id = |url: &StoreUrl, text: &str| entry_id(url, text);
+        assert_eq!(id(&sqlite, "42").as_deref(), Some("42"));
+        assert_eq!(id(&sqlite, "01").as_deref(), Some("1"));
+        for bad in [
+            "",
+            "0",
+            "-1",
+            "abc",
+            " 3",
+            "1-0",
+            "99999999999999999999",
+            "9223372036854775808",
+        ] {
+            assert_eq!(id(&sqlite, bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            id(&redis, "1733270400000-0").as_deref(),
+            Some("1733270400000-0")
+        );
+        assert_eq!(id(&redis, "01-02").as_deref(), Some("1-2"));
+        for bad in ["1733270400000", "a-b", "-1", "1-", "18446744073709551616-0"] {
+            assert_eq!(id(&redis, bad), None, "{bad:?}");
+        }
+    }
 }

@@ -610,7 +610,7 @@ fn bad_flags_are_exit_2_with_a_reason() {
         (&["--signature-header", "a b"], "is not a valid header name"),
         (
             &["--signature-header", "content-length"],
-            "Content-Length describes the request itself and cannot carry the signature",
+            "content-length describes the request itself and cannot carry the signature",
         ),
         (&["--max-body", "0"], "more than 0 bytes"),
         (
