@@ -250,3 +250,29 @@ fn a_second_ctrl_c_cuts_verifys_probe_in_flight() {
         stopped.stdout
     );
 }
+
+/// Interrupted before `budget` ran: the late answers timed before the stop
+/// already prove it failed, so it says so (a pass would not be proved).
+#[test]
+fn an_interrupted_check_still_fails_the_budget_on_a_late_answer_it_saw() {
+    let (_server, url) = slow_receiver(Duration::from_millis(1100), server::correct(SECRET));
+    let checker = running(&["check", "--url", &url, "--json", "--timeout", "1s"]);
+    checker.wait_stdout(|out| out.contains("\"signature.valid.message-received\""));
+    let stopped = checker.stop_with("INT");
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    let lines = json_lines(&stopped.stdout);
+    let budget = lines
+        .iter()
+        .find(|l| l["name"] == "budget")
+        .expect("a budget line");
+    assert_eq!(budget["result"], "fail", "{budget}");
+    let got = budget["got"].as_str().unwrap();
+    assert!(
+        got.contains("over 1s: signature.valid.message-received 1.1"),
+        "{got}"
+    );
+    assert!(
+        budget["sent"].as_str().unwrap().contains("interrupted"),
+        "{budget}"
+    );
+}
