@@ -13,7 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::http::sender::{Answer, Client, Endpoint, Failure, FailureKind, Session, describe};
+use crate::http::sender::{
+    Answer, Client, Endpoint, Failure, FailureKind, Session, describe_exactly,
+};
 use crate::http::{status_text, stop_requested};
 use crate::platform::report::{self, Check, Verdict};
 use bytes::Bytes;
@@ -304,7 +306,7 @@ fn verdict(
 ) -> Check {
     Check {
         result: Verdict::from_passed(passed),
-        got: describe(result),
+        got: describe_exactly(result),
         hint,
         latency_ms: result.as_ref().ok().map(|a| report::millis(a.latency)),
         failure: result.as_ref().err().cloned(),

@@ -258,6 +258,15 @@ fn common_mistakes_get_a_hint() {
             ))
             .stdout(predicate::str::contains(hint));
     }
+    // The bytes are the verdict: `got` keeps the final newline that made it
+    // fail, which would otherwise look the same as `expected`.
+    let srv = TestServer::start(answering(|c| Reply::new(200, format!("{c}\r\n"))));
+    let lines = json_lines(&srv, 1);
+    let got = lines[0]["got"].as_str().unwrap();
+    assert!(
+        got.starts_with("200 OK, body \"") && got.ends_with("\\r\\n\""),
+        "{got}"
+    );
 }
 
 #[test]

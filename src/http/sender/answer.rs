@@ -353,6 +353,17 @@ pub(super) fn tls_failure(err: &std::io::Error, kind: FailureKind) -> Failure {
 /// What came back, in a few words: the status and the start of the body, or
 /// why nothing did. Text from the network, unescaped.
 pub fn describe(result: &Result<Answer, Failure>) -> String {
+    described(result, false)
+}
+
+/// [`describe`] with the body as it came, its final newline kept: for an
+/// answer whose bytes are the verdict (the handshake's challenge), where
+/// `"abc\n"` is not `"abc"`.
+pub fn describe_exactly(result: &Result<Answer, Failure>) -> String {
+    described(result, true)
+}
+
+fn described(result: &Result<Answer, Failure>, exact: bool) -> String {
     match result {
         Ok(Answer {
             status,
@@ -363,10 +374,13 @@ pub fn describe(result: &Result<Answer, Failure>) -> String {
         // The newline most bodies end with would show as a literal `\n`.
         Ok(answer) => {
             let preview = answer.preview();
-            let shown = preview
-                .strip_suffix('\n')
-                .map(|p| p.strip_suffix('\r').unwrap_or(p))
-                .unwrap_or(&preview);
+            let shown = match exact {
+                true => &preview,
+                false => preview
+                    .strip_suffix('\n')
+                    .map(|p| p.strip_suffix('\r').unwrap_or(p))
+                    .unwrap_or(&preview),
+            };
             format!("{}, body {shown:?}", status_text(answer.status))
         }
         // Its detail begins with the status that came.

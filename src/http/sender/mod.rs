@@ -35,7 +35,7 @@ mod endpoint;
 mod opening;
 mod tls;
 
-pub use answer::{Answer, CutShort, Failure, FailureKind, describe};
+pub use answer::{Answer, CutShort, Failure, FailureKind, describe, describe_exactly};
 pub use endpoint::Endpoint;
 
 use answer::{classify, tls_failure};
