@@ -772,3 +772,28 @@ fn forgeries_are_sent_as_an_event_the_receiver_accepts() {
         .unwrap();
     assert_eq!(received["result"], "fail");
 }
+
+/// Upper-case hex is read against an accepted body, as the forgeries are:
+/// a receiver that refuses `message.received` for its body (and accepts
+/// upper-case hex) is sent it as another event, and shown accepting it.
+#[test]
+fn uppercase_hex_moves_to_an_accepted_event_as_the_forgeries_do() {
+    let srv = TestServer::start(posts(|req| {
+        let want = hmac_header(SECRET, &req.body);
+        let given = req.header(HEADER).unwrap_or_default();
+        if req.json()["event"] == "message.received" {
+            Reply::new(422, "unsupported event")
+        } else if given.eq_ignore_ascii_case(&want) {
+            Reply::new(200, "ok")
+        } else {
+            Reply::new(401, "bad signature")
+        }
+    }));
+    let (_, lines) = run_json(&mut check(&srv.url(PATH)));
+    let upper = lines
+        .iter()
+        .find(|l| l["name"] == "signature.uppercase-hex")
+        .unwrap();
+    says(upper, "got", "accepted: 200 OK");
+    says(upper, "sent", "message.status");
+}

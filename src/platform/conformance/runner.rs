@@ -446,7 +446,8 @@ impl Runner<'_> {
         // one body only), the forgery is that event instead, so that it
         // still shows how forgeries are treated.
         let (body, control) = match expectation {
-            Expectation::Refused => {
+            // A refusal, or upper-case hex's either answer, is read against it.
+            Expectation::Refused | Expectation::Either => {
                 let control = self.control(body).await?;
                 match self.accepted_instead(body, &control) {
                     Some((other, accepted)) => (other, Some(accepted)),
@@ -562,7 +563,24 @@ impl Runner<'_> {
                     ));
                 }
             }
-            Expectation::Either => {}
+            // Refused while the same body correctly signed was refused too:
+            // the refusal says nothing about upper-case hex.
+            Expectation::Either => {
+                let control = control.expect("fetched for information");
+                if !accepted && control.problem.is_some() {
+                    result = Verdict::Inconclusive;
+                    let _ = write!(
+                        got,
+                        "; proves nothing: {} got {} too",
+                        control.name, control.got
+                    );
+                    hint = Some(
+                        "a refusal proves nothing while the correctly signed delivery of the \
+                         same body is refused too"
+                            .into(),
+                    );
+                }
+            }
         }
         let mut sent = format!(
             "POST {}  {}, {}",
