@@ -152,45 +152,52 @@ fn closes_every_connection() -> std::net::SocketAddr {
     addr
 }
 
-/// Answers the handshake's GETs as a correct receiver does (each on a
-/// connection of its own), then stops listening at the first POST, as a
-/// receiver that crashed on its first delivery.
+/// Answers the handshake's GETs as a correct receiver does (on kept-alive
+/// connections), then stops listening at the first POST, as a receiver that
+/// crashed on its first delivery.
 fn stops_at_the_first_post() -> std::net::SocketAddr {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
+        // Each connection kept alive for the next request, as servers do.
         for stream in listener.incoming().take(20) {
             let Ok(mut stream) = stream else { continue };
-            let mut head = Vec::new();
+            let mut seen = Vec::new();
             let mut chunk = [0u8; 4096];
-            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut chunk) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => head.extend_from_slice(&chunk[..n]),
+            loop {
+                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => seen.extend_from_slice(&chunk[..n]),
+                    }
                 }
+                let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") else {
+                    break; // The client closed this connection.
+                };
+                let head = String::from_utf8_lossy(&seen[..end]).into_owned();
+                seen.drain(..end + 4);
+                if !head.starts_with("GET ") {
+                    return; // The listener goes with the thread: refused from now on.
+                }
+                let target = head.split(' ').nth(1).unwrap_or_default();
+                let challenge = target
+                    .split(['?', '&'])
+                    .find_map(|pair| pair.strip_prefix("hub.challenge="))
+                    .unwrap_or_default();
+                let proper = target.contains(&format!("hub.verify_token={SECRET}"))
+                    && target.contains("hub.mode=subscribe");
+                let (status, body) = if proper {
+                    ("200 OK", challenge)
+                } else {
+                    ("403 Forbidden", "no")
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
             }
-            let head = String::from_utf8_lossy(&head).into_owned();
-            if !head.starts_with("GET ") {
-                return; // The listener goes with the thread: refused from now on.
-            }
-            let target = head.split(' ').nth(1).unwrap_or_default();
-            let challenge = target
-                .split(['?', '&'])
-                .find_map(|pair| pair.strip_prefix("hub.challenge="))
-                .unwrap_or_default();
-            let proper = target.contains(&format!("hub.verify_token={SECRET}"))
-                && target.contains("hub.mode=subscribe");
-            let (status, body) = if proper {
-                ("200 OK", challenge)
-            } else {
-                ("403 Forbidden", "no")
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
         }
     });
     addr

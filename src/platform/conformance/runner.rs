@@ -244,7 +244,11 @@ impl Runner<'_> {
     /// run (exit 3), and answers that never came are counted in a row.
     fn note(&mut self, name: &'static str, failure: Option<&Failure>) -> Result<()> {
         self.requests += 1;
-        if self.session.resent().is_some() {
+        // Sent again on a new connection after the kept-alive one failed:
+        // when the new one was answered, the receiver had dropped the old
+        // one; when it failed too, the request itself was the trouble (a
+        // receiver that crashed on it), which its own failure says.
+        if self.session.resent().is_some() && failure.is_none() {
             if let Some(earlier) = self.last_answered {
                 self.dropped_after.push(earlier);
             }
