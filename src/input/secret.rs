@@ -242,7 +242,14 @@ pub fn load_saved(path: &Path) -> Result<Option<Secret>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         _ => {}
     }
-    let secret = read_file(path)?;
+    // Whatever is wrong with it, a fresh one replaces it.
+    let secret = read_file(path).map_err(|e| {
+        e.with_hint(format!(
+            "this is the secret `wm-hooks listen` saved: `wm-hooks listen --new-secret` saves a \
+             new one in its place (then give the platform that one), or remove {}",
+            path.display()
+        ))
+    })?;
     Ok(Some(Secret {
         source: Source::Saved,
         ..secret

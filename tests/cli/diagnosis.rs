@@ -724,6 +724,12 @@ fn a_2xx_cut_short_by_a_close_is_no_pass() {
     let (_, lines) = run_json_all(&mut with_secret(&["send-test", "--to", &url]));
     assert_eq!(lines[0]["result"], "fail", "{}", lines[0]);
     assert_eq!(lines[0]["problem"], "closed", "{}", lines[0]);
+    // budget times whole answers: none came, which is not "none was answered".
+    let (_, lines) = run_json_all(&mut with_secret(&[
+        "check", "--only", "budget", "--url", &url,
+    ]));
+    let budget = lines.iter().find(|l| l["name"] == "budget").unwrap();
+    says(budget, "got", "none of the 3 deliveries got a whole answer");
 }
 
 #[test]

@@ -138,6 +138,29 @@ fn with_nothing_saved_the_error_says_how_to_get_one() {
         ));
 }
 
+/// A saved secret that cannot be used (emptied by hand) is an error that
+/// says how to replace it, for listen and for the senders alike.
+#[test]
+fn an_empty_saved_secret_says_how_to_make_a_new_one() {
+    let state = fresh_state_home();
+    let path = saved_file(&state);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    for args in [
+        &["listen", "--port", "0"][..],
+        &["send-test", "--to", "http://127.0.0.1:9/"],
+    ] {
+        Ended::run(wm_hooks().args(args).env("XDG_STATE_HOME", &state))
+            .exited(2)
+            .stderr_has("is empty")
+            .stderr_has("`wm-hooks listen --new-secret` saves a new one in its place");
+    }
+    let (listener, banner) = listen_in(&state, &["--new-secret"]);
+    assert!(exported(&banner).is_some(), "{banner}");
+    listener.stop();
+}
+
 #[test]
 fn a_secret_saved_under_home_is_not_seen_by_other_runs() {
     // No usable XDG_STATE_HOME (a relative one is ignored): the secret goes

@@ -243,8 +243,9 @@ impl FailureKind {
             }
             FailureKind::CutShort => {
                 "the receiver's answer did not arrive whole, and an HTTP client (the platform's \
-                 among them) takes that for a failed delivery and sends it again: the receiver \
-                 must send its whole answer (as long as its Content-Length says); see its log"
+                 among them) takes that for a failure (a delivery it sends again, a handshake it \
+                 does not pass): the receiver must send its whole answer (as long as its \
+                 Content-Length says); see its log"
             }
             FailureKind::Protocol => {
                 "the answer is neither HTTP nor TLS: another service on this port?"

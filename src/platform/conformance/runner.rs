@@ -669,7 +669,11 @@ impl Runner<'_> {
                 text::latency(*max),
                 answered.len()
             ),
-            None => "no delivery was answered".to_string(),
+            None if self.timed.is_empty() => "no delivery was sent".to_string(),
+            None => format!(
+                "none of the {} deliveries got a whole answer",
+                self.timed.len()
+            ),
         };
         if !late.is_empty() {
             got = format!(
