@@ -527,14 +527,23 @@ fn a_compare_that_fails_open_on_another_length_is_named_as_such() {
     );
     let hint = lines[10]["hint"].as_str().unwrap();
     assert!(!hint.contains("stripping"), "{hint}");
-    // Alone, `sha1=` accepted may be either mistake: the hint says so.
+    // Alone, `sha1=` accepted may be any of three mistakes: the hint says so.
     let (_, alone) = run_json(check(&srv.url(PATH)).args(["--only", "signature.sha1-prefix"]));
     says(
         &alone[0],
         "hint",
-        "it strips whatever comes before the `=`, or its compare fails open on a value of \
-         another length (signature.empty and signature.wrong-secret tell which)",
+        "it strips whatever comes before the `=`, its compare fails open on a value of another \
+         length, or it checks no signature (signature.empty and signature.wrong-secret tell which)",
     );
+    // With an empty digest accepted too, a stripped prefix is ruled out.
+    let only = ["--only", "signature.empty,signature.sha1-prefix"];
+    let (_, two) = run_json(check(&srv.url(PATH)).args(only));
+    let sha1 = two
+        .iter()
+        .find(|l| l["name"] == "signature.sha1-prefix")
+        .unwrap();
+    says(sha1, "hint", "(signature.wrong-secret tells which)");
+    assert!(!sha1["hint"].as_str().unwrap().contains("strips"), "{sha1}");
 }
 
 #[test]

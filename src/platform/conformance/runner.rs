@@ -811,16 +811,35 @@ fn forgery_pattern(
             first.join(", ")
         ));
     }
-    // `sha1=` alone accepted shows a stripped prefix only once the values of
-    // another length were refused; when they were not sent, it may be either.
-    let known = [Signing::WrongSecret, Signing::Missing, Signing::Empty]
-        .iter()
-        .all(|s| was(*s, false));
-    (signing == Signing::Sha1Prefix && !known).then(|| {
-        "the receiver accepted `sha1=` in front of the digest: it strips whatever comes before \
-         the `=`, or its compare fails open on a value of another length (signature.empty and \
-         signature.wrong-secret tell which): require exactly `sha256=` and 64 hex digits"
-            .to_string()
+    // Values of another length accepted, and no wrong signature of the
+    // right length sent yet: a compare that fails open, or none at all.
+    if let [first @ .., last] = &accepted[..]
+        && accepted.len() > 1
+    {
+        return Some(format!(
+            "the receiver accepted {} and {last}, values of another length than a signature: \
+             its compare fails open when the lengths differ, or it checks no signature at all \
+             (signature.wrong-secret tells which): refuse anything but `sha256=` and 64 hex \
+             digits with 401 before comparing",
+            first.join(", ")
+        ));
+    }
+    // `sha1=` alone accepted: a stripped prefix once an empty digest was
+    // refused (a compare failing open would take it); before, the checks
+    // not yet run tell it from the other causes.
+    if signing != Signing::Sha1Prefix || was(Signing::Empty, false) {
+        return None;
+    }
+    Some(match was(Signing::WrongSecret, false) {
+        true => "the receiver accepted `sha1=` in front of the digest: it strips whatever comes \
+                 before the `=`, or its compare fails open on a value of another length \
+                 (signature.empty tells which): require exactly `sha256=` and 64 hex digits"
+            .to_string(),
+        false => "the receiver accepted `sha1=` in front of the digest: it strips whatever comes \
+                  before the `=`, its compare fails open on a value of another length, or it \
+                  checks no signature (signature.empty and signature.wrong-secret tell which): \
+                  require exactly `sha256=` and 64 hex digits"
+            .to_string(),
     })
 }
 
@@ -954,11 +973,36 @@ mod tests {
         assert_eq!(forgery_pattern(Sha1Prefix, &strict, &header), None);
         assert_eq!(forgery_pattern(Empty, &strict[..3], &header), None);
         assert_eq!(forgery_pattern(Tampered, &lenient[..2], &header), None);
-        // Not known whether values of another length are refused: either.
+        // Not known whether values of another length are refused: each
+        // cause the checks run leave, and the checks that would tell.
         let text = hint(Sha1Prefix, &[]);
-        assert!(text.contains("or its compare fails open"), "{text}");
+        assert!(
+            text.contains("its compare fails open")
+                && text.contains("or it checks no signature")
+                && text.contains("(signature.empty and signature.wrong-secret tell which)"),
+            "{text}"
+        );
         let text = hint(Sha1Prefix, &strict[..3]);
-        assert!(text.contains("signature.empty and"), "{text}");
+        assert!(text.contains("(signature.empty tells which)"), "{text}");
+        assert!(!text.contains("checks no signature"), "{text}");
+        // `--only`: what ran counts. An empty digest or no signature also
+        // accepted rules a stripped prefix out; a wrong secret refused, a
+        // receiver checking nothing.
+        for ran in [(Empty, true), (Missing, true)] {
+            let text = hint(Sha1Prefix, &[ran]);
+            assert!(
+                text.contains("values of another length")
+                    && text.contains("(signature.wrong-secret tells which)")
+                    && !text.contains("strips"),
+                "{ran:?}: {text}"
+            );
+        }
+        let text = hint(Sha1Prefix, &[(WrongSecret, false)]);
+        assert!(text.contains("(signature.empty tells which)"), "{text}");
+        assert_eq!(
+            forgery_pattern(Sha1Prefix, &[(Empty, false)], &header),
+            None
+        );
         // The plain forgeries keep the hint their answer calls for.
         assert_eq!(forgery_pattern(Missing, &all, &header), None);
         assert_eq!(forgery_pattern(WrongSecret, &all, &header), None);
