@@ -425,3 +425,18 @@ fn a_cause_that_changes_while_the_store_fails_is_named_again() {
     assert!(stopped.stderr.contains("The store answers again"));
     assert_eq!(stream_length(redis), 1);
 }
+
+/// A rediss:// URL at a Redis that serves no TLS gets no answer at all (the
+/// handshake waits as a command would): the hint names TLS first, not only
+/// a busy Redis.
+#[test]
+fn a_rediss_url_at_a_plain_redis_is_named_as_a_tls_mismatch() {
+    let Some(redis) = RedisServer::start("redis_refusals::a_rediss_url_at_a_plain_redis") else {
+        return;
+    };
+    let url = format!("rediss://127.0.0.1:{}/0", redis.port);
+    Ended::run(wm_hooks().args(["store", "stats", "--store", &url]))
+        .exited(3)
+        .stderr_has("did not answer within")
+        .stderr_has("hint: a rediss:// URL speaks TLS: is TLS served on that port");
+}

@@ -81,6 +81,17 @@ impl Refusal {
                 keys.stream,
                 keys.pattern().replace('~', "")
             )),
+            // A plain Redis reads a TLS handshake as the start of a command
+            // and waits for its end: no answer, as from a busy one.
+            Refusal::Slow if store.starts_with("rediss://") => Error::unreachable(format!(
+                "the store ({store}) did not answer within {}",
+                humantime::format_duration(RESPONSE_TIMEOUT)
+            ))
+            .with_hint(
+                "a rediss:// URL speaks TLS: is TLS served on that port (Redis's `tls-port`)? A \
+                 Redis without it never answers a TLS handshake, and its URL is redis://; else \
+                 Redis is busy or paused (a slow command, `CLIENT PAUSE`, a long save)",
+            ),
             Refusal::Slow => Error::unreachable(format!(
                 "the store ({store}) did not answer within {}",
                 humantime::format_duration(RESPONSE_TIMEOUT)
