@@ -597,8 +597,13 @@ impl Printer {
 }
 
 fn summarize(stats: &Stats, line: impl Fn(String) -> Result<()>) -> Result<()> {
+    // A rate of refusals is no throughput: said beside it.
+    let unanswered = match stats.errors {
+        0 => String::new(),
+        n => format!(" ({n} of them got no answer)"),
+    };
     line(format!(
-        "sent {} in {:.2} s over {}: {:.0} events/s",
+        "sent {} in {:.2} s over {}: {:.0} events/s{unanswered}",
         output::plural(stats.requests, "request", "requests"),
         stats.elapsed.as_secs_f64(),
         output::plural(stats.senders as u64, "connection", "connections"),

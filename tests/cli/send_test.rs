@@ -538,6 +538,7 @@ fn count_sends_fresh_events_over_kept_alive_connections() {
     .exited(0)
     .stdout;
     assert!(stdout.contains("sent 300 requests in"), "{stdout}");
+    assert!(!stdout.contains("got no answer"), "{stdout}");
     assert!(stdout.contains("over 8 connections"), "{stdout}");
     assert!(
         stdout.contains("2xx 300  non-2xx 0  too slow 0  errors 0"),
@@ -720,4 +721,26 @@ fn bad_input_exits_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("more than 10000000 deliveries"));
+}
+
+/// A bulk run whose requests got no answer says how many beside its rate:
+/// a rate of connections closed unanswered is no throughput.
+#[test]
+fn a_bulk_rate_says_how_many_requests_got_no_answer() {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}{PATH}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(100) {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = [0u8; 4096];
+            let _ = stream.read(&mut head);
+        }
+    });
+    let out = Ended::run(send_test(&url).args(["--count", "10", "--concurrency", "1"])).exited(1);
+    assert!(
+        out.stdout.contains("(10 of them got no answer)"),
+        "{}",
+        out.stdout
+    );
 }
