@@ -158,16 +158,18 @@ pub async fn check(
         return Err(failure.to_error(endpoint));
     }
     let answered = first.failure.is_none();
+    let unanswered = match &first.failure {
+        Some(f) if f.kind == FailureKind::CutShort => {
+            "not sent: the handshake's answer did not arrive whole"
+        }
+        _ => "not sent: the handshake got no answer",
+    };
     let mut checks = Vec::new();
     let mut interrupted = false;
     for negative in Probe::NEGATIVE {
         let check = match (options.negative, answered) {
             (false, _) => Check::skipped(negative.name(), true, "not sent: --no-negative"),
-            (true, false) => Check::skipped(
-                negative.name(),
-                true,
-                "not sent: the handshake got no answer",
-            ),
+            (true, false) => Check::skipped(negative.name(), true, unanswered),
             (true, true) => {
                 interrupted |= *stop.borrow() > 0;
                 let sent = match interrupted {

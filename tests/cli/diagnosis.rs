@@ -730,6 +730,19 @@ fn a_2xx_cut_short_by_a_close_is_no_pass() {
     ]));
     let budget = lines.iter().find(|l| l["name"] == "budget").unwrap();
     says(budget, "got", "none of the 3 deliveries got a whole answer");
+    // A handshake whose answer broke off got an answer, not a whole one.
+    let out = Ended::run(&mut with_secret(&["verify", "--url", &url])).exited(1);
+    assert!(
+        out.stdout
+            .contains("not sent (the handshake's answer did not arrive whole)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("a handshake it does not pass"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
