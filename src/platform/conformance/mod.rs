@@ -203,6 +203,7 @@ pub const NON_ASCII_TEXT: &str =
 
 mod body;
 mod checks;
+mod hints;
 mod runner;
 
 pub use checks::CHECKS;
