@@ -151,6 +151,17 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A duration as a person reads it: whole hours under two days as hours
+/// (`24h`, the platform's retry horizon, not humantime's `1day`), anything
+/// else as humantime writes it (`30s`, `1m 30s`, `7days`).
+pub fn readable_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if d.subsec_nanos() == 0 && secs >= 3600 && secs % 3600 == 0 && secs < 48 * 3600 {
+        return format!("{}h", secs / 3600);
+    }
+    humantime::format_duration(d).to_string()
+}
+
 /// A positive duration no longer than `max`, as every duration flag reads
 /// one (`30s`, `1500ms`, `2m`, `7days`); `examples` for the error, and the
 /// unit (symbol, word) a bare number most likely meant. The error is what
@@ -200,6 +211,16 @@ fn duration_error(err: &humantime::DurationError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_a_person_writes_them() {
+        let read = |secs| readable_duration(Duration::from_secs(secs));
+        assert_eq!(read(24 * 3600), "24h");
+        assert_eq!(read(3600), "1h");
+        assert_eq!(read(90), "1m 30s");
+        assert_eq!(read(7 * 86_400), "7days");
+        assert_eq!(read(3600 + 1), "1h 1s");
+    }
 
     #[test]
     fn durations_are_refused_in_plain_words() {

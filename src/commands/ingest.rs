@@ -172,7 +172,7 @@ async fn ingest(args: IngestArgs, config: server::Config, url: StoreUrl) -> Resu
 fn banner(args: &IngestArgs, config: &server::Config, url: &StoreUrl, metrics: Option<SocketAddr>) {
     output::note(format_args!(
         "Storing verified events in {url}; a repeat within {} is answered 200 and not stored",
-        humantime::format_duration(args.dedupe_window)
+        crate::text::readable_duration(args.dedupe_window)
     ));
     let named = |source: Source| match source {
         Source::Flag => "--secret",

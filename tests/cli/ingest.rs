@@ -240,6 +240,14 @@ fn a_previous_secret_equal_to_the_current_or_with_a_newline_is_warned_of() {
         );
         let stopped = running.stop();
         assert!(stopped.stderr.contains(says), "{}", stopped.stderr);
+        // The platform's horizon, as people write it (not humantime's `1day`).
+        assert!(
+            stopped
+                .stderr
+                .contains("a repeat within 24h is answered 200"),
+            "{}",
+            stopped.stderr
+        );
     }
 }
 
