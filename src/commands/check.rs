@@ -55,24 +55,16 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         value: token.to_text()?,
         kind: token_kind,
     };
-    let header_files: Vec<&std::path::Path> = args
-        .headers
-        .iter()
-        .filter_map(|h| match h {
-            crate::cli::HeaderArg::File(path) => Some(path.as_path()),
-            _ => None,
-        })
-        .collect();
     let saved = crate::input::secret::saved_path();
-    let mut inputs = vec![
-        (args.endpoint.secret.secret_file.as_deref(), "--secret-file"),
-        (saved.as_deref(), "the saved secret"),
-        (
-            args.endpoint.verify_token.verify_token_file.as_deref(),
-            "--verify-token-file",
-        ),
-    ];
-    inputs.extend(header_files.iter().map(|path| (Some(*path), "-H @FILE")));
+    let mut inputs = super::secret_files(
+        &args.endpoint.secret,
+        &args.endpoint.verify_token,
+        saved.as_deref(),
+    );
+    inputs.extend(args.headers.iter().filter_map(|h| match h {
+        crate::cli::HeaderArg::File(path) => Some((Some(path.as_path()), "-H @FILE")),
+        _ => None,
+    }));
     super::refuse_output_over_input(args.junit.as_deref(), "--junit", &inputs)?;
     let junit = args.junit.as_deref().map(Junit::create).transpose()?;
     let url = endpoint.shown();

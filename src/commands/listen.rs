@@ -64,22 +64,16 @@ pub fn run(args: ListenArgs) -> Result<Outcome> {
     let (secret, origin) = session_secret(&args)?;
     let config = config(&args, profile, secret)?;
     let saved = secret::saved_path();
-    super::refuse_output_over_input(
-        args.record.as_deref(),
-        "--record",
-        &[
-            (args.receiver.secret.secret_file.as_deref(), "--secret-file"),
-            (saved.as_deref(), "the saved secret"),
-            (
-                args.receiver.verify_token.verify_token_file.as_deref(),
-                "--verify-token-file",
-            ),
-            (
-                args.forward_secret.forward_secret_file.as_deref(),
-                "--forward-secret-file",
-            ),
-        ],
-    )?;
+    let mut inputs = super::secret_files(
+        &args.receiver.secret,
+        &args.receiver.verify_token,
+        saved.as_deref(),
+    );
+    inputs.push((
+        args.forward_secret.forward_secret_file.as_deref(),
+        "--forward-secret-file",
+    ));
+    super::refuse_output_over_input(args.record.as_deref(), "--record", &inputs)?;
     let record = args.record.as_deref().map(recorder::open).transpose()?;
     super::block_on(listen(args, profile, config, record, origin))
 }

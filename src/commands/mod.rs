@@ -28,6 +28,7 @@ use crate::contract::sample::catalog::{MessageType, Variant};
 use crate::error::{Error, Outcome, Result};
 use crate::http::sender::{Client, ClientOptions, Endpoint, Exchange, Tap};
 use crate::http::{status_text, title_case};
+use crate::input;
 use crate::input::secret::{self, Secret, Source};
 use crate::output;
 use crate::platform::handshake::{self, TokenKind};
@@ -520,26 +521,37 @@ fn refuse_output_over_input(
     flag: &str,
     inputs: &[(Option<&std::path::Path>, &str)],
 ) -> Result<()> {
-    use std::os::unix::fs::MetadataExt;
     let Some(output) = output else {
         return Ok(());
     };
-    let Ok(written) = std::fs::metadata(output) else {
-        return Ok(()); // Not there yet: it cannot be an input.
-    };
-    for (input, input_flag) in inputs {
-        let Some(input) = input else { continue };
-        let same = std::fs::metadata(input)
-            .is_ok_and(|read| read.dev() == written.dev() && read.ino() == written.ino());
-        if same {
-            return Err(Error::input(format!(
-                "{flag} {} is the file {input_flag} reads: writing it would destroy what it holds",
-                output.display()
-            ))
-            .with_hint(format!("give {flag} a file of its own")));
-        }
+    let read = inputs.iter().find_map(|(input, input_flag)| {
+        input
+            .filter(|i| input::same_file(output, i))
+            .map(|_| input_flag)
+    });
+    match read {
+        None => Ok(()),
+        Some(input_flag) => Err(Error::input(format!(
+            "{flag} {} is the file {input_flag} reads: writing it would destroy what it holds",
+            output.display()
+        ))
+        .with_hint(format!("give {flag} a file of its own"))),
     }
-    Ok(())
+}
+
+/// The files a command reads the webhook secret and the verify token from,
+/// each with its flag, for [`refuse_output_over_input`]; `saved` is the
+/// saved secret's path.
+fn secret_files<'a>(
+    secret: &'a SecretArgs,
+    token: &'a VerifyTokenArgs,
+    saved: Option<&'a std::path::Path>,
+) -> Vec<(Option<&'a std::path::Path>, &'static str)> {
+    vec![
+        (secret.secret_file.as_deref(), "--secret-file"),
+        (saved, "the saved secret"),
+        (token.verify_token_file.as_deref(), "--verify-token-file"),
+    ]
 }
 
 /// `endpoint` as it is shown, with `secrets` hidden wherever they stand in

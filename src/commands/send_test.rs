@@ -50,7 +50,8 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
     if let Some(secret) = &secret {
         super::warn_if_on_command_line(secret);
     }
-    let endpoint = Arc::new(super::hiding(endpoint, &secret.iter().collect::<Vec<_>>()));
+    let secrets: Vec<&Secret> = secret.iter().collect();
+    let endpoint = Arc::new(super::hiding(endpoint, &secrets));
     let source = source(&args, profile)?;
     let headers = super::extra_headers(&args.headers)?;
     super::refuse_signature_in_headers(
@@ -93,11 +94,7 @@ pub fn run(args: SendTestArgs) -> Result<Outcome> {
             args.connection.insecure,
         );
     }
-    let client = super::client(
-        &args.connection,
-        &secret.iter().collect::<Vec<_>>(),
-        &endpoint,
-    );
+    let client = super::client(&args.connection, &secrets, &endpoint);
     let plan = Plan {
         count,
         duplicate: args.duplicate,

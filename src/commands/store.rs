@@ -100,18 +100,15 @@ async fn dead(args: StoreDeadArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-async fn redrive(mut args: StoreRedriveArgs) -> Result<Outcome> {
+async fn redrive(args: StoreRedriveArgs) -> Result<Outcome> {
     let (store, url) = open(&args.store).await?;
     let mut ids = Vec::with_capacity(args.ids.len());
     for given in &args.ids {
-        let Some(id) = entry_id(&url, given) else {
-            let form = match url {
-                StoreUrl::Sqlite(_) => "a SQLite store's ids are numbers (1, 42)",
-                StoreUrl::Redis(_) => "a Redis store's ids are stream ids (1733270400000-0)",
-            };
+        let Some(id) = url.entry_id(given) else {
             return Err(Error::input(format!(
-                "`{}` is not an entry id: {form}",
-                output::escape(given)
+                "`{}` is not an entry id: {}",
+                output::escape(given),
+                url.entry_id_form()
             ))
             .with_hint("`wm-hooks store dead` lists the dead letters with their ids"));
         };
@@ -120,15 +117,13 @@ async fn redrive(mut args: StoreRedriveArgs) -> Result<Outcome> {
     // An id given twice (`1 01` too) is one dead letter: counted once.
     let mut seen = std::collections::HashSet::new();
     ids.retain(|id| seen.insert(id.clone()));
-    args.ids = ids;
-    let moved = store.redrive(&args.ids).await?;
+    let moved = store.redrive(&ids).await?;
     output::note(format_args!(
         "Put {} back for delivery in {url}",
         output::plural(moved.len() as u64, "dead letter", "dead letters")
     ));
     let moved: std::collections::HashSet<&String> = moved.iter().collect();
-    let missing: Vec<&str> = args
-        .ids
+    let missing: Vec<&str> = ids
         .iter()
         .filter(|id| !moved.contains(id))
         .map(|id| id.as_str())
@@ -153,26 +148,6 @@ async fn redrive(mut args: StoreRedriveArgs) -> Result<Outcome> {
     Ok(Outcome::Failure)
 }
 
-/// `id` as the store at `url` spells its entry ids, when it can be one: a
-/// row id (a positive 64-bit integer) for SQLite, `MS-SEQ` (two 64-bit
-/// numbers) for a Redis stream; leading zeros dropped, so `01` is `1`.
-fn entry_id(url: &StoreUrl, id: &str) -> Option<String> {
-    let number = |part: &str| {
-        (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| part.parse::<u64>().ok())
-            .flatten()
-    };
-    match url {
-        StoreUrl::Sqlite(_) => number(id)
-            .filter(|n| i64::try_from(*n).is_ok_and(|n| n > 0))
-            .map(|n| n.to_string()),
-        StoreUrl::Redis(_) => {
-            let (ms, seq) = id.split_once('-')?;
-            Some(format!("{}-{}", number(ms)?, number(seq)?))
-        }
-    }
-}
-
 async fn prune(args: StorePruneArgs) -> Result<Outcome> {
     let (store, url) = open(&args.store).await?;
     let removed = store.prune(args.older_than).await?;
@@ -187,38 +162,4 @@ async fn prune(args: StorePruneArgs) -> Result<Outcome> {
         ));
     }
     Ok(Outcome::Success)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn entry_ids_are_read_in_each_stores_form() {
-        let sqlite = StoreUrl::parse("sqlite:x.db").unwrap();
-        let redis = StoreUrl::parse("redis://127.0.0.1:6379/0").unwrap();
-        let id = |url: &StoreUrl, text: &str| entry_id(url, text);
-        assert_eq!(id(&sqlite, "42").as_deref(), Some("42"));
-        assert_eq!(id(&sqlite, "01").as_deref(), Some("1"));
-        for bad in [
-            "",
-            "0",
-            "-1",
-            "abc",
-            " 3",
-            "1-0",
-            "99999999999999999999",
-            "9223372036854775808",
-        ] {
-            assert_eq!(id(&sqlite, bad), None, "{bad:?}");
-        }
-        assert_eq!(
-            id(&redis, "1733270400000-0").as_deref(),
-            Some("1733270400000-0")
-        );
-        assert_eq!(id(&redis, "01-02").as_deref(), Some("1-2"));
-        for bad in ["1733270400000", "a-b", "-1", "1-", "18446744073709551616-0"] {
-            assert_eq!(id(&redis, bad), None, "{bad:?}");
-        }
-    }
 }

@@ -41,6 +41,16 @@ pub fn create(path: &Path) -> io::Result<File> {
     open_within(path, true, OPEN_WAIT)
 }
 
+/// Whether `a` and `b` name one file that exists (the same device and inode,
+/// whatever the paths: a link, `./`): an output must never be an input.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
 /// The file at `path`, whole, at most `max` bytes (`Ok(None)` past them):
 /// [`open`], then [`read_at_most`].
 pub fn read_file_at_most(path: &Path, max: u64) -> io::Result<Option<Vec<u8>>> {

@@ -159,10 +159,7 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
         return Some(other_header(signed, &theirs, &header));
     }
     if let Some((status, body)) = refused_before_the_signature(observed) {
-        let says = match body.trim() {
-            "" => String::new(),
-            _ => format!(" (its answer says {body:?})"),
-        };
+        let says = its_answer_says(Some(body));
         let add = match header_in(body) {
             Some(name) => format!("its answer names {name}: `-H '{name}: VALUE'` sends it"),
             None => "if it needs a header the platform does not send, `-H 'NAME: VALUE'` \
@@ -260,11 +257,7 @@ pub fn diagnose(observed: &Observed, ours: &Ours) -> Option<String> {
     }
     if signed.all_in(&(500..600).collect::<Vec<u16>>()) {
         let statuses = signed.statuses();
-        let says = signed
-            .bodies()
-            .find(|b| !b.trim().is_empty())
-            .map(|b| format!(" (its answer says {b:?})"))
-            .unwrap_or_default();
+        let says = its_answer_says(signed.bodies().find(|b| !b.trim().is_empty()));
         return Some(if signed.all_in(&[503]) {
             format!(
                 "every correctly signed delivery got {statuses}{says}: the receiver is up but \
@@ -376,6 +369,14 @@ fn header_in(body: &str) -> Option<String> {
         name.filter(|_| starts_word && end > at + 2)
             .map(|n| title_case(&n))
     })
+}
+
+/// ` (its answer says "…")` for a body with something in it, else nothing.
+fn its_answer_says(body: Option<&str>) -> String {
+    match body.filter(|b| !b.trim().is_empty()) {
+        Some(body) => format!(" (its answer says {body:?})"),
+        None => String::new(),
+    }
 }
 
 /// What an answer body says about the signature it looked for, when it

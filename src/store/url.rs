@@ -38,6 +38,34 @@ impl StoreUrl {
         matches!(self, StoreUrl::Redis(redis) if redis.password)
     }
 
+    /// `id` as this store spells its entry ids, when it can be one: a row
+    /// id (a positive 64-bit integer) for SQLite, `MS-SEQ` (two 64-bit
+    /// numbers) for a Redis stream; leading zeros dropped, so `01` is `1`.
+    pub fn entry_id(&self, id: &str) -> Option<String> {
+        let number = |part: &str| {
+            (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse::<u64>().ok())
+                .flatten()
+        };
+        match self {
+            StoreUrl::Sqlite(_) => number(id)
+                .filter(|n| i64::try_from(*n).is_ok_and(|n| n > 0))
+                .map(|n| n.to_string()),
+            StoreUrl::Redis(_) => {
+                let (ms, seq) = id.split_once('-')?;
+                Some(format!("{}-{}", number(ms)?, number(seq)?))
+            }
+        }
+    }
+
+    /// What [`StoreUrl::entry_id`] takes, in words.
+    pub fn entry_id_form(&self) -> &'static str {
+        match self {
+            StoreUrl::Sqlite(_) => "a SQLite store's ids are numbers (1, 42)",
+            StoreUrl::Redis(_) => "a Redis store's ids are stream ids (1733270400000-0)",
+        }
+    }
+
     pub fn parse(text: &str) -> Result<StoreUrl, String> {
         let text = text.trim();
         if let Some(path) = text.strip_prefix("sqlite:") {
@@ -245,6 +273,35 @@ impl fmt::Display for StoreUrl {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn entry_ids_are_read_in_each_stores_form() {
+        let sqlite = StoreUrl::parse("sqlite:x.db").unwrap();
+        let redis = StoreUrl::parse("redis://127.0.0.1:6379/0").unwrap();
+        let id = |url: &StoreUrl, text: &str| url.entry_id(text);
+        assert_eq!(id(&sqlite, "42").as_deref(), Some("42"));
+        assert_eq!(id(&sqlite, "01").as_deref(), Some("1"));
+        for bad in [
+            "",
+            "0",
+            "-1",
+            "abc",
+            " 3",
+            "1-0",
+            "99999999999999999999",
+            "9223372036854775808",
+        ] {
+            assert_eq!(id(&sqlite, bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            id(&redis, "1733270400000-0").as_deref(),
+            Some("1733270400000-0")
+        );
+        assert_eq!(id(&redis, "01-02").as_deref(), Some("1-2"));
+        for bad in ["1733270400000", "a-b", "-1", "1-", "18446744073709551616-0"] {
+            assert_eq!(id(&redis, bad), None, "{bad:?}");
+        }
+    }
 
     fn redis(text: &str) -> RedisUrl {
         match StoreUrl::parse(text).unwrap() {

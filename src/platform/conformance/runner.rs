@@ -185,6 +185,18 @@ struct Control {
     got: String,
 }
 
+/// The hint of a refusal whose control, the same body correctly signed, was
+/// refused too: it proves nothing (a negative check adds what to fix first).
+const REFUSED_CONTROL: &str =
+    "a refusal proves nothing while the correctly signed delivery of the same body is refused too";
+
+impl Control {
+    /// `got` with this refused control named after it.
+    fn beside(&self, got: &mut String) {
+        let _ = write!(got, "; proves nothing: {} got {} too", self.name, self.got);
+    }
+}
+
 struct Runner<'a> {
     /// How late a delivery check's own answer may be: no limit when `budget`
     /// runs (it times every answer), else the budget.
@@ -552,20 +564,13 @@ impl Runner<'_> {
                 let forgery_accepted = matches!(problem, Some((_, Problem::AcceptedForgery(_))));
                 result = result.against_control(control.problem.is_none(), forgery_accepted);
                 if result == Verdict::Inconclusive {
-                    let _ = write!(
-                        got,
-                        "; proves nothing: {} got {} too",
-                        control.name, control.got
-                    );
+                    control.beside(&mut got);
                     // Why the control failed is its own line's hint: not repeated here.
                     let fix = match control.reported {
                         true => format!("fix {} first", control.name),
                         false => "make that one pass first".into(),
                     };
-                    hint = Some(format!(
-                        "a refusal proves nothing while the correctly signed delivery of the same \
-                         body is refused too: {fix}"
-                    ));
+                    hint = Some(format!("{REFUSED_CONTROL}: {fix}"));
                 }
             }
             // Refused while the same body correctly signed was refused too:
@@ -574,16 +579,8 @@ impl Runner<'_> {
                 let control = control.expect("fetched for information");
                 if !accepted && control.problem.is_some() {
                     result = Verdict::Inconclusive;
-                    let _ = write!(
-                        got,
-                        "; proves nothing: {} got {} too",
-                        control.name, control.got
-                    );
-                    hint = Some(
-                        "a refusal proves nothing while the correctly signed delivery of the \
-                         same body is refused too"
-                            .into(),
-                    );
+                    control.beside(&mut got);
+                    hint = Some(REFUSED_CONTROL.into());
                 }
             }
         }
