@@ -495,6 +495,7 @@ mod tests {
             (TlsPlainHttp, "tls"),
             (Timeout, "timeout"),
             (Closed, "closed"),
+            (ResetWhileSending, "closed"),
             (CutShort, "closed"),
             (Protocol, "protocol"),
             (TlsAnswer, "protocol"),
